@@ -1,0 +1,196 @@
+//! One expression and template language for everything: conditions, smart
+//! defaults, conflict rules, output paths and file templates are minijinja.
+//!
+//! Names visible to expressions and templates (documented in skillchains/README.md):
+//! `goal`, `pack`, `maturity`, `chain`, `blueprint` (quick answers), `blueprint_id`,
+//! and one map per skill of the pack named by its key (`streaming_data.platform`).
+
+use minijinja::value::Value;
+use minijinja::{Environment, State, UndefinedBehavior};
+use std::collections::BTreeMap;
+
+use crate::pack::{skill_key, Maturity, Pack};
+use crate::text;
+use crate::value::AnswerValue;
+
+/// Top-level names every context has besides the skill maps.
+pub const BUILTIN_NAMES: &[&str] = &["goal", "pack", "maturity", "chain", "blueprint", "blueprint_id"];
+
+/// Functions and filters registered on every environment.
+pub const FUNCTION_NAMES: &[&str] = &["has_skill", "goal_has"];
+
+/// The base environment: lenient undefined (an unanswered question is falsy),
+/// the product's helper functions and filters, no HTML escaping.
+pub fn base_env() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Lenient);
+    env.set_keep_trailing_newline(true);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    env.add_function("has_skill", has_skill);
+    env.add_function("goal_has", goal_has);
+    env.add_filter("snake", snake);
+    env.add_filter("kebab", kebab);
+    env
+}
+
+/// An environment holding every template of a pack.
+pub fn pack_env(pack: &Pack) -> Result<Environment<'static>, (String, minijinja::Error)> {
+    let mut env = base_env();
+    for (name, src) in &pack.templates {
+        env.add_template_owned(name.clone(), src.clone())
+            .map_err(|e| (name.clone(), e))?;
+    }
+    Ok(env)
+}
+
+fn has_skill(state: &State, id: &str) -> bool {
+    state
+        .lookup("chain")
+        .and_then(|c| c.try_iter().ok().map(|mut it| it.any(|v| v.as_str() == Some(id))))
+        .unwrap_or(false)
+}
+
+fn goal_has(state: &State, phrase: &str) -> bool {
+    let goal = state
+        .lookup("goal")
+        .and_then(|g| g.as_str().map(str::to_string))
+        .unwrap_or_default();
+    text::Phrase::new(phrase).is_in(&text::normalise(&goal))
+}
+
+fn snake(value: &str) -> String {
+    separated(value, '_')
+}
+
+fn kebab(value: &str) -> String {
+    separated(value, '-')
+}
+
+fn separated(value: &str, sep: char) -> String {
+    let mut out = String::new();
+    for c in value.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with(sep) {
+            out.push(sep);
+        }
+    }
+    while out.ends_with(sep) {
+        out.pop();
+    }
+    out
+}
+
+/// Everything an expression or template can see.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    pub goal: String,
+    pub pack_id: String,
+    pub pack_title: String,
+    pub pack_version: String,
+    pub maturity: Option<Maturity>,
+    pub chain: Vec<String>,
+    pub blueprint_id: Option<String>,
+    /// Skill key (or `blueprint`) → question id → value.
+    pub answers: BTreeMap<String, BTreeMap<String, AnswerValue>>,
+}
+
+impl Scope {
+    pub fn for_pack(pack: &Pack, goal: &str) -> Scope {
+        let mut answers = BTreeMap::new();
+        for s in &pack.skills {
+            answers.insert(skill_key(&s.id), BTreeMap::new());
+        }
+        answers.insert("blueprint".to_string(), BTreeMap::new());
+        Scope {
+            goal: goal.to_string(),
+            pack_id: pack.manifest.id.clone(),
+            pack_title: pack.manifest.title.clone(),
+            pack_version: pack.manifest.version.clone(),
+            maturity: None,
+            chain: Vec::new(),
+            blueprint_id: None,
+            answers,
+        }
+    }
+
+    pub fn set(&mut self, key: &str, question: &str, value: AnswerValue) {
+        self.answers
+            .entry(key.to_string())
+            .or_default()
+            .insert(question.to_string(), value);
+    }
+
+    pub fn to_value(&self) -> Value {
+        let mut root: BTreeMap<String, Value> = BTreeMap::new();
+        for (key, qs) in &self.answers {
+            let map: BTreeMap<String, Value> =
+                qs.iter().map(|(k, v)| (k.clone(), v.to_jinja())).collect();
+            root.insert(key.clone(), Value::from(map));
+        }
+        root.insert("goal".into(), Value::from(self.goal.as_str()));
+        let mut pack = BTreeMap::new();
+        pack.insert("id", Value::from(self.pack_id.as_str()));
+        pack.insert("title", Value::from(self.pack_title.as_str()));
+        pack.insert("version", Value::from(self.pack_version.as_str()));
+        root.insert("pack".into(), Value::from(pack));
+        root.insert(
+            "maturity".into(),
+            Value::from(self.maturity.unwrap_or_default().as_str()),
+        );
+        root.insert("chain".into(), Value::from(self.chain.clone()));
+        root.insert(
+            "blueprint_id".into(),
+            Value::from(self.blueprint_id.clone().unwrap_or_default()),
+        );
+        Value::from(root)
+    }
+}
+
+/// Evaluates a condition; an expression that fails to evaluate is an error
+/// naming the expression (lint catches most of these before a run).
+pub fn eval_bool(env: &Environment<'_>, expr: &str, ctx: &Value) -> Result<bool, String> {
+    let compiled = env
+        .compile_expression(expr)
+        .map_err(|e| format!("cannot parse `{expr}`: {e}"))?;
+    compiled
+        .eval(ctx)
+        .map(|v| v.is_true())
+        .map_err(|e| format!("cannot evaluate `{expr}`: {e}"))
+}
+
+pub fn render_str(env: &Environment<'_>, source: &str, ctx: &Value) -> Result<String, String> {
+    env.render_str(source, ctx).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_make_identifiers() {
+        assert_eq!(snake("Orders Pipeline-v2!"), "orders_pipeline_v2");
+        assert_eq!(kebab("Orders Pipeline_v2"), "orders-pipeline-v2");
+    }
+
+    #[test]
+    fn functions_see_chain_and_goal() {
+        let env = base_env();
+        let mut scope = Scope {
+            goal: "Kafka streams into Snowflake".into(),
+            chain: vec!["streaming-data".into()],
+            ..Scope::default()
+        };
+        scope.set("streaming_data", "platform", AnswerValue::Text("kafka".into()));
+        let ctx = scope.to_value();
+        assert_eq!(eval_bool(&env, "has_skill('streaming-data')", &ctx), Ok(true));
+        assert_eq!(eval_bool(&env, "has_skill('optimizing-sql')", &ctx), Ok(false));
+        assert_eq!(eval_bool(&env, "goal_has('kafka stream')", &ctx), Ok(true));
+        assert_eq!(
+            eval_bool(&env, "streaming_data.platform == 'kafka'", &ctx),
+            Ok(true)
+        );
+        assert_eq!(eval_bool(&env, "streaming_data.missing == 'x'", &ctx), Ok(false));
+    }
+}

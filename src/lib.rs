@@ -1,0 +1,12 @@
+//! skillchain: turn a free-text data-engineering goal into a configured,
+//! generated and validated project. This crate is the engine; it has no
+//! terminal code.
+#![deny(clippy::unwrap_used)]
+
+pub mod error;
+pub mod expr;
+pub mod generate;
+pub mod pack;
+pub mod suggest;
+pub mod text;
+pub mod value;

@@ -1,0 +1,9 @@
+//! Packs: the model, loading from the binary or from disk, and lint.
+
+mod lint;
+mod load;
+mod model;
+
+pub use lint::lint_pack;
+pub use load::{load_dir, parse_pack, PackFiles, Registry};
+pub use model::*;

@@ -1,0 +1,394 @@
+//! The pack data model: what a pack author writes in YAML, as Rust types.
+//!
+//! Every struct denies unknown fields so a typo in a pack is an error with a
+//! suggestion instead of a silently ignored setting.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use crate::value::AnswerValue;
+
+/// `pack.yaml`: identity, domain triggers and cross-skill rules of a pack.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub version: String,
+    /// Default name of the folder the generated tree is written to.
+    pub output_root: String,
+    /// Domain phrases and their weight; the pack with the highest hit weight wins.
+    #[serde(default)]
+    pub triggers: BTreeMap<String, u32>,
+    /// Goals that detect this pack; shown when a goal matches nothing.
+    #[serde(default)]
+    pub examples: Vec<String>,
+    #[serde(default)]
+    pub conflicts: Vec<ConflictRule>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    Foundation,
+    Component,
+    Integration,
+    Assembly,
+}
+
+impl Tier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Foundation => "foundation",
+            Tier::Component => "component",
+            Tier::Integration => "integration",
+            Tier::Assembly => "assembly",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Keywords {
+    #[serde(default)]
+    pub primary: Vec<String>,
+    #[serde(default)]
+    pub secondary: Vec<String>,
+    #[serde(default)]
+    pub exclusions: Vec<String>,
+    #[serde(default)]
+    pub requires_any: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dependencies {
+    /// Must be in the chain and run before this skill.
+    #[serde(default)]
+    pub hard: Vec<String>,
+    /// Used when present in the chain (runs before this skill), never pulled in.
+    #[serde(default)]
+    pub soft: Vec<String>,
+}
+
+/// `skills/<id>.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Skill {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+    pub tier: Tier,
+    /// Lower runs earlier among skills of the same tier.
+    #[serde(default = "default_priority")]
+    pub priority: i32,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub keywords: Keywords,
+    #[serde(default)]
+    pub dependencies: Dependencies,
+    #[serde(default)]
+    pub estimated_minutes: u32,
+    #[serde(default)]
+    pub questions: Vec<Question>,
+    #[serde(default)]
+    pub outputs: Vec<Output>,
+    /// Content checks on this skill's outputs, used when no blueprint is chosen.
+    #[serde(default)]
+    pub checks: Vec<ContentCheck>,
+}
+
+fn default_priority() -> i32 {
+    50
+}
+
+impl Skill {
+    /// The name under which this skill's answers appear in expressions and templates.
+    pub fn key(&self) -> String {
+        skill_key(&self.id)
+    }
+}
+
+/// `streaming-data` becomes `streaming_data`: ids may hold dashes, expressions may not.
+pub fn skill_key(id: &str) -> String {
+    id.replace('-', "_")
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum QuestionKind {
+    Choice,
+    MultiChoice,
+    Text,
+    Multiline,
+    Bool,
+    Integer,
+    Number,
+    Path,
+    Secret,
+}
+
+impl QuestionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionKind::Choice => "choice",
+            QuestionKind::MultiChoice => "multi-choice",
+            QuestionKind::Text => "text",
+            QuestionKind::Multiline => "multiline",
+            QuestionKind::Bool => "bool",
+            QuestionKind::Integer => "integer",
+            QuestionKind::Number => "number",
+            QuestionKind::Path => "path",
+            QuestionKind::Secret => "secret",
+        }
+    }
+
+    pub fn has_options(self) -> bool {
+        matches!(self, QuestionKind::Choice | QuestionKind::MultiChoice)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    /// Stable id, used in answers files and as `<skill_key>.<id>` in expressions.
+    pub id: String,
+    pub prompt: String,
+    /// Why this matters.
+    #[serde(default)]
+    pub help: String,
+    pub kind: QuestionKind,
+    #[serde(default)]
+    pub options: Vec<Choice>,
+    #[serde(default)]
+    pub default: Option<AnswerValue>,
+    /// Tried in order; the first that applies sets the default.
+    #[serde(default)]
+    pub smart_defaults: Vec<SmartDefault>,
+    /// Condition over earlier answers and the goal; the question is asked only when true.
+    #[serde(default)]
+    pub when: Option<String>,
+    #[serde(default)]
+    pub validate: Validation,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub value: String,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub help: String,
+}
+
+impl Choice {
+    pub fn label(&self) -> &str {
+        if self.label.is_empty() {
+            &self.value
+        } else {
+            &self.label
+        }
+    }
+}
+
+/// A default that depends on the goal's words (`goal`) or on earlier answers (`when`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmartDefault {
+    /// Applies when any of these phrases is in the goal.
+    #[serde(default)]
+    pub goal: Vec<String>,
+    /// Applies when this expression over earlier answers is true.
+    #[serde(default)]
+    pub when: Option<String>,
+    pub value: AnswerValue,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Validation {
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub regex: Option<String>,
+    #[serde(default)]
+    pub min: Option<f64>,
+    #[serde(default)]
+    pub max: Option<f64>,
+    #[serde(default)]
+    pub min_length: Option<usize>,
+    #[serde(default)]
+    pub max_length: Option<usize>,
+    /// Shown instead of the generic message when `regex` does not match.
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// One generated file: a template and the (templated) path it renders to.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Output {
+    /// Path under the pack's `templates/` folder.
+    pub template: String,
+    /// Path under the output folder; a minijinja template.
+    pub path: String,
+    #[serde(default)]
+    pub when: Option<String>,
+}
+
+/// A regex that must match in at least one file matched by the glob `path`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContentCheck {
+    pub path: String,
+    pub pattern: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Maturity {
+    Starter,
+    Intermediate,
+    Advanced,
+}
+
+impl Maturity {
+    pub const ALL: [Maturity; 3] = [Maturity::Starter, Maturity::Intermediate, Maturity::Advanced];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Maturity::Starter => "starter",
+            Maturity::Intermediate => "intermediate",
+            Maturity::Advanced => "advanced",
+        }
+    }
+}
+
+impl Default for Maturity {
+    fn default() -> Self {
+        Maturity::Intermediate
+    }
+}
+
+impl std::str::FromStr for Maturity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "starter" => Ok(Maturity::Starter),
+            "intermediate" => Ok(Maturity::Intermediate),
+            "advanced" => Ok(Maturity::Advanced),
+            other => Err(format!(
+                "unknown maturity `{other}`: expected starter, intermediate or advanced"
+            )),
+        }
+    }
+}
+
+/// `blueprints/<id>.yaml`: a known shape of project with presets and promised deliverables.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Blueprint {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// Phrases and weights; confidence = hit weight / `full_confidence` (capped at 100%).
+    pub triggers: BTreeMap<String, u32>,
+    /// Hit weight that means 100% confidence; defaults to the sum of all trigger weights.
+    #[serde(default)]
+    pub full_confidence: Option<u32>,
+    /// The chain this blueprint proposes (dependencies are added).
+    pub skills: Vec<String>,
+    /// Quick questions asked first, visible as `blueprint.<id>` in expressions.
+    #[serde(default)]
+    pub questions: Vec<Question>,
+    /// `skill-id.question-id` → value, used as defaults with provenance "blueprint".
+    #[serde(default)]
+    pub presets: BTreeMap<String, AnswerValue>,
+    #[serde(default)]
+    pub deliverables: Vec<Deliverable>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deliverable {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// The skill that produces it (and that "generate missing" would re-run).
+    pub skill: String,
+    /// Globs relative to the output folder; each must match a non-empty file.
+    pub files: Vec<String>,
+    #[serde(default)]
+    pub checks: Vec<ContentCheck>,
+    /// Maturity levels that require this deliverable; all levels when empty.
+    #[serde(default)]
+    pub maturity: Vec<Maturity>,
+}
+
+impl Deliverable {
+    pub fn required_at(&self, m: Maturity) -> bool {
+        self.maturity.is_empty() || self.maturity.contains(&m)
+    }
+}
+
+/// A cross-skill rule: when `when` holds, the user must pick one of the resolutions.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConflictRule {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub message: String,
+    pub when: String,
+    pub resolutions: Vec<Resolution>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resolution {
+    pub id: String,
+    pub label: String,
+    /// `skill-id.question-id` → value; empty means "accept as is".
+    #[serde(default)]
+    pub set: BTreeMap<String, AnswerValue>,
+}
+
+/// A fully loaded pack.
+#[derive(Debug, Clone)]
+pub struct Pack {
+    pub manifest: Manifest,
+    /// In file-name order.
+    pub skills: Vec<Skill>,
+    pub blueprints: Vec<Blueprint>,
+    /// Template path (relative to `templates/`) → source.
+    pub templates: BTreeMap<String, String>,
+    /// Where the pack came from: `bundled` or a folder path.
+    pub origin: String,
+}
+
+impl Pack {
+    pub fn id(&self) -> &str {
+        &self.manifest.id
+    }
+
+    pub fn skill(&self, id: &str) -> Option<&Skill> {
+        self.skills.iter().find(|s| s.id == id)
+    }
+
+    pub fn skill_index(&self, id: &str) -> Option<usize> {
+        self.skills.iter().position(|s| s.id == id)
+    }
+
+    pub fn blueprint(&self, id: &str) -> Option<&Blueprint> {
+        self.blueprints.iter().find(|b| b.id == id)
+    }
+}
