@@ -3,10 +3,12 @@
 //! terminal code.
 #![deny(clippy::unwrap_used)]
 
+pub mod detect;
 pub mod error;
 pub mod expr;
 pub mod generate;
 pub mod pack;
+pub mod session;
 pub mod suggest;
 pub mod text;
 pub mod value;
