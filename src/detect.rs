@@ -19,10 +19,17 @@ pub const SECONDARY_POINTS: u32 = 5;
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Reason {
     /// Keywords of the goal matched; `score` is the skill's total.
-    Matched { keywords: Vec<String>, score: u32 },
+    Matched {
+        keywords: Vec<String>,
+        score: u32,
+    },
     Required,
-    DependencyOf { skills: Vec<String> },
-    Blueprint { id: String },
+    DependencyOf {
+        skills: Vec<String>,
+    },
+    Blueprint {
+        id: String,
+    },
     /// Added by the user on the customize screen or with `--skills`.
     Chosen,
 }
@@ -104,7 +111,9 @@ impl PackIndex {
     pub fn new(pack: &Pack) -> PackIndex {
         let phrases = |v: &[String]| v.iter().map(|k| Phrase::new(k)).collect::<Vec<_>>();
         let weighted = |m: &BTreeMap<String, u32>| {
-            m.iter().map(|(k, w)| (Phrase::new(k), *w)).collect::<Vec<_>>()
+            m.iter()
+                .map(|(k, w)| (Phrase::new(k), *w))
+                .collect::<Vec<_>>()
         };
         PackIndex {
             skills: pack
@@ -118,7 +127,11 @@ impl PackIndex {
                 })
                 .collect(),
             triggers: weighted(&pack.manifest.triggers),
-            blueprints: pack.blueprints.iter().map(|b| weighted(&b.triggers)).collect(),
+            blueprints: pack
+                .blueprints
+                .iter()
+                .map(|b| weighted(&b.triggers))
+                .collect(),
         }
     }
 }
@@ -186,7 +199,8 @@ fn score_with(skill: &Skill, idx: &SkillIndex, goal: &Goal) -> SkillScore {
         .iter()
         .find(|p| goal.has(p))
         .map(|p| p.original.clone());
-    let missing_requirement = !idx.requires_any.is_empty() && !idx.requires_any.iter().any(|p| goal.has(p));
+    let missing_requirement =
+        !idx.requires_any.is_empty() && !idx.requires_any.iter().any(|p| goal.has(p));
     let raw = PRIMARY_POINTS * primary.len() as u32 + SECONDARY_POINTS * secondary.len() as u32;
     let score = if excluded_by.is_some() || missing_requirement {
         0
@@ -235,22 +249,31 @@ pub fn detect_in_pack(pack: &Pack, index: &PackIndex, goal: &str) -> PackDetecti
         if s.score > 0 {
             let mut keywords = s.primary.clone();
             keywords.extend(s.secondary.iter().cloned());
-            reasons.entry(s.id.as_str()).or_default().push(Reason::Matched {
-                keywords,
-                score: s.score,
-            });
+            reasons
+                .entry(s.id.as_str())
+                .or_default()
+                .push(Reason::Matched {
+                    keywords,
+                    score: s.score,
+                });
         }
     }
     for skill in &pack.skills {
         if skill.required {
-            reasons.entry(skill.id.as_str()).or_default().push(Reason::Required);
+            reasons
+                .entry(skill.id.as_str())
+                .or_default()
+                .push(Reason::Required);
         }
     }
     let seeds: Vec<(String, Vec<Reason>)> = reasons
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
-    let score_of: HashMap<&str, u32> = all_scores.iter().map(|s| (s.id.as_str(), s.score)).collect();
+    let score_of: HashMap<&str, u32> = all_scores
+        .iter()
+        .map(|s| (s.id.as_str(), s.score))
+        .collect();
     let chain = build_chain(pack, seeds, &score_of);
     let mut blueprints: Vec<BlueprintScore> = pack
         .blueprints
@@ -262,7 +285,11 @@ pub fn detect_in_pack(pack: &Pack, index: &PackIndex, goal: &str) -> PackDetecti
     let offer = blueprints.iter().find(|b| b.offered).map(|b| b.id.clone());
     let scores = all_scores
         .into_iter()
-        .filter(|s| s.score > 0 || s.excluded_by.is_some() || (s.missing_requirement && !s.primary.is_empty()))
+        .filter(|s| {
+            s.score > 0
+                || s.excluded_by.is_some()
+                || (s.missing_requirement && !s.primary.is_empty())
+        })
         .collect();
     PackDetection {
         pack: pack.manifest.id.clone(),
@@ -292,7 +319,9 @@ pub fn build_chain(
     // Pull in hard dependencies, remembering who needed them.
     let mut queue: Vec<String> = reasons.keys().cloned().collect();
     while let Some(id) = queue.pop() {
-        let Some(skill) = pack.skill(&id) else { continue };
+        let Some(skill) = pack.skill(&id) else {
+            continue;
+        };
         for dep in &skill.dependencies.hard {
             if pack.skill(dep).is_none() {
                 continue;
@@ -338,12 +367,21 @@ pub fn build_chain(
 
 /// Kahn's topological sort with a priority queue keyed by (tier, priority,
 /// -score, id); a skill in a cycle (lint refuses those) is appended last.
-fn order_skills<'a>(pack: &'a Pack, members: &BTreeSet<&'a str>, scores: &HashMap<&str, u32>) -> Vec<&'a str> {
+fn order_skills<'a>(
+    pack: &'a Pack,
+    members: &BTreeSet<&'a str>,
+    scores: &HashMap<&str, u32>,
+) -> Vec<&'a str> {
     let mut indegree: BTreeMap<&str, usize> = members.iter().map(|m| (*m, 0)).collect();
     let mut dependants: HashMap<&str, Vec<&str>> = HashMap::new();
     for m in members {
         let Some(skill) = pack.skill(m) else { continue };
-        for dep in skill.dependencies.hard.iter().chain(&skill.dependencies.soft) {
+        for dep in skill
+            .dependencies
+            .hard
+            .iter()
+            .chain(&skill.dependencies.soft)
+        {
             if let Some((dep_id, _)) = members.get(dep.as_str()).map(|d| (*d, ())) {
                 if let Some(n) = indegree.get_mut(m) {
                     *n += 1;
@@ -388,8 +426,16 @@ fn order_skills<'a>(pack: &'a Pack, members: &BTreeSet<&'a str>, scores: &HashMa
 
 /// The chain for an explicit list of skills (`--skills`, customize, answers
 /// files, blueprints), with dependencies added and run order applied.
-pub fn chain_for(pack: &Pack, ids: &[String], reason: Reason, scores: &HashMap<&str, u32>) -> Vec<ChainEntry> {
-    let mut seeds: Vec<(String, Vec<Reason>)> = ids.iter().map(|id| (id.clone(), vec![reason.clone()])).collect();
+pub fn chain_for(
+    pack: &Pack,
+    ids: &[String],
+    reason: Reason,
+    scores: &HashMap<&str, u32>,
+) -> Vec<ChainEntry> {
+    let mut seeds: Vec<(String, Vec<Reason>)> = ids
+        .iter()
+        .map(|id| (id.clone(), vec![reason.clone()]))
+        .collect();
     for s in &pack.skills {
         if s.required {
             seeds.push((s.id.clone(), vec![Reason::Required]));
@@ -421,7 +467,11 @@ pub fn blueprint_chain(pack: &Pack, det: &PackDetection, blueprint: &Blueprint) 
             }],
         ));
     }
-    let scores: HashMap<&str, u32> = det.scores.iter().map(|s| (s.id.as_str(), s.score)).collect();
+    let scores: HashMap<&str, u32> = det
+        .scores
+        .iter()
+        .map(|s| (s.id.as_str(), s.score))
+        .collect();
     build_chain(pack, seeds, &scores)
 }
 
@@ -494,7 +544,13 @@ pub fn detect(registry: &Registry, goal: &str) -> Result<Detection, NoMatch> {
             packs: registry
                 .packs
                 .iter()
-                .map(|p| (p.manifest.id.clone(), p.manifest.title.clone(), p.manifest.examples.clone()))
+                .map(|p| {
+                    (
+                        p.manifest.id.clone(),
+                        p.manifest.title.clone(),
+                        p.manifest.examples.clone(),
+                    )
+                })
                 .collect(),
         }),
     }

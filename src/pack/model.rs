@@ -260,7 +260,11 @@ pub enum Maturity {
 }
 
 impl Maturity {
-    pub const ALL: [Maturity; 3] = [Maturity::Starter, Maturity::Intermediate, Maturity::Advanced];
+    pub const ALL: [Maturity; 3] = [
+        Maturity::Starter,
+        Maturity::Intermediate,
+        Maturity::Advanced,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -109,7 +109,10 @@ pub enum Command {
     ConfirmYes,
     ConfirmNo,
     Edit(QKey),
-    Resolve { conflict: String, resolution: String },
+    Resolve {
+        conflict: String,
+        resolution: String,
+    },
     /// Review → tree; refused while a conflict is unresolved.
     Proceed,
     ToReport,
@@ -119,11 +122,20 @@ pub enum Command {
 /// Words a person can type into any answer to run a command.
 pub const TYPED_COMMANDS: &[(&str, &str)] = &[
     ("skip", "this question takes its default; go on"),
-    ("skip skill", "every remaining question of this skill takes its default"),
+    (
+        "skip skill",
+        "every remaining question of this skill takes its default",
+    ),
     ("back", "previous question (answers are kept)"),
     ("status", "show progress"),
-    ("done", "every remaining question takes its default; go to review"),
-    ("restart", "back to the chain with the same goal; answers are cleared"),
+    (
+        "done",
+        "every remaining question takes its default; go to review",
+    ),
+    (
+        "restart",
+        "back to the chain with the same goal; answers are cleared",
+    ),
     ("help", "list commands and keys"),
 ];
 
@@ -161,7 +173,9 @@ pub enum Change {
 impl Change {
     pub fn key(&self) -> &QKey {
         match self {
-            Change::Changed { key, .. } | Change::Dropped { key, .. } | Change::Appeared { key, .. } => key,
+            Change::Changed { key, .. }
+            | Change::Dropped { key, .. }
+            | Change::Appeared { key, .. } => key,
         }
     }
 
@@ -281,7 +295,12 @@ impl Session {
     /// A session on the chain screen. `blueprint` is used when given (and
     /// must be a blueprint of the pack); the chain is the blueprint's or the
     /// detected one.
-    pub fn new(pack: Arc<Pack>, detection: PackDetection, blueprint: Option<String>, maturity: Maturity) -> Session {
+    pub fn new(
+        pack: Arc<Pack>,
+        detection: PackDetection,
+        blueprint: Option<String>,
+        maturity: Maturity,
+    ) -> Session {
         let goal = detection.goal.clone();
         let scope = Scope::for_pack(&pack, &goal);
         let mut s = Session {
@@ -360,7 +379,11 @@ impl Session {
 
     fn rebuild_steps(&mut self) {
         let mut steps = Vec::new();
-        if let Some(b) = self.blueprint.as_deref().and_then(|i| self.pack.blueprint(i)) {
+        if let Some(b) = self
+            .blueprint
+            .as_deref()
+            .and_then(|i| self.pack.blueprint(i))
+        {
             if !b.questions.is_empty() {
                 steps.push(Step {
                     key: "blueprint".to_string(),
@@ -391,19 +414,33 @@ impl Session {
         };
         let st = self.steps.get(step)?;
         let q = st.questions.get(question)?;
-        let r = self.resolved.iter().find(|r| r.step == step && r.question == question)?;
+        let r = self
+            .resolved
+            .iter()
+            .find(|r| r.step == step && r.question == question)?;
         Some((st, q, r))
     }
 
     /// Default value and where it comes from, given the answers so far.
-    fn default_for(&self, step: &Step, q: &Question, key: &QKey, ctx: &minijinja::Value, errors: &mut Vec<String>) -> (AnswerValue, Provenance) {
+    fn default_for(
+        &self,
+        step: &Step,
+        q: &Question,
+        key: &QKey,
+        ctx: &minijinja::Value,
+        errors: &mut Vec<String>,
+    ) -> (AnswerValue, Provenance) {
         if let Some(v) = self.preferences.get(key) {
             if let Ok(v) = value::check_value(q, v) {
                 return (v, Provenance::new(Source::SavedPreference));
             }
         }
         if step.key != "blueprint" {
-            if let Some(b) = self.blueprint.as_deref().and_then(|i| self.pack.blueprint(i)) {
+            if let Some(b) = self
+                .blueprint
+                .as_deref()
+                .and_then(|i| self.pack.blueprint(i))
+            {
                 if let Some(v) = b.presets.get(&key.to_string()) {
                     if let Ok(v) = value::check_value(q, v) {
                         return (v, Provenance::with(Source::Blueprint, b.id.clone()));
@@ -413,7 +450,11 @@ impl Session {
         }
         let goal_words = crate::text::normalise(&self.goal);
         for sd in &q.smart_defaults {
-            if let Some(p) = sd.goal.iter().find(|p| crate::text::Phrase::new(p).is_in(&goal_words)) {
+            if let Some(p) = sd
+                .goal
+                .iter()
+                .find(|p| crate::text::Phrase::new(p).is_in(&goal_words))
+            {
                 if let Ok(v) = value::check_value(q, &sd.value) {
                     return (v, Provenance::with(Source::GoalKeyword, p.clone()));
                 }
@@ -433,9 +474,15 @@ impl Session {
         match &q.default {
             Some(d) => match value::check_value(q, d) {
                 Ok(v) => (v, Provenance::new(Source::Default)),
-                Err(_) => (AnswerValue::empty_for(q.kind), Provenance::new(Source::Default)),
+                Err(_) => (
+                    AnswerValue::empty_for(q.kind),
+                    Provenance::new(Source::Default),
+                ),
             },
-            None => (AnswerValue::empty_for(q.kind), Provenance::new(Source::Default)),
+            None => (
+                AnswerValue::empty_for(q.kind),
+                Provenance::new(Source::Default),
+            ),
         }
     }
 
@@ -500,7 +547,10 @@ impl Session {
             let (resolved, scope, errors) = self.compute();
             let stale: Vec<QKey> = resolved
                 .iter()
-                .filter(|r| !r.applicable && (self.answers.contains_key(&r.key) || self.visited.contains(&r.key)))
+                .filter(|r| {
+                    !r.applicable
+                        && (self.answers.contains_key(&r.key) || self.visited.contains(&r.key))
+                })
                 .map(|r| r.key.clone())
                 .collect();
             self.resolved = resolved;
@@ -538,10 +588,9 @@ impl Session {
     }
 
     fn next_after(&self, pos: (usize, usize), unvisited_only: bool) -> Screen {
-        match self
-            .applicable()
-            .find(|r| (r.step, r.question) > pos && (!unvisited_only || !self.visited.contains(&r.key)))
-        {
+        match self.applicable().find(|r| {
+            (r.step, r.question) > pos && (!unvisited_only || !self.visited.contains(&r.key))
+        }) {
             Some(r) => Screen::Question {
                 step: r.step,
                 question: r.question,
@@ -689,7 +738,9 @@ impl Session {
                     self.set_blueprint(Some(id));
                     Ok(())
                 }
-                None => Err(Refusal("no blueprint matches this goal well enough to offer".to_string())),
+                None => Err(Refusal(
+                    "no blueprint matches this goal well enough to offer".to_string(),
+                )),
             },
             Command::UseBlueprint(false) => {
                 self.set_blueprint(None);
@@ -719,16 +770,20 @@ impl Session {
                     .map(|e| e.id.clone())
                     .collect();
                 let why = match entry {
-                    Some(e) => e.reasons.iter().map(Reason::describe).collect::<Vec<_>>().join("; "),
+                    Some(e) => e
+                        .reasons
+                        .iter()
+                        .map(Reason::describe)
+                        .collect::<Vec<_>>()
+                        .join("; "),
                     None => match self.detection.scores.iter().find(|x| x.id == s.id) {
                         Some(sc) if sc.excluded_by.is_some() => format!(
                             "excluded by \"{}\"",
                             sc.excluded_by.clone().unwrap_or_default()
                         ),
-                        Some(sc) if sc.missing_requirement => format!(
-                            "needs one of: {}",
-                            s.keywords.requires_any.join(", ")
-                        ),
+                        Some(sc) if sc.missing_requirement => {
+                            format!("needs one of: {}", s.keywords.requires_any.join(", "))
+                        }
                         _ => "no keyword of the goal matched".to_string(),
                     },
                 };
@@ -748,7 +803,10 @@ impl Session {
         match cmd {
             Command::ToggleSkill(id) => {
                 let Some(skill) = self.pack.skill(&id) else {
-                    return Err(Refusal(format!("`{id}` is not a skill of pack {}", self.pack.id())));
+                    return Err(Refusal(format!(
+                        "`{id}` is not a skill of pack {}",
+                        self.pack.id()
+                    )));
                 };
                 let present = self.chain.iter().any(|e| e.id == id);
                 let mut seeds: Vec<(String, Vec<Reason>)> = self
@@ -773,7 +831,11 @@ impl Session {
                     let needed_by: Vec<String> = self
                         .chain
                         .iter()
-                        .filter(|e| self.pack.skill(&e.id).is_some_and(|d| d.dependencies.hard.contains(&id)))
+                        .filter(|e| {
+                            self.pack
+                                .skill(&e.id)
+                                .is_some_and(|d| d.dependencies.hard.contains(&id))
+                        })
                         .map(|e| e.id.clone())
                         .collect();
                     if !needed_by.is_empty() {
@@ -816,13 +878,17 @@ impl Session {
         let key = QKey::new(&step.key, &q.id);
         match cmd {
             Command::Answer(text) => {
-                let is_option = q.options.iter().any(|o| o.value.eq_ignore_ascii_case(text.trim()));
+                let is_option = q
+                    .options
+                    .iter()
+                    .any(|o| o.value.eq_ignore_ascii_case(text.trim()));
                 if !is_option {
                     if let Some(c) = typed_command(&text) {
                         return self.dispatch(c);
                     }
                 }
-                let v = value::parse_input(&q, &text).map_err(|e| Refusal(format!("{e}: expected {}", value::expectation(&q))))?;
+                let v = value::parse_input(&q, &text)
+                    .map_err(|e| Refusal(format!("{e}: expected {}", value::expectation(&q))))?;
                 self.store(pos, key, v);
                 Ok(())
             }
@@ -851,7 +917,9 @@ impl Session {
                     self.refresh();
                     let fresh: Vec<QKey> = self
                         .applicable()
-                        .filter(|r| r.step == pos.0 && r.question > pos.1 && !self.visited.contains(&r.key))
+                        .filter(|r| {
+                            r.step == pos.0 && r.question > pos.1 && !self.visited.contains(&r.key)
+                        })
                         .map(|r| r.key.clone())
                         .collect();
                     if fresh.is_empty() {
@@ -924,20 +992,22 @@ impl Session {
         match cmd {
             Command::Edit(key) => match self.position_of(&key) {
                 Some((step, question))
-                    if self
-                        .resolved
-                        .iter()
-                        .any(|r| r.key == key && r.applicable) =>
+                    if self.resolved.iter().any(|r| r.key == key && r.applicable) =>
                 {
                     self.return_to_review = true;
                     self.changes.clear();
                     self.screen = Screen::Question { step, question };
                     Ok(())
                 }
-                Some(_) => Err(Refusal(format!("{key} does not apply with the current answers"))),
+                Some(_) => Err(Refusal(format!(
+                    "{key} does not apply with the current answers"
+                ))),
                 None => Err(Refusal(format!("{key} is not a question of this chain"))),
             },
-            Command::Resolve { conflict, resolution } => self.resolve_conflict(&conflict, &resolution, Source::ConflictResolution),
+            Command::Resolve {
+                conflict,
+                resolution,
+            } => self.resolve_conflict(&conflict, &resolution, Source::ConflictResolution),
             Command::Proceed => {
                 let open: Vec<String> = self
                     .conflicts()
@@ -968,9 +1038,24 @@ impl Session {
     }
 
     /// Applies a named resolution of an active conflict.
-    pub fn resolve_conflict(&mut self, conflict: &str, resolution: &str, _source: Source) -> Result<(), Refusal> {
-        let Some(rule) = self.pack.manifest.conflicts.iter().find(|c| c.id == conflict).cloned() else {
-            return Err(Refusal(format!("no conflict rule `{conflict}` in pack {}", self.pack.id())));
+    pub fn resolve_conflict(
+        &mut self,
+        conflict: &str,
+        resolution: &str,
+        _source: Source,
+    ) -> Result<(), Refusal> {
+        let Some(rule) = self
+            .pack
+            .manifest
+            .conflicts
+            .iter()
+            .find(|c| c.id == conflict)
+            .cloned()
+        else {
+            return Err(Refusal(format!(
+                "no conflict rule `{conflict}` in pack {}",
+                self.pack.id()
+            )));
         };
         let Some(res) = rule.resolutions.iter().find(|r| r.id == resolution) else {
             let names: Vec<&str> = rule.resolutions.iter().map(|r| r.id.as_str()).collect();
@@ -986,13 +1071,17 @@ impl Session {
                     key.clone(),
                     Answer {
                         value: v.clone(),
-                        provenance: Provenance::with(Source::ConflictResolution, format!("{conflict}: {resolution}")),
+                        provenance: Provenance::with(
+                            Source::ConflictResolution,
+                            format!("{conflict}: {resolution}"),
+                        ),
                     },
                 );
                 self.visited.insert(key);
             }
         }
-        self.chosen_resolutions.insert(conflict.to_string(), resolution.to_string());
+        self.chosen_resolutions
+            .insert(conflict.to_string(), resolution.to_string());
         self.refresh();
         Ok(())
     }
@@ -1009,7 +1098,11 @@ impl Session {
                 id: c.id.clone(),
                 title: c.title.clone(),
                 message: c.message.clone(),
-                resolutions: c.resolutions.iter().map(|r| (r.id.clone(), r.label.clone())).collect(),
+                resolutions: c
+                    .resolutions
+                    .iter()
+                    .map(|r| (r.id.clone(), r.label.clone()))
+                    .collect(),
                 chosen: self.chosen_resolutions.get(&c.id).cloned(),
             })
             .collect()
@@ -1025,7 +1118,11 @@ impl Session {
         for (si, st) in self.steps.iter().enumerate() {
             let qs: Vec<&Resolved> = self.applicable().filter(|r| r.step == si).collect();
             let state = if let Some((cs, cq)) = current.filter(|(cs, _)| *cs == si) {
-                let index = qs.iter().position(|r| r.question == cq).map(|i| i + 1).unwrap_or(1);
+                let index = qs
+                    .iter()
+                    .position(|r| r.question == cq)
+                    .map(|i| i + 1)
+                    .unwrap_or(1);
                 let _ = cs;
                 StepState::Current {
                     index,
@@ -1033,7 +1130,11 @@ impl Session {
                 }
             } else if self.skipped_steps.contains(&st.key) {
                 StepState::Skipped
-            } else if qs.iter().all(|r| self.visited.contains(&r.key)) && (!qs.is_empty() || current.is_some_and(|(cs, _)| cs > si) || matches!(self.screen, Screen::Review | Screen::Tree | Screen::Report)) {
+            } else if qs.iter().all(|r| self.visited.contains(&r.key))
+                && (!qs.is_empty()
+                    || current.is_some_and(|(cs, _)| cs > si)
+                    || matches!(self.screen, Screen::Review | Screen::Tree | Screen::Report))
+            {
                 StepState::Done
             } else {
                 StepState::Pending
@@ -1045,7 +1146,10 @@ impl Session {
                 questions: qs.len(),
             });
         }
-        let answered = self.applicable().filter(|r| self.visited.contains(&r.key)).count();
+        let answered = self
+            .applicable()
+            .filter(|r| self.visited.contains(&r.key))
+            .count();
         let total_q = self.applicable().count();
         StatusView {
             step: current.map(|(s, _)| s + 1).unwrap_or(0),
@@ -1071,7 +1175,12 @@ impl Session {
 
     /// Sets an explicit answer from outside the question flow (answers file,
     /// command line). The value is checked like a typed one.
-    pub fn set_answer(&mut self, key: &QKey, v: &AnswerValue, source: Source) -> Result<(), String> {
+    pub fn set_answer(
+        &mut self,
+        key: &QKey,
+        v: &AnswerValue,
+        source: Source,
+    ) -> Result<(), String> {
         let q = self
             .question(key)
             .ok_or_else(|| format!("{key} is not a question of this chain"))?;
@@ -1093,6 +1202,70 @@ impl Session {
             .iter()
             .find(|s| s.key == key.step)
             .and_then(|s| s.questions.iter().find(|q| q.id == key.question))
+    }
+
+    /// Sets many explicit answers at once (an answers file), checking each
+    /// value and, with all of them in place, that each question applies.
+    /// Returns the problems; answers with a problem are not kept.
+    pub fn set_answers(
+        &mut self,
+        items: Vec<(QKey, AnswerValue)>,
+        source: Source,
+    ) -> Vec<(QKey, String)> {
+        let mut problems = Vec::new();
+        let mut given = Vec::new();
+        for (key, v) in items {
+            let Some(step) = self.steps.iter().find(|s| s.key == key.step) else {
+                problems.push((key, "not a step of this chain".to_string()));
+                continue;
+            };
+            let Some(q) = step.questions.iter().find(|q| q.id == key.question) else {
+                let mut msg = format!("`{}` has no question `{}`", key.step, key.question);
+                if let Some(s) = crate::suggest::did_you_mean(
+                    &key.question,
+                    step.questions.iter().map(|q| q.id.as_str()),
+                ) {
+                    msg.push_str(&format!(" (did you mean `{s}`?)"));
+                }
+                problems.push((key, msg));
+                continue;
+            };
+            match value::check_value(q, &v) {
+                Ok(v) => {
+                    self.answers.insert(
+                        key.clone(),
+                        Answer {
+                            value: v,
+                            provenance: Provenance::new(source),
+                        },
+                    );
+                    self.visited.insert(key.clone());
+                    given.push(key);
+                }
+                Err(e) => problems.push((key, e)),
+            }
+        }
+        let (resolved, _, _) = self.compute();
+        for key in given {
+            if resolved.iter().any(|r| r.key == key && !r.applicable) {
+                let cond = self
+                    .question(&key)
+                    .and_then(|q| q.when.clone())
+                    .unwrap_or_default();
+                problems.push((
+                    key.clone(),
+                    format!("is answered, but its condition `{cond}` does not hold with these answers; remove it"),
+                ));
+                self.answers.remove(&key);
+                self.visited.remove(&key);
+            }
+        }
+        self.refresh();
+        problems
+    }
+
+    pub fn chosen_resolutions(&self) -> &BTreeMap<String, String> {
+        &self.chosen_resolutions
     }
 
     /// Applicable questions that have no value and must have one (required

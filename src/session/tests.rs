@@ -49,7 +49,8 @@ fn text(v: &str) -> AnswerValue {
 }
 
 fn ok(s: &mut Session, c: Command) {
-    s.apply(c.clone()).unwrap_or_else(|e| panic!("{c:?} refused: {e}"));
+    s.apply(c.clone())
+        .unwrap_or_else(|e| panic!("{c:?} refused: {e}"));
 }
 
 fn answer(s: &mut Session, input: &str) {
@@ -61,14 +62,28 @@ fn chain_orders_foundation_then_dependencies_then_priority() {
     let s = session("kafka streaming with dbt transforms");
     let ids: Vec<&str> = s.chain.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, vec!["base", "stream", "transform"]);
-    assert_eq!(s.chain[0].reasons, vec![Reason::Required, Reason::DependencyOf { skills: vec!["stream".into(), "transform".into()] }]);
+    assert_eq!(
+        s.chain[0].reasons,
+        vec![
+            Reason::Required,
+            Reason::DependencyOf {
+                skills: vec!["stream".into(), "transform".into()]
+            }
+        ]
+    );
     assert_eq!(
         s.chain[1].reasons,
-        vec![Reason::Matched { keywords: vec!["kafka".into(), "streaming".into()], score: 20 }]
+        vec![Reason::Matched {
+            keywords: vec!["kafka".into(), "streaming".into()],
+            score: 20
+        }]
     );
     assert_eq!(
         s.chain[2].reasons,
-        vec![Reason::Matched { keywords: vec!["dbt".into(), "transform".into()], score: 15 }]
+        vec![Reason::Matched {
+            keywords: vec!["dbt".into(), "transform".into()],
+            score: 15
+        }]
     );
 }
 
@@ -163,7 +178,10 @@ fn changing_an_earlier_answer_drops_answers_whose_condition_flips_and_reports_th
     answer(&mut s, "json");
     assert_eq!(
         s.changes,
-        vec![Change::Dropped { key: QKey::new("stream", "registry"), was: AnswerValue::Bool(false) }]
+        vec![Change::Dropped {
+            key: QKey::new("stream", "registry"),
+            was: AnswerValue::Bool(false)
+        }]
     );
     assert_eq!(value(&s, "stream.registry"), None);
     assert!(s.answer(&QKey::new("stream", "registry")).is_none());
@@ -172,7 +190,10 @@ fn changing_an_earlier_answer_drops_answers_whose_condition_flips_and_reports_th
     answer(&mut s, "avro");
     assert_eq!(
         s.changes,
-        vec![Change::Appeared { key: QKey::new("stream", "registry"), value: AnswerValue::Bool(true) }]
+        vec![Change::Appeared {
+            key: QKey::new("stream", "registry"),
+            value: AnswerValue::Bool(true)
+        }]
     );
     assert_eq!(at(&s), "stream.registry");
 }
@@ -185,7 +206,11 @@ fn changing_an_earlier_answer_recomputes_dynamic_defaults_but_keeps_typed_ones()
     answer(&mut s, "gcp");
     assert_eq!(
         s.changes,
-        vec![Change::Changed { key: QKey::new("stream", "platform"), from: text("kafka"), to: text("pubsub") }]
+        vec![Change::Changed {
+            key: QKey::new("stream", "platform"),
+            from: text("kafka"),
+            to: text("pubsub")
+        }]
     );
     assert_eq!(source(&s, "stream.platform"), Some(Source::EarlierAnswer));
     ok(&mut s, Command::Back);
@@ -301,12 +326,23 @@ fn invalid_input_is_refused_inline_and_never_blocks_back() {
         answer(&mut s, a);
     }
     assert_eq!(at(&s), "stream.partitions");
-    let err = s.apply(Command::Answer("100".into())).expect_err("out of range");
-    assert_eq!(err.0, "100 is not a whole number from 1 to 64: expected a whole number from 1 to 64");
+    let err = s
+        .apply(Command::Answer("100".into()))
+        .expect_err("out of range");
+    assert_eq!(
+        err.0,
+        "100 is not a whole number from 1 to 64: expected a whole number from 1 to 64"
+    );
     assert_eq!(s.error.as_deref(), Some(err.0.as_str()));
     assert_eq!(at(&s), "stream.partitions");
-    let err = s.apply(Command::Answer("lots".into())).expect_err("not a number");
-    assert!(err.0.starts_with("`lots` is not a whole number"), "{}", err.0);
+    let err = s
+        .apply(Command::Answer("lots".into()))
+        .expect_err("not a number");
+    assert!(
+        err.0.starts_with("`lots` is not a whole number"),
+        "{}",
+        err.0
+    );
     ok(&mut s, Command::Back);
     assert_eq!(s.error, None);
     assert_eq!(at(&s), "stream.registry");
@@ -324,7 +360,9 @@ fn regex_validation_uses_the_pack_message() {
     ok(&mut s, Command::Confirm);
     answer(&mut s, "aws");
     answer(&mut s, "small");
-    let err = s.apply(Command::Answer("My Project".into())).expect_err("regex");
+    let err = s
+        .apply(Command::Answer("My Project".into()))
+        .expect_err("regex");
     assert_eq!(err.0, "lower-case letters and _ only: expected text");
     let err = s.apply(Command::Answer("".into())).expect_err("required");
     assert_eq!(err.0, "an answer is required: text: expected text");
@@ -335,7 +373,10 @@ fn goal_keywords_set_smart_defaults_with_provenance() {
     let s = session("kinesis streaming into bigquery");
     assert_eq!(value(&s, "base.cloud"), Some(text("gcp")));
     assert_eq!(
-        s.resolved().iter().find(|r| r.key == QKey::new("base", "cloud")).and_then(|r| r.provenance.clone()),
+        s.resolved()
+            .iter()
+            .find(|r| r.key == QKey::new("base", "cloud"))
+            .and_then(|r| r.provenance.clone()),
         Some(Provenance::with(Source::GoalKeyword, "bigquery"))
     );
     // goal keyword (kinesis) is tried before the earlier-answer rule (gcp → pubsub)
@@ -356,7 +397,12 @@ fn precedence_typed_over_preference_over_blueprint_over_smart_over_default() {
     assert_eq!(source(&s, "base.scale"), Some(Source::SavedPreference));
     // an invalid saved value is ignored
     assert_eq!(source(&s, "base.cloud"), Some(Source::Default));
-    s.set_answer(&QKey::new("base", "scale"), &text("large"), Source::AnswersFile).expect("valid");
+    s.set_answer(
+        &QKey::new("base", "scale"),
+        &text("large"),
+        Source::AnswersFile,
+    )
+    .expect("valid");
     assert_eq!(source(&s, "base.scale"), Some(Source::AnswersFile));
 }
 
@@ -366,7 +412,10 @@ fn blueprint_adds_a_quick_setup_step_first_and_its_skills() {
     let keys: Vec<&str> = s.steps().iter().map(|st| st.key.as_str()).collect();
     assert_eq!(keys, vec!["blueprint", "base", "stream", "transform"]);
     assert_eq!(
-        s.chain.iter().find(|e| e.id == "transform").map(|e| e.reasons.clone()),
+        s.chain
+            .iter()
+            .find(|e| e.id == "transform")
+            .map(|e| e.reasons.clone()),
         Some(vec![Reason::Blueprint { id: "pipe".into() }])
     );
     ok(&mut s, Command::Confirm);
@@ -384,16 +433,27 @@ fn customize_refuses_required_and_needed_skills_and_adds_dependencies() {
     let ids: Vec<&str> = s.chain.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, vec!["base", "tune"]);
     ok(&mut s, Command::Customize);
-    let err = s.apply(Command::ToggleSkill("base".into())).expect_err("required");
-    assert_eq!(err.0, "base is required and cannot be removed (its questions can still be skipped)");
+    let err = s
+        .apply(Command::ToggleSkill("base".into()))
+        .expect_err("required");
+    assert_eq!(
+        err.0,
+        "base is required and cannot be removed (its questions can still be skipped)"
+    );
     ok(&mut s, Command::ToggleSkill("transform".into()));
     let ids: Vec<&str> = s.chain.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, vec!["base", "transform", "tune"]);
     let choices = s.skill_choices();
-    let stream = choices.iter().find(|c| c.id == "stream").expect("stream listed");
+    let stream = choices
+        .iter()
+        .find(|c| c.id == "stream")
+        .expect("stream listed");
     assert!(!stream.in_chain);
     assert_eq!(stream.why, "no keyword of the goal matched");
-    let base = choices.iter().find(|c| c.id == "base").expect("base listed");
+    let base = choices
+        .iter()
+        .find(|c| c.id == "base")
+        .expect("base listed");
     assert!(base.locked);
     assert_eq!(base.needed_by, vec!["transform".to_string()]);
     ok(&mut s, Command::ToggleSkill("tune".into()));
@@ -414,7 +474,9 @@ fn removing_a_skill_others_need_names_them() {
     let chain = crate::detect::build_chain(&pack, seeds, &HashMap::new());
     s.set_chain(chain);
     ok(&mut s, Command::Customize);
-    let err = s.apply(Command::ToggleSkill("base".into())).expect_err("required and needed");
+    let err = s
+        .apply(Command::ToggleSkill("base".into()))
+        .expect_err("required and needed");
     assert!(err.0.starts_with("base is required"), "{}", err.0);
 }
 
@@ -432,14 +494,26 @@ fn conflicts_block_proceeding_until_a_named_resolution_is_chosen() {
     assert_eq!(c[0].chosen, None);
     assert_eq!(
         c[0].resolutions,
-        vec![("use-avro".to_string(), "Switch to avro".to_string()), ("accept".to_string(), "Keep both".to_string())]
+        vec![
+            ("use-avro".to_string(), "Switch to avro".to_string()),
+            ("accept".to_string(), "Keep both".to_string())
+        ]
     );
     let err = s.apply(Command::Proceed).expect_err("unresolved");
     assert_eq!(err.0, "resolve or accept the conflict first: json-with-dbt");
     assert_eq!(s.screen, Screen::Review);
-    ok(&mut s, Command::Resolve { conflict: "json-with-dbt".into(), resolution: "use-avro".into() });
+    ok(
+        &mut s,
+        Command::Resolve {
+            conflict: "json-with-dbt".into(),
+            resolution: "use-avro".into(),
+        },
+    );
     assert_eq!(value(&s, "stream.format"), Some(text("avro")));
-    assert_eq!(source(&s, "stream.format"), Some(Source::ConflictResolution));
+    assert_eq!(
+        source(&s, "stream.format"),
+        Some(Source::ConflictResolution)
+    );
     assert!(s.conflicts().is_empty());
     ok(&mut s, Command::Proceed);
     assert_eq!(s.screen, Screen::Tree);
@@ -451,7 +525,13 @@ fn accepting_a_conflict_keeps_the_answers_and_lets_the_user_proceed() {
     ok(&mut s, Command::SkipAll);
     ok(&mut s, Command::Edit(QKey::new("stream", "format")));
     answer(&mut s, "json");
-    ok(&mut s, Command::Resolve { conflict: "json-with-dbt".into(), resolution: "accept".into() });
+    ok(
+        &mut s,
+        Command::Resolve {
+            conflict: "json-with-dbt".into(),
+            resolution: "accept".into(),
+        },
+    );
     assert_eq!(value(&s, "stream.format"), Some(text("json")));
     assert_eq!(s.conflicts()[0].chosen.as_deref(), Some("accept"));
     ok(&mut s, Command::Proceed);
@@ -460,10 +540,17 @@ fn accepting_a_conflict_keeps_the_answers_and_lets_the_user_proceed() {
     ok(&mut s, Command::Back);
     ok(&mut s, Command::Back);
     assert_eq!(s.screen, Screen::Review);
-    let err = s.resolve_conflict("nope", "x", Source::ConflictResolution).expect_err("unknown");
+    let err = s
+        .resolve_conflict("nope", "x", Source::ConflictResolution)
+        .expect_err("unknown");
     assert_eq!(err.0, "no conflict rule `nope` in pack mini");
-    let err = s.resolve_conflict("json-with-dbt", "x", Source::ConflictResolution).expect_err("unknown res");
-    assert_eq!(err.0, "conflict `json-with-dbt` has no resolution `x`: choose one of use-avro, accept");
+    let err = s
+        .resolve_conflict("json-with-dbt", "x", Source::ConflictResolution)
+        .expect_err("unknown res");
+    assert_eq!(
+        err.0,
+        "conflict `json-with-dbt` has no resolution `x`: choose one of use-avro, accept"
+    );
 }
 
 #[test]
@@ -471,7 +558,12 @@ fn question_count_follows_conditions_at_current_answers() {
     let mut s = session("kafka streaming");
     assert_eq!(s.question_count(), 7);
     assert_eq!(s.estimated_minutes(), 5);
-    s.set_answer(&QKey::new("stream", "format"), &text("json"), Source::CommandLine).expect("ok");
+    s.set_answer(
+        &QKey::new("stream", "format"),
+        &text("json"),
+        Source::CommandLine,
+    )
+    .expect("ok");
     assert_eq!(s.question_count(), 6);
 }
 
@@ -479,8 +571,16 @@ fn question_count_follows_conditions_at_current_answers() {
 fn exclusions_and_requires_any_zero_the_score() {
     let s = session("batch only kafka");
     assert!(s.chain.iter().all(|e| e.id != "stream"));
-    let sc = s.detection.scores.iter().find(|x| x.id == "stream").expect("scored");
-    assert_eq!((sc.score, sc.excluded_by.as_deref()), (0, Some("batch only")));
+    let sc = s
+        .detection
+        .scores
+        .iter()
+        .find(|x| x.id == "stream")
+        .expect("scored");
+    assert_eq!(
+        (sc.score, sc.excluded_by.as_deref()),
+        (0, Some("batch only"))
+    );
     let s = session("fix slow query");
     assert!(s.chain.iter().all(|e| e.id != "tune"));
     let s = session("fix slow queries in the database");
@@ -491,7 +591,10 @@ fn exclusions_and_requires_any_zero_the_score() {
 fn blueprint_confidence_is_hit_weight_over_full_weight() {
     let s = session("kafka pipeline");
     let b = &s.detection.blueprints[0];
-    assert_eq!((b.hit_weight, b.full_weight, b.confidence, b.offered), (8, 8, 100, true));
+    assert_eq!(
+        (b.hit_weight, b.full_weight, b.confidence, b.offered),
+        (8, 8, 100, true)
+    );
     let s = session("kafka with dbt");
     let b = &s.detection.blueprints[0];
     assert_eq!((b.hit_weight, b.confidence, b.offered), (5, 62, false));
@@ -516,6 +619,8 @@ fn review_edit_returns_to_review_after_the_answer() {
     assert_eq!(at(&s), "stream.registry");
     answer(&mut s, "no");
     assert_eq!(s.screen, Screen::Review);
-    let err = s.apply(Command::Edit(QKey::new("stream", "nope"))).expect_err("unknown");
+    let err = s
+        .apply(Command::Edit(QKey::new("stream", "nope")))
+        .expect_err("unknown");
     assert_eq!(err.0, "stream.nope is not a question of this chain");
 }
