@@ -9,4 +9,5 @@ pub mod generate;
 pub mod pack;
 pub mod suggest;
 pub mod text;
+pub mod validate;
 pub mod value;
