@@ -15,4 +15,5 @@ pub mod pack;
 pub mod session;
 pub mod suggest;
 pub mod text;
+pub mod validate;
 pub mod value;
