@@ -1,6 +1,7 @@
 //! Generation: render a plan of files in memory, then write it all-or-nothing.
 
 pub mod diff;
+pub mod write;
 
 /// Why a relative output path could leave the output folder, if it could.
 pub fn unsafe_path(path: &str) -> Option<String> {
