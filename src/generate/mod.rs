@@ -3,6 +3,11 @@
 pub mod diff;
 pub mod write;
 
+pub use diff::{diff_stat, unified_diff, DiffStat};
+pub use write::{
+    atomic_write, write_all, WriteError, WriteFailure, WriteItem, WriteMode, WriteSummary,
+};
+
 /// Why a relative output path could leave the output folder, if it could.
 pub fn unsafe_path(path: &str) -> Option<String> {
     if path.trim().is_empty() {
