@@ -172,13 +172,13 @@ pub fn run(registry: &Registry, args: RunArgs, st: Style) -> Result<u8, EngineEr
     } else {
         print_header(&session, st);
         print_plan(&plan, st);
+        let ours = |v: &[String]| v.iter().filter(|p| !p.starts_with(".skillchain/")).count();
         println!(
-            "\nWrote {} new and {} overwritten file{} to {} ({} unchanged), with .skillchain/answers.yaml and .skillchain/plan.md.\n",
-            written.created.len().saturating_sub(2),
-            written.overwritten.len().saturating_sub(0),
-            "s",
+            "\nWrote {} new and {} overwritten files to {} ({} unchanged), plus .skillchain/answers.yaml and .skillchain/plan.md.\n",
+            ours(&written.created),
+            ours(&written.overwritten),
             out.display(),
-            written.unchanged.len()
+            plan.count(FileStatus::Identical)
         );
         print!("{}", validate::render_text(&report, st.color));
     }
