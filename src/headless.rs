@@ -198,7 +198,9 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
 
     if !req.defaults {
         for r in session.resolved().iter().filter(|r| r.applicable) {
-            if session.answer(&r.key).is_none() {
+            let suffix = format!("answers.{}", r.key);
+            let reported = list.iter().any(|p| p.location.ends_with(&suffix));
+            if session.answer(&r.key).is_none() && !reported {
                 let prompt = session
                     .question(&r.key)
                     .map(|q| q.prompt.clone())

@@ -110,7 +110,7 @@ pub fn run(registry: &Registry, args: RunArgs, st: Style) -> Result<u8, EngineEr
     }
     let conflicts: Vec<&generate::PlannedFile> = plan.conflicts().collect();
     if !conflicts.is_empty() && !args.force {
-        let mut problems: Vec<Problem> = conflicts
+        let problems: Vec<Problem> = conflicts
             .iter()
             .map(|f| {
                 let stat = generate::diff_stat(f.existing.as_deref().unwrap_or(""), &f.content);
@@ -123,11 +123,10 @@ pub fn run(registry: &Registry, args: RunArgs, st: Style) -> Result<u8, EngineEr
                 )
             })
             .collect();
-        problems.push(Problem::new(
-            "",
-            "nothing was written; rerun with --force to overwrite these files, --pretend to see the plan, or --out to write elsewhere",
+        return Err(refuse(
+            "nothing was written; these files exist with other content (rerun with --force to overwrite them, --pretend to see the plan, or --out to write elsewhere)",
+            problems,
         ));
-        return Err(refuse("files would be overwritten", problems));
     }
     let mut items: Vec<WriteItem> = plan
         .files
