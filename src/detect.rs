@@ -365,6 +365,9 @@ pub fn build_chain(
         .collect()
 }
 
+/// Run-order key of a skill that is free to run: tier, priority, higher score, id.
+type OrderKey<'a> = (Tier, i32, Reverse<u32>, &'a str);
+
 /// Kahn's topological sort with a priority queue keyed by (tier, priority,
 /// -score, id); a skill in a cycle (lint refuses those) is appended last.
 fn order_skills<'a>(
@@ -399,7 +402,7 @@ fn order_skills<'a>(
             id,
         )
     };
-    let mut ready: BinaryHeap<Reverse<(Tier, i32, Reverse<u32>, &str)>> = indegree
+    let mut ready: BinaryHeap<Reverse<OrderKey<'a>>> = indegree
         .iter()
         .filter(|(_, n)| **n == 0)
         .map(|(id, _)| Reverse(key(id)))

@@ -165,11 +165,12 @@ pub fn check_value(q: &Question, value: &AnswerValue) -> Result<AnswerValue, Str
         return Ok(v);
     }
     match (&v, q.kind) {
-        (AnswerValue::Text(s), QuestionKind::Choice) => {
-            if !q.options.iter().any(|o| &o.value == s) {
-                return Err(format!("`{s}` is not {}", expectation(q)));
-            }
+        (AnswerValue::Text(s), QuestionKind::Choice)
+            if !q.options.iter().any(|o| &o.value == s) =>
+        {
+            return Err(format!("`{s}` is not {}", expectation(q)));
         }
+        (AnswerValue::Text(_), QuestionKind::Choice) => {}
         (AnswerValue::List(items), QuestionKind::MultiChoice) => {
             for s in items {
                 if !q.options.iter().any(|o| &o.value == s) {

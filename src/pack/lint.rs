@@ -275,7 +275,7 @@ impl Linter<'_> {
             }
             for sd in &q.smart_defaults {
                 let has_when = sd.when.as_deref().is_some_and(|w| !w.trim().is_empty());
-                if sd.goal.is_empty() == !has_when {
+                if sd.goal.is_empty() != has_when {
                     self.push(&qloc, "each smart default needs exactly one of `goal` (phrases) or `when` (expression)");
                 }
                 if let Some(w) = &sd.when {

@@ -251,10 +251,13 @@ pub struct ContentCheck {
     pub description: String,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Maturity {
     Starter,
+    #[default]
     Intermediate,
     Advanced,
 }
@@ -272,12 +275,6 @@ impl Maturity {
             Maturity::Intermediate => "intermediate",
             Maturity::Advanced => "advanced",
         }
-    }
-}
-
-impl Default for Maturity {
-    fn default() -> Self {
-        Maturity::Intermediate
     }
 }
 

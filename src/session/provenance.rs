@@ -3,9 +3,9 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// Sources of an answer, strongest first: typed > answers file / command line
-/// > saved preference > blueprint > smart default (goal keyword, earlier
-/// answer) > skill default.
+/// Sources of an answer, strongest first: typed, then answers file or command
+/// line, then saved preference, then blueprint, then smart default (goal
+/// keyword, earlier answer), then skill default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Source {
