@@ -448,7 +448,7 @@ fn every_invalid_glob_and_regex_is_listed() {
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(
         lines[0],
-        "cannot validate against blueprint `shop`: 3 problems"
+        "cannot validate against blueprint `shop` (3 problems):"
     );
     assert!(
         lines[1].starts_with("  - deliverable `a`: file glob `models/[.sql` is not a valid glob: "),
