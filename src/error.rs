@@ -37,15 +37,23 @@ pub struct Problems {
     pub problems: Vec<Problem>,
 }
 
+impl Problems {
+    pub fn new(context: impl Into<String>, problems: Vec<Problem>) -> Self {
+        Problems {
+            context: context.into(),
+            problems,
+        }
+    }
+}
+
 impl fmt::Display for Problems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.problems.len();
-        writeln!(
-            f,
-            "{}: {n} problem{}",
-            self.context,
-            if n == 1 { "" } else { "s" }
-        )?;
+        if n > 1 {
+            writeln!(f, "{} ({n} problems):", self.context)?;
+        } else {
+            writeln!(f, "{}:", self.context)?;
+        }
         for p in &self.problems {
             writeln!(f, "  - {p}")?;
         }

@@ -14,7 +14,14 @@ use crate::text;
 use crate::value::AnswerValue;
 
 /// Top-level names every context has besides the skill maps.
-pub const BUILTIN_NAMES: &[&str] = &["goal", "pack", "maturity", "chain", "blueprint", "blueprint_id"];
+pub const BUILTIN_NAMES: &[&str] = &[
+    "goal",
+    "pack",
+    "maturity",
+    "chain",
+    "blueprint",
+    "blueprint_id",
+];
 
 /// Functions and filters registered on every environment.
 pub const FUNCTION_NAMES: &[&str] = &["has_skill", "goal_has"];
@@ -47,7 +54,11 @@ pub fn pack_env(pack: &Pack) -> Result<Environment<'static>, (String, minijinja:
 fn has_skill(state: &State, id: &str) -> bool {
     state
         .lookup("chain")
-        .and_then(|c| c.try_iter().ok().map(|mut it| it.any(|v| v.as_str() == Some(id))))
+        .and_then(|c| {
+            c.try_iter()
+                .ok()
+                .map(|mut it| it.any(|v| v.as_str() == Some(id)))
+        })
         .unwrap_or(false)
 }
 
@@ -182,15 +193,28 @@ mod tests {
             chain: vec!["streaming-data".into()],
             ..Scope::default()
         };
-        scope.set("streaming_data", "platform", AnswerValue::Text("kafka".into()));
+        scope.set(
+            "streaming_data",
+            "platform",
+            AnswerValue::Text("kafka".into()),
+        );
         let ctx = scope.to_value();
-        assert_eq!(eval_bool(&env, "has_skill('streaming-data')", &ctx), Ok(true));
-        assert_eq!(eval_bool(&env, "has_skill('optimizing-sql')", &ctx), Ok(false));
+        assert_eq!(
+            eval_bool(&env, "has_skill('streaming-data')", &ctx),
+            Ok(true)
+        );
+        assert_eq!(
+            eval_bool(&env, "has_skill('optimizing-sql')", &ctx),
+            Ok(false)
+        );
         assert_eq!(eval_bool(&env, "goal_has('kafka stream')", &ctx), Ok(true));
         assert_eq!(
             eval_bool(&env, "streaming_data.platform == 'kafka'", &ctx),
             Ok(true)
         );
-        assert_eq!(eval_bool(&env, "streaming_data.missing == 'x'", &ctx), Ok(false));
+        assert_eq!(
+            eval_bool(&env, "streaming_data.missing == 'x'", &ctx),
+            Ok(false)
+        );
     }
 }

@@ -3,10 +3,17 @@
 //! terminal code.
 #![deny(clippy::unwrap_used)]
 
+pub mod answers;
+pub mod cli;
+pub mod detect;
 pub mod error;
 pub mod expr;
 pub mod generate;
+pub mod handoff;
+pub mod headless;
 pub mod pack;
+pub mod session;
 pub mod suggest;
 pub mod text;
+pub mod validate;
 pub mod value;

@@ -24,7 +24,10 @@ fn singular(word: &str) -> String {
             return word[..word.len() - 2].to_string();
         }
     }
-    if word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") && !word.ends_with("is")
+    if word.ends_with('s')
+        && !word.ends_with("ss")
+        && !word.ends_with("us")
+        && !word.ends_with("is")
     {
         return word[..word.len() - 1].to_string();
     }

@@ -63,10 +63,9 @@ impl AnswerValue {
 pub fn expectation(q: &Question) -> String {
     match q.kind {
         QuestionKind::Choice => format!("one of: {}", option_values(q)),
-        QuestionKind::MultiChoice => format!(
-            "zero or more of: {} (comma-separated)",
-            option_values(q)
-        ),
+        QuestionKind::MultiChoice => {
+            format!("zero or more of: {} (comma-separated)", option_values(q))
+        }
         QuestionKind::Bool => "yes or no".to_string(),
         QuestionKind::Integer => with_range("a whole number", q),
         QuestionKind::Number => with_range("a number", q),
@@ -166,11 +165,12 @@ pub fn check_value(q: &Question, value: &AnswerValue) -> Result<AnswerValue, Str
         return Ok(v);
     }
     match (&v, q.kind) {
-        (AnswerValue::Text(s), QuestionKind::Choice) => {
-            if !q.options.iter().any(|o| &o.value == s) {
-                return Err(format!("`{s}` is not {}", expectation(q)));
-            }
+        (AnswerValue::Text(s), QuestionKind::Choice)
+            if !q.options.iter().any(|o| &o.value == s) =>
+        {
+            return Err(format!("`{s}` is not {}", expectation(q)));
         }
+        (AnswerValue::Text(_), QuestionKind::Choice) => {}
         (AnswerValue::List(items), QuestionKind::MultiChoice) => {
             for s in items {
                 if !q.options.iter().any(|o| &o.value == s) {
@@ -184,7 +184,9 @@ pub fn check_value(q: &Question, value: &AnswerValue) -> Result<AnswerValue, Str
             let len = s.chars().count();
             if let Some(min) = rules.min_length {
                 if len < min {
-                    return Err(format!("must be at least {min} characters long (got {len})"));
+                    return Err(format!(
+                        "must be at least {min} characters long (got {len})"
+                    ));
                 }
             }
             if let Some(max) = rules.max_length {

@@ -1,5 +1,16 @@
 //! Generation: render a plan of files in memory, then write it all-or-nothing.
 
+pub mod diff;
+mod plan;
+pub mod write;
+
+pub use plan::{build_plan, deliverables, FileStatus, Plan, PlannedFile};
+
+pub use diff::{diff_stat, unified_diff, DiffStat};
+pub use write::{
+    atomic_write, write_all, WriteError, WriteFailure, WriteItem, WriteMode, WriteSummary,
+};
+
 /// Why a relative output path could leave the output folder, if it could.
 pub fn unsafe_path(path: &str) -> Option<String> {
     if path.trim().is_empty() {

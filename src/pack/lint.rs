@@ -5,9 +5,9 @@ use globset::Glob;
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use super::model::{Pack, Question, QuestionKind};
 #[cfg(test)]
 use super::model::skill_key;
+use super::model::{Pack, Question, QuestionKind};
 use crate::error::Problem;
 use crate::expr::{self, BUILTIN_NAMES, FUNCTION_NAMES};
 use crate::suggest::did_you_mean;
@@ -93,7 +93,9 @@ impl<'a> Known<'a> {
             let mut parts = var.splitn(3, '.');
             let head = parts.next().unwrap_or_default();
             let field = parts.next();
-            if FUNCTION_NAMES.contains(&head) || ["range", "dict", "namespace", "debug", "loop"].contains(&head) {
+            if FUNCTION_NAMES.contains(&head)
+                || ["range", "dict", "namespace", "debug", "loop"].contains(&head)
+            {
                 continue;
             }
             if let Some(questions) = self.skills.get(head) {
@@ -204,7 +206,10 @@ impl Linter<'_> {
             self.push(loc, format!("{what} `{g}` is not a valid glob: {e}"));
         }
         if g.starts_with('/') || g.split('/').any(|c| c == "..") {
-            self.push(loc, format!("{what} `{g}` must stay inside the output folder (no leading / or ..)"));
+            self.push(
+                loc,
+                format!("{what} `{g}` must stay inside the output folder (no leading / or ..)"),
+            );
         }
     }
 
@@ -229,7 +234,10 @@ impl Linter<'_> {
             }
             if q.kind.has_options() {
                 if q.options.is_empty() {
-                    self.push(&qloc, format!("a {} question needs options", q.kind.as_str()));
+                    self.push(
+                        &qloc,
+                        format!("a {} question needs options", q.kind.as_str()),
+                    );
                 }
                 let mut values = HashSet::new();
                 for o in &q.options {
@@ -238,14 +246,20 @@ impl Linter<'_> {
                     }
                 }
             } else if !q.options.is_empty() {
-                self.push(&qloc, format!("a {} question takes no options", q.kind.as_str()));
+                self.push(
+                    &qloc,
+                    format!("a {} question takes no options", q.kind.as_str()),
+                );
             }
             if let Some(r) = &q.validate.regex {
                 self.regex(&qloc, "validate.regex", r);
             }
             if let (Some(lo), Some(hi)) = (q.validate.min, q.validate.max) {
                 if lo > hi {
-                    self.push(&qloc, format!("validate.min {lo} is greater than validate.max {hi}"));
+                    self.push(
+                        &qloc,
+                        format!("validate.min {lo} is greater than validate.max {hi}"),
+                    );
                 }
             }
             if let Some(d) = &q.default {
@@ -254,11 +268,14 @@ impl Linter<'_> {
                 }
             }
             if q.kind == QuestionKind::Secret && q.default.as_ref().is_some_and(|d| !d.is_empty()) {
-                self.push(&qloc, "a secret question cannot have a default (it would be stored in the pack)");
+                self.push(
+                    &qloc,
+                    "a secret question cannot have a default (it would be stored in the pack)",
+                );
             }
             for sd in &q.smart_defaults {
                 let has_when = sd.when.as_deref().is_some_and(|w| !w.trim().is_empty());
-                if sd.goal.is_empty() == !has_when {
+                if sd.goal.is_empty() != has_when {
                     self.push(&qloc, "each smart default needs exactly one of `goal` (phrases) or `when` (expression)");
                 }
                 if let Some(w) = &sd.when {
@@ -277,8 +294,17 @@ impl Linter<'_> {
     }
 
     /// A condition may only look at earlier questions of its own skill.
-    fn later_reference(&mut self, loc: &str, owner_key: &str, questions: &[Question], index: usize, src: &str) {
-        let Ok(e) = self.env.compile_expression(src) else { return };
+    fn later_reference(
+        &mut self,
+        loc: &str,
+        owner_key: &str,
+        questions: &[Question],
+        index: usize,
+        src: &str,
+    ) {
+        let Ok(e) = self.env.compile_expression(src) else {
+            return;
+        };
         for var in e.undeclared_variables(true) {
             let mut parts = var.splitn(2, '.');
             if parts.next() != Some(owner_key) {
@@ -287,7 +313,12 @@ impl Linter<'_> {
             let Some(f) = parts.next() else { continue };
             if let Some(pos) = questions.iter().position(|q| q.id == f) {
                 if pos >= index {
-                    self.push(loc, format!("`{src}` refers to `{var}`, which is not asked before this question"));
+                    self.push(
+                        loc,
+                        format!(
+                            "`{src}` refers to `{var}`, which is not asked before this question"
+                        ),
+                    );
                 }
             }
         }
@@ -347,7 +378,12 @@ fn cycles(pack: &Pack) -> Vec<Vec<String>> {
         }
         let Some(skill) = pack.skill(id) else { return };
         stack.push(id);
-        for dep in skill.dependencies.hard.iter().chain(&skill.dependencies.soft) {
+        for dep in skill
+            .dependencies
+            .hard
+            .iter()
+            .chain(&skill.dependencies.soft)
+        {
             visit(pack, dep, stack, done, found);
         }
         stack.pop();
@@ -369,13 +405,28 @@ pub fn lint_pack(pack: &Pack, src: &Sources) -> Vec<Problem> {
     let mloc = format!("{}/pack.yaml", src.origin);
     let m = &pack.manifest;
     if !id_ok(&m.id) {
-        l.push(&mloc, format!("pack id `{}` must be lower-case letters, digits and dashes", m.id));
+        l.push(
+            &mloc,
+            format!(
+                "pack id `{}` must be lower-case letters, digits and dashes",
+                m.id
+            ),
+        );
     }
     if m.version.trim().is_empty() {
         l.push(&mloc, "version is empty");
     }
-    if m.output_root.is_empty() || m.output_root.contains(['/', '\\']) || m.output_root.starts_with('.') {
-        l.push(&mloc, format!("output_root `{}` must be a plain folder name", m.output_root));
+    if m.output_root.is_empty()
+        || m.output_root.contains(['/', '\\'])
+        || m.output_root.starts_with('.')
+    {
+        l.push(
+            &mloc,
+            format!(
+                "output_root `{}` must be a plain folder name",
+                m.output_root
+            ),
+        );
     }
     if pack.skills.is_empty() {
         l.push(&src.origin, "the pack has no skills (skills/*.yaml)");
@@ -394,16 +445,31 @@ pub fn lint_pack(pack: &Pack, src: &Sources) -> Vec<Problem> {
                 .filter(|(i, _)| i == id)
                 .map(|(_, f)| f.as_str())
                 .collect();
-            l.push(&src.origin, format!("skill id `{id}` is defined {n} times ({})", files.join(", ")));
+            l.push(
+                &src.origin,
+                format!(
+                    "skill id `{id}` is defined {n} times ({})",
+                    files.join(", ")
+                ),
+            );
         }
     }
     for s in &pack.skills {
         let loc = src.skill_loc(&s.id);
         if !id_ok(&s.id) {
-            l.push(&loc, format!("skill id `{}` must be lower-case letters, digits and dashes", s.id));
+            l.push(
+                &loc,
+                format!(
+                    "skill id `{}` must be lower-case letters, digits and dashes",
+                    s.id
+                ),
+            );
         }
         if s.id == "blueprint" {
-            l.push(&loc, "`blueprint` is reserved for blueprint quick questions; rename the skill");
+            l.push(
+                &loc,
+                "`blueprint` is reserved for blueprint quick questions; rename the skill",
+            );
         }
         for dep in s.dependencies.hard.iter().chain(&s.dependencies.soft) {
             if dep == &s.id {
@@ -421,7 +487,9 @@ pub fn lint_pack(pack: &Pack, src: &Sources) -> Vec<Problem> {
             let oloc = format!("{loc}: output `{}`", o.path);
             if !pack.templates.contains_key(&o.template) {
                 let mut msg = format!("template `{}` does not exist under templates/", o.template);
-                if let Some(x) = did_you_mean(&o.template, pack.templates.keys().map(String::as_str)) {
+                if let Some(x) =
+                    did_you_mean(&o.template, pack.templates.keys().map(String::as_str))
+                {
                     msg.push_str(&format!(" (did you mean `{x}`?)"));
                 }
                 l.push(&oloc, msg);
@@ -439,7 +507,10 @@ pub fn lint_pack(pack: &Pack, src: &Sources) -> Vec<Problem> {
         }
     }
     for cycle in cycles(pack) {
-        l.push(&src.origin, format!("dependency cycle: {}", cycle.join(" → ")));
+        l.push(
+            &src.origin,
+            format!("dependency cycle: {}", cycle.join(" → ")),
+        );
     }
 
     // Templates
@@ -461,7 +532,13 @@ pub fn lint_pack(pack: &Pack, src: &Sources) -> Vec<Problem> {
     for b in &pack.blueprints {
         let loc = src.blueprint_loc(&b.id);
         if !id_ok(&b.id) {
-            l.push(&loc, format!("blueprint id `{}` must be lower-case letters, digits and dashes", b.id));
+            l.push(
+                &loc,
+                format!(
+                    "blueprint id `{}` must be lower-case letters, digits and dashes",
+                    b.id
+                ),
+            );
         }
         if !bp_ids.insert(b.id.as_str()) {
             l.push(&loc, format!("blueprint id `{}` is defined twice", b.id));
@@ -492,7 +569,10 @@ pub fn lint_pack(pack: &Pack, src: &Sources) -> Vec<Problem> {
                 l.push(&dloc, "duplicate deliverable id");
             }
             if pack.skill(&d.skill).is_none() {
-                l.push(&dloc, format!("primary skill `{}` is not a skill of this pack", d.skill));
+                l.push(
+                    &dloc,
+                    format!("primary skill `{}` is not a skill of this pack", d.skill),
+                );
             }
             if d.files.is_empty() {
                 l.push(&dloc, "a deliverable needs at least one file glob");
@@ -531,11 +611,21 @@ pub fn lint_pack(pack: &Pack, src: &Sources) -> Vec<Problem> {
     l.problems
 }
 
-/// Renders a path template with no answers to check its literal parts.
+/// Checks the literal parts of a path template: each `{{ … }}` stands for a
+/// plain name, each `{% … %}` for nothing. Rendered paths are checked again
+/// at generation.
 fn check_static_path(l: &mut Linter<'_>, loc: &str, path: &str) {
-    let rendered = l.env.render_str(path, minijinja::context! {}).unwrap_or_default();
-    if crate::generate::unsafe_path(&rendered).is_some() || path.starts_with('/') {
-        l.push(loc, format!("path `{path}` could leave the output folder (absolute, `..` or empty segment)"));
+    let placeholder = Regex::new(r"\{\{.*?\}\}")
+        .map(|re| re.replace_all(path, "x").into_owned())
+        .unwrap_or_else(|_| path.to_string());
+    let literal = Regex::new(r"\{%.*?%\}")
+        .map(|re| re.replace_all(&placeholder, "").into_owned())
+        .unwrap_or(placeholder);
+    if let Some(why) = crate::generate::unsafe_path(&literal) {
+        l.push(
+            loc,
+            format!("path `{path}` could leave the output folder: {why}"),
+        );
     }
 }
 

@@ -27,7 +27,10 @@ pub struct PackFiles {
 impl PackFiles {
     pub fn from_dir(dir: &Path) -> Result<PackFiles, EngineError> {
         let mut files = BTreeMap::new();
-        for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+        for entry in walkdir::WalkDir::new(dir)
+            .follow_links(false)
+            .sort_by_file_name()
+        {
             let entry = entry.map_err(|e| {
                 EngineError::Other(format!("{}: cannot read pack folder: {e}", dir.display()))
             })?;
@@ -113,11 +116,7 @@ pub fn describe_yaml_error(e: &serde_yaml::Error) -> String {
             let rest = &msg[start + prefix.len()..];
             let Some(end) = rest.find('`') else { continue };
             let word = &rest[..end];
-            let expected: Vec<&str> = rest[end..]
-                .split('`')
-                .skip(1)
-                .step_by(2)
-                .collect();
+            let expected: Vec<&str> = rest[end..].split('`').skip(1).step_by(2).collect();
             if let Some(s) = crate::suggest::did_you_mean(word, expected.iter().copied()) {
                 return format!("{msg} (did you mean `{s}`?)");
             }
@@ -135,7 +134,9 @@ pub fn parse_pack(pf: &PackFiles) -> Result<Pack, Problems> {
         None => {
             problems.push(Problem::new(
                 origin,
-                format!("no {MANIFEST}: a pack folder needs a manifest (see skillchains/README.md)"),
+                format!(
+                    "no {MANIFEST}: a pack folder needs a manifest (see skillchains/README.md)"
+                ),
             ));
             None
         }
@@ -165,7 +166,10 @@ pub fn parse_pack(pf: &PackFiles) -> Result<Pack, Problems> {
     let pack_id = manifest.id.clone();
     let lint_input = super::lint::Sources {
         origin: origin.to_string(),
-        skill_files: skills.iter().map(|(n, s)| (s.id.clone(), n.clone())).collect(),
+        skill_files: skills
+            .iter()
+            .map(|(n, s)| (s.id.clone(), n.clone()))
+            .collect(),
         blueprint_files: blueprints
             .iter()
             .map(|(n, b)| (b.id.clone(), n.clone()))
@@ -268,7 +272,11 @@ impl Registry {
 
     /// Adds a pack, replacing one with the same id.
     pub fn insert(&mut self, pack: Pack) {
-        match self.packs.iter_mut().find(|p| p.manifest.id == pack.manifest.id) {
+        match self
+            .packs
+            .iter_mut()
+            .find(|p| p.manifest.id == pack.manifest.id)
+        {
             Some(slot) => *slot = pack,
             None => {
                 self.packs.push(pack);

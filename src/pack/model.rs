@@ -251,16 +251,23 @@ pub struct ContentCheck {
     pub description: String,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Maturity {
     Starter,
+    #[default]
     Intermediate,
     Advanced,
 }
 
 impl Maturity {
-    pub const ALL: [Maturity; 3] = [Maturity::Starter, Maturity::Intermediate, Maturity::Advanced];
+    pub const ALL: [Maturity; 3] = [
+        Maturity::Starter,
+        Maturity::Intermediate,
+        Maturity::Advanced,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -268,12 +275,6 @@ impl Maturity {
             Maturity::Intermediate => "intermediate",
             Maturity::Advanced => "advanced",
         }
-    }
-}
-
-impl Default for Maturity {
-    fn default() -> Self {
-        Maturity::Intermediate
     }
 }
 

@@ -1,0 +1,162 @@
+//! `skillchain detect GOAL`: the chain a goal detects, every number explained.
+
+use serde::Serialize;
+use std::sync::Arc;
+
+use super::{print_json, Style};
+use crate::detect::{self, BlueprintScore, ChainEntry, PackScore, Reason, SkillScore};
+use crate::error::EngineError;
+use crate::pack::{Maturity, Registry};
+use crate::session::Session;
+
+#[derive(Serialize)]
+struct DetectJson<'a> {
+    goal: &'a str,
+    normalised: &'a [String],
+    pack: &'a str,
+    packs: &'a [PackScore],
+    /// The blueprint offered (confidence ≥ 70%), if any.
+    blueprint: Option<&'a str>,
+    blueprints: &'a [BlueprintScore],
+    scores: &'a [SkillScore],
+    /// The chain `run` uses: the blueprint's when one is offered.
+    chain: &'a [ChainEntry],
+    /// The chain from keywords alone (what "custom" starts from).
+    detected_chain: &'a [ChainEntry],
+    estimated_minutes: u32,
+    question_count: usize,
+}
+
+pub fn run(registry: &Registry, goal: &str, json: bool, st: Style) -> Result<u8, EngineError> {
+    let det = match detect::detect(registry, goal) {
+        Ok(d) => d,
+        Err(no) => {
+            if json {
+                print_json(
+                    &serde_json::json!({ "goal": goal, "pack": null, "error": "no pack matches the goal",
+                    "packs": no.packs.iter().map(|(id, title, ex)| serde_json::json!({"id": id, "title": title, "examples": ex})).collect::<Vec<_>>() }),
+                )?;
+            } else {
+                eprint!("{}", st.error(&no.to_string()));
+                eprintln!();
+            }
+            return Ok(2);
+        }
+    };
+    let pack = registry
+        .get(&det.inner.pack)
+        .cloned()
+        .ok_or_else(|| EngineError::Other("detected pack is not loaded".into()))?;
+    let session = Session::new(
+        Arc::new(pack),
+        det.inner.clone(),
+        det.inner.offer.clone(),
+        Maturity::default(),
+    );
+    if json {
+        print_json(&DetectJson {
+            goal,
+            normalised: &det.inner.normalised,
+            pack: &det.inner.pack,
+            packs: &det.packs,
+            blueprint: det.inner.offer.as_deref(),
+            blueprints: &det.inner.blueprints,
+            scores: &det.inner.scores,
+            chain: &session.chain,
+            detected_chain: &det.inner.chain,
+            estimated_minutes: session.estimated_minutes(),
+            question_count: session.question_count(),
+        })?;
+        return Ok(0);
+    }
+    let p = session.pack();
+    println!("{} \"{goal}\"", st.bold("SKILL CHAIN DETECTED FOR:"));
+    println!();
+    let ps = det.packs.iter().find(|x| x.id == det.inner.pack);
+    let why = match ps {
+        Some(ps) if ps.trigger_weight > 0 => format!(
+            "trigger words {} (weight {}), skill score {}",
+            ps.triggers
+                .iter()
+                .map(|t| format!("\"{t}\""))
+                .collect::<Vec<_>>()
+                .join(", "),
+            ps.trigger_weight,
+            ps.skill_score
+        ),
+        Some(ps) => format!("skill score {}", ps.skill_score),
+        None => String::new(),
+    };
+    println!(
+        "Pack:      {} ({}): {why}",
+        st.cyan(&p.manifest.id),
+        p.manifest.title
+    );
+    match det.inner.blueprints.first() {
+        Some(b) => println!(
+            "Blueprint: {} {}% confidence ({}/{} trigger weight{}){}",
+            st.cyan(&b.id),
+            b.confidence,
+            b.hit_weight,
+            b.full_weight,
+            if b.hits.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ": {}",
+                    b.hits
+                        .iter()
+                        .map(|h| format!("\"{h}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            },
+            if b.offered {
+                st.green(" → offered")
+            } else {
+                st.dim(&format!(" (offered at ≥{}%)", detect::OFFER_THRESHOLD))
+            }
+        ),
+        None => println!("Blueprint: none in this pack"),
+    }
+    println!();
+    println!("{}", st.bold("Chain, in run order:"));
+    let width = session.chain.iter().map(|e| e.id.len()).max().unwrap_or(0);
+    for (i, e) in session.chain.iter().enumerate() {
+        let reasons: Vec<String> = e.reasons.iter().map(Reason::describe).collect();
+        println!(
+            "  {}. {:width$}  {:<12} {}",
+            i + 1,
+            e.id,
+            e.tier.as_str(),
+            reasons.join("; ")
+        );
+    }
+    let excluded: Vec<&SkillScore> = det.inner.scores.iter().filter(|s| s.score == 0).collect();
+    for s in excluded {
+        let why = match &s.excluded_by {
+            Some(x) => format!("excluded by \"{x}\""),
+            None => "none of its required words is in the goal".to_string(),
+        };
+        println!("  {} {}: {}", st.dim("–"), s.id, st.dim(&why));
+    }
+    println!();
+    println!(
+        "Estimated: {} min, {} questions",
+        session.estimated_minutes(),
+        session.question_count()
+    );
+    if session.blueprint.is_some() && det.inner.chain.len() != session.chain.len() {
+        let ids: Vec<&str> = det.inner.chain.iter().map(|e| e.id.as_str()).collect();
+        println!(
+            "{}",
+            st.dim(&format!("Without the blueprint: {}", ids.join(", ")))
+        );
+    }
+    println!();
+    println!(
+        "Next: skillchain run \"{goal}\" --defaults --out ./{}",
+        p.manifest.output_root
+    );
+    Ok(0)
+}

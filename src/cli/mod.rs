@@ -1,0 +1,132 @@
+//! The command line: argument parsing, subcommands and exit codes.
+//! Exit codes: 0 success / PASS, 1 validation NEEDS ATTENTION, 2 bad input.
+
+mod detect;
+mod list;
+mod run;
+mod style;
+mod validate;
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::error::{EngineError, Problem, Problems};
+use crate::pack::{Maturity, Registry};
+pub use style::Style;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "skillchain",
+    version,
+    about = "Turn a data-engineering goal into a configured, generated and validated project",
+    after_help = "Examples:\n  skillchain detect \"streaming pipeline from kafka to snowflake with dbt tests\"\n  skillchain run \"streaming pipeline from kafka to snowflake with dbt tests\" --defaults --out ./data-pipeline\n  skillchain validate ./data-pipeline"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Add packs from a folder (a pack, or a folder of packs); repeatable.
+    /// A pack with the id of a bundled one replaces it.
+    #[arg(long = "skillchains", value_name = "DIR", global = true)]
+    pub skillchains: Vec<PathBuf>,
+    /// Colour theme of the interactive app.
+    #[arg(long, value_name = "NAME", global = true)]
+    pub theme: Option<String>,
+    /// No colours (also when NO_COLOR is set or output is not a terminal).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the pack, blueprint and chain a goal detects, with scores and reasons.
+    Detect {
+        goal: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Answer, generate and validate without the interactive app.
+    Run(run::RunArgs),
+    /// Check a generated folder against its deliverables.
+    Validate {
+        dir: PathBuf,
+        /// Blueprint to check against (default: the one recorded in DIR/.skillchain/answers.yaml).
+        #[arg(long, value_name = "B")]
+        blueprint: Option<String>,
+        /// starter, intermediate or advanced.
+        #[arg(long, value_name = "M")]
+        maturity: Option<Maturity>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List packs, their skills and blueprints.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a pack folder (or every bundled pack): schema, references, cycles, templates.
+    Lint { path: Option<PathBuf> },
+}
+
+impl clap::builder::ValueParserFactory for Maturity {
+    type Parser = clap::builder::ValueParser;
+    fn value_parser() -> Self::Parser {
+        clap::builder::ValueParser::new(|s: &str| s.parse::<Maturity>())
+    }
+}
+
+/// Parses the command line, runs it, and maps the outcome to an exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let style = Style::detect(cli.global.no_color);
+    match dispatch(cli, style) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("{}", style.error(&e.to_string()));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
+    let registry = || Registry::load(&cli.global.skillchains);
+    match cli.command {
+        Command::Detect { goal, json } => detect::run(&registry()?, &goal, json, style),
+        Command::Run(args) => run::run(&registry()?, args, style),
+        Command::Validate {
+            dir,
+            blueprint,
+            maturity,
+            json,
+        } => validate::run(
+            &registry()?,
+            &dir,
+            blueprint.as_deref(),
+            maturity,
+            json,
+            style,
+        ),
+        Command::List { json } => list::list(&registry()?, json),
+        Command::Lint { path } => list::lint(path.as_deref(), style),
+    }
+}
+
+/// Problems as an error that exits 2.
+pub(crate) fn refuse(context: &str, problems: Vec<Problem>) -> EngineError {
+    EngineError::Problems(Problems {
+        context: context.to_string(),
+        problems,
+    })
+}
+
+pub(crate) fn print_json<T: serde::Serialize>(v: &T) -> Result<(), EngineError> {
+    let text = serde_json::to_string_pretty(v).map_err(|e| EngineError::Other(e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}

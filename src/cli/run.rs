@@ -1,0 +1,259 @@
+//! `skillchain run`: the whole journey without the interactive app.
+
+use clap::Args;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+use super::{print_json, refuse, Style};
+use crate::answers;
+use crate::error::{EngineError, Problem};
+use crate::generate::{self, build_plan, FileStatus, Plan, WriteItem, WriteMode};
+use crate::handoff;
+use crate::headless::{prepare, Request};
+use crate::pack::{Maturity, Registry};
+use crate::session::Session;
+use crate::validate::{self, Report};
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The goal; optional with --answers (the file records it).
+    pub goal: Option<String>,
+    /// Answers file (YAML); `.skillchain/answers.yaml` of an earlier run replays it exactly.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Questions without an answer take their defaults.
+    #[arg(long)]
+    pub defaults: bool,
+    /// Output folder (default: ./<pack output root>, e.g. ./data-pipeline).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// starter, intermediate or advanced.
+    #[arg(long, value_name = "M")]
+    pub maturity: Option<Maturity>,
+    /// The chain, comma-separated (dependencies are added).
+    #[arg(long, value_delimiter = ',', value_name = "a,b")]
+    pub skills: Option<Vec<String>>,
+    /// Use this blueprint (`none` for none) instead of the detected offer.
+    #[arg(long, value_name = "B")]
+    pub blueprint: Option<String>,
+    /// Answer one question: `skill-id.question-id=value`; repeatable.
+    #[arg(long = "set", value_name = "SKILL.QUESTION=VALUE")]
+    pub sets: Vec<String>,
+    /// Show the plan (each file new / identical / conflict / skipped); write nothing.
+    #[arg(long)]
+    pub pretend: bool,
+    /// Overwrite files that exist with other content.
+    #[arg(long)]
+    pub force: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct RunJson<'a> {
+    pack: &'a str,
+    blueprint: Option<&'a str>,
+    maturity: Maturity,
+    out: String,
+    chain: Vec<&'a str>,
+    files: &'a [generate::PlannedFile],
+    written: bool,
+    report: Option<&'a Report>,
+}
+
+pub fn run(registry: &Registry, args: RunArgs, st: Style) -> Result<u8, EngineError> {
+    let file = match &args.answers {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                refuse(
+                    "answers",
+                    vec![Problem::new(
+                        path.display().to_string(),
+                        format!("cannot read the answers file: {e}"),
+                    )],
+                )
+            })?;
+            let origin = path.display().to_string();
+            let parsed = answers::parse(&origin, &text).map_err(|p| refuse("answers", vec![p]))?;
+            Some((origin, parsed))
+        }
+        None => None,
+    };
+    let none = args.blueprint.as_deref() == Some("none");
+    let req = Request {
+        goal: args.goal.clone(),
+        answers: file,
+        blueprint: if none { None } else { args.blueprint.clone() },
+        no_blueprint: none,
+        skills: args.skills.clone(),
+        maturity: args.maturity,
+        sets: args.sets.clone(),
+        defaults: args.defaults,
+    };
+    let session = prepare(registry, &req)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&session.pack().manifest.output_root));
+    let plan = build_plan(&session, &out)?;
+    let deliverables = generate::deliverables(&session, &plan);
+
+    if args.pretend {
+        if args.json {
+            print_json(&summary(&session, &plan, false, None))?;
+        } else {
+            print_header(&session, st);
+            print_plan(&plan, st);
+            println!("\nNothing written (--pretend).");
+        }
+        return Ok(0);
+    }
+    let conflicts: Vec<&generate::PlannedFile> = plan.conflicts().collect();
+    if !conflicts.is_empty() && !args.force {
+        let problems: Vec<Problem> = conflicts
+            .iter()
+            .map(|f| {
+                let stat = generate::diff_stat(f.existing.as_deref().unwrap_or(""), &f.content);
+                Problem::new(
+                    out.join(&f.path).display().to_string(),
+                    format!(
+                        "exists with other content (+{} −{} lines against what would be generated)",
+                        stat.added, stat.removed
+                    ),
+                )
+            })
+            .collect();
+        return Err(refuse(
+            "nothing was written; these files exist with other content (rerun with --force to overwrite them, --pretend to see the plan, or --out to write elsewhere)",
+            problems,
+        ));
+    }
+    let mut items: Vec<WriteItem> = plan
+        .files
+        .iter()
+        .filter_map(|f| match f.status {
+            FileStatus::New => Some(WriteItem::new(
+                f.path.clone(),
+                f.content.clone(),
+                WriteMode::Create,
+            )),
+            FileStatus::Conflict => Some(WriteItem::new(
+                f.path.clone(),
+                f.content.clone(),
+                WriteMode::Overwrite,
+            )),
+            FileStatus::Identical | FileStatus::Skipped => None,
+        })
+        .collect();
+    let record = answers::to_yaml(&answers::from_session(&session));
+    let handoff = handoff::render(&session, &plan, &deliverables);
+    items.push(WriteItem::new(
+        ".skillchain/answers.yaml",
+        record,
+        WriteMode::Overwrite,
+    ));
+    items.push(WriteItem::new(
+        ".skillchain/plan.md",
+        handoff,
+        WriteMode::Overwrite,
+    ));
+    let written =
+        generate::write_all(&out, &items).map_err(|e| EngineError::Other(e.to_string()))?;
+
+    let report = validate::validate_tree(
+        &out,
+        &deliverables,
+        session.maturity,
+        session.blueprint.as_deref(),
+    )?;
+    if args.json {
+        print_json(&summary(&session, &plan, true, Some(&report)))?;
+    } else {
+        print_header(&session, st);
+        print_plan(&plan, st);
+        let ours = |v: &[String]| v.iter().filter(|p| !p.starts_with(".skillchain/")).count();
+        println!(
+            "\nWrote {} new and {} overwritten files to {} ({} unchanged), plus .skillchain/answers.yaml and .skillchain/plan.md.\n",
+            ours(&written.created),
+            ours(&written.overwritten),
+            out.display(),
+            plan.count(FileStatus::Identical)
+        );
+        print!("{}", validate::render_text(&report, st.color));
+    }
+    Ok(if report.pass { 0 } else { 1 })
+}
+
+fn summary<'a>(
+    session: &'a Session,
+    plan: &'a Plan,
+    written: bool,
+    report: Option<&'a Report>,
+) -> RunJson<'a> {
+    RunJson {
+        pack: session.pack().id(),
+        blueprint: session.blueprint.as_deref(),
+        maturity: session.maturity,
+        out: plan.root.display().to_string(),
+        chain: session.chain.iter().map(|e| e.id.as_str()).collect(),
+        files: &plan.files,
+        written,
+        report,
+    }
+}
+
+fn print_header(session: &Session, st: Style) {
+    let ids: Vec<&str> = session.chain.iter().map(|e| e.id.as_str()).collect();
+    println!(
+        "{} {} · blueprint {} · maturity {}",
+        st.bold("Pack"),
+        session.pack().id(),
+        session.blueprint.as_deref().unwrap_or("none"),
+        session.maturity.as_str()
+    );
+    println!("{} {}", st.bold("Chain"), ids.join(" → "));
+    for c in session.conflicts() {
+        println!(
+            "{} {}: resolved with {}",
+            st.yellow("⚠"),
+            c.title,
+            c.chosen.as_deref().unwrap_or("?")
+        );
+    }
+}
+
+fn print_plan(plan: &Plan, st: Style) {
+    println!(
+        "\n{} {}: {} new, {} identical, {} conflict, {} skipped",
+        st.bold("Plan for"),
+        display(&plan.root),
+        plan.count(FileStatus::New),
+        plan.count(FileStatus::Identical),
+        plan.count(FileStatus::Conflict),
+        plan.count(FileStatus::Skipped)
+    );
+    for f in &plan.files {
+        let (mark, label) = match f.status {
+            FileStatus::New => (st.green("+"), "new"),
+            FileStatus::Identical => (st.dim("="), "identical"),
+            FileStatus::Conflict => (st.red("!"), "conflict"),
+            FileStatus::Skipped => (st.dim("-"), "skipped"),
+        };
+        let extra = f
+            .reason
+            .as_deref()
+            .map(|r| format!(": {r}"))
+            .unwrap_or_default();
+        println!(
+            "  {mark} {:<48} {:<10} {}{}",
+            f.path,
+            label,
+            f.skill,
+            st.dim(&extra)
+        );
+    }
+}
+
+fn display(p: &Path) -> String {
+    p.display().to_string()
+}

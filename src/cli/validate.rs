@@ -1,0 +1,112 @@
+//! `skillchain validate DIR`: re-check a generated folder, e.g. after edits.
+
+use std::path::Path;
+
+use super::{print_json, refuse, Style};
+use crate::answers;
+use crate::error::{EngineError, Problem};
+use crate::generate::{self, build_plan};
+use crate::headless::{prepare, Request};
+use crate::pack::{Maturity, Registry};
+use crate::suggest::did_you_mean;
+use crate::validate;
+
+pub fn run(
+    registry: &Registry,
+    dir: &Path,
+    blueprint: Option<&str>,
+    maturity: Option<Maturity>,
+    json: bool,
+    st: Style,
+) -> Result<u8, EngineError> {
+    if !dir.is_dir() {
+        return Err(refuse(
+            "validate",
+            vec![Problem::new(
+                dir.display().to_string(),
+                "no such folder; pass the folder that `skillchain run --out` wrote",
+            )],
+        ));
+    }
+    let record = dir.join(".skillchain/answers.yaml");
+    let (deliverables, maturity, bp_name) = if record.is_file() {
+        let text = std::fs::read_to_string(&record).map_err(|e| EngineError::io(&record, e))?;
+        let origin = record.display().to_string();
+        let file = answers::parse(&origin, &text).map_err(|p| refuse("validate", vec![p]))?;
+        let req = Request {
+            answers: Some((origin, file)),
+            defaults: true,
+            blueprint: blueprint.map(str::to_string),
+            maturity,
+            ..Request::default()
+        };
+        let session = prepare(registry, &req)?;
+        let plan = build_plan(&session, dir)?;
+        (
+            generate::deliverables(&session, &plan),
+            session.maturity,
+            session.blueprint.clone(),
+        )
+    } else {
+        let Some(b) = blueprint else {
+            return Err(refuse(
+                "validate",
+                vec![Problem::new(
+                    dir.display().to_string(),
+                    "has no .skillchain/answers.yaml; pass --blueprint B (or PACK/B) to say what to check (`skillchain list` shows blueprints)",
+                )],
+            ));
+        };
+        let (pack_id, bp_id) = match b.split_once('/') {
+            Some((p, x)) => (Some(p), x),
+            None => (None, b),
+        };
+        let found: Vec<_> = registry
+            .packs
+            .iter()
+            .filter(|p| pack_id.is_none_or(|id| p.manifest.id == id))
+            .filter_map(|p| p.blueprint(bp_id).map(|bp| (p, bp)))
+            .collect();
+        match found.as_slice() {
+            [(_, bp)] => (
+                bp.deliverables.clone(),
+                maturity.unwrap_or_default(),
+                Some(bp.id.clone()),
+            ),
+            [] => {
+                let all = registry
+                    .packs
+                    .iter()
+                    .flat_map(|p| p.blueprints.iter().map(|b| b.id.as_str()));
+                let mut msg = format!("no blueprint `{b}`");
+                if let Some(s) = did_you_mean(bp_id, all) {
+                    msg.push_str(&format!(" (did you mean `{s}`?)"));
+                }
+                return Err(refuse("validate", vec![Problem::new("--blueprint", msg)]));
+            }
+            many => {
+                let names: Vec<String> = many
+                    .iter()
+                    .map(|(p, bp)| format!("{}/{}", p.manifest.id, bp.id))
+                    .collect();
+                return Err(refuse(
+                    "validate",
+                    vec![Problem::new(
+                        "--blueprint",
+                        format!(
+                            "`{b}` is in several packs; name one of {}",
+                            names.join(", ")
+                        ),
+                    )],
+                ));
+            }
+        }
+    };
+    let report = validate::validate_tree(dir, &deliverables, maturity, bp_name.as_deref())?;
+    if json {
+        print_json(&report)?;
+    } else {
+        print!("{}", validate::render_text(&report, st.color));
+    }
+    Ok(if report.pass { 0 } else { 1 })
+}

@@ -1,0 +1,266 @@
+//! Building a complete session without a terminal: from a goal, an answers
+//! file, `--blueprint`, `--skills`, `--set` and `--defaults`. Every answer is
+//! checked exactly as the app checks a typed one, and every problem is
+//! reported at once.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::answers::{self, AnswersFile};
+use crate::detect::{self, chain_for, detect_in_pack, PackIndex, Reason};
+use crate::error::{Problem, Problems};
+use crate::pack::{Maturity, Registry};
+use crate::session::{QKey, Session, Source};
+use crate::suggest::did_you_mean;
+
+#[derive(Debug, Default, Clone)]
+pub struct Request {
+    pub goal: Option<String>,
+    /// (where it came from, parsed file)
+    pub answers: Option<(String, AnswersFile)>,
+    pub blueprint: Option<String>,
+    /// `none` turns blueprints off.
+    pub no_blueprint: bool,
+    pub skills: Option<Vec<String>>,
+    pub maturity: Option<Maturity>,
+    /// `skill.question=value` from the command line.
+    pub sets: Vec<String>,
+    /// Unanswered questions take their defaults (otherwise each is a problem).
+    pub defaults: bool,
+}
+
+fn problems(context: &str, list: Vec<Problem>) -> Problems {
+    Problems {
+        context: context.to_string(),
+        problems: list,
+    }
+}
+
+/// A session on the review screen with every answer set, or every problem.
+pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> {
+    let file = req.answers.as_ref().map(|(_, f)| f);
+    let origin = req
+        .answers
+        .as_ref()
+        .map(|(o, _)| o.as_str())
+        .unwrap_or("answers");
+    let goal = match (&req.goal, file) {
+        (Some(g), _) => g.clone(),
+        (None, Some(f)) => f.goal.clone(),
+        (None, None) => {
+            return Err(problems(
+                "run",
+                vec![Problem::new("", "give a GOAL or --answers FILE")],
+            ))
+        }
+    };
+    let pack = match file {
+        Some(f) => match registry.get(&f.pack) {
+            Some(p) => p.clone(),
+            None => {
+                let mut msg = format!("pack `{}` is not installed", f.pack);
+                if let Some(s) = did_you_mean(
+                    &f.pack,
+                    registry.packs.iter().map(|p| p.manifest.id.as_str()),
+                ) {
+                    msg.push_str(&format!(" (did you mean `{s}`?)"));
+                }
+                msg.push_str("; `skillchain list` shows the packs, --skillchains DIR adds one");
+                return Err(problems(
+                    "answers",
+                    vec![Problem::new(format!("{origin}: pack"), msg)],
+                ));
+            }
+        },
+        None => match detect::detect(registry, &goal) {
+            Ok(d) => match registry.get(&d.inner.pack) {
+                Some(p) => p.clone(),
+                None => {
+                    return Err(problems(
+                        "detect",
+                        vec![Problem::new("", "detected pack vanished")],
+                    ))
+                }
+            },
+            Err(no) => return Err(problems("goal", vec![Problem::new("", no.to_string())])),
+        },
+    };
+    let mut list = Vec::new();
+    let pack = Arc::new(pack);
+    let det = detect_in_pack(&pack, &PackIndex::new(&pack), &goal);
+
+    // Blueprint: --blueprint > the file's choice > --skills means none > the offer.
+    let blueprint = if req.no_blueprint {
+        None
+    } else if let Some(b) = &req.blueprint {
+        if pack.blueprint(b).is_none() {
+            let mut msg = format!("pack {} has no blueprint `{b}`", pack.id());
+            if let Some(s) = did_you_mean(b, pack.blueprints.iter().map(|x| x.id.as_str())) {
+                msg.push_str(&format!(" (did you mean `{s}`?)"));
+            }
+            list.push(Problem::new("--blueprint", msg));
+            None
+        } else {
+            Some(b.clone())
+        }
+    } else if let Some(choice) = file.and_then(|f| f.blueprint.clone()) {
+        match choice {
+            Some(b) if pack.blueprint(&b).is_none() => {
+                list.push(Problem::new(
+                    format!("{origin}: blueprint"),
+                    format!("pack {} has no blueprint `{b}`", pack.id()),
+                ));
+                None
+            }
+            other => other,
+        }
+    } else if req.skills.is_some() {
+        None
+    } else {
+        det.offer.clone()
+    };
+    let maturity = req
+        .maturity
+        .or(file.and_then(|f| f.maturity))
+        .unwrap_or_default();
+    let mut session = Session::new(pack.clone(), det.clone(), blueprint, maturity);
+
+    // Chain: --skills > the file's skills > detection/blueprint.
+    let skills = req
+        .skills
+        .clone()
+        .or_else(|| file.and_then(|f| f.skills.clone()));
+    if let Some(ids) = skills {
+        let mut ok = Vec::new();
+        for id in ids {
+            if pack.skill(&id).is_some() {
+                ok.push(id);
+            } else {
+                let mut msg = format!("`{id}` is not a skill of pack {}", pack.id());
+                if let Some(s) = did_you_mean(&id, pack.skills.iter().map(|s| s.id.as_str())) {
+                    msg.push_str(&format!(" (did you mean `{s}`?)"));
+                }
+                list.push(Problem::new("skills", msg));
+            }
+        }
+        let scores: HashMap<&str, u32> = det
+            .scores
+            .iter()
+            .map(|s| (s.id.as_str(), s.score))
+            .collect();
+        let mut chain = chain_for(&pack, &ok, Reason::Chosen, &scores);
+        // Keep what detection knew about why each skill is there.
+        for e in &mut chain {
+            if let Some(d) = session.chain.iter().find(|d| d.id == e.id) {
+                if e.reasons == vec![Reason::Chosen] {
+                    e.reasons = d.reasons.clone();
+                }
+            }
+        }
+        session.set_chain(chain);
+    }
+
+    if let Some(f) = file {
+        list.extend(answers::apply(&mut session, f, origin));
+    }
+    let mut sets = Vec::new();
+    for s in &req.sets {
+        match s.split_once('=') {
+            Some((k, v)) => match k.split_once('.') {
+                Some((step, q)) => sets.push((QKey::new(step.trim(), q.trim()), v.to_string())),
+                None => list.push(Problem::new(
+                    "--set",
+                    format!("`{k}` must be `skill-id.question-id`"),
+                )),
+            },
+            None => list.push(Problem::new(
+                "--set",
+                format!("`{s}` must be `skill-id.question-id=value`"),
+            )),
+        }
+    }
+    let mut typed = Vec::new();
+    for (key, raw) in sets {
+        match session.question(&key) {
+            Some(q) => match crate::value::parse_input(q, &raw) {
+                Ok(v) => typed.push((key, v)),
+                Err(e) => list.push(Problem::new(format!("--set {key}"), e)),
+            },
+            None => list.push(Problem::new(
+                format!("--set {key}"),
+                "not a question of this chain",
+            )),
+        }
+    }
+    for (key, msg) in session.set_answers(typed, Source::CommandLine) {
+        list.push(Problem::new(format!("--set {key}"), msg));
+    }
+
+    if !req.defaults {
+        for r in session.resolved().iter().filter(|r| r.applicable) {
+            let suffix = format!("answers.{}", r.key);
+            let reported = list.iter().any(|p| p.location.ends_with(&suffix));
+            if session.answer(&r.key).is_none() && !reported {
+                let prompt = session
+                    .question(&r.key)
+                    .map(|q| q.prompt.clone())
+                    .unwrap_or_default();
+                list.push(Problem::new(
+                    format!("answers.{}", r.key),
+                    format!("no answer for \"{prompt}\"; add it to the answers file, or pass --defaults to take defaults"),
+                ));
+            }
+        }
+    }
+    session.finish_with_defaults();
+    for key in session.unanswered_required() {
+        let prompt = session
+            .question(&key)
+            .map(|q| q.prompt.clone())
+            .unwrap_or_default();
+        list.push(Problem::new(
+            format!("answers.{key}"),
+            format!("\"{prompt}\" needs an answer (it has no default)"),
+        ));
+    }
+    for e in &session.eval_errors {
+        list.push(Problem::new("pack", e.clone()));
+    }
+
+    // Conflicts: resolved from the file when it names a resolution.
+    let chosen = file.map(|f| f.resolutions.clone()).unwrap_or_default();
+    for c in session.conflicts() {
+        if c.chosen.is_some() {
+            continue;
+        }
+        match chosen.get(&c.id) {
+            Some(r) => {
+                if let Err(e) = session.resolve_conflict(&c.id, r, Source::AnswersFile) {
+                    list.push(Problem::new(format!("{origin}: resolutions.{}", c.id), e.0));
+                }
+            }
+            None => {
+                let options: Vec<String> = c
+                    .resolutions
+                    .iter()
+                    .map(|(id, label)| format!("{id} ({label})"))
+                    .collect();
+                list.push(Problem::new(
+                    format!("conflict {}", c.id),
+                    format!(
+                        "{}: {} Choose one of: {}; add `resolutions: {{{}: <choice>}}` to the answers file",
+                        c.title,
+                        c.message,
+                        options.join(", "),
+                        c.id
+                    ),
+                ));
+            }
+        }
+    }
+    if list.is_empty() {
+        Ok(session)
+    } else {
+        Err(problems("nothing was written", list))
+    }
+}

@@ -1,0 +1,310 @@
+//! Every glob and regex of a set of deliverables, compiled once: one
+//! `GlobSet` matched against each path of the tree in a single pass, and the
+//! content checks, which read each file they need at most once.
+
+use std::collections::HashMap;
+
+use globset::{Candidate, GlobBuilder, GlobSet, GlobSetBuilder};
+use regex::bytes::Regex;
+
+use super::walk::Tree;
+use super::CheckFailure;
+use crate::error::{Problem, Problems};
+use crate::pack::{ContentCheck, Deliverable};
+
+/// A deliverable's globs and checks as indices into the matcher's tables.
+struct Plan {
+    /// The promised globs as written, each with its index.
+    files: Vec<(String, usize)>,
+    checks: Vec<(usize, usize)>,
+}
+
+pub(crate) struct Matcher {
+    set: GlobSet,
+    glob_count: usize,
+    regexes: Vec<Regex>,
+    plans: Vec<Plan>,
+}
+
+/// What a deliverable's globs found on disk and which of its checks failed.
+pub(crate) struct Evaluation {
+    pub found: Vec<String>,
+    pub missing: Vec<String>,
+    pub failed_checks: Vec<CheckFailure>,
+}
+
+/// The globs a deliverable promises. One declared with content checks only
+/// (as a skill's checks can be) promises the files its checks read.
+pub(crate) fn promised_files(d: &Deliverable) -> Vec<&str> {
+    if d.files.is_empty() {
+        d.checks.iter().map(|c| c.path.as_str()).collect()
+    } else {
+        d.files.iter().map(String::as_str).collect()
+    }
+}
+
+/// `./models/` and `models` mean the same folder to a pack author; globset
+/// would not match the first against the path `models`.
+fn normalise(glob: &str) -> &str {
+    let g = glob.trim();
+    let g = g.strip_prefix("./").unwrap_or(g);
+    match g.strip_suffix('/') {
+        Some(stripped) if !stripped.is_empty() => stripped,
+        _ => g,
+    }
+}
+
+impl Matcher {
+    /// Compiles the globs and regexes of `deliverables`, listing every invalid
+    /// one (not just the first) with the deliverable that holds it.
+    pub fn compile(deliverables: &[Deliverable], context: &str) -> Result<Matcher, Problems> {
+        let mut builder = GlobSetBuilder::new();
+        let mut glob_ids: HashMap<String, usize> = HashMap::new();
+        let mut regex_ids: HashMap<&str, usize> = HashMap::new();
+        let mut regexes = Vec::new();
+        let mut problems = Vec::new();
+        let mut plans = Vec::with_capacity(deliverables.len());
+
+        for d in deliverables {
+            let loc = format!("deliverable `{}`", d.id);
+            let mut glob_id = |raw: &str, what: &str, problems: &mut Vec<Problem>| {
+                let g = normalise(raw);
+                if let Some(&id) = glob_ids.get(g) {
+                    return Some(id);
+                }
+                if g.is_empty() {
+                    problems.push(Problem::new(&loc, format!("{what} is empty")));
+                    return None;
+                }
+                // `*` must stay inside one folder: `models/*.sql` is not a
+                // promise about `models/staging/x.sql`.
+                match GlobBuilder::new(g).literal_separator(true).build() {
+                    Ok(glob) => {
+                        let id = glob_ids.len();
+                        glob_ids.insert(g.to_string(), id);
+                        builder.add(glob);
+                        Some(id)
+                    }
+                    Err(e) => {
+                        problems.push(Problem::new(
+                            &loc,
+                            format!("{what} `{raw}` is not a valid glob: {}", e.kind()),
+                        ));
+                        None
+                    }
+                }
+            };
+            let files: Vec<(String, usize)> = promised_files(d)
+                .into_iter()
+                .filter_map(|g| {
+                    glob_id(g, "file glob", &mut problems).map(|id| (g.to_string(), id))
+                })
+                .collect();
+            let mut checks = Vec::with_capacity(d.checks.len());
+            for c in &d.checks {
+                let g = glob_id(&c.path, "check path", &mut problems);
+                let r = match regex_ids.get(c.pattern.as_str()) {
+                    Some(&id) => Some(id),
+                    None => match Regex::new(&c.pattern) {
+                        Ok(re) => {
+                            regexes.push(re);
+                            regex_ids.insert(&c.pattern, regexes.len() - 1);
+                            Some(regexes.len() - 1)
+                        }
+                        Err(e) => {
+                            problems.push(Problem::new(
+                                &loc,
+                                format!(
+                                    "check pattern `{}` is not a valid regex: {}",
+                                    c.pattern,
+                                    regex_reason(&e)
+                                ),
+                            ));
+                            None
+                        }
+                    },
+                };
+                if let (Some(g), Some(r)) = (g, r) {
+                    checks.push((g, r));
+                }
+            }
+            plans.push(Plan { files, checks });
+        }
+
+        let set = match builder.build() {
+            Ok(set) => set,
+            Err(e) => {
+                problems.push(Problem::new("deliverables", format!("globs: {e}")));
+                GlobSet::empty()
+            }
+        };
+        if !problems.is_empty() {
+            return Err(Problems {
+                context: context.to_string(),
+                problems,
+            });
+        }
+        Ok(Matcher {
+            set,
+            glob_count: glob_ids.len(),
+            regexes,
+            plans,
+        })
+    }
+
+    /// For each glob, the sorted indices of the real files it matches. A glob
+    /// that matches a folder matches the real files inside it, so a folder of
+    /// placeholders matches nothing.
+    pub fn match_tree(&self, tree: &Tree) -> Vec<Vec<usize>> {
+        let mut hits: Vec<Vec<usize>> = vec![Vec::new(); self.glob_count];
+        let mut folder_hits: Vec<Vec<usize>> = vec![Vec::new(); self.glob_count];
+        let mut buf = Vec::new();
+        for (i, e) in tree.entries.iter().enumerate() {
+            if !e.is_dir && !e.real {
+                continue;
+            }
+            self.set
+                .matches_candidate_into(&Candidate::new(&e.rel), &mut buf);
+            for &g in &buf {
+                if e.is_dir {
+                    folder_hits[g].push(i);
+                } else {
+                    hits[g].push(i);
+                }
+            }
+        }
+        for (g, folders) in folder_hits.into_iter().enumerate() {
+            if folders.is_empty() {
+                continue;
+            }
+            // Folders come in sorted order, so a folder inside the last one
+            // expanded adds nothing new and is not expanded again.
+            let mut last: Option<String> = None;
+            for f in folders {
+                let rel = &tree.entries[f].rel;
+                if let Some(prefix) = &last {
+                    if rel.starts_with(prefix.as_str()) {
+                        continue;
+                    }
+                }
+                hits[g].extend(tree.real_files_under(rel));
+                last = Some(format!("{rel}/"));
+            }
+            hits[g].sort_unstable();
+            hits[g].dedup();
+        }
+        hits
+    }
+
+    /// Found files, globs that matched nothing, and failed checks of the
+    /// deliverable at `index`.
+    pub fn evaluate(
+        &self,
+        index: usize,
+        deliverable: &Deliverable,
+        tree: &Tree,
+        hits: &[Vec<usize>],
+        cache: &mut ContentCache,
+    ) -> Evaluation {
+        let plan = &self.plans[index];
+        let mut found: Vec<usize> = Vec::new();
+        let mut missing = Vec::new();
+        for (raw, g) in &plan.files {
+            if hits[*g].is_empty() {
+                missing.push(raw.clone());
+            } else {
+                found.extend_from_slice(&hits[*g]);
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+
+        let mut failed_checks = Vec::new();
+        for (check, &(g, r)) in deliverable.checks.iter().zip(&plan.checks) {
+            if let Some(reason) = self.check(check, &hits[g], &self.regexes[r], tree, cache) {
+                failed_checks.push(CheckFailure {
+                    path: check.path.clone(),
+                    pattern: check.pattern.clone(),
+                    description: check.description.clone(),
+                    reason,
+                });
+            }
+        }
+        Evaluation {
+            found: found
+                .into_iter()
+                .map(|i| tree.entries[i].rel.clone())
+                .collect(),
+            missing,
+            failed_checks,
+        }
+    }
+
+    /// Why `check` fails, or `None` when its regex matches in one of `files`.
+    /// Stops reading at the first file that matches.
+    fn check(
+        &self,
+        check: &ContentCheck,
+        files: &[usize],
+        re: &Regex,
+        tree: &Tree,
+        cache: &mut ContentCache,
+    ) -> Option<String> {
+        if files.is_empty() {
+            return Some(format!("no non-empty file matches `{}`", check.path));
+        }
+        let mut unreadable = Vec::new();
+        for &f in files {
+            match cache.read(tree, f) {
+                Ok(bytes) if re.is_match(bytes) => return None,
+                Ok(_) => {}
+                Err(e) => unreadable.push(format!("`{}` ({e})", tree.entries[f].rel)),
+            }
+        }
+        let mut reason = match files {
+            [only] => format!(
+                "`{}` not found in {}",
+                check.pattern, tree.entries[*only].rel
+            ),
+            _ => format!(
+                "`{}` not found in any of the {} files matching `{}`",
+                check.pattern,
+                files.len(),
+                check.path
+            ),
+        };
+        if !unreadable.is_empty() {
+            reason.push_str("; could not read ");
+            reason.push_str(&unreadable.join(", "));
+        }
+        Some(reason)
+    }
+}
+
+/// The regex crate's message draws a caret under the pattern over several
+/// lines; a problem list needs the one line that says what is wrong.
+fn regex_reason(e: &regex::Error) -> String {
+    let text = e.to_string();
+    text.lines()
+        .find_map(|l| l.strip_prefix("error: "))
+        .map(str::to_string)
+        .unwrap_or_else(|| text.replace('\n', " "))
+}
+
+/// File contents read for content checks, so two checks on the same file
+/// read it once.
+#[derive(Default)]
+pub(crate) struct ContentCache {
+    files: HashMap<usize, Result<Vec<u8>, String>>,
+}
+
+impl ContentCache {
+    fn read(&mut self, tree: &Tree, index: usize) -> Result<&[u8], &str> {
+        self.files
+            .entry(index)
+            .or_insert_with(|| std::fs::read(&tree.entries[index].path).map_err(|e| e.to_string()))
+            .as_ref()
+            .map(Vec::as_slice)
+            .map_err(String::as_str)
+    }
+}

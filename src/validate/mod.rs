@@ -1,0 +1,356 @@
+//! Validation: does a project folder hold the deliverables that a blueprint
+//! (or, without one, the chain's skills) promised? This module owns the
+//! status of each deliverable, the completeness arithmetic and the pass
+//! mark, the [`Report`] and its JSON shape, and the plain-text report panel
+//! ([`render_text`]). It reads the disk but never writes it.
+//!
+//! # Rules
+//!
+//! - **skipped**: the deliverable is not required at the run's maturity.
+//! - **missing**: none of its file globs matches a real file. Empty files and
+//!   placeholders ([`PLACEHOLDER_NAMES`]) are not real, so a folder holding
+//!   only those is missing too. A glob that names a folder matches the real
+//!   files inside it.
+//! - **incomplete**: something is there, but another file glob matches
+//!   nothing, or a content check fails (its path matches no real file, or
+//!   its regex matches in none of the files it does match).
+//! - **fulfilled**: otherwise.
+//!
+//! Completeness is fulfilled ÷ (all − skipped), 100% when nothing is
+//! required; the report passes at [`PASS_MARK`]%. A `*` in a glob never
+//! crosses a `/` (use `**` for that). [`SKIPPED_FOLDERS`] are not looked at.
+//!
+//! # JSON (`skillchain validate --json`, `skillchain run --json`)
+//!
+//! [`Report`] serialises to this shape; field names and status words are
+//! stable. Fields may be added, never renamed or removed.
+//!
+//! ```json
+//! {
+//!   "root": "data-pipeline",
+//!   "blueprint": "kafka-snowflake-dbt",
+//!   "maturity": "intermediate",
+//!   "results": [
+//!     {
+//!       "id": "dbt-project",
+//!       "name": "dbt project",
+//!       "skill": "transforming-data",
+//!       "status": "incomplete",
+//!       "expected": ["transforms/dbt/dbt_project.yml", "transforms/dbt/models/**/*.sql"],
+//!       "found": ["transforms/dbt/dbt_project.yml"],
+//!       "missing": ["transforms/dbt/models/**/*.sql"],
+//!       "failed_checks": [
+//!         {
+//!           "path": "transforms/dbt/dbt_project.yml",
+//!           "pattern": "(?m)^models:",
+//!           "description": "models are configured",
+//!           "reason": "`(?m)^models:` not found in transforms/dbt/dbt_project.yml"
+//!         }
+//!       ],
+//!       "maturity": []
+//!     }
+//!   ],
+//!   "required": 1,
+//!   "fulfilled": 0,
+//!   "missing": 0,
+//!   "incomplete": 1,
+//!   "skipped": 0,
+//!   "completeness": 0,
+//!   "pass": false,
+//!   "warnings": []
+//! }
+//! ```
+//!
+//! - `blueprint` is `null` when the deliverables are the skills' outputs.
+//! - `status` is one of `fulfilled`, `missing`, `incomplete`, `skipped`.
+//! - `expected` lists the deliverable's globs as written; `found` the real
+//!   files they matched (relative, `/`-separated, sorted); `missing` the globs
+//!   that matched none.
+//! - `failed_checks` lists every content check that failed, with `reason` in
+//!   words. For a skipped deliverable, `found`, `missing` and `failed_checks`
+//!   still describe the disk, so a consumer can see what a higher maturity
+//!   would ask for.
+//! - `maturity` lists the levels that require the deliverable; `[]` means all.
+//! - `completeness` is a whole percent, rounded down; `pass` is
+//!   `completeness >= 80`.
+//! - `warnings` names parts of the tree that could not be read or links that
+//!   were not followed: a deliverable behind them looks missing.
+
+mod matcher;
+mod render;
+mod walk;
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::error::EngineError;
+use crate::pack::{Deliverable, Maturity};
+
+pub use render::render_text;
+pub use walk::{PLACEHOLDER_NAMES, SKIPPED_FOLDERS};
+
+/// Completeness (percent) at or above which a report passes.
+pub const PASS_MARK: u32 = 80;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Fulfilled,
+    Missing,
+    Incomplete,
+    Skipped,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Fulfilled => "fulfilled",
+            Status::Missing => "missing",
+            Status::Incomplete => "incomplete",
+            Status::Skipped => "skipped",
+        }
+    }
+
+    /// The symbol shown for this status everywhere (text report, TUI), so
+    /// colour is never the only carrier of meaning.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Status::Fulfilled => "✓",
+            Status::Missing => "✗",
+            Status::Incomplete => "⚠",
+            Status::Skipped => "○",
+        }
+    }
+}
+
+/// A content check that failed, and why in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckFailure {
+    pub path: String,
+    pub pattern: String,
+    pub description: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeliverableResult {
+    pub id: String,
+    pub name: String,
+    /// Primary skill: the one to re-run to produce it.
+    pub skill: String,
+    pub status: Status,
+    /// Globs as written in the blueprint.
+    pub expected: Vec<String>,
+    /// Real files matched, relative, `/`-separated, sorted.
+    pub found: Vec<String>,
+    /// Globs that matched no real file.
+    pub missing: Vec<String>,
+    pub failed_checks: Vec<CheckFailure>,
+    /// Levels that require it; empty means all.
+    pub maturity: Vec<Maturity>,
+}
+
+impl DeliverableResult {
+    pub fn required_at(&self, maturity: Maturity) -> bool {
+        self.maturity.is_empty() || self.maturity.contains(&maturity)
+    }
+
+    /// The status this deliverable has when it is required. It depends only
+    /// on what was found, which is why a report can change maturity without
+    /// walking the tree again.
+    pub fn status_if_required(&self) -> Status {
+        if self.found.is_empty() {
+            Status::Missing
+        } else if !self.missing.is_empty() || !self.failed_checks.is_empty() {
+            Status::Incomplete
+        } else {
+            Status::Fulfilled
+        }
+    }
+
+    /// The most useful single thing to say about an incomplete or missing
+    /// deliverable: the first glob that matched nothing, else the first
+    /// failed check.
+    pub fn first_problem(&self) -> Option<String> {
+        if let Some(glob) = self.missing.first() {
+            return Some(format!("missing: {glob}"));
+        }
+        self.failed_checks.first().map(|f| {
+            if f.description.is_empty() {
+                f.reason.clone()
+            } else {
+                format!("{}: {}", f.description, f.reason)
+            }
+        })
+    }
+}
+
+/// The outcome of validating one folder. See the module documentation for
+/// its JSON shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub root: String,
+    /// Blueprint id, or `None` when the deliverables are the skills' outputs.
+    pub blueprint: Option<String>,
+    pub maturity: Maturity,
+    /// In the order the deliverables were given.
+    pub results: Vec<DeliverableResult>,
+    /// All deliverables minus the skipped ones.
+    pub required: usize,
+    pub fulfilled: usize,
+    pub missing: usize,
+    pub incomplete: usize,
+    pub skipped: usize,
+    /// Percent, rounded down; 100 when nothing is required.
+    pub completeness: u32,
+    pub pass: bool,
+    /// Parts of the tree that could not be read, links not followed.
+    pub warnings: Vec<String>,
+}
+
+impl Report {
+    /// The same findings judged at another maturity, without reading the
+    /// disk again (the report screen can switch levels instantly).
+    pub fn with_maturity(&self, maturity: Maturity) -> Report {
+        let results = self
+            .results
+            .iter()
+            .map(|r| DeliverableResult {
+                status: if r.required_at(maturity) {
+                    r.status_if_required()
+                } else {
+                    Status::Skipped
+                },
+                ..r.clone()
+            })
+            .collect();
+        Report::tally(
+            self.root.clone(),
+            self.blueprint.clone(),
+            maturity,
+            results,
+            self.warnings.clone(),
+        )
+    }
+
+    /// Required deliverables that are not fulfilled, in report order: what
+    /// "generate missing" would work on.
+    pub fn to_fix(&self) -> impl Iterator<Item = &DeliverableResult> {
+        self.results
+            .iter()
+            .filter(|r| matches!(r.status, Status::Missing | Status::Incomplete))
+    }
+
+    /// `PASS` or `NEEDS ATTENTION`.
+    pub fn verdict(&self) -> &'static str {
+        if self.pass {
+            "PASS"
+        } else {
+            "NEEDS ATTENTION"
+        }
+    }
+
+    fn tally(
+        root: String,
+        blueprint: Option<String>,
+        maturity: Maturity,
+        results: Vec<DeliverableResult>,
+        warnings: Vec<String>,
+    ) -> Report {
+        let count = |s: Status| results.iter().filter(|r| r.status == s).count();
+        let (fulfilled, missing, incomplete, skipped) = (
+            count(Status::Fulfilled),
+            count(Status::Missing),
+            count(Status::Incomplete),
+            count(Status::Skipped),
+        );
+        let required = results.len() - skipped;
+        let (completeness, pass) = completeness(fulfilled, required);
+        Report {
+            root,
+            blueprint,
+            maturity,
+            results,
+            required,
+            fulfilled,
+            missing,
+            incomplete,
+            skipped,
+            completeness,
+            pass,
+            warnings,
+        }
+    }
+}
+
+/// Whole percent (rounded down) and whether it reaches the pass mark.
+/// Compared on the exact ratio, not the rounded percent, so rounding can
+/// never turn a fail into a pass.
+pub fn completeness(fulfilled: usize, required: usize) -> (u32, bool) {
+    if required == 0 {
+        return (100, true);
+    }
+    let percent = (fulfilled as u128 * 100 / required as u128) as u32;
+    let pass = fulfilled as u128 * 100 >= PASS_MARK as u128 * required as u128;
+    (percent, pass)
+}
+
+/// Validates the folder `root` against `deliverables` at `maturity`.
+/// `blueprint` is the blueprint id shown in the report (`None`: skill
+/// outputs).
+///
+/// The tree is walked once; every glob is matched in that one pass; only the
+/// files content checks need are read, each at most once.
+///
+/// Errors: the root does not exist or is not a folder; a glob or regex is
+/// invalid (every one is listed).
+pub fn validate_tree(
+    root: &Path,
+    deliverables: &[Deliverable],
+    maturity: Maturity,
+    blueprint: Option<&str>,
+) -> Result<Report, EngineError> {
+    let context = match blueprint {
+        Some(b) => format!("cannot validate against blueprint `{b}`"),
+        None => "cannot validate against the skills' outputs".to_string(),
+    };
+    let matcher = matcher::Matcher::compile(deliverables, &context)?;
+    let tree = walk::walk(root)?;
+    let hits = matcher.match_tree(&tree);
+    let mut cache = matcher::ContentCache::default();
+
+    let results = deliverables
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let eval = matcher.evaluate(i, d, &tree, &hits, &mut cache);
+            let mut result = DeliverableResult {
+                id: d.id.clone(),
+                name: d.name.clone(),
+                skill: d.skill.clone(),
+                status: Status::Skipped,
+                expected: matcher::promised_files(d)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+                found: eval.found,
+                missing: eval.missing,
+                failed_checks: eval.failed_checks,
+                maturity: d.maturity.clone(),
+            };
+            if result.required_at(maturity) {
+                result.status = result.status_if_required();
+            }
+            result
+        })
+        .collect();
+
+    Ok(Report::tally(
+        root.display().to_string(),
+        blueprint.map(str::to_string),
+        maturity,
+        results,
+        tree.warnings,
+    ))
+}

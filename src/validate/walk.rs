@@ -1,0 +1,185 @@
+//! The one walk of a project tree that validation needs: every file and
+//! folder under the root, relative and `/`-separated, with file sizes,
+//! sorted so that everything under a folder is one contiguous run.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::error::EngineError;
+
+/// Folders that belong to tools, not to the project: skillchain's own state
+/// (answers, plan, session) and git's object store. Skipped at any depth so a
+/// project nested inside another one is not polluted by either.
+pub const SKIPPED_FOLDERS: [&str; 2] = [".skillchain", ".git"];
+
+/// File names that only exist to keep an empty folder in version control.
+/// They never count as a deliverable, whatever their size.
+pub const PLACEHOLDER_NAMES: [&str; 3] = [".gitkeep", ".keep", ".placeholder"];
+
+#[derive(Debug)]
+pub(crate) struct Entry {
+    /// Relative to the root, `/`-separated.
+    pub rel: String,
+    pub path: PathBuf,
+    pub is_dir: bool,
+    /// True for a non-empty file that is not a placeholder: the only kind of
+    /// file that can fulfil a deliverable.
+    pub real: bool,
+}
+
+#[derive(Debug)]
+pub(crate) struct Tree {
+    /// Sorted by `rel`, so the entries under `dir/` form one run.
+    pub entries: Vec<Entry>,
+    /// Parts of the tree that could not be seen; a deliverable behind them
+    /// would look missing, so the report says why.
+    pub warnings: Vec<String>,
+}
+
+impl Tree {
+    /// Indices of the real files anywhere under the folder `dir`.
+    pub fn real_files_under(&self, dir: &str) -> impl Iterator<Item = usize> + '_ {
+        let prefix = format!("{dir}/");
+        let start = self
+            .entries
+            .partition_point(|e| e.rel.as_str() < prefix.as_str());
+        self.entries[start..]
+            .iter()
+            .take_while(move |e| e.rel.starts_with(&prefix))
+            .enumerate()
+            .filter(|(_, e)| e.real)
+            .map(move |(i, _)| start + i)
+    }
+}
+
+/// Walks `root` once. Links are never followed into folders (that is how
+/// walks loop or escape); a link to a file counts only when the file it
+/// points to is inside the root.
+pub(crate) fn walk(root: &Path) -> Result<Tree, EngineError> {
+    check_root(root)?;
+    let mut entries = Vec::new();
+    let mut warnings = Vec::new();
+    // Canonicalised only when a link shows up: most trees have none.
+    let mut canonical_root: Option<PathBuf> = None;
+
+    let walker = WalkDir::new(root)
+        .follow_links(false)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| {
+            !(e.file_type().is_dir()
+                && e.file_name()
+                    .to_str()
+                    .is_some_and(|n| SKIPPED_FOLDERS.contains(&n)))
+        });
+
+    for item in walker {
+        let entry = match item {
+            Ok(entry) => entry,
+            Err(err) => {
+                let at = err
+                    .path()
+                    .map(|p| relative(root, p))
+                    .unwrap_or_else(|| ".".to_string());
+                warnings.push(format!("could not read `{at}`: {}", io_reason(&err)));
+                continue;
+            }
+        };
+        let rel = relative(root, entry.path());
+        let file_type = entry.file_type();
+        if file_type.is_dir() {
+            entries.push(Entry {
+                rel,
+                path: entry.into_path(),
+                is_dir: true,
+                real: false,
+            });
+            continue;
+        }
+        let size = if file_type.is_symlink() {
+            let canonical = match &canonical_root {
+                Some(c) => c.clone(),
+                None => {
+                    let c = root.canonicalize().map_err(|e| EngineError::io(root, e))?;
+                    canonical_root = Some(c.clone());
+                    c
+                }
+            };
+            match linked_file_size(entry.path(), &canonical) {
+                Ok(size) => size,
+                Err(why) => {
+                    warnings.push(format!("`{rel}` {why}; not counted"));
+                    continue;
+                }
+            }
+        } else {
+            match entry.metadata() {
+                Ok(m) => m.len(),
+                Err(err) => {
+                    warnings.push(format!("could not read `{rel}`: {}", io_reason(&err)));
+                    continue;
+                }
+            }
+        };
+        let placeholder = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| PLACEHOLDER_NAMES.contains(&n));
+        entries.push(Entry {
+            rel,
+            path: entry.into_path(),
+            is_dir: false,
+            real: size > 0 && !placeholder,
+        });
+    }
+    entries.sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
+    // Walk order is the file system's; reports must not depend on it.
+    warnings.sort();
+    Ok(Tree { entries, warnings })
+}
+
+fn check_root(root: &Path) -> Result<(), EngineError> {
+    match std::fs::metadata(root) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(EngineError::Other(format!(
+            "cannot validate `{}`: it is a file, not a folder; pass the folder the project was generated into",
+            root.display()
+        ))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(EngineError::Other(format!(
+            "cannot validate `{}`: the folder does not exist; pass the folder the project was generated into, or generate it first with `skillchain run`",
+            root.display()
+        ))),
+        Err(e) => Err(EngineError::io(root, e)),
+    }
+}
+
+/// Size of the file a link points to, or why the link does not count.
+fn linked_file_size(link: &Path, canonical_root: &Path) -> Result<u64, &'static str> {
+    let target = link.canonicalize().map_err(|_| "is a broken link")?;
+    if !target.starts_with(canonical_root) {
+        return Err("links out of the project folder");
+    }
+    let meta = std::fs::metadata(&target).map_err(|_| "is a broken link")?;
+    if meta.is_dir() {
+        return Err("is a link to a folder, which validation does not follow");
+    }
+    Ok(meta.len())
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let s = rel.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        s.into_owned()
+    } else {
+        s.replace(std::path::MAIN_SEPARATOR, "/")
+    }
+}
+
+/// The OS reason alone: walkdir's own message repeats the absolute path.
+fn io_reason(err: &walkdir::Error) -> String {
+    err.io_error()
+        .map(ToString::to_string)
+        .unwrap_or_else(|| err.to_string())
+}
