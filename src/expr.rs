@@ -34,6 +34,10 @@ pub fn base_env() -> Environment<'static> {
     env.set_keep_trailing_newline(true);
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
+    // Templates are named like `dbt_project.yml.j2`; minijinja's default
+    // would JSON-escape every value printed into a `.yml`/`.json` template
+    // and HTML-escape `.html` ones. Generated files are plain text.
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
     env.add_function("has_skill", has_skill);
     env.add_function("goal_has", goal_has);
     env.add_filter("snake", snake);
@@ -178,6 +182,23 @@ pub fn render_str(env: &Environment<'_>, source: &str, ctx: &Value) -> Result<St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yaml_and_json_templates_print_values_unescaped() {
+        let mut env = base_env();
+        for name in ["profiles.yml.j2", "dashboard.json.j2", "page.html.j2", "topics.yaml"] {
+            env.add_template_owned(name.to_string(), "name: {{ v }}".to_string())
+                .expect("template parses");
+        }
+        let ctx = minijinja::context! { v => "a<b" };
+        for name in ["profiles.yml.j2", "dashboard.json.j2", "page.html.j2", "topics.yaml"] {
+            let out = env
+                .get_template(name)
+                .and_then(|t| t.render(&ctx))
+                .expect("renders");
+            assert_eq!(out, "name: a<b", "{name}");
+        }
+    }
 
     #[test]
     fn filters_make_identifiers() {
