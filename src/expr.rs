@@ -186,12 +186,22 @@ mod tests {
     #[test]
     fn yaml_and_json_templates_print_values_unescaped() {
         let mut env = base_env();
-        for name in ["profiles.yml.j2", "dashboard.json.j2", "page.html.j2", "topics.yaml"] {
+        for name in [
+            "profiles.yml.j2",
+            "dashboard.json.j2",
+            "page.html.j2",
+            "topics.yaml",
+        ] {
             env.add_template_owned(name.to_string(), "name: {{ v }}".to_string())
                 .expect("template parses");
         }
         let ctx = minijinja::context! { v => "a<b" };
-        for name in ["profiles.yml.j2", "dashboard.json.j2", "page.html.j2", "topics.yaml"] {
+        for name in [
+            "profiles.yml.j2",
+            "dashboard.json.j2",
+            "page.html.j2",
+            "topics.yaml",
+        ] {
             let out = env
                 .get_template(name)
                 .and_then(|t| t.render(&ctx))
