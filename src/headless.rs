@@ -75,7 +75,16 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
                 ));
             }
         },
-        None => match detect::detect_with(registry, &goal, req.pack.as_deref()) {
+        None if req.pack.is_some() => match req.pack.as_deref().and_then(|id| registry.get(id)) {
+            Some(p) => p.clone(),
+            None => {
+                return Err(problems(
+                    "--pack",
+                    vec![Problem::new("--pack", "unknown pack")],
+                ))
+            }
+        },
+        None => match detect::detect(registry, &goal) {
             Ok(d) => match registry.get(&d.inner.pack) {
                 Some(p) => p.clone(),
                 None => {
