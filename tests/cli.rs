@@ -575,3 +575,35 @@ fn list_shows_packs_with_skills_and_blueprints() {
     let o = sc(&["list"]);
     assert!(stdout(&o).contains("mini 1.0.0 (Mini pack for tests)"));
 }
+
+#[test]
+fn a_secret_answer_is_never_written_or_printed() {
+    let dir = out_dir();
+    let out = dir.path().join("o");
+    let o = sc(&[
+        "run",
+        "anything",
+        "--pack",
+        "mini",
+        "--skills",
+        "tune",
+        "--defaults",
+        "--set",
+        "tune.token=s3cr3t-value",
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!stdout(&o).contains("s3cr3t"));
+    assert!(!stderr(&o).contains("s3cr3t"));
+    for e in walkdir::WalkDir::new(&out).into_iter().flatten() {
+        if e.file_type().is_file() {
+            let text = fs::read_to_string(e.path()).expect("text");
+            assert!(!text.contains("s3cr3t"), "{} holds the secret", e.path().display());
+        }
+    }
+    let plan = fs::read_to_string(out.join(".skillchain/plan.md")).expect("plan");
+    assert!(plan.contains("   - Warehouse token: (secret, not recorded) (command line)\n"), "{plan}");
+    let record = fs::read_to_string(out.join(".skillchain/answers.yaml")).expect("record");
+    assert!(!record.contains("token"), "{record}");
+}
