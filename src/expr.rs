@@ -36,10 +36,6 @@ pub fn base_env() -> Environment<'static> {
     env.set_keep_trailing_newline(true);
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
-    // Templates are named like `dbt_project.yml.j2`; minijinja's default
-    // would JSON-escape every value printed into a `.yml`/`.json` template
-    // and HTML-escape `.html` ones. Generated files are plain text.
-    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
     env.add_function("has_skill", has_skill);
     env.add_function("goal_has", goal_has);
     env.add_filter("snake", snake);
