@@ -1,0 +1,352 @@
+//! The bundled `data-engineering` pack through the real binary, without
+//! Python: what its example goals detect, that their default answers raise
+//! no conflict and pass validation, that choices change the generated tree,
+//! that conflict rules fire and resolve, and that the blueprint's content
+//! checks fail when the promised content is removed.
+
+mod common;
+
+use common::{code, stderr, stdout};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn sc(args: &[&str]) -> Output {
+    Command::new(common::bin())
+        .arg("--no-color")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("skillchain runs")
+}
+
+fn sc_path(args: &[&str], path: &Path, more: &[&str]) -> Output {
+    Command::new(common::bin())
+        .arg("--no-color")
+        .args(args)
+        .arg(path)
+        .args(more)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("skillchain runs")
+}
+
+fn detect(goal: &str) -> Value {
+    let out = sc(&["detect", goal, "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    serde_json::from_str(&stdout(&out)).expect("detect --json is JSON")
+}
+
+/// The keyword-detected chain (without the blueprint's extra skills).
+fn chain(det: &Value) -> Vec<String> {
+    det["detected_chain"]
+        .as_array()
+        .expect("chain")
+        .iter()
+        .map(|e| e["id"].as_str().expect("id").to_string())
+        .collect()
+}
+
+fn blueprint_confidence(det: &Value) -> (u64, bool) {
+    let b = det["blueprints"]
+        .as_array()
+        .expect("blueprints")
+        .iter()
+        .find(|b| b["id"] == "data-pipeline")
+        .expect("data-pipeline is scored");
+    (
+        b["confidence"].as_u64().expect("confidence"),
+        b["offered"].as_bool().expect("offered"),
+    )
+}
+
+fn out_dir() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("data-pipeline");
+    (tmp, out)
+}
+
+fn run_defaults(goal: &str, out: &Path) -> Output {
+    sc_path(&["run", goal, "--defaults", "--out"], out, &[])
+}
+
+fn run_answers(yaml: &str, out: &Path, extra: &[&str]) -> Output {
+    let file = out.with_extension("answers.yaml");
+    std::fs::write(&file, yaml).expect("answers file written");
+    Command::new(common::bin())
+        .args(["--no-color", "run", "--answers"])
+        .arg(&file)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("skillchain runs")
+}
+
+fn read(out: &Path, rel: &str) -> String {
+    std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+const EXAMPLES: [&str; 5] = [
+    "streaming pipeline from kafka to snowflake with dbt tests",
+    "batch ELT from postgres into bigquery with airflow",
+    "data lake on s3 with spark and vault secrets",
+    "tune slow warehouse queries",
+    "monitor pipeline latency and throughput",
+];
+
+#[test]
+fn example_goals_detect_the_expected_chains_and_blueprint_offers() {
+    let expected: [(&str, &[&str], (u64, bool)); 5] = [
+        (
+            EXAMPLES[0],
+            &["architecting-data", "streaming-data", "transforming-data"],
+            (100, true),
+        ),
+        (
+            EXAMPLES[1],
+            &["architecting-data", "transforming-data"],
+            (80, true),
+        ),
+        (
+            EXAMPLES[2],
+            &[
+                "architecting-data",
+                "transforming-data",
+                "secret-management",
+            ],
+            (0, false),
+        ),
+        (
+            EXAMPLES[3],
+            &["architecting-data", "optimizing-sql"],
+            (0, false),
+        ),
+        (
+            EXAMPLES[4],
+            &["architecting-data", "performance-engineering"],
+            (30, false),
+        ),
+    ];
+    for (goal, skills, offer) in expected {
+        let det = detect(goal);
+        assert_eq!(det["pack"], "data-engineering", "{goal}");
+        assert_eq!(chain(&det), skills, "{goal}");
+        assert_eq!(blueprint_confidence(&det), offer, "{goal}");
+    }
+}
+
+#[test]
+fn default_answers_of_every_example_goal_raise_no_conflict_and_pass_validation() {
+    for goal in EXAMPLES {
+        let (_tmp, out) = out_dir();
+        let run = run_defaults(goal, &out);
+        assert_eq!(code(&run), 0, "{goal}:\n{}\n{}", stdout(&run), stderr(&run));
+        assert!(stdout(&run).contains("PASS"), "{goal}: {}", stdout(&run));
+        let validate = sc_path(&["validate"], &out, &[]);
+        assert_eq!(code(&validate), 0, "{goal}: {}", stdout(&validate));
+    }
+}
+
+#[test]
+fn the_kafka_goal_passes_at_starter_and_advanced_with_defaults() {
+    for maturity in ["starter", "advanced"] {
+        let (_tmp, out) = out_dir();
+        let run = sc_path(
+            &[
+                "run",
+                EXAMPLES[0],
+                "--defaults",
+                "--maturity",
+                maturity,
+                "--out",
+            ],
+            &out,
+            &[],
+        );
+        assert_eq!(
+            code(&run),
+            0,
+            "{maturity}:\n{}{}",
+            stdout(&run),
+            stderr(&run)
+        );
+        assert!(
+            stdout(&run).contains("Completeness: 100%"),
+            "{maturity}: {}",
+            stdout(&run)
+        );
+    }
+}
+
+#[test]
+fn goal_keywords_steer_engine_platform_and_orchestrator() {
+    let (_tmp, out) = out_dir();
+    let run = run_defaults(
+        "stream orders from kinesis into redshift with prefect",
+        &out,
+    );
+    assert_eq!(code(&run), 0, "{}{}", stdout(&run), stderr(&run));
+    assert!(read(&out, "streaming/topics.yaml").contains("shard_count:"));
+    assert!(read(&out, "architecture/ddl.sql").contains("distkey (customer_id)"));
+    assert!(read(&out, "transforms/dbt/profiles.yml").contains("type: redshift"));
+    assert!(read(&out, "transforms/flows/pipeline_flow.py").contains("cron=\"*/15 * * * *\""));
+    assert!(!out.join("transforms/dags").exists());
+    let answers = read(&out, ".skillchain/answers.yaml");
+    assert!(
+        answers.contains("value: kinesis\n      source: goal-keyword"),
+        "{answers}"
+    );
+}
+
+#[test]
+fn the_engine_choice_changes_ddl_profile_and_slow_query_source() {
+    let cases = [
+        (
+            "snowflake",
+            "cluster by (to_date(ordered_at))",
+            "type: snowflake",
+            "snowflake.account_usage.query_history",
+        ),
+        (
+            "bigquery",
+            "partition by date(ordered_at)",
+            "type: bigquery",
+            "INFORMATION_SCHEMA.JOBS_BY_PROJECT",
+        ),
+        (
+            "redshift",
+            "compound sortkey (ordered_at, customer_id)",
+            "type: redshift",
+            "sys_query_history",
+        ),
+        (
+            "postgres",
+            "partition by range (ordered_at)",
+            "type: postgres",
+            "pg_stat_statements",
+        ),
+        (
+            "duckdb",
+            "create table if not exists raw.orders",
+            "path: \"{{ env_var('DUCKDB_PATH'",
+            "pragma enable_profiling",
+        ),
+        (
+            "spark",
+            "using parquet",
+            "type: spark",
+            "system.query.history",
+        ),
+    ];
+    for (engine, ddl, profile, slow) in cases {
+        let (_tmp, out) = out_dir();
+        let yaml = format!(
+            "skillchain: 1\npack: data-engineering\ngoal: tune slow queries of our elt\n\
+             skills: [architecting-data, transforming-data, optimizing-sql]\n\
+             answers:\n  architecting-data:\n    engine: {engine}\n"
+        );
+        let run = run_answers(&yaml, &out, &["--defaults"]);
+        assert_eq!(code(&run), 0, "{engine}: {}{}", stdout(&run), stderr(&run));
+        assert!(
+            read(&out, "architecture/ddl.sql").contains(ddl),
+            "{engine}: ddl"
+        );
+        assert!(
+            read(&out, "transforms/dbt/profiles.yml").contains(profile),
+            "{engine}: profile"
+        );
+        assert!(
+            read(&out, "sql/slow_queries.sql").contains(slow),
+            "{engine}: slow queries"
+        );
+    }
+}
+
+#[test]
+fn a_lake_with_dbt_on_snowflake_must_be_resolved_and_use_duckdb_switches_the_engine() {
+    let base = "skillchain: 1\npack: data-engineering\ngoal: data lake with dbt\n\
+                skills: [architecting-data, transforming-data]\n\
+                answers:\n  architecting-data:\n    storage: lake\n    engine: snowflake\n";
+    let (_tmp, out) = out_dir();
+    let refused = run_answers(base, &out, &["--defaults"]);
+    assert_eq!(
+        code(&refused),
+        2,
+        "{}{}",
+        stdout(&refused),
+        stderr(&refused)
+    );
+    let why = format!("{}{}", stdout(&refused), stderr(&refused));
+    for word in ["lake-with-dbt", "use-lakehouse", "use-duckdb", "accept"] {
+        assert!(why.contains(word), "`{word}` missing from:\n{why}");
+    }
+    assert!(!out.exists(), "nothing is written while a conflict is open");
+
+    let resolved = format!("{base}resolutions:\n  lake-with-dbt: use-duckdb\n");
+    let run = run_answers(&resolved, &out, &["--defaults"]);
+    assert_eq!(code(&run), 0, "{}{}", stdout(&run), stderr(&run));
+    let profile = read(&out, "transforms/dbt/profiles.yml");
+    assert!(
+        profile.contains("extensions: [httpfs, parquet]"),
+        "{profile}"
+    );
+    assert!(read(&out, "architecture/ddl.sql").contains("read_parquet('s3://"));
+}
+
+#[test]
+fn exactly_once_with_json_must_be_resolved() {
+    let yaml = "skillchain: 1\npack: data-engineering\ngoal: kafka streaming\n\
+                skills: [architecting-data, streaming-data]\n\
+                answers:\n  streaming-data:\n    format: json\n    delivery: exactly-once\n";
+    let (_tmp, out) = out_dir();
+    let refused = run_answers(yaml, &out, &["--defaults"]);
+    assert_eq!(code(&refused), 2);
+    let why = format!("{}{}", stdout(&refused), stderr(&refused));
+    assert!(why.contains("exactly-once-without-schema"), "{why}");
+
+    let resolved = format!("{yaml}resolutions:\n  exactly-once-without-schema: use-avro\n");
+    let run = run_answers(&resolved, &out, &["--defaults"]);
+    assert_eq!(code(&run), 0, "{}{}", stdout(&run), stderr(&run));
+    assert!(out.join("streaming/schemas/order_event.avsc").is_file());
+    assert!(!out
+        .join("streaming/schemas/order_event.schema.json")
+        .exists());
+    let consumer = read(&out, "streaming/consumer.yaml");
+    assert!(
+        consumer.contains("isolation.level: read_committed"),
+        "{consumer}"
+    );
+}
+
+#[test]
+fn removing_promised_content_makes_validation_fail() {
+    let (_tmp, out) = out_dir();
+    let run = run_defaults(EXAMPLES[0], &out);
+    assert_eq!(code(&run), 0, "{}", stdout(&run));
+
+    // Tests stripped from every dbt YAML file and the DAG's schedule removed.
+    for rel in [
+        "transforms/dbt/models/staging/_staging.yml",
+        "transforms/dbt/models/marts/_marts.yml",
+    ] {
+        let stripped = read(&out, rel).replace("data_tests:", "meta:");
+        std::fs::write(out.join(rel), stripped).expect("rewrite");
+    }
+    let dag = "transforms/dags/pipeline_dag.py";
+    let unscheduled = read(&out, dag).replace("schedule=", "description_=");
+    std::fs::write(out.join(dag), unscheduled).expect("rewrite");
+
+    let validate = sc_path(&["validate"], &out, &[]);
+    let report = stdout(&validate);
+    assert_eq!(code(&validate), 0, "10 of 12 is still a pass:\n{report}");
+    assert!(report.contains("⚠ Data quality tests"), "{report}");
+    assert!(report.contains("⚠ Orchestration DAG or flow"), "{report}");
+    assert!(report.contains("Completeness: 83%"), "{report}");
+
+    std::fs::remove_file(out.join("architecture/ddl.sql")).expect("remove");
+    let validate = sc_path(&["validate"], &out, &[]);
+    assert_eq!(code(&validate), 1, "{}", stdout(&validate));
+    assert!(stdout(&validate).contains("NEEDS ATTENTION"));
+}
