@@ -191,7 +191,7 @@ fn goal_keywords_steer_engine_platform_and_orchestrator() {
     assert!(read(&out, "streaming/topics.yaml").contains("shard_count:"));
     assert!(read(&out, "architecture/ddl.sql").contains("distkey (customer_id)"));
     assert!(read(&out, "transforms/dbt/profiles.yml").contains("type: redshift"));
-    assert!(read(&out, "transforms/flows/pipeline_flow.py").contains("cron=\"*/15 * * * *\""));
+    assert!(read(&out, "transforms/flows/data_pipeline_flow.py").contains("cron=\"*/15 * * * *\""));
     assert!(!out.join("transforms/dags").exists());
     let answers = read(&out, ".skillchain/answers.yaml");
     assert!(
@@ -334,7 +334,7 @@ fn removing_promised_content_makes_validation_fail() {
         let stripped = read(&out, rel).replace("data_tests:", "meta:");
         std::fs::write(out.join(rel), stripped).expect("rewrite");
     }
-    let dag = "transforms/dags/pipeline_dag.py";
+    let dag = "transforms/dags/data_pipeline.py";
     let unscheduled = read(&out, dag).replace("schedule=", "description_=");
     std::fs::write(out.join(dag), unscheduled).expect("rewrite");
 

@@ -308,7 +308,7 @@ fn defaults_for_kafka_to_snowflake_with_dbt_tests_build_on_duckdb() {
     );
     let summary = check_tree(&bin, &out);
     eprintln!("kafka/snowflake defaults: {summary:?}");
-    assert!(out.join("transforms/dags/pipeline_dag.py").is_file());
+    assert!(out.join("transforms/dags/data_pipeline.py").is_file());
     assert!(out.join("streaming/schemas/order_event.avsc").is_file());
 }
 
@@ -358,7 +358,9 @@ fn bigquery_plain_sql_with_prefect_runs_on_duckdb() {
     );
     let summary = check_tree(&bin, &out);
     eprintln!("bigquery/sql/prefect: {summary:?}");
-    assert!(out.join("transforms/flows/pipeline_flow.py").is_file());
+    assert!(out
+        .join("transforms/flows/shop_analytics_flow.py")
+        .is_file());
 }
 
 #[test]
