@@ -154,13 +154,14 @@ impl Matcher {
 
     /// For each glob, the sorted indices of the real files it matches. A glob
     /// that matches a folder matches the real files inside it, so a folder of
-    /// placeholders matches nothing.
-    pub fn match_tree(&self, tree: &Tree) -> Vec<Vec<usize>> {
+    /// placeholders matches nothing. Measures (stats) only the files some
+    /// glob matched.
+    pub fn match_tree(&self, tree: &mut Tree) -> Vec<Vec<usize>> {
         let mut hits: Vec<Vec<usize>> = vec![Vec::new(); self.glob_count];
         let mut folder_hits: Vec<Vec<usize>> = vec![Vec::new(); self.glob_count];
         let mut buf = Vec::new();
         for (i, e) in tree.entries.iter().enumerate() {
-            if !e.is_dir && !e.real {
+            if !e.is_dir && !e.is_candidate() {
                 continue;
             }
             self.set
@@ -187,11 +188,21 @@ impl Matcher {
                         continue;
                     }
                 }
-                hits[g].extend(tree.real_files_under(rel));
+                hits[g].extend(tree.candidates_under(rel));
                 last = Some(format!("{rel}/"));
             }
             hits[g].sort_unstable();
             hits[g].dedup();
+        }
+
+        let mut wanted = vec![false; tree.entries.len()];
+        for &i in hits.iter().flatten() {
+            wanted[i] = true;
+        }
+        let needed: Vec<usize> = (0..wanted.len()).filter(|&i| wanted[i]).collect();
+        tree.measure(&needed);
+        for h in &mut hits {
+            h.retain(|&i| tree.entries[i].is_real());
         }
         hits
     }
