@@ -676,3 +676,19 @@ fn sizes_are_right_when_many_files_are_measured_at_once() {
     assert_eq!(report.results[2].found.len(), 50);
     assert!(report.warnings.is_empty());
 }
+
+#[test]
+fn a_bad_check_path_standing_in_for_files_is_reported_once() {
+    let dir = tree(&[]);
+    let d = with_check(deliverable("env", &[]), "config/[.env", "X", "");
+    let err = validate_tree(dir.path(), &[d], Maturity::Intermediate, None)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "\
+cannot validate against the skills' outputs: 1 problem
+  - deliverable `env`: file glob `config/[.env` is not a valid glob: unclosed character class; missing ']'
+"
+    );
+}
