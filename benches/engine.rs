@@ -5,8 +5,13 @@
 //! reports min / median / max per iteration and the budget, ✓ when the
 //! median is within it.
 //!
-//! To add a case: write a `fn case_…()` that builds its fixture once, then
-//! calls [`bench`] with the DESIGN §6 budget, and list it in [`CASES`].
+//! Without `--bench` (as under `cargo test --all-targets`, which runs this
+//! binary too) every case runs once on a fixture a hundred times smaller:
+//! a smoke test that the cases still work, not a measurement.
+//!
+//! To add a case: write a `fn case_…(mode: Mode)` that builds its fixture
+//! once (scaled by `mode`), then calls [`bench`] with the DESIGN §6 budget,
+//! and list it in [`CASES`].
 //! Still to add: detection over 10,000 skills (5 ms), planning and writing
 //! 1,000 files (100 ms).
 
@@ -20,7 +25,25 @@ use skillchain::pack::{ContentCheck, Deliverable, Maturity};
 use skillchain::validate::{validate_tree, Status};
 
 /// Name, and a function that sets up its fixture and runs [`bench`].
-type Case = (&'static str, fn() -> Measurement);
+type Case = (&'static str, fn(Mode) -> Measurement);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// `cargo bench`: full-size fixtures, warm-up, timed iterations.
+    Measure,
+    /// Any other run: small fixtures, one iteration, no verdict.
+    Smoke,
+}
+
+impl Mode {
+    /// `full` at full size, a hundredth of it (at least 1) when smoking.
+    fn scale(self, full: usize) -> usize {
+        match self {
+            Mode::Measure => full,
+            Mode::Smoke => (full / 100).max(1),
+        }
+    }
+}
 
 const CASES: &[Case] = &[(
     "validate 100,000-file tree against a blueprint",
@@ -29,6 +52,7 @@ const CASES: &[Case] = &[(
 
 struct Measurement {
     name: String,
+    mode: Mode,
     min: Duration,
     median: Duration,
     max: Duration,
@@ -37,7 +61,7 @@ struct Measurement {
 
 impl Measurement {
     fn within_budget(&self) -> bool {
-        self.median <= self.budget
+        self.mode == Mode::Smoke || self.median <= self.budget
     }
 }
 
@@ -48,12 +72,16 @@ fn ms(d: Duration) -> f64 {
 /// Runs `f` a few times untimed (caches, allocator, page cache), then
 /// `iterations` timed runs; prints and returns the figures.
 fn bench<T>(
+    mode: Mode,
     name: &str,
     budget: Duration,
     iterations: usize,
     mut f: impl FnMut() -> T,
 ) -> Measurement {
-    let warmup = (iterations / 5).max(1);
+    let (warmup, iterations) = match mode {
+        Mode::Measure => ((iterations / 5).max(1), iterations),
+        Mode::Smoke => (0, 1),
+    };
     for _ in 0..warmup {
         black_box(f());
     }
@@ -67,6 +95,7 @@ fn bench<T>(
     times.sort_unstable();
     let m = Measurement {
         name: name.to_string(),
+        mode,
         min: times[0],
         median: times[times.len() / 2],
         max: times[times.len() - 1],
@@ -79,13 +108,22 @@ fn bench<T>(
         ms(m.median),
         ms(m.max),
         ms(m.budget),
-        if m.within_budget() { "✓" } else { "✗" }
+        match (mode, m.within_budget()) {
+            (Mode::Smoke, _) => "(smoke run, not measured)",
+            (Mode::Measure, true) => "✓",
+            (Mode::Measure, false) => "✗",
+        }
     );
     m
 }
 
 fn main() {
     // `cargo bench` passes `--bench`; anything else that is not a flag filters.
+    let mode = if std::env::args().any(|a| a == "--bench") {
+        Mode::Measure
+    } else {
+        Mode::Smoke
+    };
     let filters: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))
@@ -93,7 +131,7 @@ fn main() {
     let results: Vec<Measurement> = CASES
         .iter()
         .filter(|(name, _)| filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str())))
-        .map(|(_, case)| case())
+        .map(|(_, case)| case(mode))
         .collect();
     let over: Vec<&str> = results
         .iter()
@@ -101,7 +139,12 @@ fn main() {
         .map(|m| m.name.as_str())
         .collect();
     println!();
-    if over.is_empty() {
+    if mode == Mode::Smoke {
+        println!(
+            "{} case(s) ran once on small fixtures; `cargo bench --bench engine` measures",
+            results.len()
+        );
+    } else if over.is_empty() {
         println!("{} case(s), all within budget", results.len());
     } else {
         println!("over budget: {}", over.join(", "));
@@ -129,11 +172,11 @@ const FILES_PER_FOLDER: usize = 100;
 /// 10 areas × 100 folders × 100 small files, in four kinds, plus the files
 /// a data-pipeline blueprint promises, some placeholders and skillchain's
 /// own folder (which validation must skip).
-fn write_tree(root: &Path) -> std::io::Result<usize> {
+fn write_tree(root: &Path, mode: Mode) -> std::io::Result<usize> {
     let mut count = 0;
     let mut content = String::new();
     for area in AREAS {
-        for m in 0..FOLDERS_PER_AREA {
+        for m in 0..mode.scale(FOLDERS_PER_AREA) {
             let dir = root.join(area).join(format!("mod_{m:03}"));
             fs::create_dir_all(&dir)?;
             for i in 0..FILES_PER_FOLDER {
@@ -307,14 +350,14 @@ fn blueprint() -> Vec<Deliverable> {
     ]
 }
 
-fn case_validate_100k() -> Measurement {
+fn case_validate_100k(mode: Mode) -> Measurement {
     let name = "validate 100,000-file tree against a blueprint";
     let dir = match tempfile::tempdir() {
         Ok(d) => d,
         Err(e) => panic!("cannot create a temp dir for the benchmark: {e}"),
     };
     let start = Instant::now();
-    let files = match write_tree(dir.path()) {
+    let files = match write_tree(dir.path(), mode) {
         Ok(n) => n,
         Err(e) => panic!("cannot write the benchmark tree: {e}"),
     };
@@ -347,7 +390,7 @@ fn case_validate_100k() -> Measurement {
         Err(e) => panic!("validation failed: {e}"),
     }
 
-    bench(name, Duration::from_millis(500), 10, || {
+    bench(mode, name, Duration::from_millis(500), 10, || {
         validate_tree(
             dir.path(),
             &deliverables,
