@@ -509,10 +509,22 @@ pub struct Detection {
 }
 
 pub fn detect(registry: &Registry, goal: &str) -> Result<Detection, NoMatch> {
+    detect_with(registry, goal, None)
+}
+
+/// Like [`detect`], limited to one pack when `only` names it.
+pub fn detect_with(
+    registry: &Registry,
+    goal: &str,
+    only: Option<&str>,
+) -> Result<Detection, NoMatch> {
     let g = Goal::new(goal);
     let mut best: Option<(u32, u32, usize, PackDetection)> = None;
     let mut packs = Vec::new();
     for (i, pack) in registry.packs.iter().enumerate() {
+        if only.is_some_and(|id| id != pack.manifest.id) {
+            continue;
+        }
         let index = PackIndex::new(pack);
         let hits: Vec<&(Phrase, u32)> = index.triggers.iter().filter(|(p, _)| g.has(p)).collect();
         let trigger_weight: u32 = hits.iter().map(|(_, w)| *w).sum();

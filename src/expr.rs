@@ -31,6 +31,8 @@ pub const FUNCTION_NAMES: &[&str] = &["has_skill", "goal_has"];
 pub fn base_env() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Lenient);
+    // Generated files are SQL, YAML, Python: never HTML- or JSON-escape them.
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
     env.set_keep_trailing_newline(true);
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);

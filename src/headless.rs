@@ -16,6 +16,8 @@ use crate::suggest::did_you_mean;
 #[derive(Debug, Default, Clone)]
 pub struct Request {
     pub goal: Option<String>,
+    /// Use this pack instead of the best-scoring one.
+    pub pack: Option<String>,
     /// (where it came from, parsed file)
     pub answers: Option<(String, AnswersFile)>,
     pub blueprint: Option<String>,
@@ -54,22 +56,32 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
             ))
         }
     };
+    if let Some(id) = &req.pack {
+        if registry.get(id).is_none() {
+            return Err(problems(
+                "--pack",
+                vec![unknown_pack(registry, id, "--pack")],
+            ));
+        }
+    }
     let pack = match file {
         Some(f) => match registry.get(&f.pack) {
             Some(p) => p.clone(),
             None => {
-                let mut msg = format!("pack `{}` is not installed", f.pack);
-                if let Some(s) = did_you_mean(
-                    &f.pack,
-                    registry.packs.iter().map(|p| p.manifest.id.as_str()),
-                ) {
-                    msg.push_str(&format!(" (did you mean `{s}`?)"));
-                }
-                msg.push_str("; `skillchain list` shows the packs, --skillchains DIR adds one");
+                let loc = format!("{origin}: pack");
                 return Err(problems(
                     "answers",
-                    vec![Problem::new(format!("{origin}: pack"), msg)],
+                    vec![unknown_pack(registry, &f.pack, &loc)],
                 ));
+            }
+        },
+        None if req.pack.is_some() => match req.pack.as_deref().and_then(|id| registry.get(id)) {
+            Some(p) => p.clone(),
+            None => {
+                return Err(problems(
+                    "--pack",
+                    vec![Problem::new("--pack", "unknown pack")],
+                ))
             }
         },
         None => match detect::detect(registry, &goal) {
@@ -263,4 +275,13 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
     } else {
         Err(problems("nothing was written", list))
     }
+}
+
+fn unknown_pack(registry: &Registry, id: &str, location: &str) -> Problem {
+    let mut msg = format!("pack `{id}` is not installed");
+    if let Some(s) = did_you_mean(id, registry.packs.iter().map(|p| p.manifest.id.as_str())) {
+        msg.push_str(&format!(" (did you mean `{s}`?)"));
+    }
+    msg.push_str("; `skillchain list` shows the packs, --skillchains DIR adds one");
+    Problem::new(location, msg)
 }

@@ -13,3 +13,14 @@ pub fn did_you_mean<'a>(
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::did_you_mean;
+
+    #[test]
+    fn suggests_a_transposed_name() {
+        assert_eq!(did_you_mean("anwsers", ["skills", "answers", "goal"]), Some("answers"));
+        assert_eq!(did_you_mean("zzz", ["skills", "answers"]), None);
+    }
+}

@@ -27,8 +27,25 @@ struct DetectJson<'a> {
     question_count: usize,
 }
 
-pub fn run(registry: &Registry, goal: &str, json: bool, st: Style) -> Result<u8, EngineError> {
-    let det = match detect::detect(registry, goal) {
+pub fn run(
+    registry: &Registry,
+    goal: &str,
+    only: Option<&str>,
+    json: bool,
+    st: Style,
+) -> Result<u8, EngineError> {
+    if let Some(id) = only {
+        if registry.get(id).is_none() {
+            return Err(super::refuse(
+                "detect",
+                vec![crate::error::Problem::new(
+                    "--pack",
+                    format!("pack `{id}` is not installed; `skillchain list` shows the packs"),
+                )],
+            ));
+        }
+    }
+    let det = match detect::detect_with(registry, goal, only) {
         Ok(d) => d,
         Err(no) => {
             if json {

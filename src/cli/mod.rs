@@ -48,6 +48,9 @@ pub enum Command {
     /// Show the pack, blueprint and chain a goal detects, with scores and reasons.
     Detect {
         goal: String,
+        /// Detect within this pack only.
+        #[arg(long, value_name = "ID")]
+        pack: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -97,7 +100,9 @@ pub fn main() -> ExitCode {
 fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
     let registry = || Registry::load(&cli.global.skillchains);
     match cli.command {
-        Command::Detect { goal, json } => detect::run(&registry()?, &goal, json, style),
+        Command::Detect { goal, pack, json } => {
+            detect::run(&registry()?, &goal, pack.as_deref(), json, style)
+        }
         Command::Run(args) => run::run(&registry()?, args, style),
         Command::Validate {
             dir,

@@ -18,6 +18,9 @@ use crate::validate::{self, Report};
 pub struct RunArgs {
     /// The goal; optional with --answers (the file records it).
     pub goal: Option<String>,
+    /// Use this pack instead of the one detection picks.
+    #[arg(long, value_name = "ID")]
+    pub pack: Option<String>,
     /// Answers file (YAML); `.skillchain/answers.yaml` of an earlier run replays it exactly.
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
@@ -82,6 +85,7 @@ pub fn run(registry: &Registry, args: RunArgs, st: Style) -> Result<u8, EngineEr
     let none = args.blueprint.as_deref() == Some("none");
     let req = Request {
         goal: args.goal.clone(),
+        pack: args.pack.clone(),
         answers: file,
         blueprint: if none { None } else { args.blueprint.clone() },
         no_blueprint: none,

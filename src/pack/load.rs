@@ -160,9 +160,9 @@ pub fn describe_yaml_error(e: &serde_yaml::Error) -> String {
             let rest = &msg[start + prefix.len()..];
             let Some(end) = rest.find('`') else { continue };
             let word = &rest[..end];
-            // rest[end..] is "`, expected one of `a`, `b`": the names are
-            // every other piece after the closing quote of `word`.
-            let expected: Vec<&str> = rest[end..].split('`').skip(2).step_by(2).collect();
+            // rest[end + 1..] is ", expected one of `a`, `b`": the names
+            // are every other piece after the first.
+            let expected: Vec<&str> = rest[end + 1..].split('`').skip(1).step_by(2).collect();
             if let Some(s) = crate::suggest::did_you_mean(word, expected.iter().copied()) {
                 return format!("{msg} (did you mean `{s}`?)");
             }

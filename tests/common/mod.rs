@@ -1,0 +1,59 @@
+//! Helpers for tests that run the real `skillchain` binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_skillchain")
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn mini() -> PathBuf {
+    repo().join("tests/fixtures/packs/mini")
+}
+
+/// Runs skillchain with the mini fixture pack added and colours off.
+pub fn sc(args: &[&str]) -> Output {
+    let mini = mini();
+    let mut cmd = Command::new(bin());
+    cmd.arg("--skillchains")
+        .arg(&mini)
+        .args(args)
+        .env("NO_COLOR", "1");
+    cmd.output().expect("skillchain runs")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+/// Every file under `dir` (relative path → bytes), `.skillchain/` excluded.
+pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        if e.file_type().is_file() {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("under dir")
+                .to_string_lossy()
+                .replace('\\', "/");
+            if !rel.starts_with(".skillchain/") {
+                out.insert(rel, std::fs::read(e.path()).expect("readable"));
+            }
+        }
+    }
+    out
+}
