@@ -599,11 +599,18 @@ fn a_secret_answer_is_never_written_or_printed() {
     for e in walkdir::WalkDir::new(&out).into_iter().flatten() {
         if e.file_type().is_file() {
             let text = fs::read_to_string(e.path()).expect("text");
-            assert!(!text.contains("s3cr3t"), "{} holds the secret", e.path().display());
+            assert!(
+                !text.contains("s3cr3t"),
+                "{} holds the secret",
+                e.path().display()
+            );
         }
     }
     let plan = fs::read_to_string(out.join(".skillchain/plan.md")).expect("plan");
-    assert!(plan.contains("   - Warehouse token: (secret, not recorded) (command line)\n"), "{plan}");
+    assert!(
+        plan.contains("   - Warehouse token: (secret, not recorded) (command line)\n"),
+        "{plan}"
+    );
     let record = fs::read_to_string(out.join(".skillchain/answers.yaml")).expect("record");
     assert!(!record.contains("token"), "{record}");
 }
