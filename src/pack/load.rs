@@ -472,7 +472,7 @@ fn pack_folders(dir: &Path) -> Result<Vec<PathBuf>, EngineError> {
     out.sort();
     if out.is_empty() {
         return Err(EngineError::Other(format!(
-            "{}: no pack here: neither it nor any sub-folder has a {MANIFEST}",
+            "{}: no pack here: neither it nor any sub-folder has a {MANIFEST}; pass a pack folder (one with {MANIFEST}) or a folder of pack folders",
             dir.display()
         )));
     }
