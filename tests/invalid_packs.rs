@@ -94,6 +94,12 @@ missing_skill_title_names_the_skill_and_what_to_add: "missing-skill-title" => [
 empty_skill_file_is_named_instead_of_reported_as_a_missing_id: "empty-skill-file" => [
     r#"<pack>/skills/extra.yaml: the file is empty: write a skill here or delete the file"#,
 ];
+duplicate_key_in_a_mapping_says_to_keep_one: "duplicate-key" => [
+    r#"<pack>/skills/stream.yaml:19:5: questions[1]: key `prompt` appears twice in the same mapping; keep one"#,
+];
+value_of_the_wrong_shape_names_the_question_and_the_shapes_allowed: "value-of-wrong-shape" => [
+    r#"<pack>/skills/tune.yaml:9:5: questions[0]: question `engine` has a value of the wrong shape: a value must be text, a number, true/false or a list of texts"#,
+];
 dependency_on_an_unknown_skill_suggests_the_skill_it_resembles: "unknown-dependency" => [
     r#"<pack>/skills/transform.yaml: dependency `steam` is not a skill of this pack (did you mean `stream`?)"#,
 ];

@@ -118,13 +118,18 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(
     let doc = match serde_yaml::from_str::<serde_yaml::Value>(text) {
         Ok(doc) => doc,
         Err(e) => {
-            problems.push(Problem::new(
-                at(&e),
-                format!(
-                    "not valid YAML: {}; check the indentation and quoting on this line and the lines above it",
-                    describe_yaml_error(&e)
+            let msg = describe_yaml_error(&e);
+            let msg = match msg.split_once("duplicate entry with key ") {
+                Some((path, key)) => format!(
+                    "{}key `{}` appears twice in the same mapping; keep one",
+                    path_prefix(path.strip_suffix(": ").unwrap_or(path)),
+                    key.trim_matches('"')
                 ),
-            ));
+                None => format!(
+                    "not valid YAML: {msg}; check the indentation and quoting on this line and the lines above it"
+                ),
+            };
+            problems.push(Problem::new(at(&e), msg));
             return None;
         }
     };
@@ -139,7 +144,7 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(
         Ok(v) => Some(v),
         Err(e) => {
             let msg = describe_yaml_error(&e);
-            let msg = explain_missing_field(&msg, what, &doc).unwrap_or(msg);
+            let msg = explain(&msg, what, &doc).unwrap_or(msg);
             problems.push(Problem::new(at(&e), msg));
             None
         }
@@ -154,7 +159,8 @@ pub fn describe_yaml_error(e: &serde_yaml::Error) -> String {
     let msg = match POSITION.get_or_init(|| regex::Regex::new(r" at line \d+ column \d+").ok()) {
         Some(re) => re.replace_all(&raw, "").into_owned(),
         None => raw,
-    };
+    }
+    .replace(UNTAGGED_ANSWER, ANSWER_SHAPES);
     for prefix in ["unknown field `", "unknown variant `"] {
         if let Some(start) = msg.find(prefix) {
             let rest = &msg[start + prefix.len()..];
@@ -171,17 +177,51 @@ pub fn describe_yaml_error(e: &serde_yaml::Error) -> String {
     msg
 }
 
-/// "questions[0]: missing field `prompt`" becomes "questions[0]: question
-/// `engine` is missing the required field `prompt`; add `prompt: …`", naming
-/// the item by its id so the author finds it without counting.
-fn explain_missing_field(msg: &str, what: &str, doc: &serde_yaml::Value) -> Option<String> {
-    let (path, field) = match msg.split_once("missing field `") {
-        Some((before, after)) => (before.strip_suffix(": ").unwrap_or(before), after),
-        None => return None,
-    };
-    let field = field.strip_suffix('`')?;
+/// Rewrites serde_yaml messages that lack context: "questions[0]: missing
+/// field `prompt`" becomes "questions[0]: question `engine` is missing the
+/// required field `prompt`; add `prompt: …`", naming the item by its id so
+/// the author finds it without counting.
+fn explain(msg: &str, what: &str, doc: &serde_yaml::Value) -> Option<String> {
+    if let Some((path, field)) = msg.split_once("missing field `") {
+        let path = path.strip_suffix(": ").unwrap_or(path);
+        let field = field.strip_suffix('`')?;
+        return Some(format!(
+            "{}{} is missing the required field `{field}`; add `{field}: …`",
+            path_prefix(path),
+            subject(path, what, doc)?
+        ));
+    }
+    if let Some((path, _)) = msg.split_once(ANSWER_SHAPES) {
+        let path = path.strip_suffix(": ").unwrap_or(path);
+        return Some(format!(
+            "{}{} has a value of the wrong shape: {ANSWER_SHAPES}",
+            path_prefix(path),
+            subject(path, what, doc)?
+        ));
+    }
+    None
+}
+
+/// serde's message when an answer value is a map or a nested list; it names
+/// a Rust type the author never sees.
+const UNTAGGED_ANSWER: &str = "data did not match any variant of untagged enum AnswerValue";
+/// What `describe_yaml_error` says instead.
+const ANSWER_SHAPES: &str = "a value must be text, a number, true/false or a list of texts";
+
+fn path_prefix(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}: ")
+    }
+}
+
+/// "question `engine`" for the item at serde's `path` (`questions[0]`) in
+/// `doc`, "skill `tune`" for the document itself, "this output" for an item
+/// without an id.
+fn subject(path: &str, what: &str, doc: &serde_yaml::Value) -> Option<String> {
     let mut node = doc;
-    let mut noun = what.to_string();
+    let mut noun = what;
     if !path.is_empty() {
         for segment in path.split('.') {
             let mut pieces = segment.split('[');
@@ -200,25 +240,16 @@ fn explain_missing_field(msg: &str, what: &str, doc: &serde_yaml::Value) -> Opti
                 "conflicts" => "conflict",
                 "resolutions" => "resolution",
                 _ => "item",
-            }
-            .to_string();
+            };
         }
     }
     let name = ["id", "value", "path"]
         .iter()
         .find_map(|k| node.get(*k).and_then(serde_yaml::Value::as_str));
-    let subject = match name {
+    Some(match name {
         Some(n) => format!("{noun} `{n}`"),
         None => format!("this {noun}"),
-    };
-    let prefix = if path.is_empty() {
-        String::new()
-    } else {
-        format!("{path}: ")
-    };
-    Some(format!(
-        "{prefix}{subject} is missing the required field `{field}`; add `{field}: …`"
-    ))
+    })
 }
 
 /// Parses and lints one pack. Every problem in the pack is reported together:
