@@ -5,6 +5,7 @@ use globset::Glob;
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
+use super::jinja_names::{jinja_error, line_of, unknown_filters_and_tests, TEMPLATE_RUNTIME_NAMES};
 #[cfg(test)]
 use super::model::skill_key;
 use super::model::{Pack, Question, QuestionKind};
@@ -92,12 +93,6 @@ fn hint<'a>(
         }
     }
 }
-
-/// Names minijinja provides inside templates that `undeclared_variables`
-/// still lists: `super` and `self` in blocks of an extending template, and
-/// `loop` (which it lists only outside a for loop, where it is merely
-/// undefined; kept to stay lenient).
-const TEMPLATE_RUNTIME_NAMES: &[&str] = &["loop", "super", "self"];
 
 /// What names an expression may refer to.
 struct Known<'a> {
@@ -222,198 +217,6 @@ impl<'a> Known<'a> {
         }
         out
     }
-}
-
-/// minijinja's error without its "(in <string>:1)" suffix; the location
-/// carries the file and line.
-fn jinja_error(e: &minijinja::Error) -> String {
-    match e.detail() {
-        Some(d) => format!("{}: {d}", e.kind()),
-        None => e.kind().to_string(),
-    }
-}
-
-/// The 1-based line of the first use of `name` in a template, for the
-/// problem's location.
-fn line_of(source: &str, name: &str) -> Option<usize> {
-    let re = Regex::new(&format!(
-        r"\b{}\b",
-        regex::escape(name).replace(r"\.", r"\s*\.\s*")
-    ))
-    .ok()?;
-    let m = re.find(source)?;
-    Some(source[..m.start()].matches('\n').count() + 1)
-}
-
-/// Common filter and test names, offered as "did you mean" when a template
-/// uses one that does not exist (only those the environment has are offered).
-const COMMON_FILTERS: &[&str] = &[
-    "abs",
-    "attr",
-    "batch",
-    "bool",
-    "capitalize",
-    "center",
-    "default",
-    "dictsort",
-    "escape",
-    "first",
-    "float",
-    "format",
-    "groupby",
-    "indent",
-    "int",
-    "items",
-    "join",
-    "kebab",
-    "last",
-    "length",
-    "lines",
-    "list",
-    "lower",
-    "map",
-    "max",
-    "min",
-    "pprint",
-    "reject",
-    "rejectattr",
-    "replace",
-    "reverse",
-    "round",
-    "safe",
-    "select",
-    "selectattr",
-    "slice",
-    "snake",
-    "sort",
-    "split",
-    "string",
-    "sum",
-    "title",
-    "tojson",
-    "trim",
-    "unique",
-    "upper",
-    "urlencode",
-];
-const COMMON_TESTS: &[&str] = &[
-    "boolean",
-    "defined",
-    "divisibleby",
-    "endingwith",
-    "eq",
-    "even",
-    "false",
-    "float",
-    "ge",
-    "gt",
-    "in",
-    "integer",
-    "iterable",
-    "le",
-    "lower",
-    "lt",
-    "mapping",
-    "ne",
-    "none",
-    "number",
-    "odd",
-    "sequence",
-    "startingwith",
-    "string",
-    "true",
-    "undefined",
-    "upper",
-];
-
-/// `undeclared_variables` does not see filters and tests, and minijinja looks
-/// them up only when rendering, so a misspelt `| snake` would fail at
-/// generation. This finds the names used in `source` (a template, or a bare
-/// expression when `expression` is set) and asks the environment for each.
-/// Returns `(name, message)` pairs.
-fn unknown_filters_and_tests(
-    env: &minijinja::Environment<'_>,
-    source: &str,
-    expression: bool,
-) -> Vec<(String, String)> {
-    static RES: std::sync::OnceLock<Option<[Regex; 6]>> = std::sync::OnceLock::new();
-    let Some([raw, block, string, filter, filter_block, test]) = RES
-        .get_or_init(|| {
-            Some([
-                Regex::new(r"(?s)\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}").ok()?,
-                Regex::new(r"(?s)\{\{.*?\}\}|\{%.*?%\}").ok()?,
-                Regex::new(r#"'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*""#).ok()?,
-                Regex::new(r"\|\s*([A-Za-z_][A-Za-z0-9_]*)").ok()?,
-                Regex::new(r"^\{%-?\s*filter\s+([A-Za-z_][A-Za-z0-9_]*)").ok()?,
-                Regex::new(r"\bis\s+(?:not\s+)?([A-Za-z_][A-Za-z0-9_]*)").ok()?,
-            ])
-        })
-        .as_ref()
-    else {
-        return Vec::new();
-    };
-    let blocks: Vec<String> = if expression {
-        vec![string.replace_all(source, "''").into_owned()]
-    } else {
-        let source = raw.replace_all(source, "");
-        block
-            .find_iter(&source)
-            .map(|m| string.replace_all(m.as_str(), "''").into_owned())
-            .collect()
-    };
-    let exists = |probe: String, missing: minijinja::ErrorKind| match env.compile_expression(&probe)
-    {
-        Ok(e) => e.eval(()).err().map(|e| e.kind()) != Some(missing),
-        Err(_) => true,
-    };
-    let filter_exists = |name: &str| {
-        exists(
-            format!("none | {name}"),
-            minijinja::ErrorKind::UnknownFilter,
-        )
-    };
-    let test_exists =
-        |name: &str| exists(format!("none is {name}"), minijinja::ErrorKind::UnknownTest);
-    let mut seen = BTreeSet::new();
-    let mut out = Vec::new();
-    for b in &blocks {
-        let filters = filter
-            .captures_iter(b)
-            .chain(filter_block.captures_iter(b))
-            .filter_map(|c| c.get(1))
-            .map(|m| ("filter", m.as_str()));
-        let tests = test
-            .captures_iter(b)
-            .filter_map(|c| c.get(1))
-            .map(|m| ("test", m.as_str()));
-        for (kind, name) in filters.chain(tests) {
-            if !seen.insert((kind, name.to_string())) {
-                continue;
-            }
-            let (ok, common) = if kind == "filter" {
-                (filter_exists(name), COMMON_FILTERS)
-            } else {
-                (test_exists(name), COMMON_TESTS)
-            };
-            if ok {
-                continue;
-            }
-            let candidates = common.iter().copied().filter(|c| {
-                if kind == "filter" {
-                    filter_exists(c)
-                } else {
-                    test_exists(c)
-                }
-            });
-            let mut msg = format!("uses unknown {kind} `{name}`");
-            match did_you_mean(name, candidates) {
-                Some(s) => msg.push_str(&format!(" (did you mean `{s}`?)")),
-                None => msg.push_str(" (see the minijinja docs for the built-in ones; this tool adds `snake` and `kebab`)"),
-            }
-            out.push((name.to_string(), msg));
-        }
-    }
-    out
 }
 
 struct Linter<'a> {
