@@ -645,3 +645,50 @@ fn json_shape_is_stable() {
     assert_eq!(skipped["status"], "skipped");
     assert_eq!(skipped["maturity"], serde_json::json!(["advanced"]));
 }
+
+#[test]
+fn sizes_are_right_when_many_files_are_measured_at_once() {
+    // Enough matched files to spread the size reads over threads.
+    let dir = tempfile::tempdir().unwrap();
+    for f in 0..50 {
+        let folder = dir.path().join(format!("models/f{f:02}"));
+        fs::create_dir_all(&folder).unwrap();
+        for i in 0..100 {
+            let content = if i % 2 == 0 { "select 1" } else { "" };
+            fs::write(folder.join(format!("m{i:02}.sql")), content).unwrap();
+        }
+    }
+    fs::write(dir.path().join("models/f07/.gitkeep"), "keep").unwrap();
+    let report = run(
+        &dir,
+        &[
+            deliverable("all", &["models/**/*.sql"]),
+            deliverable("odd-only", &["models/*/m?[13579].sql"]),
+            deliverable("one-folder", &["models/f07"]),
+        ],
+    );
+    assert_eq!(report.results[0].found.len(), 2500);
+    assert_eq!(
+        report.results[0].found[..2],
+        ["models/f00/m00.sql", "models/f00/m02.sql"]
+    );
+    assert_eq!(report.results[1].status, Status::Missing);
+    assert_eq!(report.results[2].found.len(), 50);
+    assert!(report.warnings.is_empty());
+}
+
+#[test]
+fn a_bad_check_path_standing_in_for_files_is_reported_once() {
+    let dir = tree(&[]);
+    let d = with_check(deliverable("env", &[]), "config/[.env", "X", "");
+    let err = validate_tree(dir.path(), &[d], Maturity::Intermediate, None)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "\
+cannot validate against the skills' outputs: 1 problem
+  - deliverable `env`: file glob `config/[.env` is not a valid glob: unclosed character class; missing ']'
+"
+    );
+}

@@ -16,7 +16,8 @@ use crate::pack::{ContentCheck, Deliverable};
 struct Plan {
     /// The promised globs as written, each with its index.
     files: Vec<(String, usize)>,
-    checks: Vec<(usize, usize)>,
+    /// Index into the deliverable's checks, its glob and its regex.
+    checks: Vec<(usize, usize, usize)>,
 }
 
 pub(crate) struct Matcher {
@@ -67,11 +68,18 @@ impl Matcher {
 
         for d in deliverables {
             let loc = format!("deliverable `{}`", d.id);
+            // A check path doubles as a file glob when no files are listed;
+            // a bad one is reported once per deliverable, not twice.
+            let mut reported: Vec<String> = Vec::new();
             let mut glob_id = |raw: &str, what: &str, problems: &mut Vec<Problem>| {
                 let g = normalise(raw);
                 if let Some(&id) = glob_ids.get(g) {
                     return Some(id);
                 }
+                if reported.iter().any(|r| r == g) {
+                    return None;
+                }
+                reported.push(g.to_string());
                 if g.is_empty() {
                     problems.push(Problem::new(&loc, format!("{what} is empty")));
                     return None;
@@ -101,7 +109,7 @@ impl Matcher {
                 })
                 .collect();
             let mut checks = Vec::with_capacity(d.checks.len());
-            for c in &d.checks {
+            for (k, c) in d.checks.iter().enumerate() {
                 let g = glob_id(&c.path, "check path", &mut problems);
                 let r = match regex_ids.get(c.pattern.as_str()) {
                     Some(&id) => Some(id),
@@ -125,7 +133,7 @@ impl Matcher {
                     },
                 };
                 if let (Some(g), Some(r)) = (g, r) {
-                    checks.push((g, r));
+                    checks.push((k, g, r));
                 }
             }
             plans.push(Plan { files, checks });
@@ -154,13 +162,14 @@ impl Matcher {
 
     /// For each glob, the sorted indices of the real files it matches. A glob
     /// that matches a folder matches the real files inside it, so a folder of
-    /// placeholders matches nothing.
-    pub fn match_tree(&self, tree: &Tree) -> Vec<Vec<usize>> {
+    /// placeholders matches nothing. Measures (stats) only the files some
+    /// glob matched.
+    pub fn match_tree(&self, tree: &mut Tree) -> Vec<Vec<usize>> {
         let mut hits: Vec<Vec<usize>> = vec![Vec::new(); self.glob_count];
         let mut folder_hits: Vec<Vec<usize>> = vec![Vec::new(); self.glob_count];
         let mut buf = Vec::new();
         for (i, e) in tree.entries.iter().enumerate() {
-            if !e.is_dir && !e.real {
+            if !e.is_dir && !e.is_candidate() {
                 continue;
             }
             self.set
@@ -187,11 +196,21 @@ impl Matcher {
                         continue;
                     }
                 }
-                hits[g].extend(tree.real_files_under(rel));
+                hits[g].extend(tree.candidates_under(rel));
                 last = Some(format!("{rel}/"));
             }
             hits[g].sort_unstable();
             hits[g].dedup();
+        }
+
+        let mut wanted = vec![false; tree.entries.len()];
+        for &i in hits.iter().flatten() {
+            wanted[i] = true;
+        }
+        let needed: Vec<usize> = (0..wanted.len()).filter(|&i| wanted[i]).collect();
+        tree.measure(&needed);
+        for h in &mut hits {
+            h.retain(|&i| tree.entries[i].is_real());
         }
         hits
     }
@@ -220,7 +239,8 @@ impl Matcher {
         found.dedup();
 
         let mut failed_checks = Vec::new();
-        for (check, &(g, r)) in deliverable.checks.iter().zip(&plan.checks) {
+        for &(k, g, r) in &plan.checks {
+            let check = &deliverable.checks[k];
             if let Some(reason) = self.check(check, &hits[g], &self.regexes[r], tree, cache) {
                 failed_checks.push(CheckFailure {
                     path: check.path.clone(),

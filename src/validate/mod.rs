@@ -300,8 +300,9 @@ pub fn completeness(fulfilled: usize, required: usize) -> (u32, bool) {
 /// `blueprint` is the blueprint id shown in the report (`None`: skill
 /// outputs).
 ///
-/// The tree is walked once; every glob is matched in that one pass; only the
-/// files content checks need are read, each at most once.
+/// The tree is walked once and every glob is matched in that one pass; sizes
+/// are read only for the files a glob matched, and contents only for the
+/// files content checks need, each at most once.
 ///
 /// Errors: the root does not exist or is not a folder; a glob or regex is
 /// invalid (every one is listed).
@@ -316,8 +317,8 @@ pub fn validate_tree(
         None => "cannot validate against the skills' outputs".to_string(),
     };
     let matcher = matcher::Matcher::compile(deliverables, &context)?;
-    let tree = walk::walk(root)?;
-    let hits = matcher.match_tree(&tree);
+    let mut tree = walk::walk(root)?;
+    let hits = matcher.match_tree(&mut tree);
     let mut cache = matcher::ContentCache::default();
 
     let results = deliverables

@@ -1,6 +1,7 @@
 //! The one walk of a project tree that validation needs: every file and
-//! folder under the root, relative and `/`-separated, with file sizes,
-//! sorted so that everything under a folder is one contiguous run.
+//! folder under the root, relative and `/`-separated, sorted so that
+//! everything under a folder is one contiguous run; then the sizes of the
+//! files that matter, read in parallel.
 
 use std::path::{Path, PathBuf};
 
@@ -23,9 +24,23 @@ pub(crate) struct Entry {
     pub rel: String,
     pub path: PathBuf,
     pub is_dir: bool,
-    /// True for a non-empty file that is not a placeholder: the only kind of
-    /// file that can fulfil a deliverable.
-    pub real: bool,
+    pub placeholder: bool,
+    /// Known for links (resolved during the walk) and for files measured by
+    /// [`Tree::measure`]; `None` for files no glob asked about.
+    pub size: Option<u64>,
+}
+
+impl Entry {
+    /// A non-empty file that is not a placeholder: the only kind of file
+    /// that can fulfil a deliverable. Only meaningful once measured.
+    pub fn is_real(&self) -> bool {
+        !self.is_dir && !self.placeholder && self.size.is_some_and(|s| s > 0)
+    }
+
+    /// A file that could be real once measured.
+    pub fn is_candidate(&self) -> bool {
+        !self.is_dir && !self.placeholder && self.size != Some(0)
+    }
 }
 
 #[derive(Debug)]
@@ -37,9 +52,13 @@ pub(crate) struct Tree {
     pub warnings: Vec<String>,
 }
 
+/// Below this many files, starting threads costs more than it saves.
+const PARALLEL_MEASURE_MIN: usize = 4096;
+
 impl Tree {
-    /// Indices of the real files anywhere under the folder `dir`.
-    pub fn real_files_under(&self, dir: &str) -> impl Iterator<Item = usize> + '_ {
+    /// Indices of the files anywhere under the folder `dir` that could be
+    /// real (not placeholders, not links known to be empty).
+    pub fn candidates_under(&self, dir: &str) -> impl Iterator<Item = usize> + '_ {
         let prefix = format!("{dir}/");
         let start = self
             .entries
@@ -48,9 +67,70 @@ impl Tree {
             .iter()
             .take_while(move |e| e.rel.starts_with(&prefix))
             .enumerate()
-            .filter(|(_, e)| e.real)
+            .filter(|(_, e)| e.is_candidate())
             .map(move |(i, _)| start + i)
     }
+
+    /// Reads the size of each entry in `needed` (indices, sorted, unique)
+    /// that is not known yet. Sizes are read only for files some glob
+    /// matched: on a large tree, one `stat` per file costs more than the
+    /// whole rest of validation. Spread over the available cores.
+    pub fn measure(&mut self, needed: &[usize]) {
+        let todo: Vec<usize> = needed
+            .iter()
+            .copied()
+            .filter(|&i| self.entries[i].size.is_none() && !self.entries[i].is_dir)
+            .collect();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8);
+        let sizes: Vec<std::io::Result<u64>> = if threads < 2 || todo.len() < PARALLEL_MEASURE_MIN {
+            todo.iter()
+                .map(|&i| file_size(&self.entries[i].path))
+                .collect()
+        } else {
+            let entries = &self.entries;
+            let chunk = todo.len().div_ceil(threads);
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = todo
+                    .chunks(chunk)
+                    .map(|part| {
+                        let run = move || -> Vec<std::io::Result<u64>> {
+                            part.iter().map(|&i| file_size(&entries[i].path)).collect()
+                        };
+                        (part, std::thread::Builder::new().spawn_scoped(scope, run))
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|(part, handle)| {
+                        // A thread that could not start (or died) leaves its
+                        // share to this one rather than failing the report.
+                        match handle.ok().and_then(|h| h.join().ok()) {
+                            Some(sizes) => sizes,
+                            None => part.iter().map(|&i| file_size(&entries[i].path)).collect(),
+                        }
+                    })
+                    .collect()
+            })
+        };
+        for (&i, size) in todo.iter().zip(sizes) {
+            match size {
+                Ok(size) => self.entries[i].size = Some(size),
+                Err(err) => {
+                    let rel = &self.entries[i].rel;
+                    self.warnings.push(format!("could not read `{rel}`: {err}"));
+                    // Unreadable counts as absent.
+                    self.entries[i].size = Some(0);
+                }
+            }
+        }
+        self.warnings.sort();
+    }
+}
+
+fn file_size(path: &Path) -> std::io::Result<u64> {
+    std::fs::symlink_metadata(path).map(|m| m.len())
 }
 
 /// Walks `root` once. Links are never followed into folders (that is how
@@ -93,10 +173,12 @@ pub(crate) fn walk(root: &Path) -> Result<Tree, EngineError> {
                 rel,
                 path: entry.into_path(),
                 is_dir: true,
-                real: false,
+                placeholder: false,
+                size: None,
             });
             continue;
         }
+        // Regular files are measured later, and only if a glob asks.
         let size = if file_type.is_symlink() {
             let canonical = match &canonical_root {
                 Some(c) => c.clone(),
@@ -107,20 +189,14 @@ pub(crate) fn walk(root: &Path) -> Result<Tree, EngineError> {
                 }
             };
             match linked_file_size(entry.path(), &canonical) {
-                Ok(size) => size,
+                Ok(size) => Some(size),
                 Err(why) => {
                     warnings.push(format!("`{rel}` {why}; not counted"));
                     continue;
                 }
             }
         } else {
-            match entry.metadata() {
-                Ok(m) => m.len(),
-                Err(err) => {
-                    warnings.push(format!("could not read `{rel}`: {}", io_reason(&err)));
-                    continue;
-                }
-            }
+            None
         };
         let placeholder = entry
             .file_name()
@@ -130,7 +206,8 @@ pub(crate) fn walk(root: &Path) -> Result<Tree, EngineError> {
             rel,
             path: entry.into_path(),
             is_dir: false,
-            real: size > 0 && !placeholder,
+            placeholder,
+            size,
         });
     }
     entries.sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
