@@ -687,7 +687,7 @@ fn a_bad_check_path_standing_in_for_files_is_reported_once() {
     assert_eq!(
         err,
         "\
-cannot validate against the skills' outputs: 1 problem
+cannot validate against the skills' outputs:
   - deliverable `env`: file glob `config/[.env` is not a valid glob: unclosed character class; missing ']'
 "
     );
