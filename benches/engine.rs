@@ -12,8 +12,6 @@
 //! To add a case: write a `fn case_…(mode: Mode)` that builds its fixture
 //! once (scaled by `mode`), then calls [`bench`] with the DESIGN §6 budget,
 //! and list it in [`CASES`].
-//! Still to add: detection over 10,000 skills (5 ms), planning and writing
-//! 1,000 files (100 ms).
 
 use std::fmt::Write as _;
 use std::fs;
@@ -21,7 +19,13 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use skillchain::pack::{ContentCheck, Deliverable, Maturity};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use skillchain::detect::{detect_in_pack, PackIndex, Reason};
+use skillchain::generate::{build_plan, write_all, WriteItem, WriteMode};
+use skillchain::pack::{parse_pack, ContentCheck, Deliverable, Maturity, Pack, PackFiles};
+use skillchain::session::Session;
 use skillchain::validate::{validate_tree, Status};
 
 /// Name, and a function that sets up its fixture and runs [`bench`].
@@ -45,10 +49,15 @@ impl Mode {
     }
 }
 
-const CASES: &[Case] = &[(
-    "validate 100,000-file tree against a blueprint",
-    case_validate_100k,
-)];
+const CASES: &[Case] = &[
+    ("detect over a 10,000-skill pack", case_detect_10k),
+    ("index a 10,000-skill pack (once per load)", case_index_10k),
+    ("plan and write 1,000 files", case_generate_1k),
+    (
+        "validate 100,000-file tree against a blueprint",
+        case_validate_100k,
+    ),
+];
 
 struct Measurement {
     name: String,
@@ -398,4 +407,146 @@ fn case_validate_100k(mode: Mode) -> Measurement {
             Some("bench"),
         )
     })
+}
+
+// ---------------------------------------------------------------------------
+// detect: a synthetic pack of 10,000 skills
+
+/// Skills with primary, secondary (some multi-word), exclusion and
+/// requires_any keywords, and hard dependencies on earlier skills, so the
+/// chain has transitive dependencies to add and order.
+fn synthetic_pack(skills: usize, outputs_per_skill: usize) -> Pack {
+    let mut files = std::collections::BTreeMap::new();
+    files.insert(
+        "pack.yaml".to_string(),
+        "id: synthetic\ntitle: Synthetic\nversion: 1.0.0\noutput_root: out\ntriggers: { pipeline: 1 }\n".to_string(),
+    );
+    let tiers = ["foundation", "component", "integration", "assembly"];
+    for i in 0..skills {
+        let deps = if i >= 3 && i % 3 == 0 {
+            format!(
+                "dependencies: {{ hard: [s{}], soft: [s{}] }}\n",
+                i - 1,
+                i - 2
+            )
+        } else {
+            String::new()
+        };
+        let mut outputs = String::new();
+        if outputs_per_skill > 0 {
+            outputs.push_str("outputs:\n");
+            for o in 0..outputs_per_skill {
+                outputs.push_str(&format!(
+                    "  - {{ template: file.sql.j2, path: \"s{i}/{{{{ s{i}.name }}}}_{o}.sql\" }}\n"
+                ));
+            }
+        }
+        files.insert(
+            format!("skills/s{i:05}.yaml"),
+            format!(
+                "id: s{i}\ntitle: Skill {i}\ntier: {}\npriority: {}\nkeywords:\n  primary: [word{i}, topic{} data]\n  secondary: [area{}, shared term]\n  exclusions: [not{i}]\n  requires_any: [{}]\n{deps}questions:\n  - {{ id: name, prompt: Name?, kind: text, default: t{i} }}\n  - {{ id: mode, prompt: Mode?, kind: choice, options: [{{ value: a }}, {{ value: b }}], default: a }}\n{outputs}",
+                tiers[i % 4],
+                i % 7,
+                i % 50,
+                i % 20,
+                if i % 2 == 0 { "word".to_string() + &i.to_string() + ", shared" } else { "shared".to_string() },
+            ),
+        );
+    }
+    files.insert(
+        "templates/file.sql.j2".to_string(),
+        "-- {{ goal }}\n{% for s in chain %}{% if loop.index <= 3 %}-- step {{ loop.index }}: {{ s }}\n{% endif %}{% endfor %}\nselect\n  id,\n  name,\n  updated_at\nfrom {{ pack.id }}_source\nwhere mode = 'a'\n".to_string(),
+    );
+    parse_pack(&PackFiles {
+        origin: "synthetic".to_string(),
+        files,
+    })
+    .unwrap_or_else(|e| panic!("synthetic pack is valid: {e}"))
+}
+
+const DETECT_GOAL: &str =
+    "build a shared data pipeline for topic7 data and word42 with area9 and shared term metrics";
+
+fn case_detect_10k(mode: Mode) -> Measurement {
+    let pack = synthetic_pack(mode.scale(10_000), 0);
+    let index = PackIndex::new(&pack);
+    let det = detect_in_pack(&pack, &index, DETECT_GOAL);
+    assert!(det.chain.len() > 1, "the goal matches skills");
+    bench(
+        mode,
+        "detect over a 10,000-skill pack",
+        Duration::from_millis(5),
+        50,
+        || detect_in_pack(&pack, &index, DETECT_GOAL),
+    )
+}
+
+fn case_index_10k(mode: Mode) -> Measurement {
+    let pack = synthetic_pack(mode.scale(10_000), 0);
+    bench(
+        mode,
+        "index a 10,000-skill pack (once per load)",
+        Duration::from_millis(50),
+        20,
+        || PackIndex::new(&pack),
+    )
+}
+
+// ---------------------------------------------------------------------------
+// generate: render 1,000 files in memory, compare with disk, write all-or-nothing
+
+fn case_generate_1k(mode: Mode) -> Measurement {
+    let skills = 10;
+    let pack = Arc::new(synthetic_pack(skills, mode.scale(1_000) / skills));
+    let index = PackIndex::new(&pack);
+    let det = detect_in_pack(&pack, &index, "pipeline");
+    let mut session = Session::new(pack.clone(), det, None, Maturity::Intermediate);
+    let ids: Vec<String> = pack.skills.iter().map(|s| s.id.clone()).collect();
+    session.set_chain(skillchain::detect::chain_for(
+        &pack,
+        &ids,
+        Reason::Chosen,
+        &HashMap::new(),
+    ));
+    session.finish_with_defaults();
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let mut n = 0;
+    let m = bench(
+        mode,
+        "plan and write 1,000 files",
+        Duration::from_millis(100),
+        20,
+        || {
+            n += 1;
+            let root = tmp.path().join(format!("run{n}"));
+            let plan = build_plan(&session, &root).unwrap_or_else(|e| panic!("plan: {e}"));
+            let items: Vec<WriteItem> = plan
+                .files
+                .iter()
+                .map(|f| WriteItem::new(f.path.clone(), f.content.clone(), WriteMode::Create))
+                .collect();
+            write_all(&root, &items).unwrap_or_else(|e| panic!("write: {e}"));
+            items.len()
+        },
+    );
+    let files = walk_count(&tmp.path().join("run1"));
+    assert_eq!(
+        files,
+        mode.scale(1_000) / skills * skills,
+        "every planned file was written"
+    );
+    m
+}
+
+fn walk_count(root: &Path) -> usize {
+    fn go(p: &Path) -> usize {
+        fs::read_dir(p)
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| if e.path().is_dir() { go(&e.path()) } else { 1 })
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+    go(root)
 }

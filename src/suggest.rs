@@ -20,7 +20,10 @@ mod tests {
 
     #[test]
     fn suggests_a_transposed_name() {
-        assert_eq!(did_you_mean("anwsers", ["skills", "answers", "goal"]), Some("answers"));
+        assert_eq!(
+            did_you_mean("anwsers", ["skills", "answers", "goal"]),
+            Some("answers")
+        );
         assert_eq!(did_you_mean("zzz", ["skills", "answers"]), None);
     }
 }

@@ -5,39 +5,56 @@ use globset::Glob;
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
+use super::jinja_names::{jinja_error, line_of, unknown_filters_and_tests, TEMPLATE_RUNTIME_NAMES};
 #[cfg(test)]
 use super::model::skill_key;
 use super::model::{Pack, Question, QuestionKind};
 use crate::error::Problem;
-use crate::expr::{self, BUILTIN_NAMES, FUNCTION_NAMES};
+use crate::expr::{self, BUILTIN_NAMES};
 use crate::suggest::did_you_mean;
-use crate::value::check_value;
+use crate::value::{check_value, AnswerValue};
 
-/// Where each skill and blueprint came from, for messages.
+/// Where each skill and blueprint came from, and what did not parse, for
+/// messages.
 #[derive(Debug, Default)]
 pub struct Sources {
     pub origin: String,
-    pub skill_files: Vec<(String, String)>,
-    pub blueprint_files: Vec<(String, String)>,
+    /// The file of each skill, in `pack.skills` order.
+    pub skill_files: Vec<String>,
+    /// The file of each blueprint, in `pack.blueprints` order.
+    pub blueprint_files: Vec<String>,
+    /// Ids of skills whose file did not parse (already reported): references
+    /// to them are taken on trust.
+    pub broken_skills: BTreeSet<String>,
+    /// A blueprint file did not parse, so `blueprint.<question>` references
+    /// cannot be checked.
+    pub broken_blueprints: bool,
+    /// pack.yaml is missing or did not parse: its own checks are skipped.
+    pub manifest_broken: bool,
 }
 
 impl Sources {
-    fn skill_loc(&self, id: &str) -> String {
+    fn skill_loc(&self, index: usize) -> String {
         let file = self
             .skill_files
-            .iter()
-            .find(|(i, _)| i == id)
-            .map(|(_, f)| f.as_str())
+            .get(index)
+            .map(String::as_str)
             .unwrap_or("skills");
         format!("{}/{file}", self.origin)
     }
 
-    fn blueprint_loc(&self, id: &str) -> String {
+    fn skill_loc_of(&self, pack: &Pack, id: &str) -> String {
+        match pack.skill_index(id) {
+            Some(i) => self.skill_loc(i),
+            None => self.origin.clone(),
+        }
+    }
+
+    fn blueprint_loc(&self, index: usize) -> String {
         let file = self
             .blueprint_files
-            .iter()
-            .find(|(i, _)| i == id)
-            .map(|(_, f)| f.as_str())
+            .get(index)
+            .map(String::as_str)
             .unwrap_or("blueprints");
         format!("{}/{file}", self.origin)
     }
@@ -57,21 +74,48 @@ fn question_id_ok(id: &str) -> bool {
         .is_some_and(|re| re.is_match(id))
 }
 
+/// " (did you mean `x`?)" for a likely typo, else the list of valid names so
+/// the author can pick one.
+fn hint<'a>(
+    word: &str,
+    what: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+) -> String {
+    match did_you_mean(word, candidates.clone()) {
+        Some(s) => format!(" (did you mean `{s}`?)"),
+        None => {
+            let all: Vec<&str> = candidates.into_iter().collect();
+            if all.is_empty() {
+                String::new()
+            } else {
+                format!(" ({what}: {})", all.join(", "))
+            }
+        }
+    }
+}
+
 /// What names an expression may refer to.
 struct Known<'a> {
     pack: &'a Pack,
-    /// skill key → question ids
+    /// skill key → question ids; the first skill wins when ids repeat (as in
+    /// `Pack::skill`).
     skills: BTreeMap<String, Vec<String>>,
+    /// Keys of skills whose file did not parse.
+    broken_skills: BTreeSet<String>,
     blueprint_questions: BTreeSet<String>,
+    broken_blueprints: bool,
+    /// Globals of the expression environment: `range`, `has_skill`, …
+    globals: BTreeSet<String>,
 }
 
 impl<'a> Known<'a> {
-    fn new(pack: &'a Pack) -> Self {
-        let skills = pack
-            .skills
-            .iter()
-            .map(|s| (s.key(), s.questions.iter().map(|q| q.id.clone()).collect()))
-            .collect();
+    fn new(pack: &'a Pack, src: &Sources, env: &minijinja::Environment<'_>) -> Self {
+        let mut skills = BTreeMap::new();
+        for s in &pack.skills {
+            skills
+                .entry(s.key())
+                .or_insert_with(|| s.questions.iter().map(|q| q.id.clone()).collect());
+        }
         let blueprint_questions = pack
             .blueprints
             .iter()
@@ -80,21 +124,31 @@ impl<'a> Known<'a> {
         Known {
             pack,
             skills,
+            broken_skills: src
+                .broken_skills
+                .iter()
+                .map(|id| super::model::skill_key(id))
+                .collect(),
             blueprint_questions,
+            broken_blueprints: src.broken_blueprints,
+            globals: env.globals().map(|(name, _)| name.to_string()).collect(),
         }
     }
 
-    /// Messages for every name in `vars` that does not exist.
-    fn check(&self, vars: &HashSet<String>) -> Vec<String> {
+    /// `(name, message)` for every name in `vars` that does not exist; one
+    /// message per unknown top-level name.
+    fn check(&self, vars: &HashSet<String>) -> Vec<(String, String)> {
         let mut out = Vec::new();
         let mut vars: Vec<&String> = vars.iter().collect();
         vars.sort();
+        let mut unknown_heads = BTreeSet::new();
         for var in vars {
             let mut parts = var.splitn(3, '.');
             let head = parts.next().unwrap_or_default();
             let field = parts.next();
-            if FUNCTION_NAMES.contains(&head)
-                || ["range", "dict", "namespace", "debug", "loop"].contains(&head)
+            if self.globals.contains(head)
+                || TEMPLATE_RUNTIME_NAMES.contains(&head)
+                || self.broken_skills.contains(head)
             {
                 continue;
             }
@@ -108,22 +162,24 @@ impl<'a> Known<'a> {
                             .find(|s| s.key() == head)
                             .map(|s| s.id.as_str())
                             .unwrap_or(head);
-                        let mut msg = format!(
-                            "refers to `{head}.{f}`, but skill `{skill}` has no question `{f}`"
+                        let msg = format!(
+                            "refers to `{head}.{f}`, but skill `{skill}` has no question `{f}`{}",
+                            hint(f, "its questions", questions.iter().map(String::as_str))
                         );
-                        if let Some(s) = did_you_mean(f, questions.iter().map(String::as_str)) {
-                            msg.push_str(&format!(" (did you mean `{s}`?)"));
-                        }
-                        out.push(msg);
+                        out.push((format!("{head}.{f}"), msg));
                     }
                 }
                 continue;
             }
             if head == "blueprint" {
                 if let Some(f) = field {
-                    if !self.blueprint_questions.contains(f) {
-                        out.push(format!(
-                            "refers to `blueprint.{f}`, but no blueprint of this pack has a quick question `{f}`"
+                    if !self.broken_blueprints && !self.blueprint_questions.contains(f) {
+                        out.push((
+                            format!("blueprint.{f}"),
+                            format!(
+                                "refers to `blueprint.{f}`, but no blueprint of this pack has a quick question `{f}`{}",
+                                hint(f, "quick questions", self.blueprint_questions.iter().map(String::as_str))
+                            ),
                         ));
                     }
                 }
@@ -132,21 +188,23 @@ impl<'a> Known<'a> {
             if head == "pack" {
                 if let Some(f) = field {
                     if !["id", "title", "version"].contains(&f) {
-                        out.push(format!(
-                            "refers to `pack.{f}`: pack has only id, title and version"
+                        out.push((
+                            format!("pack.{f}"),
+                            format!("refers to `pack.{f}`: pack has only id, title and version"),
                         ));
                     }
                 }
                 continue;
             }
-            if BUILTIN_NAMES.contains(&head) {
+            if BUILTIN_NAMES.contains(&head) || !unknown_heads.insert(head) {
                 continue;
             }
             let names = self
                 .skills
                 .keys()
                 .map(String::as_str)
-                .chain(BUILTIN_NAMES.iter().copied());
+                .chain(BUILTIN_NAMES.iter().copied())
+                .chain(self.globals.iter().map(String::as_str));
             let mut msg = format!("refers to unknown name `{head}`");
             if let Some(s) = did_you_mean(head, names) {
                 msg.push_str(&format!(" (did you mean `{s}`?)"));
@@ -155,7 +213,7 @@ impl<'a> Known<'a> {
                     " (answers are `<skill_key>.<question>`, with dashes in the skill id written as underscores)",
                 );
             }
-            out.push(msg);
+            out.push((head.to_string(), msg));
         }
         out
     }
@@ -164,6 +222,7 @@ impl<'a> Known<'a> {
 struct Linter<'a> {
     env: minijinja::Environment<'static>,
     known: Known<'a>,
+    broken_skills: &'a BTreeSet<String>,
     problems: Vec<Problem>,
 }
 
@@ -172,15 +231,36 @@ impl Linter<'_> {
         self.problems.push(Problem::new(loc, msg));
     }
 
+    /// `None` when `id` is a skill of the pack (or one whose file did not
+    /// parse), else the hint to append to "… is not a skill of this pack".
+    fn unknown_skill(&self, id: &str) -> Option<String> {
+        let pack = self.known.pack;
+        if pack.skill(id).is_some() || self.broken_skills.contains(id) {
+            return None;
+        }
+        let names = pack
+            .skills
+            .iter()
+            .map(|s| s.id.as_str())
+            .chain(self.broken_skills.iter().map(String::as_str));
+        Some(hint(id, "skills", names))
+    }
+
     fn expression(&mut self, loc: &str, what: &str, src: &str) {
         let vars = match self.env.compile_expression(src) {
             Ok(e) => e.undeclared_variables(true),
             Err(e) => {
-                self.push(loc, format!("{what} `{src}` does not parse: {e}"));
+                self.push(
+                    loc,
+                    format!("{what} `{src}` does not parse: {}", jinja_error(&e)),
+                );
                 return;
             }
         };
-        for m in self.known.check(&vars) {
+        for (_, m) in self.known.check(&vars) {
+            self.push(loc, format!("{what} `{src}` {m}"));
+        }
+        for (_, m) in unknown_filters_and_tests(&self.env, src, true) {
             self.push(loc, format!("{what} `{src}` {m}"));
         }
     }
@@ -189,13 +269,19 @@ impl Linter<'_> {
         match self.env.template_from_str(src) {
             Ok(t) => {
                 let vars = t.undeclared_variables(true);
-                for m in self.known.check(&vars) {
+                for (_, m) in self.known.check(&vars) {
+                    self.push(loc, format!("{what} `{src}` {m}"));
+                }
+                for (_, m) in unknown_filters_and_tests(&self.env, src, false) {
                     self.push(loc, format!("{what} `{src}` {m}"));
                 }
                 true
             }
             Err(e) => {
-                self.push(loc, format!("{what} `{src}` does not parse: {e}"));
+                self.push(
+                    loc,
+                    format!("{what} `{src}` does not parse: {}", jinja_error(&e)),
+                );
                 false
             }
         }
@@ -203,7 +289,10 @@ impl Linter<'_> {
 
     fn glob(&mut self, loc: &str, what: &str, g: &str) {
         if let Err(e) = Glob::new(g) {
-            self.push(loc, format!("{what} `{g}` is not a valid glob: {e}"));
+            self.push(
+                loc,
+                format!("{what} `{g}` is not a valid glob: {}", e.kind()),
+            );
         }
         if g.starts_with('/') || g.split('/').any(|c| c == "..") {
             self.push(
@@ -215,11 +304,49 @@ impl Linter<'_> {
 
     fn regex(&mut self, loc: &str, what: &str, r: &str) {
         if let Err(e) = Regex::new(r) {
-            self.push(loc, format!("{what} `{r}` is not a valid regex: {e}"));
+            // The regex crate draws a multi-line caret diagram; its last line
+            // says what is wrong.
+            let text = e.to_string();
+            let why = text
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or(&text)
+                .trim_start_matches("error: ");
+            self.push(
+                loc,
+                format!(
+                    "{what} `{r}` is not a valid regex: {why}; escape characters meant literally, such as `(` or `[`, with `\\`"
+                ),
+            );
         }
     }
 
-    fn questions(&mut self, loc: &str, owner: &str, questions: &[Question]) {
+    /// The problem with `value` for `q`, with a "did you mean" for a
+    /// misspelt option.
+    fn value_problem(q: &Question, value: &AnswerValue) -> Option<String> {
+        let e = check_value(q, value).err()?;
+        let options = q.options.iter().map(|o| o.value.as_str());
+        let wrong = match value {
+            AnswerValue::Text(s) => Some(s.as_str()),
+            AnswerValue::List(items) => items
+                .iter()
+                .map(String::as_str)
+                .find(|s| !q.options.iter().any(|o| o.value == *s)),
+            _ => None,
+        };
+        match wrong
+            .filter(|_| q.kind.has_options())
+            .and_then(|w| did_you_mean(w, options))
+        {
+            Some(s) => Some(format!("{e} (did you mean `{s}`?)")),
+            None => Some(e),
+        }
+    }
+
+    /// `owner_key` is how the questions' owner is named in expressions
+    /// (`stream`, `blueprint`), `owner` how it is named in messages.
+    fn questions(&mut self, loc: &str, owner_key: &str, owner: &str, questions: &[Question]) {
         let mut seen: HashSet<&str> = HashSet::new();
         for (i, q) in questions.iter().enumerate() {
             let qloc = format!("{loc}: question `{}`", q.id);
@@ -227,16 +354,26 @@ impl Linter<'_> {
                 self.push(&qloc, "question id must be lower-case letters, digits and `_`, starting with a letter (it is used in expressions)");
             }
             if !seen.insert(q.id.as_str()) {
-                self.push(&qloc, format!("duplicate question id in {owner}"));
+                self.push(
+                    &qloc,
+                    format!("question id `{}` is used twice in {owner}; give each question its own id (answers files and expressions refer to it)", q.id),
+                );
             }
             if q.prompt.trim().is_empty() {
                 self.push(&qloc, "prompt is empty");
             }
+            // Without options every value is "not one of: ", which says
+            // nothing new; the missing options are the problem.
+            let mut values_checkable = true;
             if q.kind.has_options() {
                 if q.options.is_empty() {
+                    values_checkable = false;
                     self.push(
                         &qloc,
-                        format!("a {} question needs options", q.kind.as_str()),
+                        format!(
+                            "a {} question needs options: add `options: [{{ value: … }}, …]`",
+                            q.kind.as_str()
+                        ),
                     );
                 }
                 let mut values = HashSet::new();
@@ -248,7 +385,10 @@ impl Linter<'_> {
             } else if !q.options.is_empty() {
                 self.push(
                     &qloc,
-                    format!("a {} question takes no options", q.kind.as_str()),
+                    format!(
+                        "a {} question takes no options: remove `options` or make it a choice",
+                        q.kind.as_str()
+                    ),
                 );
             }
             if let Some(r) = &q.validate.regex {
@@ -262,16 +402,18 @@ impl Linter<'_> {
                     );
                 }
             }
-            if let Some(d) = &q.default {
-                if let Err(e) = check_value(q, d) {
+            if q.kind == QuestionKind::Secret {
+                if q.default.as_ref().is_some_and(|d| !d.is_empty()) || !q.smart_defaults.is_empty()
+                {
+                    self.push(
+                        &qloc,
+                        "a secret question cannot have a default or smart defaults (the value would be stored in the pack in plain text): remove them",
+                    );
+                }
+            } else if let Some(d) = q.default.as_ref().filter(|_| values_checkable) {
+                if let Some(e) = Self::value_problem(q, d) {
                     self.push(&qloc, format!("default is invalid: {e}"));
                 }
-            }
-            if q.kind == QuestionKind::Secret && q.default.as_ref().is_some_and(|d| !d.is_empty()) {
-                self.push(
-                    &qloc,
-                    "a secret question cannot have a default (it would be stored in the pack)",
-                );
             }
             for sd in &q.smart_defaults {
                 let has_when = sd.when.as_deref().is_some_and(|w| !w.trim().is_empty());
@@ -280,23 +422,34 @@ impl Linter<'_> {
                 }
                 if let Some(w) = &sd.when {
                     self.expression(&qloc, "smart default condition", w);
-                    self.later_reference(&qloc, owner, questions, i, w);
+                    self.later_reference(
+                        &qloc,
+                        "smart default condition",
+                        owner_key,
+                        questions,
+                        i,
+                        w,
+                    );
                 }
-                if let Err(e) = check_value(q, &sd.value) {
-                    self.push(&qloc, format!("smart default value is invalid: {e}"));
+                if values_checkable && q.kind != QuestionKind::Secret {
+                    if let Some(e) = Self::value_problem(q, &sd.value) {
+                        self.push(&qloc, format!("smart default value is invalid: {e}"));
+                    }
                 }
             }
             if let Some(w) = &q.when {
                 self.expression(&qloc, "condition", w);
-                self.later_reference(&qloc, owner, questions, i, w);
+                self.later_reference(&qloc, "condition", owner_key, questions, i, w);
             }
         }
     }
 
-    /// A condition may only look at earlier questions of its own skill.
+    /// A condition may only look at earlier questions of its own skill: the
+    /// others have no answer yet when it is evaluated.
     fn later_reference(
         &mut self,
         loc: &str,
+        what: &str,
         owner_key: &str,
         questions: &[Question],
         index: usize,
@@ -305,49 +458,57 @@ impl Linter<'_> {
         let Ok(e) = self.env.compile_expression(src) else {
             return;
         };
-        for var in e.undeclared_variables(true) {
+        let mut vars: Vec<String> = e.undeclared_variables(true).into_iter().collect();
+        vars.sort();
+        for var in vars {
             let mut parts = var.splitn(2, '.');
             if parts.next() != Some(owner_key) {
                 continue;
             }
             let Some(f) = parts.next() else { continue };
-            if let Some(pos) = questions.iter().position(|q| q.id == f) {
-                if pos >= index {
-                    self.push(
-                        loc,
-                        format!(
-                            "`{src}` refers to `{var}`, which is not asked before this question"
-                        ),
-                    );
-                }
+            let this = &questions[index].id;
+            match questions.iter().position(|q| q.id == f) {
+                Some(pos) if pos == index => self.push(
+                    loc,
+                    format!("{what} `{src}` refers to `{var}`, the answer to this very question, which is not known yet: refer to an earlier question"),
+                ),
+                Some(pos) if pos > index => self.push(
+                    loc,
+                    format!("{what} `{src}` refers to `{var}`, but question `{f}` is asked after `{this}`: move `{f}` above `{this}` or refer to an earlier question"),
+                ),
+                _ => {}
             }
         }
     }
 
-    fn assignment(&mut self, loc: &str, key: &str, value: &crate::value::AnswerValue) {
+    fn assignment(&mut self, loc: &str, key: &str, value: &AnswerValue) {
         let pack = self.known.pack;
         let Some((skill_id, qid)) = key.split_once('.') else {
             self.push(loc, format!("`{key}` must be `skill-id.question-id`"));
             return;
         };
-        let Some(skill) = pack.skill(skill_id) else {
-            let mut msg = format!("`{key}` names unknown skill `{skill_id}`");
-            if let Some(s) = did_you_mean(skill_id, pack.skills.iter().map(|s| s.id.as_str())) {
-                msg.push_str(&format!(" (did you mean `{s}`?)"));
-            }
-            self.push(loc, msg);
+        if let Some(h) = self.unknown_skill(skill_id) {
+            self.push(loc, format!("`{key}` names unknown skill `{skill_id}`{h}"));
             return;
+        }
+        let Some(skill) = pack.skill(skill_id) else {
+            return; // its file did not parse; already reported
         };
         match skill.questions.iter().find(|q| q.id == qid) {
             None => {
-                let mut msg = format!("`{key}`: skill `{skill_id}` has no question `{qid}`");
-                if let Some(s) = did_you_mean(qid, skill.questions.iter().map(|q| q.id.as_str())) {
-                    msg.push_str(&format!(" (did you mean `{s}`?)"));
-                }
-                self.push(loc, msg);
+                let h = hint(
+                    qid,
+                    "its questions",
+                    skill.questions.iter().map(|q| q.id.as_str()),
+                );
+                self.push(
+                    loc,
+                    format!("`{key}`: skill `{skill_id}` has no question `{qid}`{h}"),
+                );
             }
+            Some(q) if q.kind.has_options() && q.options.is_empty() => {}
             Some(q) => {
-                if let Err(e) = check_value(q, value) {
+                if let Some(e) = Self::value_problem(q, value) {
                     self.push(loc, format!("`{key}`: {e}"));
                 }
             }
@@ -355,8 +516,9 @@ impl Linter<'_> {
     }
 }
 
-/// Finds every dependency cycle reachable in the skill graph (hard and soft
-/// dependencies both order skills, so both count).
+/// Finds every dependency cycle in the skill graph (hard and soft
+/// dependencies both order skills, so both count). A skill depending on
+/// itself is reported on its own, not as a cycle.
 fn cycles(pack: &Pack) -> Vec<Vec<String>> {
     let mut found: Vec<Vec<String>> = Vec::new();
     let mut done: HashSet<&str> = HashSet::new();
@@ -383,6 +545,7 @@ fn cycles(pack: &Pack) -> Vec<Vec<String>> {
             .hard
             .iter()
             .chain(&skill.dependencies.soft)
+            .filter(|d| *d != id)
         {
             visit(pack, dep, stack, done, found);
         }
@@ -397,65 +560,71 @@ fn cycles(pack: &Pack) -> Vec<Vec<String>> {
 
 /// All semantic problems of `pack`.
 pub fn lint_pack(pack: &Pack, src: &Sources) -> Vec<Problem> {
+    let env = expr::base_env();
+    let known = Known::new(pack, src, &env);
     let mut l = Linter {
-        env: expr::base_env(),
-        known: Known::new(pack),
+        env,
+        known,
+        broken_skills: &src.broken_skills,
         problems: Vec::new(),
     };
     let mloc = format!("{}/pack.yaml", src.origin);
     let m = &pack.manifest;
-    if !id_ok(&m.id) {
-        l.push(
-            &mloc,
-            format!(
-                "pack id `{}` must be lower-case letters, digits and dashes",
-                m.id
-            ),
-        );
-    }
-    if m.version.trim().is_empty() {
-        l.push(&mloc, "version is empty");
-    }
-    if m.output_root.is_empty()
-        || m.output_root.contains(['/', '\\'])
-        || m.output_root.starts_with('.')
-    {
-        l.push(
-            &mloc,
-            format!(
-                "output_root `{}` must be a plain folder name",
-                m.output_root
-            ),
-        );
-    }
-    if pack.skills.is_empty() {
-        l.push(&src.origin, "the pack has no skills (skills/*.yaml)");
-    }
-
-    // Skills
-    let mut skill_ids: BTreeMap<&str, usize> = BTreeMap::new();
-    for s in &pack.skills {
-        *skill_ids.entry(s.id.as_str()).or_default() += 1;
-    }
-    for (id, n) in &skill_ids {
-        if *n > 1 {
-            let files: Vec<&str> = src
-                .skill_files
-                .iter()
-                .filter(|(i, _)| i == id)
-                .map(|(_, f)| f.as_str())
-                .collect();
+    if !src.manifest_broken {
+        if !id_ok(&m.id) {
             l.push(
-                &src.origin,
+                &mloc,
                 format!(
-                    "skill id `{id}` is defined {n} times ({})",
-                    files.join(", ")
+                    "pack id `{}` must be lower-case letters, digits and dashes",
+                    m.id
+                ),
+            );
+        }
+        if m.version.trim().is_empty() {
+            l.push(&mloc, "version is empty");
+        }
+        if m.output_root.is_empty()
+            || m.output_root.contains(['/', '\\'])
+            || m.output_root.starts_with('.')
+        {
+            l.push(
+                &mloc,
+                format!(
+                    "output_root `{}` must be a plain folder name, such as `{}-project`",
+                    m.output_root, m.id
                 ),
             );
         }
     }
-    for s in &pack.skills {
-        let loc = src.skill_loc(&s.id);
+    if pack.skills.is_empty() && src.broken_skills.is_empty() {
+        l.push(
+            &src.origin,
+            "the pack has no skills: add at least one skill file, skills/<id>.yaml",
+        );
+    }
+
+    // Skills
+    let mut first_file: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, s) in pack.skills.iter().enumerate() {
+        if let Some(&first) = first_file.get(s.id.as_str()) {
+            let other = src
+                .skill_files
+                .get(first)
+                .map(String::as_str)
+                .unwrap_or("another file");
+            l.push(
+                &src.skill_loc(i),
+                format!(
+                    "skill id `{}` is already defined in {other}; give each skill its own id",
+                    s.id
+                ),
+            );
+        } else {
+            first_file.insert(s.id.as_str(), i);
+        }
+    }
+    for (i, s) in pack.skills.iter().enumerate() {
+        let loc = src.skill_loc(i);
         if !id_ok(&s.id) {
             l.push(
                 &loc,
@@ -473,25 +642,34 @@ pub fn lint_pack(pack: &Pack, src: &Sources) -> Vec<Problem> {
         }
         for dep in s.dependencies.hard.iter().chain(&s.dependencies.soft) {
             if dep == &s.id {
-                l.push(&loc, format!("skill `{}` depends on itself", s.id));
-            } else if pack.skill(dep).is_none() {
-                let mut msg = format!("dependency `{dep}` is not a skill of this pack");
-                if let Some(x) = did_you_mean(dep, pack.skills.iter().map(|s| s.id.as_str())) {
-                    msg.push_str(&format!(" (did you mean `{x}`?)"));
-                }
-                l.push(&loc, msg);
+                l.push(
+                    &loc,
+                    format!(
+                        "skill `{}` depends on itself: remove `{dep}` from its dependencies",
+                        s.id
+                    ),
+                );
+            } else if let Some(h) = l.unknown_skill(dep) {
+                l.push(
+                    &loc,
+                    format!("dependency `{dep}` is not a skill of this pack{h}"),
+                );
             }
         }
-        l.questions(&loc, &s.key(), &s.questions);
+        l.questions(&loc, &s.key(), &format!("skill `{}`", s.id), &s.questions);
         for o in &s.outputs {
             let oloc = format!("{loc}: output `{}`", o.path);
             if !pack.templates.contains_key(&o.template) {
-                let mut msg = format!("template `{}` does not exist under templates/", o.template);
-                if let Some(x) =
-                    did_you_mean(&o.template, pack.templates.keys().map(String::as_str))
-                {
-                    msg.push_str(&format!(" (did you mean `{x}`?)"));
-                }
+                let msg = match did_you_mean(&o.template, pack.templates.keys().map(String::as_str)) {
+                    Some(x) => format!(
+                        "template `{}` does not exist under templates/ (did you mean `{x}`?)",
+                        o.template
+                    ),
+                    None => format!(
+                        "template `{0}` does not exist: add templates/{0} or name an existing template",
+                        o.template
+                    ),
+                };
                 l.push(&oloc, msg);
             }
             if l.template_str(&oloc, "path", &o.path) {
@@ -507,9 +685,13 @@ pub fn lint_pack(pack: &Pack, src: &Sources) -> Vec<Problem> {
         }
     }
     for cycle in cycles(pack) {
+        let loc = src.skill_loc_of(pack, &cycle[0]);
         l.push(
-            &src.origin,
-            format!("dependency cycle: {}", cycle.join(" → ")),
+            &loc,
+            format!(
+                "dependency cycle {}: no order can run each skill after its dependencies; remove one of these dependencies",
+                cycle.join(" → ")
+            ),
         );
     }
 
@@ -519,18 +701,30 @@ pub fn lint_pack(pack: &Pack, src: &Sources) -> Vec<Problem> {
         match l.env.template_from_named_str(name, source) {
             Ok(t) => {
                 let vars = t.undeclared_variables(true);
-                for m in l.known.check(&vars) {
-                    l.problems.push(Problem::new(&loc, m));
+                let mut found = l.known.check(&vars);
+                found.extend(unknown_filters_and_tests(&l.env, source, false));
+                for (var, m) in found {
+                    let at = match line_of(source, &var) {
+                        Some(line) => format!("{loc}:{line}"),
+                        None => loc.clone(),
+                    };
+                    l.push(&at, m);
                 }
             }
-            Err(e) => l.push(&loc, format!("does not parse: {e}")),
+            Err(e) => {
+                let at = match e.line() {
+                    Some(line) => format!("{loc}:{line}"),
+                    None => loc.clone(),
+                };
+                l.push(&at, format!("does not parse: {}", jinja_error(&e)));
+            }
         }
     }
 
     // Blueprints
-    let mut bp_ids = HashSet::new();
-    for b in &pack.blueprints {
-        let loc = src.blueprint_loc(&b.id);
+    let mut bp_first: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, b) in pack.blueprints.iter().enumerate() {
+        let loc = src.blueprint_loc(i);
         if !id_ok(&b.id) {
             l.push(
                 &loc,
@@ -540,8 +734,21 @@ pub fn lint_pack(pack: &Pack, src: &Sources) -> Vec<Problem> {
                 ),
             );
         }
-        if !bp_ids.insert(b.id.as_str()) {
-            l.push(&loc, format!("blueprint id `{}` is defined twice", b.id));
+        if let Some(&first) = bp_first.get(b.id.as_str()) {
+            let other = src
+                .blueprint_files
+                .get(first)
+                .map(String::as_str)
+                .unwrap_or("another file");
+            l.push(
+                &loc,
+                format!(
+                    "blueprint id `{}` is already defined in {other}; give each blueprint its own id",
+                    b.id
+                ),
+            );
+        } else {
+            bp_first.insert(b.id.as_str(), i);
         }
         if b.triggers.is_empty() {
             l.push(&loc, "a blueprint needs at least one trigger");
@@ -550,15 +757,19 @@ pub fn lint_pack(pack: &Pack, src: &Sources) -> Vec<Problem> {
             l.push(&loc, "full_confidence must be greater than 0");
         }
         for s in &b.skills {
-            if pack.skill(s).is_none() {
-                let mut msg = format!("skill `{s}` is not a skill of this pack");
-                if let Some(x) = did_you_mean(s, pack.skills.iter().map(|s| s.id.as_str())) {
-                    msg.push_str(&format!(" (did you mean `{x}`?)"));
-                }
-                l.push(&loc, msg);
+            if let Some(h) = l.unknown_skill(s) {
+                l.push(
+                    &format!("{loc}: skills"),
+                    format!("`{s}` is not a skill of this pack{h}"),
+                );
             }
         }
-        l.questions(&loc, "blueprint", &b.questions);
+        l.questions(
+            &loc,
+            "blueprint",
+            &format!("blueprint `{}`", b.id),
+            &b.questions,
+        );
         for (key, value) in &b.presets {
             l.assignment(&format!("{loc}: presets"), key, value);
         }
@@ -568,10 +779,10 @@ pub fn lint_pack(pack: &Pack, src: &Sources) -> Vec<Problem> {
             if !dids.insert(d.id.as_str()) {
                 l.push(&dloc, "duplicate deliverable id");
             }
-            if pack.skill(&d.skill).is_none() {
+            if let Some(h) = l.unknown_skill(&d.skill) {
                 l.push(
                     &dloc,
-                    format!("primary skill `{}` is not a skill of this pack", d.skill),
+                    format!("primary skill `{}` is not a skill of this pack{h}", d.skill),
                 );
             }
             if d.files.is_empty() {
@@ -624,7 +835,7 @@ fn check_static_path(l: &mut Linter<'_>, loc: &str, path: &str) {
     if let Some(why) = crate::generate::unsafe_path(&literal) {
         l.push(
             loc,
-            format!("path `{path}` could leave the output folder: {why}"),
+            format!("path could leave the output folder ({why}); write it relative to the output folder"),
         );
     }
 }

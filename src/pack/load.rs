@@ -22,15 +22,25 @@ pub struct PackFiles {
     /// `bundled:<id>` or the folder path; used in messages.
     pub origin: String,
     pub files: BTreeMap<String, String>,
+    /// Files the pack uses (manifest, skills, blueprints, templates) that are
+    /// not UTF-8 text.
+    pub unreadable: Vec<String>,
 }
 
 impl PackFiles {
+    /// Reads a pack folder. Hidden entries (`.git`, `.DS_Store`) are skipped;
+    /// a file the pack uses that is not UTF-8 text is recorded in `unreadable`
+    /// so it is reported with the other problems; any other such file (an
+    /// image next to a README) is ignored.
     pub fn from_dir(dir: &Path) -> Result<PackFiles, EngineError> {
         let mut files = BTreeMap::new();
-        for entry in walkdir::WalkDir::new(dir)
+        let mut unreadable = Vec::new();
+        let walker = walkdir::WalkDir::new(dir)
             .follow_links(false)
             .sort_by_file_name()
-        {
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walker {
             let entry = entry.map_err(|e| {
                 EngineError::Other(format!("{}: cannot read pack folder: {e}", dir.display()))
             })?;
@@ -46,13 +56,20 @@ impl PackFiles {
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            let text = std::fs::read_to_string(entry.path())
-                .map_err(|e| EngineError::io(entry.path(), e))?;
-            files.insert(key, text);
+            let bytes =
+                std::fs::read(entry.path()).map_err(|e| EngineError::io(entry.path(), e))?;
+            match String::from_utf8(bytes) {
+                Ok(text) => {
+                    files.insert(key, text);
+                }
+                Err(_) if is_pack_file(&key) => unreadable.push(key),
+                Err(_) => {}
+            }
         }
         Ok(PackFiles {
             origin: dir.display().to_string(),
             files,
+            unreadable,
         })
     }
 
@@ -62,6 +79,7 @@ impl PackFiles {
         PackFiles {
             origin: format!("bundled:{}", dir.path().display()),
             files,
+            unreadable: Vec::new(),
         }
     }
 }
@@ -82,40 +100,74 @@ fn collect_embedded(dir: &Dir<'static>, root: &Path, out: &mut BTreeMap<String, 
     }
 }
 
-/// Parses a YAML document, turning serde errors into a problem with
-/// `file:line:col` and a "did you mean" for unknown fields.
+/// Parses a YAML document (`what` names it in messages: "skill", …), turning
+/// serde errors into a problem with `file:line:col` that says what to do.
 fn parse_yaml<T: serde::de::DeserializeOwned>(
     origin: &str,
     name: &str,
+    what: &str,
     text: &str,
     problems: &mut Vec<Problem>,
 ) -> Option<T> {
+    let at = |e: &serde_yaml::Error| match e.location() {
+        Some(l) => format!("{origin}/{name}:{}:{}", l.line(), l.column()),
+        None => format!("{origin}/{name}"),
+    };
+    // Reading the document untyped first separates broken YAML from a
+    // well-formed document with the wrong fields.
+    let doc = match serde_yaml::from_str::<serde_yaml::Value>(text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let msg = describe_yaml_error(&e);
+            let msg = match msg.split_once("duplicate entry with key ") {
+                Some((path, key)) => format!(
+                    "{}key `{}` appears twice in the same mapping; keep one",
+                    path_prefix(path.strip_suffix(": ").unwrap_or(path)),
+                    key.trim_matches('"')
+                ),
+                None => format!(
+                    "not valid YAML: {msg}; check the indentation and quoting on this line and the lines above it"
+                ),
+            };
+            problems.push(Problem::new(at(&e), msg));
+            return None;
+        }
+    };
+    if doc.is_null() {
+        problems.push(Problem::new(
+            format!("{origin}/{name}"),
+            format!("the file is empty: write a {what} here or delete the file"),
+        ));
+        return None;
+    }
     match serde_yaml::from_str::<T>(text) {
         Ok(v) => Some(v),
         Err(e) => {
-            let location = match e.location() {
-                Some(l) => format!("{origin}/{name}:{}:{}", l.line(), l.column()),
-                None => format!("{origin}/{name}"),
-            };
-            problems.push(Problem::new(location, describe_yaml_error(&e)));
+            let msg = describe_yaml_error(&e);
+            let msg = explain(&msg, what, &doc).unwrap_or(msg);
+            problems.push(Problem::new(at(&e), msg));
             None
         }
     }
 }
 
-/// serde_yaml's message without its trailing position, plus a suggestion
-/// when the message is about an unknown field or variant.
+/// serde_yaml's message without its positions (the location carries them),
+/// plus a suggestion when the message is about an unknown field or variant.
 pub fn describe_yaml_error(e: &serde_yaml::Error) -> String {
+    static POSITION: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
     let raw = e.to_string();
-    let msg = match raw.rfind(" at line ") {
-        Some(i) => raw[..i].to_string(),
+    let msg = match POSITION.get_or_init(|| regex::Regex::new(r" at line \d+ column \d+").ok()) {
+        Some(re) => re.replace_all(&raw, "").into_owned(),
         None => raw,
-    };
+    }
+    .replace(UNTAGGED_ANSWER, ANSWER_SHAPES);
     for prefix in ["unknown field `", "unknown variant `"] {
         if let Some(start) = msg.find(prefix) {
             let rest = &msg[start + prefix.len()..];
             let Some(end) = rest.find('`') else { continue };
             let word = &rest[..end];
+            // rest[end + 1..] is ", expected one of `a`, `b`": the names
+            // are every other piece after the first.
             let expected: Vec<&str> = rest[end + 1..].split('`').skip(1).step_by(2).collect();
             if let Some(s) = crate::suggest::did_you_mean(word, expected.iter().copied()) {
                 return format!("{msg} (did you mean `{s}`?)");
@@ -125,17 +177,104 @@ pub fn describe_yaml_error(e: &serde_yaml::Error) -> String {
     msg
 }
 
-/// Parses and lints one pack. Every problem in the pack is reported together.
+/// Rewrites serde_yaml messages that lack context: "questions[0]: missing
+/// field `prompt`" becomes "questions[0]: question `engine` is missing the
+/// required field `prompt`; add `prompt: …`", naming the item by its id so
+/// the author finds it without counting.
+fn explain(msg: &str, what: &str, doc: &serde_yaml::Value) -> Option<String> {
+    if let Some((path, field)) = msg.split_once("missing field `") {
+        let path = path.strip_suffix(": ").unwrap_or(path);
+        let field = field.strip_suffix('`')?;
+        return Some(format!(
+            "{}{} is missing the required field `{field}`; add `{field}: …`",
+            path_prefix(path),
+            subject(path, what, doc)?
+        ));
+    }
+    if let Some((path, _)) = msg.split_once(ANSWER_SHAPES) {
+        let path = path.strip_suffix(": ").unwrap_or(path);
+        return Some(format!(
+            "{}{} has a value of the wrong shape: {ANSWER_SHAPES}",
+            path_prefix(path),
+            subject(path, what, doc)?
+        ));
+    }
+    None
+}
+
+/// serde's message when an answer value is a map or a nested list; it names
+/// a Rust type the author never sees.
+const UNTAGGED_ANSWER: &str = "data did not match any variant of untagged enum AnswerValue";
+/// What `describe_yaml_error` says instead.
+const ANSWER_SHAPES: &str = "a value must be text, a number, true/false or a list of texts";
+
+fn path_prefix(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}: ")
+    }
+}
+
+/// "question `engine`" for the item at serde's `path` (`questions[0]`) in
+/// `doc`, "skill `tune`" for the document itself, "this output" for an item
+/// without an id.
+fn subject(path: &str, what: &str, doc: &serde_yaml::Value) -> Option<String> {
+    let mut node = doc;
+    let mut noun = what;
+    if !path.is_empty() {
+        for segment in path.split('.') {
+            let mut pieces = segment.split('[');
+            let key = pieces.next().unwrap_or_default();
+            node = node.get(key)?;
+            for index in pieces {
+                node = node.get(index.strip_suffix(']')?.parse::<usize>().ok()?)?;
+            }
+            noun = match key {
+                "questions" => "question",
+                "options" => "option",
+                "smart_defaults" => "smart default",
+                "outputs" => "output",
+                "checks" => "check",
+                "deliverables" => "deliverable",
+                "conflicts" => "conflict",
+                "resolutions" => "resolution",
+                _ => "item",
+            };
+        }
+    }
+    let name = ["id", "value", "path"]
+        .iter()
+        .find_map(|k| node.get(*k).and_then(serde_yaml::Value::as_str));
+    Some(match name {
+        Some(n) => format!("{noun} `{n}`"),
+        None => format!("this {noun}"),
+    })
+}
+
+/// Parses and lints one pack. Every problem in the pack is reported together:
+/// a file that does not parse is reported and the rest is still checked, with
+/// references to what that file defines taken on trust so one typo does not
+/// turn into a dozen "unknown skill" messages.
 pub fn parse_pack(pf: &PackFiles) -> Result<Pack, Problems> {
     let mut problems = Vec::new();
     let origin = pf.origin.as_str();
+    for name in &pf.unreadable {
+        problems.push(Problem::new(
+            format!("{origin}/{name}"),
+            "not UTF-8 text: save it as UTF-8 (pack files are read as text)",
+        ));
+    }
     let manifest = match pf.files.get(MANIFEST) {
-        Some(text) => parse_yaml::<Manifest>(origin, MANIFEST, text, &mut problems),
+        Some(text) => {
+            parse_yaml::<Manifest>(origin, MANIFEST, "pack manifest", text, &mut problems)
+        }
+        None if pf.unreadable.iter().any(|n| n == MANIFEST) => None,
         None => {
             problems.push(Problem::new(
                 origin,
                 format!(
-                    "no {MANIFEST}: a pack folder needs a manifest (see skillchains/README.md)"
+                    "no {MANIFEST}: a pack folder needs a manifest with id, title, version and output_root; create {MANIFEST} in this folder"
                 ),
             ));
             None
@@ -144,37 +283,43 @@ pub fn parse_pack(pf: &PackFiles) -> Result<Pack, Problems> {
     let mut skills = Vec::new();
     let mut blueprints = Vec::new();
     let mut templates = BTreeMap::new();
+    let mut lint_input = super::lint::Sources {
+        origin: origin.to_string(),
+        manifest_broken: manifest.is_none(),
+        ..Default::default()
+    };
     for (name, text) in &pf.files {
         if let Some(rest) = name.strip_prefix("templates/") {
             templates.insert(rest.to_string(), text.clone());
         } else if is_yaml_in(name, "skills/") {
-            if let Some(s) = parse_yaml::<Skill>(origin, name, text, &mut problems) {
-                skills.push((name.clone(), s));
+            match parse_yaml::<Skill>(origin, name, "skill", text, &mut problems) {
+                Some(s) => skills.push((name.clone(), s)),
+                None => {
+                    lint_input.broken_skills.insert(stand_in_id(name, text));
+                }
             }
         } else if is_yaml_in(name, "blueprints/") {
-            if let Some(b) = parse_yaml::<Blueprint>(origin, name, text, &mut problems) {
-                blueprints.push((name.clone(), b));
+            match parse_yaml::<Blueprint>(origin, name, "blueprint", text, &mut problems) {
+                Some(b) => blueprints.push((name.clone(), b)),
+                None => lint_input.broken_blueprints = true,
             }
         }
     }
-    let Some(manifest) = manifest else {
-        return Err(Problems {
-            context: format!("pack {origin}"),
-            problems,
-        });
-    };
+    for name in &pf.unreadable {
+        if is_yaml_in(name, "skills/") {
+            lint_input.broken_skills.insert(stand_in_id(name, ""));
+        } else if is_yaml_in(name, "blueprints/") {
+            lint_input.broken_blueprints = true;
+        } else if let Some(rest) = name.strip_prefix("templates/") {
+            // Known to exist, so outputs naming it are not reported again.
+            templates.insert(rest.to_string(), String::new());
+        }
+    }
+    let manifest_ok = manifest.is_some();
+    let manifest = manifest.unwrap_or_else(|| stand_in_manifest(origin));
     let pack_id = manifest.id.clone();
-    let lint_input = super::lint::Sources {
-        origin: origin.to_string(),
-        skill_files: skills
-            .iter()
-            .map(|(n, s)| (s.id.clone(), n.clone()))
-            .collect(),
-        blueprint_files: blueprints
-            .iter()
-            .map(|(n, b)| (b.id.clone(), n.clone()))
-            .collect(),
-    };
+    lint_input.skill_files = skills.iter().map(|(n, _)| n.clone()).collect();
+    lint_input.blueprint_files = blueprints.iter().map(|(n, _)| n.clone()).collect();
     let pack = Pack {
         manifest,
         skills: skills.into_iter().map(|(_, s)| s).collect(),
@@ -185,12 +330,58 @@ pub fn parse_pack(pf: &PackFiles) -> Result<Pack, Problems> {
     problems.extend(lint_pack(&pack, &lint_input));
     if problems.is_empty() {
         Ok(pack)
-    } else {
+    } else if manifest_ok {
         Err(Problems {
             context: format!("pack `{pack_id}` ({origin})"),
             problems,
         })
+    } else {
+        Err(Problems {
+            context: format!("pack {origin}"),
+            problems,
+        })
     }
+}
+
+/// The id a skill file that does not parse most likely defines: its `id`
+/// field if the YAML is readable, else the file name (`skills/<id>.yaml`).
+fn stand_in_id(name: &str, text: &str) -> String {
+    serde_yaml::from_str::<serde_yaml::Value>(text)
+        .ok()
+        .and_then(|v| v.get("id").and_then(|id| id.as_str().map(str::to_string)))
+        .unwrap_or_else(|| {
+            let file = name.rsplit('/').next().unwrap_or(name);
+            file.trim_end_matches(".yaml")
+                .trim_end_matches(".yml")
+                .to_string()
+        })
+}
+
+/// Lets the skills of a pack whose manifest is missing or broken be checked
+/// anyway; lint skips the manifest's own checks for it.
+fn stand_in_manifest(origin: &str) -> Manifest {
+    Manifest {
+        id: origin
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(origin)
+            .to_string(),
+        title: String::new(),
+        description: String::new(),
+        version: String::new(),
+        output_root: String::new(),
+        triggers: BTreeMap::new(),
+        examples: Vec::new(),
+        conflicts: Vec::new(),
+    }
+}
+
+/// Whether the pack reads this file (as opposed to a README or an image).
+fn is_pack_file(name: &str) -> bool {
+    name == MANIFEST
+        || name.starts_with("templates/")
+        || is_yaml_in(name, "skills/")
+        || is_yaml_in(name, "blueprints/")
 }
 
 fn is_yaml_in(name: &str, folder: &str) -> bool {
@@ -312,7 +503,7 @@ fn pack_folders(dir: &Path) -> Result<Vec<PathBuf>, EngineError> {
     out.sort();
     if out.is_empty() {
         return Err(EngineError::Other(format!(
-            "{}: no pack here: neither it nor any sub-folder has a {MANIFEST}",
+            "{}: no pack here: neither it nor any sub-folder has a {MANIFEST}; pass a pack folder (one with {MANIFEST}) or a folder of pack folders",
             dir.display()
         )));
     }
