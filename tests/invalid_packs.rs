@@ -321,6 +321,9 @@ fn the_template_lint_accepts_renders_at_generation() {
         "tests/fixtures/packs/templating",
         "run",
         "kafka pipeline with dbt",
+        // The bundled data-engineering pack matches this goal too.
+        "--pack",
+        "templating",
         "--defaults",
         "--out",
         out_dir.to_str().expect("utf-8 temp path"),
