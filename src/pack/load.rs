@@ -326,6 +326,7 @@ pub fn parse_pack(pf: &PackFiles) -> Result<Pack, Problems> {
         blueprints: blueprints.into_iter().map(|(_, b)| b).collect(),
         templates,
         origin: pf.origin.clone(),
+        by_id: Default::default(),
     };
     problems.extend(lint_pack(&pack, &lint_input));
     if problems.is_empty() {
