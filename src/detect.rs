@@ -556,10 +556,10 @@ pub fn detect_with(
         if only.is_some_and(|id| id != pack.manifest.id) {
             continue;
         }
-        let index = PackIndex::new(pack);
+        let index = pack.detect_index();
         let hits: Vec<&(Phrase, u32)> = index.triggers.iter().filter(|(p, _)| g.has(p)).collect();
         let trigger_weight: u32 = hits.iter().map(|(_, w)| *w).sum();
-        let det = detect_in_pack(pack, &index, goal);
+        let det = detect_in_pack(pack, index, goal);
         let skill_score: u32 = det.scores.iter().map(|s| s.score).sum();
         packs.push(PackScore {
             id: pack.manifest.id.clone(),

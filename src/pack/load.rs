@@ -327,6 +327,7 @@ pub fn parse_pack(pf: &PackFiles) -> Result<Pack, Problems> {
         templates,
         origin: pf.origin.clone(),
         by_id: Default::default(),
+        detect_index: Default::default(),
     };
     problems.extend(lint_pack(&pack, &lint_input));
     if problems.is_empty() {

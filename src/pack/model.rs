@@ -377,6 +377,8 @@ pub struct Pack {
     /// Skill id → position in `skills`, built on first lookup (packs can
     /// hold thousands of skills; detection looks them up constantly).
     pub(crate) by_id: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
+    /// Normalised keywords for detection, built on first use.
+    pub(crate) detect_index: std::sync::OnceLock<crate::detect::PackIndex>,
 }
 
 impl Pack {
@@ -400,6 +402,12 @@ impl Pack {
             })
             .get(id)
             .copied()
+    }
+
+    /// The pack's detection index, built once.
+    pub fn detect_index(&self) -> &crate::detect::PackIndex {
+        self.detect_index
+            .get_or_init(|| crate::detect::PackIndex::new(self))
     }
 
     pub fn blueprint(&self, id: &str) -> Option<&Blueprint> {
