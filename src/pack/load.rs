@@ -484,7 +484,7 @@ impl Registry {
 }
 
 /// A folder with a manifest is a pack; otherwise each sub-folder with one is.
-fn pack_folders(dir: &Path) -> Result<Vec<PathBuf>, EngineError> {
+pub fn pack_folders(dir: &Path) -> Result<Vec<PathBuf>, EngineError> {
     if !dir.is_dir() {
         return Err(EngineError::Other(format!(
             "{}: no such folder; --skillchains takes a pack folder (one with {MANIFEST}) or a folder of packs",
