@@ -51,6 +51,10 @@ impl Mode {
 
 const CASES: &[Case] = &[
     ("detect over a 10,000-skill pack", case_detect_10k),
+    (
+        "detect, 1,000-skill chain of 10,000 (stress)",
+        case_detect_stress,
+    ),
     ("index a 10,000-skill pack (once per load)", case_index_10k),
     ("plan and write 1,000 files", case_generate_1k),
     (
@@ -444,11 +448,12 @@ fn synthetic_pack(skills: usize, outputs_per_skill: usize) -> Pack {
         files.insert(
             format!("skills/s{i:05}.yaml"),
             format!(
-                "id: s{i}\ntitle: Skill {i}\ntier: {}\npriority: {}\nkeywords:\n  primary: [word{i}, topic{} data]\n  secondary: [area{}, shared term]\n  exclusions: [not{i}]\n  requires_any: [{}]\n{deps}questions:\n  - {{ id: name, prompt: Name?, kind: text, default: t{i} }}\n  - {{ id: mode, prompt: Mode?, kind: choice, options: [{{ value: a }}, {{ value: b }}], default: a }}\n{outputs}",
+                "id: s{i}\ntitle: Skill {i}\ntier: {}\npriority: {}\nkeywords:\n  primary: [word{i}, topic{} data]\n  secondary: [area{}, {} term]\n  exclusions: [not{i}]\n  requires_any: [{}]\n{deps}questions:\n  - {{ id: name, prompt: Name?, kind: text, default: t{i} }}\n  - {{ id: mode, prompt: Mode?, kind: choice, options: [{{ value: a }}, {{ value: b }}], default: a }}\n{outputs}",
                 tiers[i % 4],
                 i % 7,
-                i % 50,
-                i % 20,
+                i % 1000,
+                i % 2000,
+                if i % 10 == 0 { "shared".to_string() } else { format!("term{}", i % 500) },
                 if i % 2 == 0 { "word".to_string() + &i.to_string() + ", shared" } else { "shared".to_string() },
             ),
         );
@@ -460,24 +465,50 @@ fn synthetic_pack(skills: usize, outputs_per_skill: usize) -> Pack {
     parse_pack(&PackFiles {
         origin: "synthetic".to_string(),
         files,
+        unreadable: Vec::new(),
     })
     .unwrap_or_else(|e| panic!("synthetic pack is valid: {e}"))
 }
 
+/// Matches a few dozen skills (and their dependencies) among 10,000.
 const DETECT_GOAL: &str =
-    "build a shared data pipeline for topic7 data and word42 with area9 and shared term metrics";
+    "build a shared data pipeline for topic7 data and word42 with area9 and term9 term metrics";
+/// Matches every tenth skill: a 1,000-skill chain, far past any real goal.
+const STRESS_GOAL: &str = "shared term everywhere";
 
 fn case_detect_10k(mode: Mode) -> Measurement {
     let pack = synthetic_pack(mode.scale(10_000), 0);
     let index = PackIndex::new(&pack);
     let det = detect_in_pack(&pack, &index, DETECT_GOAL);
     assert!(det.chain.len() > 1, "the goal matches skills");
+    println!(
+        "  (goal matches {} skills; chain of {})",
+        det.scores.len(),
+        det.chain.len()
+    );
     bench(
         mode,
         "detect over a 10,000-skill pack",
         Duration::from_millis(5),
         50,
         || detect_in_pack(&pack, &index, DETECT_GOAL),
+    )
+}
+
+fn case_detect_stress(mode: Mode) -> Measurement {
+    let pack = synthetic_pack(mode.scale(10_000), 0);
+    let index = PackIndex::new(&pack);
+    let det = detect_in_pack(&pack, &index, STRESS_GOAL);
+    assert!(
+        det.chain.len() >= mode.scale(10_000) / 10,
+        "every tenth skill matches"
+    );
+    bench(
+        mode,
+        "detect, 1,000-skill chain of 10,000 (stress)",
+        Duration::from_millis(50),
+        20,
+        || detect_in_pack(&pack, &index, STRESS_GOAL),
     )
 }
 
@@ -510,6 +541,13 @@ fn case_generate_1k(mode: Mode) -> Measurement {
     ));
     session.finish_with_defaults();
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    bench(
+        mode,
+        "  of which: plan 1,000 files in memory",
+        Duration::from_millis(100),
+        20,
+        || build_plan(&session, &tmp.path().join("none")).map(|p| p.files.len()),
+    );
     let mut n = 0;
     let m = bench(
         mode,

@@ -105,6 +105,10 @@ pub struct PackIndex {
     skills: Vec<SkillIndex>,
     triggers: Vec<(Phrase, u32)>,
     blueprints: Vec<Vec<(Phrase, u32)>>,
+    /// First word of every primary and secondary keyword → skills that have
+    /// it, so detection scores only skills that can match.
+    postings: HashMap<String, Vec<usize>>,
+    required: Vec<usize>,
 }
 
 impl PackIndex {
@@ -115,16 +119,36 @@ impl PackIndex {
                 .map(|(k, w)| (Phrase::new(k), *w))
                 .collect::<Vec<_>>()
         };
+        let skills: Vec<SkillIndex> = pack
+            .skills
+            .iter()
+            .map(|s| SkillIndex {
+                primary: phrases(&s.keywords.primary),
+                secondary: phrases(&s.keywords.secondary),
+                exclusions: phrases(&s.keywords.exclusions),
+                requires_any: phrases(&s.keywords.requires_any),
+            })
+            .collect();
+        let mut postings: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, si) in skills.iter().enumerate() {
+            for p in si.primary.iter().chain(&si.secondary) {
+                if let Some(first) = p.words.first() {
+                    let list = postings.entry(first.clone()).or_default();
+                    if list.last() != Some(&i) {
+                        list.push(i);
+                    }
+                }
+            }
+        }
         PackIndex {
-            skills: pack
+            skills,
+            postings,
+            required: pack
                 .skills
                 .iter()
-                .map(|s| SkillIndex {
-                    primary: phrases(&s.keywords.primary),
-                    secondary: phrases(&s.keywords.secondary),
-                    exclusions: phrases(&s.keywords.exclusions),
-                    requires_any: phrases(&s.keywords.requires_any),
-                })
+                .enumerate()
+                .filter(|(_, s)| s.required)
+                .map(|(i, _)| i)
                 .collect(),
             triggers: weighted(&pack.manifest.triggers),
             blueprints: pack
@@ -240,10 +264,19 @@ fn blueprint_score(b: &Blueprint, triggers: &[(Phrase, u32)], goal: &Goal) -> Bl
 /// keyword-detected chain.
 pub fn detect_in_pack(pack: &Pack, index: &PackIndex, goal: &str) -> PackDetection {
     let g = Goal::new(goal);
-    let mut all_scores = Vec::with_capacity(pack.skills.len());
-    for (skill, idx) in pack.skills.iter().zip(&index.skills) {
-        all_scores.push(score_with(skill, idx, &g));
-    }
+    let mut candidates: Vec<usize> = g
+        .set
+        .iter()
+        .filter_map(|w| index.postings.get(w))
+        .flatten()
+        .copied()
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    let all_scores: Vec<SkillScore> = candidates
+        .iter()
+        .filter_map(|&i| Some(score_with(pack.skills.get(i)?, index.skills.get(i)?, &g)))
+        .collect();
     let mut reasons: HashMap<&str, Vec<Reason>> = HashMap::new();
     for s in &all_scores {
         if s.score > 0 {
@@ -258,13 +291,11 @@ pub fn detect_in_pack(pack: &Pack, index: &PackIndex, goal: &str) -> PackDetecti
                 });
         }
     }
-    for skill in &pack.skills {
-        if skill.required {
-            reasons
-                .entry(skill.id.as_str())
-                .or_default()
-                .push(Reason::Required);
-        }
+    for skill in index.required.iter().filter_map(|&i| pack.skills.get(i)) {
+        reasons
+            .entry(skill.id.as_str())
+            .or_default()
+            .push(Reason::Required);
     }
     let seeds: Vec<(String, Vec<Reason>)> = reasons
         .into_iter()
@@ -285,11 +316,7 @@ pub fn detect_in_pack(pack: &Pack, index: &PackIndex, goal: &str) -> PackDetecti
     let offer = blueprints.iter().find(|b| b.offered).map(|b| b.id.clone());
     let scores = all_scores
         .into_iter()
-        .filter(|s| {
-            s.score > 0
-                || s.excluded_by.is_some()
-                || (s.missing_requirement && !s.primary.is_empty())
-        })
+        .filter(|s| s.score > 0 || !s.primary.is_empty() || !s.secondary.is_empty())
         .collect();
     PackDetection {
         pack: pack.manifest.id.clone(),
@@ -419,10 +446,14 @@ fn order_skills<'a>(
             }
         }
     }
-    for m in members {
-        if !out.contains(m) {
-            out.push(m);
-        }
+    if out.len() < members.len() {
+        let placed: std::collections::HashSet<&str> = out.iter().copied().collect();
+        let rest: Vec<&str> = members
+            .iter()
+            .copied()
+            .filter(|m| !placed.contains(m))
+            .collect();
+        out.extend(rest);
     }
     out
 }
@@ -525,10 +556,10 @@ pub fn detect_with(
         if only.is_some_and(|id| id != pack.manifest.id) {
             continue;
         }
-        let index = PackIndex::new(pack);
+        let index = pack.detect_index();
         let hits: Vec<&(Phrase, u32)> = index.triggers.iter().filter(|(p, _)| g.has(p)).collect();
         let trigger_weight: u32 = hits.iter().map(|(_, w)| *w).sum();
-        let det = detect_in_pack(pack, &index, goal);
+        let det = detect_in_pack(pack, index, goal);
         let skill_score: u32 = det.scores.iter().map(|s| s.score).sum();
         packs.push(PackScore {
             id: pack.manifest.id.clone(),

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::answers::{self, AnswersFile};
-use crate::detect::{self, chain_for, detect_in_pack, PackIndex, Reason};
+use crate::detect::{self, chain_for, detect_in_pack, Reason};
 use crate::error::{Problem, Problems};
 use crate::pack::{Maturity, Registry};
 use crate::session::{QKey, Session, Source};
@@ -99,7 +99,7 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
     };
     let mut list = Vec::new();
     let pack = Arc::new(pack);
-    let det = detect_in_pack(&pack, &PackIndex::new(&pack), &goal);
+    let det = detect_in_pack(&pack, pack.detect_index(), &goal);
 
     // Blueprint: --blueprint > the file's choice > --skills means none > the offer.
     let blueprint = if req.no_blueprint {

@@ -111,7 +111,7 @@ pub fn run(
     );
     match det.inner.blueprints.first() {
         Some(b) => println!(
-            "Blueprint: {} {}% confidence ({}/{} trigger weight{}){}",
+            "Blueprint: {} {}% confidence (trigger weight {}, 100% at {}{}){}",
             st.cyan(&b.id),
             b.confidence,
             b.hit_weight,

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::{print_json, Style};
 use crate::error::EngineError;
-use crate::pack::{load_dir, Registry};
+use crate::pack::{load_dir, pack_folders, Registry};
 
 pub fn list(registry: &Registry, as_json: bool) -> Result<u8, EngineError> {
     if as_json {
@@ -74,7 +74,33 @@ pub fn list(registry: &Registry, as_json: bool) -> Result<u8, EngineError> {
 
 pub fn lint(path: Option<&Path>, st: Style) -> Result<u8, EngineError> {
     let packs = match path {
-        Some(p) => vec![load_dir(p)?],
+        Some(p) => {
+            // A pack folder, or a folder of packs: every pack is checked and
+            // every problem of every pack reported before exiting.
+            let mut packs = Vec::new();
+            let mut problems = Vec::new();
+            // A folder with skills/ but no manifest is a broken pack, not a folder of packs.
+            let dirs = if p.join("skills").is_dir() {
+                vec![p.to_path_buf()]
+            } else {
+                pack_folders(p)?
+            };
+            for dir in dirs {
+                match load_dir(&dir) {
+                    Ok(pack) => packs.push(pack),
+                    Err(EngineError::Problems(p)) => problems.push(p),
+                    Err(e) => return Err(e),
+                }
+            }
+            if !problems.is_empty() {
+                for p in &problems {
+                    eprint!("{}", st.error(&p.to_string()));
+                    eprintln!();
+                }
+                return Ok(2);
+            }
+            packs
+        }
         None => Registry::bundled()?.packs,
     };
     for p in packs {

@@ -469,12 +469,18 @@ impl Txn<'_> {
         for p in &changes {
             self.stage(&staging, p)?;
         }
-        sync_dir(&staging.join("new"))
+        // Every staged file must be on disk before any target points at it.
+        sync_filesystem_or(&staging.join("new"), || sync_dir(&staging.join("new")))
             .map_err(|e| failure("flush", rel_of(self.root, &staging), e, self.root))?;
         for p in &changes {
             self.place(&staging, p)?;
         }
-        self.sync_touched_dirs()
+        match sync_filesystem(self.root) {
+            Some(r) => {
+                r.map_err(|e| failure("flush", self.root.display().to_string(), e, self.root))
+            }
+            None => self.sync_touched_dirs(),
+        }
     }
 
     /// Create `root` and any missing parents, remembering them for rollback.
@@ -550,7 +556,12 @@ impl Txn<'_> {
                 file.set_permissions(meta.permissions()).map_err(fail)?;
             }
         }
-        file.sync_all().map_err(fail)
+        if cfg!(target_os = "linux") {
+            // Flushed all at once by `syncfs` in `run`.
+            Ok(())
+        } else {
+            file.sync_all().map_err(fail)
+        }
     }
 
     /// Create the target's missing folders, back up a replaced original, and move
@@ -727,6 +738,17 @@ impl Txn<'_> {
 /// target appeared since the check, so a file that someone else just created is
 /// never clobbered; where links are unsupported, fall back to check-then-rename.
 fn place_new(staged: &Path, target: &Path) -> io::Result<()> {
+    match rename_no_replace(staged, target) {
+        Some(Ok(())) => return Ok(()),
+        Some(Err(e)) if e.kind() == ErrorKind::AlreadyExists => {
+            return Err(io::Error::new(
+                ErrorKind::AlreadyExists,
+                "a file appeared there while writing",
+            ))
+        }
+        // Unsupported here (another OS, or a filesystem without the flag).
+        _ => {}
+    }
     match fs::hard_link(staged, target) {
         Ok(()) => {
             // The staged name is only a second link to the placed file, and the
@@ -887,6 +909,78 @@ fn parent_or_dot(path: &Path) -> &Path {
 }
 
 /// Flush a folder's entries (new names, renames) to disk.
+/// One directory operation instead of link + unlink, and it never replaces a
+/// file that appeared meanwhile (Linux `renameat2` with `RENAME_NOREPLACE`).
+/// `None` where the call or the flag is not supported.
+fn rename_no_replace(from: &Path, to: &Path) -> Option<io::Result<()>> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::ffi::CString;
+        use std::os::unix::ffi::OsStrExt;
+        let (Ok(a), Ok(b)) = (
+            CString::new(from.as_os_str().as_bytes()),
+            CString::new(to.as_os_str().as_bytes()),
+        ) else {
+            return None;
+        };
+        // SAFETY: both pointers are valid NUL-terminated paths for the call.
+        let rc = unsafe {
+            libc::renameat2(
+                libc::AT_FDCWD,
+                a.as_ptr(),
+                libc::AT_FDCWD,
+                b.as_ptr(),
+                libc::RENAME_NOREPLACE,
+            )
+        };
+        if rc == 0 {
+            return Some(Ok(()));
+        }
+        let e = io::Error::last_os_error();
+        match e.raw_os_error() {
+            Some(libc::EINVAL) | Some(libc::ENOSYS) | Some(libc::EXDEV) => None,
+            _ => Some(Err(e)),
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (from, to);
+        None
+    }
+}
+
+/// Flushes the whole filesystem holding `dir` in one call (Linux `syncfs`):
+/// one journal commit instead of one per file. `None` where unavailable.
+fn sync_filesystem(dir: &Path) -> Option<io::Result<()>> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let f = match File::open(dir) {
+            Ok(f) => f,
+            Err(e) => return Some(Err(e)),
+        };
+        // SAFETY: `f` is an open descriptor for the duration of the call.
+        let rc = unsafe { libc::syncfs(f.as_raw_fd()) };
+        Some(if rc == 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = dir;
+        None
+    }
+}
+
+fn sync_filesystem_or(dir: &Path, fallback: impl FnOnce() -> io::Result<()>) -> io::Result<()> {
+    match sync_filesystem(dir) {
+        Some(r) => r,
+        None => fallback(),
+    }
+}
+
 fn sync_dir(dir: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {

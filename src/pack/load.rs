@@ -326,6 +326,8 @@ pub fn parse_pack(pf: &PackFiles) -> Result<Pack, Problems> {
         blueprints: blueprints.into_iter().map(|(_, b)| b).collect(),
         templates,
         origin: pf.origin.clone(),
+        by_id: Default::default(),
+        detect_index: Default::default(),
     };
     problems.extend(lint_pack(&pack, &lint_input));
     if problems.is_empty() {
@@ -482,7 +484,7 @@ impl Registry {
 }
 
 /// A folder with a manifest is a pack; otherwise each sub-folder with one is.
-fn pack_folders(dir: &Path) -> Result<Vec<PathBuf>, EngineError> {
+pub fn pack_folders(dir: &Path) -> Result<Vec<PathBuf>, EngineError> {
     if !dir.is_dir() {
         return Err(EngineError::Other(format!(
             "{}: no such folder; --skillchains takes a pack folder (one with {MANIFEST}) or a folder of packs",

@@ -6,5 +6,5 @@ mod load;
 mod model;
 
 pub use lint::lint_pack;
-pub use load::{describe_yaml_error, load_dir, parse_pack, PackFiles, Registry};
+pub use load::{describe_yaml_error, load_dir, pack_folders, parse_pack, PackFiles, Registry};
 pub use model::*;

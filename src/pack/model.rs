@@ -374,6 +374,11 @@ pub struct Pack {
     pub templates: BTreeMap<String, String>,
     /// Where the pack came from: `bundled` or a folder path.
     pub origin: String,
+    /// Skill id → position in `skills`, built on first lookup (packs can
+    /// hold thousands of skills; detection looks them up constantly).
+    pub(crate) by_id: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
+    /// Normalised keywords for detection, built on first use.
+    pub(crate) detect_index: std::sync::OnceLock<crate::detect::PackIndex>,
 }
 
 impl Pack {
@@ -382,11 +387,27 @@ impl Pack {
     }
 
     pub fn skill(&self, id: &str) -> Option<&Skill> {
-        self.skills.iter().find(|s| s.id == id)
+        self.skill_index(id).map(|i| &self.skills[i])
     }
 
     pub fn skill_index(&self, id: &str) -> Option<usize> {
-        self.skills.iter().position(|s| s.id == id)
+        self.by_id
+            .get_or_init(|| {
+                let mut map = std::collections::HashMap::with_capacity(self.skills.len());
+                for (i, s) in self.skills.iter().enumerate() {
+                    // The first of duplicate ids wins, as lint reports.
+                    map.entry(s.id.clone()).or_insert(i);
+                }
+                map
+            })
+            .get(id)
+            .copied()
+    }
+
+    /// The pack's detection index, built once.
+    pub fn detect_index(&self) -> &crate::detect::PackIndex {
+        self.detect_index
+            .get_or_init(|| crate::detect::PackIndex::new(self))
     }
 
     pub fn blueprint(&self, id: &str) -> Option<&Blueprint> {
