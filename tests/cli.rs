@@ -614,3 +614,48 @@ fn a_secret_answer_is_never_written_or_printed() {
     let record = fs::read_to_string(out.join(".skillchain/answers.yaml")).expect("record");
     assert!(!record.contains("token"), "{record}");
 }
+
+#[test]
+fn blueprint_deliverables_of_skills_outside_the_chain_are_skipped_not_missing() {
+    let dir = out_dir();
+    let file = dir.path().join("answers.yaml");
+    fs::write(
+        &file,
+        "skillchain: 1\npack: mini\ngoal: kafka pipeline\nblueprint: pipe\nskills: [stream]\nanswers: {}\n",
+    )
+    .expect("write");
+    let out = dir.path().join("o");
+    let o = sc(&[
+        "run",
+        "--answers",
+        file.to_str().expect("utf8"),
+        "--defaults",
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("✓ Stream config\n"), "{text}");
+    assert!(
+        text.contains("○ Models (skill transform is not in the chain)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Required: 1  Fulfilled: 1  Missing: 0  Incomplete: 0  Skipped: 2\n"),
+        "{text}"
+    );
+    let o = sc(&["validate", out.to_str().expect("utf8"), "--json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["results"][1]["status"], "skipped");
+    assert_eq!(v["results"][1]["in_chain"], false);
+    let o = sc(&[
+        "validate",
+        out.to_str().expect("utf8"),
+        "--maturity",
+        "advanced",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["results"][1]["status"], "skipped");
+}

@@ -629,7 +629,8 @@ fn json_shape_is_stable() {
                 "found": ["architecture/schema.sql"],
                 "missing": [],
                 "failed_checks": [],
-                "maturity": []
+                "maturity": [],
+                "in_chain": true
             }],
             "required": 3,
             "fulfilled": 1,

@@ -164,11 +164,13 @@ pub fn run(registry: &Registry, args: RunArgs, st: Style) -> Result<u8, EngineEr
     let written =
         generate::write_all(&out, &items).map_err(|e| EngineError::Other(e.to_string()))?;
 
-    let report = validate::validate_tree(
+    let chain: Vec<String> = session.chain.iter().map(|e| e.id.clone()).collect();
+    let report = validate::validate_chain(
         &out,
         &deliverables,
         session.maturity,
         session.blueprint.as_deref(),
+        Some(&chain),
     )?;
     if args.json {
         print_json(&summary(&session, &plan, true, Some(&report)))?;

@@ -29,7 +29,7 @@ pub fn run(
         ));
     }
     let record = dir.join(".skillchain/answers.yaml");
-    let (deliverables, maturity, bp_name) = if record.is_file() {
+    let (deliverables, maturity, bp_name, chain) = if record.is_file() {
         let text = std::fs::read_to_string(&record).map_err(|e| EngineError::io(&record, e))?;
         let origin = record.display().to_string();
         let file = answers::parse(&origin, &text).map_err(|p| refuse("validate", vec![p]))?;
@@ -46,6 +46,13 @@ pub fn run(
             generate::deliverables(&session, &plan),
             session.maturity,
             session.blueprint.clone(),
+            Some(
+                session
+                    .chain
+                    .iter()
+                    .map(|e| e.id.clone())
+                    .collect::<Vec<_>>(),
+            ),
         )
     } else {
         let Some(b) = blueprint else {
@@ -72,6 +79,7 @@ pub fn run(
                 bp.deliverables.clone(),
                 maturity.unwrap_or_default(),
                 Some(bp.id.clone()),
+                None,
             ),
             [] => {
                 let all = registry
@@ -102,7 +110,13 @@ pub fn run(
             }
         }
     };
-    let report = validate::validate_tree(dir, &deliverables, maturity, bp_name.as_deref())?;
+    let report = validate::validate_chain(
+        dir,
+        &deliverables,
+        maturity,
+        bp_name.as_deref(),
+        chain.as_deref(),
+    )?;
     if json {
         print_json(&report)?;
     } else {

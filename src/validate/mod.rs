@@ -47,7 +47,8 @@
 //!           "reason": "`(?m)^models:` not found in transforms/dbt/dbt_project.yml"
 //!         }
 //!       ],
-//!       "maturity": []
+//!       "maturity": [],
+//!       "in_chain": true
 //!     }
 //!   ],
 //!   "required": 1,
@@ -149,11 +150,14 @@ pub struct DeliverableResult {
     pub failed_checks: Vec<CheckFailure>,
     /// Levels that require it; empty means all.
     pub maturity: Vec<Maturity>,
+    /// False when its primary skill is not in the chain: nothing promised it,
+    /// so it is skipped at every maturity.
+    pub in_chain: bool,
 }
 
 impl DeliverableResult {
     pub fn required_at(&self, maturity: Maturity) -> bool {
-        self.maturity.is_empty() || self.maturity.contains(&maturity)
+        self.in_chain && (self.maturity.is_empty() || self.maturity.contains(&maturity))
     }
 
     /// The status this deliverable has when it is required. It depends only
@@ -312,6 +316,18 @@ pub fn validate_tree(
     maturity: Maturity,
     blueprint: Option<&str>,
 ) -> Result<Report, EngineError> {
+    validate_chain(root, deliverables, maturity, blueprint, None)
+}
+
+/// [`validate_tree`] for a run: deliverables whose primary skill is not in
+/// `chain` are skipped (a batch chain never promised streaming config).
+pub fn validate_chain(
+    root: &Path,
+    deliverables: &[Deliverable],
+    maturity: Maturity,
+    blueprint: Option<&str>,
+    chain: Option<&[String]>,
+) -> Result<Report, EngineError> {
     let context = match blueprint {
         Some(b) => format!("cannot validate against blueprint `{b}`"),
         None => "cannot validate against the skills' outputs".to_string(),
@@ -339,6 +355,7 @@ pub fn validate_tree(
                 missing: eval.missing,
                 failed_checks: eval.failed_checks,
                 maturity: d.maturity.clone(),
+                in_chain: chain.is_none_or(|c| c.contains(&d.skill)),
             };
             if result.required_at(maturity) {
                 result.status = result.status_if_required();

@@ -82,6 +82,11 @@ pub fn render_text(report: &Report, color: bool) -> String {
                 };
                 writeln!(out, "{symbol} {} — {first}{more}", r.name)
             }
+            Status::Skipped if !r.in_chain => writeln!(
+                out,
+                "{symbol} {} (skill {} is not in the chain)",
+                r.name, r.skill
+            ),
             Status::Skipped => writeln!(
                 out,
                 "{symbol} {} (not required at {})",
