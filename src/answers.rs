@@ -148,12 +148,10 @@ pub fn apply(session: &mut Session, file: &AnswersFile, origin: &str) -> Vec<Pro
                 format!("skill `{step}` is not in the chain; add it to `skills:` or remove these answers")
             } else {
                 let mut m = format!("`{step}` is not a skill of pack {}", session.pack().id());
-                if let Some(s) = crate::suggest::did_you_mean(
+                m.push_str(&crate::suggest::hint(
                     step,
                     session.pack().skills.iter().map(|s| s.id.as_str()),
-                ) {
-                    m.push_str(&format!(" (did you mean `{s}`?)"));
-                }
+                ));
                 m
             };
             problems.push(Problem::new(format!("{origin}: answers.{step}"), why));

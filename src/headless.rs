@@ -11,7 +11,6 @@ use crate::detect::{self, chain_for, detect_in_pack, Reason};
 use crate::error::{Problem, Problems};
 use crate::pack::{Maturity, Registry};
 use crate::session::{QKey, Session, Source};
-use crate::suggest::did_you_mean;
 
 #[derive(Debug, Default, Clone)]
 pub struct Request {
@@ -107,9 +106,10 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
     } else if let Some(b) = &req.blueprint {
         if pack.blueprint(b).is_none() {
             let mut msg = format!("pack {} has no blueprint `{b}`", pack.id());
-            if let Some(s) = did_you_mean(b, pack.blueprints.iter().map(|x| x.id.as_str())) {
-                msg.push_str(&format!(" (did you mean `{s}`?)"));
-            }
+            msg.push_str(&crate::suggest::hint(
+                b,
+                pack.blueprints.iter().map(|x| x.id.as_str()),
+            ));
             list.push(Problem::new("--blueprint", msg));
             None
         } else {
@@ -149,9 +149,10 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
                 ok.push(id);
             } else {
                 let mut msg = format!("`{id}` is not a skill of pack {}", pack.id());
-                if let Some(s) = did_you_mean(&id, pack.skills.iter().map(|s| s.id.as_str())) {
-                    msg.push_str(&format!(" (did you mean `{s}`?)"));
-                }
+                msg.push_str(&crate::suggest::hint(
+                    &id,
+                    pack.skills.iter().map(|s| s.id.as_str()),
+                ));
                 list.push(Problem::new("skills", msg));
             }
         }
@@ -279,9 +280,10 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
 
 fn unknown_pack(registry: &Registry, id: &str, location: &str) -> Problem {
     let mut msg = format!("pack `{id}` is not installed");
-    if let Some(s) = did_you_mean(id, registry.packs.iter().map(|p| p.manifest.id.as_str())) {
-        msg.push_str(&format!(" (did you mean `{s}`?)"));
-    }
+    msg.push_str(&crate::suggest::hint(
+        id,
+        registry.packs.iter().map(|p| p.manifest.id.as_str()),
+    ));
     msg.push_str("; `skillchain list` shows the packs, --skillchains DIR adds one");
     Problem::new(location, msg)
 }

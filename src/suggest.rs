@@ -14,9 +14,17 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// ` (did you mean `x`?)` for a likely typo, or nothing: ready to append
+/// to a message.
+pub fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    did_you_mean(word, candidates)
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::did_you_mean;
+    use super::{did_you_mean, hint};
 
     #[test]
     fn suggests_a_transposed_name() {
@@ -25,5 +33,7 @@ mod tests {
             Some("answers")
         );
         assert_eq!(did_you_mean("zzz", ["skills", "answers"]), None);
+        assert_eq!(hint("anwsers", ["answers"]), " (did you mean `answers`?)");
+        assert_eq!(hint("zzz", ["answers"]), "");
     }
 }

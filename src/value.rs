@@ -146,10 +146,10 @@ fn resolve_choice(q: &Question, text: &str) -> Result<String, String> {
         }
     }
     let mut msg = format!("`{text}` is not {}", expectation(q));
-    if let Some(s) = crate::suggest::did_you_mean(text, q.options.iter().map(|o| o.value.as_str()))
-    {
-        msg.push_str(&format!(" (did you mean `{s}`?)"));
-    }
+    msg.push_str(&crate::suggest::hint(
+        text,
+        q.options.iter().map(|o| o.value.as_str()),
+    ));
     Err(msg)
 }
 

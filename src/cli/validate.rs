@@ -8,7 +8,6 @@ use crate::error::{EngineError, Problem};
 use crate::generate::{self, build_plan};
 use crate::headless::{prepare, Request};
 use crate::pack::{Maturity, Registry};
-use crate::suggest::did_you_mean;
 use crate::validate;
 
 pub fn run(
@@ -87,9 +86,7 @@ pub fn run(
                     .iter()
                     .flat_map(|p| p.blueprints.iter().map(|b| b.id.as_str()));
                 let mut msg = format!("no blueprint `{b}`");
-                if let Some(s) = did_you_mean(bp_id, all) {
-                    msg.push_str(&format!(" (did you mean `{s}`?)"));
-                }
+                msg.push_str(&crate::suggest::hint(bp_id, all));
                 return Err(refuse("validate", vec![Problem::new("--blueprint", msg)]));
             }
             many => {

@@ -958,18 +958,17 @@ impl Session {
     fn store(&mut self, pos: (usize, usize), key: QKey, v: AnswerValue) {
         let before = self.resolved.clone();
         self.skipped_steps.remove(&key.step);
-        self.answers.insert(
-            key.clone(),
-            Answer {
-                value: v,
-                provenance: Provenance::new(Source::Typed),
-            },
-        );
-        self.visited.insert(key);
+        self.put(key, v, Provenance::new(Source::Typed));
         self.refresh();
         self.changes = Self::diff_after(&before, &self.resolved, pos);
         let next = self.next_after(pos, self.return_to_review);
         self.go_to(next);
+    }
+
+    /// Records an explicit answer; the caller refreshes.
+    fn put(&mut self, key: QKey, value: AnswerValue, provenance: Provenance) {
+        self.visited.insert(key.clone());
+        self.answers.insert(key, Answer { value, provenance });
     }
 
     /// Marks every applicable unvisited question as taking its default.
@@ -1066,18 +1065,14 @@ impl Session {
         };
         for (k, v) in &res.set {
             if let Some((s, q)) = k.split_once('.') {
-                let key = QKey::new(s, q);
-                self.answers.insert(
-                    key.clone(),
-                    Answer {
-                        value: v.clone(),
-                        provenance: Provenance::with(
-                            Source::ConflictResolution,
-                            format!("{conflict}: {resolution}"),
-                        ),
-                    },
+                self.put(
+                    QKey::new(s, q),
+                    v.clone(),
+                    Provenance::with(
+                        Source::ConflictResolution,
+                        format!("{conflict}: {resolution}"),
+                    ),
                 );
-                self.visited.insert(key);
             }
         }
         self.chosen_resolutions
@@ -1174,27 +1169,21 @@ impl Session {
     }
 
     /// Sets an explicit answer from outside the question flow (answers file,
-    /// command line). The value is checked like a typed one.
+    /// command line), checked like a typed one.
     pub fn set_answer(
         &mut self,
         key: &QKey,
         v: &AnswerValue,
         source: Source,
     ) -> Result<(), String> {
-        let q = self
-            .question(key)
-            .ok_or_else(|| format!("{key} is not a question of this chain"))?;
-        let v = value::check_value(q, v)?;
-        self.answers.insert(
-            key.clone(),
-            Answer {
-                value: v,
-                provenance: Provenance::new(source),
-            },
-        );
-        self.visited.insert(key.clone());
-        self.refresh();
-        Ok(())
+        match self
+            .set_answers(vec![(key.clone(), v.clone())], source)
+            .into_iter()
+            .next()
+        {
+            Some((_, e)) => Err(e),
+            None => Ok(()),
+        }
     }
 
     pub fn question(&self, key: &QKey) -> Option<&Question> {
@@ -1221,25 +1210,16 @@ impl Session {
             };
             let Some(q) = step.questions.iter().find(|q| q.id == key.question) else {
                 let mut msg = format!("`{}` has no question `{}`", key.step, key.question);
-                if let Some(s) = crate::suggest::did_you_mean(
+                msg.push_str(&crate::suggest::hint(
                     &key.question,
                     step.questions.iter().map(|q| q.id.as_str()),
-                ) {
-                    msg.push_str(&format!(" (did you mean `{s}`?)"));
-                }
+                ));
                 problems.push((key, msg));
                 continue;
             };
             match value::check_value(q, &v) {
                 Ok(v) => {
-                    self.answers.insert(
-                        key.clone(),
-                        Answer {
-                            value: v,
-                            provenance: Provenance::new(source),
-                        },
-                    );
-                    self.visited.insert(key.clone());
+                    self.put(key.clone(), v, Provenance::new(source));
                     given.push(key);
                 }
                 Err(e) => problems.push((key, e)),
