@@ -624,3 +624,67 @@ fn review_edit_returns_to_review_after_the_answer() {
         .expect_err("unknown");
     assert_eq!(err.0, "stream.nope is not a question of this chain");
 }
+
+#[test]
+fn skip_on_the_last_question_of_the_last_skill_goes_to_review() {
+    let mut s = session("kafka streaming");
+    ok(&mut s, Command::Confirm);
+    for a in ["aws", "small", "p", "kafka", "avro", "yes"] {
+        answer(&mut s, a);
+    }
+    assert_eq!(at(&s), "stream.partitions");
+    ok(&mut s, Command::Skip);
+    assert_eq!(s.screen, Screen::Review);
+    assert_eq!(value(&s, "stream.partitions"), Some(AnswerValue::Int(6)));
+    // back from review returns to that last question
+    ok(&mut s, Command::Back);
+    assert_eq!(at(&s), "stream.partitions");
+}
+
+#[test]
+fn back_into_a_skipped_skill_shows_its_defaults_and_answering_unskips_it() {
+    let mut s = session("kafka streaming with dbt");
+    ok(&mut s, Command::Confirm);
+    for a in ["aws", "small", "p"] {
+        answer(&mut s, a);
+    }
+    ok(&mut s, Command::SkipSkill);
+    assert_eq!(at(&s), "transform.tool");
+    assert_eq!(s.status().steps[1].state, StepState::Skipped);
+    ok(&mut s, Command::Back);
+    assert_eq!(at(&s), "stream.partitions");
+    assert_eq!(value(&s, "stream.partitions"), Some(AnswerValue::Int(6)));
+    assert_eq!(source(&s, "stream.partitions"), Some(Source::Default));
+    answer(&mut s, "8");
+    assert_eq!(at(&s), "transform.tool");
+    assert_eq!(s.status().steps[1].state, StepState::Done);
+    assert_eq!(source(&s, "stream.partitions"), Some(Source::Typed));
+}
+
+#[test]
+fn skip_all_on_the_chain_equals_done_on_the_first_question() {
+    let mut a = session("kafka streaming with dbt");
+    ok(&mut a, Command::SkipAll);
+    let mut b = session("kafka streaming with dbt");
+    ok(&mut b, Command::Confirm);
+    ok(&mut b, Command::Done);
+    assert_eq!(a.screen, Screen::Review);
+    assert_eq!(a.resolved(), b.resolved());
+    assert!(a.all_visited() && b.all_visited());
+}
+
+#[test]
+fn commands_that_do_not_belong_on_a_screen_are_refused_without_change() {
+    let mut s = session("kafka streaming");
+    let err = s
+        .apply(Command::Skip)
+        .expect_err("no question on the chain screen");
+    assert_eq!(err.0, "Skip does nothing on the chain screen");
+    assert_eq!(s.screen, Screen::Chain);
+    ok(&mut s, Command::SkipAll);
+    let err = s
+        .apply(Command::ToReport)
+        .expect_err("review goes to the tree first");
+    assert_eq!(err.0, "ToReport does nothing on the review");
+    assert_eq!(s.screen, Screen::Review);
+}
