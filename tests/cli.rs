@@ -659,3 +659,18 @@ fn blueprint_deliverables_of_skills_outside_the_chain_are_skipped_not_missing() 
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(v["results"][1]["status"], "skipped");
 }
+
+#[test]
+fn every_bundled_pack_passes_lint() {
+    let o = std::process::Command::new(bin())
+        .arg("lint")
+        .output()
+        .expect("runs");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("✓ data-engineering (bundled:data-engineering): 6 skills"),
+        "{text}"
+    );
+    assert!(text.lines().all(|l| l.ends_with("no problems")), "{text}");
+}

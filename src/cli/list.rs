@@ -101,7 +101,7 @@ pub fn lint(path: Option<&Path>, st: Style) -> Result<u8, EngineError> {
             }
             packs
         }
-        None => Registry::bundled()?.packs,
+        None => Registry::bundled_checked()?.packs,
     };
     for p in packs {
         println!(

@@ -257,6 +257,13 @@ fn subject(path: &str, what: &str, doc: &serde_yaml::Value) -> Option<String> {
 /// references to what that file defines taken on trust so one typo does not
 /// turn into a dozen "unknown skill" messages.
 pub fn parse_pack(pf: &PackFiles) -> Result<Pack, Problems> {
+    parse_pack_with(pf, true)
+}
+
+/// `lint: false` skips the semantic checks: only for bundled packs, which
+/// are fixed at build time and linted by `skillchain lint` in CI, so the app
+/// starts without re-checking them every time.
+fn parse_pack_with(pf: &PackFiles, lint: bool) -> Result<Pack, Problems> {
     let mut problems = Vec::new();
     let origin = pf.origin.as_str();
     for name in &pf.unreadable {
@@ -329,7 +336,9 @@ pub fn parse_pack(pf: &PackFiles) -> Result<Pack, Problems> {
         by_id: Default::default(),
         detect_index: Default::default(),
     };
-    problems.extend(lint_pack(&pack, &lint_input));
+    if lint || !problems.is_empty() {
+        problems.extend(lint_pack(&pack, &lint_input));
+    }
     if problems.is_empty() {
         Ok(pack)
     } else if manifest_ok {
@@ -411,15 +420,25 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// The packs compiled into the binary.
+    /// The packs compiled into the binary, parsed but not linted (see
+    /// [`Registry::bundled_checked`]).
     pub fn bundled() -> Result<Registry, EngineError> {
+        Self::bundled_with(false)
+    }
+
+    /// The bundled packs with every lint check, as `skillchain lint` runs them.
+    pub fn bundled_checked() -> Result<Registry, EngineError> {
+        Self::bundled_with(true)
+    }
+
+    fn bundled_with(lint: bool) -> Result<Registry, EngineError> {
         let mut packs = Vec::new();
         let mut all = Vec::new();
         for dir in BUNDLED.dirs() {
             if dir.get_file(dir.path().join(MANIFEST)).is_none() {
                 continue;
             }
-            match parse_pack(&PackFiles::from_embedded(dir)) {
+            match parse_pack_with(&PackFiles::from_embedded(dir), lint) {
                 Ok(p) => packs.push(p),
                 Err(e) => all.extend(e.problems),
             }
