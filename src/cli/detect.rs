@@ -4,7 +4,7 @@ use serde::Serialize;
 use std::sync::Arc;
 
 use super::{print_json, Style};
-use crate::detect::{self, BlueprintScore, ChainEntry, PackScore, Reason, SkillScore};
+use crate::detect::{self, BlueprintScore, ChainEntry, PackScore, SkillScore};
 use crate::error::EngineError;
 use crate::pack::{Maturity, Registry};
 use crate::session::Session;
@@ -89,65 +89,65 @@ pub fn run(
     let p = session.pack();
     println!("{} \"{goal}\"", st.bold("SKILL CHAIN DETECTED FOR:"));
     println!();
-    let ps = det.packs.iter().find(|x| x.id == det.inner.pack);
-    let why = match ps {
-        Some(ps) if ps.trigger_weight > 0 => format!(
-            "trigger words {} (weight {}), skill score {}",
-            ps.triggers
-                .iter()
-                .map(|t| format!("\"{t}\""))
-                .collect::<Vec<_>>()
-                .join(", "),
-            ps.trigger_weight,
-            ps.skill_score
-        ),
-        Some(ps) => format!("skill score {}", ps.skill_score),
-        None => String::new(),
+    let quoted = |words: &[String]| {
+        words
+            .iter()
+            .map(|w| format!("\"{w}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
+    // Details go on their own indented lines so the screen reads well at 80 columns.
     println!(
-        "Pack:      {} ({}): {why}",
+        "Pack:      {} ({})",
         st.cyan(&p.manifest.id),
         p.manifest.title
     );
+    if let Some(ps) = det.packs.iter().find(|x| x.id == det.inner.pack) {
+        if ps.trigger_weight > 0 {
+            println!(
+                "           trigger words {} (weight {})",
+                quoted(&ps.triggers),
+                ps.trigger_weight
+            );
+        }
+        println!("           skill score {}", ps.skill_score);
+    }
     match det.inner.blueprints.first() {
-        Some(b) => println!(
-            "Blueprint: {} {}% confidence (trigger weight {}, 100% at {}{}){}",
-            st.cyan(&b.id),
-            b.confidence,
-            b.hit_weight,
-            b.full_weight,
-            if b.hits.is_empty() {
-                String::new()
+        Some(b) => {
+            let verdict = if b.offered {
+                st.green("offered")
             } else {
-                format!(
-                    ": {}",
-                    b.hits
-                        .iter()
-                        .map(|h| format!("\"{h}\""))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            },
-            if b.offered {
-                st.green(" → offered")
+                st.dim(&format!("not offered (needs {}%)", detect::OFFER_THRESHOLD))
+            };
+            println!(
+                "Blueprint: {}, {}% confidence, {verdict}",
+                st.cyan(&b.id),
+                b.confidence
+            );
+            let hits = if b.hits.is_empty() {
+                "no trigger words".to_string()
             } else {
-                st.dim(&format!(" (offered at ≥{}%)", detect::OFFER_THRESHOLD))
-            }
-        ),
+                quoted(&b.hits)
+            };
+            println!(
+                "           {hits}: weight {} of {} for 100%",
+                b.hit_weight, b.full_weight
+            );
+        }
         None => println!("Blueprint: none in this pack"),
     }
     println!();
     println!("{}", st.bold("Chain, in run order:"));
-    let width = session.chain.iter().map(|e| e.id.len()).max().unwrap_or(0);
     for (i, e) in session.chain.iter().enumerate() {
-        let reasons: Vec<String> = e.reasons.iter().map(Reason::describe).collect();
         println!(
-            "  {}. {:width$}  {:<12} {}",
+            "  {}. {} {}",
             i + 1,
-            e.id,
-            e.tier.as_str(),
-            reasons.join("; ")
+            st.bold(&e.id),
+            st.dim(&format!("({})", e.tier.as_str()))
         );
+        for r in &e.reasons {
+            println!("       {}", r.describe());
+        }
     }
     let excluded: Vec<&SkillScore> = det.inner.scores.iter().filter(|s| s.score == 0).collect();
     for s in excluded {
@@ -155,7 +155,7 @@ pub fn run(
             Some(x) => format!("excluded by \"{x}\""),
             None => "none of its required words is in the goal".to_string(),
         };
-        println!("  {} {}: {}", st.dim("–"), s.id, st.dim(&why));
+        println!("  {} {} {}", st.dim("–"), s.id, st.dim(&format!("({why})")));
     }
     println!();
     println!(
@@ -172,7 +172,8 @@ pub fn run(
     }
     println!();
     println!(
-        "Next: skillchain run \"{goal}\" --defaults --out ./{}",
+        "Next: skillchain run \"{goal}\"{} --defaults --out ./{}",
+        only.map(|id| format!(" --pack {id}")).unwrap_or_default(),
         p.manifest.output_root
     );
     Ok(0)
