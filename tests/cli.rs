@@ -344,18 +344,23 @@ fn pretend_shows_each_file_status_and_writes_nothing() {
     ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let text = stdout(&o);
-    assert!(
-        text.contains(": 1 new, 1 identical, 1 conflict, 1 skipped\n"),
-        "{text}"
+    let expected = format!(
+        "Pack mini · blueprint pipe · maturity intermediate\n\
+         Chain base → stream → transform\n\
+         \n\
+         Plan for {o_s}: 1 new, 1 identical, 1 conflict, 1 skipped\n  \
+         base\n    \
+         = base/demo.txt (identical)\n  \
+         stream\n    \
+         + stream/kinesis.yaml\n    \
+         - stream/registry.txt\n        \
+         condition `stream.registry` does not hold\n  \
+         transform\n    \
+         ! models/main.sql (exists with other content)\n\
+         \n\
+         Nothing written (--pretend).\n"
     );
-    assert!(text.contains("  + stream/kinesis.yaml"), "{text}");
-    assert!(text.contains("  = base/demo.txt"), "{text}");
-    assert!(text.contains("  ! models/main.sql"), "{text}");
-    assert!(text.contains("  - stream/registry.txt"), "{text}");
-    assert!(
-        text.contains("condition `stream.registry` does not hold"),
-        "{text}"
-    );
+    assert_eq!(text, expected);
     assert!(text.ends_with("Nothing written (--pretend).\n"), "{text}");
     assert_eq!(
         fs::read_to_string(out.join("models/main.sql")).expect("file"),

@@ -107,7 +107,7 @@ pub fn run(registry: &Registry, args: RunArgs, st: Style) -> Result<u8, EngineEr
             print_json(&summary(&session, &plan, false, None))?;
         } else {
             print_header(&session, st);
-            print_plan(&plan, st);
+            print_plan(&plan, st, true);
             println!("\nNothing written (--pretend).");
         }
         return Ok(0);
@@ -176,10 +176,11 @@ pub fn run(registry: &Registry, args: RunArgs, st: Style) -> Result<u8, EngineEr
         print_json(&summary(&session, &plan, true, Some(&report)))?;
     } else {
         print_header(&session, st);
-        print_plan(&plan, st);
+        print_plan(&plan, st, false);
         let ours = |v: &[String]| v.iter().filter(|p| !p.starts_with(".skillchain/")).count();
         println!(
-            "\nWrote {} new and {} overwritten files to {} ({} unchanged), plus .skillchain/answers.yaml and .skillchain/plan.md.\n",
+            "\nWrote {} new and {} overwritten files to {} ({} unchanged).\n\
+             Recorded .skillchain/answers.yaml (replay) and .skillchain/plan.md (hand-off).\n",
             ours(&written.created),
             ours(&written.overwritten),
             out.display(),
@@ -228,7 +229,10 @@ fn print_header(session: &Session, st: Style) {
     }
 }
 
-fn print_plan(plan: &Plan, st: Style) {
+/// The plan grouped by skill: `+` new, `=` identical, `!` conflict, `-`
+/// skipped. Skipped files are listed with their reason only when `detailed`
+/// (`--pretend`); otherwise counted, so the list stays readable.
+fn print_plan(plan: &Plan, st: Style, detailed: bool) {
     println!(
         "\n{} {}: {} new, {} identical, {} conflict, {} skipped",
         st.bold("Plan for"),
@@ -238,25 +242,44 @@ fn print_plan(plan: &Plan, st: Style) {
         plan.count(FileStatus::Conflict),
         plan.count(FileStatus::Skipped)
     );
+    let mut skills: Vec<&str> = Vec::new();
     for f in &plan.files {
-        let (mark, label) = match f.status {
-            FileStatus::New => (st.green("+"), "new"),
-            FileStatus::Identical => (st.dim("="), "identical"),
-            FileStatus::Conflict => (st.red("!"), "conflict"),
-            FileStatus::Skipped => (st.dim("-"), "skipped"),
-        };
-        let extra = f
-            .reason
-            .as_deref()
-            .map(|r| format!(": {r}"))
-            .unwrap_or_default();
-        println!(
-            "  {mark} {:<48} {:<10} {}{}",
-            f.path,
-            label,
-            f.skill,
-            st.dim(&extra)
-        );
+        if !skills.contains(&f.skill.as_str()) {
+            skills.push(&f.skill);
+        }
+    }
+    for skill in skills {
+        println!("  {}", st.bold(skill));
+        let mut skipped = 0;
+        for f in plan.files.iter().filter(|f| f.skill == skill) {
+            let mark = match f.status {
+                FileStatus::New => st.green("+"),
+                FileStatus::Identical => st.dim("="),
+                FileStatus::Conflict => st.red("!"),
+                FileStatus::Skipped if detailed => st.dim("-"),
+                FileStatus::Skipped => {
+                    skipped += 1;
+                    continue;
+                }
+            };
+            let note = match f.status {
+                FileStatus::Identical => st.dim(" (identical)"),
+                FileStatus::Conflict => st.red(" (exists with other content)"),
+                _ => String::new(),
+            };
+            println!("    {mark} {}{note}", f.path);
+            if let (FileStatus::Skipped, Some(reason)) = (f.status, &f.reason) {
+                println!("        {}", st.dim(reason));
+            }
+        }
+        if skipped > 0 {
+            println!(
+                "    {}",
+                st.dim(&format!(
+                    "({skipped} skipped: their conditions do not hold; --pretend lists them)"
+                ))
+            );
+        }
     }
 }
 
