@@ -58,3 +58,37 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     out
 }
 pub mod realtools;
+
+/// Runs skillchain with the bundled packs only (no fixture pack), colours off.
+pub fn sc_bundled<I, S>(args: I) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    Command::new(bin())
+        .arg("--no-color")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("skillchain runs")
+}
+
+/// `skillchain detect GOAL --json` over the bundled packs, parsed.
+pub fn detect_json(goal: &str) -> serde_json::Value {
+    let out = sc_bundled(["detect", goal, "--json"]);
+    assert_eq!(code(&out), 0, "detect {goal:?}: {}", stderr(&out));
+    serde_json::from_str(&stdout(&out)).expect("detect --json is JSON")
+}
+
+/// The `examples:` of a bundled pack's manifest.
+pub fn pack_examples(pack: &str) -> Vec<String> {
+    let path = repo().join("skillchains").join(pack).join("pack.yaml");
+    let text = std::fs::read_to_string(&path).expect("pack.yaml readable");
+    let yaml: serde_yaml::Value = serde_yaml::from_str(&text).expect("pack.yaml parses");
+    yaml["examples"]
+        .as_sequence()
+        .expect("examples list")
+        .iter()
+        .map(|g| g.as_str().expect("example is text").to_string())
+        .collect()
+}
