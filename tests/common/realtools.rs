@@ -198,3 +198,24 @@ pub fn dbt_build(bin: &Path, project: &Path, target: &str) -> (DbtBuild, String)
     );
     (build, stdout)
 }
+
+/// Runs one SQL query on a DuckDB file with the venv's `duckdb` module and
+/// returns its rows, one line each, columns separated by `|`.
+pub fn duckdb_rows(bin: &Path, database: &Path, sql: &str) -> Vec<String> {
+    const QUERY: &str = r#"
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+for row in con.execute(sys.argv[2]).fetchall():
+    print("|".join(str(v) for v in row))
+"#;
+    run_ok(
+        &format!("duckdb query {sql:?} on {}", database.display()),
+        Command::new(bin.join("python"))
+            .args(["-c", QUERY])
+            .arg(database)
+            .arg(sql),
+    )
+    .lines()
+    .map(str::to_string)
+    .collect()
+}
