@@ -12,14 +12,6 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-const BLUEPRINTS: [&str; 5] = [
-    "full-pipeline",
-    "new-dimension",
-    "new-fact-table",
-    "debug-failure",
-    "architecture-review",
-];
-
 fn ids(list: &Value) -> Vec<String> {
     list.as_array()
         .expect("a list")
