@@ -296,12 +296,12 @@ fn pretend_shows_each_file_status_and_writes_nothing() {
     fs::write(out.join("models/main.sql"), "changed\n").expect("edit");
     let o = run_mini(
         o_s,
-        "--pretend",
         &[
             "--set",
             "stream.platform=kinesis",
             "--set",
             "stream.registry=no",
+            "--pretend",
         ],
     );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
