@@ -138,6 +138,12 @@ pub fn run(registry: &Registry, args: RunArgs, st: Style) -> Result<u8, EngineEr
     } else {
         print_header(&session, st);
         print_plan(&plan, st, false);
+        if plan.count(FileStatus::Skipped) > 0 {
+            println!(
+                "  {}",
+                st.dim("(--pretend lists the skipped files and why)")
+            );
+        }
         print_written(&done, &plan, st);
         print!("{}", validate::render_text(report, st.color));
     }
@@ -185,7 +191,7 @@ fn print_header(session: &Session, st: Style) {
 /// The plan grouped by skill: `+` new, `=` identical, `!` conflict, `-`
 /// skipped. Skipped files are listed with their reason only when `detailed`
 /// (`--pretend`); otherwise counted, so the list stays readable.
-fn print_plan(plan: &Plan, st: Style, detailed: bool) {
+pub(super) fn print_plan(plan: &Plan, st: Style, detailed: bool) {
     println!(
         "\n{} {}: {} new, {} identical, {} conflict, {} skipped",
         st.bold("Plan for"),
@@ -229,7 +235,7 @@ fn print_plan(plan: &Plan, st: Style, detailed: bool) {
             println!(
                 "    {}",
                 st.dim(&format!(
-                    "({skipped} skipped: their conditions do not hold; --pretend lists them)"
+                    "({skipped} skipped: their conditions do not hold)"
                 ))
             );
         }

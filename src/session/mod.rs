@@ -634,6 +634,11 @@ impl Session {
 
     /// Applies a command. On refusal nothing changes but `error`.
     pub fn apply(&mut self, cmd: Command) -> Result<(), Refusal> {
+        // A change notice belongs to the command that caused it; overlays
+        // leave it in place so it is still there when they close.
+        if !matches!(cmd, Command::Status | Command::Help | Command::CloseOverlay) {
+            self.changes.clear();
+        }
         let result = self.dispatch(cmd);
         match &result {
             Ok(()) => self.error = None,
