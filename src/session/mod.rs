@@ -352,10 +352,6 @@ impl Session {
         self.answers.get(key)
     }
 
-    pub fn is_visited(&self, key: &QKey) -> bool {
-        self.visited.contains(key)
-    }
-
     pub fn set_preferences(&mut self, prefs: BTreeMap<QKey, AnswerValue>) {
         self.preferences = prefs;
         self.refresh();
