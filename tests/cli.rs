@@ -634,3 +634,54 @@ fn every_bundled_pack_passes_lint() {
     );
     assert!(text.lines().all(|l| l.ends_with("no problems")), "{text}");
 }
+
+#[test]
+fn a_pack_on_disk_with_a_bundled_id_replaces_the_bundled_one() {
+    let dir = out_dir();
+    let copy = dir.path().join("data-engineering");
+    for e in walkdir::WalkDir::new(repo().join("skillchains/data-engineering"))
+        .into_iter()
+        .flatten()
+    {
+        let rel = e
+            .path()
+            .strip_prefix(repo().join("skillchains/data-engineering"))
+            .expect("inside");
+        let target = copy.join(rel);
+        if e.file_type().is_dir() {
+            fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            fs::copy(e.path(), &target).expect("copy");
+        }
+    }
+    let manifest = copy.join("pack.yaml");
+    let text = fs::read_to_string(&manifest).expect("manifest");
+    fs::write(&manifest, text.replacen("title: ", "title: Local ", 1)).expect("write");
+    let o = std::process::Command::new(bin())
+        .args([
+            "--skillchains",
+            dir.path().to_str().expect("utf8"),
+            "list",
+            "--json",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let found: Vec<&serde_json::Value> = v["packs"]
+        .as_array()
+        .expect("packs")
+        .iter()
+        .filter(|p| p["id"] == "data-engineering")
+        .collect();
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0]["title"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("Local "),
+        "{}",
+        found[0]["title"]
+    );
+    assert_eq!(found[0]["origin"], copy.display().to_string());
+}

@@ -23,7 +23,6 @@ pub use style::Style;
     about = "Turn a data-engineering goal into a configured, generated and validated project",
     after_help = "Examples:\n  skillchain detect \"streaming pipeline from kafka to snowflake with dbt tests\"\n  skillchain run \"streaming pipeline from kafka to snowflake with dbt tests\" --defaults --out ./data-pipeline\n  skillchain validate ./data-pipeline"
 )]
-#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
