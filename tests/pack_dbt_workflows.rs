@@ -506,8 +506,8 @@ fn the_workflow_report_echoes_the_scope_and_reports_every_step_with_a_status() {
         statuses,
         [
             "Status: Skipped",
-            "Status: Pending (run scripts/run_workflow.py or the command below)",
-            "Status: Pending (run scripts/run_workflow.py or the command below)",
+            "Status: Pending (scripts/run_workflow.py runs it)",
+            "Status: Pending (scripts/run_workflow.py runs it)",
             "Status: Skipped",
         ]
     );
