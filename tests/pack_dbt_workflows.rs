@@ -555,3 +555,37 @@ fn a_known_failure_point_from_the_goal_shapes_the_diagnosis_and_rerun() {
     assert!(report.contains("### Step 1: Identify the failure point (dlt or dbt)\nOwner: workflow-orchestrator\nStatus: Done"), "{report}");
     assert!(report.contains("### Step 5: Verify success"), "{report}");
 }
+
+#[test]
+fn a_modelling_goal_without_a_workflow_phrase_still_generates_a_building_project() {
+    let goal = "incremental dbt model for orders on snowflake";
+    let det = detect_json(goal);
+    assert_eq!(det["pack"], "dbt-workflows");
+    assert_eq!(det["blueprint"], Value::Null);
+    assert_eq!(
+        ids(&det["chain"]),
+        [
+            "workflow-orchestrator",
+            "data-modeler",
+            "dim-modeler",
+            "dbt-runner"
+        ]
+    );
+    let (_tmp, out) = out_dir();
+    let run = sc_bundled([
+        "run".as_ref(),
+        goal.as_ref(),
+        "--defaults".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(code(&run), 0, "{}{}", stdout(&run), stderr(&run));
+    assert!(
+        stdout(&run).trim_end().ends_with("PASS"),
+        "{}",
+        stdout(&run)
+    );
+    assert!(read(&out, "models/marts/fct_trips.sql").contains("materialized='incremental'"));
+    assert!(read(&out, "profiles.yml").contains("      type: snowflake\n"));
+    assert!(read(&out, "reports/workflow_report.md").starts_with("## Workflow: Custom workflow\n"));
+}
