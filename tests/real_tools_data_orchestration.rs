@@ -153,3 +153,71 @@ fn airflow_full_refresh_dag_compiles_with_schedule_retries_and_timeouts() {
     );
     assert!(out.join("data/sample/orders.csv").is_file());
 }
+
+/// Mage and the three cloud-native services cannot be installed here: their
+/// trees must compile, parse, run locally and pass validation.
+#[test]
+fn mage_and_cloud_native_trees_compile_parse_and_run_locally() {
+    let bin = venv_bin();
+    let cases: [(&[&str], &[&str]); 4] = [
+        (
+            &["orchestrator.tool=mage", "ingestion.strategy=full"],
+            &[
+                "orchestration/mage/pipelines/product_refresh/metadata.yaml",
+                "orchestration/mage/pipelines/product_refresh/triggers.yaml",
+                "orchestration/mage/data_loaders/extract_to_bronze.py",
+            ],
+        ),
+        (
+            &["orchestrator.tool=cloud-native", "requirements.hosting=aws"],
+            &[
+                "orchestration/cloud/state_machine.json",
+                "orchestration/cloud/schedule.json",
+            ],
+        ),
+        (
+            &["orchestrator.tool=cloud-native", "requirements.hosting=gcp"],
+            &[
+                "orchestration/cloud/workflow.yaml",
+                "orchestration/cloud/schedule.yaml",
+            ],
+        ),
+        (
+            &[
+                "orchestrator.tool=cloud-native",
+                "requirements.hosting=azure",
+                "requirements.refresh=weekly",
+            ],
+            &[
+                "orchestration/cloud/pipeline.json",
+                "orchestration/cloud/trigger.json",
+            ],
+        ),
+    ];
+    for (sets, files) in cases {
+        let (tmp, out) = out_dir();
+        let mut cmd = skillchain();
+        cmd.args([
+            "run",
+            "orchestrate the refresh of our data product",
+            "--defaults",
+            "--out",
+        ])
+        .arg(&out);
+        for s in sets {
+            cmd.args(["--set", s]);
+        }
+        run_ok(&format!("skillchain run with {sets:?}"), &mut cmd);
+        for f in files {
+            assert!(out.join(f).is_file(), "{sets:?}: {f} missing");
+        }
+        py_compile_all(&bin, &out);
+        parse_yaml_and_json(&bin, &out);
+        let summary = local_run(&bin, &out, tmp.path());
+        assert!(
+            summary.contains(r#""silver_rows": 10"#),
+            "{sets:?}: {summary}"
+        );
+        validate_passes(&out);
+    }
+}
