@@ -80,40 +80,48 @@ const EXAMPLES: [&str; 5] = [
     "serverless workflow scheduling on aws with circuit breakers",
 ];
 
-const CORE: [&str; 4] = [
-    "requirements",
-    "orchestrator",
-    "ingestion",
-    "layered-transforms",
-];
-
 #[test]
 fn orchestration_goals_detect_this_pack_with_their_chains_and_blueprint_offers() {
-    let with = |extra: &[&'static str]| -> Vec<String> {
-        // Run order: foundation, component (ingestion, transforms,
-        // validation), integration (error handling, security).
-        let mut all: Vec<&str> = CORE.to_vec();
-        for s in ["validation", "error-handling", "security"] {
-            if s == "security" || extra.contains(&s) {
-                all.push(s);
-            }
-        }
-        all.into_iter().map(String::from).collect()
-    };
-    let cases: [(&str, Vec<String>, (u64, bool)); 7] = [
-        (EXAMPLES[0], with(&[]), (100, true)),
-        (EXAMPLES[1], with(&["error-handling"]), (75, true)),
-        (EXAMPLES[2], with(&["validation"]), (100, true)),
-        (EXAMPLES[3], with(&[]), (100, true)),
-        (EXAMPLES[4], with(&["error-handling"]), (100, true)),
+    // The keyword chain (without the blueprint's extra skills) in run order:
+    // foundation, component, integration. Requirements, orchestrator,
+    // ingestion, transforms and security are required.
+    const BASE: &[&str] = &[
+        "requirements",
+        "orchestrator",
+        "ingestion",
+        "layered-transforms",
+        "security",
+    ];
+    const WITH_VALIDATION: &[&str] = &[
+        "requirements",
+        "orchestrator",
+        "ingestion",
+        "layered-transforms",
+        "validation",
+        "security",
+    ];
+    const WITH_ERROR_HANDLING: &[&str] = &[
+        "requirements",
+        "orchestrator",
+        "ingestion",
+        "layered-transforms",
+        "error-handling",
+        "security",
+    ];
+    let cases: [(&str, &[&str], (u64, bool)); 7] = [
+        (EXAMPLES[0], BASE, (100, true)),
+        (EXAMPLES[1], WITH_ERROR_HANDLING, (75, true)),
+        (EXAMPLES[2], WITH_VALIDATION, (100, true)),
+        (EXAMPLES[3], BASE, (100, true)),
+        (EXAMPLES[4], WITH_ERROR_HANDLING, (100, true)),
         (
             "keep the streamlit dashboard fresh with hourly data validation and quarantine of bad data",
-            with(&["validation"]),
+            WITH_VALIDATION,
             (12, false),
         ),
         (
             "our existing airflow should orchestrate the nightly crm extract with a freshness sla",
-            with(&[]),
+            BASE,
             (75, true),
         ),
     ];
