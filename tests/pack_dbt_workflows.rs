@@ -20,6 +20,10 @@ fn ids(list: &Value) -> Vec<String> {
         .collect()
 }
 
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("temp paths are UTF-8")
+}
+
 fn out_dir() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("temp dir");
     let out = tmp.path().join("dbt-workflow");
@@ -27,32 +31,32 @@ fn out_dir() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn run_blueprint(blueprint: &str, out: &Path) -> Output {
-    sc_bundled([
-        "run".as_ref(),
-        "dbt workflow".as_ref(),
-        "--blueprint".as_ref(),
-        blueprint.as_ref(),
-        "--defaults".as_ref(),
-        "--out".as_ref(),
-        out.as_os_str(),
+    sc_bundled(&[
+        "run",
+        "dbt workflow",
+        "--blueprint",
+        blueprint,
+        "--defaults",
+        "--out",
+        path_str(out),
     ])
 }
 
 fn run_answers(yaml: &str, out: &Path) -> Output {
     let file = out.with_extension("answers.yaml");
     std::fs::write(&file, yaml).expect("answers file written");
-    sc_bundled([
-        "run".as_ref(),
-        "--answers".as_ref(),
-        file.as_os_str(),
-        "--defaults".as_ref(),
-        "--out".as_ref(),
-        out.as_os_str(),
+    sc_bundled(&[
+        "run",
+        "--answers",
+        path_str(&file),
+        "--defaults",
+        "--out",
+        path_str(out),
     ])
 }
 
 fn validate(out: &Path) -> Output {
-    sc_bundled(["validate".as_ref(), out.as_os_str()])
+    sc_bundled(&["validate", path_str(out)])
 }
 
 fn read(out: &Path, rel: &str) -> String {
@@ -294,12 +298,12 @@ fn replaying_the_recorded_answers_gives_byte_identical_files() {
         assert_eq!(code(&run), 0, "{what}: {}{}", stdout(&run), stderr(&run));
         let (_tmp2, replay) = out_dir();
         let recorded = out.join(".skillchain/answers.yaml");
-        let again = sc_bundled([
-            "run".as_ref(),
-            "--answers".as_ref(),
-            recorded.as_os_str(),
-            "--out".as_ref(),
-            replay.as_os_str(),
+        let again = sc_bundled(&[
+            "run",
+            "--answers",
+            path_str(&recorded),
+            "--out",
+            path_str(&replay),
         ]);
         assert_eq!(
             code(&again),
@@ -368,12 +372,12 @@ fn the_scd_type_decides_between_an_overwriting_dimension_and_a_snapshot() {
 
     // The goal alone asks for history: type 2 with the check strategy when chosen.
     let (_tmp3, goal) = out_dir();
-    let run = sc_bundled([
-        "run".as_ref(),
-        "add a new dimension for vendors with scd type 2 history".as_ref(),
-        "--defaults".as_ref(),
-        "--out".as_ref(),
-        goal.as_os_str(),
+    let run = sc_bundled(&[
+        "run",
+        "add a new dimension for vendors with scd type 2 history",
+        "--defaults",
+        "--out",
+        path_str(&goal),
     ]);
     assert_eq!(code(&run), 0, "{}{}", stdout(&run), stderr(&run));
     assert!(goal.join("snapshots/snap_vendor.yml").is_file());
@@ -530,12 +534,12 @@ fn the_workflow_report_echoes_the_scope_and_reports_every_step_with_a_status() {
 #[test]
 fn a_known_failure_point_from_the_goal_shapes_the_diagnosis_and_rerun() {
     let (_tmp, out) = out_dir();
-    let run = sc_bundled([
-        "run".as_ref(),
-        "dbt compilation error in stg_drivers, diagnose it".as_ref(),
-        "--defaults".as_ref(),
-        "--out".as_ref(),
-        out.as_os_str(),
+    let run = sc_bundled(&[
+        "run",
+        "dbt compilation error in stg_drivers, diagnose it",
+        "--defaults",
+        "--out",
+        path_str(&out),
     ]);
     assert_eq!(code(&run), 0, "{}{}", stdout(&run), stderr(&run));
     let diagnosis = read(&out, "reports/diagnosis.md");
@@ -572,13 +576,7 @@ fn a_modelling_goal_without_a_workflow_phrase_still_generates_a_building_project
         ]
     );
     let (_tmp, out) = out_dir();
-    let run = sc_bundled([
-        "run".as_ref(),
-        goal.as_ref(),
-        "--defaults".as_ref(),
-        "--out".as_ref(),
-        out.as_os_str(),
-    ]);
+    let run = sc_bundled(&["run", goal, "--defaults", "--out", path_str(&out)]);
     assert_eq!(code(&run), 0, "{}{}", stdout(&run), stderr(&run));
     assert!(
         stdout(&run).trim_end().ends_with("PASS"),
