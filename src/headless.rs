@@ -236,6 +236,9 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
             format!("\"{prompt}\" needs an answer (it has no default)"),
         ));
     }
+    for (key, e) in &session.load_errors {
+        list.push(Problem::new(format!("answers.{key}"), e.clone()));
+    }
     for e in &session.eval_errors {
         list.push(Problem::new("pack", e.clone()));
     }

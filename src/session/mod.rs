@@ -289,6 +289,11 @@ pub struct Session {
     scope: Scope,
     /// Conditions that failed to evaluate (shown on review; lint prevents most).
     pub eval_errors: Vec<String>,
+    /// `load:` answers whose files do not load (a default, preset or
+    /// preference pointing at a missing file); explicit answers are refused
+    /// before they get here.
+    pub load_errors: Vec<(QKey, String)>,
+    loads: crate::load::Cache,
 }
 
 impl Session {
@@ -324,6 +329,8 @@ impl Session {
             resolved: Vec::new(),
             scope,
             eval_errors: Vec::new(),
+            load_errors: Vec::new(),
+            loads: crate::load::Cache::default(),
             detection,
             pack,
         };
@@ -488,13 +495,14 @@ impl Session {
 
     /// Walks every question in order, deciding which apply and what value
     /// each holds. Pure: reads answers, writes nothing.
-    fn compute(&self) -> (Vec<Resolved>, Scope, Vec<String>) {
+    fn compute(&self) -> (Vec<Resolved>, Scope, Vec<String>, Vec<(QKey, String)>) {
         let mut scope = Scope::for_pack(&self.pack, &self.goal);
         scope.maturity = Some(self.maturity);
         scope.chain = self.chain.iter().map(|e| e.id.clone()).collect();
         scope.blueprint_id = self.blueprint.clone();
         let mut out = Vec::new();
         let mut errors = Vec::new();
+        let mut load_errors = Vec::new();
         for (si, step) in self.steps.iter().enumerate() {
             for (qi, q) in step.questions.iter().enumerate() {
                 let key = QKey::new(&step.key, &q.id);
@@ -527,6 +535,20 @@ impl Session {
                 if q.kind != QuestionKind::Secret {
                     scope.set(&step.scope_key, &q.id, value.clone());
                 }
+                if let (Some(spec), AnswerValue::Text(path)) = (&q.load, &value) {
+                    if !path.trim().is_empty() {
+                        match self.loads.get(spec, path) {
+                            Ok(content) => {
+                                scope
+                                    .loaded
+                                    .entry(step.scope_key.clone())
+                                    .or_default()
+                                    .insert(q.id.clone(), content);
+                            }
+                            Err(e) => load_errors.push((key.clone(), e)),
+                        }
+                    }
+                }
                 out.push(Resolved {
                     step: si,
                     question: qi,
@@ -537,14 +559,27 @@ impl Session {
                 });
             }
         }
-        (out, scope, errors)
+        (out, scope, errors, load_errors)
+    }
+
+    /// Checks an explicit answer like [`value::check_value`] and, for a
+    /// `load:` question, loads its file(s) afresh: a file fixed since the
+    /// last try is read again.
+    fn check_answer(&self, q: &Question, v: &AnswerValue) -> Result<AnswerValue, String> {
+        let v = value::check_value(q, v)?;
+        if let (Some(spec), AnswerValue::Text(path)) = (&q.load, &v) {
+            if !path.trim().is_empty() {
+                self.loads.refresh(spec, path)?;
+            }
+        }
+        Ok(v)
     }
 
     /// Recomputes everything and drops explicit answers (and visits) of
     /// questions that no longer apply. Returns the answers dropped.
     fn refresh(&mut self) {
         loop {
-            let (resolved, scope, errors) = self.compute();
+            let (resolved, scope, errors, load_errors) = self.compute();
             let stale: Vec<QKey> = resolved
                 .iter()
                 .filter(|r| {
@@ -556,6 +591,7 @@ impl Session {
             self.resolved = resolved;
             self.scope = scope;
             self.eval_errors = errors;
+            self.load_errors = load_errors;
             if stale.is_empty() {
                 break;
             }
@@ -889,11 +925,12 @@ impl Session {
                 }
                 let v = value::parse_input(&q, &text)
                     .map_err(|e| Refusal(format!("{e}: expected {}", value::expectation(&q))))?;
+                let v = self.check_answer(&q, &v).map_err(Refusal)?;
                 self.store(pos, key, v);
                 Ok(())
             }
             Command::AnswerValue(v) => {
-                let v = value::check_value(&q, &v).map_err(Refusal)?;
+                let v = self.check_answer(&q, &v).map_err(Refusal)?;
                 self.store(pos, key, v);
                 Ok(())
             }
@@ -1217,7 +1254,7 @@ impl Session {
                 problems.push((key, msg));
                 continue;
             };
-            match value::check_value(q, &v) {
+            match self.check_answer(q, &v) {
                 Ok(v) => {
                     self.put(key.clone(), v, Provenance::new(source));
                     given.push(key);
@@ -1225,7 +1262,7 @@ impl Session {
                 Err(e) => problems.push((key, e)),
             }
         }
-        let (resolved, _, _) = self.compute();
+        let (resolved, _, _, _) = self.compute();
         for key in given {
             if resolved.iter().any(|r| r.key == key && !r.applicable) {
                 let cond = self
