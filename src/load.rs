@@ -161,7 +161,8 @@ fn load_file(spec: &Load, path: &Path, shown: &str) -> Result<Value, LoadError> 
             .map_err(|e| LoadError::Malformed {
                 path: shown,
                 line: e.line(),
-                column: e.column(),
+                // serde_json says column 0 at the end of input; editors count from 1.
+                column: e.column().max(1),
                 format: LoadFormat::Json.as_str(),
                 message: without_position(&e.to_string()),
             }),

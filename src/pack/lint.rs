@@ -583,6 +583,20 @@ impl Linter<'_> {
 /// Finds every dependency cycle in the skill graph (hard and soft
 /// dependencies both order skills, so both count). A skill depending on
 /// itself is reported on its own, not as a cycle.
+/// True when the template (or expression) `src` reads the `loaded` name.
+fn uses_loaded(env: &minijinja::Environment<'_>, src: &str, expression: bool) -> bool {
+    let vars = if expression {
+        env.compile_expression(src)
+            .map(|e| e.undeclared_variables(false))
+            .unwrap_or_default()
+    } else {
+        env.template_from_str(src)
+            .map(|t| t.undeclared_variables(false))
+            .unwrap_or_default()
+    };
+    vars.contains("loaded")
+}
+
 fn cycles(pack: &Pack) -> Vec<Vec<String>> {
     let mut found: Vec<Vec<String>> = Vec::new();
     let mut done: HashSet<&str> = HashSet::new();
@@ -741,6 +755,17 @@ pub fn lint_pack(pack: &Pack, src: &Sources) -> Vec<Problem> {
             }
             if let Some(w) = &o.when {
                 l.expression(&oloc, "condition", w);
+            }
+            // `validate` rebuilds the list of files without reading loaded
+            // artifacts (they may be gone), so which files exist must not
+            // depend on them.
+            for (what, src) in [("path", Some(&o.path)), ("condition", o.when.as_ref())] {
+                if src.is_some_and(|s| uses_loaded(&l.env, s, what == "condition")) {
+                    l.push(
+                        &oloc,
+                        format!("{what} refers to `loaded`: which files are generated must not depend on loaded file content (`skillchain validate` checks a tree without reading it); use `loaded` inside the template instead"),
+                    );
+                }
             }
         }
         for c in &s.checks {

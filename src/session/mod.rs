@@ -294,6 +294,9 @@ pub struct Session {
     /// before they get here.
     pub load_errors: Vec<(QKey, String)>,
     loads: crate::load::Cache,
+    /// False when only the shape of the tree matters (`validate`): `load:`
+    /// answers are taken as given and their files are not read.
+    read_loads: bool,
 }
 
 impl Session {
@@ -331,11 +334,21 @@ impl Session {
             eval_errors: Vec::new(),
             load_errors: Vec::new(),
             loads: crate::load::Cache::default(),
+            read_loads: true,
             detection,
             pack,
         };
         s.set_blueprint(blueprint);
         s
+    }
+
+    /// Stops reading the files of `load:` answers: `validate` re-checks a
+    /// generated tree whose artifacts may be long gone, and lint keeps
+    /// output paths and conditions independent of loaded content, so the
+    /// set of files is the same without them.
+    pub fn skip_loads(&mut self) {
+        self.read_loads = false;
+        self.refresh();
     }
 
     pub fn pack(&self) -> &Arc<Pack> {
@@ -536,7 +549,7 @@ impl Session {
                     scope.set(&step.scope_key, &q.id, value.clone());
                 }
                 if let (Some(spec), AnswerValue::Text(path)) = (&q.load, &value) {
-                    if !path.trim().is_empty() {
+                    if self.read_loads && !path.trim().is_empty() {
                         match self.loads.get(spec, path) {
                             Ok(content) => {
                                 scope
@@ -568,7 +581,7 @@ impl Session {
     fn check_answer(&self, q: &Question, v: &AnswerValue) -> Result<AnswerValue, String> {
         let v = value::check_value(q, v)?;
         if let (Some(spec), AnswerValue::Text(path)) = (&q.load, &v) {
-            if !path.trim().is_empty() {
+            if self.read_loads && !path.trim().is_empty() {
                 self.loads.refresh(spec, path)?;
             }
         }
