@@ -388,6 +388,6 @@ mod tests {
         std::fs::write(&file, r#"{"ok": true}"#).expect("written");
         assert!(cache.get(&s, &shown).is_err(), "cached until given again");
         let v = cache.refresh(&s, &shown).expect("fixed file loads");
-        assert_eq!(render("{{ loaded.ok }}", v), "true");
+        assert_eq!(render("{% if loaded.ok %}fixed{% endif %}", v), "fixed");
     }
 }
