@@ -209,8 +209,11 @@ pub fn message(errors: &[LoadError]) -> String {
 /// re-entering the path picks up the fix.
 #[derive(Debug, Clone, Default)]
 pub struct Cache {
-    entries: Arc<Mutex<BTreeMap<(Load, String), Result<Value, String>>>>,
+    entries: Arc<Mutex<Entries>>,
 }
+
+/// (spec, answer as given) → content, or the message saying why it did not load.
+type Entries = BTreeMap<(Load, String), Result<Value, String>>;
 
 impl Cache {
     /// The content for `answer`, loading it on first use.

@@ -508,7 +508,7 @@ impl Session {
 
     /// Walks every question in order, deciding which apply and what value
     /// each holds. Pure: reads answers, writes nothing.
-    fn compute(&self) -> (Vec<Resolved>, Scope, Vec<String>, Vec<(QKey, String)>) {
+    fn compute(&self) -> Computed {
         let mut scope = Scope::for_pack(&self.pack, &self.goal);
         scope.maturity = Some(self.maturity);
         scope.chain = self.chain.iter().map(|e| e.id.clone()).collect();
@@ -572,7 +572,12 @@ impl Session {
                 });
             }
         }
-        (out, scope, errors, load_errors)
+        Computed {
+            resolved: out,
+            scope,
+            eval_errors: errors,
+            load_errors,
+        }
     }
 
     /// Checks an explicit answer like [`value::check_value`] and, for a
@@ -592,7 +597,12 @@ impl Session {
     /// questions that no longer apply. Returns the answers dropped.
     fn refresh(&mut self) {
         loop {
-            let (resolved, scope, errors, load_errors) = self.compute();
+            let Computed {
+                resolved,
+                scope,
+                eval_errors: errors,
+                load_errors,
+            } = self.compute();
             let stale: Vec<QKey> = resolved
                 .iter()
                 .filter(|r| {
@@ -1275,7 +1285,7 @@ impl Session {
                 Err(e) => problems.push((key, e)),
             }
         }
-        let (resolved, _, _, _) = self.compute();
+        let resolved = self.compute().resolved;
         for key in given {
             if resolved.iter().any(|r| r.key == key && !r.applicable) {
                 let cond = self
@@ -1320,6 +1330,14 @@ impl Session {
         self.take_remaining_defaults();
         self.go_to(Screen::Review);
     }
+}
+
+/// What [`Session::compute`] decides from the answers so far.
+struct Computed {
+    resolved: Vec<Resolved>,
+    scope: Scope,
+    eval_errors: Vec<String>,
+    load_errors: Vec<(QKey, String)>,
 }
 
 fn not_here(cmd: &Command, place: &str) -> Refusal {
