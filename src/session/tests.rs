@@ -774,3 +774,16 @@ fn a_default_path_that_does_not_load_is_listed_as_a_load_error() {
     s.skip_loads();
     assert!(s.load_errors.is_empty());
 }
+
+#[test]
+fn a_change_notice_lasts_until_the_next_command_but_survives_overlays() {
+    let mut s = session("kafka streaming");
+    ok(&mut s, Command::Confirm);
+    answer(&mut s, "gcp");
+    assert_eq!(s.changes.len(), 1);
+    ok(&mut s, Command::Status);
+    ok(&mut s, Command::CloseOverlay);
+    assert_eq!(s.changes.len(), 1);
+    ok(&mut s, Command::Done);
+    assert!(s.changes.is_empty());
+}
