@@ -368,3 +368,43 @@ fn malformed_artifacts_are_refused_with_line_and_column_from_an_answers_file_too
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn a_typed_folder_that_does_not_load_is_refused_inline_in_the_plain_journey() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let (tmp, out) = out_dir();
+    let gone = tmp.path().join("target").to_string_lossy().into_owned();
+    // confirm · skip the scoping skill · a missing folder · the fixture · done · write · yes
+    let input = format!("\nskip skill\n{gone}\n{}\ndone\nwrite\ny\n", artifacts());
+    let mut child = Command::new(common::bin())
+        .args(["--no-color", FAILED_GOAL, "--plain", "--out"])
+        .arg(&out)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("skillchain starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("input written");
+    let o = child.wait_with_output().expect("skillchain ends");
+    let text = stdout(&o);
+    assert_eq!(code(&o), 0, "{text}{}", stderr(&o));
+    assert!(
+        text.contains(&format!("✗ folder not found: {gone}; point it at dbt's target/ folder (the one holding run_results.json and manifest.json)\n")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "Where is dbt's target/ folder with run_results.json and manifest.json: {} (typed)",
+            artifacts()
+        )),
+        "{text}"
+    );
+    assert!(read(&out, "workflow-analysis.md").contains("### model.shop.stg_payments\n"));
+}
