@@ -408,3 +408,18 @@ fn a_typed_folder_that_does_not_load_is_refused_inline_in_the_plain_journey() {
     );
     assert!(read(&out, "workflow-analysis.md").contains("### model.shop.stg_payments\n"));
 }
+
+#[test]
+fn default_answers_of_every_example_goal_pass_validation() {
+    let text = std::fs::read_to_string(repo().join("skillchains/pipeline-analysis/pack.yaml"))
+        .expect("pack.yaml");
+    let manifest: serde_yaml::Value = serde_yaml::from_str(&text).expect("YAML");
+    for goal in manifest["examples"].as_sequence().expect("examples") {
+        let goal = goal.as_str().expect("text");
+        let (_tmp, out) = out_dir();
+        let o = run(goal, &out, &[]);
+        assert_eq!(code(&o), 0, "{goal}: {}{}", stdout(&o), stderr(&o));
+        assert!(stdout(&o).ends_with("PASS\n"), "{goal}: {}", stdout(&o));
+        assert_eq!(code(&validate(&out)), 0, "{goal}");
+    }
+}
