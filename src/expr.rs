@@ -3,7 +3,8 @@
 //!
 //! Names visible to expressions and templates (documented in skillchains/README.md):
 //! `goal`, `pack`, `maturity`, `chain`, `blueprint` (quick answers), `blueprint_id`,
-//! and one map per skill of the pack named by its key (`streaming_data.platform`).
+//! `loaded` (content of path answers with `load:`), and one map per skill of
+//! the pack named by its key (`streaming_data.platform`).
 
 use minijinja::value::Value;
 use minijinja::{Environment, State, UndefinedBehavior};
@@ -21,6 +22,7 @@ pub const BUILTIN_NAMES: &[&str] = &[
     "chain",
     "blueprint",
     "blueprint_id",
+    "loaded",
 ];
 
 /// Functions and filters registered on every environment.
@@ -107,6 +109,8 @@ pub struct Scope {
     pub blueprint_id: Option<String>,
     /// Skill key (or `blueprint`) → question id → value.
     pub answers: BTreeMap<String, BTreeMap<String, AnswerValue>>,
+    /// Skill key → question id → parsed content of a `load:` path answer.
+    pub loaded: BTreeMap<String, BTreeMap<String, Value>>,
 }
 
 impl Scope {
@@ -125,6 +129,7 @@ impl Scope {
             chain: Vec::new(),
             blueprint_id: None,
             answers,
+            loaded: BTreeMap::new(),
         }
     }
 
@@ -153,6 +158,17 @@ impl Scope {
             Value::from(self.maturity.unwrap_or_default().as_str()),
         );
         root.insert("chain".into(), Value::from(self.chain.clone()));
+        // Every skill has a (possibly empty) map, so `loaded.<skill>.<q>` is
+        // merely undefined, never an error, when nothing was loaded.
+        let mut loaded: BTreeMap<String, Value> = self
+            .answers
+            .keys()
+            .map(|k| (k.clone(), Value::from(BTreeMap::<String, Value>::new())))
+            .collect();
+        for (key, qs) in &self.loaded {
+            loaded.insert(key.clone(), Value::from(qs.clone()));
+        }
+        root.insert("loaded".into(), Value::from(loaded));
         root.insert(
             "blueprint_id".into(),
             Value::from(self.blueprint_id.clone().unwrap_or_default()),

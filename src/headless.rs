@@ -28,6 +28,9 @@ pub struct Request {
     pub sets: Vec<String>,
     /// Unanswered questions take their defaults (otherwise each is a problem).
     pub defaults: bool,
+    /// Do not read the files of `load:` answers (`validate` only needs the
+    /// tree's shape).
+    pub skip_loads: bool,
 }
 
 fn problems(context: &str, list: Vec<Problem>) -> Problems {
@@ -136,6 +139,9 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
         .or(file.and_then(|f| f.maturity))
         .unwrap_or_default();
     let mut session = Session::new(pack.clone(), det.clone(), blueprint, maturity);
+    if req.skip_loads {
+        session.skip_loads();
+    }
 
     // Chain: --skills > the file's skills > detection/blueprint.
     let skills = req
@@ -235,6 +241,9 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
             format!("answers.{key}"),
             format!("\"{prompt}\" needs an answer (it has no default)"),
         ));
+    }
+    for (key, e) in &session.load_errors {
+        list.push(Problem::new(format!("answers.{key}"), e.clone()));
     }
     for e in &session.eval_errors {
         list.push(Problem::new("pack", e.clone()));

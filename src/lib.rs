@@ -11,6 +11,7 @@ pub mod expr;
 pub mod generate;
 pub mod handoff;
 pub mod headless;
+pub mod load;
 pub mod pack;
 pub mod session;
 pub mod suggest;

@@ -296,6 +296,7 @@ mod tests {
             smart_defaults: Vec::new(),
             when: None,
             validate: Validation::default(),
+            load: None,
         }
     }
 

@@ -70,11 +70,21 @@ macro_rules! cases {
 }
 
 cases! {
+load_only_on_path_questions_inside_the_folder_and_never_in_output_paths: "load-misused" => [
+    r#"<pack>/skills/base.yaml: question `notes`: `load` reads files, so it needs a path question, not a text one: make it `kind: path` or remove `load`"#,
+    r#"<pack>/skills/base.yaml: question `runs`: load.files entry `../secrets.json` must be a relative path inside the answered folder"#,
+    r#"<pack>/skills/base.yaml: output `base/{{ loaded.base.runs | length }}.txt`: path refers to `loaded`: which files are generated must not depend on loaded file content (`skillchain validate` checks a tree without reading it); use `loaded` inside the template instead"#,
+    r#"<pack>/skills/base.yaml: output `base/{{ loaded.base.runs | length }}.txt`: condition refers to `loaded`: which files are generated must not depend on loaded file content (`skillchain validate` checks a tree without reading it); use `loaded` inside the template instead"#,
+    r#"<pack>/templates/base.txt.j2:4: refers to `loaded.base.name`, but only path questions with `load:` are loaded (`base` has: notes, runs)"#,
+];
+unknown_load_format_suggests_the_format_it_resembles: "load-unknown-format" => [
+    r#"<pack>/skills/base.yaml:29:21: questions[3].load.format: unknown variant `jsn`, expected one of `json`, `yaml`, `text` (did you mean `json`?)"#,
+];
 bad_indentation_is_invalid_yaml_at_file_line_and_column: "yaml-bad-indentation" => [
     r#"<pack>/skills/stream.yaml:22:4: not valid YAML: did not find expected '-' indicator, while parsing a block collection; check the indentation and quoting on this line and the lines above it"#,
 ];
 unknown_field_in_a_skill_suggests_the_field_it_resembles: "skill-unknown-field" => [
-    r#"<pack>/skills/tune.yaml:10:5: questions[0]: unknown field `promt`, expected one of `id`, `prompt`, `help`, `kind`, `options`, `default`, `smart_defaults`, `when`, `validate` (did you mean `prompt`?)"#,
+    r#"<pack>/skills/tune.yaml:10:5: questions[0]: unknown field `promt`, expected one of `id`, `prompt`, `help`, `kind`, `options`, `default`, `smart_defaults`, `when`, `validate`, `load` (did you mean `prompt`?)"#,
 ];
 unknown_field_in_pack_yaml_suggests_the_field_it_resembles: "manifest-unknown-field" => [
     r#"<pack>/pack.yaml:5:1: unknown field `trigers`, expected one of `id`, `title`, `description`, `version`, `output_root`, `triggers`, `examples`, `conflicts` (did you mean `triggers`?)"#,

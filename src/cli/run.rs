@@ -92,6 +92,7 @@ pub fn run(registry: &Registry, args: RunArgs, st: Style) -> Result<u8, EngineEr
         maturity: args.maturity,
         sets: args.sets.clone(),
         defaults: args.defaults,
+        skip_loads: false,
     };
     let session = prepare(registry, &req)?;
     let out = args

@@ -37,6 +37,7 @@ pub fn run(
             defaults: true,
             blueprint: blueprint.map(str::to_string),
             maturity,
+            skip_loads: true,
             ..Request::default()
         };
         let session = prepare(registry, &req)?;

@@ -100,6 +100,8 @@ struct Known<'a> {
     /// skill key → question ids; the first skill wins when ids repeat (as in
     /// `Pack::skill`).
     skills: BTreeMap<String, Vec<String>>,
+    /// skill key → ids of its `load:` questions, the names under `loaded.<key>`.
+    loads: BTreeMap<String, Vec<String>>,
     /// Keys of skills whose file did not parse.
     broken_skills: BTreeSet<String>,
     blueprint_questions: BTreeSet<String>,
@@ -111,10 +113,18 @@ struct Known<'a> {
 impl<'a> Known<'a> {
     fn new(pack: &'a Pack, src: &Sources, env: &minijinja::Environment<'_>) -> Self {
         let mut skills = BTreeMap::new();
+        let mut loads = BTreeMap::new();
         for s in &pack.skills {
             skills
                 .entry(s.key())
                 .or_insert_with(|| s.questions.iter().map(|q| q.id.clone()).collect());
+            loads.entry(s.key()).or_insert_with(|| {
+                s.questions
+                    .iter()
+                    .filter(|q| q.load.is_some())
+                    .map(|q| q.id.clone())
+                    .collect()
+            });
         }
         let blueprint_questions = pack
             .blueprints
@@ -124,6 +134,7 @@ impl<'a> Known<'a> {
         Known {
             pack,
             skills,
+            loads,
             broken_skills: src
                 .broken_skills
                 .iter()
@@ -181,6 +192,37 @@ impl<'a> Known<'a> {
                                 hint(f, "quick questions", self.blueprint_questions.iter().map(String::as_str))
                             ),
                         ));
+                    }
+                }
+                continue;
+            }
+            if head == "loaded" {
+                if let Some(f) = field {
+                    let question = var
+                        .splitn(3, '.')
+                        .nth(2)
+                        .map(|q| q.split('.').next().unwrap_or(q));
+                    match (self.loads.get(f), question) {
+                        _ if self.broken_skills.contains(f) => {}
+                        (None, _) => out.push((
+                            format!("loaded.{f}"),
+                            format!(
+                                "refers to `loaded.{f}`, but the pack has no skill with key `{f}`{}",
+                                hint(f, "skill keys", self.skills.keys().map(String::as_str))
+                            ),
+                        )),
+                        (Some(qs), Some(q)) if !qs.iter().any(|x| x == q) => out.push((
+                            format!("loaded.{f}.{q}"),
+                            format!(
+                                "refers to `loaded.{f}.{q}`, but only path questions with `load:` are loaded{}",
+                                if qs.is_empty() {
+                                    format!("; skill key `{f}` has none")
+                                } else {
+                                    format!(" (`{f}` has: {})", qs.join(", "))
+                                }
+                            ),
+                        )),
+                        _ => {}
                     }
                 }
                 continue;
@@ -394,6 +436,28 @@ impl Linter<'_> {
             if let Some(r) = &q.validate.regex {
                 self.regex(&qloc, "validate.regex", r);
             }
+            if let Some(load) = &q.load {
+                if q.kind != QuestionKind::Path {
+                    self.push(
+                        &qloc,
+                        format!(
+                            "`load` reads files, so it needs a path question, not a {} one: make it `kind: path` or remove `load`",
+                            q.kind.as_str()
+                        ),
+                    );
+                }
+                for f in &load.files {
+                    if f.trim().is_empty()
+                        || f.starts_with('/')
+                        || f.split(['/', '\\']).any(|c| c == "..")
+                    {
+                        self.push(
+                            &qloc,
+                            format!("load.files entry `{f}` must be a relative path inside the answered folder"),
+                        );
+                    }
+                }
+            }
             if let (Some(lo), Some(hi)) = (q.validate.min, q.validate.max) {
                 if lo > hi {
                     self.push(
@@ -519,6 +583,20 @@ impl Linter<'_> {
 /// Finds every dependency cycle in the skill graph (hard and soft
 /// dependencies both order skills, so both count). A skill depending on
 /// itself is reported on its own, not as a cycle.
+/// True when the template (or expression) `src` reads the `loaded` name.
+fn uses_loaded(env: &minijinja::Environment<'_>, src: &str, expression: bool) -> bool {
+    let vars = if expression {
+        env.compile_expression(src)
+            .map(|e| e.undeclared_variables(false))
+            .unwrap_or_default()
+    } else {
+        env.template_from_str(src)
+            .map(|t| t.undeclared_variables(false))
+            .unwrap_or_default()
+    };
+    vars.contains("loaded")
+}
+
 fn cycles(pack: &Pack) -> Vec<Vec<String>> {
     let mut found: Vec<Vec<String>> = Vec::new();
     let mut done: HashSet<&str> = HashSet::new();
@@ -677,6 +755,17 @@ pub fn lint_pack(pack: &Pack, src: &Sources) -> Vec<Problem> {
             }
             if let Some(w) = &o.when {
                 l.expression(&oloc, "condition", w);
+            }
+            // `validate` rebuilds the list of files without reading loaded
+            // artifacts (they may be gone), so which files exist must not
+            // depend on them.
+            for (what, src) in [("path", Some(&o.path)), ("condition", o.when.as_ref())] {
+                if src.is_some_and(|s| uses_loaded(&l.env, s, what == "condition")) {
+                    l.push(
+                        &oloc,
+                        format!("{what} refers to `loaded`: which files are generated must not depend on loaded file content (`skillchain validate` checks a tree without reading it); use `loaded` inside the template instead"),
+                    );
+                }
             }
         }
         for c in &s.checks {

@@ -174,6 +174,43 @@ pub struct Question {
     pub when: Option<String>,
     #[serde(default)]
     pub validate: Validation,
+    /// Path questions only: read the answered file(s) and offer the parsed
+    /// content to templates as `loaded.<skill_key>.<question>`.
+    #[serde(default)]
+    pub load: Option<Load>,
+}
+
+/// How a path answer is loaded (see `crate::load`).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(deny_unknown_fields)]
+pub struct Load {
+    pub format: LoadFormat,
+    /// When set, the answer is a folder and these files inside it are
+    /// loaded (templates see a map file name → content); otherwise the
+    /// answer is the file itself.
+    #[serde(default)]
+    pub files: Vec<String>,
+    /// What to do when a file is missing, appended to "file not found: …".
+    #[serde(default)]
+    pub hint: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum LoadFormat {
+    Json,
+    Yaml,
+    Text,
+}
+
+impl LoadFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoadFormat::Json => "JSON",
+            LoadFormat::Yaml => "YAML",
+            LoadFormat::Text => "text",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -289,6 +289,14 @@ pub struct Session {
     scope: Scope,
     /// Conditions that failed to evaluate (shown on review; lint prevents most).
     pub eval_errors: Vec<String>,
+    /// `load:` answers whose files do not load (a default, preset or
+    /// preference pointing at a missing file); explicit answers are refused
+    /// before they get here.
+    pub load_errors: Vec<(QKey, String)>,
+    loads: crate::load::Cache,
+    /// False when only the shape of the tree matters (`validate`): `load:`
+    /// answers are taken as given and their files are not read.
+    read_loads: bool,
 }
 
 impl Session {
@@ -324,11 +332,23 @@ impl Session {
             resolved: Vec::new(),
             scope,
             eval_errors: Vec::new(),
+            load_errors: Vec::new(),
+            loads: crate::load::Cache::default(),
+            read_loads: true,
             detection,
             pack,
         };
         s.set_blueprint(blueprint);
         s
+    }
+
+    /// Stops reading the files of `load:` answers: `validate` re-checks a
+    /// generated tree whose artifacts may be long gone, and lint keeps
+    /// output paths and conditions independent of loaded content, so the
+    /// set of files is the same without them.
+    pub fn skip_loads(&mut self) {
+        self.read_loads = false;
+        self.refresh();
     }
 
     pub fn pack(&self) -> &Arc<Pack> {
@@ -484,13 +504,14 @@ impl Session {
 
     /// Walks every question in order, deciding which apply and what value
     /// each holds. Pure: reads answers, writes nothing.
-    fn compute(&self) -> (Vec<Resolved>, Scope, Vec<String>) {
+    fn compute(&self) -> Computed {
         let mut scope = Scope::for_pack(&self.pack, &self.goal);
         scope.maturity = Some(self.maturity);
         scope.chain = self.chain.iter().map(|e| e.id.clone()).collect();
         scope.blueprint_id = self.blueprint.clone();
         let mut out = Vec::new();
         let mut errors = Vec::new();
+        let mut load_errors = Vec::new();
         for (si, step) in self.steps.iter().enumerate() {
             for (qi, q) in step.questions.iter().enumerate() {
                 let key = QKey::new(&step.key, &q.id);
@@ -523,6 +544,20 @@ impl Session {
                 if q.kind != QuestionKind::Secret {
                     scope.set(&step.scope_key, &q.id, value.clone());
                 }
+                if let (Some(spec), AnswerValue::Text(path)) = (&q.load, &value) {
+                    if self.read_loads && !path.trim().is_empty() {
+                        match self.loads.get(spec, path) {
+                            Ok(content) => {
+                                scope
+                                    .loaded
+                                    .entry(step.scope_key.clone())
+                                    .or_default()
+                                    .insert(q.id.clone(), content);
+                            }
+                            Err(e) => load_errors.push((key.clone(), e)),
+                        }
+                    }
+                }
                 out.push(Resolved {
                     step: si,
                     question: qi,
@@ -533,14 +568,37 @@ impl Session {
                 });
             }
         }
-        (out, scope, errors)
+        Computed {
+            resolved: out,
+            scope,
+            eval_errors: errors,
+            load_errors,
+        }
+    }
+
+    /// Checks an explicit answer like [`value::check_value`] and, for a
+    /// `load:` question, loads its file(s) afresh: a file fixed since the
+    /// last try is read again.
+    fn check_answer(&self, q: &Question, v: &AnswerValue) -> Result<AnswerValue, String> {
+        let v = value::check_value(q, v)?;
+        if let (Some(spec), AnswerValue::Text(path)) = (&q.load, &v) {
+            if self.read_loads && !path.trim().is_empty() {
+                self.loads.refresh(spec, path)?;
+            }
+        }
+        Ok(v)
     }
 
     /// Recomputes everything and drops explicit answers (and visits) of
     /// questions that no longer apply. Returns the answers dropped.
     fn refresh(&mut self) {
         loop {
-            let (resolved, scope, errors) = self.compute();
+            let Computed {
+                resolved,
+                scope,
+                eval_errors: errors,
+                load_errors,
+            } = self.compute();
             let stale: Vec<QKey> = resolved
                 .iter()
                 .filter(|r| {
@@ -552,6 +610,7 @@ impl Session {
             self.resolved = resolved;
             self.scope = scope;
             self.eval_errors = errors;
+            self.load_errors = load_errors;
             if stale.is_empty() {
                 break;
             }
@@ -885,11 +944,12 @@ impl Session {
                 }
                 let v = value::parse_input(&q, &text)
                     .map_err(|e| Refusal(format!("{e}: expected {}", value::expectation(&q))))?;
+                let v = self.check_answer(&q, &v).map_err(Refusal)?;
                 self.store(pos, key, v);
                 Ok(())
             }
             Command::AnswerValue(v) => {
-                let v = value::check_value(&q, &v).map_err(Refusal)?;
+                let v = self.check_answer(&q, &v).map_err(Refusal)?;
                 self.store(pos, key, v);
                 Ok(())
             }
@@ -1213,7 +1273,7 @@ impl Session {
                 problems.push((key, msg));
                 continue;
             };
-            match value::check_value(q, &v) {
+            match self.check_answer(q, &v) {
                 Ok(v) => {
                     self.put(key.clone(), v, Provenance::new(source));
                     given.push(key);
@@ -1221,7 +1281,7 @@ impl Session {
                 Err(e) => problems.push((key, e)),
             }
         }
-        let (resolved, _, _) = self.compute();
+        let resolved = self.compute().resolved;
         for key in given {
             if resolved.iter().any(|r| r.key == key && !r.applicable) {
                 let cond = self
@@ -1266,6 +1326,14 @@ impl Session {
         self.take_remaining_defaults();
         self.go_to(Screen::Review);
     }
+}
+
+/// What [`Session::compute`] decides from the answers so far.
+struct Computed {
+    resolved: Vec<Resolved>,
+    scope: Scope,
+    eval_errors: Vec<String>,
+    load_errors: Vec<(QKey, String)>,
 }
 
 fn not_here(cmd: &Command, place: &str) -> Refusal {

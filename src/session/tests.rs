@@ -689,6 +689,92 @@ fn commands_that_do_not_belong_on_a_screen_are_refused_without_change() {
     assert_eq!(s.screen, Screen::Review);
 }
 
+/// The bundled pipeline-analysis pack, whose `reading-run-artifacts.artifacts`
+/// loads run_results.json and manifest.json from a folder.
+fn analysis(goal: &str, edit: impl FnOnce(&mut Pack)) -> Session {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("skillchains/pipeline-analysis");
+    let mut pack = load_dir(&dir).expect("pipeline-analysis loads");
+    edit(&mut pack);
+    let pack = Arc::new(pack);
+    let det = detect_in_pack(&pack, &PackIndex::new(&pack), goal);
+    Session::new(pack, det, None, Maturity::Intermediate)
+}
+
+fn artifacts_key() -> QKey {
+    QKey::new("reading-run-artifacts", "artifacts")
+}
+
+fn go_to_artifacts(s: &mut Session) {
+    ok(s, Command::Confirm);
+    while at(s) != "reading-run-artifacts.artifacts" {
+        ok(s, Command::Skip);
+    }
+}
+
+#[test]
+fn a_typed_path_whose_files_do_not_load_is_refused_inline_and_not_stored() {
+    let mut s = analysis("analyze why the dbt run failed", |_| {});
+    go_to_artifacts(&mut s);
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let gone = tmp.path().join("target").to_string_lossy().into_owned();
+    let err = s
+        .apply(Command::Answer(gone.clone()))
+        .expect_err("no such folder");
+    assert_eq!(
+        err.0,
+        format!("folder not found: {gone}; point it at dbt's target/ folder (the one holding run_results.json and manifest.json)")
+    );
+    assert_eq!(at(&s), "reading-run-artifacts.artifacts");
+    assert!(s.answer(&artifacts_key()).is_none());
+    // back still works after a refusal.
+    ok(&mut s, Command::Back);
+}
+
+#[test]
+fn a_loaded_answer_is_in_the_scope_templates_see() {
+    let mut s = analysis("analyze why the dbt run failed", |_| {});
+    go_to_artifacts(&mut s);
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dbt/artifacts");
+    ok(
+        &mut s,
+        Command::Answer(folder.to_string_lossy().into_owned()),
+    );
+    let env = crate::expr::base_env();
+    let out = crate::expr::render_str(
+        &env,
+        "{{ loaded.reading_run_artifacts.artifacts['run_results.json'].results | length }} \
+         {{ loaded.reading_run_artifacts.artifacts['manifest.json'].parent_map['model.shop.fct_payments'] | join(',') }}",
+        &s.scope().to_value(),
+    )
+    .expect("renders");
+    assert_eq!(out, "6 model.shop.stg_orders,model.shop.stg_payments");
+    assert!(s.load_errors.is_empty());
+}
+
+#[test]
+fn a_default_path_that_does_not_load_is_listed_as_a_load_error() {
+    let mut s = analysis("analyze why the dbt run failed", |pack| {
+        for skill in &mut pack.skills {
+            for q in &mut skill.questions {
+                if q.load.is_some() {
+                    q.default = Some(AnswerValue::Text("no/such/target".into()));
+                }
+            }
+        }
+    });
+    s.finish_with_defaults();
+    assert_eq!(
+        s.load_errors,
+        vec![(
+            artifacts_key(),
+            "folder not found: no/such/target; point it at dbt's target/ folder (the one holding run_results.json and manifest.json)".to_string()
+        )]
+    );
+    // validate needs the tree's shape only: it does not read the files.
+    s.skip_loads();
+    assert!(s.load_errors.is_empty());
+}
+
 #[test]
 fn a_change_notice_lasts_until_the_next_command_but_survives_overlays() {
     let mut s = session("kafka streaming");
