@@ -279,3 +279,166 @@ impl AnswerValue {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pack::{Choice, Validation};
+
+    fn q(kind: QuestionKind) -> Question {
+        Question {
+            id: "q".into(),
+            prompt: "Q?".into(),
+            help: String::new(),
+            kind,
+            options: Vec::new(),
+            default: None,
+            smart_defaults: Vec::new(),
+            when: None,
+            validate: Validation::default(),
+        }
+    }
+
+    fn with_options(kind: QuestionKind, values: &[&str]) -> Question {
+        let mut q = q(kind);
+        q.options = values
+            .iter()
+            .map(|v| Choice {
+                value: v.to_string(),
+                label: format!("{} label", v.to_uppercase()),
+                help: String::new(),
+            })
+            .collect();
+        q
+    }
+
+    fn text(s: &str) -> AnswerValue {
+        AnswerValue::Text(s.into())
+    }
+
+    #[test]
+    fn a_choice_takes_its_value_its_label_or_its_number() {
+        let q = with_options(QuestionKind::Choice, &["kafka", "kinesis"]);
+        assert_eq!(parse_input(&q, "kinesis"), Ok(text("kinesis")));
+        assert_eq!(parse_input(&q, "KAFKA label"), Ok(text("kafka")));
+        assert_eq!(parse_input(&q, " 2 "), Ok(text("kinesis")));
+        assert_eq!(
+            parse_input(&q, "3"),
+            Err("`3` is not one of: kafka, kinesis".into())
+        );
+    }
+
+    #[test]
+    fn a_multi_choice_takes_a_comma_list_without_duplicates() {
+        let q = with_options(QuestionKind::MultiChoice, &["nulls", "volume", "freshness"]);
+        assert_eq!(
+            parse_input(&q, "freshness, 1,nulls"),
+            Ok(AnswerValue::List(vec!["freshness".into(), "nulls".into()]))
+        );
+        assert_eq!(parse_input(&q, ""), Ok(AnswerValue::List(vec![])));
+        assert_eq!(
+            parse_input(&q, "nulls, volme"),
+            Err("`volme` is not zero or more of: nulls, volume, freshness (comma-separated) (did you mean `volume`?)".into())
+        );
+    }
+
+    #[test]
+    fn a_bool_takes_yes_no_words() {
+        let q = q(QuestionKind::Bool);
+        for yes in ["y", "YES", "true", "on", "1"] {
+            assert_eq!(parse_input(&q, yes), Ok(AnswerValue::Bool(true)), "{yes}");
+        }
+        for no in ["n", "No", "false", "off", "0"] {
+            assert_eq!(parse_input(&q, no), Ok(AnswerValue::Bool(false)), "{no}");
+        }
+        assert_eq!(
+            parse_input(&q, "maybe"),
+            Err("`maybe` is not yes or no".into())
+        );
+    }
+
+    #[test]
+    fn integers_and_numbers_check_their_range() {
+        let mut i = q(QuestionKind::Integer);
+        i.validate.min = Some(1.0);
+        assert_eq!(parse_input(&i, "12"), Ok(AnswerValue::Int(12)));
+        assert_eq!(
+            parse_input(&i, "0"),
+            Err("0 is not a whole number of at least 1".into())
+        );
+        assert_eq!(
+            parse_input(&i, "1.5"),
+            Err("`1.5` is not a whole number of at least 1".into())
+        );
+        let mut n = q(QuestionKind::Number);
+        n.validate.max = Some(1.0);
+        assert_eq!(parse_input(&n, "0.25"), Ok(AnswerValue::Float(0.25)));
+        assert_eq!(
+            parse_input(&n, "2"),
+            Err("2 is not a number of at most 1".into())
+        );
+        assert_eq!(
+            parse_input(&n, "NaN"),
+            Err("`NaN` is not a number of at most 1".into())
+        );
+    }
+
+    #[test]
+    fn text_kinds_check_length_and_pattern_and_keep_inner_lines() {
+        let mut t = q(QuestionKind::Text);
+        t.validate.min_length = Some(3);
+        t.validate.regex = Some("^[a-z_]+$".into());
+        assert_eq!(
+            parse_input(&t, " ab "),
+            Err("must be at least 3 characters long (got 2)".into())
+        );
+        assert_eq!(
+            parse_input(&t, "a-b-c"),
+            Err("`a-b-c` must match the pattern ^[a-z_]+$".into())
+        );
+        assert_eq!(parse_input(&t, "orders"), Ok(text("orders")));
+        let m = q(QuestionKind::Multiline);
+        assert_eq!(
+            parse_input(&m, "  line one\nline two\n\n"),
+            Ok(text("  line one\nline two"))
+        );
+        let p = q(QuestionKind::Path);
+        assert_eq!(
+            parse_input(&p, "target/run_results.json"),
+            Ok(text("target/run_results.json"))
+        );
+        assert_eq!(
+            parse_input(&p, "a\0b"),
+            Err("a path cannot contain a NUL character".into())
+        );
+        let mut s = q(QuestionKind::Secret);
+        s.validate.required = true;
+        assert_eq!(
+            parse_input(&s, ""),
+            Err("an answer is required: text".into())
+        );
+        assert_eq!(parse_input(&s, "s3cr3t"), Ok(text("s3cr3t")));
+    }
+
+    #[test]
+    fn values_from_files_are_coerced_to_the_kind_or_refused() {
+        let i = q(QuestionKind::Integer);
+        assert_eq!(
+            check_value(&i, &AnswerValue::Float(4.0)),
+            Ok(AnswerValue::Int(4))
+        );
+        assert_eq!(check_value(&i, &text("7")), Ok(AnswerValue::Int(7)));
+        assert_eq!(
+            check_value(&i, &AnswerValue::List(vec!["a".into()])),
+            Err("`a` is a list but integer expects a whole number".into())
+        );
+        let t = q(QuestionKind::Text);
+        assert_eq!(check_value(&t, &AnswerValue::Int(8)), Ok(text("8")));
+        assert_eq!(check_value(&t, &AnswerValue::Bool(true)), Ok(text("true")));
+        let m = with_options(QuestionKind::MultiChoice, &["a", "b"]);
+        assert_eq!(
+            check_value(&m, &text("b")),
+            Ok(AnswerValue::List(vec!["b".into()]))
+        );
+    }
+}

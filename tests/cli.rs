@@ -100,15 +100,7 @@ fn a_goal_that_matches_nothing_exits_2_and_shows_example_goals() {
 fn run_with_defaults_writes_the_tree_the_answers_and_the_plan_and_reports_pass() {
     let dir = out_dir();
     let out = dir.path().join("p");
-    let o = sc(&[
-        "run",
-        "kafka pipeline with dbt",
-        "--pack",
-        "mini",
-        "--defaults",
-        "--out",
-        out.to_str().expect("utf8"),
-    ]);
+    let o = run_mini(out.to_str().expect("utf8"), &[]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     let files: Vec<String> = tree(&out).keys().cloned().collect();
     assert_eq!(
@@ -150,19 +142,15 @@ fn replaying_the_answers_file_reproduces_byte_identical_files() {
     let dir = out_dir();
     let a = dir.path().join("a");
     let b = dir.path().join("b");
-    let o = sc(&[
-        "run",
-        "kafka pipeline with dbt",
-        "--pack",
-        "mini",
-        "--defaults",
-        "--set",
-        "stream.platform=kinesis",
-        "--set",
-        "base.name=shop",
-        "--out",
+    let o = run_mini(
         a.to_str().expect("utf8"),
-    ]);
+        &[
+            "--set",
+            "stream.platform=kinesis",
+            "--set",
+            "base.name=shop",
+        ],
+    );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let answers = a.join(".skillchain/answers.yaml");
     let o = sc(&[
@@ -279,19 +267,10 @@ fn an_existing_file_with_other_content_is_never_overwritten_without_force() {
     let dir = out_dir();
     let out = dir.path().join("p");
     let o_s = out.to_str().expect("utf8");
-    let args = [
-        "run",
-        "kafka pipeline with dbt",
-        "--pack",
-        "mini",
-        "--defaults",
-        "--out",
-        o_s,
-    ];
-    assert_eq!(code(&sc(&args)), 0);
+    assert_eq!(code(&run_mini(o_s, &[])), 0);
     fs::write(out.join("models/main.sql"), "-- my edit\n").expect("edit");
     let before = tree(&out);
-    let o = sc(&args);
+    let o = run_mini(o_s, &[]);
     assert_eq!(code(&o), 2);
     assert_eq!(
         stderr(&o),
@@ -301,9 +280,7 @@ fn an_existing_file_with_other_content_is_never_overwritten_without_force() {
         )
     );
     assert_eq!(tree(&out), before);
-    let mut forced = args.to_vec();
-    forced.push("--force");
-    assert_eq!(code(&sc(&forced)), 0);
+    assert_eq!(code(&run_mini(o_s, &["--force"])), 0);
     assert_eq!(
         fs::read_to_string(out.join("models/main.sql")).expect("file"),
         "select 1 as id -- dbt\n"
@@ -315,33 +292,18 @@ fn pretend_shows_each_file_status_and_writes_nothing() {
     let dir = out_dir();
     let out = dir.path().join("p");
     let o_s = out.to_str().expect("utf8");
-    assert_eq!(
-        code(&sc(&[
-            "run",
-            "kafka pipeline with dbt",
-            "--pack",
-            "mini",
-            "--defaults",
-            "--out",
-            o_s
-        ])),
-        0
-    );
+    assert_eq!(code(&run_mini(o_s, &[])), 0);
     fs::write(out.join("models/main.sql"), "changed\n").expect("edit");
-    let o = sc(&[
-        "run",
-        "kafka pipeline with dbt",
-        "--pack",
-        "mini",
-        "--defaults",
-        "--set",
-        "stream.platform=kinesis",
-        "--set",
-        "stream.registry=no",
-        "--out",
+    let o = run_mini(
         o_s,
-        "--pretend",
-    ]);
+        &[
+            "--set",
+            "stream.platform=kinesis",
+            "--set",
+            "stream.registry=no",
+            "--pretend",
+        ],
+    );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let text = stdout(&o);
     let expected = format!(
@@ -373,18 +335,7 @@ fn validate_passes_then_names_the_missing_deliverable_after_a_file_is_removed() 
     let dir = out_dir();
     let out = dir.path().join("p");
     let o_s = out.to_str().expect("utf8");
-    assert_eq!(
-        code(&sc(&[
-            "run",
-            "kafka pipeline with dbt",
-            "--pack",
-            "mini",
-            "--defaults",
-            "--out",
-            o_s
-        ])),
-        0
-    );
+    assert_eq!(code(&run_mini(o_s, &[])), 0);
     let o = sc(&["validate", o_s]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stdout(&o).contains("✓ Models\n"));
@@ -682,4 +633,55 @@ fn every_bundled_pack_passes_lint() {
         "{text}"
     );
     assert!(text.lines().all(|l| l.ends_with("no problems")), "{text}");
+}
+
+#[test]
+fn a_pack_on_disk_with_a_bundled_id_replaces_the_bundled_one() {
+    let dir = out_dir();
+    let copy = dir.path().join("data-engineering");
+    for e in walkdir::WalkDir::new(repo().join("skillchains/data-engineering"))
+        .into_iter()
+        .flatten()
+    {
+        let rel = e
+            .path()
+            .strip_prefix(repo().join("skillchains/data-engineering"))
+            .expect("inside");
+        let target = copy.join(rel);
+        if e.file_type().is_dir() {
+            fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            fs::copy(e.path(), &target).expect("copy");
+        }
+    }
+    let manifest = copy.join("pack.yaml");
+    let text = fs::read_to_string(&manifest).expect("manifest");
+    fs::write(&manifest, text.replacen("title: ", "title: Local ", 1)).expect("write");
+    let o = std::process::Command::new(bin())
+        .args([
+            "--skillchains",
+            dir.path().to_str().expect("utf8"),
+            "list",
+            "--json",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let found: Vec<&serde_json::Value> = v["packs"]
+        .as_array()
+        .expect("packs")
+        .iter()
+        .filter(|p| p["id"] == "data-engineering")
+        .collect();
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0]["title"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("Local "),
+        "{}",
+        found[0]["title"]
+    );
+    assert_eq!(found[0]["origin"], copy.display().to_string());
 }

@@ -4,7 +4,7 @@ use serde::Serialize;
 use std::sync::Arc;
 
 use super::{print_json, Style};
-use crate::detect::{self, BlueprintScore, ChainEntry, PackScore, SkillScore};
+use crate::detect::{self, BlueprintScore, ChainEntry, Detection, PackScore, SkillScore};
 use crate::error::EngineError;
 use crate::pack::{Maturity, Registry};
 use crate::session::Session;
@@ -86,6 +86,22 @@ pub fn run(
         })?;
         return Ok(0);
     }
+    print_chain_screen(&det, &session, st);
+    let p = session.pack();
+    println!();
+    println!(
+        "Next: skillchain run \"{goal}\"{} --defaults --out ./{}",
+        only.map(|id| format!(" --pack {id}")).unwrap_or_default(),
+        p.manifest.output_root
+    );
+    Ok(0)
+}
+
+/// The chain screen as text: pack, blueprint offer, the chain in run order
+/// with every reason, excluded skills and the estimates. Shared by `detect`
+/// and the plain journey.
+pub(super) fn print_chain_screen(det: &Detection, session: &Session, st: Style) {
+    let goal = session.goal.as_str();
     let p = session.pack();
     println!("{} \"{goal}\"", st.bold("SKILL CHAIN DETECTED FOR:"));
     println!();
@@ -170,11 +186,4 @@ pub fn run(
             st.dim(&format!("Without the blueprint: {}", ids.join(", ")))
         );
     }
-    println!();
-    println!(
-        "Next: skillchain run \"{goal}\"{} --defaults --out ./{}",
-        only.map(|id| format!(" --pack {id}")).unwrap_or_default(),
-        p.manifest.output_root
-    );
-    Ok(0)
 }

@@ -3,6 +3,7 @@
 
 mod detect;
 mod list;
+mod plain;
 mod run;
 mod style;
 mod validate;
@@ -25,8 +26,11 @@ pub use style::Style;
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
+    /// Without a subcommand: the interactive journey for GOAL.
+    #[command(flatten)]
+    pub journey: plain::PlainArgs,
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Args)]
@@ -99,7 +103,10 @@ pub fn main() -> ExitCode {
 
 fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
     let registry = || Registry::load(&cli.global.skillchains);
-    match cli.command {
+    let Some(command) = cli.command else {
+        return plain::run(&registry()?, cli.journey, style);
+    };
+    match command {
         Command::Detect { goal, pack, json } => {
             detect::run(&registry()?, &goal, pack.as_deref(), json, style)
         }

@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 use super::{print_json, refuse, Style};
 use crate::answers;
 use crate::error::{EngineError, Problem};
-use crate::generate::{self, build_plan, FileStatus, Plan, WriteItem, WriteMode};
-use crate::handoff;
+use crate::generate::{self, build_plan, FileStatus, Plan};
 use crate::headless::{prepare, Request};
 use crate::pack::{Maturity, Registry};
 use crate::session::Session;
@@ -100,7 +99,6 @@ pub fn run(registry: &Registry, args: RunArgs, st: Style) -> Result<u8, EngineEr
         .clone()
         .unwrap_or_else(|| PathBuf::from(&session.pack().manifest.output_root));
     let plan = build_plan(&session, &out)?;
-    let deliverables = generate::deliverables(&session, &plan);
 
     if args.pretend {
         if args.json {
@@ -132,61 +130,22 @@ pub fn run(registry: &Registry, args: RunArgs, st: Style) -> Result<u8, EngineEr
             problems,
         ));
     }
-    let mut items: Vec<WriteItem> = plan
-        .files
-        .iter()
-        .filter_map(|f| match f.status {
-            FileStatus::New => Some(WriteItem::new(
-                f.path.clone(),
-                f.content.clone(),
-                WriteMode::Create,
-            )),
-            FileStatus::Conflict => Some(WriteItem::new(
-                f.path.clone(),
-                f.content.clone(),
-                WriteMode::Overwrite,
-            )),
-            FileStatus::Identical | FileStatus::Skipped => None,
-        })
-        .collect();
-    let record = answers::to_yaml(&answers::from_session(&session));
-    let handoff = handoff::render(&session, &plan, &deliverables);
-    items.push(WriteItem::new(
-        ".skillchain/answers.yaml",
-        record,
-        WriteMode::Overwrite,
-    ));
-    items.push(WriteItem::new(
-        ".skillchain/plan.md",
-        handoff,
-        WriteMode::Overwrite,
-    ));
-    let written =
-        generate::write_all(&out, &items).map_err(|e| EngineError::Other(e.to_string()))?;
-
-    let chain: Vec<String> = session.chain.iter().map(|e| e.id.clone()).collect();
-    let report = validate::validate_chain(
-        &out,
-        &deliverables,
-        session.maturity,
-        session.blueprint.as_deref(),
-        Some(&chain),
-    )?;
+    let overwrite = plan.conflicts().map(|f| f.path.clone()).collect();
+    let done = generate::write_and_validate(&session, &plan, &overwrite)?;
+    let report = &done.report;
     if args.json {
-        print_json(&summary(&session, &plan, true, Some(&report)))?;
+        print_json(&summary(&session, &plan, true, Some(report)))?;
     } else {
         print_header(&session, st);
         print_plan(&plan, st, false);
-        let ours = |v: &[String]| v.iter().filter(|p| !p.starts_with(".skillchain/")).count();
-        println!(
-            "\nWrote {} new and {} overwritten files to {} ({} unchanged).\n\
-             Recorded .skillchain/answers.yaml (replay) and .skillchain/plan.md (hand-off).\n",
-            ours(&written.created),
-            ours(&written.overwritten),
-            out.display(),
-            plan.count(FileStatus::Identical)
-        );
-        print!("{}", validate::render_text(&report, st.color));
+        if plan.count(FileStatus::Skipped) > 0 {
+            println!(
+                "  {}",
+                st.dim("(--pretend lists the skipped files and why)")
+            );
+        }
+        print_written(&done, &plan, st);
+        print!("{}", validate::render_text(report, st.color));
     }
     Ok(if report.pass { 0 } else { 1 })
 }
@@ -232,7 +191,7 @@ fn print_header(session: &Session, st: Style) {
 /// The plan grouped by skill: `+` new, `=` identical, `!` conflict, `-`
 /// skipped. Skipped files are listed with their reason only when `detailed`
 /// (`--pretend`); otherwise counted, so the list stays readable.
-fn print_plan(plan: &Plan, st: Style, detailed: bool) {
+pub(super) fn print_plan(plan: &Plan, st: Style, detailed: bool) {
     println!(
         "\n{} {}: {} new, {} identical, {} conflict, {} skipped",
         st.bold("Plan for"),
@@ -276,11 +235,22 @@ fn print_plan(plan: &Plan, st: Style, detailed: bool) {
             println!(
                 "    {}",
                 st.dim(&format!(
-                    "({skipped} skipped: their conditions do not hold; --pretend lists them)"
+                    "({skipped} skipped: their conditions do not hold)"
                 ))
             );
         }
     }
+}
+
+pub(super) fn print_written(done: &generate::Finished, plan: &Plan, st: Style) {
+    let (created, overwritten) = done.counts();
+    println!(
+        "\n{} {created} new and {overwritten} overwritten files to {} ({} unchanged).\n\
+         Recorded .skillchain/answers.yaml (replay) and .skillchain/plan.md (hand-off).\n",
+        st.bold("Wrote"),
+        display(&plan.root),
+        plan.count(FileStatus::Identical)
+    );
 }
 
 fn display(p: &Path) -> String {

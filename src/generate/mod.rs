@@ -1,9 +1,11 @@
 //! Generation: render a plan of files in memory, then write it all-or-nothing.
 
 pub mod diff;
+mod finish;
 mod plan;
 pub mod write;
 
+pub use finish::{write_and_validate, Finished};
 pub use plan::{build_plan, deliverables, FileStatus, Plan, PlannedFile};
 
 pub use diff::{diff_stat, unified_diff, DiffStat};

@@ -352,10 +352,6 @@ impl Session {
         self.answers.get(key)
     }
 
-    pub fn is_visited(&self, key: &QKey) -> bool {
-        self.visited.contains(key)
-    }
-
     pub fn set_preferences(&mut self, prefs: BTreeMap<QKey, AnswerValue>) {
         self.preferences = prefs;
         self.refresh();
@@ -634,6 +630,11 @@ impl Session {
 
     /// Applies a command. On refusal nothing changes but `error`.
     pub fn apply(&mut self, cmd: Command) -> Result<(), Refusal> {
+        // A change notice belongs to the command that caused it; overlays
+        // leave it in place so it is still there when they close.
+        if !matches!(cmd, Command::Status | Command::Help | Command::CloseOverlay) {
+            self.changes.clear();
+        }
         let result = self.dispatch(cmd);
         match &result {
             Ok(()) => self.error = None,
@@ -751,6 +752,19 @@ impl Session {
         }
     }
 
+    /// Skills in the chain with a hard dependency on `id`.
+    fn needed_by(&self, id: &str) -> Vec<String> {
+        self.chain
+            .iter()
+            .filter(|e| {
+                self.pack
+                    .skill(&e.id)
+                    .is_some_and(|d| d.dependencies.hard.iter().any(|h| h == id))
+            })
+            .map(|e| e.id.clone())
+            .collect()
+    }
+
     /// Every skill of the pack with whether it is in the chain and why.
     pub fn skill_choices(&self) -> Vec<SkillChoice> {
         let in_chain: BTreeSet<&str> = self.chain.iter().map(|e| e.id.as_str()).collect();
@@ -759,16 +773,7 @@ impl Session {
             .iter()
             .map(|s| {
                 let entry = self.chain.iter().find(|e| e.id == s.id);
-                let needed_by: Vec<String> = self
-                    .chain
-                    .iter()
-                    .filter(|e| {
-                        self.pack
-                            .skill(&e.id)
-                            .is_some_and(|d| d.dependencies.hard.contains(&s.id))
-                    })
-                    .map(|e| e.id.clone())
-                    .collect();
+                let needed_by = self.needed_by(&s.id);
                 let why = match entry {
                     Some(e) => e
                         .reasons
@@ -828,16 +833,7 @@ impl Session {
                             "{id} is required and cannot be removed (its questions can still be skipped)"
                         )));
                     }
-                    let needed_by: Vec<String> = self
-                        .chain
-                        .iter()
-                        .filter(|e| {
-                            self.pack
-                                .skill(&e.id)
-                                .is_some_and(|d| d.dependencies.hard.contains(&id))
-                        })
-                        .map(|e| e.id.clone())
-                        .collect();
+                    let needed_by = self.needed_by(&id);
                     if !needed_by.is_empty() {
                         return Err(Refusal(format!(
                             "{id} is needed by {}: remove {} first",

@@ -688,3 +688,16 @@ fn commands_that_do_not_belong_on_a_screen_are_refused_without_change() {
     assert_eq!(err.0, "ToReport does nothing on the review");
     assert_eq!(s.screen, Screen::Review);
 }
+
+#[test]
+fn a_change_notice_lasts_until_the_next_command_but_survives_overlays() {
+    let mut s = session("kafka streaming");
+    ok(&mut s, Command::Confirm);
+    answer(&mut s, "gcp");
+    assert_eq!(s.changes.len(), 1);
+    ok(&mut s, Command::Status);
+    ok(&mut s, Command::CloseOverlay);
+    assert_eq!(s.changes.len(), 1);
+    ok(&mut s, Command::Done);
+    assert!(s.changes.is_empty());
+}

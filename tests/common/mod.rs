@@ -27,6 +27,21 @@ pub fn sc(args: &[&str]) -> Output {
     cmd.output().expect("skillchain runs")
 }
 
+/// `run "kafka pipeline with dbt" --pack mini --defaults [extra] --out OUT`:
+/// the fixture pack's everyday run.
+pub fn run_mini(out: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "run",
+        "kafka pipeline with dbt",
+        "--pack",
+        "mini",
+        "--defaults",
+    ];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--out", out]);
+    sc(&args)
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }

@@ -1,0 +1,597 @@
+//! `skillchain [GOAL] --plain`: the whole journey as line-by-line prompts, for
+//! screen readers, dumb terminals and piped input. Every decision goes
+//! through the engine's session state machine, exactly as in the full-screen
+//! app; this module only prints screens and turns lines into commands.
+
+use clap::Args;
+use std::collections::BTreeSet;
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::detect::print_chain_screen;
+use super::run::{print_plan, print_written};
+use super::Style;
+use crate::detect::{self, Detection};
+use crate::error::EngineError;
+use crate::generate::{self, build_plan, FileStatus, Plan};
+use crate::pack::{Maturity, QuestionKind, Registry};
+use crate::session::{Command, Overlay, Pending, QKey, Screen, Session, StepState, TYPED_COMMANDS};
+use crate::validate::{self, Report, Status};
+
+#[derive(Debug, Args, Default)]
+pub struct PlainArgs {
+    /// The goal, e.g. "streaming pipeline from kafka to snowflake with dbt tests".
+    pub goal: Option<String>,
+    /// Line-by-line prompts instead of the full-screen app.
+    #[arg(long)]
+    pub plain: bool,
+    /// Output folder (default: ./<pack output root>, e.g. ./data-pipeline).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Use this pack instead of the one detection picks.
+    #[arg(long, value_name = "ID")]
+    pub pack: Option<String>,
+    /// starter, intermediate or advanced.
+    #[arg(long, value_name = "M")]
+    pub maturity: Option<Maturity>,
+}
+
+/// Lines in, text out. End of input means the person left: nothing more is
+/// written.
+struct Prompt {
+    input: std::io::StdinLock<'static>,
+}
+
+impl Prompt {
+    fn ask(&mut self, prompt: &str) -> Option<String> {
+        print!("{prompt}");
+        let _ = std::io::stdout().flush();
+        let mut line = String::new();
+        match self.input.read_line(&mut line) {
+            Ok(0) | Err(_) => {
+                println!();
+                None
+            }
+            Ok(_) => Some(line.trim_end_matches(['\n', '\r']).to_string()),
+        }
+    }
+
+    fn yes(&mut self, prompt: &str, default: bool) -> Option<bool> {
+        loop {
+            let a = self.ask(prompt)?;
+            match a.trim().to_ascii_lowercase().as_str() {
+                "" => return Some(default),
+                "y" | "yes" => return Some(true),
+                "n" | "no" => return Some(false),
+                _ => println!("Answer y or n."),
+            }
+        }
+    }
+}
+
+/// How the journey ended.
+enum End {
+    Code(u8),
+    Quit,
+}
+
+pub fn run(registry: &Registry, args: PlainArgs, st: Style) -> Result<u8, EngineError> {
+    let mut p = Prompt {
+        input: std::io::stdin().lock(),
+    };
+    if !args.plain {
+        println!(
+            "{}",
+            st.dim("(The full-screen app is not built yet; this is the line-by-line journey, also available as --plain.)")
+        );
+    }
+    let Some((det, session)) = start(registry, &args, &mut p, st)? else {
+        println!("Nothing was written.");
+        return Ok(0);
+    };
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&session.pack().manifest.output_root));
+    match journey(det, session, out, &mut p, st)? {
+        End::Code(c) => Ok(c),
+        End::Quit => {
+            println!("Quit. Nothing was written.");
+            Ok(0)
+        }
+    }
+}
+
+/// Asks for a goal until one detects a pack.
+fn start(
+    registry: &Registry,
+    args: &PlainArgs,
+    p: &mut Prompt,
+    st: Style,
+) -> Result<Option<(Detection, Session)>, EngineError> {
+    let mut goal = args.goal.clone();
+    loop {
+        let g = match goal.take() {
+            Some(g) if !g.trim().is_empty() => g,
+            _ => match p.ask("Describe what you want to build (empty to quit): ") {
+                Some(g) if !g.trim().is_empty() => g,
+                _ => return Ok(None),
+            },
+        };
+        match detect::detect_with(registry, &g, args.pack.as_deref()) {
+            Ok(det) => {
+                let Some(pack) = registry.get(&det.inner.pack).cloned() else {
+                    return Err(EngineError::Other("detected pack is not loaded".into()));
+                };
+                let session = Session::new(
+                    Arc::new(pack),
+                    det.inner.clone(),
+                    det.inner.offer.clone(),
+                    args.maturity.unwrap_or_default(),
+                );
+                return Ok(Some((det, session)));
+            }
+            Err(no) => println!("{}", st.yellow(no.to_string().trim_end())),
+        }
+    }
+}
+
+fn journey(
+    det: Detection,
+    mut s: Session,
+    out: PathBuf,
+    p: &mut Prompt,
+    st: Style,
+) -> Result<End, EngineError> {
+    let mut shown_chain = false;
+    loop {
+        if let Some(Pending::Restart) = s.pending {
+            let Some(yes) = p.yes(
+                "Restart: clear every answer and go back to the chain? [y/N] ",
+                false,
+            ) else {
+                return Ok(End::Quit);
+            };
+            let _ = s.apply(if yes {
+                Command::ConfirmYes
+            } else {
+                Command::ConfirmNo
+            });
+            shown_chain = false;
+            continue;
+        }
+        match s.overlay {
+            Some(Overlay::Status) => print_status(&s, st),
+            Some(Overlay::Help) => print_help(&s, st),
+            None => {}
+        }
+        if s.overlay.is_some() {
+            let _ = s.apply(Command::CloseOverlay);
+        }
+        let line = match s.screen {
+            Screen::Chain => {
+                if !shown_chain {
+                    println!();
+                    print_chain_screen(&det, &s, st);
+                    shown_chain = true;
+                }
+                let offer = s.detection.offer.is_some();
+                let hint = match (offer, s.blueprint.is_some()) {
+                    (true, true) => ", custom (drop the blueprint)",
+                    (true, false) => ", blueprint (use it)",
+                    _ => "",
+                };
+                println!("\nconfirm (Enter), skip (all defaults), customize{hint}, help, quit");
+                let Some(line) = p.ask("> ") else {
+                    return Ok(End::Quit);
+                };
+                let cmd = match line.trim().to_ascii_lowercase().as_str() {
+                    "" | "confirm" | "c" | "y" | "yes" => Command::Confirm,
+                    "skip" | "skip all" => Command::SkipAll,
+                    "customize" | "customise" => Command::Customize,
+                    "blueprint" | "use blueprint" => Command::UseBlueprint(true),
+                    "custom" => Command::UseBlueprint(false),
+                    "help" => Command::Help,
+                    "quit" | "q" => return Ok(End::Quit),
+                    other => {
+                        println!(
+                            "{}",
+                            st.red(&format!(
+                                "✗ `{other}`: type confirm, skip, customize, help or quit"
+                            ))
+                        );
+                        continue;
+                    }
+                };
+                if matches!(cmd, Command::UseBlueprint(_) | Command::Customize) {
+                    shown_chain = false;
+                }
+                Some(cmd)
+            }
+            Screen::Customize => customize(&mut s, p, st).map(Some).unwrap_or(None),
+            Screen::Question { .. } => {
+                print_question(&s, st);
+                let Some(line) = p.ask("> ") else {
+                    return Ok(End::Quit);
+                };
+                match line.trim().to_ascii_lowercase().as_str() {
+                    "quit" | "q" => match p.yes("Quit without writing anything? [y/N] ", false) {
+                        Some(true) | None => return Ok(End::Quit),
+                        Some(false) => continue,
+                    },
+                    // Enter alone takes the default, as `skip` does.
+                    "" => Some(Command::Skip),
+                    _ => Some(Command::Answer(line)),
+                }
+            }
+            Screen::Review => match review(&mut s, p, st) {
+                Some(c) => Some(c),
+                None => return Ok(End::Quit),
+            },
+            Screen::Tree => return tree_and_report(&mut s, &out, p, st),
+            Screen::Report => return Ok(End::Code(0)),
+        };
+        let Some(cmd) = line else {
+            if s.screen == Screen::Customize {
+                return Ok(End::Quit);
+            }
+            continue;
+        };
+        let was_chain = s.screen == Screen::Chain || s.screen == Screen::Customize;
+        match s.apply(cmd) {
+            Ok(()) => {
+                if !s.changes.is_empty() {
+                    println!("{}", st.yellow("Later answers changed:"));
+                    for c in &s.changes {
+                        println!("  {}", c.describe());
+                    }
+                }
+                if was_chain && s.screen == Screen::Chain {
+                    shown_chain = false;
+                }
+            }
+            Err(e) => println!("{}", st.red(&format!("✗ {e}"))),
+        }
+    }
+}
+
+fn customize(s: &mut Session, p: &mut Prompt, st: Style) -> Option<Command> {
+    println!("\n{}", st.bold("CUSTOMIZE THE CHAIN"));
+    let choices = s.skill_choices();
+    for (i, c) in choices.iter().enumerate() {
+        let mark = if c.in_chain { "[x]" } else { "[ ]" };
+        let lock = if c.locked { " (required)" } else { "" };
+        println!("  {:>2}. {mark} {}{lock}", i + 1, c.id);
+        println!("         {}", st.dim(&c.why));
+    }
+    println!("\nType a number or skill id to add or remove it; Enter when done.");
+    let line = p.ask("> ")?;
+    let t = line.trim();
+    if t.is_empty() || t == "done" {
+        return Some(Command::FinishCustomize);
+    }
+    let id = match t.parse::<usize>() {
+        Ok(n) if n >= 1 && n <= choices.len() => choices[n - 1].id.clone(),
+        _ => t.to_string(),
+    };
+    Some(Command::ToggleSkill(id))
+}
+
+fn print_question(s: &Session, st: Style) {
+    let Some((step, q, r)) = s.current() else {
+        return;
+    };
+    let status = s.status();
+    let (k, n) = status
+        .steps
+        .iter()
+        .find_map(|x| match x.state {
+            StepState::Current { index, count } => Some((index, count)),
+            _ => None,
+        })
+        .unwrap_or((1, 1));
+    println!(
+        "\n{} {}  {}",
+        st.bold(&format!("STEP {}/{}:", status.step, status.total)),
+        st.bold(&step.title),
+        st.dim(&format!("question {k}/{n}"))
+    );
+    println!("{}", q.prompt);
+    if !q.help.is_empty() {
+        println!("  {}", st.dim(q.help.trim()));
+    }
+    for (i, o) in q.options.iter().enumerate() {
+        let help = if o.help.is_empty() {
+            String::new()
+        } else {
+            format!(" — {}", o.help.trim())
+        };
+        let label = if o.label.is_empty() || o.label == o.value {
+            o.value.clone()
+        } else {
+            format!("{} {}", o.label, st.dim(&format!("[{}]", o.value)))
+        };
+        println!("  {}) {label}{}", i + 1, st.dim(&help));
+    }
+    let how = match q.kind {
+        QuestionKind::MultiChoice => "comma-separated numbers or values",
+        QuestionKind::Bool => "yes or no",
+        QuestionKind::Secret => "typed text is visible here and is never saved",
+        QuestionKind::Choice => "a number or a value",
+        _ => "",
+    };
+    let shown = match (&r.value, q.kind) {
+        (_, QuestionKind::Secret) => "(hidden)".to_string(),
+        (Some(v), _) if v.is_empty() => "(empty)".to_string(),
+        (Some(v), _) => v.to_string(),
+        (None, _) => String::new(),
+    };
+    let prov = r
+        .provenance
+        .as_ref()
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    let label = if s.answer(&r.key).is_some() {
+        "Current"
+    } else {
+        "Default"
+    };
+    println!(
+        "  {label}: {shown} {}{}",
+        st.dim(&format!("({prov})")),
+        if how.is_empty() {
+            String::new()
+        } else {
+            st.dim(&format!("; answer with {how}"))
+        }
+    );
+    println!(
+        "  {}",
+        st.dim("Enter takes it · skip · skip skill · back · status · done · restart · help · quit")
+    );
+}
+
+fn print_status(s: &Session, st: Style) {
+    let v = s.status();
+    println!(
+        "\n{} step {}/{}, {} answered, {} to go",
+        st.bold("STATUS:"),
+        v.step,
+        v.total,
+        v.answered,
+        v.remaining
+    );
+    for step in &v.steps {
+        let (sym, note) = match step.state {
+            StepState::Done => ("✓", String::new()),
+            StepState::Current { index, count } => ("◆", format!(" (question {index}/{count})")),
+            StepState::Pending => ("○", String::new()),
+            StepState::Skipped => ("–", " (skipped: defaults)".to_string()),
+        };
+        println!("  {sym} {}{note}", step.title);
+    }
+}
+
+fn print_help(s: &Session, st: Style) {
+    println!("\n{}", st.bold("COMMANDS (type the word and press Enter)"));
+    for (word, meaning) in TYPED_COMMANDS {
+        println!("  {word:<11} {meaning}");
+    }
+    println!("  {:<11} take the default (same as skip)", "(Enter)");
+    println!("  {:<11} leave without writing anything", "quit");
+    if s.screen == Screen::Review {
+        println!("  {:<11} change that answer", "edit N");
+        println!("  {:<11} choose a resolution", "resolve ID R");
+        println!("  {:<11} preview the files, then write", "write");
+    }
+}
+
+/// Prints every answer numbered; returns the command for the next line.
+fn review(s: &mut Session, p: &mut Prompt, st: Style) -> Option<Command> {
+    println!("\n{}", st.bold("REVIEW"));
+    let mut keys: Vec<QKey> = Vec::new();
+    for step in s.steps() {
+        println!("  {}", st.bold(&step.title));
+        for r in s
+            .resolved()
+            .iter()
+            .filter(|r| r.key.step == step.key && r.applicable)
+        {
+            let Some(q) = s.question(&r.key) else {
+                continue;
+            };
+            keys.push(r.key.clone());
+            let value = if q.kind == QuestionKind::Secret {
+                "(hidden)".to_string()
+            } else {
+                r.value.as_ref().map(|v| v.to_string()).unwrap_or_default()
+            };
+            let prov = r
+                .provenance
+                .as_ref()
+                .map(|p| p.to_string())
+                .unwrap_or_default();
+            println!(
+                "   {:>3}. {}: {value} {}",
+                keys.len(),
+                q.prompt.trim_end_matches('?'),
+                st.dim(&format!("({prov})"))
+            );
+        }
+    }
+    let conflicts = s.conflicts();
+    if !conflicts.is_empty() {
+        println!("\n  {}", st.bold("Conflicts"));
+        for c in &conflicts {
+            let state = match &c.chosen {
+                Some(r) => st.green(&format!("resolved: {r}")),
+                None => st.red("unresolved"),
+            };
+            println!(
+                "  {} {} [{}]: {} {state}",
+                st.yellow("⚠"),
+                c.title,
+                c.id,
+                c.message
+            );
+            for (id, label) in &c.resolutions {
+                println!("      resolve {} {id}   ({label})", c.id);
+            }
+        }
+    }
+    println!("\nwrite (Enter: preview the files), edit N, resolve ID R, back, status, help, quit");
+    let line = p.ask("> ")?;
+    let words: Vec<&str> = line.split_whitespace().collect();
+    Some(match words.as_slice() {
+        [] | ["write"] | ["w"] => Command::Proceed,
+        ["edit", n] | ["e", n] => match n.parse::<usize>() {
+            Ok(i) if i >= 1 && i <= keys.len() => Command::Edit(keys[i - 1].clone()),
+            _ => match n.split_once('.') {
+                Some((a, b)) => Command::Edit(QKey::new(a, b)),
+                None => {
+                    println!("{}", st.red(&format!("✗ no answer numbered {n}")));
+                    return review(s, p, st);
+                }
+            },
+        },
+        ["resolve", c, r] => Command::Resolve {
+            conflict: c.to_string(),
+            resolution: r.to_string(),
+        },
+        ["back"] => Command::Back,
+        ["status"] => Command::Status,
+        ["help"] => Command::Help,
+        ["restart"] => Command::Restart,
+        ["quit"] | ["q"] => return None,
+        _ => {
+            println!(
+                "{}",
+                st.red("✗ type write, edit N, resolve ID R, back, help or quit")
+            );
+            return review(s, p, st);
+        }
+    })
+}
+
+/// Previews the tree, asks about each conflicting file, writes, and shows the
+/// report with its remediation choices.
+fn tree_and_report(
+    s: &mut Session,
+    out: &std::path::Path,
+    p: &mut Prompt,
+    st: Style,
+) -> Result<End, EngineError> {
+    let plan = build_plan(s, out)?;
+    print_plan(&plan, st, false);
+    let mut overwrite = BTreeSet::new();
+    for f in plan.conflicts() {
+        loop {
+            let Some(a) = p.ask(&format!(
+                "{} exists with other content: [k]eep yours, [o]verwrite, [d]iff? ",
+                f.path
+            )) else {
+                return Ok(End::Quit);
+            };
+            match a.trim().to_ascii_lowercase().as_str() {
+                "" | "k" | "keep" => break,
+                "o" | "overwrite" => {
+                    overwrite.insert(f.path.clone());
+                    break;
+                }
+                "d" | "diff" => print!(
+                    "{}",
+                    generate::unified_diff(
+                        &f.path,
+                        f.existing.as_deref().unwrap_or(""),
+                        &f.content,
+                        3
+                    )
+                ),
+                _ => println!("Answer k, o or d."),
+            }
+        }
+    }
+    let Some(go) = p.yes(&format!("\nWrite to {}? [Y/n] ", out.display()), true) else {
+        return Ok(End::Quit);
+    };
+    if !go {
+        let _ = s.apply(Command::Back);
+        return Ok(End::Quit);
+    }
+    let done = generate::write_and_validate(s, &plan, &overwrite)?;
+    let _ = s.apply(Command::ToReport);
+    print_written(&done, &plan, st);
+    report_loop(s, &plan, done.report, p, st)
+}
+
+fn report_loop(
+    s: &mut Session,
+    plan: &Plan,
+    mut report: Report,
+    p: &mut Prompt,
+    st: Style,
+) -> Result<End, EngineError> {
+    loop {
+        print!("{}", validate::render_text(&report, st.color));
+        if report.pass {
+            return Ok(End::Code(0));
+        }
+        println!("\n[g]enerate missing, [c]ontinue anyway, [d]etails, or a maturity (starter, intermediate, advanced)");
+        let Some(a) = p.ask("> ") else {
+            return Ok(End::Code(1));
+        };
+        match a.trim().to_ascii_lowercase().as_str() {
+            "c" | "continue" | "" => return Ok(End::Code(1)),
+            "d" | "details" => print_details(&report, st),
+            "g" | "generate" | "generate missing" => {
+                let skills: BTreeSet<&str> = report.to_fix().map(|r| r.skill.as_str()).collect();
+                let overwrite: BTreeSet<String> = plan
+                    .files
+                    .iter()
+                    .filter(|f| {
+                        skills.contains(f.skill.as_str()) && f.status != FileStatus::Skipped
+                    })
+                    .map(|f| f.path.clone())
+                    .collect();
+                let fresh = build_plan(s, &plan.root)?;
+                let done = generate::write_and_validate(s, &fresh, &overwrite)?;
+                print_written(&done, &fresh, st);
+                report = done.report;
+            }
+            other => match other.parse::<Maturity>() {
+                Ok(m) => {
+                    let _ = s.apply(Command::SetMaturity(m));
+                    report = report.with_maturity(m);
+                }
+                Err(e) => println!("{}", st.red(&format!("✗ {e}"))),
+            },
+        }
+    }
+}
+
+fn print_details(report: &Report, st: Style) {
+    for r in report
+        .results
+        .iter()
+        .filter(|r| r.status != Status::Fulfilled)
+    {
+        println!(
+            "\n{} {} ({}, primary skill {})",
+            r.status.symbol(),
+            st.bold(&r.name),
+            r.status.as_str(),
+            r.skill
+        );
+        println!("    expected: {}", r.expected.join(", "));
+        if !r.found.is_empty() {
+            println!("    found:    {}", r.found.join(", "));
+        }
+        for m in &r.missing {
+            println!("    missing:  {m}");
+        }
+        for c in &r.failed_checks {
+            println!("    check failed: {} ({})", c.description, c.reason);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! The last step of a journey, shared by `run` and the interactive modes:
+//! write a session's plan all-or-nothing together with its record
+//! (`.skillchain/answers.yaml`, `.skillchain/plan.md`), then validate.
+
+use std::collections::BTreeSet;
+
+use super::{deliverables, write_all, FileStatus, Plan, WriteItem, WriteMode, WriteSummary};
+use crate::answers;
+use crate::error::EngineError;
+use crate::handoff;
+use crate::session::Session;
+use crate::validate::{self, Report};
+
+#[derive(Debug)]
+pub struct Finished {
+    pub written: WriteSummary,
+    pub report: Report,
+}
+
+impl Finished {
+    /// Files of the tree written (created, overwritten), leaving out the record.
+    pub fn counts(&self) -> (usize, usize) {
+        let ours = |v: &[String]| v.iter().filter(|p| !p.starts_with(".skillchain/")).count();
+        (ours(&self.written.created), ours(&self.written.overwritten))
+    }
+}
+
+/// Writes every new file, overwrites the conflicting files named in
+/// `overwrite` (the others are kept as they are), records the session, and
+/// validates the folder against the session's deliverables.
+pub fn write_and_validate(
+    session: &Session,
+    plan: &Plan,
+    overwrite: &BTreeSet<String>,
+) -> Result<Finished, EngineError> {
+    let delivers = deliverables(session, plan);
+    let mut items: Vec<WriteItem> = plan
+        .files
+        .iter()
+        .filter_map(|f| {
+            let mode = match f.status {
+                FileStatus::New => WriteMode::Create,
+                FileStatus::Conflict if overwrite.contains(&f.path) => WriteMode::Overwrite,
+                _ => return None,
+            };
+            Some(WriteItem::new(f.path.clone(), f.content.clone(), mode))
+        })
+        .collect();
+    items.push(WriteItem::new(
+        ".skillchain/answers.yaml",
+        answers::to_yaml(&answers::from_session(session)),
+        WriteMode::Overwrite,
+    ));
+    items.push(WriteItem::new(
+        ".skillchain/plan.md",
+        handoff::render(session, plan, &delivers),
+        WriteMode::Overwrite,
+    ));
+    let written = write_all(&plan.root, &items).map_err(|e| EngineError::Other(e.to_string()))?;
+    let chain: Vec<String> = session.chain.iter().map(|e| e.id.clone()).collect();
+    let report = validate::validate_chain(
+        &plan.root,
+        &delivers,
+        session.maturity,
+        session.blueprint.as_deref(),
+        Some(&chain),
+    )?;
+    Ok(Finished { written, report })
+}
