@@ -155,7 +155,7 @@ fn each_pack_keeps_its_own_example_goals() {
         assert_eq!(detect(&goal)["pack"], "data-engineering", "{goal}");
     }
     let bq = examples("bigquery-etl");
-    assert_eq!(bq.len(), 4);
+    assert_eq!(bq.len(), 6);
     for goal in bq {
         assert_eq!(detect(&goal)["pack"], "bigquery-etl", "{goal}");
     }
