@@ -492,3 +492,39 @@ fn invalid_bigquery_identifiers_are_refused_with_what_is_expected() {
     }
     assert!(!out.exists());
 }
+
+#[test]
+fn monitoring_defaults_to_on_for_incremental_tables_or_when_the_goal_asks() {
+    let bigconfig = format!("{TABLE_DIR}/bigconfig.yml");
+    let cases = [
+        ("new bigquery table", "incremental", true),
+        ("new bigquery table", "full_refresh", false),
+        (
+            "new bigquery table with bigeye alerts",
+            "full_refresh",
+            true,
+        ),
+        (
+            "new bigquery table without monitoring",
+            "incremental",
+            false,
+        ),
+    ];
+    for (goal, load, monitored) in cases {
+        let (_tmp, out) = out_dir();
+        let yaml = format!(
+            "skillchain: 1\npack: bigquery-etl\ngoal: {goal}\nskills: [{}]\n\
+             answers:\n  model-requirements:\n    load: {load}\n",
+            FULL.join(", ")
+        );
+        let run = run_answers(&yaml, &out, &["--defaults"]);
+        assert_eq!(code(&run), 0, "{goal}: {}{}", stdout(&run), stderr(&run));
+        assert_eq!(out.join(&bigconfig).is_file(), monitored, "{goal}, {load}");
+        let metadata = read(&out, &format!("{TABLE_DIR}/metadata.yaml"));
+        assert_eq!(
+            metadata.contains("monitoring:\n  enabled: true"),
+            monitored,
+            "{goal}, {load}: {metadata}"
+        );
+    }
+}
