@@ -73,3 +73,41 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     out
 }
 pub mod realtools;
+
+/// Runs skillchain with the bundled packs only and colours off.
+pub fn sc_bundled(args: &[&str]) -> Output {
+    Command::new(bin())
+        .arg("--no-color")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("skillchain runs")
+}
+
+/// `skillchain detect GOAL --json` over the bundled packs, parsed.
+pub fn detect_json(goal: &str) -> serde_json::Value {
+    let out = sc_bundled(&["detect", goal, "--json"]);
+    assert_eq!(code(&out), 0, "detect {goal:?}: {}", stderr(&out));
+    serde_json::from_str(&stdout(&out)).expect("detect --json is JSON")
+}
+
+/// The keyword-detected chain of a `detect --json` answer (no blueprint skills).
+pub fn detected_chain(det: &serde_json::Value) -> Vec<String> {
+    det["detected_chain"]
+        .as_array()
+        .expect("detected_chain")
+        .iter()
+        .map(|e| e["id"].as_str().expect("id").to_string())
+        .collect()
+}
+
+/// The trigger weight detection gave `pack` for the goal of `det`.
+pub fn pack_trigger_weight(det: &serde_json::Value, pack: &str) -> u64 {
+    det["packs"]
+        .as_array()
+        .expect("packs")
+        .iter()
+        .find(|p| p["id"] == pack)
+        .and_then(|p| p["trigger_weight"].as_u64())
+        .unwrap_or(0)
+}

@@ -198,3 +198,35 @@ pub fn dbt_build(bin: &Path, project: &Path, target: &str) -> (DbtBuild, String)
     );
     (build, stdout)
 }
+
+/// `skillchain run --answers tests/fixtures/answers/<answers> --out <out>`.
+pub fn generate_from_answers(answers: &str, out: &Path) {
+    let file = repo().join("tests/fixtures/answers").join(answers);
+    run_ok(
+        &format!("skillchain run --answers {answers}"),
+        skillchain()
+            .args(["run", "--answers"])
+            .arg(&file)
+            .arg("--out")
+            .arg(out),
+    );
+}
+
+/// pytest on `paths` inside the generated project `tree`; returns its output.
+pub fn pytest_in(bin: &Path, tree: &Path, paths: &[&str]) -> String {
+    run_ok(
+        &format!("pytest {} in the generated project", paths.join(" ")),
+        Command::new(bin.join("python"))
+            .args(["-B", "-m", "pytest", "-q", "-p", "no:cacheprovider"])
+            .args(paths)
+            .current_dir(tree),
+    )
+}
+
+/// `skillchain validate DIR` must exit 0 (PASS).
+pub fn validate_passes(tree: &Path) -> String {
+    run_ok(
+        "skillchain validate",
+        skillchain().arg("validate").arg(tree),
+    )
+}
