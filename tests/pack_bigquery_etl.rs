@@ -7,45 +7,11 @@
 
 mod common;
 
+use common::{detect_json as detect, detected_chain as chain, sc_path};
+
 use common::{code, stderr, stdout, tree};
-use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn sc(args: &[&str]) -> Output {
-    Command::new(common::bin())
-        .arg("--no-color")
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("skillchain runs")
-}
-
-fn sc_path(args: &[&str], path: &Path, more: &[&str]) -> Output {
-    Command::new(common::bin())
-        .arg("--no-color")
-        .args(args)
-        .arg(path)
-        .args(more)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("skillchain runs")
-}
-
-fn detect(goal: &str) -> Value {
-    let out = sc(&["detect", goal, "--json"]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    serde_json::from_str(&stdout(&out)).expect("detect --json is JSON")
-}
-
-fn chain(det: &Value) -> Vec<String> {
-    det["detected_chain"]
-        .as_array()
-        .expect("chain")
-        .iter()
-        .map(|e| e["id"].as_str().expect("id").to_string())
-        .collect()
-}
 
 fn out_dir() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("temp dir");

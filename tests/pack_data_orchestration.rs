@@ -7,22 +7,13 @@
 
 mod common;
 
+use common::sc_path as sc;
+
 use common::{code, detect_json, detected_chain, pack_trigger_weight, stderr, stdout};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const PACK: &str = "data-orchestration";
-
-fn sc(args: &[&str], out: &Path, more: &[&str]) -> Output {
-    Command::new(common::bin())
-        .arg("--no-color")
-        .args(args)
-        .arg(out)
-        .args(more)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("skillchain runs")
-}
 
 fn out_dir() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("temp dir");

@@ -84,6 +84,18 @@ pub fn sc_bundled(args: &[&str]) -> Output {
         .expect("skillchain runs")
 }
 
+/// `sc_bundled` with a path between two groups of arguments.
+pub fn sc_path(args: &[&str], path: &std::path::Path, more: &[&str]) -> Output {
+    Command::new(bin())
+        .arg("--no-color")
+        .args(args)
+        .arg(path)
+        .args(more)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("skillchain runs")
+}
+
 /// `skillchain detect GOAL --json` over the bundled packs, parsed.
 pub fn detect_json(goal: &str) -> serde_json::Value {
     let out = sc_bundled(&["detect", goal, "--json"]);
