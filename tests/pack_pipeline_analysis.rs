@@ -348,28 +348,20 @@ fn malformed_artifacts_are_refused_with_line_and_column_from_an_answers_file_too
 
 #[test]
 fn a_typed_folder_that_does_not_load_is_refused_inline_in_the_plain_journey() {
-    use std::io::Write;
-    use std::process::Stdio;
     let (tmp, out) = out_dir();
     let gone = tmp.path().join("target").to_string_lossy().into_owned();
     // confirm · skip the scoping skill · a missing folder · the fixture · done · write · yes
     let input = format!("\nskip skill\n{gone}\n{}\ndone\nwrite\ny\n", artifacts());
-    let mut child = Command::new(common::bin())
-        .args(["--no-color", FAILED_GOAL, "--plain", "--out"])
-        .arg(&out)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("skillchain starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("input written");
-    let o = child.wait_with_output().expect("skillchain ends");
+    let o = common::piped(
+        &[
+            "--no-color".as_ref(),
+            FAILED_GOAL.as_ref(),
+            "--plain".as_ref(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ],
+        &input,
+    );
     let text = stdout(&o);
     assert_eq!(code(&o), 0, "{text}{}", stderr(&o));
     assert!(

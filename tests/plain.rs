@@ -4,27 +4,13 @@
 mod common;
 
 use common::*;
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 fn journey(args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(bin())
-        .arg("--skillchains")
-        .arg(mini())
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("skillchain starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("input written");
-    child.wait_with_output().expect("skillchain ends")
+    let mini = mini();
+    let mut all: Vec<&std::ffi::OsStr> = vec!["--skillchains".as_ref(), mini.as_os_str()];
+    all.extend(args.iter().map(|a| std::ffi::OsStr::new(*a)));
+    piped(&all, input)
 }
 
 #[test]

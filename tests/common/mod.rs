@@ -84,6 +84,28 @@ pub fn sc_bundled(args: &[&str]) -> Output {
         .expect("skillchain runs")
 }
 
+/// Runs skillchain with `args`, `input` piped to its stdin (as a script or a
+/// screen reader's user types), colours off.
+pub fn piped(args: &[&std::ffi::OsStr], input: &str) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(bin())
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("skillchain starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("input written");
+    child.wait_with_output().expect("skillchain ends")
+}
+
 /// `sc_bundled` with a path between two groups of arguments.
 pub fn sc_path(args: &[&str], path: &std::path::Path, more: &[&str]) -> Output {
     Command::new(bin())
