@@ -13,7 +13,6 @@
 mod common;
 
 use common::realtools::*;
-use common::repo;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -30,18 +29,6 @@ fn generate_defaults(goal: &str, out: &Path) {
         &format!("skillchain run {goal:?} --defaults"),
         skillchain()
             .args(["run", goal, "--defaults", "--out"])
-            .arg(out),
-    );
-}
-
-fn generate_from(answers: &str, out: &Path) {
-    let file = repo().join("tests/fixtures/answers").join(answers);
-    run_ok(
-        &format!("skillchain run --answers {answers}"),
-        skillchain()
-            .args(["run", "--answers"])
-            .arg(&file)
-            .arg("--out")
             .arg(out),
     );
 }

@@ -22,7 +22,6 @@
 mod common;
 
 use common::realtools::*;
-use common::repo;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -57,18 +56,6 @@ fn check_tree(bin: &Path, tree: &Path, t: &Table) -> Value {
         skillchain().arg("validate").arg(tree),
     );
     check_table(bin, tree, t)
-}
-
-fn generate_from(answers: &str, out: &Path) {
-    let file = repo().join("tests/fixtures/answers").join(answers);
-    run_ok(
-        &format!("skillchain run --answers {answers}"),
-        skillchain()
-            .args(["run", "--answers"])
-            .arg(&file)
-            .arg("--out")
-            .arg(out),
-    );
 }
 
 #[test]

@@ -251,3 +251,17 @@ pub fn validate_passes(tree: &Path) -> String {
         skillchain().arg("validate").arg(tree),
     )
 }
+
+/// `skillchain run --answers tests/fixtures/answers/<answers> --out <out>`;
+/// fails the test with the whole output when it does not succeed.
+pub fn generate_from(answers: &str, out: &Path) {
+    let file = repo().join("tests/fixtures/answers").join(answers);
+    run_ok(
+        &format!("skillchain run --answers {answers}"),
+        skillchain()
+            .args(["run", "--answers"])
+            .arg(&file)
+            .arg("--out")
+            .arg(out),
+    );
+}
