@@ -1,6 +1,6 @@
 //! skillchain: turn a free-text data-engineering goal into a configured,
-//! generated and validated project. This crate is the engine; it has no
-//! terminal code.
+//! generated and validated project. Every module but `tui` (the full-screen
+//! app) and `cli` (the command line) is engine: no terminal code.
 #![deny(clippy::unwrap_used)]
 
 pub mod answers;
@@ -16,5 +16,6 @@ pub mod pack;
 pub mod session;
 pub mod suggest;
 pub mod text;
+pub mod tui;
 pub mod validate;
 pub mod value;

@@ -104,7 +104,7 @@ pub fn main() -> ExitCode {
 fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
     let registry = || Registry::load(&cli.global.skillchains);
     let Some(command) = cli.command else {
-        return plain::run(&registry()?, cli.journey, style);
+        return journey(registry()?, cli.journey, &cli.global, style);
     };
     match command {
         Command::Detect { goal, pack, json } => {
@@ -127,6 +127,56 @@ fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
         Command::List { json } => list::list(&registry()?, json),
         Command::Lint { path } => list::lint(path.as_deref(), style),
     }
+}
+
+/// The interactive journey: the full-screen app on a terminal, the
+/// line-by-line prompts with `--plain`, on a dumb terminal or when input or
+/// output is not a terminal (a pipe, a file).
+fn journey(
+    registry: Registry,
+    args: plain::PlainArgs,
+    global: &Global,
+    style: Style,
+) -> Result<u8, EngineError> {
+    use std::io::IsTerminal;
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    if args.plain || dumb || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return plain::run(&registry, args, style);
+    }
+    let config = crate::tui::config_dir();
+    let theme = crate::tui::Theme::select(global.theme.as_deref(), config.as_deref(), style.color)
+        .map_err(|e| {
+            EngineError::Other(format!(
+                "{e}\n  `--theme` takes a built-in theme, a name in {}/themes/, or a .yaml file.",
+                config
+                    .as_deref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| "the config dir".to_string())
+            ))
+        })?;
+    let keymap = crate::tui::Keymap::load(config.as_deref())
+        .map_err(|e| EngineError::Other(e.to_string()))?;
+    let opts = crate::tui::Options {
+        goal: args.goal,
+        out: args.out,
+        pack: args.pack,
+        maturity: args.maturity,
+    };
+    if let Some(id) = opts.pack.as_deref() {
+        if registry.get(id).is_none() {
+            return Err(refuse(
+                "skillchain",
+                vec![Problem::new(
+                    "--pack",
+                    format!("pack `{id}` is not installed; `skillchain list` shows the packs"),
+                )],
+            ));
+        }
+    }
+    let exit = crate::tui::run(registry, opts, theme, keymap)
+        .map_err(|e| EngineError::Other(format!("the terminal failed: {e}")))?;
+    println!("{}", exit.message);
+    Ok(exit.code)
 }
 
 /// Problems as an error that exits 2.

@@ -80,12 +80,6 @@ pub fn run(registry: &Registry, args: PlainArgs, st: Style) -> Result<u8, Engine
     let mut p = Prompt {
         input: std::io::stdin().lock(),
     };
-    if !args.plain {
-        println!(
-            "{}",
-            st.dim("(The full-screen app is not built yet; this is the line-by-line journey, also available as --plain.)")
-        );
-    }
     let Some((det, session)) = start(registry, &args, &mut p, st)? else {
         println!("Nothing was written.");
         return Ok(0);

@@ -1,0 +1,511 @@
+//! The app's state and its one entry for input: keys and mouse become
+//! [`Action`]s (through the keymap) and actions become session commands.
+//! Nothing here draws; `ui` draws whatever state this leaves.
+
+use ratatui::crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::Rect;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::action::Action;
+use super::keymap::{Context, Keymap};
+use super::screens::{customize, report, review, tree};
+use super::screens::{goal::GoalScreen, question::QuestionUi, report::ReportUi, tree::TreeUi};
+use super::theme::Theme;
+use crate::detect::Detection;
+use crate::pack::{Maturity, Registry};
+use crate::session::{Command, Screen, Session};
+
+/// What the command line gave the app.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub goal: Option<String>,
+    pub out: Option<PathBuf>,
+    pub pack: Option<String>,
+    pub maturity: Option<Maturity>,
+}
+
+/// How the app ended: the exit code and a line for the terminal after the
+/// full screen is gone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exit {
+    pub code: u8,
+    pub message: String,
+}
+
+pub enum Phase {
+    Goal(Box<GoalScreen>),
+    Journey(Box<Journey>),
+}
+
+/// A goal that detected a pack: the session and each screen's view state.
+pub struct Journey {
+    pub session: Session,
+    pub det: Detection,
+    pub out: PathBuf,
+    pub chain_scroll: u16,
+    pub customize: ListCursor,
+    pub question: QuestionUi,
+    pub review: ListCursor,
+    pub tree: Option<TreeUi>,
+    pub report: Option<ReportUi>,
+    /// A one-line note for the footer (what the last action did).
+    pub notice: Option<String>,
+}
+
+/// A cursor over a list whose rows the screen computes, with the scroll
+/// offset ratatui's list keeps.
+#[derive(Debug, Default, Clone)]
+pub struct ListCursor {
+    pub index: usize,
+    pub offset: usize,
+}
+
+impl ListCursor {
+    pub fn apply(&mut self, action: Action, len: usize, page: usize) -> bool {
+        if len == 0 {
+            return false;
+        }
+        let last = len - 1;
+        let before = self.index;
+        self.index = match action {
+            Action::Up => self.index.saturating_sub(1),
+            Action::Down => (self.index + 1).min(last),
+            Action::PageUp => self.index.saturating_sub(page.max(1)),
+            Action::PageDown => (self.index + page.max(1)).min(last),
+            Action::Top => 0,
+            Action::Bottom => last,
+            _ => return false,
+        };
+        self.index = self.index.min(last);
+        self.index != before
+    }
+}
+
+/// Where the last frame drew the screen's main list, so a click can pick a
+/// row and the wheel can scroll it.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct MouseTargets {
+    /// (area, first row shown, rows per item)
+    pub list: Option<(Rect, usize, u16)>,
+    pub preview: Option<Rect>,
+}
+
+pub struct App {
+    registry: Arc<Registry>,
+    opts: Options,
+    pub theme: Theme,
+    pub keymap: Keymap,
+    pub phase: Phase,
+    /// Help on the goal screen (the session keeps its own overlays).
+    pub goal_help: bool,
+    /// "Quit?" is on screen.
+    pub asking_quit: bool,
+    pub exit: Option<Exit>,
+    pub mouse: MouseTargets,
+    /// Rows the main list showed last frame (page size for PgUp/PgDn).
+    pub page: usize,
+    /// Writing was asked for: the loop draws "Writing…" first, then runs it.
+    pub write_requested: bool,
+}
+
+impl App {
+    pub fn new(registry: Arc<Registry>, opts: Options, theme: Theme, keymap: Keymap) -> App {
+        let goal = opts.goal.clone().unwrap_or_default();
+        let mut app = App {
+            phase: Phase::Goal(Box::new(GoalScreen::new(&goal))),
+            registry,
+            opts,
+            theme,
+            keymap,
+            goal_help: false,
+            asking_quit: false,
+            exit: None,
+            mouse: MouseTargets::default(),
+            page: 10,
+            write_requested: false,
+        };
+        if let Phase::Goal(g) = &mut app.phase {
+            g.detect(&app.registry, app.opts.pack.as_deref());
+        }
+        // A goal on the command line that detects a pack opens its chain.
+        if !goal.trim().is_empty() {
+            app.start_journey();
+        }
+        app
+    }
+
+    pub fn journey(&self) -> Option<&Journey> {
+        match &self.phase {
+            Phase::Journey(j) => Some(j),
+            Phase::Goal(_) => None,
+        }
+    }
+
+    pub fn session(&self) -> Option<&Session> {
+        self.journey().map(|j| &j.session)
+    }
+
+    /// The key context of what is on screen.
+    pub fn context(&self) -> Context {
+        match &self.phase {
+            Phase::Goal(_) => Context::Goal,
+            Phase::Journey(j) => match j.session.screen {
+                Screen::Chain => Context::Chain,
+                Screen::Customize => Context::Customize,
+                Screen::Question { .. } => {
+                    if j.question.is_text(&j.session) {
+                        Context::QuestionText
+                    } else {
+                        Context::QuestionList
+                    }
+                }
+                Screen::Review => Context::Review,
+                Screen::Tree => Context::Tree,
+                Screen::Report => Context::Report,
+            },
+        }
+    }
+
+    /// Handles one terminal event; true when the screen must be redrawn.
+    pub fn handle_event(&mut self, event: Event) -> bool {
+        match event {
+            Event::Key(k) if k.kind != KeyEventKind::Release => self.on_key(k),
+            Event::Mouse(m) => self.on_mouse(m),
+            Event::Resize(..) => true,
+            Event::Paste(text) => self.on_paste(&text),
+            _ => false,
+        }
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent) -> bool {
+        if self.asking_quit {
+            match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
+                    self.exit = Some(self.quit_exit());
+                }
+                _ => self.asking_quit = false,
+            }
+            return true;
+        }
+        let ctrl_c =
+            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        if let Phase::Journey(j) = &mut self.phase {
+            if j.session.pending.is_some() {
+                let cmd = match key.code {
+                    KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => Command::ConfirmYes,
+                    _ if ctrl_c => Command::ConfirmNo,
+                    _ => Command::ConfirmNo,
+                };
+                let _ = j.session.apply(cmd);
+                j.question.sync(&j.session);
+                return true;
+            }
+            if j.session.overlay.is_some() && !ctrl_c {
+                let _ = j.session.apply(Command::CloseOverlay);
+                return true;
+            }
+        }
+        if self.goal_help && !ctrl_c {
+            self.goal_help = false;
+            return true;
+        }
+        let ctx = self.context();
+        match self.keymap.action(ctx, &key) {
+            Some(a) => self.act(a),
+            None => self.type_key(key),
+        }
+    }
+
+    /// A key no binding claims: text for the field that has focus.
+    fn type_key(&mut self, key: KeyEvent) -> bool {
+        match &mut self.phase {
+            Phase::Goal(g) => {
+                if g.input.input(key) {
+                    g.detect(&self.registry, self.opts.pack.as_deref());
+                    return true;
+                }
+                false
+            }
+            Phase::Journey(j) => {
+                if matches!(j.session.screen, Screen::Question { .. })
+                    && j.question.is_text(&j.session)
+                {
+                    // Enter never reaches here (it is bound), so single-line
+                    // fields stay single-line.
+                    let changed = j.question.input.input(key);
+                    if changed {
+                        j.session.error = None;
+                    }
+                    return changed;
+                }
+                false
+            }
+        }
+    }
+
+    fn on_paste(&mut self, text: &str) -> bool {
+        let flat = |t: &str| t.replace(['\r', '\n'], " ");
+        match &mut self.phase {
+            Phase::Goal(g) => {
+                g.input.insert_str(flat(text));
+                g.detect(&self.registry, self.opts.pack.as_deref());
+                true
+            }
+            Phase::Journey(j) if j.question.is_text(&j.session) => {
+                if j.question.is_multiline(&j.session) {
+                    j.question.input.insert_str(text);
+                } else {
+                    j.question.input.insert_str(flat(text));
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn on_mouse(&mut self, m: MouseEvent) -> bool {
+        let inside = |r: Rect| {
+            m.column >= r.x && m.column < r.x + r.width && m.row >= r.y && m.row < r.y + r.height
+        };
+        match m.kind {
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let down = m.kind == MouseEventKind::ScrollDown;
+                if self.mouse.preview.is_some_and(inside) {
+                    return self.act(if down {
+                        Action::PreviewDown
+                    } else {
+                        Action::PreviewUp
+                    });
+                }
+                self.act(if down { Action::Down } else { Action::Up })
+            }
+            MouseEventKind::Down(MouseButton::Left) => {
+                let Some((area, offset, per_item)) = self.mouse.list else {
+                    return false;
+                };
+                if !inside(area) {
+                    return false;
+                }
+                let row = offset + ((m.row - area.y) / per_item.max(1)) as usize;
+                self.select_row(row)
+            }
+            _ => false,
+        }
+    }
+
+    /// Moves the cursor of the screen's main list to `row` (a click).
+    fn select_row(&mut self, row: usize) -> bool {
+        let Phase::Journey(j) = &mut self.phase else {
+            return false;
+        };
+        match j.session.screen {
+            Screen::Customize => {
+                j.customize.index = row.min(j.session.pack().skills.len().saturating_sub(1))
+            }
+            Screen::Question { .. } => j.question.click(row, &j.session),
+            Screen::Review => review::click(j, row),
+            Screen::Tree => {
+                if let Some(t) = &mut j.tree {
+                    t.click(row);
+                }
+            }
+            Screen::Report => {
+                if let Some(r) = &mut j.report {
+                    r.cursor.index = row.min(r.report.results.len().saturating_sub(1));
+                }
+            }
+            Screen::Chain => return false,
+        }
+        true
+    }
+
+    /// Runs an action on the current screen; true when something changed.
+    pub fn act(&mut self, action: Action) -> bool {
+        match action {
+            Action::Quit => return self.quit(),
+            Action::Help => {
+                match &mut self.phase {
+                    Phase::Goal(_) => self.goal_help = true,
+                    Phase::Journey(j) => {
+                        let _ = j.session.apply(Command::Help);
+                    }
+                }
+                return true;
+            }
+            _ => {}
+        }
+        let page = self.page;
+        match &mut self.phase {
+            Phase::Goal(g) => match action {
+                Action::Confirm => {
+                    if g.detection.as_ref().is_some_and(|d| d.is_ok()) {
+                        self.start_journey();
+                    } else {
+                        g.error = Some(if g.input.lines().join(" ").trim().is_empty() {
+                            "describe what you want to build first".to_string()
+                        } else {
+                            "no pack matches yet: add words like the examples below".to_string()
+                        });
+                    }
+                    true
+                }
+                _ => false,
+            },
+            Phase::Journey(j) => {
+                j.notice = None;
+                let changed = match j.session.screen {
+                    Screen::Chain => {
+                        if action == Action::Back {
+                            let goal = j.session.goal.clone();
+                            let mut g = GoalScreen::new(&goal);
+                            g.detect(&self.registry, self.opts.pack.as_deref());
+                            self.phase = Phase::Goal(Box::new(g));
+                            return true;
+                        }
+                        chain_action(j, action)
+                    }
+                    Screen::Customize => customize::handle(j, action, page),
+                    Screen::Question { .. } => j.question.handle(&mut j.session, action, page),
+                    Screen::Review => review::handle(j, action, page),
+                    Screen::Tree => {
+                        let (changed, write) = tree::handle(j, action, page);
+                        if write {
+                            self.write_requested = true;
+                        }
+                        changed
+                    }
+                    Screen::Report => match report::handle(j, action, page) {
+                        report::Outcome::Changed(c) => c,
+                        report::Outcome::Exit(code) => {
+                            self.exit = Some(finished_exit(j, code));
+                            true
+                        }
+                    },
+                };
+                // Entering the tree builds its plan; entering a question
+                // loads its value into the widgets.
+                if j.session.screen == Screen::Tree && j.tree.is_none() {
+                    tree::enter(j);
+                }
+                if j.session.screen != Screen::Tree && j.session.screen != Screen::Report {
+                    j.tree = None;
+                }
+                j.question.sync(&j.session);
+                changed
+            }
+        }
+    }
+
+    /// Writes the tree (after the loop has drawn "Writing…").
+    pub fn run_requested_write(&mut self) {
+        if !std::mem::take(&mut self.write_requested) {
+            return;
+        }
+        if let Phase::Journey(j) = &mut self.phase {
+            tree::write(j);
+        }
+    }
+
+    fn quit(&mut self) -> bool {
+        let at_risk = match &self.phase {
+            Phase::Goal(_) => false,
+            Phase::Journey(j) => !matches!(j.session.screen, Screen::Chain | Screen::Report),
+        };
+        if at_risk {
+            self.asking_quit = true;
+        } else {
+            self.exit = Some(self.quit_exit());
+        }
+        true
+    }
+
+    fn quit_exit(&self) -> Exit {
+        match &self.phase {
+            Phase::Journey(j) if j.report.is_some() => {
+                let code = j.report.as_ref().map_or(0, |r| u8::from(!r.report.pass));
+                finished_exit(j, code)
+            }
+            _ => Exit {
+                code: 0,
+                message: "Quit. Nothing was written.".to_string(),
+            },
+        }
+    }
+
+    /// Detects the goal on the goal screen and opens its chain.
+    fn start_journey(&mut self) {
+        let Phase::Goal(g) = &self.phase else { return };
+        let Some(Ok(det)) = g.detection.clone() else {
+            return;
+        };
+        let Some(pack) = self.registry.get(&det.inner.pack).cloned() else {
+            return;
+        };
+        let session = Session::new(
+            Arc::new(pack),
+            det.inner.clone(),
+            det.inner.offer.clone(),
+            self.opts.maturity.unwrap_or_default(),
+        );
+        let out = self
+            .opts
+            .out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(&session.pack().manifest.output_root));
+        let mut question = QuestionUi::default();
+        question.sync(&session);
+        self.phase = Phase::Journey(Box::new(Journey {
+            session,
+            det,
+            out,
+            chain_scroll: 0,
+            customize: ListCursor::default(),
+            question,
+            review: ListCursor::default(),
+            tree: None,
+            report: None,
+            notice: None,
+        }));
+    }
+}
+
+fn chain_action(j: &mut Journey, action: Action) -> bool {
+    let cmd = match action {
+        Action::Confirm => Command::Confirm,
+        Action::SkipAll => Command::SkipAll,
+        Action::Customize => Command::Customize,
+        Action::UseBlueprint => Command::UseBlueprint(true),
+        Action::DropBlueprint => Command::UseBlueprint(false),
+        Action::Down | Action::PageDown => {
+            j.chain_scroll = j.chain_scroll.saturating_add(1);
+            return true;
+        }
+        Action::Up | Action::PageUp => {
+            j.chain_scroll = j.chain_scroll.saturating_sub(1);
+            return true;
+        }
+        _ => return false,
+    };
+    let _ = j.session.apply(cmd);
+    true
+}
+
+/// The exit after the report: what was written and the verdict.
+fn finished_exit(j: &Journey, code: u8) -> Exit {
+    let message = match &j.report {
+        Some(r) => format!(
+            "{} Report: {} {}% ({} of {} deliverables fulfilled, maturity {}).",
+            r.written_line,
+            r.report.verdict(),
+            r.report.completeness,
+            r.report.fulfilled,
+            r.report.required,
+            r.report.maturity.as_str()
+        ),
+        None => "Quit. Nothing was written.".to_string(),
+    };
+    Exit { code, message }
+}

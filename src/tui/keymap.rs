@@ -1,0 +1,502 @@
+//! Keys → actions, per context. Built-in defaults, overridden per action by
+//! a user file (`keymap.yaml` in the config dir). Help and the footer are
+//! generated from the same table, so they always show the real keys.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use super::action::Action;
+
+/// Where a binding applies. A screen looks its keys up in a list of
+/// contexts, most specific first (see [`Context::chain`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Context {
+    /// Everywhere, also while typing.
+    Global,
+    /// Every screen without a text field.
+    Lists,
+    Goal,
+    Chain,
+    Customize,
+    /// Every question, list or text.
+    Question,
+    /// A question answered from a list (choice, multi-choice, yes/no).
+    QuestionList,
+    /// A question answered in a text field.
+    QuestionText,
+    Review,
+    Tree,
+    Report,
+}
+
+impl Context {
+    pub const ALL: &'static [Context] = &[
+        Context::Global,
+        Context::Lists,
+        Context::Goal,
+        Context::Chain,
+        Context::Customize,
+        Context::Question,
+        Context::QuestionList,
+        Context::QuestionText,
+        Context::Review,
+        Context::Tree,
+        Context::Report,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::Global => "global",
+            Context::Lists => "lists",
+            Context::Goal => "goal",
+            Context::Chain => "chain",
+            Context::Customize => "customize",
+            Context::Question => "question",
+            Context::QuestionList => "question-list",
+            Context::QuestionText => "question-text",
+            Context::Review => "review",
+            Context::Tree => "tree",
+            Context::Report => "report",
+        }
+    }
+
+    /// The contexts searched for a key on this screen, most specific first.
+    pub fn chain(self) -> &'static [Context] {
+        use Context::*;
+        match self {
+            Global => &[Global],
+            Lists => &[Lists, Global],
+            Goal => &[Goal, Global],
+            Chain => &[Chain, Lists, Global],
+            Customize => &[Customize, Lists, Global],
+            Question => &[Question, Global],
+            QuestionList => &[QuestionList, Question, Lists, Global],
+            QuestionText => &[QuestionText, Question, Global],
+            Review => &[Review, Lists, Global],
+            Tree => &[Tree, Lists, Global],
+            Report => &[Report, Lists, Global],
+        }
+    }
+}
+
+/// One key with its modifiers. Shift is part of the character for letters
+/// (`G`, `?`), so it is ignored when comparing characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Chord {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+impl Chord {
+    pub fn matches(&self, key: &KeyEvent) -> bool {
+        let relevant = KeyModifiers::CONTROL | KeyModifiers::ALT;
+        match (self.code, key.code) {
+            (KeyCode::Char(a), KeyCode::Char(b)) => {
+                let same = if self.mods.intersects(relevant) {
+                    a.eq_ignore_ascii_case(&b)
+                } else {
+                    a == b
+                };
+                same && (self.mods & relevant) == (key.modifiers & relevant)
+            }
+            (KeyCode::BackTab, KeyCode::BackTab) => true,
+            (a, b) => a == b && (self.mods & relevant) == (key.modifiers & relevant),
+        }
+    }
+}
+
+impl std::str::FromStr for Chord {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Chord, String> {
+        let mut mods = KeyModifiers::NONE;
+        let mut rest = s;
+        // `-` alone is a key; otherwise split modifiers off the front.
+        while let Some((m, r)) = rest.split_once('-').filter(|(_, r)| !r.is_empty()) {
+            match m.to_ascii_lowercase().as_str() {
+                "ctrl" | "c" => mods |= KeyModifiers::CONTROL,
+                "alt" | "a" | "meta" => mods |= KeyModifiers::ALT,
+                "shift" | "s" => mods |= KeyModifiers::SHIFT,
+                _ => break,
+            }
+            rest = r;
+        }
+        let lower = rest.to_ascii_lowercase();
+        let code = match lower.as_str() {
+            "enter" | "return" => KeyCode::Enter,
+            "esc" | "escape" => KeyCode::Esc,
+            "tab" if mods.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "space" => KeyCode::Char(' '),
+            "backspace" => KeyCode::Backspace,
+            "delete" | "del" => KeyCode::Delete,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "pageup" | "pgup" => KeyCode::PageUp,
+            "pagedown" | "pgdn" => KeyCode::PageDown,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            f if f.len() >= 2 && f.starts_with('f') && f[1..].parse::<u8>().is_ok() => {
+                match f[1..].parse::<u8>() {
+                    Ok(n) if (1..=12).contains(&n) => KeyCode::F(n),
+                    _ => return Err(format!("`{s}`: function keys are f1 to f12")),
+                }
+            }
+            _ => {
+                let mut chars = rest.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => KeyCode::Char(c),
+                    _ => {
+                        return Err(format!(
+                            "`{s}` is not a key: write a character (`j`, `?`), a name (enter, esc, tab, space, up, pgdn, f1…) or a chord (ctrl-s, alt-left)"
+                        ))
+                    }
+                }
+            }
+        };
+        Ok(Chord { code, mods })
+    }
+}
+
+impl fmt::Display for Chord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            f.write_str("Ctrl-")?;
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            f.write_str("Alt-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("Space"),
+            KeyCode::Char(c)
+                if self
+                    .mods
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                write!(f, "{}", c.to_ascii_uppercase())
+            }
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::Enter => f.write_str("Enter"),
+            KeyCode::Esc => f.write_str("Esc"),
+            KeyCode::Tab => f.write_str("Tab"),
+            KeyCode::BackTab => f.write_str("Shift-Tab"),
+            KeyCode::Backspace => f.write_str("Backspace"),
+            KeyCode::Delete => f.write_str("Del"),
+            KeyCode::Up => f.write_str("↑"),
+            KeyCode::Down => f.write_str("↓"),
+            KeyCode::Left => f.write_str("←"),
+            KeyCode::Right => f.write_str("→"),
+            KeyCode::PageUp => f.write_str("PgUp"),
+            KeyCode::PageDown => f.write_str("PgDn"),
+            KeyCode::Home => f.write_str("Home"),
+            KeyCode::End => f.write_str("End"),
+            KeyCode::F(n) => write!(f, "F{n}"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    /// (context, action) → keys, in the order shown.
+    bindings: BTreeMap<(Context, Action), Vec<Chord>>,
+}
+
+/// A keymap file that cannot be used, with where and why.
+#[derive(Debug, thiserror::Error)]
+#[error("keymap {path}: {message}\n  Fix the file or remove it to use the default keys (`skillchain --help` lists the contexts and actions).")]
+pub struct KeymapError {
+    pub path: String,
+    pub message: String,
+}
+
+const DEFAULTS: &[(Context, Action, &[&str])] = {
+    use Action::*;
+    use Context::*;
+    &[
+        (Global, Quit, &["ctrl-c"]),
+        (Global, Help, &["f1"]),
+        (Lists, Help, &["?"]),
+        (Lists, Quit, &["q"]),
+        (Lists, Up, &["up", "k"]),
+        (Lists, Down, &["down", "j"]),
+        (Lists, PageUp, &["pgup"]),
+        (Lists, PageDown, &["pgdn"]),
+        (Lists, Top, &["home", "g"]),
+        (Lists, Bottom, &["end", "G"]),
+        (Lists, Confirm, &["enter"]),
+        (Lists, Back, &["esc", "alt-left"]),
+        (Goal, Confirm, &["enter"]),
+        (Chain, SkipAll, &["s"]),
+        (Chain, Action::Customize, &["c"]),
+        (Chain, UseBlueprint, &["b"]),
+        (Chain, DropBlueprint, &["x"]),
+        (Context::Customize, Toggle, &["space"]),
+        (Question, Confirm, &["enter"]),
+        (Question, Back, &["esc", "alt-left"]),
+        (Question, Skip, &["tab"]),
+        (Question, SkipSkill, &["ctrl-s"]),
+        (Question, Status, &["ctrl-t", "f2"]),
+        (Question, Done, &["ctrl-d"]),
+        (Question, Restart, &["ctrl-r"]),
+        (QuestionList, Toggle, &["space"]),
+        (QuestionText, Newline, &["alt-enter", "ctrl-n"]),
+        (Review, Write, &["w"]),
+        (Review, Status, &["ctrl-t", "f2"]),
+        (Review, Restart, &["ctrl-r"]),
+        (Tree, Write, &["w"]),
+        (Tree, Overwrite, &["o"]),
+        (Tree, Keep, &["e"]),
+        (Tree, ToggleDiff, &["d"]),
+        (Tree, Expand, &["right", "l"]),
+        (Tree, Collapse, &["left", "h"]),
+        (Tree, PreviewDown, &["J", "ctrl-down"]),
+        (Tree, PreviewUp, &["K", "ctrl-up"]),
+        (Report, GenerateMissing, &["g"]),
+        (Report, ContinueAnyway, &["c"]),
+        (Report, Details, &["d"]),
+        (Report, NextMaturity, &["m"]),
+        (Report, Top, &["home"]),
+    ]
+};
+
+impl Default for Keymap {
+    fn default() -> Keymap {
+        let mut bindings = BTreeMap::new();
+        for (ctx, action, keys) in DEFAULTS {
+            let chords = keys
+                .iter()
+                .filter_map(|k| k.parse::<Chord>().ok())
+                .collect();
+            bindings.insert((*ctx, *action), chords);
+        }
+        Keymap { bindings }
+    }
+}
+
+impl Keymap {
+    /// The default keys with the user's file (if any) over them.
+    pub fn load(config_dir: Option<&Path>) -> Result<Keymap, KeymapError> {
+        let mut map = Keymap::default();
+        let Some(dir) = config_dir else {
+            return Ok(map);
+        };
+        let path = dir.join("keymap.yaml");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => map.merge(&text, &path.display().to_string())?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(KeymapError {
+                    path: path.display().to_string(),
+                    message: format!("cannot be read: {e}"),
+                })
+            }
+        }
+        Ok(map)
+    }
+
+    /// Applies a keymap file: `context: { action: key | [keys] }`. Every
+    /// problem is reported at once.
+    pub fn merge(&mut self, text: &str, path: &str) -> Result<(), KeymapError> {
+        let err = |message: String| KeymapError {
+            path: path.to_string(),
+            message,
+        };
+        let doc: BTreeMap<String, BTreeMap<String, OneOrMany>> = match serde_yaml::from_str(text) {
+            Ok(Some(d)) => d,
+            Ok(None) => return Ok(()),
+            Err(e) => return Err(err(crate::pack::describe_yaml_error(&e))),
+        };
+        let mut problems = Vec::new();
+        for (ctx_name, actions) in doc {
+            let Some(ctx) = Context::ALL.iter().copied().find(|c| c.name() == ctx_name) else {
+                problems.push(format!(
+                    "unknown context `{ctx_name}`{}: use one of {}",
+                    crate::suggest::hint(&ctx_name, Context::ALL.iter().map(|c| c.name())),
+                    Context::ALL
+                        .iter()
+                        .map(|c| c.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+                continue;
+            };
+            for (action_name, keys) in actions {
+                let action = match action_name.parse::<Action>() {
+                    Ok(a) => a,
+                    Err(e) => {
+                        problems.push(format!("{ctx_name}: {e}"));
+                        continue;
+                    }
+                };
+                let mut chords = Vec::new();
+                for k in keys.into_vec() {
+                    match k.parse::<Chord>() {
+                        Ok(c) => chords.push(c),
+                        Err(e) => problems.push(format!("{ctx_name}.{action_name}: {e}")),
+                    }
+                }
+                self.bindings.insert((ctx, action), chords);
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(err(problems.join("\n  ")))
+        }
+    }
+
+    /// The action bound to `key` on a screen of context `ctx`.
+    pub fn action(&self, ctx: Context, key: &KeyEvent) -> Option<Action> {
+        ctx.chain().iter().find_map(|c| {
+            self.bindings
+                .iter()
+                .filter(|((bc, _), _)| bc == c)
+                .find(|(_, chords)| chords.iter().any(|ch| ch.matches(key)))
+                .map(|((_, a), _)| *a)
+        })
+    }
+
+    /// Keys for `action` as seen from `ctx` (the most specific binding wins).
+    pub fn keys(&self, ctx: Context, action: Action) -> Vec<Chord> {
+        ctx.chain()
+            .iter()
+            .find_map(|c| self.bindings.get(&(*c, action)))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The first key of `action` in `ctx`, for the footer.
+    pub fn key_label(&self, ctx: Context, action: Action) -> Option<String> {
+        self.keys(ctx, action).first().map(|c| c.to_string())
+    }
+
+    /// Every action reachable from `ctx` with its keys and meaning, in the
+    /// order of [`Action::ALL`]: the help overlay's content.
+    pub fn help_rows(&self, ctx: Context) -> Vec<(String, &'static str)> {
+        Action::ALL
+            .iter()
+            .filter_map(|a| {
+                let keys = self.keys(ctx, *a);
+                (!keys.is_empty()).then(|| {
+                    let shown: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+                    (shown.join(" / "), a.describe())
+                })
+            })
+            .collect()
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s],
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn every_default_key_parses() {
+        for (ctx, action, keys) in DEFAULTS {
+            for k in *keys {
+                assert!(
+                    k.parse::<Chord>().is_ok(),
+                    "{}.{}: {k}",
+                    ctx.name(),
+                    action.name()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn letters_do_not_trigger_commands_while_typing() {
+        let map = Keymap::default();
+        let q = key(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(map.action(Context::QuestionText, &q), None);
+        assert_eq!(map.action(Context::QuestionList, &q), Some(Action::Quit));
+        let tab = key(KeyCode::Tab, KeyModifiers::NONE);
+        assert_eq!(map.action(Context::QuestionText, &tab), Some(Action::Skip));
+        let ctrl_s = key(KeyCode::Char('s'), KeyModifiers::CONTROL);
+        assert_eq!(
+            map.action(Context::QuestionText, &ctrl_s),
+            Some(Action::SkipSkill)
+        );
+        let big_g = key(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(map.action(Context::Review, &big_g), Some(Action::Bottom));
+    }
+
+    #[test]
+    fn a_user_file_replaces_the_keys_of_the_actions_it_names() {
+        let mut map = Keymap::default();
+        map.merge("question:\n  skip-skill: [ctrl-k, f5]\n", "keymap.yaml")
+            .unwrap();
+        let ctrl_k = key(KeyCode::Char('k'), KeyModifiers::CONTROL);
+        let ctrl_s = key(KeyCode::Char('s'), KeyModifiers::CONTROL);
+        assert_eq!(
+            map.action(Context::QuestionText, &ctrl_k),
+            Some(Action::SkipSkill)
+        );
+        assert_eq!(map.action(Context::QuestionText, &ctrl_s), None);
+        assert_eq!(
+            map.key_label(Context::QuestionList, Action::SkipSkill),
+            Some("Ctrl-K".to_string())
+        );
+        let help = map.help_rows(Context::QuestionText);
+        assert!(help.contains(&("Ctrl-K / F5".to_string(), Action::SkipSkill.describe())));
+    }
+
+    #[test]
+    fn a_bad_keymap_file_names_every_problem_and_the_file() {
+        let mut map = Keymap::default();
+        let e = map
+            .merge(
+                "questoin:\n  skip: tab\nreview:\n  wirte: w\n  back: ctrl-\n  help: hyper-x\n",
+                "/home/u/.config/skillchain/keymap.yaml",
+            )
+            .unwrap_err();
+        let text = e.to_string();
+        assert!(text.starts_with("keymap /home/u/.config/skillchain/keymap.yaml: unknown context `questoin` (did you mean `question`?)"), "{text}");
+        assert!(
+            text.contains("review: unknown action `wirte` (did you mean `write`?)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("review.help: `hyper-x` is not a key"),
+            "{text}"
+        );
+        assert!(text.contains("Fix the file or remove it"), "{text}");
+    }
+
+    #[test]
+    fn chords_print_the_way_help_shows_them() {
+        let shown: Vec<String> = ["ctrl-s", "alt-left", "space", "G", "f2", "shift-tab", "-"]
+            .iter()
+            .map(|k| k.parse::<Chord>().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            shown,
+            ["Ctrl-S", "Alt-←", "Space", "G", "F2", "Shift-Tab", "-"]
+        );
+    }
+}

@@ -1,0 +1,146 @@
+//! The full-screen app. One tokio loop reads crossterm's event stream and
+//! redraws only after an event changed something, so an idle app uses no
+//! CPU. The terminal is restored by a guard on every way out, and by the
+//! panic hook when something goes wrong.
+
+pub mod action;
+pub mod app;
+pub mod keymap;
+pub mod screens;
+pub mod theme;
+pub mod ui;
+
+use futures_util::StreamExt;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    EventStream,
+};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use ratatui::Terminal;
+use std::io::{self, Stdout};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use app::{App, Exit, Options};
+pub use keymap::Keymap;
+pub use theme::Theme;
+
+use crate::pack::Registry;
+
+/// The user's config folder (`~/.config/skillchain` on Linux), where
+/// `keymap.yaml` and `themes/` live.
+pub fn config_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "skillchain").map(|d| d.config_dir().to_path_buf())
+}
+
+/// Raw mode, alternate screen, mouse and paste while alive; all undone on drop.
+struct TerminalGuard;
+
+impl TerminalGuard {
+    fn enter() -> io::Result<TerminalGuard> {
+        enable_raw_mode()?;
+        let guard = TerminalGuard;
+        execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            EnableBracketedPaste
+        )?;
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Puts the terminal back as the shell expects it; safe to call twice.
+fn restore() {
+    let _ = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        ratatui::crossterm::cursor::Show
+    );
+    let _ = disable_raw_mode();
+}
+
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+}
+
+/// Runs the app until the user leaves; returns how it ended.
+pub fn run(registry: Registry, opts: Options, theme: Theme, keymap: Keymap) -> io::Result<Exit> {
+    let app = App::new(Arc::new(registry), opts, theme, keymap);
+    install_panic_hook();
+    let _guard = TerminalGuard::enter()?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    terminal.clear()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(event_loop(app, &mut terminal))
+}
+
+async fn event_loop(
+    mut app: App,
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+) -> io::Result<Exit> {
+    let mut events = EventStream::new();
+    #[cfg(unix)]
+    let (mut hangup, mut terminate) = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::hangup())?,
+            signal(SignalKind::terminate())?,
+        )
+    };
+    terminal.draw(|f| ui::draw(f, &mut app))?;
+    loop {
+        #[cfg(unix)]
+        let dirty = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(e)) => app.handle_event(e),
+                Some(Err(e)) => return Err(e),
+                None => break,
+            },
+            _ = hangup.recv() => return Ok(closed_exit()),
+            _ = terminate.recv() => return Ok(closed_exit()),
+        };
+        #[cfg(not(unix))]
+        let dirty = match events.next().await {
+            Some(Ok(e)) => app.handle_event(e),
+            Some(Err(e)) => return Err(e),
+            None => break,
+        };
+        if dirty {
+            terminal.draw(|f| ui::draw(f, &mut app))?;
+        }
+        if app.write_requested {
+            app.run_requested_write();
+            terminal.draw(|f| ui::draw(f, &mut app))?;
+        }
+        if let Some(exit) = app.exit.take() {
+            return Ok(exit);
+        }
+    }
+    Ok(closed_exit())
+}
+
+fn closed_exit() -> Exit {
+    Exit {
+        code: 130,
+        message: "The terminal closed; nothing more was written.".to_string(),
+    }
+}

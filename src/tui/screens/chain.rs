@@ -1,0 +1,130 @@
+//! The detected chain: pack, blueprint offer, each skill in run order with
+//! why it is there, time and question count.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::detect::Reason;
+use crate::tui::app::Journey;
+use crate::tui::theme::Theme;
+use crate::tui::ui::panel;
+
+pub fn render(f: &mut Frame, area: Rect, j: &mut Journey, th: &Theme) -> usize {
+    let s = &j.session;
+    let pack = s.pack();
+    let mut lines: Vec<Line> = vec![
+        Line::from(vec![
+            Span::styled("SKILL CHAIN DETECTED FOR: ", th.title()),
+            Span::styled(format!("“{}”", s.goal), th.text()),
+        ]),
+        Line::from(""),
+        Line::from(vec![
+            Span::styled("Pack       ", th.dim()),
+            Span::styled(pack.id().to_string(), th.accent()),
+            Span::styled(format!("  {}", pack.manifest.title), th.dim()),
+        ]),
+    ];
+    match (&s.detection.offer, &s.blueprint) {
+        (_, Some(b)) => {
+            let conf = s
+                .detection
+                .blueprints
+                .iter()
+                .find(|x| &x.id == b)
+                .map(|x| format!("{}% confidence", x.confidence))
+                .unwrap_or_default();
+            lines.push(Line::from(vec![
+                Span::styled("Blueprint  ", th.dim()),
+                Span::styled(b.clone(), th.accent()),
+                Span::styled(format!("  {conf}  ✓ in use"), th.ok()),
+            ]));
+        }
+        (Some(offer), None) => {
+            lines.push(Line::from(vec![
+                Span::styled("Blueprint  ", th.dim()),
+                Span::styled(offer.clone(), th.accent()),
+                Span::styled(
+                    "  offered, not in use: the chain below is custom",
+                    th.warn(),
+                ),
+            ]));
+        }
+        (None, None) => {
+            let best = s.detection.blueprints.first();
+            lines.push(Line::from(vec![
+                Span::styled("Blueprint  ", th.dim()),
+                Span::styled(
+                    match best {
+                        Some(b) => format!(
+                            "none offered (best: {} at {}%, needs {}%)",
+                            b.id,
+                            b.confidence,
+                            crate::detect::OFFER_THRESHOLD
+                        ),
+                        None => "none: each skill's outputs are the deliverables".to_string(),
+                    },
+                    th.dim(),
+                ),
+            ]));
+        }
+    }
+    lines.push(Line::from(""));
+    let status = s.status();
+    for (i, e) in s.chain.iter().enumerate() {
+        let (minutes, questions) = pack
+            .skill(&e.id)
+            .map(|k| {
+                let q = status
+                    .steps
+                    .iter()
+                    .find(|st| st.key == k.id)
+                    .map_or(0, |st| st.questions);
+                (k.estimated_minutes, q)
+            })
+            .unwrap_or((0, 0));
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:>3}. ", i + 1), th.dim()),
+            Span::styled(format!("{:<26}", e.id), th.text()),
+            Span::styled(
+                format!("{:>2} questions  ~{:>2} min  ", questions, minutes),
+                th.dim(),
+            ),
+            Span::styled(e.tier.as_str().to_string(), th.dim()),
+        ]));
+        let why: Vec<String> = e.reasons.iter().map(Reason::describe).collect();
+        lines.push(Line::styled(
+            format!("       {}", why.join("; ")),
+            th.accent(),
+        ));
+    }
+    if let Some(bp) = status.steps.iter().find(|st| st.key == "blueprint") {
+        lines.push(Line::styled(
+            format!(
+                "     + {} ({} quick questions first)",
+                bp.title, bp.questions
+            ),
+            th.dim(),
+        ));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(vec![
+        Span::styled("Estimated ", th.dim()),
+        Span::styled(format!("~{} min", s.estimated_minutes()), th.text()),
+        Span::styled(" · ", th.dim()),
+        Span::styled(format!("{} questions", s.question_count()), th.text()),
+        Span::styled(" · every question has a default: Enter takes it", th.dim()),
+    ]));
+    let height = area.height.saturating_sub(2);
+    let max_scroll = (lines.len() as u16).saturating_sub(height);
+    j.chain_scroll = j.chain_scroll.min(max_scroll);
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((j.chain_scroll, 0))
+            .block(panel("Chain", th, true)),
+        area,
+    );
+    height as usize
+}

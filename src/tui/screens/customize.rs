@@ -1,0 +1,123 @@
+//! Customize: every skill of the pack as a checklist, with why each is in
+//! or out; required skills are locked.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::session::Command;
+use crate::tui::action::Action;
+use crate::tui::app::{Journey, MouseTargets};
+use crate::tui::theme::Theme;
+use crate::tui::ui::panel;
+
+pub fn handle(j: &mut Journey, action: Action, page: usize) -> bool {
+    let choices = j.session.skill_choices();
+    match action {
+        Action::Toggle => {
+            if let Some(c) = choices.get(j.customize.index) {
+                let _ = j.session.apply(Command::ToggleSkill(c.id.clone()));
+            }
+            true
+        }
+        Action::Confirm | Action::Back => {
+            let _ = j.session.apply(Command::FinishCustomize);
+            true
+        }
+        other => j.customize.apply(other, choices.len(), page),
+    }
+}
+
+pub fn render(
+    f: &mut Frame,
+    area: Rect,
+    j: &mut Journey,
+    th: &Theme,
+    mouse: &mut MouseTargets,
+) -> usize {
+    let choices = j.session.skill_choices();
+    let [list_area, info] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(4)]).areas(area);
+    let items: Vec<ListItem> = choices
+        .iter()
+        .map(|c| {
+            let mark = match (c.in_chain, c.locked) {
+                (true, true) => Span::styled("[■] ", th.dim()),
+                (true, false) => Span::styled("[x] ", th.ok()),
+                (false, _) => Span::styled("[ ] ", th.dim()),
+            };
+            let lock = if c.locked { "  (required)" } else { "" };
+            ItemLines::two(
+                Line::from(vec![
+                    mark,
+                    Span::styled(c.id.clone(), th.text()),
+                    Span::styled(format!("  {}{lock}", c.title), th.dim()),
+                ]),
+                Line::styled(format!("     {}", c.why), th.dim()),
+            )
+        })
+        .collect();
+    let mut state = ListState::default()
+        .with_selected(Some(j.customize.index))
+        .with_offset(j.customize.offset);
+    let list_block = panel("Customize the chain", th, true);
+    let inner = list_block.inner(list_area);
+    f.render_stateful_widget(
+        List::new(items)
+            .block(list_block)
+            .highlight_style(th.selected())
+            .highlight_symbol("› "),
+        list_area,
+        &mut state,
+    );
+    j.customize.offset = state.offset();
+    // Each skill takes two rows; a click maps back to the skill.
+    mouse.list = Some((inner, j.customize.offset, 2));
+    let detail = choices.get(j.customize.index).map(|c| {
+        let mut v = vec![Line::from(vec![
+            Span::styled(c.id.clone(), th.accent()),
+            Span::styled(
+                if c.in_chain {
+                    "  in the chain"
+                } else {
+                    "  not in the chain"
+                },
+                th.text(),
+            ),
+        ])];
+        if !c.needed_by.is_empty() {
+            v.push(Line::styled(
+                format!("needed by {}: remove those first", c.needed_by.join(", ")),
+                th.warn(),
+            ));
+        } else if c.locked {
+            v.push(Line::styled(
+                "required: cannot be removed (its questions can still be skipped)",
+                th.dim(),
+            ));
+        } else {
+            v.push(Line::styled(
+                "adding a skill brings its dependencies with it",
+                th.dim(),
+            ));
+        }
+        v
+    });
+    f.render_widget(
+        Paragraph::new(detail.unwrap_or_default())
+            .wrap(Wrap { trim: true })
+            .block(panel("Selected", th, false)),
+        info,
+    );
+    (inner.height / 2) as usize
+}
+
+/// A list item of two lines.
+struct ItemLines;
+
+impl ItemLines {
+    fn two<'a>(a: Line<'a>, b: Line<'a>) -> ListItem<'a> {
+        ListItem::new(vec![a, b])
+    }
+}

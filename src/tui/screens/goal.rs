@@ -1,0 +1,174 @@
+//! The goal: a text field with live detection under it.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+use tui_textarea::{CursorMove, TextArea};
+
+use crate::detect::{self, Detection, NoMatch};
+use crate::pack::Registry;
+use crate::tui::theme::Theme;
+use crate::tui::ui::panel;
+
+pub struct GoalScreen {
+    pub input: TextArea<'static>,
+    /// None while the field is empty.
+    pub detection: Option<Result<Detection, NoMatch>>,
+    pub error: Option<String>,
+}
+
+impl GoalScreen {
+    pub fn new(goal: &str) -> GoalScreen {
+        let mut input = TextArea::new(vec![goal.to_string()]);
+        input.move_cursor(CursorMove::End);
+        input
+            .set_placeholder_text("e.g. streaming pipeline from kafka to snowflake with dbt tests");
+        GoalScreen {
+            input,
+            detection: None,
+            error: None,
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.input.lines().join(" ")
+    }
+
+    /// Detection for the text as it is now (fast enough for every keystroke).
+    pub fn detect(&mut self, registry: &Registry, only: Option<&str>) {
+        let goal = self.text();
+        self.error = None;
+        self.detection = if goal.trim().is_empty() {
+            None
+        } else {
+            Some(detect::detect_with(registry, &goal, only))
+        };
+    }
+}
+
+pub fn render(f: &mut Frame, area: Rect, g: &mut GoalScreen, th: &Theme) {
+    let [input_area, live] =
+        Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(area);
+    g.input
+        .set_block(panel("What do you want to build?", th, true));
+    g.input.set_style(th.text());
+    g.input.set_cursor_line_style(th.text());
+    g.input.set_placeholder_style(th.dim());
+    f.render_widget(&g.input, input_area);
+    let mut lines: Vec<Line> = Vec::new();
+    match &g.detection {
+        None => {
+            lines.push(Line::styled(
+                "Type a goal in your own words; the matching skills appear here as you type.",
+                th.dim(),
+            ));
+        }
+        Some(Ok(d)) => detection_lines(d, th, &mut lines),
+        Some(Err(no)) => {
+            lines.push(Line::styled(
+                "No pack matches yet. Goals that each pack understands:",
+                th.warn(),
+            ));
+            for (id, title, examples) in &no.packs {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {id}"), th.accent()),
+                    Span::styled(format!("  {title}"), th.dim()),
+                ]));
+                for e in examples.iter().take(2) {
+                    lines.push(Line::styled(format!("      “{e}”"), th.text()));
+                }
+            }
+        }
+    }
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(panel("Live detection", th, false)),
+        live,
+    );
+}
+
+fn detection_lines<'a>(d: &'a Detection, th: &Theme, lines: &mut Vec<Line<'a>>) {
+    let inner = &d.inner;
+    let triggers = d
+        .packs
+        .iter()
+        .find(|p| p.id == inner.pack)
+        .map(|p| p.triggers.join(", "))
+        .unwrap_or_default();
+    lines.push(Line::from(vec![
+        Span::styled("Pack       ", th.dim()),
+        Span::styled(inner.pack.clone(), th.accent()),
+        Span::styled(
+            if triggers.is_empty() {
+                String::new()
+            } else {
+                format!("  (trigger words: {triggers})")
+            },
+            th.dim(),
+        ),
+    ]));
+    match inner.blueprints.first() {
+        Some(b) => lines.push(Line::from(vec![
+            Span::styled("Blueprint  ", th.dim()),
+            Span::styled(b.id.clone(), th.accent()),
+            Span::styled(format!("  {}% ", b.confidence), th.text()),
+            if b.offered {
+                Span::styled("✓ offered", th.ok())
+            } else {
+                Span::styled(
+                    format!("○ not offered (needs {}%)", detect::OFFER_THRESHOLD),
+                    th.dim(),
+                )
+            },
+        ])),
+        None => lines.push(Line::from(vec![
+            Span::styled("Blueprint  ", th.dim()),
+            Span::styled("none in this pack", th.dim()),
+        ])),
+    }
+    lines.push(Line::styled("Skills matched so far", th.dim()));
+    let mut any = false;
+    for s in inner.scores.iter() {
+        let words: Vec<String> = s
+            .primary
+            .iter()
+            .chain(s.secondary.iter())
+            .map(|w| format!("“{w}”"))
+            .collect();
+        if s.score > 0 {
+            any = true;
+            lines.push(Line::from(vec![
+                Span::styled("  ✓ ", th.ok()),
+                Span::styled(format!("{:<24}", s.id), th.text()),
+                Span::styled(format!("+{:<3} ", s.score), th.accent()),
+                Span::styled(words.join(", "), th.dim()),
+            ]));
+        } else if let Some(x) = &s.excluded_by {
+            lines.push(Line::from(vec![
+                Span::styled("  ✗ ", th.error()),
+                Span::styled(format!("{:<24}", s.id), th.text()),
+                Span::styled(format!("excluded by “{x}”"), th.dim()),
+            ]));
+        }
+    }
+    if !any {
+        lines.push(Line::styled(
+            "  (none yet: only required skills would run)",
+            th.dim(),
+        ));
+    }
+    let required: Vec<&str> = inner
+        .chain
+        .iter()
+        .filter(|e| e.score == 0)
+        .map(|e| e.id.as_str())
+        .collect();
+    if !required.is_empty() {
+        lines.push(Line::styled(
+            format!("  + required or dependencies: {}", required.join(", ")),
+            th.dim(),
+        ));
+    }
+}

@@ -1,0 +1,11 @@
+//! One module per screen of the journey: its view state, how its actions
+//! become session commands, and how it draws.
+
+pub mod chain;
+pub mod customize;
+pub mod goal;
+pub mod overlay;
+pub mod question;
+pub mod report;
+pub mod review;
+pub mod tree;

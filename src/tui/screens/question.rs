@@ -1,0 +1,474 @@
+//! A question: the chain sidebar, the step title, prompt and help, the
+//! choices or a text field, the default with its provenance, inline errors
+//! and the notice of later answers that changed.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::Frame;
+use std::collections::BTreeSet;
+use tui_textarea::{CursorMove, TextArea};
+
+use crate::pack::{Question, QuestionKind};
+use crate::session::{Command, QKey, Session, StepState, TYPED_COMMANDS};
+use crate::tui::action::Action;
+use crate::tui::app::{Journey, ListCursor, MouseTargets};
+use crate::tui::theme::Theme;
+use crate::tui::ui::panel;
+use crate::value::AnswerValue;
+
+/// The widgets' state for the question on screen; reset whenever another
+/// question comes up.
+#[derive(Default)]
+pub struct QuestionUi {
+    pub key: Option<QKey>,
+    pub cursor: ListCursor,
+    /// Picked options of a multi-choice question (indices).
+    pub picked: BTreeSet<usize>,
+    pub input: TextArea<'static>,
+}
+
+/// The rows of a list question: (value, label, help).
+fn rows(q: &Question) -> Vec<(AnswerValue, String, String)> {
+    match q.kind {
+        QuestionKind::Bool => vec![
+            (AnswerValue::Bool(true), "yes".to_string(), String::new()),
+            (AnswerValue::Bool(false), "no".to_string(), String::new()),
+        ],
+        _ => q
+            .options
+            .iter()
+            .map(|o| {
+                (
+                    AnswerValue::Text(o.value.clone()),
+                    o.label().to_string(),
+                    o.help.trim().to_string(),
+                )
+            })
+            .collect(),
+    }
+}
+
+fn is_list(q: &Question) -> bool {
+    q.kind.has_options() || q.kind == QuestionKind::Bool
+}
+
+impl QuestionUi {
+    pub fn is_text(&self, s: &Session) -> bool {
+        s.current().is_some_and(|(_, q, _)| !is_list(q))
+    }
+
+    pub fn is_multiline(&self, s: &Session) -> bool {
+        s.current()
+            .is_some_and(|(_, q, _)| q.kind == QuestionKind::Multiline)
+    }
+
+    pub fn is_multi(&self, s: &Session) -> bool {
+        s.current()
+            .is_some_and(|(_, q, _)| q.kind == QuestionKind::MultiChoice)
+    }
+
+    /// Loads the current question's value into the widgets when the
+    /// question on screen changed.
+    pub fn sync(&mut self, s: &Session) {
+        let Some((_, q, r)) = s.current() else {
+            self.key = None;
+            return;
+        };
+        if self.key.as_ref() == Some(&r.key) {
+            return;
+        }
+        self.key = Some(r.key.clone());
+        self.cursor = ListCursor::default();
+        self.picked.clear();
+        let value = r.value.clone();
+        if is_list(q) {
+            let options = rows(q);
+            match &value {
+                Some(AnswerValue::List(items)) => {
+                    for (i, (v, _, _)) in options.iter().enumerate() {
+                        if let AnswerValue::Text(t) = v {
+                            if items.contains(t) {
+                                self.picked.insert(i);
+                            }
+                        }
+                    }
+                    self.cursor.index = self.picked.first().copied().unwrap_or(0);
+                }
+                Some(v) => {
+                    self.cursor.index = options.iter().position(|(o, _, _)| o == v).unwrap_or(0);
+                }
+                None => {}
+            }
+            return;
+        }
+        // A given answer is shown for editing; a default stays a
+        // placeholder, so Enter keeps its provenance instead of "typed".
+        let explicit = s.answer(&r.key).map(|a| a.value.to_string());
+        let text = match (&explicit, q.kind) {
+            (_, QuestionKind::Secret) | (None, _) => String::new(),
+            (Some(t), _) => t.clone(),
+        };
+        let mut input = TextArea::new(text.split('\n').map(str::to_string).collect());
+        input.move_cursor(CursorMove::Bottom);
+        input.move_cursor(CursorMove::End);
+        let default = match (&value, q.kind) {
+            (_, QuestionKind::Secret) => "(hidden)".to_string(),
+            (Some(v), _) if !v.is_empty() => v.to_string(),
+            _ => "(empty)".to_string(),
+        };
+        input.set_placeholder_text(format!("Enter takes the default: {default}"));
+        if q.kind == QuestionKind::Secret {
+            input.set_mask_char('•');
+        }
+        self.input = input;
+    }
+
+    pub fn click(&mut self, row: usize, s: &Session) {
+        if let Some((_, q, _)) = s.current() {
+            if is_list(q) {
+                self.cursor.index = row.min(rows(q).len().saturating_sub(1));
+            }
+        }
+    }
+
+    pub fn handle(&mut self, s: &mut Session, action: Action, page: usize) -> bool {
+        let Some((_, q, _)) = s.current() else {
+            return false;
+        };
+        let q = q.clone();
+        let cmd = match action {
+            Action::Confirm => Some(self.answer(&q)),
+            Action::Toggle if q.kind == QuestionKind::MultiChoice => {
+                let i = self.cursor.index;
+                if !self.picked.remove(&i) {
+                    self.picked.insert(i);
+                }
+                None
+            }
+            Action::Newline if q.kind == QuestionKind::Multiline => {
+                self.input.insert_newline();
+                None
+            }
+            Action::Skip => Some(Command::Skip),
+            Action::SkipSkill => Some(Command::SkipSkill),
+            Action::Back => Some(Command::Back),
+            Action::Done => Some(Command::Done),
+            Action::Restart => Some(Command::Restart),
+            Action::Status => Some(Command::Status),
+            other if is_list(&q) => {
+                return self.cursor.apply(other, rows(&q).len(), page);
+            }
+            _ => return false,
+        };
+        if let Some(cmd) = cmd {
+            let _ = s.apply(cmd);
+        }
+        true
+    }
+
+    fn answer(&self, q: &Question) -> Command {
+        if is_list(q) {
+            let options = rows(q);
+            if q.kind == QuestionKind::MultiChoice {
+                let picked = options
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| self.picked.contains(i))
+                    .filter_map(|(_, (v, _, _))| match v {
+                        AnswerValue::Text(t) => Some(t.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                return Command::AnswerValue(AnswerValue::List(picked));
+            }
+            return match options.get(self.cursor.index) {
+                Some((v, _, _)) => Command::AnswerValue(v.clone()),
+                None => Command::Skip,
+            };
+        }
+        let text = self.input.lines().join("\n");
+        if text.trim().is_empty() {
+            Command::Skip
+        } else {
+            Command::Answer(text)
+        }
+    }
+}
+
+pub fn render(
+    f: &mut Frame,
+    area: Rect,
+    j: &mut Journey,
+    th: &Theme,
+    mouse: &mut MouseTargets,
+) -> usize {
+    let sidebar_w = if area.width >= 100 { 32 } else { 24 };
+    let [side, main] =
+        Layout::horizontal([Constraint::Length(sidebar_w), Constraint::Min(30)]).areas(area);
+    sidebar(f, side, &j.session, th);
+    let s = &j.session;
+    let Some((step, q, r)) = s.current() else {
+        return 1;
+    };
+    let status = s.status();
+    let (k, n) = status
+        .steps
+        .iter()
+        .find_map(|x| match x.state {
+            StepState::Current { index, count } => Some((index, count)),
+            _ => None,
+        })
+        .unwrap_or((1, 1));
+    let width = main.width.saturating_sub(2).max(1) as usize;
+    let wrapped = |text: &str| -> u16 {
+        text.lines()
+            .map(|l| (unicode_width(l) / width + 1) as u16)
+            .sum::<u16>()
+            .max(1)
+    };
+    let help = q.help.trim();
+    let prompt_h = wrapped(&q.prompt);
+    let help_h = if help.is_empty() {
+        0
+    } else {
+        wrapped(help).min(6)
+    };
+    let list = is_list(q);
+    let options = rows(q);
+    let input_h: u16 = if list {
+        (options.len() as u16 + 2).min(main.height.saturating_sub(prompt_h + help_h + 6).max(3))
+    } else if q.kind == QuestionKind::Multiline {
+        6
+    } else {
+        3
+    };
+    let changes_h = if s.changes.is_empty() {
+        0
+    } else {
+        (s.changes.len() as u16 + 2).min(6)
+    };
+    let [title, prompt_a, help_a, input_a, value_a, error_a, changes_a, _rest] =
+        Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Length(prompt_h),
+            Constraint::Length(help_h + u16::from(help_h > 0)),
+            Constraint::Length(input_h),
+            Constraint::Length(2),
+            Constraint::Length(u16::from(s.error.is_some()) * 2),
+            Constraint::Length(changes_h),
+            Constraint::Min(0),
+        ])
+        .areas(main);
+    f.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(
+                format!("STEP {}/{}: {}", status.step, status.total, step.title),
+                th.title(),
+            ),
+            Span::styled(format!("   question {k}/{n}"), th.dim()),
+        ])),
+        title,
+    );
+    f.render_widget(
+        Paragraph::new(q.prompt.clone())
+            .style(th.text().add_modifier(ratatui::style::Modifier::BOLD))
+            .wrap(Wrap { trim: false }),
+        prompt_a,
+    );
+    if help_h > 0 {
+        f.render_widget(
+            Paragraph::new(help.to_string())
+                .style(th.dim())
+                .wrap(Wrap { trim: false }),
+            help_a,
+        );
+    }
+    let value = r.value.clone();
+    let ui = &mut j.question;
+    if list {
+        let multi = q.kind == QuestionKind::MultiChoice;
+        let items: Vec<ListItem> = options
+            .iter()
+            .enumerate()
+            .map(|(i, (v, label, help))| {
+                let mark = if multi {
+                    if ui.picked.contains(&i) {
+                        "[x] "
+                    } else {
+                        "[ ] "
+                    }
+                } else if value.as_ref() == Some(v) {
+                    "(•) "
+                } else {
+                    "( ) "
+                };
+                let mut spans = vec![
+                    Span::styled(mark, th.accent()),
+                    Span::styled(label.clone(), th.text()),
+                ];
+                if let AnswerValue::Text(t) = v {
+                    if t != label {
+                        spans.push(Span::styled(format!(" [{t}]"), th.dim()));
+                    }
+                }
+                if !help.is_empty() {
+                    spans.push(Span::styled(format!("  {help}"), th.dim()));
+                }
+                ListItem::new(Line::from(spans))
+            })
+            .collect();
+        let block = panel(
+            if multi {
+                "Pick any (Space), then Enter"
+            } else {
+                "Choose one"
+            },
+            th,
+            true,
+        );
+        let inner = block.inner(input_a);
+        let mut state = ListState::default()
+            .with_selected(Some(ui.cursor.index))
+            .with_offset(ui.cursor.offset);
+        f.render_stateful_widget(
+            List::new(items)
+                .block(block)
+                .highlight_style(th.selected())
+                .highlight_symbol("› "),
+            input_a,
+            &mut state,
+        );
+        ui.cursor.offset = state.offset();
+        mouse.list = Some((inner, ui.cursor.offset, 1));
+    } else {
+        let kind = match q.kind {
+            QuestionKind::Secret => "secret: hidden, never saved".to_string(),
+            QuestionKind::Multiline => {
+                "several lines: Alt-Enter or Ctrl-N for a new line".to_string()
+            }
+            other => other.as_str().to_string(),
+        };
+        ui.input.set_block(panel(&kind, th, true));
+        ui.input.set_style(th.text());
+        ui.input.set_cursor_line_style(th.text());
+        ui.input.set_placeholder_style(th.dim());
+        f.render_widget(&ui.input, input_a);
+    }
+    let shown = match (&value, q.kind) {
+        (_, QuestionKind::Secret) => "(hidden)".to_string(),
+        (Some(v), _) if v.is_empty() => "(empty)".to_string(),
+        (Some(v), _) => v.to_string(),
+        (None, _) => String::new(),
+    };
+    let label = if s.answer(&r.key).is_some() {
+        "Current"
+    } else {
+        "Default"
+    };
+    let prov = r
+        .provenance
+        .as_ref()
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    let mut value_lines = vec![Line::from(vec![
+        Span::styled(format!("{label}: "), th.dim()),
+        Span::styled(shown, th.accent()),
+        Span::styled(format!("  from {prov}"), th.dim()),
+    ])];
+    if !list {
+        let words: Vec<&str> = TYPED_COMMANDS.iter().map(|(w, _)| *w).collect();
+        value_lines.push(Line::styled(
+            format!("Typing {} + Enter runs that command", words.join(", ")),
+            th.dim(),
+        ));
+    }
+    f.render_widget(
+        Paragraph::new(value_lines).wrap(Wrap { trim: false }),
+        value_a,
+    );
+    if let Some(e) = &s.error {
+        f.render_widget(
+            Paragraph::new(format!("✗ {e}"))
+                .style(th.error())
+                .wrap(Wrap { trim: false }),
+            error_a,
+        );
+    }
+    if changes_h > 0 {
+        let lines: Vec<Line> = s
+            .changes
+            .iter()
+            .map(|c| Line::styled(format!("⚠ {}", c.describe()), th.warn()))
+            .collect();
+        f.render_widget(
+            Paragraph::new(lines).block(panel("Your change moved later answers", th, false)),
+            changes_a,
+        );
+    }
+    input_h.saturating_sub(2) as usize
+}
+
+/// The chain with ✓ done, ◆ current (k/n), ○ pending, – skipped.
+pub fn sidebar(f: &mut Frame, area: Rect, s: &Session, th: &Theme) {
+    let status = s.status();
+    let inner_w = area.width.saturating_sub(4) as usize;
+    let lines: Vec<Line> = status
+        .steps
+        .iter()
+        .map(|st| {
+            let (sym, style, note) = match st.state {
+                StepState::Done => ("✓", th.ok(), String::new()),
+                StepState::Current { index, count } => {
+                    ("◆", th.accent(), format!(" {index}/{count}"))
+                }
+                StepState::Pending => ("○", th.dim(), String::new()),
+                StepState::Skipped => ("–", th.dim(), String::new()),
+            };
+            let room = inner_w.saturating_sub(note.chars().count() + 2);
+            let title: String = if st.key == "blueprint" {
+                "quick setup".to_string()
+            } else {
+                st.key.clone()
+            };
+            let title = truncate(&title, room);
+            let text_style = if matches!(st.state, StepState::Current { .. }) {
+                th.text().add_modifier(ratatui::style::Modifier::BOLD)
+            } else {
+                th.text()
+            };
+            Line::from(vec![
+                Span::styled(format!("{sym} "), style),
+                Span::styled(title, text_style),
+                Span::styled(note, th.dim()),
+            ])
+        })
+        .collect();
+    let mut all = lines;
+    all.push(Line::from(""));
+    all.push(Line::styled(
+        format!("{} answered · {} to go", status.answered, status.remaining),
+        th.dim(),
+    ));
+    f.render_widget(Paragraph::new(all).block(panel("Chain", th, false)), area);
+}
+
+fn unicode_width(s: &str) -> usize {
+    ratatui::text::Line::from(s).width()
+}
+
+/// Cuts `s` to `max` columns with an ellipsis.
+pub fn truncate(s: &str, max: usize) -> String {
+    if unicode_width(s) <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        if unicode_width(&out) + 2 > max {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}

@@ -1,0 +1,317 @@
+//! The validation report: a line per deliverable, counts, a completeness
+//! gauge and the verdict; details per deliverable; below the pass mark,
+//! generate missing or continue anyway; the maturity can be switched.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Gauge, List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::Frame;
+use std::collections::BTreeSet;
+
+use crate::generate::{self, build_plan, FileStatus, Plan};
+use crate::pack::Maturity;
+use crate::session::Command;
+use crate::tui::action::Action;
+use crate::tui::app::{Journey, ListCursor, MouseTargets};
+use crate::tui::theme::Theme;
+use crate::tui::ui::panel;
+use crate::validate::{Report, Status, PASS_MARK};
+
+pub struct ReportUi {
+    pub report: Report,
+    /// What the write did, for the screen and the exit message.
+    pub written_line: String,
+    pub plan: Plan,
+    pub cursor: ListCursor,
+    pub details: bool,
+}
+
+pub enum Outcome {
+    Changed(bool),
+    Exit(u8),
+}
+
+impl ReportUi {
+    pub fn new(report: Report, written_line: String, plan: Plan) -> ReportUi {
+        let details = !report.pass;
+        ReportUi {
+            report,
+            written_line,
+            plan,
+            cursor: ListCursor::default(),
+            details,
+        }
+    }
+}
+
+fn next_maturity(m: Maturity) -> Maturity {
+    match m {
+        Maturity::Starter => Maturity::Intermediate,
+        Maturity::Intermediate => Maturity::Advanced,
+        Maturity::Advanced => Maturity::Starter,
+    }
+}
+
+pub fn handle(j: &mut Journey, action: Action, page: usize) -> Outcome {
+    let Some(r) = j.report.as_mut() else {
+        return Outcome::Changed(false);
+    };
+    match action {
+        Action::Details | Action::Confirm => {
+            r.details = !r.details;
+            Outcome::Changed(true)
+        }
+        Action::NextMaturity => {
+            let m = next_maturity(r.report.maturity);
+            let _ = j.session.apply(Command::SetMaturity(m));
+            r.report = r.report.with_maturity(m);
+            j.notice = Some(format!("maturity {}: the report is recomputed", m.as_str()));
+            Outcome::Changed(true)
+        }
+        Action::ContinueAnyway => Outcome::Exit(u8::from(!r.report.pass)),
+        Action::GenerateMissing => {
+            if r.report.pass {
+                j.notice = Some("nothing to generate: the report passes".to_string());
+                return Outcome::Changed(true);
+            }
+            let skills: BTreeSet<String> = r.report.to_fix().map(|d| d.skill.clone()).collect();
+            let overwrite: BTreeSet<String> = r
+                .plan
+                .files
+                .iter()
+                .filter(|f| skills.contains(&f.skill) && f.status != FileStatus::Skipped)
+                .map(|f| f.path.clone())
+                .collect();
+            let result = build_plan(&j.session, &r.plan.root)
+                .map_err(|p| p.to_string())
+                .and_then(|fresh| {
+                    generate::write_and_validate(&j.session, &fresh, &overwrite)
+                        .map(|done| (fresh, done))
+                        .map_err(|e| e.to_string())
+                });
+            match result {
+                Ok((fresh, done)) => {
+                    let (created, overwritten) = done.counts();
+                    j.notice = Some(format!(
+                        "generated again: {created} new, {overwritten} overwritten files of {}",
+                        skills.into_iter().collect::<Vec<_>>().join(", ")
+                    ));
+                    r.report = done.report;
+                    r.plan = fresh;
+                }
+                Err(e) => j.session.error = Some(format!("nothing was written: {e}")),
+            }
+            Outcome::Changed(true)
+        }
+        Action::Back => {
+            j.tree = None;
+            j.report = None;
+            let _ = j.session.apply(Command::Back);
+            Outcome::Changed(true)
+        }
+        other => Outcome::Changed(r.cursor.apply(other, r.report.results.len(), page)),
+    }
+}
+
+fn status_style(s: Status, th: &Theme) -> ratatui::style::Style {
+    match s {
+        Status::Fulfilled => th.ok(),
+        Status::Missing => th.error(),
+        Status::Incomplete => th.warn(),
+        Status::Skipped => th.dim(),
+    }
+}
+
+pub fn render(
+    f: &mut Frame,
+    area: Rect,
+    j: &mut Journey,
+    th: &Theme,
+    mouse: &mut MouseTargets,
+) -> usize {
+    let Some(r) = j.report.as_mut() else {
+        return 1;
+    };
+    let rep = &r.report;
+    let below = !rep.pass;
+    let [head, gauge_a, body, remedy] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(3),
+        Constraint::Min(4),
+        Constraint::Length(if below { 3 } else { 0 }),
+    ])
+    .areas(area);
+    f.render_widget(
+        Paragraph::new(vec![
+            Line::styled(r.written_line.clone(), th.text()),
+            Line::from(vec![
+                Span::styled("Blueprint ", th.dim()),
+                Span::styled(
+                    rep.blueprint
+                        .clone()
+                        .unwrap_or_else(|| "none (skill outputs)".to_string()),
+                    th.accent(),
+                ),
+                Span::styled("   Maturity ", th.dim()),
+                Span::styled(rep.maturity.as_str(), th.accent()),
+            ]),
+            Line::from(vec![
+                Span::styled(format!("✓ {} fulfilled  ", rep.fulfilled), th.ok()),
+                Span::styled(format!("✗ {} missing  ", rep.missing), th.error()),
+                Span::styled(format!("⚠ {} incomplete  ", rep.incomplete), th.warn()),
+                Span::styled(
+                    format!("○ {} skipped at this maturity", rep.skipped),
+                    th.dim(),
+                ),
+            ]),
+        ])
+        .wrap(Wrap { trim: false }),
+        head,
+    );
+    let verdict = format!(
+        "{} {} {}% ({}/{}; pass at {PASS_MARK}%)",
+        if rep.pass { "✓" } else { "⚠" },
+        rep.verdict(),
+        rep.completeness,
+        rep.fulfilled,
+        rep.required
+    );
+    f.render_widget(
+        Gauge::default()
+            .block(panel("Completeness", th, false))
+            .gauge_style(if rep.pass { th.ok() } else { th.warn() })
+            .percent(rep.completeness.min(100) as u16)
+            .label(Span::styled(
+                verdict,
+                th.text().add_modifier(ratatui::style::Modifier::BOLD),
+            )),
+        gauge_a,
+    );
+    let (list_a, detail_a) = if r.details && body.width >= 90 {
+        let [a, b] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+            .areas(body);
+        (a, Some(b))
+    } else if r.details {
+        let [a, b] =
+            Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
+        (a, Some(b))
+    } else {
+        (body, None)
+    };
+    let items: Vec<ListItem> = rep
+        .results
+        .iter()
+        .map(|d| {
+            let mut spans = vec![
+                Span::styled(
+                    format!("{} ", d.status.symbol()),
+                    status_style(d.status, th),
+                ),
+                Span::styled(d.name.clone(), th.text()),
+                Span::styled(
+                    format!("  {}", d.status.as_str()),
+                    status_style(d.status, th),
+                ),
+            ];
+            if let Some(p) = d
+                .first_problem()
+                .filter(|_| matches!(d.status, Status::Missing | Status::Incomplete))
+            {
+                spans.push(Span::styled(format!("  {p}"), th.dim()));
+            }
+            ListItem::new(Line::from(spans))
+        })
+        .collect();
+    let block = panel("Deliverables", th, true);
+    let inner = block.inner(list_a);
+    let mut state = ListState::default()
+        .with_selected(Some(r.cursor.index))
+        .with_offset(r.cursor.offset);
+    f.render_stateful_widget(
+        List::new(items)
+            .block(block)
+            .highlight_style(th.selected())
+            .highlight_symbol("› "),
+        list_a,
+        &mut state,
+    );
+    r.cursor.offset = state.offset();
+    mouse.list = Some((inner, r.cursor.offset, 1));
+    if let (Some(area), Some(d)) = (detail_a, rep.results.get(r.cursor.index)) {
+        let mut lines = vec![
+            Line::from(vec![
+                Span::styled(
+                    format!("{} ", d.status.symbol()),
+                    status_style(d.status, th),
+                ),
+                Span::styled(d.name.clone(), th.title()),
+            ]),
+            Line::from(vec![
+                Span::styled("primary skill ", th.dim()),
+                Span::styled(d.skill.clone(), th.accent()),
+            ]),
+            Line::styled("expected", th.dim()),
+        ];
+        lines.extend(
+            d.expected
+                .iter()
+                .map(|e| Line::styled(format!("  {e}"), th.text())),
+        );
+        if !d.found.is_empty() {
+            lines.push(Line::styled("found", th.dim()));
+            lines.extend(
+                d.found
+                    .iter()
+                    .take(8)
+                    .map(|e| Line::styled(format!("  ✓ {e}"), th.ok())),
+            );
+            if d.found.len() > 8 {
+                lines.push(Line::styled(
+                    format!("  … {} more", d.found.len() - 8),
+                    th.dim(),
+                ));
+            }
+        }
+        for m in &d.missing {
+            lines.push(Line::styled(format!("  ✗ missing {m}"), th.error()));
+        }
+        for c in &d.failed_checks {
+            lines.push(Line::styled(
+                format!(
+                    "  ⚠ check failed: {} ({}): {}",
+                    c.description, c.path, c.reason
+                ),
+                th.warn(),
+            ));
+        }
+        if !d.in_chain {
+            lines.push(Line::styled(
+                "  ○ its skill is not in the chain, so nothing promised it",
+                th.dim(),
+            ));
+        }
+        f.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(panel("Details", th, false)),
+            area,
+        );
+    }
+    if below {
+        f.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(format!("Below the {PASS_MARK}% pass mark: "), th.warn()),
+                Span::styled("g", th.key()),
+                Span::styled(" generate missing  ", th.text()),
+                Span::styled("c", th.key()),
+                Span::styled(" continue anyway  ", th.text()),
+                Span::styled("d", th.key()),
+                Span::styled(" details", th.text()),
+            ]))
+            .wrap(Wrap { trim: false })
+            .block(panel("Next", th, false)),
+            remedy,
+        );
+    }
+    inner.height as usize
+}

@@ -1,0 +1,262 @@
+//! Review: every answer by skill with its provenance, the conflicts with
+//! their named resolutions; Enter on an answer edits it, on a resolution
+//! chooses it.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{List, ListItem, ListState};
+use ratatui::Frame;
+
+use crate::pack::QuestionKind;
+use crate::session::{Command, QKey, Session};
+use crate::tui::action::Action;
+use crate::tui::app::{Journey, MouseTargets};
+use crate::tui::theme::Theme;
+use crate::tui::ui::panel;
+
+pub enum Row {
+    Step(String),
+    Answer {
+        key: QKey,
+        prompt: String,
+        value: String,
+        provenance: String,
+    },
+    Blank,
+    Conflict {
+        title: String,
+        message: String,
+        chosen: Option<String>,
+    },
+    Resolution {
+        conflict: String,
+        id: String,
+        label: String,
+        chosen: bool,
+    },
+    Note(String),
+}
+
+impl Row {
+    fn selectable(&self) -> bool {
+        matches!(self, Row::Answer { .. } | Row::Resolution { .. })
+    }
+}
+
+pub fn rows(s: &Session) -> Vec<Row> {
+    let mut out = Vec::new();
+    for step in s.steps() {
+        let answers: Vec<Row> = s
+            .resolved()
+            .iter()
+            .filter(|r| r.key.step == step.key && r.applicable)
+            .filter_map(|r| {
+                let q = s.question(&r.key)?;
+                let value = match (&r.value, q.kind) {
+                    (_, QuestionKind::Secret) => "(hidden)".to_string(),
+                    (Some(v), _) if v.is_empty() => "(empty)".to_string(),
+                    (Some(v), _) => v.to_string().replace('\n', " ⏎ "),
+                    (None, _) => String::new(),
+                };
+                Some(Row::Answer {
+                    key: r.key.clone(),
+                    prompt: q.prompt.trim_end_matches('?').to_string(),
+                    value,
+                    provenance: r
+                        .provenance
+                        .as_ref()
+                        .map(|p| p.to_string())
+                        .unwrap_or_default(),
+                })
+            })
+            .collect();
+        out.push(Row::Step(step.title.clone()));
+        if answers.is_empty() {
+            out.push(Row::Note("no questions apply".to_string()));
+        }
+        out.extend(answers);
+    }
+    let conflicts = s.conflicts();
+    if !conflicts.is_empty() {
+        out.push(Row::Blank);
+        out.push(Row::Step("Conflicts between skills".to_string()));
+        for c in conflicts {
+            out.push(Row::Conflict {
+                title: c.title.clone(),
+                message: c.message.clone(),
+                chosen: c.chosen.clone(),
+            });
+            for (id, label) in &c.resolutions {
+                out.push(Row::Resolution {
+                    conflict: c.id.clone(),
+                    id: id.clone(),
+                    label: label.clone(),
+                    chosen: c.chosen.as_deref() == Some(id),
+                });
+            }
+        }
+    }
+    for e in s.eval_errors.iter() {
+        out.push(Row::Note(format!("✗ {e}")));
+    }
+    for (k, e) in s.load_errors.iter() {
+        out.push(Row::Note(format!("✗ {k}: {e}")));
+    }
+    out
+}
+
+/// Keeps the cursor on a selectable row, moving in `dir` when it is not.
+fn settle(rows: &[Row], index: usize, down: bool) -> usize {
+    let n = rows.len();
+    if n == 0 {
+        return 0;
+    }
+    let mut i = index.min(n - 1);
+    loop {
+        if rows[i].selectable() {
+            return i;
+        }
+        if down {
+            if i + 1 >= n {
+                break;
+            }
+            i += 1;
+        } else {
+            if i == 0 {
+                break;
+            }
+            i -= 1;
+        }
+    }
+    // Nothing that way: search the other way.
+    (0..n)
+        .rev()
+        .find(|&k| rows[k].selectable() && (down || k > index))
+        .or_else(|| (0..n).find(|&k| rows[k].selectable()))
+        .unwrap_or(0)
+}
+
+pub fn handle(j: &mut Journey, action: Action, page: usize) -> bool {
+    let rows = rows(&j.session);
+    match action {
+        Action::Confirm => {
+            let cmd = match rows.get(j.review.index) {
+                Some(Row::Answer { key, .. }) => Command::Edit(key.clone()),
+                Some(Row::Resolution { conflict, id, .. }) => Command::Resolve {
+                    conflict: conflict.clone(),
+                    resolution: id.clone(),
+                },
+                _ => return false,
+            };
+            let _ = j.session.apply(cmd);
+            true
+        }
+        Action::Write => {
+            let _ = j.session.apply(Command::Proceed);
+            true
+        }
+        Action::Back => {
+            let _ = j.session.apply(Command::Back);
+            true
+        }
+        Action::Status => {
+            let _ = j.session.apply(Command::Status);
+            true
+        }
+        Action::Restart => {
+            let _ = j.session.apply(Command::Restart);
+            true
+        }
+        other => {
+            let down = matches!(other, Action::Down | Action::PageDown | Action::Bottom);
+            let moved = j.review.apply(other, rows.len(), page);
+            j.review.index = settle(&rows, j.review.index, down);
+            moved
+        }
+    }
+}
+
+pub fn click(j: &mut Journey, row: usize) {
+    let rows = rows(&j.session);
+    if rows.get(row).is_some_and(Row::selectable) {
+        j.review.index = row;
+    }
+}
+
+pub fn render(
+    f: &mut Frame,
+    area: Rect,
+    j: &mut Journey,
+    th: &Theme,
+    mouse: &mut MouseTargets,
+) -> usize {
+    let rows = rows(&j.session);
+    j.review.index = settle(&rows, j.review.index, true);
+    let items: Vec<ListItem> = rows
+        .iter()
+        .map(|r| {
+            ListItem::new(match r {
+                Row::Step(t) => Line::styled(t.clone(), th.title()),
+                Row::Answer {
+                    prompt,
+                    value,
+                    provenance,
+                    ..
+                } => Line::from(vec![
+                    Span::styled(format!("  {prompt}: "), th.text()),
+                    Span::styled(value.clone(), th.accent()),
+                    Span::styled(format!("  ({provenance})"), th.dim()),
+                ]),
+                Row::Blank => Line::from(""),
+                Row::Conflict {
+                    title,
+                    message,
+                    chosen,
+                } => Line::from(vec![
+                    Span::styled("  ⚠ ", th.warn()),
+                    Span::styled(format!("{title}: "), th.text()),
+                    Span::styled(message.clone(), th.dim()),
+                    match chosen {
+                        Some(c) => Span::styled(format!("  ✓ resolved: {c}"), th.ok()),
+                        None => Span::styled("  ✗ unresolved", th.error()),
+                    },
+                ]),
+                Row::Resolution { label, chosen, .. } => Line::from(vec![
+                    Span::styled(
+                        if *chosen {
+                            "      (•) "
+                        } else {
+                            "      ( ) "
+                        },
+                        th.accent(),
+                    ),
+                    Span::styled(label.clone(), th.text()),
+                ]),
+                Row::Note(n) => Line::styled(format!("  {n}"), th.dim()),
+            })
+        })
+        .collect();
+    let title = format!(
+        "Review: {} answers · Enter edits, {} writes",
+        rows.iter()
+            .filter(|r| matches!(r, Row::Answer { .. }))
+            .count(),
+        "w"
+    );
+    let block = panel(&title, th, true);
+    let inner = block.inner(area);
+    let mut state = ListState::default()
+        .with_selected(Some(j.review.index))
+        .with_offset(j.review.offset);
+    f.render_stateful_widget(
+        List::new(items)
+            .block(block)
+            .highlight_style(th.selected())
+            .highlight_symbol("› "),
+        area,
+        &mut state,
+    );
+    j.review.offset = state.offset();
+    mouse.list = Some((inner, j.review.offset, 1));
+    inner.height as usize
+}

@@ -1,0 +1,474 @@
+//! The generated tree before anything is written: folders that fold, each
+//! file marked new / identical / conflict / skipped, a preview of the
+//! content or of the diff against disk, a decision per conflict, and the
+//! write itself.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Gauge, List, ListItem, ListState, Paragraph};
+use ratatui::Frame;
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::report::ReportUi;
+use crate::generate::{self, build_plan, FileStatus, Plan};
+use crate::session::Command;
+use crate::tui::action::Action;
+use crate::tui::app::{Journey, ListCursor, MouseTargets};
+use crate::tui::theme::Theme;
+use crate::tui::ui::{centered, panel};
+
+pub struct TreeUi {
+    pub plan: Plan,
+    pub collapsed: BTreeSet<String>,
+    pub cursor: ListCursor,
+    /// Conflicting file → overwrite (true) or keep (false).
+    pub decisions: BTreeMap<String, bool>,
+    pub show_diff: bool,
+    pub preview_scroll: u16,
+    pub error: Option<String>,
+    pub writing: bool,
+}
+
+/// One visible row of the tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node {
+    pub path: String,
+    pub name: String,
+    pub depth: usize,
+    /// Index into the plan's files; None for a folder.
+    pub file: Option<usize>,
+}
+
+impl TreeUi {
+    pub fn new(plan: Plan) -> TreeUi {
+        TreeUi {
+            plan,
+            collapsed: BTreeSet::new(),
+            cursor: ListCursor::default(),
+            decisions: BTreeMap::new(),
+            show_diff: true,
+            preview_scroll: 0,
+            error: None,
+            writing: false,
+        }
+    }
+
+    /// Folders and files in path order, without what folded folders hide.
+    pub fn visible(&self) -> Vec<Node> {
+        let mut order: Vec<(Vec<&str>, usize)> = self
+            .plan
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.path.split('/').collect(), i))
+            .collect();
+        order.sort();
+        let mut out = Vec::new();
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        for (parts, i) in order {
+            let mut hidden = false;
+            for d in 0..parts.len() - 1 {
+                let dir = parts[..=d].join("/");
+                if hidden {
+                    break;
+                }
+                if seen.insert(dir.clone()) {
+                    out.push(Node {
+                        name: format!("{}/", parts[d]),
+                        path: dir.clone(),
+                        depth: d,
+                        file: None,
+                    });
+                }
+                if self.collapsed.contains(&dir) {
+                    hidden = true;
+                }
+            }
+            if !hidden {
+                out.push(Node {
+                    path: parts.join("/"),
+                    name: parts[parts.len() - 1].to_string(),
+                    depth: parts.len() - 1,
+                    file: Some(i),
+                });
+            }
+        }
+        out
+    }
+
+    pub fn click(&mut self, row: usize) {
+        let n = self.visible().len();
+        self.cursor.index = row.min(n.saturating_sub(1));
+        self.preview_scroll = 0;
+    }
+
+    fn undecided(&self) -> usize {
+        self.plan
+            .conflicts()
+            .filter(|f| !self.decisions.contains_key(&f.path))
+            .count()
+    }
+}
+
+/// Builds the plan for the tree screen; a plan that cannot be built sends
+/// the user back to review with the reason.
+pub fn enter(j: &mut Journey) {
+    match build_plan(&j.session, &j.out) {
+        Ok(plan) => j.tree = Some(TreeUi::new(plan)),
+        Err(problems) => {
+            let _ = j.session.apply(Command::Back);
+            j.session.error = Some(format!("the files cannot be generated: {problems}"));
+        }
+    }
+}
+
+/// Returns (changed, write requested).
+pub fn handle(j: &mut Journey, action: Action, page: usize) -> (bool, bool) {
+    let Some(t) = j.tree.as_mut() else {
+        return (false, false);
+    };
+    let nodes = t.visible();
+    let current = nodes.get(t.cursor.index).cloned();
+    let file = current
+        .as_ref()
+        .and_then(|n| n.file)
+        .and_then(|i| t.plan.files.get(i));
+    t.error = None;
+    match action {
+        Action::Back => {
+            let _ = j.session.apply(Command::Back);
+            (true, false)
+        }
+        Action::Write => {
+            let left = t.undecided();
+            if left > 0 {
+                t.error = Some(format!(
+                    "{left} file{} on disk differ{}: choose overwrite or keep for each first",
+                    if left == 1 { "" } else { "s" },
+                    if left == 1 { "s" } else { "" }
+                ));
+                return (true, false);
+            }
+            t.writing = true;
+            (true, true)
+        }
+        Action::Overwrite | Action::Keep => match file {
+            Some(f) if f.status == FileStatus::Conflict => {
+                let path = f.path.clone();
+                t.decisions.insert(path, action == Action::Overwrite);
+                (true, false)
+            }
+            _ => {
+                t.error = Some(
+                    "only a conflicting file (exists with other content) needs a decision"
+                        .to_string(),
+                );
+                (true, false)
+            }
+        },
+        Action::ToggleDiff => {
+            t.show_diff = !t.show_diff;
+            t.preview_scroll = 0;
+            (true, false)
+        }
+        Action::Expand | Action::Collapse | Action::Confirm | Action::Toggle => {
+            let Some(node) = current.filter(|n| n.file.is_none()) else {
+                return (false, false);
+            };
+            let fold = match action {
+                Action::Expand => false,
+                Action::Collapse => true,
+                _ => !t.collapsed.contains(&node.path),
+            };
+            if fold {
+                t.collapsed.insert(node.path);
+            } else {
+                t.collapsed.remove(&node.path);
+            }
+            (true, false)
+        }
+        Action::PreviewDown => {
+            t.preview_scroll = t.preview_scroll.saturating_add(5);
+            (true, false)
+        }
+        Action::PreviewUp => {
+            t.preview_scroll = t.preview_scroll.saturating_sub(5);
+            (true, false)
+        }
+        other => {
+            let moved = t.cursor.apply(other, nodes.len(), page);
+            if moved {
+                t.preview_scroll = 0;
+            }
+            (moved, false)
+        }
+    }
+}
+
+/// Writes the plan with the conflict decisions, then opens the report.
+pub fn write(j: &mut Journey) {
+    let Some(t) = j.tree.as_mut() else { return };
+    t.writing = false;
+    let overwrite: BTreeSet<String> = t
+        .decisions
+        .iter()
+        .filter(|(_, o)| **o)
+        .map(|(p, _)| p.clone())
+        .collect();
+    match generate::write_and_validate(&j.session, &t.plan, &overwrite) {
+        Ok(done) => {
+            let (created, overwritten) = done.counts();
+            let kept = t.decisions.values().filter(|o| !**o).count();
+            let line = format!(
+                "Wrote {created} new and {overwritten} overwritten files to {} ({} unchanged, {kept} kept).",
+                t.plan.root.display(),
+                t.plan.count(FileStatus::Identical)
+            );
+            let plan = t.plan.clone();
+            let _ = j.session.apply(Command::ToReport);
+            j.report = Some(ReportUi::new(done.report, line, plan));
+        }
+        Err(e) => {
+            t.error = Some(format!("nothing was written: {e}"));
+        }
+    }
+}
+
+fn status_span(t: &TreeUi, i: usize, th: &Theme) -> Span<'static> {
+    let f = &t.plan.files[i];
+    let text = match f.status {
+        FileStatus::New => "new".to_string(),
+        FileStatus::Identical => "identical".to_string(),
+        FileStatus::Skipped => "skipped".to_string(),
+        FileStatus::Conflict => match t.decisions.get(&f.path) {
+            Some(true) => "conflict → overwrite".to_string(),
+            Some(false) => "conflict → keep".to_string(),
+            None => "conflict: decide".to_string(),
+        },
+    };
+    Span::styled(format!("  {text}"), th.file_status(f.status))
+}
+
+fn symbol(status: FileStatus) -> &'static str {
+    match status {
+        FileStatus::New => "+",
+        FileStatus::Identical => "=",
+        FileStatus::Conflict => "!",
+        FileStatus::Skipped => "-",
+    }
+}
+
+pub fn render(
+    f: &mut Frame,
+    area: Rect,
+    j: &mut Journey,
+    th: &Theme,
+    mouse: &mut MouseTargets,
+) -> usize {
+    let Some(t) = j.tree.as_mut() else {
+        return 1;
+    };
+    let left_w = if area.width >= 110 {
+        area.width * 2 / 5
+    } else {
+        area.width / 2
+    };
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(left_w), Constraint::Min(20)]).areas(area);
+    let [summary, list_area] =
+        Layout::vertical([Constraint::Length(2), Constraint::Min(3)]).areas(left);
+    let p = &t.plan;
+    f.render_widget(
+        Paragraph::new(vec![
+            Line::from(vec![
+                Span::styled("Into ", th.dim()),
+                Span::styled(format!("{}/", p.root.display()), th.accent()),
+            ]),
+            Line::from(vec![
+                Span::styled(
+                    format!("+{} new ", p.count(FileStatus::New)),
+                    th.file_status(FileStatus::New),
+                ),
+                Span::styled(
+                    format!("={} identical ", p.count(FileStatus::Identical)),
+                    th.file_status(FileStatus::Identical),
+                ),
+                Span::styled(
+                    format!("!{} conflict ", p.count(FileStatus::Conflict)),
+                    th.file_status(FileStatus::Conflict),
+                ),
+                Span::styled(
+                    format!("-{} skipped", p.count(FileStatus::Skipped)),
+                    th.file_status(FileStatus::Skipped),
+                ),
+            ]),
+        ]),
+        summary,
+    );
+    let nodes = t.visible();
+    t.cursor.index = t.cursor.index.min(nodes.len().saturating_sub(1));
+    let items: Vec<ListItem> = nodes
+        .iter()
+        .map(|n| {
+            let indent = "  ".repeat(n.depth);
+            match n.file {
+                None => {
+                    let sym = if t.collapsed.contains(&n.path) {
+                        "▸ "
+                    } else {
+                        "▾ "
+                    };
+                    ListItem::new(Line::from(vec![
+                        Span::raw(indent),
+                        Span::styled(sym, th.dim()),
+                        Span::styled(n.name.clone(), th.title()),
+                    ]))
+                }
+                Some(i) => {
+                    let st = t.plan.files[i].status;
+                    ListItem::new(Line::from(vec![
+                        Span::raw(indent),
+                        Span::styled(format!("{} ", symbol(st)), th.file_status(st)),
+                        Span::styled(
+                            n.name.clone(),
+                            if st == FileStatus::Skipped {
+                                th.dim()
+                            } else {
+                                th.text()
+                            },
+                        ),
+                        status_span(t, i, th),
+                    ]))
+                }
+            }
+        })
+        .collect();
+    let block = panel("Pipeline tree", th, true);
+    let inner = block.inner(list_area);
+    let mut state = ListState::default()
+        .with_selected(Some(t.cursor.index))
+        .with_offset(t.cursor.offset);
+    f.render_stateful_widget(
+        List::new(items)
+            .block(block)
+            .highlight_style(th.selected())
+            .highlight_symbol("› "),
+        list_area,
+        &mut state,
+    );
+    t.cursor.offset = state.offset();
+    mouse.list = Some((inner, t.cursor.offset, 1));
+    mouse.preview = Some(right);
+    preview(f, right, t, nodes.get(t.cursor.index), th);
+    if let Some(e) = &t.error {
+        let r = Rect {
+            y: area.y + area.height.saturating_sub(1),
+            height: 1,
+            ..area
+        };
+        f.render_widget(Clear, r);
+        f.render_widget(Paragraph::new(format!("✗ {e}")).style(th.error()), r);
+    }
+    if t.writing {
+        let n = t
+            .plan
+            .files
+            .iter()
+            .filter(|f| f.status == FileStatus::New || t.decisions.get(&f.path) == Some(&true))
+            .count();
+        let r = centered(area, 50, 3);
+        f.render_widget(Clear, r);
+        f.render_widget(
+            Gauge::default()
+                .block(panel(&format!("Writing {n} files…"), th, true))
+                .gauge_style(th.gauge())
+                .ratio(0.5),
+            r,
+        );
+    }
+    inner.height as usize
+}
+
+fn preview(f: &mut Frame, area: Rect, t: &TreeUi, node: Option<&Node>, th: &Theme) {
+    let Some(node) = node else {
+        f.render_widget(panel("Preview", th, false), area);
+        return;
+    };
+    let Some(i) = node.file else {
+        let under: Vec<&generate::PlannedFile> = t
+            .plan
+            .files
+            .iter()
+            .filter(|f| f.path.starts_with(&format!("{}/", node.path)))
+            .collect();
+        let count = |s: FileStatus| under.iter().filter(|f| f.status == s).count();
+        let text = format!(
+            "{} files: {} new, {} identical, {} conflict, {} skipped\n\n{} folds or opens it.",
+            under.len(),
+            count(FileStatus::New),
+            count(FileStatus::Identical),
+            count(FileStatus::Conflict),
+            count(FileStatus::Skipped),
+            "Enter"
+        );
+        f.render_widget(
+            Paragraph::new(text)
+                .style(th.text())
+                .block(panel(&node.path, th, false)),
+            area,
+        );
+        return;
+    };
+    let file = &t.plan.files[i];
+    let (title, lines): (String, Vec<Line>) = match file.status {
+        FileStatus::Skipped => (
+            format!("{} (skipped)", file.path),
+            vec![Line::styled(
+                file.reason
+                    .clone()
+                    .unwrap_or_else(|| "its condition does not hold".to_string()),
+                th.dim(),
+            )],
+        ),
+        FileStatus::Conflict if t.show_diff => {
+            let diff = generate::unified_diff(
+                &file.path,
+                file.existing.as_deref().unwrap_or(""),
+                &file.content,
+                3,
+            );
+            (
+                format!("{}: diff, disk → generated", file.path),
+                diff.lines()
+                    .map(|l| {
+                        let style = if l.starts_with("+++") || l.starts_with("---") {
+                            th.dim()
+                        } else if l.starts_with('+') {
+                            th.diff_add()
+                        } else if l.starts_with('-') {
+                            th.diff_remove()
+                        } else if l.starts_with("@@") {
+                            th.accent()
+                        } else {
+                            th.text()
+                        };
+                        Line::styled(l.to_string(), style)
+                    })
+                    .collect(),
+            )
+        }
+        status => (
+            format!("{} ({})", file.path, status.as_str()),
+            file.content
+                .lines()
+                .map(|l| Line::styled(l.replace('\t', "    "), th.text()))
+                .collect(),
+        ),
+    };
+    f.render_widget(
+        Paragraph::new(lines)
+            .scroll((t.preview_scroll, 0))
+            .block(panel(&title, th, false)),
+        area,
+    );
+}

@@ -1,0 +1,287 @@
+//! Drawing: the frame's header, body (the current screen) and footer, the
+//! overlays on top, and the "terminal too small" message.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::action::Action;
+use super::app::{App, Phase};
+use super::keymap::Context;
+use super::screens;
+use super::theme::Theme;
+use crate::session::{Overlay, Screen};
+
+/// Below this the layout cannot show a question with its choices.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+pub fn draw(f: &mut Frame, app: &mut App) {
+    let area = f.area();
+    app.mouse = Default::default();
+    let th = app.theme.clone();
+    f.render_widget(Block::new().style(th.text()), area);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg = format!(
+            "Make the terminal at least {MIN_WIDTH}×{MIN_HEIGHT} (it is {}×{} now).\n\nNothing is lost: the app goes on when there is room.\nCtrl-C quits.",
+            area.width, area.height
+        );
+        f.render_widget(
+            Paragraph::new(msg)
+                .style(th.warn())
+                .wrap(Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
+    let ctx = app.context();
+    let hints = footer_hints(app, ctx);
+    let hint_width: usize = hints.iter().map(|s| s.width()).sum();
+    let hint_lines = if hint_width > area.width as usize {
+        2
+    } else {
+        1
+    };
+    let message = footer_message(app);
+    let [header, body, msg_area, hint_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(5),
+        Constraint::Length(u16::from(message.is_some())),
+        Constraint::Length(hint_lines),
+    ])
+    .areas(area);
+    draw_header(f, header, app, &th);
+    match &mut app.phase {
+        Phase::Goal(g) => screens::goal::render(f, body, g, &th),
+        Phase::Journey(j) => {
+            let page = match j.session.screen {
+                Screen::Chain => screens::chain::render(f, body, j, &th),
+                Screen::Customize => screens::customize::render(f, body, j, &th, &mut app.mouse),
+                Screen::Question { .. } => {
+                    screens::question::render(f, body, j, &th, &mut app.mouse)
+                }
+                Screen::Review => screens::review::render(f, body, j, &th, &mut app.mouse),
+                Screen::Tree => screens::tree::render(f, body, j, &th, &mut app.mouse),
+                Screen::Report => screens::report::render(f, body, j, &th, &mut app.mouse),
+            };
+            app.page = page.max(1);
+        }
+    }
+    if let Some((text, style)) = message {
+        f.render_widget(
+            Paragraph::new(Line::from(Span::styled(text, style))),
+            msg_area,
+        );
+    }
+    f.render_widget(
+        Paragraph::new(Line::from(hints)).wrap(Wrap { trim: false }),
+        hint_area,
+    );
+    draw_overlays(f, body, app, &th, ctx);
+}
+
+fn draw_header(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
+    let (where_, detail) = match &app.phase {
+        Phase::Goal(_) => ("goal".to_string(), String::new()),
+        Phase::Journey(j) => {
+            let s = &j.session;
+            let screen = match s.screen {
+                Screen::Chain => "chain",
+                Screen::Customize => "customize",
+                Screen::Question { .. } => "questions",
+                Screen::Review => "review",
+                Screen::Tree => "tree",
+                Screen::Report => "report",
+            };
+            let bp = s
+                .blueprint
+                .as_deref()
+                .map(|b| format!(" · blueprint {b}"))
+                .unwrap_or_default();
+            (screen.to_string(), format!("{}{bp}", s.pack().id()))
+        }
+    };
+    let line = Line::from(vec![
+        Span::styled(" skillchain ", th.selected()),
+        Span::styled(format!(" {where_} "), th.title()),
+        Span::styled(detail, th.dim()),
+    ]);
+    f.render_widget(Paragraph::new(line), area);
+}
+
+/// The one-line message above the key hints: a refusal, a change notice or
+/// a note, in that order.
+fn footer_message(app: &App) -> Option<(String, Style)> {
+    let th = &app.theme;
+    match &app.phase {
+        Phase::Goal(g) => g.error.as_ref().map(|e| (format!("✗ {e}"), th.error())),
+        Phase::Journey(j) => {
+            if let Some(e) = &j.session.error {
+                return Some((format!("✗ {e}"), th.error()));
+            }
+            if !j.session.changes.is_empty() {
+                return Some((
+                    format!(
+                        "⚠ {} later answer{} changed (shown below the question)",
+                        j.session.changes.len(),
+                        if j.session.changes.len() == 1 {
+                            ""
+                        } else {
+                            "s"
+                        }
+                    ),
+                    th.warn(),
+                ));
+            }
+            j.notice.as_ref().map(|n| (format!("• {n}"), th.accent()))
+        }
+    }
+}
+
+/// Actions worth a reminder on each screen; their keys come from the keymap.
+fn footer_actions(app: &App, ctx: Context) -> Vec<(Action, &'static str)> {
+    use Action::*;
+    let mut v: Vec<(Action, &'static str)> = match ctx {
+        Context::Goal => vec![(Confirm, "show the chain")],
+        Context::Chain => {
+            let mut v = vec![
+                (Confirm, "start"),
+                (SkipAll, "all defaults"),
+                (Customize, "customize"),
+            ];
+            if let Some(s) = app.session() {
+                if s.detection.offer.is_some() {
+                    if s.blueprint.is_some() {
+                        v.push((DropBlueprint, "custom"));
+                    } else {
+                        v.push((UseBlueprint, "use blueprint"));
+                    }
+                }
+            }
+            v.push((Back, "edit goal"));
+            v
+        }
+        Context::Customize => vec![(Toggle, "add/remove"), (Confirm, "done")],
+        Context::QuestionList | Context::QuestionText => {
+            let mut v = vec![(Confirm, "answer")];
+            if ctx == Context::QuestionList {
+                let multi = app
+                    .journey()
+                    .is_some_and(|j| j.question.is_multi(&j.session));
+                if multi {
+                    v.push((Toggle, "pick"));
+                }
+            }
+            v.extend([
+                (Skip, "skip"),
+                (SkipSkill, "skip skill"),
+                (Back, "back"),
+                (Status, "status"),
+                (Done, "done"),
+                (Restart, "restart"),
+            ]);
+            v
+        }
+        Context::Review => vec![
+            (Confirm, "edit/resolve"),
+            (Write, "preview & write"),
+            (Back, "back"),
+        ],
+        Context::Tree => vec![
+            (Write, "write"),
+            (Overwrite, "overwrite"),
+            (Keep, "keep"),
+            (ToggleDiff, "diff"),
+            (Collapse, "fold"),
+            (Back, "back"),
+        ],
+        Context::Report => {
+            let mut v = vec![(Details, "details"), (NextMaturity, "maturity")];
+            if app
+                .journey()
+                .and_then(|j| j.report.as_ref())
+                .is_some_and(|r| !r.report.pass)
+            {
+                v.push((GenerateMissing, "generate missing"));
+                v.push((ContinueAnyway, "continue"));
+            }
+            v.push((Back, "tree"));
+            v
+        }
+        _ => Vec::new(),
+    };
+    v.push((Help, "help"));
+    v.push((Quit, "quit"));
+    v
+}
+
+fn footer_hints(app: &App, ctx: Context) -> Vec<Span<'static>> {
+    let th = &app.theme;
+    let mut spans = Vec::new();
+    for (action, label) in footer_actions(app, ctx) {
+        let Some(key) = app.keymap.key_label(ctx, action) else {
+            continue;
+        };
+        spans.push(Span::styled(format!(" {key}"), th.key()));
+        spans.push(Span::styled(format!(" {label} "), th.dim()));
+    }
+    spans
+}
+
+fn draw_overlays(f: &mut Frame, body: Rect, app: &App, th: &Theme, ctx: Context) {
+    if app.asking_quit {
+        let msg = "Quit now? Nothing has been written; the answers of this session are lost.\n\ny / Enter: quit    any other key: stay";
+        popup(f, body, "Quit?", msg, th, 60, 6);
+        return;
+    }
+    if app.goal_help {
+        screens::overlay::help(f, body, app, th, ctx);
+        return;
+    }
+    let Some(j) = app.journey() else { return };
+    if j.session.pending.is_some() {
+        let msg = "Restart: every answer is cleared and you return to the chain with the same goal.\n\ny / Enter: restart    any other key: keep going";
+        popup(f, body, "Restart?", msg, th, 64, 6);
+        return;
+    }
+    match j.session.overlay {
+        Some(Overlay::Help) => screens::overlay::help(f, body, app, th, ctx),
+        Some(Overlay::Status) => screens::overlay::status(f, body, j, th),
+        None => {}
+    }
+}
+
+/// A bordered box centred in `area`, at most `w`×`h`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+pub fn popup(f: &mut Frame, area: Rect, title: &str, text: &str, th: &Theme, w: u16, h: u16) {
+    let r = centered(area, w, h);
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(text.to_string())
+            .style(th.text())
+            .wrap(Wrap { trim: false })
+            .block(panel(title, th, true)),
+        r,
+    );
+}
+
+/// The bordered panel every screen uses.
+pub fn panel<'a>(title: &str, th: &Theme, focused: bool) -> Block<'a> {
+    Block::new()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(th.border(focused))
+        .title(Span::styled(format!(" {title} "), th.title()))
+}
