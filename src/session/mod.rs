@@ -139,7 +139,8 @@ pub const TYPED_COMMANDS: &[(&str, &str)] = &[
     ("help", "list commands and keys"),
 ];
 
-fn typed_command(input: &str) -> Option<Command> {
+/// The command a typed word stands for (`back`, `skip skill`, …), if any.
+pub fn typed_command(input: &str) -> Option<Command> {
     let words: Vec<&str> = input.split_whitespace().collect();
     let w = words.join(" ").to_ascii_lowercase();
     Some(match w.as_str() {

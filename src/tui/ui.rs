@@ -25,7 +25,7 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     f.render_widget(Block::new().style(th.text()), area);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let msg = format!(
-            "Make the terminal at least {MIN_WIDTH}×{MIN_HEIGHT} (it is {}×{} now).\n\nNothing is lost: the app goes on when there is room.\nCtrl-C quits.",
+            "Make the terminal at least {MIN_WIDTH}×{MIN_HEIGHT}\n(it is {}×{} now).\n\nNothing is lost: the app goes on\nwhen there is room. Ctrl-C quits.",
             area.width, area.height
         );
         f.render_widget(
@@ -64,7 +64,9 @@ pub fn draw(f: &mut Frame, app: &mut App) {
                 }
                 Screen::Review => screens::review::render(f, body, j, &th, &mut app.mouse),
                 Screen::Tree => screens::tree::render(f, body, j, &th, &mut app.mouse),
-                Screen::Report => screens::report::render(f, body, j, &th, &mut app.mouse),
+                Screen::Report => {
+                    screens::report::render(f, body, j, &th, &app.keymap, &mut app.mouse)
+                }
             };
             app.page = page.max(1);
         }
@@ -122,16 +124,9 @@ fn footer_message(app: &App) -> Option<(String, Style)> {
                 return Some((format!("✗ {e}"), th.error()));
             }
             if !j.session.changes.is_empty() {
+                let all: Vec<String> = j.session.changes.iter().map(|c| c.describe()).collect();
                 return Some((
-                    format!(
-                        "⚠ {} later answer{} changed (shown below the question)",
-                        j.session.changes.len(),
-                        if j.session.changes.len() == 1 {
-                            ""
-                        } else {
-                            "s"
-                        }
-                    ),
+                    format!("⚠ Later answers changed: {}", all.join("; ")),
                     th.warn(),
                 ));
             }

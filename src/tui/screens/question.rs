@@ -138,7 +138,22 @@ impl QuestionUi {
         };
         let q = q.clone();
         let cmd = match action {
-            Action::Confirm => Some(self.answer(&q)),
+            Action::Confirm => {
+                let cmd = self.answer(&q);
+                // A typed command word is spent once run: the field must not
+                // still hold `status` when the overlay closes.
+                if let Command::Answer(text) = &cmd {
+                    let is_option = q
+                        .options
+                        .iter()
+                        .any(|o| o.value.eq_ignore_ascii_case(text.trim()));
+                    if !is_option && crate::session::typed_command(text).is_some() {
+                        self.input = TextArea::default();
+                        self.key = None;
+                    }
+                }
+                Some(cmd)
+            }
             Action::Toggle if q.kind == QuestionKind::MultiChoice => {
                 let i = self.cursor.index;
                 if !self.picked.remove(&i) {
@@ -207,6 +222,11 @@ pub fn render(
     let [side, main] =
         Layout::horizontal([Constraint::Length(sidebar_w), Constraint::Min(30)]).areas(area);
     sidebar(f, side, &j.session, th);
+    let main = Rect {
+        x: main.x + 1,
+        width: main.width.saturating_sub(1),
+        ..main
+    };
     let s = &j.session;
     let Some((step, q, r)) = s.current() else {
         return 1;
@@ -374,7 +394,7 @@ pub fn render(
     let mut value_lines = vec![Line::from(vec![
         Span::styled(format!("{label}: "), th.dim()),
         Span::styled(shown, th.accent()),
-        Span::styled(format!("  from {prov}"), th.dim()),
+        Span::styled(format!("  ({prov})"), th.dim()),
     ])];
     if !list {
         let words: Vec<&str> = TYPED_COMMANDS.iter().map(|(w, _)| *w).collect();

@@ -13,6 +13,7 @@ use crate::pack::Maturity;
 use crate::session::Command;
 use crate::tui::action::Action;
 use crate::tui::app::{Journey, ListCursor, MouseTargets};
+use crate::tui::keymap::{Context, Keymap};
 use crate::tui::theme::Theme;
 use crate::tui::ui::panel;
 use crate::validate::{Report, Status, PASS_MARK};
@@ -127,6 +128,7 @@ pub fn render(
     area: Rect,
     j: &mut Journey,
     th: &Theme,
+    keys: &Keymap,
     mouse: &mut MouseTargets,
 ) -> usize {
     let Some(r) = j.report.as_mut() else {
@@ -298,18 +300,24 @@ pub fn render(
         );
     }
     if below {
+        let mut spans = vec![Span::styled(
+            format!("Below the {PASS_MARK}% pass mark: "),
+            th.warn(),
+        )];
+        for (a, label) in [
+            (Action::GenerateMissing, "generate missing"),
+            (Action::ContinueAnyway, "continue anyway"),
+            (Action::Details, "details"),
+        ] {
+            if let Some(k) = keys.key_label(Context::Report, a) {
+                spans.push(Span::styled(k, th.key()));
+                spans.push(Span::styled(format!(" {label}  "), th.text()));
+            }
+        }
         f.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled(format!("Below the {PASS_MARK}% pass mark: "), th.warn()),
-                Span::styled("g", th.key()),
-                Span::styled(" generate missing  ", th.text()),
-                Span::styled("c", th.key()),
-                Span::styled(" continue anyway  ", th.text()),
-                Span::styled("d", th.key()),
-                Span::styled(" details", th.text()),
-            ]))
-            .wrap(Wrap { trim: false })
-            .block(panel("Next", th, false)),
+            Paragraph::new(Line::from(spans))
+                .wrap(Wrap { trim: false })
+                .block(panel("Next", th, false)),
             remedy,
         );
     }

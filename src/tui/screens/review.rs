@@ -237,11 +237,10 @@ pub fn render(
         })
         .collect();
     let title = format!(
-        "Review: {} answers · Enter edits, {} writes",
+        "Review: {} answers, grouped by skill",
         rows.iter()
             .filter(|r| matches!(r, Row::Answer { .. }))
-            .count(),
-        "w"
+            .count()
     );
     let block = panel(&title, th, true);
     let inner = block.inner(area);

@@ -403,8 +403,9 @@ fn preview(f: &mut Frame, area: Rect, t: &TreeUi, node: Option<&Node>, th: &Them
             .collect();
         let count = |s: FileStatus| under.iter().filter(|f| f.status == s).count();
         let text = format!(
-            "{} files: {} new, {} identical, {} conflict, {} skipped\n\n{} folds or opens it.",
+            "{} file{}: {} new, {} identical, {} conflict, {} skipped\n\n{} folds or opens it.",
             under.len(),
+            if under.len() == 1 { "" } else { "s" },
             count(FileStatus::New),
             count(FileStatus::Identical),
             count(FileStatus::Conflict),

@@ -1,0 +1,639 @@
+//! The full-screen app driven by keys: every workflow command, with the
+//! exact screen content and session state after it.
+
+#[path = "tui/harness.rs"]
+mod harness;
+
+use harness::Ui;
+use ratatui::crossterm::event::Event;
+use skillchain::session::{Overlay, Pending, Screen};
+use skillchain::tui::Keymap;
+
+fn q(step: usize, question: usize) -> Screen {
+    Screen::Question { step, question }
+}
+
+#[test]
+fn typing_a_goal_shows_live_detection_under_it() {
+    let mut ui = Ui::with("", None, "out", Keymap::default());
+    assert!(ui.screen().contains("Type a goal in your own words"));
+    ui.type_text("kafka to snowflake");
+    let s = ui.screen();
+    assert!(
+        s.contains("Pack       data-engineering  (trigger words: kafka, snowflake)"),
+        "{s}"
+    );
+    assert!(
+        s.contains("✓ architecting-data       +10  “snowflake”"),
+        "{s}"
+    );
+    assert!(s.contains("✓ streaming-data          +10  “kafka”"), "{s}");
+    ui.type_text(" with dbt");
+    assert!(ui.screen().contains("✓ transforming-data       +10  “dbt”"));
+}
+
+#[test]
+fn a_goal_that_matches_nothing_lists_goals_each_pack_understands_and_enter_explains() {
+    let mut ui = Ui::with("", None, "out", Keymap::default());
+    ui.type_text("bake a cake");
+    let s = ui.screen();
+    assert!(
+        s.contains("No pack matches yet. Goals that each pack understands:"),
+        "{s}"
+    );
+    assert!(s.contains("  data-engineering"), "{s}");
+    ui.keys("enter");
+    assert!(ui.app.journey().is_none());
+    assert!(ui
+        .screen()
+        .contains("✗ no pack matches yet: add words like the examples below"));
+}
+
+#[test]
+fn enter_on_a_goal_opens_its_chain_and_esc_returns_to_edit_it() {
+    let mut ui = Ui::with("", Some("mini"), "out", Keymap::default());
+    ui.type_text("kafka pipeline with dbt");
+    ui.keys("enter");
+    assert_eq!(ui.screen_kind(), Screen::Chain);
+    let s = ui.screen();
+    assert!(
+        s.contains("SKILL CHAIN DETECTED FOR: “kafka pipeline with dbt”"),
+        "{s}"
+    );
+    assert!(s.contains("  1. base"), "{s}");
+    assert!(
+        s.contains("       required; dependency of stream, transform"),
+        "{s}"
+    );
+    assert!(s.contains("  2. stream"), "{s}");
+    assert!(s.contains("       matched \"kafka\" (score 10)"), "{s}");
+    assert!(s.contains("Estimated ~9 min · 10 questions"), "{s}");
+    ui.keys("esc");
+    assert!(ui.app.journey().is_none());
+    assert!(ui.screen().contains("│kafka pipeline with dbt"));
+}
+
+#[test]
+fn the_blueprint_offer_can_be_dropped_and_taken_again() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    assert_eq!(ui.session().blueprint.as_deref(), Some("pipe"));
+    assert!(ui
+        .screen()
+        .contains("Blueprint  pipe  100% confidence  ✓ in use"));
+    ui.keys("x");
+    assert_eq!(ui.session().blueprint, None);
+    assert!(ui
+        .screen()
+        .contains("Blueprint  pipe  offered, not in use: the chain below is custom"));
+    ui.keys("b");
+    assert_eq!(ui.session().blueprint.as_deref(), Some("pipe"));
+}
+
+#[test]
+fn customize_locks_required_skills_and_pulls_dependencies_in() {
+    let mut ui = Ui::mini("kafka streaming");
+    ui.keys("x c");
+    assert_eq!(ui.screen_kind(), Screen::Customize);
+    let s = ui.screen();
+    assert!(s.contains("› [■] base  Base  (required)"), "{s}");
+    assert!(s.contains("  [x] stream  Stream"), "{s}");
+    assert!(s.contains("  [ ] transform  Transform"), "{s}");
+    ui.keys("space");
+    assert_eq!(
+        ui.session().error.as_deref(),
+        Some("base is required and cannot be removed (its questions can still be skipped)")
+    );
+    assert!(ui
+        .screen()
+        .contains("✗ base is required and cannot be removed"));
+    ui.keys("down down space");
+    let chain: Vec<&str> = ui.session().chain.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(chain, ["base", "stream", "transform"]);
+    ui.keys("up space");
+    assert_eq!(
+        ui.session().error.as_deref(),
+        None,
+        "stream is not needed by transform (soft dependency)"
+    );
+    ui.keys("enter");
+    assert_eq!(ui.screen_kind(), Screen::Chain);
+    let chain: Vec<&str> = ui.session().chain.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(chain, ["base", "transform"]);
+}
+
+#[test]
+fn a_list_answer_is_stored_typed_and_the_sidebar_moves_on() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("enter");
+    assert_eq!(ui.current().as_deref(), Some("blueprint.size"));
+    let s = ui.screen();
+    assert!(
+        s.contains("STEP 1/4: Pipe (quick setup)   question 1/1"),
+        "{s}"
+    );
+    assert!(s.contains("◆ quick setup 1/1"), "{s}");
+    assert!(s.contains("Default: solo  (skill default)"), "{s}");
+    ui.keys("down enter");
+    assert_eq!(
+        ui.value("blueprint", "size"),
+        ("team".into(), "typed".into())
+    );
+    let s = ui.screen();
+    assert!(s.contains("✓ quick setup"), "{s}");
+    assert!(s.contains("◆ base 1/3"), "{s}");
+    assert!(s.contains("STEP 2/4: Base   question 1/3"), "{s}");
+}
+
+#[test]
+fn back_crosses_skill_borders_and_shows_the_answer_given() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("enter down enter");
+    assert_eq!(ui.session().screen, q(1, 0));
+    ui.keys("esc");
+    assert_eq!(ui.current().as_deref(), Some("blueprint.size"));
+    let s = ui.screen();
+    assert!(
+        s.contains("› (•) team"),
+        "the cursor rests on the answer given:\n{s}"
+    );
+    assert!(s.contains("Current: team  (typed)"), "{s}");
+    ui.keys("alt-left");
+    assert_eq!(
+        ui.screen_kind(),
+        Screen::Chain,
+        "back from the first question"
+    );
+}
+
+#[test]
+fn tab_skips_to_the_default_and_ctrl_s_skips_the_rest_of_the_skill() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("enter tab");
+    assert_eq!(
+        ui.value("blueprint", "size"),
+        ("solo".into(), "skill default".into())
+    );
+    assert_eq!(ui.current().as_deref(), Some("base.cloud"));
+    ui.keys("ctrl-s");
+    assert_eq!(ui.current().as_deref(), Some("stream.platform"));
+    assert_eq!(
+        ui.value("base", "scale"),
+        ("large".into(), "blueprint".into())
+    );
+    let s = ui.screen();
+    assert!(s.contains("– base"), "{s}");
+    assert!(s.contains("◆ stream 1/4"), "{s}");
+}
+
+#[test]
+fn typed_words_in_a_text_answer_run_their_commands() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("enter tab tab tab");
+    assert_eq!(ui.current().as_deref(), Some("base.name"));
+    ui.type_text("status");
+    ui.keys("enter");
+    assert_eq!(ui.session().overlay, Some(Overlay::Status));
+    let s = ui.screen();
+    assert!(s.contains("Step 2/4   3 answered, 7 to go"), "{s}");
+    assert!(s.contains("◆ Base"), "{s}");
+    ui.keys("esc");
+    assert_eq!(ui.session().overlay, None);
+    assert_eq!(ui.current().as_deref(), Some("base.name"));
+    ui.type_text("back");
+    ui.keys("enter");
+    assert_eq!(ui.current().as_deref(), Some("base.scale"));
+    ui.keys("tab");
+    ui.type_text("skip");
+    ui.keys("enter");
+    assert_eq!(ui.current().as_deref(), Some("stream.platform"));
+    assert_eq!(
+        ui.value("base", "name"),
+        ("demo".into(), "skill default".into())
+    );
+}
+
+#[test]
+fn a_wrong_answer_shows_an_inline_error_that_never_blocks_back_or_help() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("enter tab tab tab");
+    ui.type_text("Bad Name");
+    ui.keys("enter");
+    assert_eq!(ui.current().as_deref(), Some("base.name"));
+    let s = ui.screen();
+    assert!(
+        s.contains("✗ lower-case letters and _ only"),
+        "the pack's message is shown:\n{s}"
+    );
+    ui.keys("f1");
+    assert_eq!(ui.session().overlay, Some(Overlay::Help));
+    ui.keys("esc esc");
+    assert_eq!(ui.current().as_deref(), Some("base.scale"));
+    assert_eq!(ui.session().error, None);
+}
+
+#[test]
+fn typing_clears_the_error_and_a_fixed_answer_goes_through() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("enter tab tab tab");
+    ui.type_text("Bad");
+    ui.keys("enter");
+    assert!(ui.session().error.is_some());
+    ui.keys("backspace backspace backspace");
+    assert_eq!(ui.session().error, None);
+    ui.type_text("good_name");
+    ui.keys("enter");
+    assert_eq!(
+        ui.value("base", "name"),
+        ("good_name".into(), "typed".into())
+    );
+}
+
+#[test]
+fn a_changed_answer_reports_which_later_answers_moved() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    // Answer everything with defaults, then change the cloud.
+    ui.keys("enter ctrl-d");
+    assert_eq!(ui.screen_kind(), Screen::Review);
+    assert_eq!(
+        ui.value("stream", "platform"),
+        ("kafka".into(), "skill default".into())
+    );
+    ui.click_on("Which cloud: aws");
+    ui.keys("enter");
+    assert_eq!(ui.current().as_deref(), Some("base.cloud"));
+    ui.keys("down enter");
+    assert_eq!(
+        ui.value("stream", "platform"),
+        ("pubsub".into(), "earlier answer".into())
+    );
+    let s = ui.screen();
+    assert_eq!(
+        ui.screen_kind(),
+        Screen::Review,
+        "an edit returns to review"
+    );
+    assert!(
+        s.contains("⚠ Later answers changed: stream.platform: kafka → pubsub"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Which platform: pubsub  (earlier answer (base.cloud == 'gcp'))"),
+        "{s}"
+    );
+}
+
+#[test]
+fn a_changed_answer_inside_the_flow_lists_the_moved_answers_under_the_question() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("enter tab tab tab tab");
+    assert_eq!(ui.current().as_deref(), Some("stream.platform"));
+    ui.keys("esc esc esc");
+    assert_eq!(ui.current().as_deref(), Some("base.cloud"));
+    ui.keys("down enter");
+    let s = ui.screen();
+    assert!(s.contains("Your change moved later answers"), "{s}");
+    assert!(s.contains("⚠ stream.platform: kafka → pubsub"), "{s}");
+}
+
+#[test]
+fn status_and_help_overlays_open_by_key_and_close_on_any_key() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("enter ctrl-t");
+    assert_eq!(ui.session().overlay, Some(Overlay::Status));
+    let s = ui.screen();
+    assert!(s.contains("Step 1/4   0 answered, 10 to go"), "{s}");
+    assert!(s.contains("◆ Pipe (quick setup)"), "{s}");
+    assert!(s.contains("○ Stream"), "{s}");
+    ui.keys("j");
+    assert_eq!(ui.session().overlay, None);
+    assert_eq!(
+        ui.current().as_deref(),
+        Some("blueprint.size"),
+        "closing moves nothing"
+    );
+    ui.keys("?");
+    let s = ui.screen();
+    assert!(s.contains("Help: keys on this screen"), "{s}");
+    assert!(
+        s.contains("Ctrl-S  skip skill: its remaining questions take their defaults"),
+        "{s}"
+    );
+    assert!(
+        s.contains("restart  back to the chain with the same goal; answers are cleared"),
+        "{s}"
+    );
+}
+
+#[test]
+fn help_is_generated_from_the_keymap_so_a_remapped_key_shows_there() {
+    let mut keymap = Keymap::default();
+    keymap
+        .merge("question:\n  skip-skill: ctrl-k\n", "keymap.yaml")
+        .unwrap();
+    let mut ui = Ui::with("kafka pipeline with dbt", Some("mini"), "out", keymap);
+    ui.keys("enter tab ctrl-k");
+    assert_eq!(ui.current().as_deref(), Some("stream.platform"));
+    ui.keys("f1");
+    let s = ui.screen();
+    assert!(s.contains("Ctrl-K  skip skill"), "{s}");
+    assert!(!s.contains("Ctrl-S"), "{s}");
+    ui.keys("esc");
+    assert!(ui.screen().contains("Ctrl-K skip skill"), "the footer too");
+}
+
+#[test]
+fn restart_asks_first_and_clears_answers_only_on_yes() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("enter down enter ctrl-r");
+    assert_eq!(ui.session().pending, Some(Pending::Restart));
+    assert!(ui.screen().contains("Restart: every answer is cleared"));
+    ui.keys("n");
+    assert_eq!(ui.session().pending, None);
+    assert_eq!(
+        ui.value("blueprint", "size"),
+        ("team".into(), "typed".into())
+    );
+    ui.keys("ctrl-r y");
+    assert_eq!(ui.screen_kind(), Screen::Chain);
+    assert_eq!(ui.session().goal, "kafka pipeline with dbt");
+    assert_eq!(
+        ui.value("blueprint", "size"),
+        ("solo".into(), "skill default".into())
+    );
+}
+
+#[test]
+fn done_goes_to_review_where_enter_edits_and_returns_to_review() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("enter ctrl-d");
+    assert_eq!(ui.screen_kind(), Screen::Review);
+    let s = ui.screen();
+    assert!(s.contains("Review: 10 answers, grouped by skill"), "{s}");
+    assert!(s.contains("›   Team size: solo  (skill default)"), "{s}");
+    assert!(s.contains("    Partitions: 6  (skill default)"), "{s}");
+    ui.keys("enter");
+    assert_eq!(ui.current().as_deref(), Some("blueprint.size"));
+    ui.keys("down enter");
+    assert_eq!(
+        ui.screen_kind(),
+        Screen::Review,
+        "an edit returns to review"
+    );
+    assert!(ui.screen().contains("Team size: team  (typed)"));
+}
+
+#[test]
+fn a_conflict_on_review_blocks_writing_until_a_resolution_is_chosen() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    // stream.format is the 6th question: size, cloud, scale, name, platform, format.
+    ui.keys("enter tab tab tab tab tab down enter ctrl-d");
+    assert_eq!(
+        ui.value("stream", "format"),
+        ("json".into(), "typed".into())
+    );
+    let s = ui.screen();
+    assert!(s.contains("⚠ dbt contracts need typed events: JSON events carry no schema for dbt contracts.  ✗ unresolved"), "{s}");
+    ui.keys("w");
+    assert_eq!(ui.screen_kind(), Screen::Review);
+    assert!(ui
+        .screen()
+        .contains("✗ resolve or accept the conflict first: json-with-dbt"));
+    ui.keys("G");
+    assert!(ui.screen().contains("›       ( ) Keep both"));
+    ui.keys("k enter");
+    assert_eq!(
+        ui.value("stream", "format"),
+        ("avro".into(), "conflict resolution".into())
+    );
+    assert!(
+        !ui.screen().contains("dbt contracts need typed events"),
+        "with avro the conflict no longer holds"
+    );
+    ui.keys("w");
+    assert_eq!(ui.screen_kind(), Screen::Tree);
+}
+
+#[test]
+fn the_tree_marks_each_file_and_previews_it_then_writes_and_reports() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("enter ctrl-d w");
+    assert_eq!(ui.screen_kind(), Screen::Tree);
+    let s = ui.screen();
+    assert!(
+        s.contains("+4 new =0 identical !0 conflict -0 skipped"),
+        "{s}"
+    );
+    assert!(s.contains("› ▾ base/"), "{s}");
+    assert!(s.contains("    + demo.txt  new"), "{s}");
+    ui.keys("down");
+    assert!(
+        ui.screen().contains("base/demo.txt (new)"),
+        "the preview follows the cursor"
+    );
+    ui.keys("up left");
+    assert!(
+        !ui.screen().contains("demo.txt  new"),
+        "a folded folder hides its files"
+    );
+    ui.keys("right w");
+    assert_eq!(ui.screen_kind(), Screen::Report);
+    let s = ui.screen();
+    assert!(
+        s.contains(
+            "Wrote 4 new and 0 overwritten files to /tmp/scXXXXXX/mini-out (0 unchanged, 0 kept)."
+        ),
+        "{s}"
+    );
+    assert!(s.contains("✓ PASS 100% (2/2; pass at 80%)"), "{s}");
+    assert!(s.contains("○ Registry  skipped"), "{s}");
+    assert!(ui.out().join("base/demo.txt").is_file());
+    assert!(ui.out().join(".skillchain/answers.yaml").is_file());
+}
+
+#[test]
+fn a_conflicting_file_needs_a_decision_and_keep_leaves_it_untouched() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    let out = ui.dir.path().join("mini-out");
+    std::fs::create_dir_all(out.join("models")).unwrap();
+    std::fs::write(out.join("models/main.sql"), "select 'mine'\n").unwrap();
+    ui.keys("enter ctrl-d w");
+    let s = ui.screen();
+    assert!(
+        s.contains("+3 new =0 identical !1 conflict -0 skipped"),
+        "{s}"
+    );
+    assert!(s.contains("! main.sql  conflict: decide"), "{s}");
+    ui.keys("w");
+    assert_eq!(ui.screen_kind(), Screen::Tree);
+    assert!(ui
+        .screen()
+        .contains("✗ 1 file on disk differs: choose overwrite or keep for each first"));
+    ui.keys("down down down");
+    let s = ui.screen();
+    assert!(s.contains("models/main.sql: diff, disk → generated"), "{s}");
+    assert!(s.contains("-select 'mine'"), "{s}");
+    ui.keys("e");
+    assert!(ui.screen().contains("! main.sql  conflict → keep"));
+    ui.keys("w");
+    assert_eq!(ui.screen_kind(), Screen::Report);
+    assert_eq!(
+        std::fs::read_to_string(out.join("models/main.sql")).unwrap(),
+        "select 'mine'\n"
+    );
+    assert!(ui.screen().contains("(0 unchanged, 1 kept)"));
+}
+
+#[test]
+fn overwrite_replaces_a_conflicting_file() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    let out = ui.dir.path().join("mini-out");
+    std::fs::create_dir_all(out.join("models")).unwrap();
+    std::fs::write(out.join("models/main.sql"), "select 'mine'\n").unwrap();
+    ui.keys("enter ctrl-d w down down down o");
+    assert!(ui.screen().contains("! main.sql  conflict → overwrite"));
+    ui.keys("w");
+    assert_eq!(ui.screen_kind(), Screen::Report);
+    assert_ne!(
+        std::fs::read_to_string(out.join("models/main.sql")).unwrap(),
+        "select 'mine'\n"
+    );
+}
+
+#[test]
+fn below_the_pass_mark_the_report_offers_generate_missing_which_fixes_it() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    let out = ui.dir.path().join("mini-out");
+    std::fs::create_dir_all(out.join("stream")).unwrap();
+    std::fs::write(out.join("stream/kafka.yaml"), "topics: []\n").unwrap();
+    ui.keys("enter ctrl-d w");
+    ui.click_on("kafka.yaml");
+    ui.keys("e w");
+    assert_eq!(ui.screen_kind(), Screen::Report);
+    let s = ui.screen();
+    assert!(
+        s.contains("⚠ NEEDS ATTENTION 50% (1/2; pass at 80%)"),
+        "{s}"
+    );
+    assert!(s.contains("⚠ Stream config  incomplete"), "{s}");
+    assert!(
+        s.contains("Below the 80% pass mark: g generate missing  c continue anyway  d details"),
+        "{s}"
+    );
+    assert!(
+        s.contains("primary skill stream"),
+        "details open below the mark:\n{s}"
+    );
+    ui.keys("g");
+    let s = ui.screen();
+    assert!(s.contains("✓ PASS 100% (2/2; pass at 80%)"), "{s}");
+    assert!(std::fs::read_to_string(out.join("stream/kafka.yaml"))
+        .unwrap()
+        .contains("platform:"));
+}
+
+#[test]
+fn the_maturity_switch_recomputes_the_report() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("enter ctrl-d w w");
+    assert!(ui.screen().contains("Maturity intermediate"));
+    ui.keys("m");
+    let s = ui.screen();
+    assert!(s.contains("Maturity advanced"), "{s}");
+    assert!(s.contains("✓ Registry  fulfilled"), "{s}");
+    assert!(s.contains("✓ PASS 100% (3/3; pass at 80%)"), "{s}");
+    ui.keys("m");
+    assert!(ui.screen().contains("Maturity starter"));
+}
+
+#[test]
+fn quitting_mid_session_asks_first_and_the_report_quits_with_its_verdict() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("enter q");
+    assert!(ui.app.asking_quit);
+    assert!(ui.screen().contains("Quit now? Nothing has been written"));
+    ui.keys("n");
+    assert!(!ui.app.asking_quit);
+    assert_eq!(ui.app.exit, None);
+    ui.keys("ctrl-c y");
+    let exit = ui.app.exit.clone().expect("quit");
+    assert_eq!(
+        (exit.code, exit.message.as_str()),
+        (0, "Quit. Nothing was written.")
+    );
+
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("enter ctrl-d w w q");
+    let exit = ui.app.exit.clone().expect("quit");
+    assert_eq!(exit.code, 0);
+    assert!(
+        exit.message
+            .ends_with("Report: PASS 100% (2 of 2 deliverables fulfilled, maturity intermediate)."),
+        "{}",
+        exit.message
+    );
+}
+
+#[test]
+fn events_that_change_nothing_ask_for_no_redraw() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    assert!(!ui.app.handle_event(Event::FocusGained));
+    assert!(!ui.keys("z"), "an unbound key on the chain screen");
+    assert!(ui.keys("enter"));
+    assert!(!ui.keys("up"), "already on the first choice");
+}
+
+#[test]
+fn a_click_selects_a_row_and_the_wheel_moves_the_cursor() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("enter tab");
+    assert!(ui.click_on("( ) gcp"));
+    ui.keys("enter");
+    assert_eq!(ui.value("base", "cloud"), ("gcp".into(), "typed".into()));
+    assert_eq!(
+        ui.value("base", "scale"),
+        ("large".into(), "blueprint".into())
+    );
+    assert!(ui.wheel(false, 70, 12), "the wheel moves the list");
+    ui.keys("enter");
+    assert_eq!(ui.value("base", "scale"), ("small".into(), "typed".into()));
+}
+
+#[test]
+fn a_terminal_below_the_minimum_size_says_how_big_it_must_be() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.size(50, 12);
+    let s = ui.screen();
+    assert!(
+        s.starts_with("Make the terminal at least 60×16\n(it is 50×12 now)."),
+        "{s}"
+    );
+    ui.size(80, 24);
+    assert!(ui.screen().contains("SKILL CHAIN DETECTED FOR"));
+}
+
+#[test]
+fn pasted_text_lands_in_the_goal_on_one_line() {
+    let mut ui = Ui::with("", None, "out", Keymap::default());
+    ui.app
+        .handle_event(Event::Paste("kafka to\nsnowflake".into()));
+    let s = ui.screen();
+    assert!(s.contains("│kafka to snowflake"), "{s}");
+    assert!(s.contains("Pack       data-engineering"), "{s}");
+}
+
+#[test]
+fn secrets_are_masked_while_typed() {
+    let mut ui = Ui::mini("kafka pipeline with dbt and a slow query in the warehouse");
+    ui.keys("x c");
+    let s = ui.screen();
+    assert!(s.contains("[x] tune"), "{s}");
+    ui.keys("enter enter ctrl-s ctrl-s ctrl-s");
+    assert_eq!(ui.current().as_deref(), Some("tune.engine"));
+    ui.keys("tab");
+    assert_eq!(ui.current().as_deref(), Some("tune.token"));
+    ui.type_text("hunter2");
+    let s = ui.screen();
+    assert!(s.contains("•••••••"), "{s}");
+    assert!(!s.contains("hunter2"), "{s}");
+    assert!(s.contains("secret: hidden, never saved"), "{s}");
+}
