@@ -319,9 +319,10 @@ fn status_and_help_overlays_open_by_key_and_close_on_any_key() {
         "{s}"
     );
     assert!(
-        s.contains("restart  back to the chain with the same goal; answers are cleared"),
+        s.contains("In a text answer, typing skip, skip skill, back, status, done, restart, help"),
         "{s}"
     );
+    assert!(s.contains("? / F1  this help"), "{s}");
 }
 
 #[test]
@@ -392,7 +393,14 @@ fn a_conflict_on_review_blocks_writing_until_a_resolution_is_chosen() {
         ("json".into(), "typed".into())
     );
     let s = ui.screen();
-    assert!(s.contains("⚠ dbt contracts need typed events: JSON events carry no schema for dbt contracts.  ✗ unresolved"), "{s}");
+    assert!(
+        s.contains("    ⚠ dbt contracts need typed events: ✗ unresolved  "),
+        "{s}"
+    );
+    assert!(
+        s.contains("      JSON events carry no schema for dbt contracts."),
+        "{s}"
+    );
     ui.keys("w");
     assert_eq!(ui.screen_kind(), Screen::Review);
     assert!(ui
@@ -419,10 +427,7 @@ fn the_tree_marks_each_file_and_previews_it_then_writes_and_reports() {
     ui.keys("enter ctrl-d w");
     assert_eq!(ui.screen_kind(), Screen::Tree);
     let s = ui.screen();
-    assert!(
-        s.contains("+4 new =0 identical !0 conflict -0 skipped"),
-        "{s}"
-    );
+    assert!(s.contains("+4 new"), "{s}");
     assert!(s.contains("› ▾ base/"), "{s}");
     assert!(s.contains("    + demo.txt  new"), "{s}");
     ui.keys("down");
@@ -458,10 +463,7 @@ fn a_conflicting_file_needs_a_decision_and_keep_leaves_it_untouched() {
     std::fs::write(out.join("models/main.sql"), "select 'mine'\n").unwrap();
     ui.keys("enter ctrl-d w");
     let s = ui.screen();
-    assert!(
-        s.contains("+3 new =0 identical !1 conflict -0 skipped"),
-        "{s}"
-    );
+    assert!(s.contains("+3 new  !1 conflict"), "{s}");
     assert!(s.contains("! main.sql  conflict: decide"), "{s}");
     ui.keys("w");
     assert_eq!(ui.screen_kind(), Screen::Tree);

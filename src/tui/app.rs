@@ -86,10 +86,10 @@ impl ListCursor {
 
 /// Where the last frame drew the screen's main list, so a click can pick a
 /// row and the wheel can scroll it.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct MouseTargets {
-    /// (area, first row shown, rows per item)
-    pub list: Option<(Rect, usize, u16)>,
+    /// The list's area and the item under each of its rows.
+    pub list: Option<(Rect, Vec<usize>)>,
     pub preview: Option<Rect>,
 }
 
@@ -109,6 +109,9 @@ pub struct App {
     pub page: usize,
     /// Writing was asked for: the loop draws "Writing…" first, then runs it.
     pub write_requested: bool,
+    /// First line of the help overlay shown (it scrolls when it is taller
+    /// than the screen).
+    pub help_scroll: usize,
 }
 
 impl App {
@@ -126,6 +129,7 @@ impl App {
             mouse: MouseTargets::default(),
             page: 10,
             write_requested: false,
+            help_scroll: 0,
         };
         if let Phase::Goal(g) = &mut app.phase {
             g.detect(&app.registry, app.opts.pack.as_deref());
@@ -204,12 +208,21 @@ impl App {
                 return true;
             }
             if j.session.overlay.is_some() && !ctrl_c {
+                if j.session.overlay == Some(crate::session::Overlay::Help)
+                    && scroll_help(&mut self.help_scroll, key.code)
+                {
+                    return true;
+                }
+                self.help_scroll = 0;
                 let _ = j.session.apply(Command::CloseOverlay);
                 return true;
             }
         }
         if self.goal_help && !ctrl_c {
-            self.goal_help = false;
+            if !scroll_help(&mut self.help_scroll, key.code) {
+                self.goal_help = false;
+                self.help_scroll = 0;
+            }
             return true;
         }
         let ctx = self.context();
@@ -283,13 +296,15 @@ impl App {
                 self.act(if down { Action::Down } else { Action::Up })
             }
             MouseEventKind::Down(MouseButton::Left) => {
-                let Some((area, offset, per_item)) = self.mouse.list else {
+                let Some((area, items)) = &self.mouse.list else {
                     return false;
                 };
-                if !inside(area) {
+                if !inside(*area) {
                     return false;
                 }
-                let row = offset + ((m.row - area.y) / per_item.max(1)) as usize;
+                let Some(row) = items.get((m.row - area.y) as usize).copied() else {
+                    return false;
+                };
                 self.select_row(row)
             }
             _ => false,
@@ -470,6 +485,16 @@ impl App {
             notice: None,
         }));
     }
+}
+
+/// Arrow keys scroll the help overlay; true when the key was one.
+fn scroll_help(scroll: &mut usize, code: KeyCode) -> bool {
+    match code {
+        KeyCode::Down | KeyCode::PageDown => *scroll += 1,
+        KeyCode::Up | KeyCode::PageUp => *scroll = scroll.saturating_sub(1),
+        _ => return false,
+    }
+    true
 }
 
 fn chain_action(j: &mut Journey, action: Action) -> bool {

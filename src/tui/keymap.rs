@@ -361,13 +361,21 @@ impl Keymap {
         })
     }
 
-    /// Keys for `action` as seen from `ctx` (the most specific binding wins).
+    /// Every key that runs `action` on a screen of context `ctx`, most
+    /// specific context first.
     pub fn keys(&self, ctx: Context, action: Action) -> Vec<Chord> {
-        ctx.chain()
-            .iter()
-            .find_map(|c| self.bindings.get(&(*c, action)))
-            .cloned()
-            .unwrap_or_default()
+        let mut out: Vec<Chord> = Vec::new();
+        for c in ctx.chain() {
+            for k in self.bindings.get(&(*c, action)).into_iter().flatten() {
+                // A key a more specific context gives to another action does
+                // not reach this one.
+                let key = KeyEvent::new(k.code, k.mods);
+                if !out.contains(k) && self.action(ctx, &key) == Some(action) {
+                    out.push(*k);
+                }
+            }
+        }
+        out
     }
 
     /// The first key of `action` in `ctx`, for the footer.

@@ -37,13 +37,8 @@ pub fn draw(f: &mut Frame, app: &mut App) {
         return;
     }
     let ctx = app.context();
-    let hints = footer_hints(app, ctx);
-    let hint_width: usize = hints.iter().map(|s| s.width()).sum();
-    let hint_lines = if hint_width > area.width as usize {
-        2
-    } else {
-        1
-    };
+    let hints = footer_lines(footer_hints(app, ctx), area.width as usize);
+    let hint_lines = hints.len() as u16;
     let message = footer_message(app);
     let [header, body, msg_area, hint_area] = Layout::vertical([
         Constraint::Length(1),
@@ -77,10 +72,7 @@ pub fn draw(f: &mut Frame, app: &mut App) {
             msg_area,
         );
     }
-    f.render_widget(
-        Paragraph::new(Line::from(hints)).wrap(Wrap { trim: false }),
-        hint_area,
-    );
+    f.render_widget(Paragraph::new(hints), hint_area);
     draw_overlays(f, body, app, &th, ctx);
 }
 
@@ -120,10 +112,11 @@ fn footer_message(app: &App) -> Option<(String, Style)> {
     match &app.phase {
         Phase::Goal(g) => g.error.as_ref().map(|e| (format!("✗ {e}"), th.error())),
         Phase::Journey(j) => {
-            if let Some(e) = &j.session.error {
+            let inline = matches!(j.session.screen, Screen::Question { .. });
+            if let Some(e) = j.session.error.as_ref().filter(|_| !inline) {
                 return Some((format!("✗ {e}"), th.error()));
             }
-            if !j.session.changes.is_empty() {
+            if !j.session.changes.is_empty() && !inline {
                 let all: Vec<String> = j.session.changes.iter().map(|c| c.describe()).collect();
                 return Some((
                     format!("⚠ Later answers changed: {}", all.join("; ")),
@@ -212,17 +205,44 @@ fn footer_actions(app: &App, ctx: Context) -> Vec<(Action, &'static str)> {
     v
 }
 
-fn footer_hints(app: &App, ctx: Context) -> Vec<Span<'static>> {
+/// Each hint as its key and label spans.
+fn footer_hints(app: &App, ctx: Context) -> Vec<[Span<'static>; 2]> {
     let th = &app.theme;
-    let mut spans = Vec::new();
-    for (action, label) in footer_actions(app, ctx) {
-        let Some(key) = app.keymap.key_label(ctx, action) else {
-            continue;
-        };
-        spans.push(Span::styled(format!(" {key}"), th.key()));
-        spans.push(Span::styled(format!(" {label} "), th.dim()));
+    footer_actions(app, ctx)
+        .into_iter()
+        .filter_map(|(action, label)| {
+            let key = app.keymap.key_label(ctx, action)?;
+            Some([
+                Span::styled(format!(" {key}"), th.key()),
+                Span::styled(format!(" {label} "), th.dim()),
+            ])
+        })
+        .collect()
+}
+
+/// Hints laid out in at most two lines, never split inside a hint; when
+/// they do not fit, hints before the last two (help, quit) give way.
+fn footer_lines(mut hints: Vec<[Span<'static>; 2]>, max: usize) -> Vec<Line<'static>> {
+    loop {
+        let mut lines: Vec<Vec<Span<'static>>> = vec![Vec::new()];
+        let mut used = 0;
+        for [k, l] in hints.iter().cloned() {
+            let w = k.width() + l.width();
+            if used + w > max && used > 0 {
+                lines.push(Vec::new());
+                used = 0;
+            }
+            used += w;
+            if let Some(last) = lines.last_mut() {
+                last.push(k);
+                last.push(l);
+            }
+        }
+        if lines.len() <= 2 || hints.len() <= 2 {
+            return lines.into_iter().map(Line::from).collect();
+        }
+        hints.remove(hints.len() - 3);
     }
-    spans
 }
 
 fn draw_overlays(f: &mut Frame, body: Rect, app: &App, th: &Theme, ctx: Context) {
@@ -279,4 +299,103 @@ pub fn panel<'a>(title: &str, th: &Theme, focused: bool) -> Block<'a> {
         .border_type(BorderType::Rounded)
         .border_style(th.border(focused))
         .title(Span::styled(format!(" {title} "), th.title()))
+}
+
+/// Display width of a string in terminal columns.
+pub fn width(s: &str) -> usize {
+    Line::from(s).width()
+}
+
+/// `text` broken at spaces into lines of at most `max` columns; lines after
+/// the first start with `indent`. A word longer than a line is cut.
+pub fn wrap(text: &str, max: usize, indent: &str) -> Vec<String> {
+    let max = max.max(width(indent) + 8);
+    let mut lines = Vec::new();
+    let body = text.trim_start_matches(' ');
+    let mut line = text[..text.len() - body.len()].to_string();
+    for word in body.split(' ') {
+        let room = max.saturating_sub(width(&line));
+        let sep = usize::from(!line.trim().is_empty());
+        if !line.trim().is_empty() && width(word) + sep > room {
+            lines.push(std::mem::take(&mut line));
+            line.push_str(indent);
+        } else if sep == 1 {
+            line.push(' ');
+        }
+        let mut w = word.to_string();
+        while width(&line) + width(&w) > max {
+            let fit = max - width(&line);
+            let head: String = take_columns(&w, fit);
+            if head.is_empty() {
+                break;
+            }
+            w = w[head.len()..].to_string();
+            line.push_str(&head);
+            lines.push(std::mem::take(&mut line));
+            line.push_str(indent);
+        }
+        line.push_str(&w);
+    }
+    if !line.trim().is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+fn take_columns(s: &str, cols: usize) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        let mut probe = out.clone();
+        probe.push(c);
+        if width(&probe) > cols {
+            break;
+        }
+        out = probe;
+    }
+    out
+}
+
+/// For a list of items of `heights` rows drawn from item `offset` in `rows`
+/// rows: the item under each row (what a click there picks).
+pub fn rows_to_items(heights: &[usize], offset: usize, rows: u16) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (i, h) in heights.iter().enumerate().skip(offset) {
+        for _ in 0..*h {
+            if out.len() >= rows as usize {
+                return out;
+            }
+            out.push(i);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_breaks_at_spaces_with_a_hanging_indent() {
+        assert_eq!(
+            wrap(
+                "matched \"snowflake\" (score 10); required; dependency of x",
+                24,
+                "    "
+            ),
+            [
+                "matched \"snowflake\"",
+                "    (score 10);",
+                "    required; dependency",
+                "    of x"
+            ]
+        );
+        assert_eq!(wrap("", 10, "  "), [""]);
+        assert_eq!(wrap("   lead kept", 40, " "), ["   lead kept"]);
+        assert_eq!(wrap("ストリーミング", 10, ""), ["ストリーミ", "ング"]);
+    }
+
+    #[test]
+    fn each_row_of_a_list_maps_to_its_item() {
+        assert_eq!(rows_to_items(&[1, 2, 1, 3], 1, 5), [1, 1, 2, 3, 3]);
+    }
 }

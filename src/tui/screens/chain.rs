@@ -9,7 +9,7 @@ use ratatui::Frame;
 use crate::detect::Reason;
 use crate::tui::app::Journey;
 use crate::tui::theme::Theme;
-use crate::tui::ui::panel;
+use crate::tui::ui::{panel, wrap};
 
 pub fn render(f: &mut Frame, area: Rect, j: &mut Journey, th: &Theme) -> usize {
     let s = &j.session;
@@ -94,10 +94,10 @@ pub fn render(f: &mut Frame, area: Rect, j: &mut Journey, th: &Theme) -> usize {
             Span::styled(e.tier.as_str().to_string(), th.dim()),
         ]));
         let why: Vec<String> = e.reasons.iter().map(Reason::describe).collect();
-        lines.push(Line::styled(
-            format!("       {}", why.join("; ")),
-            th.accent(),
-        ));
+        let text_w = area.width.saturating_sub(2) as usize;
+        for part in wrap(&format!("       {}", why.join("; ")), text_w, "       ") {
+            lines.push(Line::styled(part, th.accent()));
+        }
     }
     if let Some(bp) = status.steps.iter().find(|st| st.key == "blueprint") {
         lines.push(Line::styled(
@@ -119,11 +119,16 @@ pub fn render(f: &mut Frame, area: Rect, j: &mut Journey, th: &Theme) -> usize {
     let height = area.height.saturating_sub(2);
     let max_scroll = (lines.len() as u16).saturating_sub(height);
     j.chain_scroll = j.chain_scroll.min(max_scroll);
+    let title = if max_scroll > 0 {
+        "Chain (↑↓ scroll)"
+    } else {
+        "Chain"
+    };
     f.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .scroll((j.chain_scroll, 0))
-            .block(panel("Chain", th, true)),
+            .block(panel(title, th, true)),
         area,
     );
     height as usize

@@ -10,7 +10,7 @@ use crate::session::Command;
 use crate::tui::action::Action;
 use crate::tui::app::{Journey, MouseTargets};
 use crate::tui::theme::Theme;
-use crate::tui::ui::panel;
+use crate::tui::ui::{panel, rows_to_items, wrap};
 
 pub fn handle(j: &mut Journey, action: Action, page: usize) -> bool {
     let choices = j.session.skill_choices();
@@ -39,7 +39,8 @@ pub fn render(
     let choices = j.session.skill_choices();
     let [list_area, info] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(4)]).areas(area);
-    let items: Vec<ListItem> = choices
+    let text_w = list_area.width.saturating_sub(4) as usize;
+    let item_lines: Vec<Vec<Line>> = choices
         .iter()
         .map(|c| {
             let mark = match (c.in_chain, c.locked) {
@@ -48,16 +49,21 @@ pub fn render(
                 (false, _) => Span::styled("[ ] ", th.dim()),
             };
             let lock = if c.locked { "  (required)" } else { "" };
-            ItemLines::two(
-                Line::from(vec![
-                    mark,
-                    Span::styled(c.id.clone(), th.text()),
-                    Span::styled(format!("  {}{lock}", c.title), th.dim()),
-                ]),
-                Line::styled(format!("     {}", c.why), th.dim()),
-            )
+            let mut lines = vec![Line::from(vec![
+                mark,
+                Span::styled(c.id.clone(), th.text()),
+                Span::styled(format!("  {}{lock}", c.title), th.dim()),
+            ])];
+            lines.extend(
+                wrap(&format!("    {}", c.why), text_w, "    ")
+                    .into_iter()
+                    .map(|l| Line::styled(l, th.dim())),
+            );
+            lines
         })
         .collect();
+    let heights: Vec<usize> = item_lines.iter().map(Vec::len).collect();
+    let items: Vec<ListItem> = item_lines.into_iter().map(ListItem::new).collect();
     let mut state = ListState::default()
         .with_selected(Some(j.customize.index))
         .with_offset(j.customize.offset);
@@ -72,8 +78,10 @@ pub fn render(
         &mut state,
     );
     j.customize.offset = state.offset();
-    // Each skill takes two rows; a click maps back to the skill.
-    mouse.list = Some((inner, j.customize.offset, 2));
+    mouse.list = Some((
+        inner,
+        rows_to_items(&heights, j.customize.offset, inner.height),
+    ));
     let detail = choices.get(j.customize.index).map(|c| {
         let mut v = vec![Line::from(vec![
             Span::styled(c.id.clone(), th.accent()),
@@ -111,13 +119,4 @@ pub fn render(
         info,
     );
     (inner.height / 2) as usize
-}
-
-/// A list item of two lines.
-struct ItemLines;
-
-impl ItemLines {
-    fn two<'a>(a: Line<'a>, b: Line<'a>) -> ListItem<'a> {
-        ListItem::new(vec![a, b])
-    }
 }

@@ -9,7 +9,7 @@ use tui_textarea::{CursorMove, TextArea};
 use crate::detect::{self, Detection, NoMatch};
 use crate::pack::Registry;
 use crate::tui::theme::Theme;
-use crate::tui::ui::panel;
+use crate::tui::ui::{panel, wrap};
 
 pub struct GoalScreen {
     pub input: TextArea<'static>,
@@ -76,7 +76,10 @@ pub fn render(f: &mut Frame, area: Rect, g: &mut GoalScreen, th: &Theme) {
                     Span::styled(format!("  {title}"), th.dim()),
                 ]));
                 for e in examples.iter().take(2) {
-                    lines.push(Line::styled(format!("      “{e}”"), th.text()));
+                    let w = live.width.saturating_sub(2) as usize;
+                    for part in wrap(&format!("      “{e}”"), w, "       ") {
+                        lines.push(Line::styled(part, th.text()));
+                    }
                 }
             }
         }

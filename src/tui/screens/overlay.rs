@@ -3,7 +3,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
 
 use crate::session::StepState;
@@ -11,46 +11,57 @@ use crate::session::TYPED_COMMANDS;
 use crate::tui::app::{App, Journey};
 use crate::tui::keymap::Context;
 use crate::tui::theme::Theme;
-use crate::tui::ui::{centered, panel};
+use crate::tui::ui::{centered, panel, width, wrap};
 
 pub fn help(f: &mut Frame, area: Rect, app: &App, th: &Theme, ctx: Context) {
     let rows = app.keymap.help_rows(ctx);
     let key_w = rows
         .iter()
-        .map(|(k, _)| k.chars().count())
+        .map(|(k, _)| width(k))
         .max()
-        .unwrap_or(4);
-    let mut lines: Vec<Line> = rows
-        .iter()
-        .map(|(k, d)| {
-            Line::from(vec![
-                Span::styled(format!("{k:>key_w$}  "), th.key()),
-                Span::styled(d.to_string(), th.text()),
-            ])
-        })
-        .collect();
-    if matches!(ctx, Context::QuestionText | Context::QuestionList) {
-        lines.push(Line::from(""));
-        lines.push(Line::styled(
-            "In a text answer, type a word and press Enter:",
-            th.dim(),
-        ));
-        for (w, d) in TYPED_COMMANDS {
+        .unwrap_or(4)
+        .min(20);
+    let r = centered(area, 80, area.height);
+    let text_w = (r.width as usize).saturating_sub(key_w + 4);
+    let mut lines: Vec<Line> = Vec::new();
+    for (k, d) in &rows {
+        for (i, part) in wrap(d, text_w, "").into_iter().enumerate() {
+            let key = if i == 0 { k.as_str() } else { "" };
             lines.push(Line::from(vec![
-                Span::styled(format!("{w:>key_w$}  "), th.key()),
-                Span::styled(d.to_string(), th.text()),
+                Span::styled(format!("{key:>key_w$}  "), th.key()),
+                Span::styled(part, th.text()),
             ]));
         }
     }
-    lines.push(Line::from(""));
-    lines.push(Line::styled("Any key closes this help.", th.dim()));
+    if matches!(ctx, Context::QuestionText | Context::QuestionList) {
+        let words: Vec<&str> = TYPED_COMMANDS.iter().map(|(w, _)| *w).collect();
+        lines.push(Line::from(""));
+        for part in wrap(
+            &format!(
+                "In a text answer, typing {} and Enter runs that command.",
+                words.join(", ")
+            ),
+            r.width.saturating_sub(2) as usize,
+            "",
+        ) {
+            lines.push(Line::styled(part, th.dim()));
+        }
+    }
     let h = (lines.len() as u16 + 2).min(area.height);
-    let r = centered(area, 76, h);
+    let r = centered(area, 80, h);
+    let visible = h.saturating_sub(2) as usize;
+    let max_scroll = lines.len().saturating_sub(visible);
+    let scroll = app.help_scroll.min(max_scroll);
+    let title = if max_scroll > 0 {
+        "Help: keys on this screen (↑↓ scroll, other keys close)"
+    } else {
+        "Help: keys on this screen (any key closes)"
+    };
     f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(panel("Help: keys on this screen", th, true)),
+            .scroll((scroll as u16, 0))
+            .block(panel(title, th, true)),
         r,
     );
 }

@@ -4,7 +4,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 use ratatui::Frame;
 use std::collections::BTreeSet;
 use tui_textarea::{CursorMove, TextArea};
@@ -14,7 +14,7 @@ use crate::session::{Command, QKey, Session, StepState, TYPED_COMMANDS};
 use crate::tui::action::Action;
 use crate::tui::app::{Journey, ListCursor, MouseTargets};
 use crate::tui::theme::Theme;
-use crate::tui::ui::panel;
+use crate::tui::ui::{panel, rows_to_items, wrap};
 use crate::value::AnswerValue;
 
 /// The widgets' state for the question on screen; reset whenever another
@@ -240,104 +240,142 @@ pub fn render(
             _ => None,
         })
         .unwrap_or((1, 1));
-    let width = main.width.saturating_sub(2).max(1) as usize;
-    let wrapped = |text: &str| -> u16 {
+    let w = main.width as usize;
+    let lines_of = |text: &str, style: ratatui::style::Style, indent: &str| -> Vec<Line<'static>> {
         text.lines()
-            .map(|l| (unicode_width(l) / width + 1) as u16)
-            .sum::<u16>()
-            .max(1)
+            .flat_map(|l| wrap(l, w, indent))
+            .map(|l| Line::styled(l, style))
+            .collect()
     };
-    let help = q.help.trim();
-    let prompt_h = wrapped(&q.prompt);
-    let help_h = if help.is_empty() {
-        0
-    } else {
-        wrapped(help).min(6)
-    };
-    let list = is_list(q);
-    let options = rows(q);
-    let input_h: u16 = if list {
-        (options.len() as u16 + 2).min(main.height.saturating_sub(prompt_h + help_h + 6).max(3))
-    } else if q.kind == QuestionKind::Multiline {
-        6
-    } else {
-        3
-    };
-    let changes_h = if s.changes.is_empty() {
-        0
-    } else {
-        (s.changes.len() as u16 + 2).min(6)
-    };
-    let [title, prompt_a, help_a, input_a, value_a, error_a, changes_a, _rest] =
-        Layout::vertical([
-            Constraint::Length(2),
-            Constraint::Length(prompt_h),
-            Constraint::Length(help_h + u16::from(help_h > 0)),
-            Constraint::Length(input_h),
-            Constraint::Length(2),
-            Constraint::Length(u16::from(s.error.is_some()) * 2),
-            Constraint::Length(changes_h),
-            Constraint::Min(0),
-        ])
-        .areas(main);
-    f.render_widget(
-        Paragraph::new(Line::from(vec![
+    let mut top = vec![
+        Line::from(vec![
             Span::styled(
                 format!("STEP {}/{}: {}", status.step, status.total, step.title),
                 th.title(),
             ),
             Span::styled(format!("   question {k}/{n}"), th.dim()),
-        ])),
-        title,
-    );
-    f.render_widget(
-        Paragraph::new(q.prompt.clone())
-            .style(th.text().add_modifier(ratatui::style::Modifier::BOLD))
-            .wrap(Wrap { trim: false }),
-        prompt_a,
-    );
-    if help_h > 0 {
-        f.render_widget(
-            Paragraph::new(help.to_string())
-                .style(th.dim())
-                .wrap(Wrap { trim: false }),
-            help_a,
-        );
+        ]),
+        Line::from(""),
+    ];
+    top.extend(lines_of(
+        &q.prompt,
+        th.text().add_modifier(ratatui::style::Modifier::BOLD),
+        "",
+    ));
+    let help = q.help.trim();
+    if !help.is_empty() {
+        let mut h = lines_of(help, th.dim(), "");
+        h.truncate(6);
+        top.extend(h);
     }
+    top.push(Line::from(""));
+    let list = is_list(q);
+    let options = rows(q);
     let value = r.value.clone();
     let ui = &mut j.question;
-    if list {
-        let multi = q.kind == QuestionKind::MultiChoice;
-        let items: Vec<ListItem> = options
-            .iter()
-            .enumerate()
-            .map(|(i, (v, label, help))| {
-                let mark = if multi {
-                    if ui.picked.contains(&i) {
-                        "[x] "
-                    } else {
-                        "[ ] "
-                    }
-                } else if value.as_ref() == Some(v) {
-                    "(•) "
+    let multi = q.kind == QuestionKind::MultiChoice;
+    // Each option: its mark and label (wrapped); the highlighted option's
+    // help goes under the list, so long help never truncates a label.
+    let option_items: Vec<Vec<Line>> = options
+        .iter()
+        .enumerate()
+        .map(|(i, (v, label, _))| {
+            let mark = if multi {
+                if ui.picked.contains(&i) {
+                    "[x] "
                 } else {
-                    "( ) "
-                };
-                let mut spans = vec![
-                    Span::styled(mark, th.accent()),
-                    Span::styled(label.clone(), th.text()),
-                ];
-                if let AnswerValue::Text(t) = v {
-                    if t != label {
-                        spans.push(Span::styled(format!(" [{t}]"), th.dim()));
-                    }
+                    "[ ] "
                 }
-                if !help.is_empty() {
-                    spans.push(Span::styled(format!("  {help}"), th.dim()));
-                }
-                ListItem::new(Line::from(spans))
-            })
-            .collect();
+            } else if value.as_ref() == Some(v) {
+                "(•) "
+            } else {
+                "( ) "
+            };
+            let text = match v {
+                AnswerValue::Text(t) if t != label => format!("{mark}{label} [{t}]"),
+                _ => format!("{mark}{label}"),
+            };
+            wrap(&text, w.saturating_sub(4), "    ")
+                .into_iter()
+                .map(|l| Line::styled(l, th.text()))
+                .collect()
+        })
+        .collect();
+    let option_help = options
+        .get(ui.cursor.index)
+        .map(|(_, _, h)| h.clone())
+        .unwrap_or_default();
+    let mut below: Vec<Line> = Vec::new();
+    if list && !option_help.is_empty() {
+        let mut h = lines_of(&option_help, th.dim(), "");
+        h.truncate(3);
+        below.extend(h);
+    }
+    let shown = match (&value, q.kind) {
+        (_, QuestionKind::Secret) => "(hidden)".to_string(),
+        (Some(v), _) if v.is_empty() => "(empty)".to_string(),
+        (Some(v), _) => v.to_string(),
+        (None, _) => String::new(),
+    };
+    let label = if s.answer(&r.key).is_some() {
+        "Current"
+    } else {
+        "Default"
+    };
+    let prov = r
+        .provenance
+        .as_ref()
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    below.extend(lines_of(
+        &format!("{label}: {shown}  ({prov})"),
+        th.accent(),
+        "  ",
+    ));
+    if !list {
+        let words: Vec<&str> = TYPED_COMMANDS.iter().map(|(w, _)| *w).collect();
+        below.extend(lines_of(
+            &format!("Or type {} and Enter", words.join(", ")),
+            th.dim(),
+            "",
+        ));
+    }
+    if let Some(e) = &s.error {
+        below.push(Line::from(""));
+        below.extend(lines_of(&format!("✗ {e}"), th.error(), "  "));
+    }
+    let change_lines: Vec<Line> = s
+        .changes
+        .iter()
+        .flat_map(|c| lines_of(&format!("⚠ {}", c.describe()), th.warn(), "  "))
+        .collect();
+    let changes_h = if change_lines.is_empty() {
+        0
+    } else {
+        (change_lines.len() as u16 + 2).min(8)
+    };
+    let item_rows: usize = option_items.iter().map(Vec::len).sum();
+    let fixed = top.len() as u16 + below.len() as u16 + changes_h;
+    let room = main.height.saturating_sub(fixed).max(3);
+    let input_h: u16 = if list {
+        (item_rows as u16 + 2).min(room)
+    } else if q.kind == QuestionKind::Multiline {
+        6.min(room)
+    } else {
+        3
+    };
+    let [top_a, input_a, below_a, changes_a, _rest] = Layout::vertical([
+        Constraint::Length(top.len() as u16),
+        Constraint::Length(input_h),
+        Constraint::Length(below.len() as u16),
+        Constraint::Length(changes_h),
+        Constraint::Min(0),
+    ])
+    .areas(main);
+    f.render_widget(Paragraph::new(top), top_a);
+    if list {
+        let heights: Vec<usize> = option_items.iter().map(Vec::len).collect();
+        let items: Vec<ListItem> = option_items.into_iter().map(ListItem::new).collect();
         let block = panel(
             if multi {
                 "Pick any (Space), then Enter"
@@ -360,7 +398,10 @@ pub fn render(
             &mut state,
         );
         ui.cursor.offset = state.offset();
-        mouse.list = Some((inner, ui.cursor.offset, 1));
+        mouse.list = Some((
+            inner,
+            rows_to_items(&heights, ui.cursor.offset, inner.height),
+        ));
     } else {
         let kind = match q.kind {
             QuestionKind::Secret => "secret: hidden, never saved".to_string(),
@@ -375,54 +416,10 @@ pub fn render(
         ui.input.set_placeholder_style(th.dim());
         f.render_widget(&ui.input, input_a);
     }
-    let shown = match (&value, q.kind) {
-        (_, QuestionKind::Secret) => "(hidden)".to_string(),
-        (Some(v), _) if v.is_empty() => "(empty)".to_string(),
-        (Some(v), _) => v.to_string(),
-        (None, _) => String::new(),
-    };
-    let label = if s.answer(&r.key).is_some() {
-        "Current"
-    } else {
-        "Default"
-    };
-    let prov = r
-        .provenance
-        .as_ref()
-        .map(|p| p.to_string())
-        .unwrap_or_default();
-    let mut value_lines = vec![Line::from(vec![
-        Span::styled(format!("{label}: "), th.dim()),
-        Span::styled(shown, th.accent()),
-        Span::styled(format!("  ({prov})"), th.dim()),
-    ])];
-    if !list {
-        let words: Vec<&str> = TYPED_COMMANDS.iter().map(|(w, _)| *w).collect();
-        value_lines.push(Line::styled(
-            format!("Typing {} + Enter runs that command", words.join(", ")),
-            th.dim(),
-        ));
-    }
-    f.render_widget(
-        Paragraph::new(value_lines).wrap(Wrap { trim: false }),
-        value_a,
-    );
-    if let Some(e) = &s.error {
-        f.render_widget(
-            Paragraph::new(format!("✗ {e}"))
-                .style(th.error())
-                .wrap(Wrap { trim: false }),
-            error_a,
-        );
-    }
+    f.render_widget(Paragraph::new(below), below_a);
     if changes_h > 0 {
-        let lines: Vec<Line> = s
-            .changes
-            .iter()
-            .map(|c| Line::styled(format!("⚠ {}", c.describe()), th.warn()))
-            .collect();
         f.render_widget(
-            Paragraph::new(lines).block(panel("Your change moved later answers", th, false)),
+            Paragraph::new(change_lines).block(panel("Your change moved later answers", th, false)),
             changes_a,
         );
     }
@@ -473,18 +470,14 @@ pub fn sidebar(f: &mut Frame, area: Rect, s: &Session, th: &Theme) {
     f.render_widget(Paragraph::new(all).block(panel("Chain", th, false)), area);
 }
 
-fn unicode_width(s: &str) -> usize {
-    ratatui::text::Line::from(s).width()
-}
-
 /// Cuts `s` to `max` columns with an ellipsis.
 pub fn truncate(s: &str, max: usize) -> String {
-    if unicode_width(s) <= max {
+    if crate::tui::ui::width(s) <= max {
         return s.to_string();
     }
     let mut out = String::new();
     for c in s.chars() {
-        if unicode_width(&out) + 2 > max {
+        if crate::tui::ui::width(&out) + 2 > max {
             break;
         }
         out.push(c);

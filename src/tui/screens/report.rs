@@ -15,7 +15,7 @@ use crate::tui::action::Action;
 use crate::tui::app::{Journey, ListCursor, MouseTargets};
 use crate::tui::keymap::{Context, Keymap};
 use crate::tui::theme::Theme;
-use crate::tui::ui::panel;
+use crate::tui::ui::{panel, rows_to_items, wrap};
 use crate::validate::{Report, Status, PASS_MARK};
 
 pub struct ReportUi {
@@ -136,40 +136,35 @@ pub fn render(
     };
     let rep = &r.report;
     let below = !rep.pass;
+    let mut head_lines: Vec<Line> = wrap(&r.written_line, area.width as usize, "")
+        .into_iter()
+        .map(|l| Line::styled(l, th.text()))
+        .collect();
+    head_lines.push(Line::from(vec![
+        Span::styled("Blueprint ", th.dim()),
+        Span::styled(
+            rep.blueprint
+                .clone()
+                .unwrap_or_else(|| "none (skill outputs)".to_string()),
+            th.accent(),
+        ),
+        Span::styled("   Maturity ", th.dim()),
+        Span::styled(rep.maturity.as_str(), th.accent()),
+    ]));
+    head_lines.push(Line::from(vec![
+        Span::styled(format!("✓ {} fulfilled  ", rep.fulfilled), th.ok()),
+        Span::styled(format!("✗ {} missing  ", rep.missing), th.error()),
+        Span::styled(format!("⚠ {} incomplete  ", rep.incomplete), th.warn()),
+        Span::styled(format!("○ {} skipped", rep.skipped), th.dim()),
+    ]));
     let [head, gauge_a, body, remedy] = Layout::vertical([
-        Constraint::Length(3),
+        Constraint::Length(head_lines.len() as u16),
         Constraint::Length(3),
         Constraint::Min(4),
         Constraint::Length(if below { 3 } else { 0 }),
     ])
     .areas(area);
-    f.render_widget(
-        Paragraph::new(vec![
-            Line::styled(r.written_line.clone(), th.text()),
-            Line::from(vec![
-                Span::styled("Blueprint ", th.dim()),
-                Span::styled(
-                    rep.blueprint
-                        .clone()
-                        .unwrap_or_else(|| "none (skill outputs)".to_string()),
-                    th.accent(),
-                ),
-                Span::styled("   Maturity ", th.dim()),
-                Span::styled(rep.maturity.as_str(), th.accent()),
-            ]),
-            Line::from(vec![
-                Span::styled(format!("✓ {} fulfilled  ", rep.fulfilled), th.ok()),
-                Span::styled(format!("✗ {} missing  ", rep.missing), th.error()),
-                Span::styled(format!("⚠ {} incomplete  ", rep.incomplete), th.warn()),
-                Span::styled(
-                    format!("○ {} skipped at this maturity", rep.skipped),
-                    th.dim(),
-                ),
-            ]),
-        ])
-        .wrap(Wrap { trim: false }),
-        head,
-    );
+    f.render_widget(Paragraph::new(head_lines), head);
     let verdict = format!(
         "{} {} {}% ({}/{}; pass at {PASS_MARK}%)",
         if rep.pass { "✓" } else { "⚠" },
@@ -194,8 +189,8 @@ pub fn render(
             .areas(body);
         (a, Some(b))
     } else if r.details {
-        let [a, b] =
-            Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
+        let list_h = (rep.results.len() as u16 + 2).min(body.height / 2);
+        let [a, b] = Layout::vertical([Constraint::Length(list_h), Constraint::Min(3)]).areas(body);
         (a, Some(b))
     } else {
         (body, None)
@@ -238,7 +233,10 @@ pub fn render(
         &mut state,
     );
     r.cursor.offset = state.offset();
-    mouse.list = Some((inner, r.cursor.offset, 1));
+    mouse.list = Some((
+        inner,
+        rows_to_items(&vec![1; rep.results.len()], r.cursor.offset, inner.height),
+    ));
     if let (Some(area), Some(d)) = (detail_a, rep.results.get(r.cursor.index)) {
         let mut lines = vec![
             Line::from(vec![

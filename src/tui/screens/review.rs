@@ -12,7 +12,7 @@ use crate::session::{Command, QKey, Session};
 use crate::tui::action::Action;
 use crate::tui::app::{Journey, MouseTargets};
 use crate::tui::theme::Theme;
-use crate::tui::ui::panel;
+use crate::tui::ui::{panel, rows_to_items, width, wrap};
 
 pub enum Row {
     Step(String),
@@ -192,50 +192,60 @@ pub fn render(
 ) -> usize {
     let rows = rows(&j.session);
     j.review.index = settle(&rows, j.review.index, true);
-    let items: Vec<ListItem> = rows
+    let text_w = area.width.saturating_sub(4) as usize;
+    let wrapped = |text: String, style, indent: &str| -> Vec<Line<'static>> {
+        wrap(&text, text_w, indent)
+            .into_iter()
+            .map(|l| Line::styled(l, style))
+            .collect()
+    };
+    let item_lines: Vec<Vec<Line>> = rows
         .iter()
-        .map(|r| {
-            ListItem::new(match r {
-                Row::Step(t) => Line::styled(t.clone(), th.title()),
-                Row::Answer {
-                    prompt,
-                    value,
-                    provenance,
-                    ..
-                } => Line::from(vec![
-                    Span::styled(format!("  {prompt}: "), th.text()),
-                    Span::styled(value.clone(), th.accent()),
-                    Span::styled(format!("  ({provenance})"), th.dim()),
-                ]),
-                Row::Blank => Line::from(""),
-                Row::Conflict {
-                    title,
-                    message,
-                    chosen,
-                } => Line::from(vec![
-                    Span::styled("  ⚠ ", th.warn()),
-                    Span::styled(format!("{title}: "), th.text()),
-                    Span::styled(message.clone(), th.dim()),
-                    match chosen {
-                        Some(c) => Span::styled(format!("  ✓ resolved: {c}"), th.ok()),
-                        None => Span::styled("  ✗ unresolved", th.error()),
-                    },
-                ]),
-                Row::Resolution { label, chosen, .. } => Line::from(vec![
-                    Span::styled(
-                        if *chosen {
-                            "      (•) "
-                        } else {
-                            "      ( ) "
-                        },
-                        th.accent(),
-                    ),
-                    Span::styled(label.clone(), th.text()),
-                ]),
-                Row::Note(n) => Line::styled(format!("  {n}"), th.dim()),
-            })
+        .map(|r| match r {
+            Row::Step(t) => vec![Line::styled(t.clone(), th.title())],
+            Row::Answer {
+                prompt,
+                value,
+                provenance,
+                ..
+            } => {
+                let head = format!("  {prompt}: ");
+                if width(&head) + width(value) + width(provenance) + 4 <= text_w {
+                    vec![Line::from(vec![
+                        Span::styled(head, th.text()),
+                        Span::styled(value.clone(), th.accent()),
+                        Span::styled(format!("  ({provenance})"), th.dim()),
+                    ])]
+                } else {
+                    let mut v = wrapped(format!("{head}{value}"), th.text(), "      ");
+                    v.extend(wrapped(format!("      ({provenance})"), th.dim(), "      "));
+                    v
+                }
+            }
+            Row::Blank => vec![Line::from("")],
+            Row::Conflict {
+                title,
+                message,
+                chosen,
+            } => {
+                let state = match chosen {
+                    Some(c) => format!("✓ resolved: {c}"),
+                    None => "✗ unresolved".to_string(),
+                };
+                let mut v = wrapped(format!("  ⚠ {title}: {state}"), th.warn(), "    ");
+                v.extend(wrapped(format!("    {message}"), th.dim(), "    "));
+                v
+            }
+            Row::Resolution { label, chosen, .. } => wrapped(
+                format!("      {} {label}", if *chosen { "(•)" } else { "( )" }),
+                th.text(),
+                "          ",
+            ),
+            Row::Note(n) => wrapped(format!("  {n}"), th.dim(), "    "),
         })
         .collect();
+    let heights: Vec<usize> = item_lines.iter().map(Vec::len).collect();
+    let items: Vec<ListItem> = item_lines.into_iter().map(ListItem::new).collect();
     let title = format!(
         "Review: {} answers, grouped by skill",
         rows.iter()
@@ -256,6 +266,9 @@ pub fn render(
         &mut state,
     );
     j.review.offset = state.offset();
-    mouse.list = Some((inner, j.review.offset, 1));
+    mouse.list = Some((
+        inner,
+        rows_to_items(&heights, j.review.offset, inner.height),
+    ));
     inner.height as usize
 }

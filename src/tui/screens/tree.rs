@@ -15,7 +15,7 @@ use crate::session::Command;
 use crate::tui::action::Action;
 use crate::tui::app::{Journey, ListCursor, MouseTargets};
 use crate::tui::theme::Theme;
-use crate::tui::ui::{centered, panel};
+use crate::tui::ui::{centered, panel, rows_to_items};
 
 pub struct TreeUi {
     pub plan: Plan,
@@ -284,24 +284,20 @@ pub fn render(
                 Span::styled("Into ", th.dim()),
                 Span::styled(format!("{}/", p.root.display()), th.accent()),
             ]),
-            Line::from(vec![
-                Span::styled(
-                    format!("+{} new ", p.count(FileStatus::New)),
-                    th.file_status(FileStatus::New),
-                ),
-                Span::styled(
-                    format!("={} identical ", p.count(FileStatus::Identical)),
-                    th.file_status(FileStatus::Identical),
-                ),
-                Span::styled(
-                    format!("!{} conflict ", p.count(FileStatus::Conflict)),
-                    th.file_status(FileStatus::Conflict),
-                ),
-                Span::styled(
-                    format!("-{} skipped", p.count(FileStatus::Skipped)),
-                    th.file_status(FileStatus::Skipped),
-                ),
-            ]),
+            Line::from(
+                [
+                    (FileStatus::New, "+", "new"),
+                    (FileStatus::Identical, "=", "identical"),
+                    (FileStatus::Conflict, "!", "conflict"),
+                    (FileStatus::Skipped, "-", "skipped"),
+                ]
+                .into_iter()
+                .filter(|(st, _, _)| p.count(*st) > 0)
+                .map(|(st, sym, word)| {
+                    Span::styled(format!("{sym}{} {word}  ", p.count(st)), th.file_status(st))
+                })
+                .collect::<Vec<_>>(),
+            ),
         ]),
         summary,
     );
@@ -357,7 +353,10 @@ pub fn render(
         &mut state,
     );
     t.cursor.offset = state.offset();
-    mouse.list = Some((inner, t.cursor.offset, 1));
+    mouse.list = Some((
+        inner,
+        rows_to_items(&vec![1; nodes.len()], t.cursor.offset, inner.height),
+    ));
     mouse.preview = Some(right);
     preview(f, right, t, nodes.get(t.cursor.index), th);
     if let Some(e) = &t.error {
