@@ -1,0 +1,166 @@
+//! Runs the real binary in a pseudo-terminal and reads its screen through a
+//! terminal emulator (vt100), the way a person sees it.
+#![allow(dead_code)]
+
+use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub struct Pty {
+    child: Box<dyn Child + Send + Sync>,
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    /// Everything the app printed, for messages after it left the screen.
+    raw: Arc<Mutex<Vec<u8>>>,
+}
+
+/// How long to wait for a screen before failing: generous, because it is a
+/// deadline for "never", not a measure of speed.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+impl Pty {
+    pub fn spawn(args: &[&str], cwd: &Path, cols: u16, rows: u16) -> Pty {
+        let system = native_pty_system();
+        let pair = system
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_skillchain"));
+        cmd.args(args);
+        cmd.cwd(cwd);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        // Keymap and themes from a fresh config dir, not the machine's.
+        cmd.env("XDG_CONFIG_HOME", cwd.join(".config"));
+        cmd.env("XDG_DATA_HOME", cwd.join(".data"));
+        cmd.env("HOME", cwd);
+        let child = pair.slave.spawn_command(cmd).expect("skillchain starts");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = pair.master.take_writer().expect("writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (p, r) = (parser.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut parser) = p.lock() {
+                    parser.process(&buf[..n]);
+                }
+                if let Ok(mut raw) = r.lock() {
+                    raw.extend_from_slice(&buf[..n]);
+                }
+            }
+        });
+        Pty {
+            child,
+            master: pair.master,
+            writer,
+            parser,
+            raw,
+        }
+    }
+
+    pub fn screen(&self) -> String {
+        self.parser.lock().expect("parser").screen().contents()
+    }
+
+    /// Waits until the screen shows `text`; fails with the screen if it
+    /// never does.
+    pub fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            if start.elapsed() > PATIENCE {
+                panic!("the screen never showed `{text}`; it shows:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Sends raw bytes (keys as a terminal encodes them).
+    pub fn send(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).expect("write keys");
+        self.writer.flush().expect("flush keys");
+    }
+
+    /// Types text and waits until it shows (so the next key is not read as
+    /// part of an escape sequence).
+    pub fn type_text(&mut self, text: &str) {
+        self.send(text);
+        self.wait_for(text);
+    }
+
+    /// Sends a key and waits for the screen it should lead to.
+    pub fn key(&mut self, key: &str, then: &str) -> String {
+        self.send(key);
+        self.wait_for(then)
+    }
+
+    pub fn resize(&self, cols: u16, rows: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize");
+        if let Ok(mut p) = self.parser.lock() {
+            p.set_size(rows, cols);
+        }
+    }
+
+    /// Waits for the app to end; its exit code and what it printed last.
+    pub fn wait_exit(&mut self) -> (u32, String) {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("child status") {
+                std::thread::sleep(Duration::from_millis(100));
+                return (status.exit_code(), self.screen());
+            }
+            if start.elapsed() > PATIENCE {
+                let _ = self.child.kill();
+                panic!("the app did not end; screen:\n{}", self.screen());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn raw(&self) -> String {
+        String::from_utf8_lossy(&self.raw.lock().expect("raw")).into_owned()
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+pub mod keys {
+    pub const ENTER: &str = "\r";
+    pub const ESC: &str = "\x1b";
+    pub const TAB: &str = "\t";
+    pub const UP: &str = "\x1b[A";
+    pub const DOWN: &str = "\x1b[B";
+    pub const CTRL_C: &str = "\x03";
+    pub const CTRL_D: &str = "\x04";
+    pub const CTRL_R: &str = "\x12";
+    pub const CTRL_S: &str = "\x13";
+    pub const CTRL_T: &str = "\x14";
+    pub const F1: &str = "\x1bOP";
+}

@@ -1,0 +1,185 @@
+//! End-to-end: the real binary in a pseudo-terminal, from goal to the files
+//! on disk, with back, skip, status and restart along the way.
+
+#[path = "tui/pty.rs"]
+mod pty;
+
+use pty::keys::*;
+use pty::Pty;
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
+fn mini() -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/packs/mini").to_string()
+}
+
+#[test]
+fn a_new_user_goes_from_goal_to_a_passing_tree_at_120x40() {
+    let dir = tempdir();
+    let mut app = Pty::spawn(&[], dir.path(), 120, 40);
+    app.wait_for("What do you want to build?");
+    app.type_text("streaming pipeline from kafka to snowflake with dbt tests");
+    app.wait_for("✓ streaming-data");
+    app.key(ENTER, "SKILL CHAIN DETECTED FOR");
+    app.key(ENTER, "STEP 1/7: Data pipeline (quick setup)");
+    // Answer gcp, go back to see it kept, then skip onwards.
+    app.send(DOWN);
+    app.key(ENTER, "question 2/3");
+    let s = app.key(ESC, "Current: gcp  (typed)");
+    assert!(s.contains("question 1/3"), "{s}");
+    app.key(ENTER, "question 2/3");
+    app.key(TAB, "question 3/3");
+    let s = app.key(CTRL_T, "Status");
+    assert!(s.contains("Step 1/7   2 answered, 29 to go"), "{s}");
+    app.key("x", "question 3/3");
+    app.key(CTRL_D, "Review: 31 answers");
+    app.key("w", "Pipeline tree");
+    let s = app.key("w", "Completeness");
+    assert!(s.contains("✓ PASS 100% (12/12; pass at 80%)"), "{s}");
+    app.send("q");
+    let (code, screen) = app.wait_exit();
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        screen.contains(
+            "Report: PASS 100% (12 of 12 deliverables fulfilled, maturity intermediate)."
+        ),
+        "{screen}"
+    );
+    let out = dir.path().join("data-pipeline");
+    for f in [
+        "README.md",
+        "docker-compose.yml",
+        "transforms/dbt/dbt_project.yml",
+    ] {
+        assert!(out.join(f).is_file(), "{f} written");
+    }
+    let answers = std::fs::read_to_string(out.join(".skillchain/answers.yaml")).expect("answers");
+    assert!(
+        answers.contains("cloud:\n      value: gcp\n      source: typed"),
+        "{answers}"
+    );
+}
+
+#[test]
+fn restart_skip_skill_and_typed_back_work_at_80x24() {
+    let dir = tempdir();
+    let goal = "streaming pipeline from kafka to snowflake with dbt tests";
+    let mut app = Pty::spawn(&[goal], dir.path(), 80, 24);
+    app.wait_for("SKILL CHAIN DETECTED FOR");
+    app.key(ENTER, "STEP 1/7");
+    app.send(DOWN);
+    app.key(ENTER, "question 2/3");
+    app.key(CTRL_R, "Restart?");
+    app.key("y", "SKILL CHAIN DETECTED FOR");
+    let s = app.key(ENTER, "STEP 1/7");
+    assert!(
+        s.contains("Default: aws  (skill default)"),
+        "restart cleared gcp:\n{s}"
+    );
+    app.key(CTRL_S, "STEP 2/7: Architecting data");
+    // A text question: type a name, then `back` from the next one.
+    app.type_text("orders_lake");
+    app.key(ENTER, "question 2/4");
+    app.key(CTRL_S, "STEP 3/7");
+    app.key(ESC, "question 4/4");
+    app.key(ESC, "question 3/4");
+    app.key(ESC, "question 2/4");
+    let s = app.key(ESC, "Current: orders_lake  (typed)");
+    assert!(
+        s.contains("│orders_lake"),
+        "the field holds the answer:\n{s}"
+    );
+    app.key(CTRL_D, "Review: 31 answers");
+    app.key("w", "Pipeline tree");
+    app.key("w", "PASS");
+    app.send("q");
+    let (code, screen) = app.wait_exit();
+    assert_eq!(code, 0, "{screen}");
+    let answers =
+        std::fs::read_to_string(dir.path().join("data-pipeline/.skillchain/answers.yaml"))
+            .expect("answers");
+    assert!(
+        answers.contains("name:\n      value: orders_lake\n      source: typed"),
+        "{answers}"
+    );
+    assert!(!answers.contains("value: gcp"), "{answers}");
+}
+
+#[test]
+fn existing_files_need_a_decision_and_a_failing_report_is_fixed_by_generate_missing() {
+    let dir = tempdir();
+    let out = dir.path().join("mini-out");
+    std::fs::create_dir_all(out.join("stream")).expect("mkdir");
+    std::fs::write(out.join("stream/kafka.yaml"), "topics: []\n").expect("write");
+    let mut app = Pty::spawn(
+        &[
+            "--skillchains",
+            &mini(),
+            "--pack",
+            "mini",
+            "kafka pipeline with dbt",
+        ],
+        dir.path(),
+        100,
+        30,
+    );
+    app.wait_for("SKILL CHAIN DETECTED FOR");
+    app.key(ENTER, "STEP 1/4");
+    app.key(CTRL_D, "Review: 10 answers");
+    app.key("w", "!1 conflict");
+    // Down to kafka.yaml: base/, demo.txt, models/, main.sql, stream/, kafka.yaml.
+    for _ in 0..5 {
+        app.send(DOWN);
+    }
+    app.wait_for("stream/kafka.yaml: diff, disk → generated");
+    app.key("w", "choose overwrite or keep for each first");
+    app.key("e", "conflict → keep");
+    let s = app.key("w", "Completeness");
+    assert!(s.contains("NEEDS ATTENTION 50%"), "{s}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("stream/kafka.yaml")).expect("kept"),
+        "topics: []\n"
+    );
+    let s = app.key("g", "PASS 100%");
+    assert!(s.contains("generated again"), "{s}");
+    app.send("q");
+    let (code, screen) = app.wait_exit();
+    assert_eq!(code, 0, "{screen}");
+    assert!(std::fs::read_to_string(out.join("stream/kafka.yaml"))
+        .expect("regenerated")
+        .contains("platform:"));
+}
+
+#[test]
+fn ctrl_c_asks_before_quitting_and_the_terminal_is_restored_with_nothing_written() {
+    let dir = tempdir();
+    let mut app = Pty::spawn(&["kafka pipeline to snowflake"], dir.path(), 90, 30);
+    app.wait_for("SKILL CHAIN DETECTED FOR");
+    app.key(ENTER, "STEP 1/");
+    app.key(CTRL_C, "Quit now?");
+    app.key("n", "STEP 1/");
+    app.key(CTRL_C, "Quit now?");
+    app.send("y");
+    let (code, screen) = app.wait_exit();
+    assert_eq!(code, 0);
+    assert!(screen.contains("Quit. Nothing was written."), "{screen}");
+    let raw = app.raw();
+    assert!(raw.contains("\x1b[?1049l"), "the alternate screen is left");
+    assert!(raw.contains("\x1b[?1000l"), "mouse capture is turned off");
+    assert!(!dir.path().join("data-pipeline").exists());
+}
+
+#[test]
+fn a_resize_below_the_minimum_explains_and_a_resize_back_restores_the_screen() {
+    let dir = tempdir();
+    let mut app = Pty::spawn(&["kafka pipeline to snowflake"], dir.path(), 100, 30);
+    app.wait_for("SKILL CHAIN DETECTED FOR");
+    app.resize(50, 12);
+    app.wait_for("Make the terminal at least 60×16");
+    app.resize(80, 24);
+    app.wait_for("SKILL CHAIN DETECTED FOR");
+    app.send("q");
+    assert_eq!(app.wait_exit().0, 0);
+}
