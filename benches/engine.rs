@@ -15,9 +15,12 @@
 
 use std::fmt::Write as _;
 use std::fs;
-use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
+
+#[path = "support/harness.rs"]
+mod harness;
+use harness::{bench, Case, Measurement, Mode};
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -27,27 +30,6 @@ use skillchain::generate::{build_plan, write_all, WriteItem, WriteMode};
 use skillchain::pack::{parse_pack, ContentCheck, Deliverable, Maturity, Pack, PackFiles};
 use skillchain::session::Session;
 use skillchain::validate::{validate_tree, Status};
-
-/// Name, and a function that sets up its fixture and runs [`bench`].
-type Case = (&'static str, fn(Mode) -> Measurement);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    /// `cargo bench`: full-size fixtures, warm-up, timed iterations.
-    Measure,
-    /// Any other run: small fixtures, one iteration, no verdict.
-    Smoke,
-}
-
-impl Mode {
-    /// `full` at full size, a hundredth of it (at least 1) when smoking.
-    fn scale(self, full: usize) -> usize {
-        match self {
-            Mode::Measure => full,
-            Mode::Smoke => (full / 100).max(1),
-        }
-    }
-}
 
 const CASES: &[Case] = &[
     ("detect over a 10,000-skill pack", case_detect_10k),
@@ -63,105 +45,8 @@ const CASES: &[Case] = &[
     ),
 ];
 
-struct Measurement {
-    name: String,
-    mode: Mode,
-    min: Duration,
-    median: Duration,
-    max: Duration,
-    budget: Duration,
-}
-
-impl Measurement {
-    fn within_budget(&self) -> bool {
-        self.mode == Mode::Smoke || self.median <= self.budget
-    }
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-/// Runs `f` a few times untimed (caches, allocator, page cache), then
-/// `iterations` timed runs; prints and returns the figures.
-fn bench<T>(
-    mode: Mode,
-    name: &str,
-    budget: Duration,
-    iterations: usize,
-    mut f: impl FnMut() -> T,
-) -> Measurement {
-    let (warmup, iterations) = match mode {
-        Mode::Measure => ((iterations / 5).max(1), iterations),
-        Mode::Smoke => (0, 1),
-    };
-    for _ in 0..warmup {
-        black_box(f());
-    }
-    let mut times: Vec<Duration> = (0..iterations.max(1))
-        .map(|_| {
-            let start = Instant::now();
-            black_box(f());
-            start.elapsed()
-        })
-        .collect();
-    times.sort_unstable();
-    let m = Measurement {
-        name: name.to_string(),
-        mode,
-        min: times[0],
-        median: times[times.len() / 2],
-        max: times[times.len() - 1],
-        budget,
-    };
-    println!(
-        "{:<48} min {:>9.3} ms  median {:>9.3} ms  max {:>9.3} ms  budget {:>6} ms {}",
-        m.name,
-        ms(m.min),
-        ms(m.median),
-        ms(m.max),
-        ms(m.budget),
-        match (mode, m.within_budget()) {
-            (Mode::Smoke, _) => "(smoke run, not measured)",
-            (Mode::Measure, true) => "✓",
-            (Mode::Measure, false) => "✗",
-        }
-    );
-    m
-}
-
 fn main() {
-    // `cargo bench` passes `--bench`; anything else that is not a flag filters.
-    let mode = if std::env::args().any(|a| a == "--bench") {
-        Mode::Measure
-    } else {
-        Mode::Smoke
-    };
-    let filters: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
-    let results: Vec<Measurement> = CASES
-        .iter()
-        .filter(|(name, _)| filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str())))
-        .map(|(_, case)| case(mode))
-        .collect();
-    let over: Vec<&str> = results
-        .iter()
-        .filter(|m| !m.within_budget())
-        .map(|m| m.name.as_str())
-        .collect();
-    println!();
-    if mode == Mode::Smoke {
-        println!(
-            "{} case(s) ran once on small fixtures; `cargo bench --bench engine` measures",
-            results.len()
-        );
-    } else if over.is_empty() {
-        println!("{} case(s), all within budget", results.len());
-    } else {
-        println!("over budget: {}", over.join(", "));
-    }
+    harness::run("engine", CASES);
 }
 
 // ---------------------------------------------------------------------------

@@ -639,3 +639,43 @@ fn secrets_are_masked_while_typed() {
     assert!(!s.contains("hunter2"), "{s}");
     assert!(s.contains("secret: hidden, never saved"), "{s}");
 }
+
+#[test]
+fn the_first_frame_does_not_wait_for_the_packs_and_a_given_goal_opens_once_they_load() {
+    use skillchain::tui::{App, Options, Theme};
+    use std::sync::Arc;
+    let opts = Options {
+        goal: Some("kafka pipeline with dbt".into()),
+        pack: Some("mini".into()),
+        ..Options::default()
+    };
+    let mut ui = Ui::mini("");
+    ui.app = App::starting(opts, Theme::monochrome(), Keymap::default());
+    let s = ui.screen();
+    assert!(s.contains("│kafka pipeline with dbt"), "{s}");
+    assert!(s.contains("Loading packs…"), "{s}");
+    let registry =
+        skillchain::pack::Registry::load(&[harness::repo().join("tests/fixtures/packs/mini")])
+            .unwrap();
+    ui.app.loaded(Ok(Arc::new(registry)));
+    assert_eq!(ui.screen_kind(), Screen::Chain);
+    assert_eq!(ui.session().pack().id(), "mini");
+}
+
+#[test]
+fn an_unknown_pack_ends_the_app_with_exit_code_2_once_packs_load() {
+    use skillchain::tui::{App, Options, Theme};
+    use std::sync::Arc;
+    let opts = Options {
+        pack: Some("nope".into()),
+        ..Options::default()
+    };
+    let mut app = App::starting(opts, Theme::monochrome(), Keymap::default());
+    app.loaded(Ok(Arc::new(skillchain::pack::Registry::bundled().unwrap())));
+    let exit = app.exit.expect("ends");
+    assert_eq!(exit.code, 2);
+    assert_eq!(
+        exit.message,
+        "error: --pack: pack `nope` is not installed; `skillchain list` shows the packs"
+    );
+}

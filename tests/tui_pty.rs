@@ -183,3 +183,56 @@ fn a_resize_below_the_minimum_explains_and_a_resize_back_restores_the_screen() {
     app.send("q");
     assert_eq!(app.wait_exit().0, 0);
 }
+
+#[test]
+fn bad_settings_stop_the_app_before_it_starts_with_what_to_fix() {
+    let dir = tempdir();
+    let config = dir.path().join(".config/skillchain");
+    std::fs::create_dir_all(&config).expect("mkdir");
+    std::fs::write(config.join("keymap.yaml"), "question:\n  skip-skil: tab\n").expect("write");
+    let mut app = Pty::spawn(&["kafka"], dir.path(), 100, 30);
+    let (code, screen) = app.wait_exit();
+    assert_eq!(code, 2, "{screen}");
+    let path = config.join("keymap.yaml");
+    assert!(
+        screen.contains(&format!(
+            "keymap {}: question: unknown action `skip-skil` (did you mean `skip-skill`?)",
+            path.display()
+        )),
+        "{screen}"
+    );
+    std::fs::remove_file(path).expect("rm");
+
+    let mut app = Pty::spawn(&["--theme", "drak", "kafka"], dir.path(), 100, 30);
+    let (code, screen) = app.wait_exit();
+    assert_eq!(code, 2, "{screen}");
+    assert!(
+        screen.contains("theme drak: no such theme (did you mean `dark`?)"),
+        "{screen}"
+    );
+
+    let mut app = Pty::spawn(&["--pack", "nope", "kafka"], dir.path(), 100, 30);
+    let (code, screen) = app.wait_exit();
+    assert_eq!(code, 2, "{screen}");
+    assert!(screen.contains("pack `nope` is not installed"), "{screen}");
+}
+
+#[test]
+fn a_user_theme_from_the_config_dir_is_used_by_name() {
+    let dir = tempdir();
+    let themes = dir.path().join(".config/skillchain/themes");
+    std::fs::create_dir_all(&themes).expect("mkdir");
+    std::fs::write(
+        themes.join("mine.yaml"),
+        "extends: light\nstyles:\n  title: { fg: \"#ff0000\", bold: true }\n",
+    )
+    .expect("write");
+    let mut app = Pty::spawn(&["--theme", "mine", "kafka pipeline"], dir.path(), 100, 30);
+    app.wait_for("SKILL CHAIN DETECTED FOR");
+    assert!(
+        app.raw().contains("38;2;255;0;0"),
+        "the title is drawn in the theme's red"
+    );
+    app.send("q");
+    assert_eq!(app.wait_exit().0, 0);
+}

@@ -104,7 +104,7 @@ pub fn main() -> ExitCode {
 fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
     let registry = || Registry::load(&cli.global.skillchains);
     let Some(command) = cli.command else {
-        return journey(registry()?, cli.journey, &cli.global, style);
+        return journey(&cli.global, cli.journey, style);
     };
     match command {
         Command::Detect { goal, pack, json } => {
@@ -132,16 +132,11 @@ fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
 /// The interactive journey: the full-screen app on a terminal, the
 /// line-by-line prompts with `--plain`, on a dumb terminal or when input or
 /// output is not a terminal (a pipe, a file).
-fn journey(
-    registry: Registry,
-    args: plain::PlainArgs,
-    global: &Global,
-    style: Style,
-) -> Result<u8, EngineError> {
+fn journey(global: &Global, args: plain::PlainArgs, style: Style) -> Result<u8, EngineError> {
     use std::io::IsTerminal;
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
     if args.plain || dumb || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        return plain::run(&registry, args, style);
+        return plain::run(&Registry::load(&global.skillchains)?, args, style);
     }
     let config = crate::tui::config_dir();
     let theme = crate::tui::Theme::select(global.theme.as_deref(), config.as_deref(), style.color)
@@ -162,20 +157,15 @@ fn journey(
         pack: args.pack,
         maturity: args.maturity,
     };
-    if let Some(id) = opts.pack.as_deref() {
-        if registry.get(id).is_none() {
-            return Err(refuse(
-                "skillchain",
-                vec![Problem::new(
-                    "--pack",
-                    format!("pack `{id}` is not installed; `skillchain list` shows the packs"),
-                )],
-            ));
-        }
-    }
-    let exit = crate::tui::run(registry, opts, theme, keymap)
+    let dirs = global.skillchains.clone();
+    let load = move || Registry::load(&dirs).map_err(|e| style.error(&e.to_string()));
+    let exit = crate::tui::run(load, opts, theme, keymap)
         .map_err(|e| EngineError::Other(format!("the terminal failed: {e}")))?;
-    println!("{}", exit.message);
+    if exit.code == 2 {
+        eprintln!("{}", exit.message);
+    } else {
+        println!("{}", exit.message);
+    }
     Ok(exit.code)
 }
 

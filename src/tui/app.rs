@@ -94,7 +94,9 @@ pub struct MouseTargets {
 }
 
 pub struct App {
-    registry: Arc<Registry>,
+    /// None while the packs are still loading (the first frame does not
+    /// wait for them).
+    registry: Option<Arc<Registry>>,
     opts: Options,
     pub theme: Theme,
     pub keymap: Keymap,
@@ -116,10 +118,17 @@ pub struct App {
 
 impl App {
     pub fn new(registry: Arc<Registry>, opts: Options, theme: Theme, keymap: Keymap) -> App {
+        let mut app = App::starting(opts, theme, keymap);
+        app.loaded(Ok(registry));
+        app
+    }
+
+    /// The app before its packs are loaded: the goal screen, drawn at once.
+    pub fn starting(opts: Options, theme: Theme, keymap: Keymap) -> App {
         let goal = opts.goal.clone().unwrap_or_default();
-        let mut app = App {
+        App {
             phase: Phase::Goal(Box::new(GoalScreen::new(&goal))),
-            registry,
+            registry: None,
             opts,
             theme,
             keymap,
@@ -130,15 +139,44 @@ impl App {
             page: 10,
             write_requested: false,
             help_scroll: 0,
+        }
+    }
+
+    /// The packs arrived (or failed to): detect the goal typed so far, and
+    /// open the chain of a goal given on the command line.
+    pub fn loaded(&mut self, registry: Result<Arc<Registry>, String>) {
+        let registry = match registry {
+            Ok(r) => r,
+            Err(e) => {
+                self.exit = Some(Exit {
+                    code: 2,
+                    message: e,
+                });
+                return;
+            }
         };
-        if let Phase::Goal(g) = &mut app.phase {
-            g.detect(&app.registry, app.opts.pack.as_deref());
+        if let Some(id) = self.opts.pack.as_deref() {
+            if registry.get(id).is_none() {
+                self.exit = Some(Exit {
+                    code: 2,
+                    message: format!(
+                        "error: --pack: pack `{id}` is not installed; `skillchain list` shows the packs"
+                    ),
+                });
+                return;
+            }
         }
-        // A goal on the command line that detects a pack opens its chain.
-        if !goal.trim().is_empty() {
-            app.start_journey();
+        self.registry = Some(registry);
+        let only = self.opts.pack.clone();
+        let mut typed = String::new();
+        if let (Phase::Goal(g), Some(r)) = (&mut self.phase, &self.registry) {
+            g.loading = false;
+            g.detect(r, only.as_deref());
+            typed = g.text();
         }
-        app
+        if !typed.trim().is_empty() && self.opts.goal.as_deref() == Some(typed.as_str()) {
+            self.start_journey();
+        }
     }
 
     pub fn journey(&self) -> Option<&Journey> {
@@ -237,7 +275,9 @@ impl App {
         match &mut self.phase {
             Phase::Goal(g) => {
                 if g.input.input(key) {
-                    g.detect(&self.registry, self.opts.pack.as_deref());
+                    if let Some(r) = &self.registry {
+                        g.detect(r, self.opts.pack.as_deref());
+                    }
                     return true;
                 }
                 false
@@ -264,7 +304,9 @@ impl App {
         match &mut self.phase {
             Phase::Goal(g) => {
                 g.input.insert_str(flat(text));
-                g.detect(&self.registry, self.opts.pack.as_deref());
+                if let Some(r) = &self.registry {
+                    g.detect(r, self.opts.pack.as_deref());
+                }
                 true
             }
             Phase::Journey(j) if j.question.is_text(&j.session) => {
@@ -359,7 +401,9 @@ impl App {
                     if g.detection.as_ref().is_some_and(|d| d.is_ok()) {
                         self.start_journey();
                     } else {
-                        g.error = Some(if g.input.lines().join(" ").trim().is_empty() {
+                        g.error = Some(if g.loading {
+                            "the packs are still loading: press Enter again in a moment".to_string()
+                        } else if g.input.lines().join(" ").trim().is_empty() {
                             "describe what you want to build first".to_string()
                         } else {
                             "no pack matches yet: add words like the examples below".to_string()
@@ -376,7 +420,10 @@ impl App {
                         if action == Action::Back {
                             let goal = j.session.goal.clone();
                             let mut g = GoalScreen::new(&goal);
-                            g.detect(&self.registry, self.opts.pack.as_deref());
+                            g.loading = false;
+                            if let Some(r) = &self.registry {
+                                g.detect(r, self.opts.pack.as_deref());
+                            }
                             self.phase = Phase::Goal(Box::new(g));
                             return true;
                         }
@@ -456,7 +503,12 @@ impl App {
         let Some(Ok(det)) = g.detection.clone() else {
             return;
         };
-        let Some(pack) = self.registry.get(&det.inner.pack).cloned() else {
+        let Some(pack) = self
+            .registry
+            .as_ref()
+            .and_then(|r| r.get(&det.inner.pack))
+            .cloned()
+        else {
             return;
         };
         let session = Session::new(

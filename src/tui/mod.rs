@@ -80,9 +80,17 @@ fn install_panic_hook() {
     }));
 }
 
-/// Runs the app until the user leaves; returns how it ended.
-pub fn run(registry: Registry, opts: Options, theme: Theme, keymap: Keymap) -> io::Result<Exit> {
-    let app = App::new(Arc::new(registry), opts, theme, keymap);
+/// Runs the app until the user leaves; returns how it ended. `load` reads
+/// the packs on another thread while the first frame is drawn.
+pub fn run<F>(load: F, opts: Options, theme: Theme, keymap: Keymap) -> io::Result<Exit>
+where
+    F: FnOnce() -> Result<Registry, String> + Send + 'static,
+{
+    let app = App::starting(opts, theme, keymap);
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(load().map(Arc::new));
+    });
     install_panic_hook();
     let _guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
@@ -90,13 +98,15 @@ pub fn run(registry: Registry, opts: Options, theme: Theme, keymap: Keymap) -> i
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    rt.block_on(event_loop(app, &mut terminal))
+    rt.block_on(event_loop(app, rx, &mut terminal))
 }
 
 async fn event_loop(
     mut app: App,
+    mut packs: tokio::sync::oneshot::Receiver<Result<Arc<Registry>, String>>,
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
 ) -> io::Result<Exit> {
+    let mut loading = true;
     let mut events = EventStream::new();
     #[cfg(unix)]
     let (mut hangup, mut terminate) = {
@@ -110,6 +120,11 @@ async fn event_loop(
     loop {
         #[cfg(unix)]
         let dirty = tokio::select! {
+            result = &mut packs, if loading => {
+                loading = false;
+                app.loaded(result.unwrap_or_else(|_| Err("the packs could not be loaded".to_string())));
+                true
+            }
             ev = events.next() => match ev {
                 Some(Ok(e)) => app.handle_event(e),
                 Some(Err(e)) => return Err(e),
@@ -119,10 +134,17 @@ async fn event_loop(
             _ = terminate.recv() => return Ok(closed_exit()),
         };
         #[cfg(not(unix))]
-        let dirty = match events.next().await {
-            Some(Ok(e)) => app.handle_event(e),
-            Some(Err(e)) => return Err(e),
-            None => break,
+        let dirty = tokio::select! {
+            result = &mut packs, if loading => {
+                loading = false;
+                app.loaded(result.unwrap_or_else(|_| Err("the packs could not be loaded".to_string())));
+                true
+            }
+            ev = events.next() => match ev {
+                Some(Ok(e)) => app.handle_event(e),
+                Some(Err(e)) => return Err(e),
+                None => break,
+            },
         };
         if dirty {
             terminal.draw(|f| ui::draw(f, &mut app))?;

@@ -16,6 +16,8 @@ pub struct GoalScreen {
     /// None while the field is empty.
     pub detection: Option<Result<Detection, NoMatch>>,
     pub error: Option<String>,
+    /// The packs are not loaded yet: no detection to show.
+    pub loading: bool,
 }
 
 impl GoalScreen {
@@ -28,6 +30,7 @@ impl GoalScreen {
             input,
             detection: None,
             error: None,
+            loading: true,
         }
     }
 
@@ -58,6 +61,9 @@ pub fn render(f: &mut Frame, area: Rect, g: &mut GoalScreen, th: &Theme) {
     f.render_widget(&g.input, input_area);
     let mut lines: Vec<Line> = Vec::new();
     match &g.detection {
+        None if g.loading => {
+            lines.push(Line::styled("Loading packs…", th.dim()));
+        }
         None => {
             lines.push(Line::styled(
                 "Type a goal in your own words; the matching skills appear here as you type.",
