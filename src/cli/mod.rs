@@ -4,6 +4,8 @@
 mod detect;
 mod list;
 mod plain;
+mod prefs;
+mod resume;
 mod run;
 mod style;
 mod validate;
@@ -21,7 +23,7 @@ pub use style::Style;
     name = "skillchain",
     version,
     about = "Turn a data-engineering goal into a configured, generated and validated project",
-    after_help = "Examples:\n  skillchain detect \"streaming pipeline from kafka to snowflake with dbt tests\"\n  skillchain run \"streaming pipeline from kafka to snowflake with dbt tests\" --defaults --out ./data-pipeline\n  skillchain validate ./data-pipeline"
+    after_help = "Examples:\n  skillchain detect \"streaming pipeline from kafka to snowflake with dbt tests\"\n  skillchain run \"streaming pipeline from kafka to snowflake with dbt tests\" --defaults --out ./data-pipeline\n  skillchain validate ./data-pipeline\n  skillchain resume ./data-pipeline"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -45,6 +47,9 @@ pub struct Global {
     /// No colours (also when NO_COLOR is set or output is not a terminal).
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// Ignore saved preferences for this run (they stay saved).
+    #[arg(long, global = true)]
+    pub no_prefs: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -79,6 +84,14 @@ pub enum Command {
     },
     /// Check a pack folder (or every bundled pack): schema, references, cycles, templates.
     Lint { path: Option<PathBuf> },
+    /// Continue a saved session (DIR: the journey's output folder; without
+    /// it, the session saved before an output folder was chosen).
+    Resume { dir: Option<PathBuf> },
+    /// Show or remove saved preferences (answers remembered as defaults).
+    Prefs {
+        #[command(subcommand)]
+        command: prefs::PrefsCommand,
+    },
 }
 
 impl clap::builder::ValueParserFactory for Maturity {
@@ -103,14 +116,15 @@ pub fn main() -> ExitCode {
 
 fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
     let registry = || Registry::load(&cli.global.skillchains);
+    let no_prefs = cli.global.no_prefs;
     let Some(command) = cli.command else {
-        return plain::run(&registry()?, cli.journey, style);
+        return plain::run(&registry()?, cli.journey, no_prefs, style);
     };
     match command {
         Command::Detect { goal, pack, json } => {
             detect::run(&registry()?, &goal, pack.as_deref(), json, style)
         }
-        Command::Run(args) => run::run(&registry()?, args, style),
+        Command::Run(args) => run::run(&registry()?, args, no_prefs, style),
         Command::Validate {
             dir,
             blueprint,
@@ -126,6 +140,8 @@ fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
         ),
         Command::List { json } => list::list(&registry()?, json),
         Command::Lint { path } => list::lint(path.as_deref(), style),
+        Command::Resume { dir } => resume::run(&registry()?, dir, no_prefs, style),
+        Command::Prefs { command } => prefs::run(&registry()?, command, style),
     }
 }
 

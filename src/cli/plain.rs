@@ -16,8 +16,12 @@ use crate::detect::{self, Detection};
 use crate::error::EngineError;
 use crate::generate::{self, build_plan, FileStatus, Plan};
 use crate::pack::{Maturity, QuestionKind, Registry};
-use crate::session::{Command, Overlay, Pending, QKey, Screen, Session, StepState, TYPED_COMMANDS};
+use crate::session::{
+    Command, Overlay, Pending, QKey, Screen, Session, SessionMeta, StepState, TYPED_COMMANDS,
+};
+use crate::store::{self, prefs, Autosave, Locations};
 use crate::validate::{self, Report, Status};
+use crate::value::AnswerValue;
 
 #[derive(Debug, Args, Default)]
 pub struct PlainArgs {
@@ -39,12 +43,18 @@ pub struct PlainArgs {
 
 /// Lines in, text out. End of input means the person left: nothing more is
 /// written.
-struct Prompt {
+pub(super) struct Prompt {
     input: std::io::StdinLock<'static>,
 }
 
 impl Prompt {
-    fn ask(&mut self, prompt: &str) -> Option<String> {
+    pub(super) fn stdin() -> Prompt {
+        Prompt {
+            input: std::io::stdin().lock(),
+        }
+    }
+
+    pub(super) fn ask(&mut self, prompt: &str) -> Option<String> {
         print!("{prompt}");
         let _ = std::io::stdout().flush();
         let mut line = String::new();
@@ -57,7 +67,7 @@ impl Prompt {
         }
     }
 
-    fn yes(&mut self, prompt: &str, default: bool) -> Option<bool> {
+    pub(super) fn yes(&mut self, prompt: &str, default: bool) -> Option<bool> {
         loop {
             let a = self.ask(prompt)?;
             match a.trim().to_ascii_lowercase().as_str() {
@@ -71,34 +81,156 @@ impl Prompt {
 }
 
 /// How the journey ended.
-enum End {
+pub(super) enum End {
     Code(u8),
     Quit,
 }
 
-pub fn run(registry: &Registry, args: PlainArgs, st: Style) -> Result<u8, EngineError> {
-    let mut p = Prompt {
-        input: std::io::stdin().lock(),
-    };
+/// The journey's autosave: a failed save is said once and the journey goes
+/// on (the person may still finish in one go).
+pub(super) struct Saver {
+    pub(super) inner: Option<Autosave>,
+    warned: bool,
+}
+
+impl Saver {
+    pub(super) fn new(inner: Option<Autosave>) -> Saver {
+        Saver {
+            inner,
+            warned: false,
+        }
+    }
+
+    fn save(&mut self, s: &Session, st: Style) {
+        let Some(a) = self.inner.as_mut() else {
+            return;
+        };
+        if let Err(e) = a.save_if_changed(s) {
+            if !self.warned {
+                self.warned = true;
+                println!(
+                    "{}",
+                    st.yellow(&format!(
+                        "⚠ {e}
+  Your answers are not being saved: a crash now would lose them."
+                    ))
+                );
+            }
+        }
+    }
+
+    /// The tree is written: the session is over.
+    fn finish(&mut self, st: Style) {
+        if let Some(mut a) = self.inner.take() {
+            if let Err(e) = a.finish() {
+                println!("{}", st.yellow(&format!("⚠ {e}")));
+            }
+        }
+    }
+
+    /// The command that continues this session.
+    fn resume_hint(&self) -> Option<String> {
+        let a = self.inner.as_ref().filter(|a| a.written())?;
+        Some(match &a.meta().out {
+            Some(out) => format!("skillchain resume {}", out.display()),
+            None => "skillchain resume".to_string(),
+        })
+    }
+}
+
+pub fn run(
+    registry: &Registry,
+    args: PlainArgs,
+    no_prefs: bool,
+    st: Style,
+) -> Result<u8, EngineError> {
+    let mut p = Prompt::stdin();
     if !args.plain {
         println!(
             "{}",
             st.dim("(The full-screen app is not built yet; this is the line-by-line journey, also available as --plain.)")
         );
     }
-    let Some((det, session)) = start(registry, &args, &mut p, st)? else {
+    let Some((det, mut session)) = start(registry, &args, &mut p, st)? else {
         println!("Nothing was written.");
         return Ok(0);
     };
+    let (prefs, warnings) = super::prefs::for_pack(no_prefs, session.pack());
+    for w in warnings {
+        println!("{}", st.yellow(&format!("⚠ {w}")));
+    }
+    if !prefs.is_empty() {
+        session.set_preferences(prefs);
+    }
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(&session.pack().manifest.output_root));
-    match journey(det, session, out, &mut p, st)? {
-        End::Code(c) => Ok(c),
+    // With no output folder chosen yet, the session lives in the data dir.
+    let path = match &args.out {
+        Some(o) => Some(store::session_path(o)),
+        None => Locations::from_os().ok().map(|l| l.unplaced_session()),
+    };
+    if let Some(path) = &path {
+        match store::load_session(path) {
+            Ok(Some(old)) => {
+                println!(
+                    "{}",
+                    st.yellow(&format!(
+                        "A session saved {} is in {} (goal \"{}\").",
+                        store::describe_age(store::now_secs().saturating_sub(old.updated)),
+                        path.display(),
+                        old.goal
+                    ))
+                );
+                match p.yes("Replace it with this new session? [y/N] ", false) {
+                    Some(true) => {}
+                    _ => {
+                        println!(
+                            "Kept it; `{}` continues it.",
+                            resume_command(args.out.as_deref())
+                        );
+                        return Ok(0);
+                    }
+                }
+            }
+            Ok(None) => {}
+            Err(e) => println!("{}", st.yellow(&format!("⚠ {e}"))),
+        }
+    }
+    let meta = SessionMeta {
+        id: store::new_session_id(),
+        created: store::now_secs(),
+        out: args
+            .out
+            .as_ref()
+            .map(|o| std::path::absolute(o).unwrap_or_else(|_| o.clone())),
+    };
+    let mut saver = Saver::new(path.map(|p| Autosave::new(p, meta).with_baseline(&session)));
+    let end = journey(det, session, out, &mut p, st, &mut saver)?;
+    Ok(finish(end, &saver))
+}
+
+/// `skillchain resume [DIR]` for a journey with (or without) `--out DIR`.
+fn resume_command(out: Option<&std::path::Path>) -> String {
+    match out {
+        Some(o) => format!("skillchain resume {}", o.display()),
+        None => "skillchain resume".to_string(),
+    }
+}
+
+/// The last words of a journey, and its exit code.
+pub(super) fn finish(end: End, saver: &Saver) -> u8 {
+    match end {
+        End::Code(c) => c,
         End::Quit => {
-            println!("Quit. Nothing was written.");
-            Ok(0)
+            match saver.resume_hint() {
+                Some(hint) => println!(
+                    "Quit. No project files were written; your answers are saved: `{hint}` continues."
+                ),
+                None => println!("Quit. Nothing was written."),
+            }
+            0
         }
     }
 }
@@ -137,15 +269,18 @@ fn start(
     }
 }
 
-fn journey(
+pub(super) fn journey(
     det: Detection,
     mut s: Session,
     out: PathBuf,
     p: &mut Prompt,
     st: Style,
+    saver: &mut Saver,
 ) -> Result<End, EngineError> {
     let mut shown_chain = false;
     loop {
+        // Saved before the next prompt: whatever the person sees has been kept.
+        saver.save(&s, st);
         if let Some(Pending::Restart) = s.pending {
             let Some(yes) = p.yes(
                 "Restart: clear every answer and go back to the chain? [y/N] ",
@@ -229,7 +364,7 @@ fn journey(
                 Some(c) => Some(c),
                 None => return Ok(End::Quit),
             },
-            Screen::Tree => return tree_and_report(&mut s, &out, p, st),
+            Screen::Tree => return tree_and_report(&mut s, &out, p, st, saver),
             Screen::Report => return Ok(End::Code(0)),
         };
         let Some(cmd) = line else {
@@ -481,6 +616,7 @@ fn tree_and_report(
     out: &std::path::Path,
     p: &mut Prompt,
     st: Style,
+    saver: &mut Saver,
 ) -> Result<End, EngineError> {
     let plan = build_plan(s, out)?;
     print_plan(&plan, st, false);
@@ -517,11 +653,14 @@ fn tree_and_report(
     };
     if !go {
         let _ = s.apply(Command::Back);
+        saver.save(s, st);
         return Ok(End::Quit);
     }
     let done = generate::write_and_validate(s, &plan, &overwrite)?;
+    saver.finish(st);
     let _ = s.apply(Command::ToReport);
     print_written(&done, &plan, st);
+    offer_to_remember(s, p, st);
     report_loop(s, &plan, done.report, p, st)
 }
 
@@ -593,5 +732,79 @@ fn print_details(report: &Report, st: Style) {
         for c in &r.failed_checks {
             println!("    check failed: {} ({})", c.description, c.reason);
         }
+    }
+}
+
+/// At the end of a run: remember the answers given (all, selected, none)
+/// as defaults for the next journey in this pack.
+fn offer_to_remember(s: &Session, p: &mut Prompt, st: Style) {
+    let items = prefs::candidates(s);
+    if items.is_empty() {
+        return;
+    }
+    println!(
+        "{}",
+        st.bold(&format!(
+            "Remember your answers as defaults for pack {} next time?",
+            s.pack().id()
+        ))
+    );
+    for (i, (key, v, _)) in items.iter().enumerate() {
+        println!("  {:>2}. {key} = {v}", i + 1);
+    }
+    let chosen: Vec<(QKey, AnswerValue)> = loop {
+        let Some(a) = p.ask("[a]ll, [s]elect, [n]one (Enter: none) ") else {
+            return;
+        };
+        match a.trim().to_ascii_lowercase().as_str() {
+            "" | "n" | "none" => return,
+            "a" | "all" => {
+                break items
+                    .iter()
+                    .map(|(k, v, _)| (k.clone(), v.clone()))
+                    .collect()
+            }
+            "s" | "select" => {
+                let Some(line) = p.ask("Numbers to remember, e.g. 1,3: ") else {
+                    return;
+                };
+                let mut picked = Vec::new();
+                let mut bad = Vec::new();
+                for part in line.split([',', ' ']).filter(|x| !x.trim().is_empty()) {
+                    match part.trim().parse::<usize>() {
+                        Ok(n) if n >= 1 && n <= items.len() => {
+                            let (k, v, _) = &items[n - 1];
+                            picked.push((k.clone(), v.clone()));
+                        }
+                        _ => bad.push(part.trim().to_string()),
+                    }
+                }
+                if bad.is_empty() {
+                    break picked;
+                }
+                println!(
+                    "{}",
+                    st.red(&format!(
+                        "✗ not a number from 1 to {}: {}",
+                        items.len(),
+                        bad.join(", ")
+                    ))
+                );
+            }
+            _ => println!("Answer a, s or n."),
+        }
+    };
+    if chosen.is_empty() {
+        return;
+    }
+    let saved = Locations::from_os().and_then(|loc| prefs::remember(&loc, s.pack().id(), &chosen));
+    match saved {
+        Ok(path) => println!(
+            "Remembered {} answer{} in {}.\n",
+            chosen.len(),
+            if chosen.len() == 1 { "" } else { "s" },
+            path.display()
+        ),
+        Err(e) => println!("{}", st.yellow(&format!("⚠ {e}"))),
     }
 }

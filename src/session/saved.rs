@@ -314,6 +314,16 @@ impl Session {
     /// resolution, the position) comes back as a notice saying what happened
     /// to it; the rest is exactly as saved.
     pub fn restore(pack: Arc<Pack>, saved: &SavedSession) -> (Session, Vec<RestoreNotice>) {
+        Session::restore_with_preferences(pack, saved, BTreeMap::new())
+    }
+
+    /// [`Session::restore`] with saved preferences in place first, so every
+    /// default (and every condition that depends on one) is as it will be.
+    pub fn restore_with_preferences(
+        pack: Arc<Pack>,
+        saved: &SavedSession,
+        preferences: BTreeMap<QKey, AnswerValue>,
+    ) -> (Session, Vec<RestoreNotice>) {
         let mut notices = Vec::new();
         let fingerprint = pack_fingerprint(&pack);
         if fingerprint != saved.pack_fingerprint {
@@ -333,6 +343,7 @@ impl Session {
             other => other.clone(),
         };
         let mut s = Session::new(pack.clone(), det, blueprint, saved.maturity);
+        s.preferences = preferences;
 
         // The chain, as saved, less what the pack lost, plus what it now needs.
         let ids: Vec<String> = s.chain.iter().map(|e| e.id.clone()).collect();

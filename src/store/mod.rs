@@ -6,9 +6,11 @@
 //! cannot read: a corrupt session is renamed aside, a corrupt preferences
 //! file is left in place, and both are reported with their path.
 
+mod autosave;
 pub mod prefs;
 mod sessions;
 
+pub use autosave::Autosave;
 pub use sessions::{
     describe_age, discard_session, load_session, new_session_id, now_secs, save_session,
     session_path, SESSION_FILE,
@@ -29,7 +31,8 @@ impl Locations {
     /// The OS folders (`directories`; on Linux `XDG_CONFIG_HOME` and
     /// `XDG_DATA_HOME` are honoured).
     pub fn from_os() -> Result<Locations, StoreError> {
-        let dirs = directories::ProjectDirs::from("", "", "skillchain").ok_or(StoreError::NoHome)?;
+        let dirs =
+            directories::ProjectDirs::from("", "", "skillchain").ok_or(StoreError::NoHome)?;
         Ok(Locations {
             config: dirs.config_dir().to_path_buf(),
             data: dirs.data_dir().to_path_buf(),

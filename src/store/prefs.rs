@@ -268,8 +268,12 @@ mod tests {
     fn remembered_answers_are_merged_into_the_pack_file_and_read_back() {
         let dir = tempfile::tempdir().expect("temp dir");
         let loc = locations(dir.path());
-        remember(&loc, "mini", &[(QKey::new("stream", "platform"), text("kinesis"))])
-            .expect("saved");
+        remember(
+            &loc,
+            "mini",
+            &[(QKey::new("stream", "platform"), text("kinesis"))],
+        )
+        .expect("saved");
         let path = remember(
             &loc,
             "mini",
@@ -329,12 +333,18 @@ mod tests {
         let loc = locations(dir.path());
         let path = loc.prefs_file("mini");
         std::fs::create_dir_all(loc.prefs_dir()).expect("dir");
-        std::fs::write(&path, "skillchain_preferences: 1\npack: mini\nskills: [oops\n")
-            .expect("write");
+        std::fs::write(
+            &path,
+            "skillchain_preferences: 1\npack: mini\nskills: [oops\n",
+        )
+        .expect("write");
         let err = load(&loc, "mini").expect_err("corrupt");
         let msg = err.to_string();
         assert!(
-            msg.starts_with(&format!("`{}` is not a readable preferences file (", path.display())),
+            msg.starts_with(&format!(
+                "`{}` is not a readable preferences file (",
+                path.display()
+            )),
             "{msg}"
         );
         assert!(

@@ -192,21 +192,36 @@ mod tests {
         };
         assert!(!path.exists());
         assert_eq!(std::fs::read_to_string(kept_as).expect("kept"), cut);
-        let name = kept_as.file_name().expect("name").to_string_lossy().into_owned();
+        let name = kept_as
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
         assert!(name.starts_with("session.json.corrupt-"), "{name}");
         let msg = err.to_string();
         assert!(
-            msg.starts_with(&format!("`{}` is not a readable session file (EOF while parsing", path.display())),
+            msg.starts_with(&format!(
+                "`{}` is not a readable session file (EOF while parsing",
+                path.display()
+            )),
             "{msg}"
         );
         assert!(
-            msg.ends_with(&format!("it was kept as `{}` (nothing was deleted); a new session starts", kept_as.display())),
+            msg.ends_with(&format!(
+                "it was kept as `{}` (nothing was deleted); a new session starts",
+                kept_as.display()
+            )),
             "{msg}"
         );
         // A second corrupt file does not replace the first one kept.
         std::fs::write(&path, "").expect("write");
         let err = load_session(&path).expect_err("empty");
-        let StoreError::CorruptSession { kept_as: second, reason, .. } = &err else {
+        let StoreError::CorruptSession {
+            kept_as: second,
+            reason,
+            ..
+        } = &err
+        else {
             panic!("{err}");
         };
         assert_eq!(reason, "the file is empty");
@@ -220,7 +235,14 @@ mod tests {
         let path = dir.path().join(SESSION_FILE);
         std::fs::write(&path, "{\"skillchain_session\": 9, \"future\": true}").expect("write");
         let err = load_session(&path).expect_err("newer");
-        assert!(matches!(err, StoreError::NewerSession { found: 9, supported: 1, .. }));
+        assert!(matches!(
+            err,
+            StoreError::NewerSession {
+                found: 9,
+                supported: 1,
+                ..
+            }
+        ));
         assert!(path.exists());
     }
 
