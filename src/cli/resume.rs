@@ -56,13 +56,15 @@ pub fn run(
     let path = locate(dir.as_deref())?;
     let saved = match store::load_session(&path) {
         Ok(Some(s)) => s,
-        Ok(None) => return Err(refuse(
-            "resume",
-            vec![Problem::new(
+        Ok(None) => {
+            return Err(refuse(
+                "resume",
+                vec![Problem::new(
                 path.display().to_string(),
                 "no saved session here; pass the journey's output folder: skillchain resume DIR",
             )],
-        )),
+            ))
+        }
         Err(e) => return Err(EngineError::Other(e.to_string())),
     };
     let Some(pack) = registry.get(&saved.pack) else {
