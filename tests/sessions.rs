@@ -171,6 +171,9 @@ fn saved_answers(out: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Lines sent before the kill, what the next prompt shows, answers saved by then.
+type KillPoint = (usize, &'static str, &'static [(&'static str, &'static str)]);
+
 #[test]
 fn a_journey_killed_at_any_point_resumes_and_writes_the_same_tree_as_an_uninterrupted_one() {
     let home = Home::new();
@@ -185,8 +188,7 @@ fn a_journey_killed_at_any_point_resumes_and_writes_the_same_tree_as_an_uninterr
     );
     assert!(!straight.join(".skillchain/session.json").exists());
 
-    // (lines sent before the kill, what the next prompt shows, answers saved)
-    let points: [(usize, &str, &[(&str, &str)]); 4] = [
+    let points: [KillPoint; 4] = [
         // mid-skill: base.cloud answered, base.scale asked
         (
             3,
@@ -744,4 +746,40 @@ fn replaying_the_answers_file_is_byte_identical_for_every_bundled_pack() {
             assert!(b[rel] == *bytes, "{pack}: {rel} differs after replay");
         }
     }
+}
+
+#[test]
+fn without_an_output_folder_the_session_lives_in_the_data_dir_and_resume_finds_it() {
+    let home = Home::new();
+    let cwd = home.path("work");
+    std::fs::create_dir_all(&cwd).expect("cwd");
+    let mut journey = home.cmd(&[GOAL, "--pack", "mini", "--plain"]);
+    journey.current_dir(&cwd);
+    let o = feed(journey, &lines(&ALL[..5]));
+    assert!(
+        stdout(&o).ends_with(
+            "Quit. No project files were written; your answers are saved: `skillchain resume` continues.\n"
+        ),
+        "{}",
+        stdout(&o)
+    );
+    let path = home.path("data/skillchain/session.json");
+    assert!(path.is_file());
+    assert_eq!(std::fs::read_dir(&cwd).expect("cwd").count(), 0);
+    let mut resume = home.cmd(&["resume"]);
+    resume.current_dir(&cwd);
+    let mut rest = vec!["c"];
+    rest.extend_from_slice(&ALL[5..]);
+    let o = feed(resume, &lines(&rest));
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).starts_with(&format!("SAVED SESSION {}\n", path.display())),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(
+        tree(&cwd.join("mini-out")).into_keys().collect::<Vec<_>>(),
+        ["base/shop.txt", "models/main.sql", "stream/kinesis.yaml"]
+    );
+    assert!(!path.exists());
 }

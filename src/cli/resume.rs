@@ -2,7 +2,6 @@
 //! it, to restart its chain with the saved answers as defaults, or to
 //! discard it; then goes on in the line-by-line journey.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -10,7 +9,7 @@ use super::plain::{finish, journey, Prompt, Saver};
 use super::{refuse, Style};
 use crate::detect::Detection;
 use crate::error::{EngineError, Problem};
-use crate::pack::{QuestionKind, Registry};
+use crate::pack::Registry;
 use crate::session::{SavedSession, Session, SessionMeta, StepState};
 use crate::store::{self, Autosave, Locations};
 
@@ -81,7 +80,7 @@ pub fn run(
     };
     let pack = Arc::new(pack.clone());
     let (prefs, warnings) = super::prefs::for_pack(no_prefs, &pack);
-    let (session, notices) = Session::restore_with_preferences(pack.clone(), &saved, prefs.clone());
+    let (session, notices) = Session::restore_with_preferences(pack.clone(), &saved, prefs);
     print_saved(&path, &saved, &session, st);
     if !notices.is_empty() {
         println!("\n{}", st.bold("Since it was saved:"));
@@ -101,7 +100,7 @@ pub fn run(
         };
         match a.trim().to_ascii_lowercase().as_str() {
             "" | "c" | "continue" => break session,
-            "r" | "restart" => break restart(&session, prefs),
+            "r" | "restart" => break session.restart_with_answers_as_defaults(),
             "d" | "discard" => {
                 match p.yes(
                     "Discard this session? Its answers cannot be recovered. [y/N] ",
@@ -143,39 +142,6 @@ pub fn run(
     };
     let end = journey(det, session, out, &mut p, st, &mut saver)?;
     Ok(finish(end, &saver))
-}
-
-/// The same goal, pack, blueprint and chain, back on the chain screen, with
-/// every saved answer offered as a default ("saved session").
-fn restart(
-    session: &Session,
-    prefs: BTreeMap<crate::session::QKey, crate::value::AnswerValue>,
-) -> Session {
-    let mut fresh = Session::new(
-        session.pack().clone(),
-        session.detection.clone(),
-        session.blueprint.clone(),
-        session.maturity,
-    );
-    fresh.set_chain(session.chain.clone());
-    fresh.set_preferences(prefs);
-    let earlier = session
-        .resolved()
-        .iter()
-        .filter(|r| r.applicable)
-        .filter(|r| {
-            session
-                .question(&r.key)
-                .is_some_and(|q| q.kind != QuestionKind::Secret)
-        })
-        .filter_map(|r| {
-            session
-                .answer(&r.key)
-                .map(|a| (r.key.clone(), a.value.clone()))
-        })
-        .collect();
-    fresh.set_session_defaults(earlier);
-    fresh
 }
 
 fn print_saved(path: &Path, saved: &SavedSession, s: &Session, st: Style) {

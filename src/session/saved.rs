@@ -543,6 +543,37 @@ impl Session {
         (s, notices)
     }
 
+    /// "Restart this chain with the saved answers as defaults": the same
+    /// goal, pack, blueprint, maturity, chain and preferences, back on the
+    /// chain screen, with every explicit answer of `self` (secrets aside)
+    /// offered as a default with provenance "saved session".
+    pub fn restart_with_answers_as_defaults(&self) -> Session {
+        let mut fresh = Session::new(
+            self.pack.clone(),
+            self.detection.clone(),
+            self.blueprint.clone(),
+            self.maturity,
+        );
+        fresh.chain = self.chain.clone();
+        fresh.preferences = self.preferences.clone();
+        fresh.session_defaults = self
+            .resolved
+            .iter()
+            .filter(|r| r.applicable)
+            .filter(|r| {
+                self.question(&r.key)
+                    .is_some_and(|q| q.kind != QuestionKind::Secret)
+            })
+            .filter_map(|r| {
+                self.answers
+                    .get(&r.key)
+                    .map(|a| (r.key.clone(), a.value.clone()))
+            })
+            .collect();
+        fresh.rebuild_steps();
+        fresh
+    }
+
     fn steps_keys(&self) -> BTreeSet<QKey> {
         self.resolved.iter().map(|r| r.key.clone()).collect()
     }

@@ -332,3 +332,34 @@ fn an_unchanged_pack_has_the_same_fingerprint_and_an_edited_one_another() {
     let b = pack_fingerprint(&edited(|p| p.skills[0].title.push('!')));
     assert_ne!(a, b);
 }
+
+#[test]
+fn restarting_with_the_answers_as_defaults_clears_answers_and_offers_them_as_saved_session() {
+    let mut s = session("kafka streaming");
+    run(&mut s, &["<confirm>", "gcp", "", "shop"]);
+    let fresh = s.restart_with_answers_as_defaults();
+    assert_eq!(fresh.screen, Screen::Chain);
+    assert_eq!(fresh.chain.len(), s.chain.len());
+    let name = QKey::new("base", "name");
+    assert!(fresh.answer(&name).is_none());
+    let r = fresh
+        .resolved()
+        .iter()
+        .find(|r| r.key == name)
+        .expect("asked");
+    assert_eq!(r.value, Some(AnswerValue::Text("shop".to_string())));
+    assert_eq!(
+        r.provenance.as_ref().map(|p| p.source),
+        Some(Source::SavedSession)
+    );
+    // A skipped question was no answer: it keeps its ordinary default.
+    let scale = fresh
+        .resolved()
+        .iter()
+        .find(|r| r.key == QKey::new("base", "scale"))
+        .expect("asked");
+    assert_eq!(
+        scale.provenance.as_ref().map(|p| p.source),
+        Some(Source::Default)
+    );
+}
