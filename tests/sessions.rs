@@ -783,3 +783,34 @@ fn without_an_output_folder_the_session_lives_in_the_data_dir_and_resume_finds_i
     );
     assert!(!path.exists());
 }
+
+/// The writer's own kill test (`killing_the_process_never_leaves_a_half_written_file`
+/// in tests/generate_write.rs) covers a kill while files move into place; this
+/// covers the moment after it: every file written, the session not yet closed.
+#[test]
+fn a_kill_after_the_files_were_written_resumes_to_identical_files_and_closes_the_session() {
+    let home = Home::new();
+    let straight = home.path("straight");
+    let o = home.journey(&straight, &[], &lines(&ALL));
+    assert_eq!(code(&o), 0);
+    let out = home.path("o");
+    kill_after(&home, &out, &ALL[..12], "Write to ");
+    for (rel, bytes) in tree(&straight) {
+        let to = out.join(&rel);
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("dir");
+        std::fs::write(to, bytes).expect("as the killed run wrote it");
+    }
+    let o = home.run(&["resume", s(&out)], &lines(&["c", "y", "n"]));
+    let text = stdout(&o);
+    assert_eq!(code(&o), 0, "{text}{}", stderr(&o));
+    assert!(
+        text.contains(&format!(
+            "Plan for {}: 0 new, 3 identical, 0 conflict, 1 skipped",
+            out.display()
+        )),
+        "{text}"
+    );
+    assert!(text.ends_with("PASS\n"), "{text}");
+    assert_eq!(tree(&out), tree(&straight));
+    assert!(!out.join(".skillchain/session.json").exists());
+}

@@ -305,6 +305,9 @@ pub struct Session {
     /// False when only the shape of the tree matters (`validate`): `load:`
     /// answers are taken as given and their files are not read.
     read_loads: bool,
+    /// The pack's fingerprint, computed at the first save (it serialises the
+    /// whole pack, too slow to repeat after every keystroke).
+    fingerprint: std::sync::OnceLock<String>,
 }
 
 impl Session {
@@ -344,6 +347,7 @@ impl Session {
             load_errors: Vec::new(),
             loads: crate::load::Cache::default(),
             read_loads: true,
+            fingerprint: std::sync::OnceLock::new(),
             detection,
             pack,
         };

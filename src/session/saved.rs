@@ -289,7 +289,10 @@ impl Session {
             goal: self.goal.clone(),
             pack: self.pack.manifest.id.clone(),
             pack_version: self.pack.manifest.version.clone(),
-            pack_fingerprint: pack_fingerprint(&self.pack),
+            pack_fingerprint: self
+                .fingerprint
+                .get_or_init(|| pack_fingerprint(&self.pack))
+                .clone(),
             blueprint: self.blueprint.clone(),
             maturity: self.maturity,
             chain: self.chain.iter().map(|e| e.id.clone()).collect(),
