@@ -7,6 +7,7 @@ mod plain;
 mod prefs;
 mod resume;
 mod run;
+mod saving;
 mod style;
 mod validate;
 

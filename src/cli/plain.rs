@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use super::detect::print_chain_screen;
 use super::run::{print_plan, print_written};
+use super::saving::{finish, offer_to_remember, resume_command, Saver};
 use super::Style;
 use crate::detect::{self, Detection};
 use crate::error::EngineError;
@@ -19,9 +20,8 @@ use crate::pack::{Maturity, QuestionKind, Registry};
 use crate::session::{
     Command, Overlay, Pending, QKey, Screen, Session, SessionMeta, StepState, TYPED_COMMANDS,
 };
-use crate::store::{self, prefs, Autosave, Locations};
+use crate::store::{self, Autosave, Locations};
 use crate::validate::{self, Report, Status};
-use crate::value::AnswerValue;
 
 #[derive(Debug, Args, Default)]
 pub struct PlainArgs {
@@ -84,58 +84,6 @@ impl Prompt {
 pub(super) enum End {
     Code(u8),
     Quit,
-}
-
-/// The journey's autosave: a failed save is said once and the journey goes
-/// on (the person may still finish in one go).
-pub(super) struct Saver {
-    pub(super) inner: Option<Autosave>,
-    warned: bool,
-}
-
-impl Saver {
-    pub(super) fn new(inner: Option<Autosave>) -> Saver {
-        Saver {
-            inner,
-            warned: false,
-        }
-    }
-
-    fn save(&mut self, s: &Session, st: Style) {
-        let Some(a) = self.inner.as_mut() else {
-            return;
-        };
-        if let Err(e) = a.save_if_changed(s) {
-            if !self.warned {
-                self.warned = true;
-                println!(
-                    "{}",
-                    st.yellow(&format!(
-                        "⚠ {e}
-  Your answers are not being saved: a crash now would lose them."
-                    ))
-                );
-            }
-        }
-    }
-
-    /// The tree is written: the session is over.
-    fn finish(&mut self, st: Style) {
-        if let Some(mut a) = self.inner.take() {
-            if let Err(e) = a.finish() {
-                println!("{}", st.yellow(&format!("⚠ {e}")));
-            }
-        }
-    }
-
-    /// The command that continues this session.
-    fn resume_hint(&self) -> Option<String> {
-        let a = self.inner.as_ref().filter(|a| a.written())?;
-        Some(match &a.meta().out {
-            Some(out) => format!("skillchain resume {}", out.display()),
-            None => "skillchain resume".to_string(),
-        })
-    }
 }
 
 pub fn run(
@@ -209,30 +157,6 @@ pub fn run(
     let mut saver = Saver::new(path.map(|p| Autosave::new(p, meta).with_baseline(&session)));
     let end = journey(det, session, out, &mut p, st, &mut saver)?;
     Ok(finish(end, &saver))
-}
-
-/// `skillchain resume [DIR]` for a journey with (or without) `--out DIR`.
-fn resume_command(out: Option<&std::path::Path>) -> String {
-    match out {
-        Some(o) => format!("skillchain resume {}", o.display()),
-        None => "skillchain resume".to_string(),
-    }
-}
-
-/// The last words of a journey, and its exit code.
-pub(super) fn finish(end: End, saver: &Saver) -> u8 {
-    match end {
-        End::Code(c) => c,
-        End::Quit => {
-            match saver.resume_hint() {
-                Some(hint) => println!(
-                    "Quit. No project files were written; your answers are saved: `{hint}` continues."
-                ),
-                None => println!("Quit. Nothing was written."),
-            }
-            0
-        }
-    }
 }
 
 /// Asks for a goal until one detects a pack.
@@ -732,79 +656,5 @@ fn print_details(report: &Report, st: Style) {
         for c in &r.failed_checks {
             println!("    check failed: {} ({})", c.description, c.reason);
         }
-    }
-}
-
-/// At the end of a run: remember the answers given (all, selected, none)
-/// as defaults for the next journey in this pack.
-fn offer_to_remember(s: &Session, p: &mut Prompt, st: Style) {
-    let items = prefs::candidates(s);
-    if items.is_empty() {
-        return;
-    }
-    println!(
-        "{}",
-        st.bold(&format!(
-            "Remember your answers as defaults for pack {} next time?",
-            s.pack().id()
-        ))
-    );
-    for (i, (key, v, _)) in items.iter().enumerate() {
-        println!("  {:>2}. {key} = {v}", i + 1);
-    }
-    let chosen: Vec<(QKey, AnswerValue)> = loop {
-        let Some(a) = p.ask("[a]ll, [s]elect, [n]one (Enter: none) ") else {
-            return;
-        };
-        match a.trim().to_ascii_lowercase().as_str() {
-            "" | "n" | "none" => return,
-            "a" | "all" => {
-                break items
-                    .iter()
-                    .map(|(k, v, _)| (k.clone(), v.clone()))
-                    .collect()
-            }
-            "s" | "select" => {
-                let Some(line) = p.ask("Numbers to remember, e.g. 1,3: ") else {
-                    return;
-                };
-                let mut picked = Vec::new();
-                let mut bad = Vec::new();
-                for part in line.split([',', ' ']).filter(|x| !x.trim().is_empty()) {
-                    match part.trim().parse::<usize>() {
-                        Ok(n) if n >= 1 && n <= items.len() => {
-                            let (k, v, _) = &items[n - 1];
-                            picked.push((k.clone(), v.clone()));
-                        }
-                        _ => bad.push(part.trim().to_string()),
-                    }
-                }
-                if bad.is_empty() {
-                    break picked;
-                }
-                println!(
-                    "{}",
-                    st.red(&format!(
-                        "✗ not a number from 1 to {}: {}",
-                        items.len(),
-                        bad.join(", ")
-                    ))
-                );
-            }
-            _ => println!("Answer a, s or n."),
-        }
-    };
-    if chosen.is_empty() {
-        return;
-    }
-    let saved = Locations::from_os().and_then(|loc| prefs::remember(&loc, s.pack().id(), &chosen));
-    match saved {
-        Ok(path) => println!(
-            "Remembered {} answer{} in {}.\n",
-            chosen.len(),
-            if chosen.len() == 1 { "" } else { "s" },
-            path.display()
-        ),
-        Err(e) => println!("{}", st.yellow(&format!("⚠ {e}"))),
     }
 }

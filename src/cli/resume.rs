@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::plain::{finish, journey, Prompt, Saver};
+use super::plain::{journey, Prompt};
+use super::saving::{finish, Saver};
 use super::{refuse, Style};
 use crate::detect::Detection;
 use crate::error::{EngineError, Problem};

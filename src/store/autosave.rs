@@ -66,6 +66,21 @@ impl Autosave {
         Ok(true)
     }
 
+    /// The output folder is chosen: from now on the session lives in
+    /// `<out>/.skillchain/session.json`. The session is saved there first,
+    /// then the old file is removed, so a kill in between leaves two copies,
+    /// never none.
+    pub fn relocate(&mut self, session: &Session, out: &Path) -> Result<(), StoreError> {
+        let old = std::mem::replace(&mut self.path, super::session_path(out));
+        if old == self.path {
+            return Ok(());
+        }
+        self.meta.out = Some(out.to_path_buf());
+        self.last = None;
+        self.save_if_changed(session)?;
+        discard_session(&old)
+    }
+
     /// The journey is over (the tree is written, or the person discarded
     /// it): the session file is removed.
     pub fn finish(&mut self) -> Result<(), StoreError> {
@@ -111,5 +126,36 @@ mod tests {
         assert!(a.written());
         a.finish().expect("removed");
         assert!(!path.exists());
+    }
+
+    #[test]
+    fn relocating_saves_in_the_output_folder_then_removes_the_old_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let pack = std::sync::Arc::new(
+            crate::pack::load_dir(
+                &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/packs/mini"),
+            )
+            .expect("mini loads"),
+        );
+        let det = crate::detect::detect_in_pack(&pack, pack.detect_index(), "kafka streaming");
+        let mut s = Session::new(pack, det, None, crate::pack::Maturity::Intermediate);
+        s.apply(Command::Confirm).expect("confirm");
+        let unplaced = dir.path().join("data/session.json");
+        let meta = SessionMeta {
+            id: "x".to_string(),
+            created: 1,
+            out: None,
+        };
+        let mut a = Autosave::new(unplaced.clone(), meta);
+        a.save_if_changed(&s).expect("saved");
+        let out = dir.path().join("out");
+        a.relocate(&s, &out).expect("moved");
+        assert!(!unplaced.exists());
+        assert_eq!(a.path(), out.join(".skillchain/session.json"));
+        let saved = super::super::load_session(a.path())
+            .expect("loads")
+            .expect("exists");
+        assert_eq!(saved.out, Some(out));
+        assert_eq!(saved.id, "x");
     }
 }

@@ -80,7 +80,7 @@ pub enum StoreError {
         source: std::io::Error,
     },
     /// The file was renamed aside (`kept_as`) so nothing is lost.
-    #[error("`{path}` is not a readable session file ({reason}); it was kept as `{kept_as}` (nothing was deleted); a new session starts", path = .path.display(), kept_as = .kept_as.display())]
+    #[error("`{path}` is not a readable session file ({reason}); it was kept as `{kept_as}` (nothing was deleted): its answers can be read there by hand; start a new journey to go on", path = .path.display(), kept_as = .kept_as.display())]
     CorruptSession {
         path: PathBuf,
         reason: String,

@@ -90,16 +90,15 @@ pub fn load_session(path: &Path) -> Result<Option<SavedSession>, StoreError> {
             }
         }
     }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(set_aside(path, "the file is empty".to_string()));
+    }
     match serde_json::from_slice::<SavedSession>(&bytes) {
         Ok(s) if s.skillchain_session == SESSION_FORMAT => Ok(Some(s)),
         Ok(s) => Err(set_aside(
             path,
             format!("unknown session format {}", s.skillchain_session),
         )),
-        Err(e) if bytes.iter().all(u8::is_ascii_whitespace) => {
-            let _ = e;
-            Err(set_aside(path, "the file is empty".to_string()))
-        }
         Err(e) => Err(set_aside(path, e.to_string())),
     }
 }
@@ -208,7 +207,7 @@ mod tests {
         );
         assert!(
             msg.ends_with(&format!(
-                "it was kept as `{}` (nothing was deleted); a new session starts",
+                "it was kept as `{}` (nothing was deleted): its answers can be read there by hand; start a new journey to go on",
                 kept_as.display()
             )),
             "{msg}"
