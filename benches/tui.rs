@@ -63,8 +63,8 @@ fn app(goal: &str) -> App {
         Options {
             goal: (!goal.is_empty()).then(|| goal.to_string()),
             out: Some(dir),
-            pack: None,
-            maturity: None,
+            no_prefs: true,
+            ..Options::default()
         },
         Theme::dark(),
         Keymap::default(),
@@ -197,6 +197,7 @@ fn spawn_program(program: &str, args: &[&str]) -> Spawned {
     cmd.cwd(&dir);
     cmd.env("TERM", "xterm-256color");
     cmd.env("XDG_CONFIG_HOME", dir.join("skillchain-bench-config"));
+    cmd.env("XDG_DATA_HOME", dir.join("skillchain-bench-data"));
     let child = pair.slave.spawn_command(cmd).expect("spawn");
     drop(pair.slave);
     let mut reader = pair.master.try_clone_reader().expect("reader");

@@ -3,14 +3,16 @@
 //! checked exactly as the app checks a typed one, and every problem is
 //! reported at once.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::answers::{self, AnswersFile};
 use crate::detect::{self, chain_for, detect_in_pack, Reason};
 use crate::error::{Problem, Problems};
+use crate::pack::Pack;
 use crate::pack::{Maturity, Registry};
 use crate::session::{QKey, Session, Source};
+use crate::value::AnswerValue;
 
 #[derive(Debug, Default, Clone)]
 pub struct Request {
@@ -31,6 +33,9 @@ pub struct Request {
     /// Do not read the files of `load:` answers (`validate` only needs the
     /// tree's shape).
     pub skip_loads: bool,
+    /// Saved preferences of the pack (vetted): defaults with provenance
+    /// "saved preference"; every explicit answer wins over them.
+    pub preferences: BTreeMap<QKey, AnswerValue>,
 }
 
 fn problems(context: &str, list: Vec<Problem>) -> Problems {
@@ -40,24 +45,27 @@ fn problems(context: &str, list: Vec<Problem>) -> Problems {
     }
 }
 
-/// A session on the review screen with every answer set, or every problem.
-pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> {
+fn goal_of(req: &Request) -> Result<String, Problems> {
+    match (&req.goal, req.answers.as_ref().map(|(_, f)| f)) {
+        (Some(g), _) => Ok(g.clone()),
+        (None, Some(f)) => Ok(f.goal.clone()),
+        (None, None) => Err(problems(
+            "run",
+            vec![Problem::new("", "give a GOAL or --answers FILE")],
+        )),
+    }
+}
+
+/// The pack a request runs in: the answers file's, `--pack`, or the
+/// detected one. Callers use it to load that pack's preferences first.
+pub fn pick_pack(registry: &Registry, req: &Request) -> Result<Pack, Problems> {
+    let goal = goal_of(req)?;
     let file = req.answers.as_ref().map(|(_, f)| f);
     let origin = req
         .answers
         .as_ref()
         .map(|(o, _)| o.as_str())
         .unwrap_or("answers");
-    let goal = match (&req.goal, file) {
-        (Some(g), _) => g.clone(),
-        (None, Some(f)) => f.goal.clone(),
-        (None, None) => {
-            return Err(problems(
-                "run",
-                vec![Problem::new("", "give a GOAL or --answers FILE")],
-            ))
-        }
-    };
     if let Some(id) = &req.pack {
         if registry.get(id).is_none() {
             return Err(problems(
@@ -99,6 +107,19 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
             Err(no) => return Err(problems("goal", vec![Problem::new("", no.to_string())])),
         },
     };
+    Ok(pack)
+}
+
+/// A session on the review screen with every answer set, or every problem.
+pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> {
+    let goal = goal_of(req)?;
+    let file = req.answers.as_ref().map(|(_, f)| f);
+    let origin = req
+        .answers
+        .as_ref()
+        .map(|(o, _)| o.as_str())
+        .unwrap_or("answers");
+    let pack = pick_pack(registry, req)?;
     let mut list = Vec::new();
     let pack = Arc::new(pack);
     let det = detect_in_pack(&pack, pack.detect_index(), &goal);
@@ -139,6 +160,9 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
         .or(file.and_then(|f| f.maturity))
         .unwrap_or_default();
     let mut session = Session::new(pack.clone(), det.clone(), blueprint, maturity);
+    if !req.preferences.is_empty() {
+        session.set_preferences(req.preferences.clone());
+    }
     if req.skip_loads {
         session.skip_loads();
     }

@@ -14,6 +14,7 @@ pub mod headless;
 pub mod load;
 pub mod pack;
 pub mod session;
+pub mod store;
 pub mod suggest;
 pub mod text;
 pub mod tui;

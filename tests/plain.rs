@@ -94,24 +94,46 @@ fn an_invalid_answer_is_refused_inline_and_asked_again() {
 }
 
 #[test]
-fn quitting_or_closing_the_input_writes_nothing() {
+fn quitting_or_closing_the_input_writes_no_project_file_and_keeps_the_answers_for_resume() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, input) in [("quit", "\naws\nquit\ny\n"), ("eof", "\naws\n")] {
+        let out = dir.path().join(name);
+        let o_s = out.to_str().expect("utf8");
+        let o = journey(
+            &["kafka streaming", "--pack", "mini", "--plain", "--out", o_s],
+            input,
+        );
+        assert_eq!(code(&o), 0, "{name}");
+        assert!(
+            stdout(&o).ends_with(&format!(
+                "Quit. No project files were written; your answers are saved: `skillchain resume {o_s}` continues.\n"
+            )),
+            "{name}: {}",
+            stdout(&o)
+        );
+        assert!(tree(&out).is_empty(), "{name}");
+        let kept: Vec<String> = std::fs::read_dir(out.join(".skillchain"))
+            .expect("state folder")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(kept, ["session.json"], "{name}");
+    }
+}
+
+#[test]
+fn quitting_before_any_answer_writes_nothing_at_all() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("o");
-    let o_s = out.to_str().expect("utf8");
     let o = journey(
-        &["kafka streaming", "--pack", "mini", "--plain", "--out", o_s],
-        "\naws\nquit\ny\n",
-    );
-    assert_eq!(code(&o), 0);
-    assert!(
-        stdout(&o).ends_with("Quit. Nothing was written.\n"),
-        "{}",
-        stdout(&o)
-    );
-    assert!(!out.exists());
-    let o = journey(
-        &["kafka streaming", "--pack", "mini", "--plain", "--out", o_s],
-        "\naws\n",
+        &[
+            "kafka streaming",
+            "--pack",
+            "mini",
+            "--plain",
+            "--out",
+            out.to_str().expect("utf8"),
+        ],
+        "quit\n",
     );
     assert_eq!(code(&o), 0);
     assert!(

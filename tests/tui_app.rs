@@ -552,15 +552,27 @@ fn quitting_mid_session_asks_first_and_the_report_quits_with_its_verdict() {
     let mut ui = Ui::mini("kafka pipeline with dbt");
     ui.keys("enter q");
     assert!(ui.app.asking_quit);
-    assert!(ui.screen().contains("Quit now? Nothing has been written"));
+    let s = ui.screen();
+    assert!(
+        s.contains("Quit now? No project files have been written;"),
+        "{s}"
+    );
+    assert!(s.contains("`skillchain resume` continues."), "{s}");
     ui.keys("n");
     assert!(!ui.app.asking_quit);
     assert_eq!(ui.app.exit, None);
     ui.keys("ctrl-c y");
     let exit = ui.app.exit.clone().expect("quit");
+    let out = ui.dir.path().join("mini-out");
     assert_eq!(
-        (exit.code, exit.message.as_str()),
-        (0, "Quit. Nothing was written.")
+        (exit.code, exit.message),
+        (
+            0,
+            format!(
+                "Quit. No project files were written; your answers are saved: `skillchain resume {}` continues.",
+                out.display()
+            )
+        )
     );
 
     let mut ui = Ui::mini("kafka pipeline with dbt");
@@ -677,5 +689,110 @@ fn an_unknown_pack_ends_the_app_with_exit_code_2_once_packs_load() {
     assert_eq!(
         exit.message,
         "error: --pack: pack `nope` is not installed; `skillchain list` shows the packs"
+    );
+}
+
+#[test]
+fn every_change_is_saved_and_a_second_start_offers_to_continue_where_it_stopped() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("enter down enter tab tab");
+    ui.type_text("my_name");
+    ui.keys("enter");
+    assert_eq!(ui.current().as_deref(), Some("stream.platform"));
+    let saved = ui.dir.path().join("mini-out/.skillchain/session.json");
+    assert!(saved.is_file(), "saved after the answers");
+    // The terminal closes; the app starts again on the same folder.
+    ui.restart_app("kafka pipeline with dbt", Some("mini"), "mini-out", false);
+    assert!(matches!(
+        ui.app.phase,
+        skillchain::tui::app::Phase::Resume(_)
+    ));
+    let s = ui.screen();
+    assert!(s.contains("A SAVED SESSION"), "{s}");
+    assert!(s.contains("Goal       “kafka pipeline with dbt”"), "{s}");
+    assert!(s.contains("4 answered, 6 to go"), "{s}");
+    assert!(s.contains("  ✓ Base"), "{s}");
+    assert!(s.contains("  ◆ Stream  question 1/4"), "{s}");
+    for line in [
+        "  Enter  continue where it stopped",
+        "      r  restart this chain with its answers as defaults",
+        "      d  discard",
+        "      n  start a new session (replaces it)",
+    ] {
+        assert!(s.contains(line), "{line}:\n{s}");
+    }
+    ui.keys("enter");
+    assert_eq!(ui.current().as_deref(), Some("stream.platform"));
+    assert_eq!(
+        ui.value("blueprint", "size"),
+        ("team".into(), "typed".into())
+    );
+    assert_eq!(ui.value("base", "name"), ("my_name".into(), "typed".into()));
+    // Finishing removes the saved session.
+    ui.keys("ctrl-d w w");
+    assert_eq!(ui.screen_kind(), Screen::Report);
+    assert!(!saved.exists(), "the session ends with the write");
+}
+
+#[test]
+fn restart_from_a_saved_session_keeps_its_answers_as_defaults() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("enter down enter");
+    ui.restart_app("", Some("mini"), "mini-out", true);
+    ui.keys("r");
+    assert_eq!(ui.screen_kind(), Screen::Chain);
+    assert_eq!(
+        ui.value("blueprint", "size"),
+        ("team".into(), "saved session".into())
+    );
+}
+
+#[test]
+fn discarding_a_saved_session_asks_first() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("enter down enter");
+    let saved = ui.dir.path().join("mini-out/.skillchain/session.json");
+    ui.restart_app("", Some("mini"), "mini-out", true);
+    ui.keys("d");
+    assert!(ui
+        .screen()
+        .contains("Discard this session? Its answers cannot be recovered."));
+    ui.keys("x");
+    assert!(saved.is_file(), "any other key keeps it");
+    ui.keys("d y");
+    assert!(!saved.exists());
+    let exit = ui.app.exit.clone().expect("resume ends after a discard");
+    assert_eq!(
+        exit.message,
+        format!("Discarded the session in {}.", saved.display())
+    );
+}
+
+#[test]
+fn a_new_session_instead_of_the_saved_one_opens_the_goal_given() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("enter down enter");
+    ui.restart_app("kafka pipeline with dbt", Some("mini"), "mini-out", false);
+    ui.keys("n");
+    assert_eq!(ui.screen_kind(), Screen::Chain);
+    assert_eq!(
+        ui.value("blueprint", "size"),
+        ("solo".into(), "skill default".into())
+    );
+}
+
+#[test]
+fn resume_without_a_saved_session_ends_with_where_it_looked() {
+    let mut ui = Ui::mini("");
+    ui.restart_app("", Some("mini"), "mini-out", true);
+    let exit = ui.app.exit.clone().expect("ends");
+    assert_eq!(exit.code, 2);
+    let path = ui.dir.path().join("mini-out/.skillchain/session.json");
+    assert_eq!(
+        exit.message,
+        format!(
+            "error: resume: no saved session in {}; pass the journey's output folder: skillchain resume DIR",
+            path.display()
+        )
     );
 }

@@ -203,3 +203,20 @@ fn terminal_too_small() {
     ui.size(40, 10);
     insta::assert_snapshot!("too_small", ui.screen());
 }
+
+#[test]
+fn resume_a_saved_session() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("enter down enter tab");
+    ui.restart_app("kafka pipeline with dbt", Some("mini"), "mini-out", false);
+    snap("resume", &mut ui);
+}
+
+#[test]
+fn resume_discard_confirmation() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("enter down enter tab");
+    ui.restart_app("", Some("mini"), "mini-out", true);
+    ui.keys("d");
+    snap("resume_discard", &mut ui);
+}

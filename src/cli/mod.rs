@@ -4,7 +4,10 @@
 mod detect;
 mod list;
 mod plain;
+mod prefs;
+mod resume;
 mod run;
+mod saving;
 mod style;
 mod validate;
 
@@ -21,7 +24,7 @@ pub use style::Style;
     name = "skillchain",
     version,
     about = "Turn a data-engineering goal into a configured, generated and validated project",
-    after_help = "Examples:\n  skillchain detect \"streaming pipeline from kafka to snowflake with dbt tests\"\n  skillchain run \"streaming pipeline from kafka to snowflake with dbt tests\" --defaults --out ./data-pipeline\n  skillchain validate ./data-pipeline"
+    after_help = "Examples:\n  skillchain detect \"streaming pipeline from kafka to snowflake with dbt tests\"\n  skillchain run \"streaming pipeline from kafka to snowflake with dbt tests\" --defaults --out ./data-pipeline\n  skillchain validate ./data-pipeline\n  skillchain resume ./data-pipeline"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -45,6 +48,9 @@ pub struct Global {
     /// No colours (also when NO_COLOR is set or output is not a terminal).
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// Ignore saved preferences for this run (they stay saved).
+    #[arg(long, global = true)]
+    pub no_prefs: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -79,6 +85,14 @@ pub enum Command {
     },
     /// Check a pack folder (or every bundled pack): schema, references, cycles, templates.
     Lint { path: Option<PathBuf> },
+    /// Continue a saved session (DIR: the journey's output folder; without
+    /// it, the session saved before an output folder was chosen).
+    Resume { dir: Option<PathBuf> },
+    /// Show or remove saved preferences (answers remembered as defaults).
+    Prefs {
+        #[command(subcommand)]
+        command: prefs::PrefsCommand,
+    },
 }
 
 impl clap::builder::ValueParserFactory for Maturity {
@@ -103,6 +117,7 @@ pub fn main() -> ExitCode {
 
 fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
     let registry = || Registry::load(&cli.global.skillchains);
+    let no_prefs = cli.global.no_prefs;
     let Some(command) = cli.command else {
         return journey(&cli.global, cli.journey, style);
     };
@@ -110,7 +125,7 @@ fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
         Command::Detect { goal, pack, json } => {
             detect::run(&registry()?, &goal, pack.as_deref(), json, style)
         }
-        Command::Run(args) => run::run(&registry()?, args, style),
+        Command::Run(args) => run::run(&registry()?, args, no_prefs, style),
         Command::Validate {
             dir,
             blueprint,
@@ -126,6 +141,21 @@ fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
         ),
         Command::List { json } => list::list(&registry()?, json),
         Command::Lint { path } => list::lint(path.as_deref(), style),
+        Command::Resume { dir } => {
+            if interactive_terminal() {
+                let path = resume::locate(dir.as_deref())?;
+                let opts = crate::tui::Options {
+                    out: dir,
+                    no_prefs,
+                    autosave: true,
+                    resume: Some(path),
+                    ..Default::default()
+                };
+                return full_screen(&cli.global, opts, style);
+            }
+            resume::run(&registry()?, dir, no_prefs, style)
+        }
+        Command::Prefs { command } => prefs::run(&registry()?, command, style),
     }
 }
 
@@ -133,11 +163,40 @@ fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
 /// line-by-line prompts with `--plain`, on a dumb terminal or when input or
 /// output is not a terminal (a pipe, a file).
 fn journey(global: &Global, args: plain::PlainArgs, style: Style) -> Result<u8, EngineError> {
+    if args.plain || !interactive_terminal() {
+        return plain::run(
+            &Registry::load(&global.skillchains)?,
+            args,
+            global.no_prefs,
+            style,
+        );
+    }
+    let opts = crate::tui::Options {
+        goal: args.goal,
+        out: args.out,
+        pack: args.pack,
+        maturity: args.maturity,
+        no_prefs: global.no_prefs,
+        autosave: true,
+        resume: None,
+    };
+    full_screen(global, opts, style)
+}
+
+/// True when the full-screen app can run: input and output are a terminal
+/// that is not `TERM=dumb`.
+fn interactive_terminal() -> bool {
     use std::io::IsTerminal;
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
-    if args.plain || dumb || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        return plain::run(&Registry::load(&global.skillchains)?, args, style);
-    }
+    !dumb && std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+}
+
+/// Runs the full-screen app with the theme and keymap of the config dir.
+fn full_screen(
+    global: &Global,
+    opts: crate::tui::Options,
+    style: Style,
+) -> Result<u8, EngineError> {
     let config = crate::tui::config_dir();
     let theme = crate::tui::Theme::select(global.theme.as_deref(), config.as_deref(), style.color)
         .map_err(|e| {
@@ -151,12 +210,6 @@ fn journey(global: &Global, args: plain::PlainArgs, style: Style) -> Result<u8, 
         })?;
     let keymap = crate::tui::Keymap::load(config.as_deref())
         .map_err(|e| EngineError::Other(e.to_string()))?;
-    let opts = crate::tui::Options {
-        goal: args.goal,
-        out: args.out,
-        pack: args.pack,
-        maturity: args.maturity,
-    };
     let dirs = global.skillchains.clone();
     let load = move || Registry::load(&dirs).map_err(|e| style.error(&e.to_string()));
     let exit = crate::tui::run(load, opts, theme, keymap)

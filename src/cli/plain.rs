@@ -11,12 +11,16 @@ use std::sync::Arc;
 
 use super::detect::print_chain_screen;
 use super::run::{print_plan, print_written};
+use super::saving::{finish, offer_to_remember, resume_command, Saver};
 use super::Style;
 use crate::detect::{self, Detection};
 use crate::error::EngineError;
 use crate::generate::{self, build_plan, FileStatus, Plan};
 use crate::pack::{Maturity, QuestionKind, Registry};
-use crate::session::{Command, Overlay, Pending, QKey, Screen, Session, StepState, TYPED_COMMANDS};
+use crate::session::{
+    Command, Overlay, Pending, QKey, Screen, Session, SessionMeta, StepState, TYPED_COMMANDS,
+};
+use crate::store::{self, Autosave};
 use crate::validate::{self, Report, Status};
 
 #[derive(Debug, Args, Default)]
@@ -39,12 +43,18 @@ pub struct PlainArgs {
 
 /// Lines in, text out. End of input means the person left: nothing more is
 /// written.
-struct Prompt {
+pub(super) struct Prompt {
     input: std::io::StdinLock<'static>,
 }
 
 impl Prompt {
-    fn ask(&mut self, prompt: &str) -> Option<String> {
+    pub(super) fn stdin() -> Prompt {
+        Prompt {
+            input: std::io::stdin().lock(),
+        }
+    }
+
+    pub(super) fn ask(&mut self, prompt: &str) -> Option<String> {
         print!("{prompt}");
         let _ = std::io::stdout().flush();
         let mut line = String::new();
@@ -57,7 +67,7 @@ impl Prompt {
         }
     }
 
-    fn yes(&mut self, prompt: &str, default: bool) -> Option<bool> {
+    pub(super) fn yes(&mut self, prompt: &str, default: bool) -> Option<bool> {
         loop {
             let a = self.ask(prompt)?;
             match a.trim().to_ascii_lowercase().as_str() {
@@ -71,30 +81,73 @@ impl Prompt {
 }
 
 /// How the journey ended.
-enum End {
+pub(super) enum End {
     Code(u8),
     Quit,
 }
 
-pub fn run(registry: &Registry, args: PlainArgs, st: Style) -> Result<u8, EngineError> {
-    let mut p = Prompt {
-        input: std::io::stdin().lock(),
-    };
-    let Some((det, session)) = start(registry, &args, &mut p, st)? else {
+pub fn run(
+    registry: &Registry,
+    args: PlainArgs,
+    no_prefs: bool,
+    st: Style,
+) -> Result<u8, EngineError> {
+    let mut p = Prompt::stdin();
+    let Some((det, mut session)) = start(registry, &args, &mut p, st)? else {
         println!("Nothing was written.");
         return Ok(0);
     };
+    let (prefs, warnings) = super::prefs::for_pack(no_prefs, session.pack());
+    for w in warnings {
+        println!("{}", st.yellow(&format!("⚠ {w}")));
+    }
+    if !prefs.is_empty() {
+        session.set_preferences(prefs);
+    }
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(&session.pack().manifest.output_root));
-    match journey(det, session, out, &mut p, st)? {
-        End::Code(c) => Ok(c),
-        End::Quit => {
-            println!("Quit. Nothing was written.");
-            Ok(0)
+    // With no output folder chosen yet, the session lives in the data dir.
+    let path = store::journey_session_path(args.out.as_deref());
+    if let Some(path) = &path {
+        match store::load_session(path) {
+            Ok(Some(old)) => {
+                println!(
+                    "{}",
+                    st.yellow(&format!(
+                        "A session saved {} is in {} (goal \"{}\").",
+                        store::describe_age(store::now_secs().saturating_sub(old.updated)),
+                        path.display(),
+                        old.goal
+                    ))
+                );
+                match p.yes("Replace it with this new session? [y/N] ", false) {
+                    Some(true) => {}
+                    _ => {
+                        println!(
+                            "Kept it; `{}` continues it.",
+                            resume_command(args.out.as_deref())
+                        );
+                        return Ok(0);
+                    }
+                }
+            }
+            Ok(None) => {}
+            Err(e) => println!("{}", st.yellow(&format!("⚠ {e}"))),
         }
     }
+    let meta = SessionMeta {
+        id: store::new_session_id(),
+        created: store::now_secs(),
+        out: args
+            .out
+            .as_ref()
+            .map(|o| std::path::absolute(o).unwrap_or_else(|_| o.clone())),
+    };
+    let mut saver = Saver::new(path.map(|p| Autosave::new(p, meta).with_baseline(&session)));
+    let end = journey(det, session, out, &mut p, st, &mut saver)?;
+    Ok(finish(end, &saver))
 }
 
 /// Asks for a goal until one detects a pack.
@@ -131,15 +184,18 @@ fn start(
     }
 }
 
-fn journey(
+pub(super) fn journey(
     det: Detection,
     mut s: Session,
     out: PathBuf,
     p: &mut Prompt,
     st: Style,
+    saver: &mut Saver,
 ) -> Result<End, EngineError> {
     let mut shown_chain = false;
     loop {
+        // Saved before the next prompt: whatever the person sees has been kept.
+        saver.save(&s, st);
         if let Some(Pending::Restart) = s.pending {
             let Some(yes) = p.yes(
                 "Restart: clear every answer and go back to the chain? [y/N] ",
@@ -223,7 +279,7 @@ fn journey(
                 Some(c) => Some(c),
                 None => return Ok(End::Quit),
             },
-            Screen::Tree => return tree_and_report(&mut s, &out, p, st),
+            Screen::Tree => return tree_and_report(&mut s, &out, p, st, saver),
             Screen::Report => return Ok(End::Code(0)),
         };
         let Some(cmd) = line else {
@@ -475,6 +531,7 @@ fn tree_and_report(
     out: &std::path::Path,
     p: &mut Prompt,
     st: Style,
+    saver: &mut Saver,
 ) -> Result<End, EngineError> {
     let plan = build_plan(s, out)?;
     print_plan(&plan, st, false);
@@ -511,11 +568,14 @@ fn tree_and_report(
     };
     if !go {
         let _ = s.apply(Command::Back);
+        saver.save(s, st);
         return Ok(End::Quit);
     }
     let done = generate::write_and_validate(s, &plan, &overwrite)?;
+    saver.finish(st);
     let _ = s.apply(Command::ToReport);
     print_written(&done, &plan, st);
+    offer_to_remember(s, p, st);
     report_loop(s, &plan, done.report, p, st)
 }
 

@@ -8,7 +8,7 @@ use super::{print_json, refuse, Style};
 use crate::answers;
 use crate::error::{EngineError, Problem};
 use crate::generate::{self, build_plan, FileStatus, Plan};
-use crate::headless::{prepare, Request};
+use crate::headless::{pick_pack, prepare, Request};
 use crate::pack::{Maturity, Registry};
 use crate::session::Session;
 use crate::validate::{self, Report};
@@ -63,7 +63,12 @@ struct RunJson<'a> {
     report: Option<&'a Report>,
 }
 
-pub fn run(registry: &Registry, args: RunArgs, st: Style) -> Result<u8, EngineError> {
+pub fn run(
+    registry: &Registry,
+    args: RunArgs,
+    no_prefs: bool,
+    st: Style,
+) -> Result<u8, EngineError> {
     let file = match &args.answers {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
@@ -82,7 +87,7 @@ pub fn run(registry: &Registry, args: RunArgs, st: Style) -> Result<u8, EngineEr
         None => None,
     };
     let none = args.blueprint.as_deref() == Some("none");
-    let req = Request {
+    let mut req = Request {
         goal: args.goal.clone(),
         pack: args.pack.clone(),
         answers: file,
@@ -93,7 +98,17 @@ pub fn run(registry: &Registry, args: RunArgs, st: Style) -> Result<u8, EngineEr
         sets: args.sets.clone(),
         defaults: args.defaults,
         skip_loads: false,
+        preferences: Default::default(),
     };
+    // The pack's preferences, when it can be told; otherwise `prepare`
+    // reports why there is no pack.
+    if let Ok(pack) = pick_pack(registry, &req) {
+        let (prefs, warnings) = super::prefs::for_pack(no_prefs, &pack);
+        for w in warnings {
+            eprintln!("{}", st.yellow(&format!("⚠ {w}")));
+        }
+        req.preferences = prefs;
+    }
     let session = prepare(registry, &req)?;
     let out = args
         .out

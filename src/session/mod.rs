@@ -8,11 +8,16 @@
 //! changed earlier answer moves every dependent default with it.
 
 mod provenance;
+mod saved;
 
 pub use provenance::{Provenance, Source};
+pub use saved::{
+    pack_fingerprint, RestoreNotice, SavedAnswer, SavedPosition, SavedScreen, SavedSession,
+    SessionMeta, SESSION_FORMAT,
+};
 
 use minijinja::Environment;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -23,7 +28,7 @@ use crate::value::{self, AnswerValue};
 
 /// Identifies a question: its step (a skill id, or `blueprint` for the
 /// blueprint's quick questions) and its id.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct QKey {
     pub step: String,
     pub question: String,
@@ -275,6 +280,9 @@ pub struct Session {
     steps: Vec<Step>,
     answers: BTreeMap<QKey, Answer>,
     preferences: BTreeMap<QKey, AnswerValue>,
+    /// Answers of a saved session offered as defaults ("restart this chain
+    /// with the saved answers"); above preferences, below explicit answers.
+    session_defaults: BTreeMap<QKey, AnswerValue>,
     visited: BTreeSet<QKey>,
     skipped_steps: BTreeSet<String>,
     chosen_resolutions: BTreeMap<String, String>,
@@ -298,6 +306,9 @@ pub struct Session {
     /// False when only the shape of the tree matters (`validate`): `load:`
     /// answers are taken as given and their files are not read.
     read_loads: bool,
+    /// The pack's fingerprint, computed at the first save (it serialises the
+    /// whole pack, too slow to repeat after every keystroke).
+    fingerprint: std::sync::OnceLock<String>,
 }
 
 impl Session {
@@ -321,6 +332,7 @@ impl Session {
             steps: Vec::new(),
             answers: BTreeMap::new(),
             preferences: BTreeMap::new(),
+            session_defaults: BTreeMap::new(),
             visited: BTreeSet::new(),
             skipped_steps: BTreeSet::new(),
             chosen_resolutions: BTreeMap::new(),
@@ -336,6 +348,7 @@ impl Session {
             load_errors: Vec::new(),
             loads: crate::load::Cache::default(),
             read_loads: true,
+            fingerprint: std::sync::OnceLock::new(),
             detection,
             pack,
         };
@@ -373,8 +386,18 @@ impl Session {
         self.answers.get(key)
     }
 
+    /// Saved preferences: defaults with provenance "saved preference".
+    /// Values that no longer fit their question are skipped here; vet them
+    /// first with [`crate::store::prefs::vet`] to tell the user about them.
     pub fn set_preferences(&mut self, prefs: BTreeMap<QKey, AnswerValue>) {
         self.preferences = prefs;
+        self.refresh();
+    }
+
+    /// Answers of a saved session offered as defaults (provenance "saved
+    /// session"), for "restart this chain with the saved answers".
+    pub fn set_session_defaults(&mut self, defaults: BTreeMap<QKey, AnswerValue>) {
+        self.session_defaults = defaults;
         self.refresh();
     }
 
@@ -447,6 +470,11 @@ impl Session {
         ctx: &minijinja::Value,
         errors: &mut Vec<String>,
     ) -> (AnswerValue, Provenance) {
+        if let Some(v) = self.session_defaults.get(key) {
+            if let Ok(v) = value::check_value(q, v) {
+                return (v, Provenance::new(Source::SavedSession));
+            }
+        }
         if let Some(v) = self.preferences.get(key) {
             if let Ok(v) = value::check_value(q, v) {
                 return (v, Provenance::new(Source::SavedPreference));

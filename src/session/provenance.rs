@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Sources of an answer, strongest first: typed, then answers file or command
-/// line, then saved preference, then blueprint, then smart default (goal
+/// line, then saved session, then saved preference, then blueprint, then smart default (goal
 /// keyword, earlier answer), then skill default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -13,6 +13,9 @@ pub enum Source {
     AnswersFile,
     CommandLine,
     ConflictResolution,
+    /// An answer of a saved session, offered as a default after "restart
+    /// this chain with the saved answers".
+    SavedSession,
     SavedPreference,
     Blueprint,
     GoalKeyword,
@@ -27,6 +30,7 @@ impl Source {
             Source::AnswersFile => "answers file",
             Source::CommandLine => "command line",
             Source::ConflictResolution => "conflict resolution",
+            Source::SavedSession => "saved session",
             Source::SavedPreference => "saved preference",
             Source::Blueprint => "blueprint",
             Source::GoalKeyword => "goal keyword",

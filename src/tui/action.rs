@@ -41,6 +41,9 @@ pub enum Action {
     Details,
     NextMaturity,
     Newline,
+    Discard,
+    NewSession,
+    Remember,
 }
 
 impl Action {
@@ -78,6 +81,9 @@ impl Action {
         Action::Details,
         Action::NextMaturity,
         Action::Newline,
+        Action::Discard,
+        Action::NewSession,
+        Action::Remember,
     ];
 
     /// The name a keymap file uses.
@@ -116,6 +122,9 @@ impl Action {
             Action::Details => "details",
             Action::NextMaturity => "next-maturity",
             Action::Newline => "newline",
+            Action::Discard => "discard",
+            Action::NewSession => "new-session",
+            Action::Remember => "remember",
         }
     }
 
@@ -155,6 +164,9 @@ impl Action {
             Action::Details => "details of the selected deliverable",
             Action::NextMaturity => "switch maturity level; the report recomputes",
             Action::Newline => "new line in a multi-line answer",
+            Action::Discard => "discard the saved session (asks first)",
+            Action::NewSession => "start a new session instead of the saved one",
+            Action::Remember => "remember answers as defaults for next time",
         }
     }
 
@@ -201,7 +213,7 @@ mod tests {
         for a in Action::ALL {
             assert_eq!(a.name().parse::<Action>(), Ok(*a));
         }
-        assert_eq!(Action::ALL.len(), 33);
+        assert_eq!(Action::ALL.len(), 36);
     }
 
     #[test]

@@ -11,12 +11,14 @@ use std::sync::Arc;
 
 use super::action::Action;
 use super::keymap::{Context, Keymap};
+use super::screens::resume::ResumeScreen;
 use super::screens::{customize, report, review, tree};
 use super::screens::{goal::GoalScreen, question::QuestionUi, report::ReportUi, tree::TreeUi};
 use super::theme::Theme;
 use crate::detect::Detection;
 use crate::pack::{Maturity, Registry};
-use crate::session::{Command, Screen, Session};
+use crate::session::{Command, Screen, Session, SessionMeta};
+use crate::store::{self, Autosave};
 
 /// What the command line gave the app.
 #[derive(Debug, Clone, Default)]
@@ -25,6 +27,13 @@ pub struct Options {
     pub out: Option<PathBuf>,
     pub pack: Option<String>,
     pub maturity: Option<Maturity>,
+    /// `--no-prefs`: saved preferences are not used this time.
+    pub no_prefs: bool,
+    /// Keep the session on disk after every change (and offer a saved one
+    /// at start). Off for benchmarks and tests that want no files.
+    pub autosave: bool,
+    /// `skillchain resume`: the session file to open.
+    pub resume: Option<PathBuf>,
 }
 
 /// How the app ended: the exit code and a line for the terminal after the
@@ -37,6 +46,7 @@ pub struct Exit {
 
 pub enum Phase {
     Goal(Box<GoalScreen>),
+    Resume(Box<ResumeScreen>),
     Journey(Box<Journey>),
 }
 
@@ -53,6 +63,10 @@ pub struct Journey {
     pub report: Option<ReportUi>,
     /// A one-line note for the footer (what the last action did).
     pub notice: Option<String>,
+    /// Saves the session after every change; None when not kept.
+    pub saver: Option<Autosave>,
+    /// A failed save was reported (once).
+    pub save_warned: bool,
 }
 
 /// A cursor over a list whose rows the screen computes, with the scroll
@@ -167,6 +181,9 @@ impl App {
             }
         }
         self.registry = Some(registry);
+        if self.offer_saved_session() {
+            return;
+        }
         let only = self.opts.pack.clone();
         let mut typed = String::new();
         if let (Phase::Goal(g), Some(r)) = (&mut self.phase, &self.registry) {
@@ -182,7 +199,7 @@ impl App {
     pub fn journey(&self) -> Option<&Journey> {
         match &self.phase {
             Phase::Journey(j) => Some(j),
-            Phase::Goal(_) => None,
+            _ => None,
         }
     }
 
@@ -194,6 +211,7 @@ impl App {
     pub fn context(&self) -> Context {
         match &self.phase {
             Phase::Goal(_) => Context::Goal,
+            Phase::Resume(_) => Context::Resume,
             Phase::Journey(j) => match j.session.screen {
                 Screen::Chain => Context::Chain,
                 Screen::Customize => Context::Customize,
@@ -213,12 +231,33 @@ impl App {
 
     /// Handles one terminal event; true when the screen must be redrawn.
     pub fn handle_event(&mut self, event: Event) -> bool {
-        match event {
+        let changed = match event {
             Event::Key(k) if k.kind != KeyEventKind::Release => self.on_key(k),
             Event::Mouse(m) => self.on_mouse(m),
             Event::Resize(..) => true,
             Event::Paste(text) => self.on_paste(&text),
             _ => false,
+        };
+        if changed {
+            self.save();
+        }
+        changed
+    }
+
+    /// Keeps the session on disk; a failed save is said once, and the
+    /// journey goes on.
+    fn save(&mut self) {
+        let Phase::Journey(j) = &mut self.phase else {
+            return;
+        };
+        let Some(saver) = j.saver.as_mut() else {
+            return;
+        };
+        if let Err(e) = saver.save_if_changed(&j.session) {
+            if !j.save_warned {
+                j.save_warned = true;
+                j.notice = Some(format!("⚠ {e}: your answers are not being saved"));
+            }
         }
     }
 
@@ -234,6 +273,20 @@ impl App {
         }
         let ctrl_c =
             key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        if let Phase::Resume(r) = &mut self.phase {
+            if r.confirm_discard {
+                let yes = matches!(
+                    key.code,
+                    KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter
+                );
+                return if yes {
+                    self.resume_action(Action::Confirm)
+                } else {
+                    r.confirm_discard = false;
+                    true
+                };
+            }
+        }
         if let Phase::Journey(j) = &mut self.phase {
             if j.session.pending.is_some() {
                 let cmd = match key.code {
@@ -282,6 +335,7 @@ impl App {
                 }
                 false
             }
+            Phase::Resume(_) => false,
             Phase::Journey(j) => {
                 if matches!(j.session.screen, Screen::Question { .. })
                     && j.question.is_text(&j.session)
@@ -385,7 +439,7 @@ impl App {
             Action::Quit => return self.quit(),
             Action::Help => {
                 match &mut self.phase {
-                    Phase::Goal(_) => self.goal_help = true,
+                    Phase::Goal(_) | Phase::Resume(_) => self.goal_help = true,
                     Phase::Journey(j) => {
                         let _ = j.session.apply(Command::Help);
                     }
@@ -395,7 +449,11 @@ impl App {
             _ => {}
         }
         let page = self.page;
+        if matches!(self.phase, Phase::Resume(_)) {
+            return self.resume_action(action);
+        }
         match &mut self.phase {
+            Phase::Resume(_) => false,
             Phase::Goal(g) => match action {
                 Action::Confirm => {
                     if g.detection.as_ref().is_some_and(|d| d.is_ok()) {
@@ -473,7 +531,7 @@ impl App {
 
     fn quit(&mut self) -> bool {
         let at_risk = match &self.phase {
-            Phase::Goal(_) => false,
+            Phase::Goal(_) | Phase::Resume(_) => false,
             Phase::Journey(j) => !matches!(j.session.screen, Screen::Chain | Screen::Report),
         };
         if at_risk {
@@ -490,10 +548,180 @@ impl App {
                 let code = j.report.as_ref().map_or(0, |r| u8::from(!r.report.pass));
                 finished_exit(j, code)
             }
+            Phase::Journey(j) if j.saver.as_ref().is_some_and(Autosave::written) => Exit {
+                code: 0,
+                message: format!(
+                    "Quit. No project files were written; your answers are saved: `{}` continues.",
+                    resume_command(j.saver.as_ref().and_then(|s| s.meta().out.as_deref()))
+                ),
+            },
+            Phase::Resume(_) => Exit {
+                code: 0,
+                message: "Quit. The saved session is kept.".to_string(),
+            },
             _ => Exit {
                 code: 0,
                 message: "Quit. Nothing was written.".to_string(),
             },
+        }
+    }
+
+    /// Opens the resume screen when a saved session waits (or was asked
+    /// for); true when it did, or when the app must end instead.
+    fn offer_saved_session(&mut self) -> bool {
+        let asked_for = self.opts.resume.is_some();
+        if !asked_for && !self.opts.autosave {
+            return false;
+        }
+        let Some(path) = self
+            .opts
+            .resume
+            .clone()
+            .or_else(|| store::journey_session_path(self.opts.out.as_deref()))
+        else {
+            return false;
+        };
+        let saved = match store::load_session(&path) {
+            Ok(Some(saved)) => saved,
+            Ok(None) if asked_for => {
+                self.exit = Some(Exit {
+                    code: 2,
+                    message: format!(
+                        "error: resume: no saved session in {}; pass the journey's output folder: skillchain resume DIR",
+                        path.display()
+                    ),
+                });
+                return true;
+            }
+            Ok(None) => return false,
+            Err(e) => {
+                if asked_for {
+                    self.exit = Some(Exit {
+                        code: 2,
+                        message: format!("error: {e}"),
+                    });
+                    return true;
+                }
+                if let Phase::Goal(g) = &mut self.phase {
+                    g.error = Some(e.to_string());
+                }
+                return false;
+            }
+        };
+        let Some(pack) = self
+            .registry
+            .as_ref()
+            .and_then(|r| r.get(&saved.pack))
+            .cloned()
+        else {
+            self.exit = Some(Exit {
+                code: 2,
+                message: format!(
+                    "error: {}: the session's pack `{}` is not installed; add it with --skillchains DIR",
+                    path.display(),
+                    saved.pack
+                ),
+            });
+            return true;
+        };
+        let pack = Arc::new(pack);
+        let (prefs, warnings) = store::prefs::for_pack(self.opts.no_prefs, &pack);
+        let (session, notices) = Session::restore_with_preferences(pack, &saved, prefs);
+        let mut all: Vec<String> = notices.iter().map(|n| n.describe()).collect();
+        all.extend(warnings);
+        self.phase = Phase::Resume(Box::new(ResumeScreen {
+            path,
+            saved,
+            session,
+            notices: all,
+            confirm_discard: false,
+            asked_for,
+        }));
+        true
+    }
+
+    fn resume_action(&mut self, action: Action) -> bool {
+        let Phase::Resume(r) = &mut self.phase else {
+            return false;
+        };
+        if r.confirm_discard {
+            r.confirm_discard = false;
+            if action == Action::Confirm {
+                return match store::discard_session(&r.path) {
+                    Ok(()) => {
+                        let message = format!("Discarded the session in {}.", r.path.display());
+                        if r.asked_for {
+                            self.exit = Some(Exit { code: 0, message });
+                        } else {
+                            self.new_session(Some(message));
+                        }
+                        true
+                    }
+                    Err(e) => {
+                        self.exit = Some(Exit {
+                            code: 2,
+                            message: format!("error: {e}"),
+                        });
+                        true
+                    }
+                };
+            }
+            return true;
+        }
+        match action {
+            Action::Confirm | Action::Restart => {
+                let Phase::Resume(r) =
+                    std::mem::replace(&mut self.phase, Phase::Goal(Box::new(GoalScreen::new(""))))
+                else {
+                    return false;
+                };
+                let session = if action == Action::Restart {
+                    r.session.restart_with_answers_as_defaults()
+                } else {
+                    r.session
+                };
+                let meta = SessionMeta {
+                    id: r.saved.id.clone(),
+                    created: r.saved.created,
+                    out: r.saved.out.clone().or_else(|| self.opts.out.clone()),
+                };
+                let out = meta
+                    .out
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from(&session.pack().manifest.output_root));
+                let saver = Autosave::new(r.path.clone(), meta).with_baseline(&session);
+                let det = Detection {
+                    packs: Vec::new(),
+                    inner: session.detection.clone(),
+                };
+                self.open_journey(session, det, out, Some(saver), None);
+                true
+            }
+            Action::Discard => {
+                r.confirm_discard = true;
+                true
+            }
+            Action::NewSession if !r.asked_for => {
+                self.new_session(None);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Leaves the resume screen for the goal screen (the goal of the
+    /// command line, if any, opens its chain).
+    fn new_session(&mut self, note: Option<String>) {
+        let goal = self.opts.goal.clone().unwrap_or_default();
+        let mut g = GoalScreen::new(&goal);
+        g.loading = false;
+        if let Some(r) = &self.registry {
+            g.detect(r, self.opts.pack.as_deref());
+        }
+        g.error = note;
+        self.phase = Phase::Goal(Box::new(g));
+        if !goal.trim().is_empty() {
+            self.start_journey();
         }
     }
 
@@ -511,17 +739,57 @@ impl App {
         else {
             return;
         };
-        let session = Session::new(
+        let mut session = Session::new(
             Arc::new(pack),
             det.inner.clone(),
             det.inner.offer.clone(),
             self.opts.maturity.unwrap_or_default(),
         );
+        let (prefs, warnings) = store::prefs::for_pack(self.opts.no_prefs, session.pack());
+        let remembered = prefs.len();
+        if !prefs.is_empty() {
+            session.set_preferences(prefs);
+        }
+        let notice = match (warnings.first(), remembered) {
+            (Some(w), _) => Some(format!("⚠ {w}")),
+            (None, 0) => None,
+            (None, n) => Some(format!(
+                "{n} remembered answer{} used as defaults (saved preference)",
+                if n == 1 { "" } else { "s" }
+            )),
+        };
         let out = self
             .opts
             .out
             .clone()
             .unwrap_or_else(|| PathBuf::from(&session.pack().manifest.output_root));
+        let saver = if self.opts.autosave {
+            store::journey_session_path(self.opts.out.as_deref()).map(|path| {
+                let meta = SessionMeta {
+                    id: store::new_session_id(),
+                    created: store::now_secs(),
+                    out: self
+                        .opts
+                        .out
+                        .as_ref()
+                        .map(|o| std::path::absolute(o).unwrap_or_else(|_| o.clone())),
+                };
+                Autosave::new(path, meta).with_baseline(&session)
+            })
+        } else {
+            None
+        };
+        self.open_journey(session, det, out, saver, notice);
+    }
+
+    fn open_journey(
+        &mut self,
+        session: Session,
+        det: Detection,
+        out: PathBuf,
+        saver: Option<Autosave>,
+        notice: Option<String>,
+    ) {
         let mut question = QuestionUi::default();
         question.sync(&session);
         self.phase = Phase::Journey(Box::new(Journey {
@@ -534,8 +802,18 @@ impl App {
             review: ListCursor::default(),
             tree: None,
             report: None,
-            notice: None,
+            notice,
+            saver,
+            save_warned: false,
         }));
+    }
+}
+
+/// `skillchain resume [DIR]` for a session kept in DIR (or the data dir).
+pub fn resume_command(out: Option<&std::path::Path>) -> String {
+    match out {
+        Some(o) => format!("skillchain resume {}", o.display()),
+        None => "skillchain resume".to_string(),
     }
 }
 

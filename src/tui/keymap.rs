@@ -29,6 +29,8 @@ pub enum Context {
     Review,
     Tree,
     Report,
+    /// The saved-session screen.
+    Resume,
 }
 
 impl Context {
@@ -44,6 +46,7 @@ impl Context {
         Context::Review,
         Context::Tree,
         Context::Report,
+        Context::Resume,
     ];
 
     pub fn name(self) -> &'static str {
@@ -59,6 +62,7 @@ impl Context {
             Context::Review => "review",
             Context::Tree => "tree",
             Context::Report => "report",
+            Context::Resume => "resume",
         }
     }
 
@@ -77,6 +81,7 @@ impl Context {
             Review => &[Review, Lists, Global],
             Tree => &[Tree, Lists, Global],
             Report => &[Report, Lists, Global],
+            Resume => &[Resume, Global],
         }
     }
 }
@@ -261,6 +266,12 @@ const DEFAULTS: &[(Context, Action, &[&str])] = {
         (Report, Details, &["d"]),
         (Report, NextMaturity, &["m"]),
         (Report, Top, &["home"]),
+        (Report, Remember, &["r"]),
+        (Resume, Confirm, &["enter", "c"]),
+        (Resume, Restart, &["r"]),
+        (Resume, Discard, &["d"]),
+        (Resume, NewSession, &["n"]),
+        (Resume, Quit, &["q"]),
     ]
 };
 

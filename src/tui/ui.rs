@@ -50,6 +50,7 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     draw_header(f, header, app, &th);
     match &mut app.phase {
         Phase::Goal(g) => screens::goal::render(f, body, g, &th),
+        Phase::Resume(r) => screens::resume::render(f, body, r, &th, &app.keymap),
         Phase::Journey(j) => {
             let page = match j.session.screen {
                 Screen::Chain => screens::chain::render(f, body, j, &th),
@@ -79,6 +80,7 @@ pub fn draw(f: &mut Frame, app: &mut App) {
 fn draw_header(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
     let (where_, detail) = match &app.phase {
         Phase::Goal(_) => ("goal".to_string(), String::new()),
+        Phase::Resume(r) => ("resume".to_string(), r.saved.pack.clone()),
         Phase::Journey(j) => {
             let s = &j.session;
             let screen = match s.screen {
@@ -111,6 +113,7 @@ fn footer_message(app: &App) -> Option<(String, Style)> {
     let th = &app.theme;
     match &app.phase {
         Phase::Goal(g) => g.error.as_ref().map(|e| (format!("✗ {e}"), th.error())),
+        Phase::Resume(_) => None,
         Phase::Journey(j) => {
             let inline = matches!(j.session.screen, Screen::Question { .. });
             if let Some(e) = j.session.error.as_ref().filter(|_| !inline) {
@@ -247,8 +250,13 @@ fn footer_lines(mut hints: Vec<[Span<'static>; 2]>, max: usize) -> Vec<Line<'sta
 
 fn draw_overlays(f: &mut Frame, body: Rect, app: &App, th: &Theme, ctx: Context) {
     if app.asking_quit {
-        let msg = "Quit now? Nothing has been written; the answers of this session are lost.\n\ny / Enter: quit    any other key: stay";
-        popup(f, body, "Quit?", msg, th, 60, 6);
+        let kept = app.journey().is_some_and(|j| j.saver.is_some());
+        let msg = if kept {
+            "Quit now? No project files have been written; your answers are saved and `skillchain resume` continues.\n\ny / Enter: quit    any other key: stay"
+        } else {
+            "Quit now? Nothing has been written; the answers of this session are lost.\n\ny / Enter: quit    any other key: stay"
+        };
+        popup(f, body, "Quit?", msg, th, 60, 7);
         return;
     }
     if app.goal_help {

@@ -8,6 +8,19 @@ pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_skillchain")
 }
 
+/// Config and data folders no test writes to, so a developer's saved
+/// preferences and sessions never leak into a test run.
+pub fn untouched_xdg() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("xdg-untouched")
+}
+
+/// Points `cmd` at `untouched_xdg` for preferences and sessions.
+pub fn isolated(cmd: &mut Command) -> &mut Command {
+    let x = untouched_xdg();
+    cmd.env("XDG_CONFIG_HOME", x.join("config"))
+        .env("XDG_DATA_HOME", x.join("data"))
+}
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -20,6 +33,7 @@ pub fn mini() -> PathBuf {
 pub fn sc(args: &[&str]) -> Output {
     let mini = mini();
     let mut cmd = Command::new(bin());
+    isolated(&mut cmd);
     cmd.arg("--skillchains")
         .arg(&mini)
         .args(args)
@@ -76,7 +90,7 @@ pub mod realtools;
 
 /// Runs skillchain with the bundled packs only and colours off.
 pub fn sc_bundled(args: &[&str]) -> Output {
-    Command::new(bin())
+    isolated(&mut Command::new(bin()))
         .arg("--no-color")
         .args(args)
         .env("NO_COLOR", "1")
@@ -89,7 +103,7 @@ pub fn sc_bundled(args: &[&str]) -> Output {
 pub fn piped(args: &[&std::ffi::OsStr], input: &str) -> Output {
     use std::io::Write;
     use std::process::Stdio;
-    let mut child = Command::new(bin())
+    let mut child = isolated(&mut Command::new(bin()))
         .args(args)
         .env("NO_COLOR", "1")
         .stdin(Stdio::piped())
@@ -108,7 +122,7 @@ pub fn piped(args: &[&std::ffi::OsStr], input: &str) -> Output {
 
 /// `sc_bundled` with a path between two groups of arguments.
 pub fn sc_path(args: &[&str], path: &std::path::Path, more: &[&str]) -> Output {
-    Command::new(bin())
+    isolated(&mut Command::new(bin()))
         .arg("--no-color")
         .args(args)
         .arg(path)

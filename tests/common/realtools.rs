@@ -48,6 +48,7 @@ pub fn run_ok(what: &str, cmd: &mut Command) -> String {
 
 pub fn skillchain() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_skillchain"));
+    super::isolated(&mut cmd);
     cmd.arg("--no-color").env("NO_COLOR", "1");
     cmd
 }

@@ -56,7 +56,9 @@ impl Ui {
             goal: (!goal.is_empty()).then(|| goal.to_string()),
             out: Some(dir.path().join(out)),
             pack: pack.map(str::to_string),
-            maturity: None,
+            no_prefs: true,
+            autosave: true,
+            ..Options::default()
         };
         Ui {
             app: App::new(Arc::new(registry), opts, Theme::monochrome(), keymap),
@@ -64,6 +66,29 @@ impl Ui {
             width: 120,
             height: 40,
         }
+    }
+
+    /// A second run of the app on the same folders (as after closing the
+    /// terminal and starting again).
+    pub fn restart_app(&mut self, goal: &str, pack: Option<&str>, out: &str, resume: bool) {
+        let registry =
+            Registry::load(&[repo().join("tests/fixtures/packs/mini")]).expect("packs load");
+        let out = self.dir.path().join(out);
+        let opts = Options {
+            goal: (!goal.is_empty()).then(|| goal.to_string()),
+            resume: resume.then(|| skillchain::store::session_path(&out)),
+            out: Some(out),
+            pack: pack.map(str::to_string),
+            no_prefs: true,
+            autosave: true,
+            ..Options::default()
+        };
+        self.app = App::new(
+            Arc::new(registry),
+            opts,
+            Theme::monochrome(),
+            Keymap::default(),
+        );
     }
 
     pub fn out(&self) -> PathBuf {

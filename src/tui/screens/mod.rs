@@ -7,5 +7,6 @@ pub mod goal;
 pub mod overlay;
 pub mod question;
 pub mod report;
+pub mod resume;
 pub mod review;
 pub mod tree;

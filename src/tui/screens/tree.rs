@@ -225,6 +225,12 @@ pub fn write(j: &mut Journey) {
                 t.plan.count(FileStatus::Identical)
             );
             let plan = t.plan.clone();
+            // The tree is written: the session is over.
+            if let Some(mut saver) = j.saver.take() {
+                if let Err(e) = saver.finish() {
+                    j.notice = Some(format!("⚠ {e}"));
+                }
+            }
             let _ = j.session.apply(Command::ToReport);
             j.report = Some(ReportUi::new(done.report, line, plan));
         }

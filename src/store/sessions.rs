@@ -1,0 +1,263 @@
+//! The session file on disk: atomic saves, loads that keep what they cannot
+//! read, and the small clock helpers the session's metadata needs.
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use super::StoreError;
+use crate::generate::atomic_write;
+use crate::generate::write::STATE_DIR;
+use crate::session::{SavedSession, SESSION_FORMAT};
+
+pub const SESSION_FILE: &str = "session.json";
+
+/// `<out>/.skillchain/session.json`.
+pub fn session_path(out: &Path) -> PathBuf {
+    out.join(STATE_DIR).join(SESSION_FILE)
+}
+
+/// Where a journey keeps its session: in its output folder when one was
+/// given, else in the data dir (None when there is no home folder).
+pub fn journey_session_path(out: Option<&Path>) -> Option<PathBuf> {
+    match out {
+        Some(o) => Some(session_path(o)),
+        None => super::Locations::from_os()
+            .ok()
+            .map(|l| l.unplaced_session()),
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// A fresh session id: the time, the process and a counter, in hex.
+pub fn new_session_id() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "{:x}-{:x}-{:x}{:x}",
+        now_secs(),
+        std::process::id(),
+        nanos,
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// "just now", "5 minutes ago", "3 hours ago", "2 days ago".
+pub fn describe_age(seconds: u64) -> String {
+    let unit = |n: u64, what: &str| format!("{n} {what}{} ago", if n == 1 { "" } else { "s" });
+    match seconds {
+        0..=59 => "just now".to_string(),
+        60..=3599 => unit(seconds / 60, "minute"),
+        3600..=86_399 => unit(seconds / 3600, "hour"),
+        _ => unit(seconds / 86_400, "day"),
+    }
+}
+
+/// Writes the session atomically (temp file, fsync, rename), creating its
+/// folder: a kill at any moment leaves the previous save or this one.
+pub fn save_session(path: &Path, saved: &SavedSession) -> Result<(), StoreError> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::io("create the folder", dir, e))?;
+    }
+    let mut text = serde_json::to_string_pretty(saved).map_err(|e| {
+        StoreError::io(
+            "write",
+            path,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+        )
+    })?;
+    text.push('\n');
+    atomic_write(path, text.as_bytes()).map_err(|e| StoreError::io("write", path, e))
+}
+
+/// Reads a session file: `None` when there is none. A file that does not
+/// parse (corrupt, truncated, empty) is renamed aside to
+/// `session.json.corrupt-<seconds>` and reported, never deleted.
+pub fn load_session(path: &Path) -> Result<Option<SavedSession>, StoreError> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(StoreError::io("read", path, e)),
+    };
+    // The version first, so a newer file is not mistaken for a corrupt one.
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) {
+        if let Some(found) = v.get("skillchain_session").and_then(|f| f.as_u64()) {
+            if found > u64::from(SESSION_FORMAT) {
+                return Err(StoreError::NewerSession {
+                    path: path.to_path_buf(),
+                    found: u32::try_from(found).unwrap_or(u32::MAX),
+                    supported: SESSION_FORMAT,
+                });
+            }
+        }
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(set_aside(path, "the file is empty".to_string()));
+    }
+    match serde_json::from_slice::<SavedSession>(&bytes) {
+        Ok(s) if s.skillchain_session == SESSION_FORMAT => Ok(Some(s)),
+        Ok(s) => Err(set_aside(
+            path,
+            format!("unknown session format {}", s.skillchain_session),
+        )),
+        Err(e) => Err(set_aside(path, e.to_string())),
+    }
+}
+
+fn set_aside(path: &Path, reason: String) -> StoreError {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| SESSION_FILE.to_string());
+    let stamp = now_secs();
+    let mut kept_as = path.with_file_name(format!("{name}.corrupt-{stamp}"));
+    let mut n = 1;
+    while kept_as.exists() {
+        kept_as = path.with_file_name(format!("{name}.corrupt-{stamp}-{n}"));
+        n += 1;
+    }
+    match std::fs::rename(path, &kept_as) {
+        Ok(()) => StoreError::CorruptSession {
+            path: path.to_path_buf(),
+            reason,
+            kept_as,
+        },
+        Err(rename) => StoreError::CorruptSessionStuck {
+            path: path.to_path_buf(),
+            reason,
+            rename,
+        },
+    }
+}
+
+/// Removes a session file (after the tree is written, or on an explicit
+/// discard). A file that is already gone is fine.
+pub fn discard_session(path: &Path) -> Result<(), StoreError> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(StoreError::io("remove", path, e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_read_as_a_person_says_them() {
+        assert_eq!(describe_age(5), "just now");
+        assert_eq!(describe_age(60), "1 minute ago");
+        assert_eq!(describe_age(7200), "2 hours ago");
+        assert_eq!(describe_age(3 * 86_400 + 5), "3 days ago");
+    }
+
+    fn saved() -> SavedSession {
+        use crate::detect::detect_in_pack;
+        use crate::session::{Session, SessionMeta};
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/packs/mini");
+        let pack = std::sync::Arc::new(crate::pack::load_dir(&dir).expect("mini loads"));
+        let det = detect_in_pack(&pack, pack.detect_index(), "kafka streaming");
+        let s = Session::new(pack, det, None, crate::pack::Maturity::Intermediate);
+        let meta = SessionMeta {
+            id: "id".to_string(),
+            created: 1,
+            out: None,
+        };
+        s.to_saved(&meta, 2)
+    }
+
+    #[test]
+    fn a_saved_session_loads_back_equal_and_a_missing_one_is_none() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = session_path(&dir.path().join("out"));
+        assert_eq!(load_session(&path).expect("no file is fine"), None);
+        save_session(&path, &saved()).expect("saved");
+        assert_eq!(load_session(&path).expect("loads"), Some(saved()));
+        discard_session(&path).expect("discarded");
+        assert!(!path.exists());
+        discard_session(&path).expect("discarding twice is fine");
+    }
+
+    #[test]
+    fn a_truncated_session_file_is_renamed_aside_and_reported_with_both_paths() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(SESSION_FILE);
+        let full = serde_json::to_string(&saved()).expect("json");
+        let cut = &full[..full.len() / 2];
+        std::fs::write(&path, cut).expect("write");
+        let err = load_session(&path).expect_err("corrupt");
+        let StoreError::CorruptSession { kept_as, .. } = &err else {
+            panic!("{err}");
+        };
+        assert!(!path.exists());
+        assert_eq!(std::fs::read_to_string(kept_as).expect("kept"), cut);
+        let name = kept_as
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        assert!(name.starts_with("session.json.corrupt-"), "{name}");
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with(&format!(
+                "`{}` is not a readable session file (EOF while parsing",
+                path.display()
+            )),
+            "{msg}"
+        );
+        assert!(
+            msg.ends_with(&format!(
+                "it was kept as `{}` (nothing was deleted): its answers can be read there by hand; start a new journey to go on",
+                kept_as.display()
+            )),
+            "{msg}"
+        );
+        // A second corrupt file does not replace the first one kept.
+        std::fs::write(&path, "").expect("write");
+        let err = load_session(&path).expect_err("empty");
+        let StoreError::CorruptSession {
+            kept_as: second,
+            reason,
+            ..
+        } = &err
+        else {
+            panic!("{err}");
+        };
+        assert_eq!(reason, "the file is empty");
+        assert_ne!(second, kept_as);
+        assert!(kept_as.exists() && second.exists());
+    }
+
+    #[test]
+    fn a_session_from_a_newer_skillchain_is_refused_and_left_in_place() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(SESSION_FILE);
+        std::fs::write(&path, "{\"skillchain_session\": 9, \"future\": true}").expect("write");
+        let err = load_session(&path).expect_err("newer");
+        assert!(matches!(
+            err,
+            StoreError::NewerSession {
+                found: 9,
+                supported: 1,
+                ..
+            }
+        ));
+        assert!(path.exists());
+    }
+
+    #[test]
+    fn session_ids_differ_between_calls() {
+        assert_ne!(new_session_id(), new_session_id());
+    }
+}
