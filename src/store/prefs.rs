@@ -243,6 +243,23 @@ pub fn reset(loc: &Locations, pack: Option<&str>) -> Result<Vec<PathBuf>, StoreE
     Ok(removed)
 }
 
+/// The vetted preferences of `pack` for a journey (none with `--no-prefs`)
+/// and a warning for each one ignored, or for a file that cannot be read
+/// (which is kept as it is).
+pub fn for_pack(no_prefs: bool, pack: &Pack) -> (BTreeMap<QKey, AnswerValue>, Vec<String>) {
+    if no_prefs {
+        return (BTreeMap::new(), Vec::new());
+    }
+    let loc = match Locations::from_os() {
+        Ok(l) => l,
+        Err(e) => return (BTreeMap::new(), vec![e.to_string()]),
+    };
+    match load_vetted(&loc, pack) {
+        Ok(found) => found,
+        Err(e) => (BTreeMap::new(), vec![e.to_string()]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -357,22 +374,5 @@ mod tests {
             std::fs::read_to_string(&path).expect("kept"),
             "skillchain_preferences: 1\npack: mini\nskills: [oops\n"
         );
-    }
-}
-
-/// The vetted preferences of `pack` for a journey (none with `--no-prefs`)
-/// and a warning for each one ignored, or for a file that cannot be read
-/// (which is kept as it is).
-pub fn for_pack(no_prefs: bool, pack: &Pack) -> (BTreeMap<QKey, AnswerValue>, Vec<String>) {
-    if no_prefs {
-        return (BTreeMap::new(), Vec::new());
-    }
-    let loc = match Locations::from_os() {
-        Ok(l) => l,
-        Err(e) => return (BTreeMap::new(), vec![e.to_string()]),
-    };
-    match load_vetted(&loc, pack) {
-        Ok(found) => found,
-        Err(e) => (BTreeMap::new(), vec![e.to_string()]),
     }
 }
