@@ -806,6 +806,12 @@ impl App {
             saver,
             save_warned: false,
         }));
+        // A session restored on the tree needs its plan.
+        if let Phase::Journey(j) = &mut self.phase {
+            if j.session.screen == Screen::Tree {
+                tree::enter(j);
+            }
+        }
     }
 }
 

@@ -140,6 +140,17 @@ impl Pty {
         }
     }
 
+    /// SIGKILL: no chance to clean up, as when a terminal dies hard.
+    pub fn kill_hard(&mut self) {
+        if let Some(pid) = self.child.process_id() {
+            // SAFETY: kill(2) on a child this test started.
+            unsafe {
+                libc::kill(pid as i32, libc::SIGKILL);
+            }
+        }
+        let _ = self.child.wait();
+    }
+
     pub fn raw(&self) -> String {
         String::from_utf8_lossy(&self.raw.lock().expect("raw")).into_owned()
     }
