@@ -33,7 +33,14 @@ const STEPS: &[(&str, &str)] = &[
 
 fn start(dir: &Path, extra: &[&str]) -> Pty {
     let m = mini();
-    let mut args = vec!["--skillchains", m.as_str(), "--pack", "mini", "--out", "out"];
+    let mut args = vec![
+        "--skillchains",
+        m.as_str(),
+        "--pack",
+        "mini",
+        "--out",
+        "out",
+    ];
     args.extend_from_slice(extra);
     Pty::spawn(&args, dir, 100, 30)
 }
@@ -45,7 +52,12 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .flatten()
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).expect("inside").display().to_string();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("inside")
+                .display()
+                .to_string();
             (rel, std::fs::read(e.path()).expect("readable"))
         })
         .collect()
@@ -55,7 +67,10 @@ fn run_steps(app: &mut Pty, steps: &[(&str, &str)]) {
     for (keys, then) in steps {
         if keys.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             app.type_text(keys);
-        } else if let Some(text) = keys.strip_suffix('\r').filter(|t| !t.is_empty() && !t.starts_with('\x1b')) {
+        } else if let Some(text) = keys
+            .strip_suffix('\r')
+            .filter(|t| !t.is_empty() && !t.starts_with('\x1b'))
+        {
             app.type_text(text);
             app.key(ENTER, then);
             continue;
@@ -78,7 +93,10 @@ fn uninterrupted() -> BTreeMap<String, Vec<u8>> {
 
 /// Runs the steps up to `kill_after`, kills the app, resumes it (with
 /// `skillchain resume` or by starting it again) and finishes.
-fn killed_and_resumed(kill_after: usize, by_resume_command: bool) -> (BTreeMap<String, Vec<u8>>, String) {
+fn killed_and_resumed(
+    kill_after: usize,
+    by_resume_command: bool,
+) -> (BTreeMap<String, Vec<u8>>, String) {
     let dir = tempfile::tempdir().expect("temp");
     let mut app = start(dir.path(), &["kafka pipeline with dbt"]);
     app.wait_for("SKILL CHAIN DETECTED FOR");
@@ -90,7 +108,12 @@ fn killed_and_resumed(kill_after: usize, by_resume_command: bool) -> (BTreeMap<S
     );
     let m = mini();
     let mut app = if by_resume_command {
-        Pty::spawn(&["--skillchains", m.as_str(), "resume", "out"], dir.path(), 100, 30)
+        Pty::spawn(
+            &["--skillchains", m.as_str(), "resume", "out"],
+            dir.path(),
+            100,
+            30,
+        )
     } else {
         start(dir.path(), &["kafka pipeline with dbt"])
     };

@@ -267,6 +267,7 @@ const DEFAULTS: &[(Context, Action, &[&str])] = {
         (Report, NextMaturity, &["m"]),
         (Report, Top, &["home"]),
         (Report, Remember, &["r"]),
+        (Report, Toggle, &["space"]),
         (Resume, Confirm, &["enter", "c"]),
         (Resume, Restart, &["r"]),
         (Resume, Discard, &["d"]),

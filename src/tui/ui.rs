@@ -193,6 +193,13 @@ fn footer_actions(app: &App, ctx: Context) -> Vec<(Action, &'static str)> {
             if app
                 .journey()
                 .and_then(|j| j.report.as_ref())
+                .is_some_and(|r| !r.remember_done)
+            {
+                v.push((Remember, "remember answers"));
+            }
+            if app
+                .journey()
+                .and_then(|j| j.report.as_ref())
                 .is_some_and(|r| !r.report.pass)
             {
                 v.push((GenerateMissing, "generate missing"));

@@ -10,15 +10,28 @@ use std::collections::BTreeSet;
 
 use crate::generate::{self, build_plan, FileStatus, Plan};
 use crate::pack::Maturity;
-use crate::session::Command;
+use crate::session::{Command, QKey};
+use crate::store::{prefs, Locations};
 use crate::tui::action::Action;
 use crate::tui::app::{Journey, ListCursor, MouseTargets};
 use crate::tui::keymap::{Context, Keymap};
 use crate::tui::theme::Theme;
 use crate::tui::ui::{panel, rows_to_items, wrap};
 use crate::validate::{Report, Status, PASS_MARK};
+use crate::value::AnswerValue;
+
+/// The offer to remember answers: every explicit answer, all picked at
+/// first; Space unpicks, Enter keeps the picked ones, Esc keeps none.
+pub struct RememberUi {
+    pub items: Vec<(QKey, AnswerValue)>,
+    pub picked: BTreeSet<usize>,
+    pub cursor: ListCursor,
+}
 
 pub struct ReportUi {
+    pub remember: Option<RememberUi>,
+    /// The answers were remembered (or the offer declined) already.
+    pub remember_done: bool,
     pub report: Report,
     /// What the write did, for the screen and the exit message.
     pub written_line: String,
@@ -36,6 +49,8 @@ impl ReportUi {
     pub fn new(report: Report, written_line: String, plan: Plan) -> ReportUi {
         let details = !report.pass;
         ReportUi {
+            remember: None,
+            remember_done: false,
             report,
             written_line,
             plan,
@@ -57,7 +72,32 @@ pub fn handle(j: &mut Journey, action: Action, page: usize) -> Outcome {
     let Some(r) = j.report.as_mut() else {
         return Outcome::Changed(false);
     };
+    if let Some(rem) = r.remember.as_mut() {
+        if let Some(note) = remember_action(rem, action, page, &j.session) {
+            j.notice = Some(note);
+            r.remember = None;
+            r.remember_done = true;
+        }
+        return Outcome::Changed(true);
+    }
     match action {
+        Action::Remember => {
+            let items: Vec<(QKey, AnswerValue)> = prefs::candidates(&j.session)
+                .into_iter()
+                .map(|(k, v, _)| (k, v))
+                .collect();
+            if items.is_empty() {
+                j.notice =
+                    Some("no answer of yours to remember: every value was a default".to_string());
+            } else {
+                r.remember = Some(RememberUi {
+                    picked: (0..items.len()).collect(),
+                    items,
+                    cursor: ListCursor::default(),
+                });
+            }
+            Outcome::Changed(true)
+        }
         Action::Details | Action::Confirm => {
             r.details = !r.details;
             Outcome::Changed(true)
@@ -111,6 +151,56 @@ pub fn handle(j: &mut Journey, action: Action, page: usize) -> Outcome {
             Outcome::Changed(true)
         }
         other => Outcome::Changed(r.cursor.apply(other, r.report.results.len(), page)),
+    }
+}
+
+/// Keys while the remember list is open; returns what happened once it
+/// closes (saved, or nothing remembered).
+fn remember_action(
+    rem: &mut RememberUi,
+    action: Action,
+    page: usize,
+    session: &crate::session::Session,
+) -> Option<String> {
+    match action {
+        Action::Toggle => {
+            let i = rem.cursor.index;
+            if !rem.picked.remove(&i) {
+                rem.picked.insert(i);
+            }
+            None
+        }
+        Action::Confirm => {
+            let chosen: Vec<(QKey, AnswerValue)> = rem
+                .items
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| rem.picked.contains(i))
+                .map(|(_, kv)| kv.clone())
+                .collect();
+            if chosen.is_empty() {
+                return Some("nothing remembered".to_string());
+            }
+            Some(
+                match Locations::from_os()
+                    .and_then(|loc| prefs::remember(&loc, session.pack().id(), &chosen))
+                {
+                    Ok(path) => format!(
+                        "remembered {} answer{} for pack {} in {}: the next journey takes them as defaults",
+                        chosen.len(),
+                        if chosen.len() == 1 { "" } else { "s" },
+                        session.pack().id(),
+                        path.display()
+                    ),
+                    Err(e) => format!("⚠ {e}"),
+                },
+            )
+        }
+        Action::Back | Action::Quit => Some("nothing remembered".to_string()),
+        other => {
+            rem.cursor.apply(other, rem.items.len(), page);
+            None
+        }
     }
 }
 
@@ -297,6 +387,9 @@ pub fn render(
             area,
         );
     }
+    if let Some(rem) = &mut r.remember {
+        remember_popup(f, area, rem, th);
+    }
     if below {
         let mut spans = vec![Span::styled(
             format!("Below the {PASS_MARK}% pass mark: "),
@@ -320,4 +413,48 @@ pub fn render(
         );
     }
     inner.height as usize
+}
+
+fn remember_popup(f: &mut Frame, area: Rect, rem: &mut RememberUi, th: &Theme) {
+    let h = (rem.items.len() as u16 + 4).min(area.height);
+    let r = crate::tui::ui::centered(area, 76, h);
+    f.render_widget(ratatui::widgets::Clear, r);
+    let [help, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)])
+        .areas(panel("", th, true).inner(r));
+    f.render_widget(
+        panel("Remember answers as defaults for next time?", th, true),
+        r,
+    );
+    f.render_widget(
+        Paragraph::new("Space unpicks, Enter remembers the picked ones, Esc none").style(th.dim()),
+        help,
+    );
+    let items: Vec<ListItem> = rem
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, (k, v))| {
+            let mark = if rem.picked.contains(&i) {
+                "[x] "
+            } else {
+                "[ ] "
+            };
+            ListItem::new(Line::from(vec![
+                Span::styled(mark, th.accent()),
+                Span::styled(format!("{k} = "), th.text()),
+                Span::styled(v.to_string(), th.accent()),
+            ]))
+        })
+        .collect();
+    let mut state = ListState::default()
+        .with_selected(Some(rem.cursor.index))
+        .with_offset(rem.cursor.offset);
+    f.render_stateful_widget(
+        List::new(items)
+            .highlight_style(th.selected())
+            .highlight_symbol("› "),
+        list,
+        &mut state,
+    );
+    rem.cursor.offset = state.offset();
 }

@@ -233,6 +233,12 @@ pub fn write(j: &mut Journey) {
             }
             let _ = j.session.apply(Command::ToReport);
             j.report = Some(ReportUi::new(done.report, line, plan));
+            if j.notice.is_none() && !crate::store::prefs::candidates(&j.session).is_empty() {
+                j.notice = Some(
+                    "want these answers as defaults next time? remember them (see the keys below)"
+                        .to_string(),
+                );
+            }
         }
         Err(e) => {
             t.error = Some(format!("nothing was written: {e}"));
