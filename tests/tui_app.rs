@@ -796,3 +796,37 @@ fn resume_without_a_saved_session_ends_with_where_it_looked() {
         )
     );
 }
+
+#[test]
+fn a_corrupt_saved_session_is_reported_with_its_path_and_kept_aside() {
+    let mut ui = Ui::mini("");
+    let folder = ui.dir.path().join("mini-out/.skillchain");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("session.json"),
+        "{\"skillchain_session\": 1, \"goal\": ",
+    )
+    .unwrap();
+    ui.restart_app("", Some("mini"), "mini-out", false);
+    let s = ui.screen();
+    assert!(
+        matches!(ui.app.phase, skillchain::tui::app::Phase::Goal(_)),
+        "{s}"
+    );
+    assert!(s.contains("✗ "), "{s}");
+    assert!(
+        s.contains("session.json"),
+        "the message names the file:\n{s}"
+    );
+
+    let kept: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        kept.iter().any(|n| n.starts_with("session.json.corrupt-")),
+        "{kept:?}"
+    );
+    assert!(!folder.join("session.json").exists());
+}

@@ -153,7 +153,7 @@ fn existing_files_need_a_decision_and_a_failing_report_is_fixed_by_generate_miss
 }
 
 #[test]
-fn ctrl_c_asks_before_quitting_and_the_terminal_is_restored_with_nothing_written() {
+fn ctrl_c_asks_before_quitting_keeps_the_session_and_restores_the_terminal() {
     let dir = tempdir();
     let mut app = Pty::spawn(&["kafka pipeline to snowflake"], dir.path(), 90, 30);
     app.wait_for("SKILL CHAIN DETECTED FOR");
@@ -164,11 +164,21 @@ fn ctrl_c_asks_before_quitting_and_the_terminal_is_restored_with_nothing_written
     app.send("y");
     let (code, screen) = app.wait_exit();
     assert_eq!(code, 0);
-    assert!(screen.contains("Quit. Nothing was written."), "{screen}");
+    assert!(
+        screen.contains(
+            "Quit. No project files were written; your answers are saved: `skillchain resume` continues."
+        ),
+        "{screen}"
+    );
     let raw = app.raw();
     assert!(raw.contains("\x1b[?1049l"), "the alternate screen is left");
     assert!(raw.contains("\x1b[?1000l"), "mouse capture is turned off");
-    assert!(!dir.path().join("data-pipeline").exists());
+    assert!(
+        !dir.path().join("data-pipeline").exists(),
+        "no project file"
+    );
+    // Without --out the session waits in the data dir.
+    assert!(dir.path().join(".data/skillchain/session.json").is_file());
 }
 
 #[test]

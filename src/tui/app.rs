@@ -128,6 +128,9 @@ pub struct App {
     /// First line of the help overlay shown (it scrolls when it is taller
     /// than the screen).
     pub help_scroll: usize,
+    /// A problem found while starting (an unreadable saved session), shown
+    /// once the first screen is up.
+    startup_note: Option<String>,
 }
 
 impl App {
@@ -153,6 +156,7 @@ impl App {
             page: 10,
             write_requested: false,
             help_scroll: 0,
+            startup_note: None,
         }
     }
 
@@ -193,6 +197,14 @@ impl App {
         }
         if !typed.trim().is_empty() && self.opts.goal.as_deref() == Some(typed.as_str()) {
             self.start_journey();
+        }
+        // A saved session that could not be read is said wherever we are.
+        if let Some(note) = self.startup_note.take() {
+            match &mut self.phase {
+                Phase::Goal(g) => g.error = Some(note),
+                Phase::Journey(j) => j.notice = Some(format!("⚠ {note}")),
+                Phase::Resume(_) => {}
+            }
         }
     }
 
@@ -602,9 +614,7 @@ impl App {
                     });
                     return true;
                 }
-                if let Phase::Goal(g) = &mut self.phase {
-                    g.error = Some(e.to_string());
-                }
+                self.startup_note = Some(e.to_string());
                 return false;
             }
         };

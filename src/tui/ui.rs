@@ -39,11 +39,17 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     let ctx = app.context();
     let hints = footer_lines(footer_hints(app, ctx), area.width as usize);
     let hint_lines = hints.len() as u16;
-    let message = footer_message(app);
+    // A message takes up to three lines: errors say what to do, in full.
+    let message: Option<(Vec<String>, Style)> = footer_message(app).map(|(text, style)| {
+        let mut lines = wrap(&text, area.width as usize, "  ");
+        lines.truncate(3);
+        (lines, style)
+    });
+    let message_h = message.as_ref().map_or(0, |(l, _)| l.len() as u16);
     let [header, body, msg_area, hint_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(5),
-        Constraint::Length(u16::from(message.is_some())),
+        Constraint::Length(message_h),
         Constraint::Length(hint_lines),
     ])
     .areas(area);
@@ -67,11 +73,9 @@ pub fn draw(f: &mut Frame, app: &mut App) {
             app.page = page.max(1);
         }
     }
-    if let Some((text, style)) = message {
-        f.render_widget(
-            Paragraph::new(Line::from(Span::styled(text, style))),
-            msg_area,
-        );
+    if let Some((lines, style)) = message {
+        let lines: Vec<Line> = lines.into_iter().map(|l| Line::styled(l, style)).collect();
+        f.render_widget(Paragraph::new(lines), msg_area);
     }
     f.render_widget(Paragraph::new(hints), hint_area);
     draw_overlays(f, body, app, &th, ctx);
