@@ -830,3 +830,22 @@ fn a_corrupt_saved_session_is_reported_with_its_path_and_kept_aside() {
     );
     assert!(!folder.join("session.json").exists());
 }
+
+#[test]
+fn the_readme_lists_every_keymap_context_and_action() {
+    let readme = std::fs::read_to_string(harness::repo().join("README.md")).unwrap();
+    for a in skillchain::tui::action::Action::ALL {
+        assert!(
+            readme.contains(&format!("`{}`", a.name())),
+            "README misses action {}",
+            a.name()
+        );
+    }
+    for c in skillchain::tui::keymap::Context::ALL {
+        assert!(
+            readme.contains(&format!("`{}`", c.name())),
+            "README misses context {}",
+            c.name()
+        );
+    }
+}

@@ -246,3 +246,30 @@ fn a_user_theme_from_the_config_dir_is_used_by_name() {
     app.send("q");
     assert_eq!(app.wait_exit().0, 0);
 }
+
+#[test]
+fn sigterm_restores_the_terminal_and_keeps_the_answers() {
+    let dir = tempdir();
+    let mut app = Pty::spawn(
+        &["kafka pipeline to snowflake", "--out", "out"],
+        dir.path(),
+        100,
+        30,
+    );
+    app.wait_for("SKILL CHAIN DETECTED FOR");
+    app.key(ENTER, "STEP 1/");
+    app.send(DOWN);
+    app.key(ENTER, "question 2/");
+    app.signal(libc::SIGTERM);
+    let (code, screen) = app.wait_exit();
+    assert_eq!(code, 130, "{screen}");
+    assert!(
+        screen.contains("Interrupted. No project files were written; your answers are saved: `skillchain resume"),
+        "{screen}"
+    );
+    assert!(
+        app.raw().contains("\x1b[?1049l"),
+        "the alternate screen is left"
+    );
+    assert!(dir.path().join("out/.skillchain/session.json").is_file());
+}

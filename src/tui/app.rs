@@ -554,6 +554,18 @@ impl App {
         true
     }
 
+    /// The terminal closed or a signal asked the app to stop: exit 130 with
+    /// what became of the session.
+    pub fn interrupted(&self) -> Exit {
+        Exit {
+            code: 130,
+            message: self
+                .quit_exit()
+                .message
+                .replacen("Quit.", "Interrupted.", 1),
+        }
+    }
+
     fn quit_exit(&self) -> Exit {
         match &self.phase {
             Phase::Journey(j) if j.report.is_some() => {

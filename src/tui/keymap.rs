@@ -213,7 +213,7 @@ pub struct Keymap {
 
 /// A keymap file that cannot be used, with where and why.
 #[derive(Debug, thiserror::Error)]
-#[error("keymap {path}: {message}\n  Fix the file or remove it to use the default keys (`skillchain --help` lists the contexts and actions).")]
+#[error("keymap {path}: {message}\n  Fix the file or remove it to use the default keys (the README's keymap section lists every context and action).")]
 pub struct KeymapError {
     pub path: String,
     pub message: String,

@@ -108,17 +108,9 @@ async fn event_loop(
 ) -> io::Result<Exit> {
     let mut loading = true;
     let mut events = EventStream::new();
-    #[cfg(unix)]
-    let (mut hangup, mut terminate) = {
-        use tokio::signal::unix::{signal, SignalKind};
-        (
-            signal(SignalKind::hangup())?,
-            signal(SignalKind::terminate())?,
-        )
-    };
+    let mut closing = Closing::new()?;
     terminal.draw(|f| ui::draw(f, &mut app))?;
     loop {
-        #[cfg(unix)]
         let dirty = tokio::select! {
             result = &mut packs, if loading => {
                 loading = false;
@@ -130,21 +122,7 @@ async fn event_loop(
                 Some(Err(e)) => return Err(e),
                 None => break,
             },
-            _ = hangup.recv() => return Ok(closed_exit()),
-            _ = terminate.recv() => return Ok(closed_exit()),
-        };
-        #[cfg(not(unix))]
-        let dirty = tokio::select! {
-            result = &mut packs, if loading => {
-                loading = false;
-                app.loaded(result.unwrap_or_else(|_| Err("the packs could not be loaded".to_string())));
-                true
-            }
-            ev = events.next() => match ev {
-                Some(Ok(e)) => app.handle_event(e),
-                Some(Err(e)) => return Err(e),
-                None => break,
-            },
+            () = closing.recv() => return Ok(app.interrupted()),
         };
         if dirty {
             terminal.draw(|f| ui::draw(f, &mut app))?;
@@ -157,12 +135,39 @@ async fn event_loop(
             return Ok(exit);
         }
     }
-    Ok(closed_exit())
+    Ok(app.interrupted())
 }
 
-fn closed_exit() -> Exit {
-    Exit {
-        code: 130,
-        message: "The terminal closed; nothing more was written.".to_string(),
+/// The terminal closing under the app (SIGHUP) or a request to stop
+/// (SIGTERM). The session is already saved; the loop just ends.
+struct Closing {
+    #[cfg(unix)]
+    hangup: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Closing {
+    fn new() -> io::Result<Closing> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Ok(Closing {
+                hangup: signal(SignalKind::hangup())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Closing {})
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.hangup.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+        #[cfg(not(unix))]
+        std::future::pending::<()>().await
     }
 }

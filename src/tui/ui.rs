@@ -4,11 +4,13 @@
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{
+    Block, BorderType, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap,
+};
 use ratatui::Frame;
 
 use super::action::Action;
-use super::app::{App, Phase};
+use super::app::{App, ListCursor, MouseTargets, Phase};
 use super::keymap::Context;
 use super::screens;
 use super::theme::Theme;
@@ -318,6 +320,37 @@ pub fn panel<'a>(title: &str, th: &Theme, focused: bool) -> Block<'a> {
         .border_type(BorderType::Rounded)
         .border_style(th.border(focused))
         .title(Span::styled(format!(" {title} "), th.title()))
+}
+
+/// Draws a screen's main list: the cursor's row highlighted, the scroll
+/// offset kept in `cursor`, and the row → item map a click needs.
+/// Returns the list's inner area.
+#[allow(clippy::too_many_arguments)]
+pub fn draw_list<'a>(
+    f: &mut Frame,
+    area: Rect,
+    block: Block<'a>,
+    items: Vec<ListItem<'a>>,
+    cursor: &mut ListCursor,
+    th: &Theme,
+    mouse: &mut MouseTargets,
+) -> Rect {
+    let heights: Vec<usize> = items.iter().map(ListItem::height).collect();
+    let inner = block.inner(area);
+    let mut state = ListState::default()
+        .with_selected(Some(cursor.index))
+        .with_offset(cursor.offset);
+    f.render_stateful_widget(
+        List::new(items)
+            .block(block)
+            .highlight_style(th.selected())
+            .highlight_symbol("› "),
+        area,
+        &mut state,
+    );
+    cursor.offset = state.offset();
+    mouse.list = Some((inner, rows_to_items(&heights, cursor.offset, inner.height)));
+    inner
 }
 
 /// Display width of a string in terminal columns.

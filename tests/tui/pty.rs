@@ -140,6 +140,15 @@ impl Pty {
         }
     }
 
+    pub fn signal(&mut self, signal: i32) {
+        if let Some(pid) = self.child.process_id() {
+            // SAFETY: kill(2) on a child this test started.
+            unsafe {
+                libc::kill(pid as i32, signal);
+            }
+        }
+    }
+
     /// SIGKILL: no chance to clean up, as when a terminal dies hard.
     pub fn kill_hard(&mut self) {
         if let Some(pid) = self.child.process_id() {

@@ -3,14 +3,14 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::widgets::{ListItem, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::session::Command;
 use crate::tui::action::Action;
 use crate::tui::app::{Journey, MouseTargets};
 use crate::tui::theme::Theme;
-use crate::tui::ui::{panel, rows_to_items, wrap};
+use crate::tui::ui::{draw_list, panel, wrap};
 
 pub fn handle(j: &mut Journey, action: Action, page: usize) -> bool {
     let choices = j.session.skill_choices();
@@ -62,26 +62,9 @@ pub fn render(
             lines
         })
         .collect();
-    let heights: Vec<usize> = item_lines.iter().map(Vec::len).collect();
     let items: Vec<ListItem> = item_lines.into_iter().map(ListItem::new).collect();
-    let mut state = ListState::default()
-        .with_selected(Some(j.customize.index))
-        .with_offset(j.customize.offset);
-    let list_block = panel("Customize the chain", th, true);
-    let inner = list_block.inner(list_area);
-    f.render_stateful_widget(
-        List::new(items)
-            .block(list_block)
-            .highlight_style(th.selected())
-            .highlight_symbol("› "),
-        list_area,
-        &mut state,
-    );
-    j.customize.offset = state.offset();
-    mouse.list = Some((
-        inner,
-        rows_to_items(&heights, j.customize.offset, inner.height),
-    ));
+    let block = panel("Customize the chain", th, true);
+    let inner = draw_list(f, list_area, block, items, &mut j.customize, th, mouse);
     let detail = choices.get(j.customize.index).map(|c| {
         let mut v = vec![Line::from(vec![
             Span::styled(c.id.clone(), th.accent()),

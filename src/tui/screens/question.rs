@@ -4,7 +4,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{List, ListItem, ListState, Paragraph};
+use ratatui::widgets::{ListItem, Paragraph};
 use ratatui::Frame;
 use std::collections::BTreeSet;
 use tui_textarea::{CursorMove, TextArea};
@@ -14,7 +14,7 @@ use crate::session::{Command, QKey, Session, StepState, TYPED_COMMANDS};
 use crate::tui::action::Action;
 use crate::tui::app::{Journey, ListCursor, MouseTargets};
 use crate::tui::theme::Theme;
-use crate::tui::ui::{panel, rows_to_items, wrap};
+use crate::tui::ui::{draw_list, panel, wrap};
 use crate::value::AnswerValue;
 
 /// The widgets' state for the question on screen; reset whenever another
@@ -374,7 +374,6 @@ pub fn render(
     .areas(main);
     f.render_widget(Paragraph::new(top), top_a);
     if list {
-        let heights: Vec<usize> = option_items.iter().map(Vec::len).collect();
         let items: Vec<ListItem> = option_items.into_iter().map(ListItem::new).collect();
         let block = panel(
             if multi {
@@ -385,23 +384,7 @@ pub fn render(
             th,
             true,
         );
-        let inner = block.inner(input_a);
-        let mut state = ListState::default()
-            .with_selected(Some(ui.cursor.index))
-            .with_offset(ui.cursor.offset);
-        f.render_stateful_widget(
-            List::new(items)
-                .block(block)
-                .highlight_style(th.selected())
-                .highlight_symbol("› "),
-            input_a,
-            &mut state,
-        );
-        ui.cursor.offset = state.offset();
-        mouse.list = Some((
-            inner,
-            rows_to_items(&heights, ui.cursor.offset, inner.height),
-        ));
+        draw_list(f, input_a, block, items, &mut ui.cursor, th, mouse);
     } else {
         let kind = match q.kind {
             QuestionKind::Secret => "secret: hidden, never saved".to_string(),

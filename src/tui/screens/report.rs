@@ -16,7 +16,7 @@ use crate::tui::action::Action;
 use crate::tui::app::{Journey, ListCursor, MouseTargets};
 use crate::tui::keymap::{Context, Keymap};
 use crate::tui::theme::Theme;
-use crate::tui::ui::{panel, rows_to_items, wrap};
+use crate::tui::ui::{draw_list, panel, wrap};
 use crate::validate::{Report, Status, PASS_MARK};
 use crate::value::AnswerValue;
 
@@ -310,23 +310,7 @@ pub fn render(
         })
         .collect();
     let block = panel("Deliverables", th, true);
-    let inner = block.inner(list_a);
-    let mut state = ListState::default()
-        .with_selected(Some(r.cursor.index))
-        .with_offset(r.cursor.offset);
-    f.render_stateful_widget(
-        List::new(items)
-            .block(block)
-            .highlight_style(th.selected())
-            .highlight_symbol("› "),
-        list_a,
-        &mut state,
-    );
-    r.cursor.offset = state.offset();
-    mouse.list = Some((
-        inner,
-        rows_to_items(&vec![1; rep.results.len()], r.cursor.offset, inner.height),
-    ));
+    let inner = draw_list(f, list_a, block, items, &mut r.cursor, th, mouse);
     if let (Some(area), Some(d)) = (detail_a, rep.results.get(r.cursor.index)) {
         let mut lines = vec![
             Line::from(vec![

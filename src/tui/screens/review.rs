@@ -4,7 +4,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{List, ListItem, ListState};
+use ratatui::widgets::ListItem;
 use ratatui::Frame;
 
 use crate::pack::QuestionKind;
@@ -12,7 +12,7 @@ use crate::session::{Command, QKey, Session};
 use crate::tui::action::Action;
 use crate::tui::app::{Journey, MouseTargets};
 use crate::tui::theme::Theme;
-use crate::tui::ui::{panel, rows_to_items, width, wrap};
+use crate::tui::ui::{draw_list, panel, width, wrap};
 
 pub enum Row {
     Step(String),
@@ -244,7 +244,6 @@ pub fn render(
             Row::Note(n) => wrapped(format!("  {n}"), th.dim(), "    "),
         })
         .collect();
-    let heights: Vec<usize> = item_lines.iter().map(Vec::len).collect();
     let items: Vec<ListItem> = item_lines.into_iter().map(ListItem::new).collect();
     let title = format!(
         "Review: {} answers, grouped by skill",
@@ -253,22 +252,6 @@ pub fn render(
             .count()
     );
     let block = panel(&title, th, true);
-    let inner = block.inner(area);
-    let mut state = ListState::default()
-        .with_selected(Some(j.review.index))
-        .with_offset(j.review.offset);
-    f.render_stateful_widget(
-        List::new(items)
-            .block(block)
-            .highlight_style(th.selected())
-            .highlight_symbol("› "),
-        area,
-        &mut state,
-    );
-    j.review.offset = state.offset();
-    mouse.list = Some((
-        inner,
-        rows_to_items(&heights, j.review.offset, inner.height),
-    ));
+    let inner = draw_list(f, area, block, items, &mut j.review, th, mouse);
     inner.height as usize
 }

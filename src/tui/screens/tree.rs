@@ -5,7 +5,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Gauge, List, ListItem, ListState, Paragraph};
+use ratatui::widgets::{Clear, Gauge, ListItem, Paragraph};
 use ratatui::Frame;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,7 +15,7 @@ use crate::session::Command;
 use crate::tui::action::Action;
 use crate::tui::app::{Journey, ListCursor, MouseTargets};
 use crate::tui::theme::Theme;
-use crate::tui::ui::{centered, panel, rows_to_items};
+use crate::tui::ui::{centered, draw_list, panel};
 
 pub struct TreeUi {
     pub plan: Plan,
@@ -352,23 +352,7 @@ pub fn render(
         })
         .collect();
     let block = panel("Pipeline tree", th, true);
-    let inner = block.inner(list_area);
-    let mut state = ListState::default()
-        .with_selected(Some(t.cursor.index))
-        .with_offset(t.cursor.offset);
-    f.render_stateful_widget(
-        List::new(items)
-            .block(block)
-            .highlight_style(th.selected())
-            .highlight_symbol("› "),
-        list_area,
-        &mut state,
-    );
-    t.cursor.offset = state.offset();
-    mouse.list = Some((
-        inner,
-        rows_to_items(&vec![1; nodes.len()], t.cursor.offset, inner.height),
-    ));
+    let inner = draw_list(f, list_area, block, items, &mut t.cursor, th, mouse);
     mouse.preview = Some(right);
     preview(f, right, t, nodes.get(t.cursor.index), th);
     if let Some(e) = &t.error {
