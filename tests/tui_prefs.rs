@@ -17,7 +17,7 @@ fn the_report_offers_to_remember_answers_and_the_next_journey_takes_them_as_defa
     ui.keys("ctrl-d w w");
     let s = ui.screen();
     assert!(
-        s.contains("• want these answers as defaults next time?"),
+        s.contains("• want these answers as defaults next time? see"),
         "{s}"
     );
     assert!(s.contains(" r remember answers "), "{s}");

@@ -333,14 +333,7 @@ fn print_question(s: &Session, st: Style) {
         return;
     };
     let status = s.status();
-    let (k, n) = status
-        .steps
-        .iter()
-        .find_map(|x| match x.state {
-            StepState::Current { index, count } => Some((index, count)),
-            _ => None,
-        })
-        .unwrap_or((1, 1));
+    let (k, n) = status.question_of_step();
     println!(
         "\n{} {}  {}",
         st.bold(&format!("STEP {}/{}:", status.step, status.total)),

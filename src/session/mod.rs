@@ -234,6 +234,20 @@ pub struct StatusView {
     pub remaining: usize,
 }
 
+impl StatusView {
+    /// (k, n): the current question is the k-th of n in its step (1/1
+    /// when no question is on screen).
+    pub fn question_of_step(&self) -> (usize, usize) {
+        self.steps
+            .iter()
+            .find_map(|x| match x.state {
+                StepState::Current { index, count } => Some((index, count)),
+                _ => None,
+            })
+            .unwrap_or((1, 1))
+    }
+}
+
 /// A conflict rule whose condition holds for the current answers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActiveConflict {

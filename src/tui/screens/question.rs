@@ -232,14 +232,7 @@ pub fn render(
         return 1;
     };
     let status = s.status();
-    let (k, n) = status
-        .steps
-        .iter()
-        .find_map(|x| match x.state {
-            StepState::Current { index, count } => Some((index, count)),
-            _ => None,
-        })
-        .unwrap_or((1, 1));
+    let (k, n) = status.question_of_step();
     let w = main.width as usize;
     let lines_of = |text: &str, style: ratatui::style::Style, indent: &str| -> Vec<Line<'static>> {
         text.lines()

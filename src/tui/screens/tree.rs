@@ -235,7 +235,7 @@ pub fn write(j: &mut Journey) {
             j.report = Some(ReportUi::new(done.report, line, plan));
             if j.notice.is_none() && !crate::store::prefs::candidates(&j.session).is_empty() {
                 j.notice = Some(
-                    "want these answers as defaults next time? remember them (see the keys below)"
+                    "want these answers as defaults next time? see “remember answers” below"
                         .to_string(),
                 );
             }
