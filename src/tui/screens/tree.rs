@@ -27,6 +27,10 @@ pub struct TreeUi {
     pub preview_scroll: u16,
     pub error: Option<String>,
     pub writing: bool,
+    /// The visible rows, rebuilt only when a folder folds or opens.
+    nodes: Vec<Node>,
+    /// Diffs of the conflicting files, computed once.
+    diffs: BTreeMap<String, String>,
 }
 
 /// One visible row of the tree.
@@ -41,7 +45,21 @@ pub struct Node {
 
 impl TreeUi {
     pub fn new(plan: Plan) -> TreeUi {
-        TreeUi {
+        let diffs = plan
+            .conflicts()
+            .map(|f| {
+                let d = generate::unified_diff(
+                    &f.path,
+                    f.existing.as_deref().unwrap_or(""),
+                    &f.content,
+                    3,
+                );
+                (f.path.clone(), d)
+            })
+            .collect();
+        let mut t = TreeUi {
+            nodes: Vec::new(),
+            diffs,
             plan,
             collapsed: BTreeSet::new(),
             cursor: ListCursor::default(),
@@ -50,11 +68,27 @@ impl TreeUi {
             preview_scroll: 0,
             error: None,
             writing: false,
+        };
+        t.nodes = t.layout();
+        t
+    }
+
+    /// The visible rows.
+    pub fn visible(&self) -> &[Node] {
+        &self.nodes
+    }
+
+    fn fold(&mut self, path: String, fold: bool) {
+        if fold {
+            self.collapsed.insert(path);
+        } else {
+            self.collapsed.remove(&path);
         }
+        self.nodes = self.layout();
     }
 
     /// Folders and files in path order, without what folded folders hide.
-    pub fn visible(&self) -> Vec<Node> {
+    fn layout(&self) -> Vec<Node> {
         let mut order: Vec<(Vec<&str>, usize)> = self
             .plan
             .files
@@ -127,8 +161,8 @@ pub fn handle(j: &mut Journey, action: Action, page: usize) -> (bool, bool) {
     let Some(t) = j.tree.as_mut() else {
         return (false, false);
     };
-    let nodes = t.visible();
-    let current = nodes.get(t.cursor.index).cloned();
+    let nodes_len = t.visible().len();
+    let current = t.visible().get(t.cursor.index).cloned();
     let file = current
         .as_ref()
         .and_then(|n| n.file)
@@ -180,11 +214,7 @@ pub fn handle(j: &mut Journey, action: Action, page: usize) -> (bool, bool) {
                 Action::Collapse => true,
                 _ => !t.collapsed.contains(&node.path),
             };
-            if fold {
-                t.collapsed.insert(node.path);
-            } else {
-                t.collapsed.remove(&node.path);
-            }
+            t.fold(node.path, fold);
             (true, false)
         }
         Action::PreviewDown => {
@@ -196,7 +226,7 @@ pub fn handle(j: &mut Journey, action: Action, page: usize) -> (bool, bool) {
             (true, false)
         }
         other => {
-            let moved = t.cursor.apply(other, nodes.len(), page);
+            let moved = t.cursor.apply(other, nodes_len, page);
             if moved {
                 t.preview_scroll = 0;
             }
@@ -313,9 +343,9 @@ pub fn render(
         ]),
         summary,
     );
-    let nodes = t.visible();
-    t.cursor.index = t.cursor.index.min(nodes.len().saturating_sub(1));
-    let items: Vec<ListItem> = nodes
+    t.cursor.index = t.cursor.index.min(t.visible().len().saturating_sub(1));
+    let items: Vec<ListItem> = t
+        .visible()
         .iter()
         .map(|n| {
             let indent = "  ".repeat(n.depth);
@@ -354,7 +384,7 @@ pub fn render(
     let block = panel("Pipeline tree", th, true);
     let inner = draw_list(f, list_area, block, items, &mut t.cursor, th, mouse);
     mouse.preview = Some(right);
-    preview(f, right, t, nodes.get(t.cursor.index), th);
+    preview(f, right, t, t.visible().get(t.cursor.index), th);
     if let Some(e) = &t.error {
         let r = Rect {
             y: area.y + area.height.saturating_sub(1),
@@ -416,6 +446,15 @@ fn preview(f: &mut Frame, area: Rect, t: &TreeUi, node: Option<&Node>, th: &Them
         return;
     };
     let file = &t.plan.files[i];
+    // Only the rows that show are built: a long file costs no more than a
+    // short one.
+    let window = |text: &str| -> Vec<String> {
+        text.lines()
+            .skip(t.preview_scroll as usize)
+            .take(area.height as usize)
+            .map(|l| l.replace('\t', "    "))
+            .collect()
+    };
     let (title, lines): (String, Vec<Line>) = match file.status {
         FileStatus::Skipped => (
             format!("{} (skipped)", file.path),
@@ -427,15 +466,11 @@ fn preview(f: &mut Frame, area: Rect, t: &TreeUi, node: Option<&Node>, th: &Them
             )],
         ),
         FileStatus::Conflict if t.show_diff => {
-            let diff = generate::unified_diff(
-                &file.path,
-                file.existing.as_deref().unwrap_or(""),
-                &file.content,
-                3,
-            );
+            let diff = t.diffs.get(&file.path).map(String::as_str).unwrap_or("");
             (
                 format!("{}: diff, disk → generated", file.path),
-                diff.lines()
+                window(diff)
+                    .into_iter()
                     .map(|l| {
                         let style = if l.starts_with("+++") || l.starts_with("---") {
                             th.dim()
@@ -448,23 +483,18 @@ fn preview(f: &mut Frame, area: Rect, t: &TreeUi, node: Option<&Node>, th: &Them
                         } else {
                             th.text()
                         };
-                        Line::styled(l.to_string(), style)
+                        Line::styled(l, style)
                     })
                     .collect(),
             )
         }
         status => (
             format!("{} ({})", file.path, status.as_str()),
-            file.content
-                .lines()
-                .map(|l| Line::styled(l.replace('\t', "    "), th.text()))
+            window(&file.content)
+                .into_iter()
+                .map(|l| Line::styled(l, th.text()))
                 .collect(),
         ),
     };
-    f.render_widget(
-        Paragraph::new(lines)
-            .scroll((t.preview_scroll, 0))
-            .block(panel(&title, th, false)),
-        area,
-    );
+    f.render_widget(Paragraph::new(lines).block(panel(&title, th, false)), area);
 }
