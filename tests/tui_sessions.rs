@@ -152,3 +152,33 @@ fn killed_on_review_or_on_the_tree_resumes_there_and_writes_the_same_files() {
     let (resumed, _) = killed_and_resumed(12, false);
     assert_eq!(resumed, reference);
 }
+
+#[test]
+fn killed_while_typing_an_answer_resumes_on_that_question_with_the_earlier_answers() {
+    let reference = uninterrupted();
+    let dir = tempfile::tempdir().expect("temp");
+    let mut app = start(dir.path(), &["kafka pipeline with dbt"]);
+    app.wait_for("SKILL CHAIN DETECTED FOR");
+    run_steps(&mut app, &STEPS[..4]);
+    // Half an answer on screen, not yet given: it is not an answer.
+    app.type_text("kill_te");
+    app.kill_hard();
+    let m = mini();
+    let mut app = Pty::spawn(
+        &["--skillchains", m.as_str(), "resume", "out"],
+        dir.path(),
+        100,
+        30,
+    );
+    let screen = app.wait_for("A SAVED SESSION");
+    assert!(screen.contains("3 answered, 7 to go"), "{screen}");
+    let s = app.key(ENTER, "Project name?");
+    assert!(
+        s.contains("Enter takes the default: demo"),
+        "the half answer is gone:\n{s}"
+    );
+    run_steps(&mut app, &STEPS[4..]);
+    app.send("q");
+    assert_eq!(app.wait_exit().0, 0);
+    assert_eq!(tree(&dir.path().join("out")), reference);
+}

@@ -773,6 +773,9 @@ impl App {
             session.set_preferences(prefs);
         }
         let notice = match (warnings.first(), remembered) {
+            (Some(w), _) if warnings.len() > 1 => {
+                Some(format!("⚠ {w} (and {} more)", warnings.len() - 1))
+            }
             (Some(w), _) => Some(format!("⚠ {w}")),
             (None, 0) => None,
             (None, n) => Some(format!(
