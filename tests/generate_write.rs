@@ -535,10 +535,11 @@ fn staging_left_by_a_killed_run_is_cleaned_but_a_live_one_is_not() {
         .unwrap();
     // Setting up right now: may belong to a run that is starting.
     fs::create_dir_all(state.join("prep-fresh")).unwrap();
-    // Live: another run holds its lock right now.
+    // Live: another run holds its lock right now. Another process holds
+    // it, as in real life: a lock held by this test process could outlive
+    // `drop` in a child that another test forks at that moment.
     write_file(&state.join("staging-live/lock"), "");
-    let held = File::open(state.join("staging-live/lock")).unwrap();
-    held.lock().unwrap();
+    let mut held = LockHolder::hold(&state.join("staging-live/lock"));
     write_file(&state.join("answers.yaml"), "a: 1\n");
 
     write_all(root, &[item("a.txt", "a", Create)]).unwrap();
@@ -549,7 +550,7 @@ fn staging_left_by_a_killed_run_is_cleaned_but_a_live_one_is_not() {
         "a: 1\n"
     );
     // Once its run ends (the lock is released), it is cleaned too.
-    drop(held);
+    held.release();
     write_all(root, &[item("b.txt", "b", Create)]).unwrap();
     assert_eq!(staging_dirs(root), strings(&["prep-fresh"]));
 }
@@ -655,5 +656,41 @@ fn killing_the_process_never_leaves_a_half_written_file() {
             .map(|e| fs::metadata(e.unwrap().path()).unwrap().len())
             .sum::<u64>();
         assert_eq!(files, 0, "{name} holds data");
+    }
+}
+
+/// A separate process that holds an exclusive lock on a file until released.
+struct LockHolder(std::process::Child);
+
+impl LockHolder {
+    fn hold(path: &Path) -> LockHolder {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new("python3")
+            .args([
+                "-c",
+                "import fcntl, sys, time\nf = open(sys.argv[1])\nfcntl.flock(f, fcntl.LOCK_EX)\nprint('locked', flush=True)\ntime.sleep(600)",
+            ])
+            .arg(path)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3 runs");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("the holder says when it holds the lock");
+        assert_eq!(line.trim(), "locked");
+        LockHolder(child)
+    }
+
+    /// Ends the holder; its lock goes with it.
+    fn release(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for LockHolder {
+    fn drop(&mut self) {
+        self.release();
     }
 }
