@@ -273,3 +273,39 @@ fn sigterm_restores_the_terminal_and_keeps_the_answers() {
     );
     assert!(dir.path().join("out/.skillchain/session.json").is_file());
 }
+
+#[test]
+fn plain_mode_on_a_terminal_does_not_echo_a_secret() {
+    let dir = tempdir();
+    let mut app = Pty::spawn(
+        &[
+            "--plain",
+            "--skillchains",
+            &mini(),
+            "--pack",
+            "mini",
+            "--out",
+            "out",
+            "kafka pipeline with dbt and a slow query in the warehouse",
+        ],
+        dir.path(),
+        100,
+        40,
+    );
+    app.wait_for("confirm (Enter)");
+    app.send("custom\r");
+    app.wait_for("blueprint (use it)");
+    app.key("\r", "STEP 1/4");
+    for next in ["STEP 2/4", "STEP 3/4", "STEP 4/4"] {
+        app.key("skip skill\r", next);
+    }
+    app.wait_for("Engine?");
+    app.send("\r");
+    app.wait_for("Warehouse token?");
+    app.send("hunter2\r");
+    let s = app.wait_for("REVIEW");
+    assert!(!s.contains("hunter2"), "the secret is not shown:\n{s}");
+    assert!(!app.raw().contains("hunter2"), "nor ever echoed");
+    app.send("quit\r");
+    let _ = app.wait_exit();
+}

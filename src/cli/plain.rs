@@ -67,6 +67,13 @@ impl Prompt {
         }
     }
 
+    /// Like [`Prompt::ask`], without echoing what is typed when input is a
+    /// terminal (secrets); piped input is read as it is.
+    pub(super) fn ask_hidden(&mut self, prompt: &str) -> Option<String> {
+        let _quiet = NoEcho::start();
+        self.ask(prompt)
+    }
+
     pub(super) fn yes(&mut self, prompt: &str, default: bool) -> Option<bool> {
         loop {
             let a = self.ask(prompt)?;
@@ -76,6 +83,42 @@ impl Prompt {
                 "n" | "no" => return Some(false),
                 _ => println!("Answer y or n."),
             }
+        }
+    }
+}
+
+/// Terminal echo off while alive (on a terminal); restored on drop.
+struct NoEcho(libc::termios);
+
+impl NoEcho {
+    fn start() -> Option<NoEcho> {
+        use std::io::IsTerminal;
+        if !std::io::stdin().is_terminal() {
+            return None;
+        }
+        // SAFETY: tcgetattr/tcsetattr on stdin with a zeroed, then filled,
+        // termios; the saved settings are put back on drop.
+        unsafe {
+            let mut t: libc::termios = std::mem::zeroed();
+            if libc::tcgetattr(0, &mut t) != 0 {
+                return None;
+            }
+            let saved = t;
+            t.c_lflag &= !libc::ECHO;
+            t.c_lflag |= libc::ECHONL;
+            if libc::tcsetattr(0, libc::TCSANOW, &t) != 0 {
+                return None;
+            }
+            Some(NoEcho(saved))
+        }
+    }
+}
+
+impl Drop for NoEcho {
+    fn drop(&mut self) {
+        // SAFETY: restores the settings read in `start`.
+        unsafe {
+            libc::tcsetattr(0, libc::TCSANOW, &self.0);
         }
     }
 }
@@ -262,7 +305,15 @@ pub(super) fn journey(
             Screen::Customize => customize(&mut s, p, st).map(Some).unwrap_or(None),
             Screen::Question { .. } => {
                 print_question(&s, st);
-                let Some(line) = p.ask("> ") else {
+                let secret = s
+                    .current()
+                    .is_some_and(|(_, q, _)| q.kind == QuestionKind::Secret);
+                let asked = if secret {
+                    p.ask_hidden("> ")
+                } else {
+                    p.ask("> ")
+                };
+                let Some(line) = asked else {
                     return Ok(End::Quit);
                 };
                 match line.trim().to_ascii_lowercase().as_str() {
@@ -360,7 +411,7 @@ fn print_question(s: &Session, st: Style) {
     let how = match q.kind {
         QuestionKind::MultiChoice => "comma-separated numbers or values",
         QuestionKind::Bool => "yes or no",
-        QuestionKind::Secret => "typed text is visible here and is never saved",
+        QuestionKind::Secret => "what you type is not shown and is never saved",
         QuestionKind::Choice => "a number or a value",
         _ => "",
     };
