@@ -42,7 +42,9 @@ pub struct Global {
     /// A pack with the id of a bundled one replaces it.
     #[arg(long = "skillchains", value_name = "DIR", global = true)]
     pub skillchains: Vec<PathBuf>,
-    /// Colour theme of the interactive app.
+    /// Colour theme of the app: dark (default), light, high-contrast,
+    /// catppuccin-mocha, gruvbox-dark, a name in the config dir's themes/, or
+    /// a .yaml file.
     #[arg(long, value_name = "NAME", global = true)]
     pub theme: Option<String>,
     /// No colours (also when NO_COLOR is set or output is not a terminal).
