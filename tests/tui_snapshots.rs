@@ -220,3 +220,18 @@ fn resume_discard_confirmation() {
     ui.keys("d");
     snap("resume_discard", &mut ui);
 }
+
+#[test]
+fn tree_while_writing() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("enter ctrl-d w");
+    // The frame the loop draws between asking to write and writing.
+    let w: skillchain::tui::keymap::Chord = "w".parse().unwrap();
+    ui.app.handle_event(ratatui::crossterm::event::Event::Key(
+        ratatui::crossterm::event::KeyEvent::new(w.code, w.mods),
+    ));
+    assert!(ui.app.write_requested);
+    snap("tree_writing", &mut ui);
+    ui.app.run_requested_write();
+    assert_eq!(ui.screen_kind(), skillchain::session::Screen::Report);
+}

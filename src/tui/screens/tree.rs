@@ -5,7 +5,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Gauge, ListItem, Paragraph};
+use ratatui::widgets::{Clear, ListItem, Paragraph};
 use ratatui::Frame;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -401,13 +401,14 @@ pub fn render(
             .iter()
             .filter(|f| f.status == FileStatus::New || t.decisions.get(&f.path) == Some(&true))
             .count();
-        let r = centered(area, 50, 3);
+        // Drawn before the write starts (it takes milliseconds and is
+        // all-or-nothing, so there is no partial progress to show).
+        let r = centered(area, 56, 3);
         f.render_widget(Clear, r);
         f.render_widget(
-            Gauge::default()
-                .block(panel(&format!("Writing {n} files…"), th, true))
-                .gauge_style(th.gauge())
-                .ratio(0.5),
+            Paragraph::new(format!("Writing {n} files to {}/ …", t.plan.root.display()))
+                .style(th.text())
+                .block(panel("Writing", th, true)),
             r,
         );
     }
@@ -440,6 +441,7 @@ fn preview(f: &mut Frame, area: Rect, t: &TreeUi, node: Option<&Node>, th: &Them
         f.render_widget(
             Paragraph::new(text)
                 .style(th.text())
+                .wrap(ratatui::widgets::Wrap { trim: false })
                 .block(panel(&node.path, th, false)),
             area,
         );
