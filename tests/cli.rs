@@ -685,3 +685,35 @@ fn a_pack_on_disk_with_a_bundled_id_replaces_the_bundled_one() {
     );
     assert_eq!(found[0]["origin"], copy.display().to_string());
 }
+
+#[test]
+fn packs_in_the_config_dir_are_loaded_and_a_broken_one_is_named() {
+    let xdg = tempfile::tempdir().unwrap();
+    let packs = xdg.path().join("skillchain/skillchains");
+    std::fs::create_dir_all(&packs).unwrap();
+    common::copy_dir(&common::mini(), &packs.join("mini"));
+    let list = |args: &[&str]| {
+        std::process::Command::new(common::bin())
+            .env("XDG_CONFIG_HOME", xdg.path())
+            .env("XDG_DATA_HOME", xdg.path().join("data"))
+            .env("NO_COLOR", "1")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = list(&["list"]);
+    assert_eq!(common::code(&o), 0, "{}", common::stderr(&o));
+    assert!(
+        common::stdout(&o).contains("mini"),
+        "{}",
+        common::stdout(&o)
+    );
+    std::fs::write(packs.join("mini/pack.yaml"), "id: mini\ntitle: [broken\n").unwrap();
+    let o = list(&["list"]);
+    assert_eq!(common::code(&o), 2);
+    assert!(
+        common::stderr(&o).contains(&packs.join("mini").display().to_string()),
+        "{}",
+        common::stderr(&o)
+    );
+}

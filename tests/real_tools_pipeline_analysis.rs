@@ -15,18 +15,6 @@ use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("dir created");
-    for entry in std::fs::read_dir(from).expect("readable").flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copied");
-        }
-    }
-}
-
 /// How minijinja prints `x | round(3)`: shortest form, at least one decimal.
 fn seconds(x: f64) -> String {
     let r = (x * 1000.0).round() / 1000.0;
@@ -48,7 +36,7 @@ fn a_failing_dbt_build_is_analysed_from_its_own_artifacts() {
     let bin = venv_bin();
     let tmp = tempfile::tempdir().expect("temp dir");
     let project = tmp.path().join("failing_project");
-    copy_dir(&repo().join("tests/fixtures/dbt/failing_project"), &project);
+    common::copy_dir(&repo().join("tests/fixtures/dbt/failing_project"), &project);
 
     // The failing test makes dbt exit 1; anything else is a broken fixture.
     let build = Command::new(bin.join("dbt"))

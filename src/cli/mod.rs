@@ -39,7 +39,8 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct Global {
     /// Add packs from a folder (a pack, or a folder of packs); repeatable.
-    /// A pack with the id of a bundled one replaces it.
+    /// A pack with the id of a bundled one replaces it. Packs in the config
+    /// dir's skillchains/ folder are always added.
     #[arg(long = "skillchains", value_name = "DIR", global = true)]
     pub skillchains: Vec<PathBuf>,
     /// Colour theme of the app: dark (default), light, high-contrast,
@@ -118,7 +119,7 @@ pub fn main() -> ExitCode {
 }
 
 fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
-    let registry = || Registry::load(&cli.global.skillchains);
+    let registry = || Registry::load(&pack_dirs(&cli.global));
     let no_prefs = cli.global.no_prefs;
     let Some(command) = cli.command else {
         return journey(&cli.global, cli.journey, style);
@@ -167,7 +168,7 @@ fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
 fn journey(global: &Global, args: plain::PlainArgs, style: Style) -> Result<u8, EngineError> {
     if args.plain || !interactive_terminal() {
         return plain::run(
-            &Registry::load(&global.skillchains)?,
+            &Registry::load(&pack_dirs(global))?,
             args,
             global.no_prefs,
             style,
@@ -183,6 +184,19 @@ fn journey(global: &Global, args: plain::PlainArgs, style: Style) -> Result<u8, 
         resume: None,
     };
     full_screen(global, opts, style)
+}
+
+/// Where packs come from besides the bundled ones: the user's packs in
+/// `<config>/skillchains/` (when that folder exists), then each
+/// `--skillchains DIR`; a later pack with the same id replaces an earlier one.
+fn pack_dirs(global: &Global) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = crate::tui::config_dir()
+        .map(|c| c.join("skillchains"))
+        .filter(|d| d.is_dir())
+        .into_iter()
+        .collect();
+    dirs.extend(global.skillchains.iter().cloned());
+    dirs
 }
 
 /// True when the full-screen app can run: input and output are a terminal
@@ -212,7 +226,7 @@ fn full_screen(
         })?;
     let keymap = crate::tui::Keymap::load(config.as_deref())
         .map_err(|e| EngineError::Other(e.to_string()))?;
-    let dirs = global.skillchains.clone();
+    let dirs = pack_dirs(global);
     let load = move || Registry::load(&dirs).map_err(|e| style.error(&e.to_string()));
     let exit = crate::tui::run(load, opts, theme, keymap)
         .map_err(|e| EngineError::Other(format!("the terminal failed: {e}")))?;

@@ -32,9 +32,9 @@ pub use theme::Theme;
 use crate::pack::Registry;
 
 /// The user's config folder (`~/.config/skillchain` on Linux), where
-/// `keymap.yaml` and `themes/` live.
+/// `keymap.yaml`, `themes/`, `skillchains/` and preferences live.
 pub fn config_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "skillchain").map(|d| d.config_dir().to_path_buf())
+    crate::store::Locations::from_os().ok().map(|l| l.config)
 }
 
 /// Raw mode, alternate screen, mouse and paste while alive; all undone on drop.

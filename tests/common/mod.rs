@@ -172,3 +172,16 @@ pub fn pack_trigger_weight(det: &serde_json::Value, pack: &str) -> u64 {
         .and_then(|p| p["trigger_weight"].as_u64())
         .unwrap_or(0)
 }
+
+/// Copies a folder and everything in it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("dir created");
+    for entry in std::fs::read_dir(from).expect("readable").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copied");
+        }
+    }
+}
