@@ -15,6 +15,8 @@ pub struct Pty {
     parser: Arc<Mutex<vt100::Parser>>,
     /// Everything the app printed, for messages after it left the screen.
     raw: Arc<Mutex<Vec<u8>>>,
+    /// Set when the app's side of the terminal closed and all output is read.
+    drained: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// How long to wait for a screen before failing: generous, because it is a
@@ -48,6 +50,8 @@ impl Pty {
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let (p, r) = (parser.clone(), raw.clone());
+        let drained = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let d = drained.clone();
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
@@ -61,6 +65,7 @@ impl Pty {
                     raw.extend_from_slice(&buf[..n]);
                 }
             }
+            d.store(true, std::sync::atomic::Ordering::SeqCst);
         });
         Pty {
             child,
@@ -68,6 +73,7 @@ impl Pty {
             writer,
             parser,
             raw,
+            drained,
         }
     }
 
@@ -86,6 +92,22 @@ impl Pty {
             }
             if start.elapsed() > PATIENCE {
                 panic!("the screen never showed `{text}`; it shows:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until the screen shows every one of `texts` at once.
+    pub fn wait_for_all(&self, texts: &[&str]) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if texts.iter().all(|t| s.contains(t)) {
+                return s;
+            }
+            if start.elapsed() > PATIENCE {
+                let missing: Vec<&&str> = texts.iter().filter(|t| !s.contains(**t)).collect();
+                panic!("the screen never showed {missing:?}; it shows:\n{s}");
             }
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -129,7 +151,12 @@ impl Pty {
         let start = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().expect("child status") {
-                std::thread::sleep(Duration::from_millis(100));
+                // Everything it printed before leaving is read first.
+                while !self.drained.load(std::sync::atomic::Ordering::SeqCst)
+                    && start.elapsed() < PATIENCE
+                {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
                 return (status.exit_code(), self.screen());
             }
             if start.elapsed() > PATIENCE {
