@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{code, mini, repo, stderr, stdout, tree};
+use common::{code, feed, mini, repo, stderr, stdout, tree};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -67,22 +67,6 @@ impl Home {
 
 fn s(p: &Path) -> &str {
     p.to_str().expect("utf8 path")
-}
-
-fn feed(mut cmd: Command, input: &str) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("skillchain starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("input written");
-    child.wait_with_output().expect("skillchain ends")
 }
 
 fn lines(ls: &[&str]) -> String {

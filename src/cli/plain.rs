@@ -456,6 +456,11 @@ fn print_status(s: &Session, st: Style) {
         v.answered,
         v.remaining
     );
+    print_steps(&v);
+}
+
+/// One line per step: ✓ done, ◆ current (question k/n), ○ pending, – skipped.
+pub(super) fn print_steps(v: &crate::session::StatusView) {
     for step in &v.steps {
         let (sym, note) = match step.state {
             StepState::Done => ("✓", String::new()),

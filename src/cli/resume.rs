@@ -11,7 +11,7 @@ use super::{refuse, Style};
 use crate::detect::Detection;
 use crate::error::{EngineError, Problem};
 use crate::pack::Registry;
-use crate::session::{SavedSession, Session, SessionMeta, StepState};
+use crate::session::{SavedSession, Session, SessionMeta};
 use crate::store::{self, Autosave, Locations};
 
 /// The session file `resume` reads: DIR's, or else the one saved before an
@@ -167,13 +167,5 @@ fn print_saved(path: &Path, saved: &SavedSession, s: &Session, st: Style) {
     );
     let v = s.status();
     println!("  {} answered, {} to go", v.answered, v.remaining);
-    for step in &v.steps {
-        let (sym, note) = match step.state {
-            StepState::Done => ("✓", String::new()),
-            StepState::Current { index, count } => ("◆", format!(" (question {index}/{count})")),
-            StepState::Pending => ("○", String::new()),
-            StepState::Skipped => ("–", " (skipped: defaults)".to_string()),
-        };
-        println!("  {sym} {}{note}", step.title);
-    }
+    super::plain::print_steps(&v);
 }

@@ -101,11 +101,16 @@ pub fn sc_bundled(args: &[&str]) -> Output {
 /// Runs skillchain with `args`, `input` piped to its stdin (as a script or a
 /// screen reader's user types), colours off.
 pub fn piped(args: &[&std::ffi::OsStr], input: &str) -> Output {
+    let mut cmd = Command::new(bin());
+    isolated(&mut cmd).args(args).env("NO_COLOR", "1");
+    feed(cmd, input)
+}
+
+/// Runs `cmd` with `input` on its stdin and its output captured.
+pub fn feed(mut cmd: Command, input: &str) -> Output {
     use std::io::Write;
     use std::process::Stdio;
-    let mut child = isolated(&mut Command::new(bin()))
-        .args(args)
-        .env("NO_COLOR", "1")
+    let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
