@@ -17,8 +17,11 @@ use super::screens::{goal::GoalScreen, question::QuestionUi, report::ReportUi, t
 use super::theme::Theme;
 use crate::detect::Detection;
 use crate::pack::{Maturity, Registry};
-use crate::session::{Command, Screen, Session, SessionMeta};
-use crate::store::{self, Autosave};
+use crate::session::{Command, Screen, Session};
+use crate::store::Autosave;
+
+mod sessions;
+pub use sessions::resume_command;
 
 /// What the command line gave the app.
 #[derive(Debug, Clone, Default)]
@@ -256,23 +259,6 @@ impl App {
         changed
     }
 
-    /// Keeps the session on disk; a failed save is said once, and the
-    /// journey goes on.
-    fn save(&mut self) {
-        let Phase::Journey(j) = &mut self.phase else {
-            return;
-        };
-        let Some(saver) = j.saver.as_mut() else {
-            return;
-        };
-        if let Err(e) = saver.save_if_changed(&j.session) {
-            if !j.save_warned {
-                j.save_warned = true;
-                j.notice = Some(format!("⚠ {e}: your answers are not being saved"));
-            }
-        }
-    }
-
     pub fn on_key(&mut self, key: KeyEvent) -> bool {
         if self.asking_quit {
             match key.code {
@@ -303,7 +289,6 @@ impl App {
             if j.session.pending.is_some() {
                 let cmd = match key.code {
                     KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => Command::ConfirmYes,
-                    _ if ctrl_c => Command::ConfirmNo,
                     _ => Command::ConfirmNo,
                 };
                 let _ = j.session.apply(cmd);
@@ -588,263 +573,6 @@ impl App {
                 message: "Quit. Nothing was written.".to_string(),
             },
         }
-    }
-
-    /// Opens the resume screen when a saved session waits (or was asked
-    /// for); true when it did, or when the app must end instead.
-    fn offer_saved_session(&mut self) -> bool {
-        let asked_for = self.opts.resume.is_some();
-        if !asked_for && !self.opts.autosave {
-            return false;
-        }
-        let Some(path) = self
-            .opts
-            .resume
-            .clone()
-            .or_else(|| store::journey_session_path(self.opts.out.as_deref()))
-        else {
-            return false;
-        };
-        let saved = match store::load_session(&path) {
-            Ok(Some(saved)) => saved,
-            Ok(None) if asked_for => {
-                self.exit = Some(Exit {
-                    code: 2,
-                    message: format!(
-                        "error: resume: no saved session in {}; pass the journey's output folder: skillchain resume DIR",
-                        path.display()
-                    ),
-                });
-                return true;
-            }
-            Ok(None) => return false,
-            Err(e) => {
-                if asked_for {
-                    self.exit = Some(Exit {
-                        code: 2,
-                        message: format!("error: {e}"),
-                    });
-                    return true;
-                }
-                self.startup_note = Some(e.to_string());
-                return false;
-            }
-        };
-        let Some(pack) = self
-            .registry
-            .as_ref()
-            .and_then(|r| r.get(&saved.pack))
-            .cloned()
-        else {
-            self.exit = Some(Exit {
-                code: 2,
-                message: format!(
-                    "error: {}: the session's pack `{}` is not installed; add it with --skillchains DIR",
-                    path.display(),
-                    saved.pack
-                ),
-            });
-            return true;
-        };
-        let pack = Arc::new(pack);
-        let (prefs, warnings) = store::prefs::for_pack(self.opts.no_prefs, &pack);
-        let (session, notices) = Session::restore_with_preferences(pack, &saved, prefs);
-        let mut all: Vec<String> = notices.iter().map(|n| n.describe()).collect();
-        all.extend(warnings);
-        self.phase = Phase::Resume(Box::new(ResumeScreen {
-            path,
-            saved,
-            session,
-            notices: all,
-            confirm_discard: false,
-            asked_for,
-        }));
-        true
-    }
-
-    fn resume_action(&mut self, action: Action) -> bool {
-        let Phase::Resume(r) = &mut self.phase else {
-            return false;
-        };
-        if r.confirm_discard {
-            r.confirm_discard = false;
-            if action == Action::Confirm {
-                return match store::discard_session(&r.path) {
-                    Ok(()) => {
-                        let message = format!("Discarded the session in {}.", r.path.display());
-                        if r.asked_for {
-                            self.exit = Some(Exit { code: 0, message });
-                        } else {
-                            self.new_session(Some(message));
-                        }
-                        true
-                    }
-                    Err(e) => {
-                        self.exit = Some(Exit {
-                            code: 2,
-                            message: format!("error: {e}"),
-                        });
-                        true
-                    }
-                };
-            }
-            return true;
-        }
-        match action {
-            Action::Confirm | Action::Restart => {
-                let Phase::Resume(r) =
-                    std::mem::replace(&mut self.phase, Phase::Goal(Box::new(GoalScreen::new(""))))
-                else {
-                    return false;
-                };
-                let session = if action == Action::Restart {
-                    r.session.restart_with_answers_as_defaults()
-                } else {
-                    r.session
-                };
-                let meta = SessionMeta {
-                    id: r.saved.id.clone(),
-                    created: r.saved.created,
-                    out: r.saved.out.clone().or_else(|| self.opts.out.clone()),
-                };
-                let out = meta
-                    .out
-                    .clone()
-                    .unwrap_or_else(|| PathBuf::from(&session.pack().manifest.output_root));
-                let saver = Autosave::new(r.path.clone(), meta).with_baseline(&session);
-                let det = Detection {
-                    packs: Vec::new(),
-                    inner: session.detection.clone(),
-                };
-                self.open_journey(session, det, out, Some(saver), None);
-                true
-            }
-            Action::Discard => {
-                r.confirm_discard = true;
-                true
-            }
-            Action::NewSession if !r.asked_for => {
-                self.new_session(None);
-                true
-            }
-            _ => false,
-        }
-    }
-
-    /// Leaves the resume screen for the goal screen (the goal of the
-    /// command line, if any, opens its chain).
-    fn new_session(&mut self, note: Option<String>) {
-        let goal = self.opts.goal.clone().unwrap_or_default();
-        let mut g = GoalScreen::new(&goal);
-        g.loading = false;
-        if let Some(r) = &self.registry {
-            g.detect(r, self.opts.pack.as_deref());
-        }
-        g.error = note;
-        self.phase = Phase::Goal(Box::new(g));
-        if !goal.trim().is_empty() {
-            self.start_journey();
-        }
-    }
-
-    /// Detects the goal on the goal screen and opens its chain.
-    fn start_journey(&mut self) {
-        let Phase::Goal(g) = &self.phase else { return };
-        let Some(Ok(det)) = g.detection.clone() else {
-            return;
-        };
-        let Some(pack) = self
-            .registry
-            .as_ref()
-            .and_then(|r| r.get(&det.inner.pack))
-            .cloned()
-        else {
-            return;
-        };
-        let mut session = Session::new(
-            Arc::new(pack),
-            det.inner.clone(),
-            det.inner.offer.clone(),
-            self.opts.maturity.unwrap_or_default(),
-        );
-        let (prefs, warnings) = store::prefs::for_pack(self.opts.no_prefs, session.pack());
-        let remembered = prefs.len();
-        if !prefs.is_empty() {
-            session.set_preferences(prefs);
-        }
-        let notice = match (warnings.first(), remembered) {
-            (Some(w), _) if warnings.len() > 1 => {
-                Some(format!("⚠ {w} (and {} more)", warnings.len() - 1))
-            }
-            (Some(w), _) => Some(format!("⚠ {w}")),
-            (None, 0) => None,
-            (None, n) => Some(format!(
-                "{n} remembered answer{} used as defaults (saved preference)",
-                if n == 1 { "" } else { "s" }
-            )),
-        };
-        let out = self
-            .opts
-            .out
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(&session.pack().manifest.output_root));
-        let saver = if self.opts.autosave {
-            store::journey_session_path(self.opts.out.as_deref()).map(|path| {
-                let meta = SessionMeta {
-                    id: store::new_session_id(),
-                    created: store::now_secs(),
-                    out: self
-                        .opts
-                        .out
-                        .as_ref()
-                        .map(|o| std::path::absolute(o).unwrap_or_else(|_| o.clone())),
-                };
-                Autosave::new(path, meta).with_baseline(&session)
-            })
-        } else {
-            None
-        };
-        self.open_journey(session, det, out, saver, notice);
-    }
-
-    fn open_journey(
-        &mut self,
-        session: Session,
-        det: Detection,
-        out: PathBuf,
-        saver: Option<Autosave>,
-        notice: Option<String>,
-    ) {
-        let mut question = QuestionUi::default();
-        question.sync(&session);
-        self.phase = Phase::Journey(Box::new(Journey {
-            session,
-            det,
-            out,
-            chain_scroll: 0,
-            customize: ListCursor::default(),
-            question,
-            review: ListCursor::default(),
-            tree: None,
-            report: None,
-            notice,
-            saver,
-            save_warned: false,
-        }));
-        // A session restored on the tree needs its plan.
-        if let Phase::Journey(j) = &mut self.phase {
-            if j.session.screen == Screen::Tree {
-                tree::enter(j);
-            }
-        }
-    }
-}
-
-/// `skillchain resume [DIR]` for a session kept in DIR (or the data dir).
-pub fn resume_command(out: Option<&std::path::Path>) -> String {
-    match out {
-        Some(o) => format!("skillchain resume {}", o.display()),
-        None => "skillchain resume".to_string(),
     }
 }
 
