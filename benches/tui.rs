@@ -30,6 +30,7 @@ const CASES: &[Case] = &[
     ("keystroke to frame, question screen 200×60", case_question),
     ("keystroke to frame, tree screen 200×60", case_tree),
     ("keystroke to frame, goal with live detection", case_goal),
+    ("answer to frame, session saved", case_answer_saved),
     ("start to first frame (real binary, pty)", case_first_frame),
     (
         "baseline: start /bin/echo in the same pty",
@@ -123,6 +124,53 @@ fn case_tree(mode: Mode) -> Measurement {
         app,
         terminal(),
     )
+}
+
+/// An answer changes the session, so it is saved (temp file, rename) before
+/// the next frame, and flushed to the disk (fsync) after it: a kill at any
+/// moment loses nothing, and the frame does not wait for the disk.
+fn case_answer_saved(mode: Mode) -> Measurement {
+    let dir = std::env::temp_dir().join("skillchain-bench-saved");
+    let _ = std::fs::remove_dir_all(&dir);
+    let registry = Registry::bundled().expect("bundled packs");
+    let mut app = App::new(
+        Arc::new(registry),
+        Options {
+            goal: Some(GOAL.to_string()),
+            out: Some(dir.clone()),
+            no_prefs: true,
+            autosave: true,
+            ..Options::default()
+        },
+        Theme::dark(),
+        Keymap::default(),
+    );
+    let mut term = terminal();
+    press(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    let mut forward = true;
+    let m = bench_timed(
+        mode,
+        "answer to frame, session saved",
+        Duration::from_millis(1),
+        300,
+        || {
+            // Answer (Enter) then go back (Esc): both change what is saved.
+            let key = if forward {
+                KeyCode::Enter
+            } else {
+                KeyCode::Esc
+            };
+            forward = !forward;
+            let start = Instant::now();
+            app.handle_event(Event::Key(KeyEvent::new(key, KeyModifiers::NONE)));
+            term.draw(|f| ui::draw(f, &mut app)).expect("draw");
+            let took = start.elapsed();
+            app.flush_saves();
+            took
+        },
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    m
 }
 
 fn case_goal(mode: Mode) -> Measurement {

@@ -10,7 +10,8 @@ pub use plan::{build_plan, deliverables, FileStatus, Plan, PlannedFile};
 
 pub use diff::{diff_stat, unified_diff, DiffStat};
 pub use write::{
-    atomic_write, write_all, WriteError, WriteFailure, WriteItem, WriteMode, WriteSummary,
+    atomic_replace, atomic_write, make_durable, write_all, WriteError, WriteFailure, WriteItem,
+    WriteMode, WriteSummary,
 };
 
 /// Why a relative output path could leave the output folder, if it could.

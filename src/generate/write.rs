@@ -134,6 +134,21 @@ fn bullet_list(lines: &[String]) -> String {
 /// fsync the folder. An existing file keeps its permissions; a new one is private
 /// to the user, since session files can hold answers.
 pub fn atomic_write(path: &Path, content: &[u8]) -> io::Result<()> {
+    replace_via_temp(path, content, true)?;
+    sync_dir(parent_or_dot(path))
+}
+
+/// The atomic part of [`atomic_write`] without the fsyncs: another process
+/// (or this one after a kill) sees the old or the new content, never a mix,
+/// but an OS crash before [`make_durable`] may lose the new one. For saves
+/// that must not delay the next frame.
+pub fn atomic_replace(path: &Path, content: &[u8]) -> io::Result<()> {
+    replace_via_temp(path, content, false)
+}
+
+/// Writes a temp file beside `path` (flushed first when `sync`) and renames
+/// it over `path`.
+fn replace_via_temp(path: &Path, content: &[u8], sync: bool) -> io::Result<()> {
     let name = path.file_name().ok_or_else(|| {
         io::Error::new(
             ErrorKind::InvalidInput,
@@ -151,9 +166,18 @@ pub fn atomic_write(path: &Path, content: &[u8]) -> io::Result<()> {
     if let Ok(meta) = fs::metadata(path) {
         tmp.as_file().set_permissions(meta.permissions())?;
     }
-    tmp.as_file().sync_all()?;
+    if sync {
+        tmp.as_file().sync_all()?;
+    }
     tmp.persist(path).map_err(|e| e.error)?;
-    sync_dir(dir)
+    Ok(())
+}
+
+/// Flushes a file written by [`atomic_replace`], and its folder's entry,
+/// to the disk.
+pub fn make_durable(path: &Path) -> io::Result<()> {
+    File::open(path)?.sync_all()?;
+    sync_dir(parent_or_dot(path))
 }
 
 /// Write every item under `root`, or nothing at all. See the module comment for

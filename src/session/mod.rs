@@ -558,7 +558,15 @@ impl Session {
         for (si, step) in self.steps.iter().enumerate() {
             for (qi, q) in step.questions.iter().enumerate() {
                 let key = QKey::new(&step.key, &q.id);
-                let ctx = scope.to_value();
+                // Building the expression context is the costly part of a
+                // refresh; only questions with conditions need it.
+                let needs_ctx =
+                    q.when.is_some() || q.smart_defaults.iter().any(|sd| sd.when.is_some());
+                let ctx = if needs_ctx {
+                    scope.to_value()
+                } else {
+                    minijinja::Value::UNDEFINED
+                };
                 let applicable = match &q.when {
                     None => true,
                     Some(w) => match expr::eval_bool(&self.env, w, &ctx) {

@@ -6,7 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{discard_session, now_secs, save_session, StoreError};
+use super::{
+    discard_session, make_session_durable, now_secs, save_session, save_session_quick, StoreError,
+};
 use crate::session::{SavedSession, Session, SessionMeta};
 
 #[derive(Debug, Clone)]
@@ -15,6 +17,8 @@ pub struct Autosave {
     meta: SessionMeta,
     last: Option<SavedSession>,
     written: bool,
+    /// Saved quickly, not yet flushed to the disk.
+    unflushed: bool,
 }
 
 impl Autosave {
@@ -24,6 +28,7 @@ impl Autosave {
             meta,
             last: None,
             written: false,
+            unflushed: false,
         }
     }
 
@@ -51,6 +56,24 @@ impl Autosave {
     /// Writes the session (atomically) when it differs from the last save,
     /// timestamps aside. Returns whether it wrote.
     pub fn save_if_changed(&mut self, session: &Session) -> Result<bool, StoreError> {
+        self.save(session, true)
+    }
+
+    /// Like [`Autosave::save_if_changed`] without waiting for the disk
+    /// (a kill right after loses nothing; an OS crash may until [`Autosave::flush`]).
+    pub fn save_if_changed_quick(&mut self, session: &Session) -> Result<bool, StoreError> {
+        self.save(session, false)
+    }
+
+    /// Flushes a quick save to the disk.
+    pub fn flush(&mut self) -> Result<(), StoreError> {
+        if std::mem::take(&mut self.unflushed) {
+            make_session_durable(&self.path)?;
+        }
+        Ok(())
+    }
+
+    fn save(&mut self, session: &Session, durable: bool) -> Result<bool, StoreError> {
         let now = now_secs();
         let fresh = session.to_saved(&self.meta, now);
         if let Some(last) = &self.last {
@@ -60,7 +83,12 @@ impl Autosave {
                 return Ok(false);
             }
         }
-        save_session(&self.path, &fresh)?;
+        if durable {
+            save_session(&self.path, &fresh)?;
+        } else {
+            save_session_quick(&self.path, &fresh)?;
+            self.unflushed = true;
+        }
         self.last = Some(fresh);
         self.written = true;
         Ok(true)

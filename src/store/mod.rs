@@ -12,8 +12,8 @@ mod sessions;
 
 pub use autosave::Autosave;
 pub use sessions::{
-    describe_age, discard_session, journey_session_path, load_session, new_session_id, now_secs,
-    save_session, session_path, SESSION_FILE,
+    describe_age, discard_session, journey_session_path, load_session, make_session_durable,
+    new_session_id, now_secs, save_session, save_session_quick, session_path, SESSION_FILE,
 };
 
 use std::path::{Path, PathBuf};

@@ -66,6 +66,23 @@ pub fn describe_age(seconds: u64) -> String {
 /// Writes the session atomically (temp file, fsync, rename), creating its
 /// folder: a kill at any moment leaves the previous save or this one.
 pub fn save_session(path: &Path, saved: &SavedSession) -> Result<(), StoreError> {
+    write_session(path, saved, true)
+}
+
+/// Like [`save_session`], without waiting for the disk: safe against a kill
+/// at once, against an OS crash only after [`make_session_durable`]. For the
+/// app, which saves after every keystroke that changes an answer and must
+/// draw the next frame without an fsync's delay.
+pub fn save_session_quick(path: &Path, saved: &SavedSession) -> Result<(), StoreError> {
+    write_session(path, saved, false)
+}
+
+/// Flushes a session saved with [`save_session_quick`] to the disk.
+pub fn make_session_durable(path: &Path) -> Result<(), StoreError> {
+    crate::generate::make_durable(path).map_err(|e| StoreError::io("flush", path, e))
+}
+
+fn write_session(path: &Path, saved: &SavedSession, durable: bool) -> Result<(), StoreError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::io("create the folder", dir, e))?;
     }
@@ -77,7 +94,12 @@ pub fn save_session(path: &Path, saved: &SavedSession) -> Result<(), StoreError>
         )
     })?;
     text.push('\n');
-    atomic_write(path, text.as_bytes()).map_err(|e| StoreError::io("write", path, e))
+    let written = if durable {
+        atomic_write(path, text.as_bytes())
+    } else {
+        crate::generate::atomic_replace(path, text.as_bytes())
+    };
+    written.map_err(|e| StoreError::io("write", path, e))
 }
 
 /// Reads a session file: `None` when there is none. A file that does not

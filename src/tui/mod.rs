@@ -126,6 +126,8 @@ async fn event_loop(
         };
         if dirty {
             terminal.draw(|f| ui::draw(f, &mut app))?;
+            // The answer was saved before the frame; now it reaches the disk.
+            app.flush_saves();
         }
         if app.write_requested {
             app.run_requested_write();

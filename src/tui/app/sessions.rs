@@ -16,8 +16,9 @@ use crate::tui::screens::resume::ResumeScreen;
 use crate::tui::screens::tree;
 
 impl App {
-    /// Keeps the session on disk; a failed save is said once, and the
-    /// journey goes on.
+    /// Keeps the session on disk (quickly: [`App::flush_saves`] makes it
+    /// durable after the frame is drawn); a failed save is said once, and
+    /// the journey goes on.
     pub(super) fn save(&mut self) {
         let Phase::Journey(j) = &mut self.phase else {
             return;
@@ -25,7 +26,7 @@ impl App {
         let Some(saver) = j.saver.as_mut() else {
             return;
         };
-        if let Err(e) = saver.save_if_changed(&j.session) {
+        if let Err(e) = saver.save_if_changed_quick(&j.session) {
             if !j.save_warned {
                 j.save_warned = true;
                 j.notice = Some(format!("⚠ {e}: your answers are not being saved"));
@@ -35,6 +36,19 @@ impl App {
 
     /// Opens the resume screen when a saved session waits (or was asked
     /// for); true when it did, or when the app must end instead.
+    /// Flushes the last save to the disk; the loop calls it after drawing.
+    pub fn flush_saves(&mut self) {
+        let Phase::Journey(j) = &mut self.phase else {
+            return;
+        };
+        if let Some(Err(e)) = j.saver.as_mut().map(Autosave::flush) {
+            if !j.save_warned {
+                j.save_warned = true;
+                j.notice = Some(format!("⚠ {e}: your answers are not being saved"));
+            }
+        }
+    }
+
     pub(super) fn offer_saved_session(&mut self) -> bool {
         let asked_for = self.opts.resume.is_some();
         if !asked_for && !self.opts.autosave {
