@@ -219,13 +219,11 @@ fn case_first_chain(mode: Mode) -> Measurement {
         Duration::from_millis(100),
         30,
         || {
-            let start = Instant::now();
-            let mut s = spawn_program(env!("CARGO_BIN_EXE_skillchain"), &[GOAL]);
-            wait_for(&s, "SKILL CHAIN DETECTED");
-            let took = start.elapsed();
-            let _ = s.child.kill();
-            let _ = s.child.wait();
-            took
+            time_to_text(
+                env!("CARGO_BIN_EXE_skillchain"),
+                &[GOAL],
+                "SKILL CHAIN DETECTED",
+            )
         },
     )
 }
@@ -281,22 +279,26 @@ fn wait_for(s: &Spawned, text: &str) {
     }
 }
 
+/// From starting `program` in a pty to `text` in its output; the process is
+/// ended afterwards, outside the time.
+fn time_to_text(program: &str, args: &[&str], text: &str) -> Duration {
+    let start = Instant::now();
+    let mut s = spawn_program(program, args);
+    wait_for(&s, text);
+    let took = start.elapsed();
+    let _ = s.child.kill();
+    let _ = s.child.wait();
+    took
+}
+
 fn case_first_frame(mode: Mode) -> Measurement {
     bench_timed(
         mode,
         "start to first frame (real binary, pty)",
         Duration::from_millis(30),
         30,
-        || {
-            let start = Instant::now();
-            let mut s = spawn();
-            // The goal screen's title is in the first frame.
-            wait_for(&s, "build?");
-            let took = start.elapsed();
-            let _ = s.child.kill();
-            let _ = s.child.wait();
-            took
-        },
+        // The goal screen's title is in the first frame.
+        || time_to_text(env!("CARGO_BIN_EXE_skillchain"), &[], "build?"),
     )
 }
 
@@ -308,14 +310,7 @@ fn case_echo_baseline(mode: Mode) -> Measurement {
         "baseline: start /bin/echo in the same pty",
         Duration::from_millis(30),
         30,
-        || {
-            let start = Instant::now();
-            let mut s = spawn_program("/bin/echo", &["build?"]);
-            wait_for(&s, "build?");
-            let took = start.elapsed();
-            let _ = s.child.wait();
-            took
-        },
+        || time_to_text("/bin/echo", &["build?"], "build?"),
     )
 }
 
