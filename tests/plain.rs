@@ -13,6 +13,21 @@ fn journey(args: &[&str], input: &str) -> Output {
     piped(&all, input)
 }
 
+/// `skillchain "kafka streaming" --pack mini --plain --out OUT` with `input`.
+fn mini_streaming(out: &std::path::Path, input: &str) -> Output {
+    journey(
+        &[
+            "kafka streaming",
+            "--pack",
+            "mini",
+            "--plain",
+            "--out",
+            out.to_str().expect("utf8"),
+        ],
+        input,
+    )
+}
+
 #[test]
 fn a_plain_journey_with_back_skip_status_and_done_writes_the_tree_and_passes() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -72,17 +87,7 @@ fn an_invalid_answer_is_refused_inline_and_asked_again() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("o");
     let input = "custom\n\nmars\naws\nskip skill\nskip skill\nwrite\ny\n";
-    let o = journey(
-        &[
-            "kafka streaming",
-            "--pack",
-            "mini",
-            "--plain",
-            "--out",
-            out.to_str().expect("utf8"),
-        ],
-        input,
-    );
+    let o = mini_streaming(&out, input);
     let text = stdout(&o);
     assert_eq!(code(&o), 0, "{text}{}", stderr(&o));
     assert!(
@@ -149,17 +154,7 @@ fn restart_asks_first_then_returns_to_the_chain_with_answers_cleared() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("o");
     let input = "custom\n\ngcp\nrestart\ny\nskip\nwrite\ny\n";
-    let o = journey(
-        &[
-            "kafka streaming",
-            "--pack",
-            "mini",
-            "--plain",
-            "--out",
-            out.to_str().expect("utf8"),
-        ],
-        input,
-    );
+    let o = mini_streaming(&out, input);
     let text = stdout(&o);
     assert_eq!(code(&o), 0, "{text}{}", stderr(&o));
     assert!(

@@ -145,7 +145,7 @@ pub const TYPED_COMMANDS: &[(&str, &str)] = &[
 ];
 
 /// The command a typed word stands for (`back`, `skip skill`, …), if any.
-pub fn typed_command(input: &str) -> Option<Command> {
+fn typed_command(input: &str) -> Option<Command> {
     let words: Vec<&str> = input.split_whitespace().collect();
     let w = words.join(" ").to_ascii_lowercase();
     Some(match w.as_str() {
@@ -158,6 +158,20 @@ pub fn typed_command(input: &str) -> Option<Command> {
         "help" => Command::Help,
         _ => return None,
     })
+}
+
+/// The workflow command a text answer to `q` stands for: a typed word, unless
+/// the question has an option of that name (then it is the answer).
+pub fn command_in_answer(q: &Question, text: &str) -> Option<Command> {
+    let is_option = q
+        .options
+        .iter()
+        .any(|o| o.value.eq_ignore_ascii_case(text.trim()));
+    if is_option {
+        None
+    } else {
+        typed_command(text)
+    }
 }
 
 /// How a later answer moved because of an earlier change.
@@ -984,14 +998,8 @@ impl Session {
         let key = QKey::new(&step.key, &q.id);
         match cmd {
             Command::Answer(text) => {
-                let is_option = q
-                    .options
-                    .iter()
-                    .any(|o| o.value.eq_ignore_ascii_case(text.trim()));
-                if !is_option {
-                    if let Some(c) = typed_command(&text) {
-                        return self.dispatch(c);
-                    }
+                if let Some(c) = command_in_answer(&q, &text) {
+                    return self.dispatch(c);
                 }
                 let v = value::parse_input(&q, &text)
                     .map_err(|e| Refusal(format!("{e}: expected {}", value::expectation(&q))))?;

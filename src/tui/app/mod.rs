@@ -211,6 +211,16 @@ impl App {
         }
     }
 
+    /// The goal screen for `goal`, detected against the packs once loaded.
+    fn goal_screen(&self, goal: &str) -> GoalScreen {
+        let mut g = GoalScreen::new(goal);
+        if let Some(r) = &self.registry {
+            g.loading = false;
+            g.detect(r, self.opts.pack.as_deref());
+        }
+        g
+    }
+
     pub fn journey(&self) -> Option<&Journey> {
         match &self.phase {
             Phase::Journey(j) => Some(j),
@@ -474,12 +484,7 @@ impl App {
                     Screen::Chain => {
                         if action == Action::Back {
                             let goal = j.session.goal.clone();
-                            let mut g = GoalScreen::new(&goal);
-                            g.loading = false;
-                            if let Some(r) = &self.registry {
-                                g.detect(r, self.opts.pack.as_deref());
-                            }
-                            self.phase = Phase::Goal(Box::new(g));
+                            self.phase = Phase::Goal(Box::new(self.goal_screen(&goal)));
                             return true;
                         }
                         chain_action(j, action)

@@ -192,11 +192,7 @@ impl App {
     /// command line, if any, opens its chain).
     pub(super) fn new_session(&mut self, note: Option<String>) {
         let goal = self.opts.goal.clone().unwrap_or_default();
-        let mut g = GoalScreen::new(&goal);
-        g.loading = false;
-        if let Some(r) = &self.registry {
-            g.detect(r, self.opts.pack.as_deref());
-        }
+        let mut g = self.goal_screen(&goal);
         g.error = note;
         self.phase = Phase::Goal(Box::new(g));
         if !goal.trim().is_empty() {

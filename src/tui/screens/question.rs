@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use tui_textarea::{CursorMove, TextArea};
 
 use crate::pack::{Question, QuestionKind};
-use crate::session::{Command, QKey, Session, StepState, TYPED_COMMANDS};
+use crate::session::{Command, QKey, Session, StatusView, StepState, TYPED_COMMANDS};
 use crate::tui::action::Action;
 use crate::tui::app::{Journey, ListCursor, MouseTargets};
 use crate::tui::theme::Theme;
@@ -143,11 +143,7 @@ impl QuestionUi {
                 // A typed command word is spent once run: the field must not
                 // still hold `status` when the overlay closes.
                 if let Command::Answer(text) = &cmd {
-                    let is_option = q
-                        .options
-                        .iter()
-                        .any(|o| o.value.eq_ignore_ascii_case(text.trim()));
-                    if !is_option && crate::session::typed_command(text).is_some() {
+                    if crate::session::command_in_answer(&q, text).is_some() {
                         self.input = TextArea::default();
                         self.key = None;
                     }
@@ -221,7 +217,8 @@ pub fn render(
     let sidebar_w = if area.width >= 100 { 32 } else { 24 };
     let [side, main] =
         Layout::horizontal([Constraint::Length(sidebar_w), Constraint::Min(30)]).areas(area);
-    sidebar(f, side, &j.session, th);
+    let status = j.session.status();
+    sidebar(f, side, &status, th);
     let main = Rect {
         x: main.x + 1,
         width: main.width.saturating_sub(1),
@@ -231,7 +228,6 @@ pub fn render(
     let Some((step, q, r)) = s.current() else {
         return 1;
     };
-    let status = s.status();
     let (k, n) = status.question_of_step();
     let w = main.width as usize;
     let lines_of = |text: &str, style: ratatui::style::Style, indent: &str| -> Vec<Line<'static>> {
@@ -403,8 +399,7 @@ pub fn render(
 }
 
 /// The chain with ✓ done, ◆ current (k/n), ○ pending, – skipped.
-pub fn sidebar(f: &mut Frame, area: Rect, s: &Session, th: &Theme) {
-    let status = s.status();
+pub fn sidebar(f: &mut Frame, area: Rect, status: &StatusView, th: &Theme) {
     let inner_w = area.width.saturating_sub(4) as usize;
     let lines: Vec<Line> = status
         .steps
