@@ -23,7 +23,8 @@ pub const MIN_HEIGHT: u16 = 16;
 pub fn draw(f: &mut Frame, app: &mut App) {
     let area = f.area();
     app.mouse = Default::default();
-    let th = app.theme.clone();
+    // A field borrow, not a clone: the render path allocates nothing for it.
+    let th = &app.theme;
     f.render_widget(Block::new().style(th.text()), area);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let msg = format!(
@@ -55,21 +56,21 @@ pub fn draw(f: &mut Frame, app: &mut App) {
         Constraint::Length(hint_lines),
     ])
     .areas(area);
-    draw_header(f, header, app, &th);
+    draw_header(f, header, app, th);
     match &mut app.phase {
-        Phase::Goal(g) => screens::goal::render(f, body, g, &th),
-        Phase::Resume(r) => screens::resume::render(f, body, r, &th, &app.keymap),
+        Phase::Goal(g) => screens::goal::render(f, body, g, th),
+        Phase::Resume(r) => screens::resume::render(f, body, r, th, &app.keymap),
         Phase::Journey(j) => {
             let page = match j.session.screen {
-                Screen::Chain => screens::chain::render(f, body, j, &th),
-                Screen::Customize => screens::customize::render(f, body, j, &th, &mut app.mouse),
+                Screen::Chain => screens::chain::render(f, body, j, th),
+                Screen::Customize => screens::customize::render(f, body, j, th, &mut app.mouse),
                 Screen::Question { .. } => {
-                    screens::question::render(f, body, j, &th, &mut app.mouse)
+                    screens::question::render(f, body, j, th, &mut app.mouse)
                 }
-                Screen::Review => screens::review::render(f, body, j, &th, &mut app.mouse),
-                Screen::Tree => screens::tree::render(f, body, j, &th, &mut app.mouse),
+                Screen::Review => screens::review::render(f, body, j, th, &mut app.mouse),
+                Screen::Tree => screens::tree::render(f, body, j, th, &mut app.mouse),
                 Screen::Report => {
-                    screens::report::render(f, body, j, &th, &app.keymap, &mut app.mouse)
+                    screens::report::render(f, body, j, th, &app.keymap, &mut app.mouse)
                 }
             };
             app.page = page.max(1);
@@ -80,7 +81,7 @@ pub fn draw(f: &mut Frame, app: &mut App) {
         f.render_widget(Paragraph::new(lines), msg_area);
     }
     f.render_widget(Paragraph::new(hints), hint_area);
-    draw_overlays(f, body, app, &th, ctx);
+    draw_overlays(f, body, app, th, ctx);
 }
 
 fn draw_header(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
