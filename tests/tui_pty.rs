@@ -5,14 +5,10 @@
 mod pty;
 
 use pty::keys::*;
-use pty::Pty;
+use pty::{mini, Pty};
 
 fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
-}
-
-fn mini() -> String {
-    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/packs/mini").to_string()
 }
 
 #[test]

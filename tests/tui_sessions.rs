@@ -6,13 +6,9 @@
 mod pty;
 
 use pty::keys::*;
-use pty::Pty;
+use pty::{mini, Pty};
 use std::collections::BTreeMap;
 use std::path::Path;
-
-fn mini() -> String {
-    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/packs/mini").to_string()
-}
 
 /// (keys to send, text the next screen shows).
 const STEPS: &[(&str, &str)] = &[

@@ -198,6 +198,11 @@ impl Drop for Pty {
     }
 }
 
+/// The mini fixture pack's folder.
+pub fn mini() -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/packs/mini").to_string()
+}
+
 pub mod keys {
     pub const ENTER: &str = "\r";
     pub const ESC: &str = "\x1b";
