@@ -1,6 +1,7 @@
 use super::*;
-use crate::detect::{detect_in_pack, PackIndex};
+use crate::detect::{detect_in_pack, PackIndex, Reason};
 use crate::pack::load_dir;
+use std::collections::HashMap;
 use std::path::Path;
 
 fn mini() -> Arc<Pack> {

@@ -1,0 +1,102 @@
+//! Explicit answers: typed, answers file, command line; checked like a
+//! typed one and kept until the user changes them or their condition stops
+//! holding.
+
+use super::{Answer, Provenance, QKey, Session, Source};
+use crate::value::AnswerValue;
+
+impl Session {
+    pub(super) fn store(&mut self, pos: (usize, usize), key: QKey, v: AnswerValue) {
+        let before = self.resolved.clone();
+        self.skipped_steps.remove(&key.step);
+        self.put(key, v, Provenance::new(Source::Typed));
+        self.refresh();
+        self.changes = Self::diff_after(&before, &self.resolved, pos);
+        let next = self.next_after(pos, self.return_to_review);
+        self.go_to(next);
+    }
+
+    /// Records an explicit answer; the caller refreshes.
+    pub(super) fn put(&mut self, key: QKey, value: AnswerValue, provenance: Provenance) {
+        self.visited.insert(key.clone());
+        self.answers.insert(key, Answer { value, provenance });
+    }
+    /// Sets an explicit answer from outside the question flow (answers file,
+    /// command line), checked like a typed one.
+    pub fn set_answer(
+        &mut self,
+        key: &QKey,
+        v: &AnswerValue,
+        source: Source,
+    ) -> Result<(), String> {
+        match self
+            .set_answers(vec![(key.clone(), v.clone())], source)
+            .into_iter()
+            .next()
+        {
+            Some((_, e)) => Err(e),
+            None => Ok(()),
+        }
+    }
+    /// Sets many explicit answers at once (an answers file), checking each
+    /// value and, with all of them in place, that each question applies.
+    /// Returns the problems; answers with a problem are not kept.
+    pub fn set_answers(
+        &mut self,
+        items: Vec<(QKey, AnswerValue)>,
+        source: Source,
+    ) -> Vec<(QKey, String)> {
+        let mut problems = Vec::new();
+        let mut given = Vec::new();
+        for (key, v) in items {
+            let Some(step) = self.steps.iter().find(|s| s.key == key.step) else {
+                problems.push((key, "not a step of this chain".to_string()));
+                continue;
+            };
+            let Some(q) = step.questions.iter().find(|q| q.id == key.question) else {
+                let mut msg = format!("`{}` has no question `{}`", key.step, key.question);
+                msg.push_str(&crate::suggest::hint(
+                    &key.question,
+                    step.questions.iter().map(|q| q.id.as_str()),
+                ));
+                problems.push((key, msg));
+                continue;
+            };
+            match self.check_answer(q, &v) {
+                Ok(v) => {
+                    self.put(key.clone(), v, Provenance::new(source));
+                    given.push(key);
+                }
+                Err(e) => problems.push((key, e)),
+            }
+        }
+        let resolved = self.compute().resolved;
+        for key in given {
+            if resolved.iter().any(|r| r.key == key && !r.applicable) {
+                let cond = self
+                    .question(&key)
+                    .and_then(|q| q.when.clone())
+                    .unwrap_or_default();
+                problems.push((
+                    key.clone(),
+                    format!("is answered, but its condition `{cond}` does not hold with these answers; remove it"),
+                ));
+                self.answers.remove(&key);
+                self.visited.remove(&key);
+            }
+        }
+        self.refresh();
+        problems
+    }
+    /// Applicable questions that have no value and must have one (required
+    /// with an empty default).
+    pub fn unanswered_required(&self) -> Vec<QKey> {
+        self.applicable()
+            .filter(|r| {
+                self.question(&r.key).is_some_and(|q| q.validate.required)
+                    && r.value.as_ref().is_none_or(AnswerValue::is_empty)
+            })
+            .map(|r| r.key.clone())
+            .collect()
+    }
+}

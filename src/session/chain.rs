@@ -1,0 +1,188 @@
+//! Chain editing: the blueprint, the steps built from the chain, and the
+//! customize screen (add or remove skills, with why each is in or out).
+
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+
+use super::{not_here, Command, Refusal, Screen, Session, Step};
+use crate::detect::{self, ChainEntry, Reason};
+use crate::pack::skill_key;
+
+/// How one skill of the pack stands on the customize screen.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SkillChoice {
+    pub id: String,
+    pub title: String,
+    pub in_chain: bool,
+    pub locked: bool,
+    /// Why it is in, or why it is out.
+    pub why: String,
+    /// Skills in the chain that need it (a hard dependency).
+    pub needed_by: Vec<String>,
+}
+
+impl Session {
+    /// Replaces the chain (with dependencies added and run order applied).
+    pub fn set_chain(&mut self, chain: Vec<ChainEntry>) {
+        self.chain = chain;
+        self.rebuild_steps();
+    }
+
+    pub(super) fn set_blueprint(&mut self, id: Option<String>) {
+        let bp = id.as_deref().and_then(|i| self.pack.blueprint(i)).cloned();
+        self.blueprint = bp.as_ref().map(|b| b.id.clone());
+        self.chain = match &bp {
+            Some(b) => detect::blueprint_chain(&self.pack, &self.detection, b),
+            None => self.detection.chain.clone(),
+        };
+        self.rebuild_steps();
+    }
+
+    pub(super) fn rebuild_steps(&mut self) {
+        let mut steps = Vec::new();
+        if let Some(b) = self
+            .blueprint
+            .as_deref()
+            .and_then(|i| self.pack.blueprint(i))
+        {
+            if !b.questions.is_empty() {
+                steps.push(Step {
+                    key: "blueprint".to_string(),
+                    title: format!("{} (quick setup)", b.title),
+                    scope_key: "blueprint".to_string(),
+                    questions: b.questions.clone(),
+                });
+            }
+        }
+        for e in &self.chain {
+            if let Some(skill) = self.pack.skill(&e.id) {
+                steps.push(Step {
+                    key: skill.id.clone(),
+                    title: skill.title.clone(),
+                    scope_key: skill_key(&skill.id),
+                    questions: skill.questions.clone(),
+                });
+            }
+        }
+        self.steps = steps;
+        self.refresh();
+    }
+    /// Skills in the chain with a hard dependency on `id`.
+    pub(super) fn needed_by(&self, id: &str) -> Vec<String> {
+        self.chain
+            .iter()
+            .filter(|e| {
+                self.pack
+                    .skill(&e.id)
+                    .is_some_and(|d| d.dependencies.hard.iter().any(|h| h == id))
+            })
+            .map(|e| e.id.clone())
+            .collect()
+    }
+
+    /// Every skill of the pack with whether it is in the chain and why.
+    pub fn skill_choices(&self) -> Vec<SkillChoice> {
+        let in_chain: BTreeSet<&str> = self.chain.iter().map(|e| e.id.as_str()).collect();
+        self.pack
+            .skills
+            .iter()
+            .map(|s| {
+                let entry = self.chain.iter().find(|e| e.id == s.id);
+                let needed_by = self.needed_by(&s.id);
+                let why = match entry {
+                    Some(e) => e
+                        .reasons
+                        .iter()
+                        .map(Reason::describe)
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    None => match self.detection.scores.iter().find(|x| x.id == s.id) {
+                        Some(sc) if sc.excluded_by.is_some() => format!(
+                            "excluded by \"{}\"",
+                            sc.excluded_by.clone().unwrap_or_default()
+                        ),
+                        Some(sc) if sc.missing_requirement => {
+                            format!("needs one of: {}", s.keywords.requires_any.join(", "))
+                        }
+                        _ => "no keyword of the goal matched".to_string(),
+                    },
+                };
+                SkillChoice {
+                    id: s.id.clone(),
+                    title: s.title.clone(),
+                    in_chain: in_chain.contains(s.id.as_str()),
+                    locked: s.required,
+                    why,
+                    needed_by,
+                }
+            })
+            .collect()
+    }
+
+    pub(super) fn on_customize(&mut self, cmd: Command) -> Result<(), Refusal> {
+        match cmd {
+            Command::ToggleSkill(id) => {
+                let Some(skill) = self.pack.skill(&id) else {
+                    return Err(Refusal(format!(
+                        "`{id}` is not a skill of pack {}",
+                        self.pack.id()
+                    )));
+                };
+                let present = self.chain.iter().any(|e| e.id == id);
+                let mut seeds: Vec<(String, Vec<Reason>)> = self
+                    .chain
+                    .iter()
+                    .filter_map(|e| {
+                        let own: Vec<Reason> = e
+                            .reasons
+                            .iter()
+                            .filter(|r| !matches!(r, Reason::DependencyOf { .. }))
+                            .cloned()
+                            .collect();
+                        (!own.is_empty()).then(|| (e.id.clone(), own))
+                    })
+                    .collect();
+                if present {
+                    if skill.required {
+                        return Err(Refusal(format!(
+                            "{id} is required and cannot be removed (its questions can still be skipped)"
+                        )));
+                    }
+                    let needed_by = self.needed_by(&id);
+                    if !needed_by.is_empty() {
+                        return Err(Refusal(format!(
+                            "{id} is needed by {}: remove {} first",
+                            needed_by.join(", "),
+                            if needed_by.len() == 1 { "it" } else { "those" }
+                        )));
+                    }
+                    seeds.retain(|(s, _)| s != &id);
+                } else {
+                    seeds.push((id.clone(), vec![Reason::Chosen]));
+                }
+                let scores: HashMap<&str, u32> = self
+                    .detection
+                    .scores
+                    .iter()
+                    .map(|s| (s.id.as_str(), s.score))
+                    .collect();
+                let chain = detect::build_chain(&self.pack, seeds, &scores);
+                self.chain = chain;
+                self.rebuild_steps();
+                Ok(())
+            }
+            Command::FinishCustomize | Command::Back => {
+                self.screen = Screen::Chain;
+                Ok(())
+            }
+            other => Err(not_here(&other, "the customize screen")),
+        }
+    }
+    pub fn estimated_minutes(&self) -> u32 {
+        self.chain
+            .iter()
+            .filter_map(|e| self.pack.skill(&e.id))
+            .map(|s| s.estimated_minutes)
+            .sum()
+    }
+}

@@ -1,0 +1,94 @@
+//! The workflow commands: every transition the session knows, and the words
+//! a person can type into an answer to run one.
+
+use super::QKey;
+use crate::pack::{Maturity, Question};
+use crate::value::AnswerValue;
+
+/// Every transition the session knows. The app's keys and typed words map
+/// onto these; tests drive them directly.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Chain screen: start the questions.
+    Confirm,
+    /// Chain screen: every question takes its default; go to review.
+    SkipAll,
+    Customize,
+    /// Use (true) or drop (false) the offered blueprint.
+    UseBlueprint(bool),
+    ToggleSkill(String),
+    FinishCustomize,
+    /// Text as typed; a workflow word (`back`, `skip`, …) runs that command.
+    Answer(String),
+    /// A value picked from a list.
+    AnswerValue(AnswerValue),
+    Skip,
+    SkipSkill,
+    Back,
+    Status,
+    Done,
+    Restart,
+    Help,
+    CloseOverlay,
+    ConfirmYes,
+    ConfirmNo,
+    Edit(QKey),
+    Resolve {
+        conflict: String,
+        resolution: String,
+    },
+    /// Review → tree; refused while a conflict is unresolved.
+    Proceed,
+    ToReport,
+    SetMaturity(Maturity),
+}
+
+/// Words a person can type into any answer to run a command.
+pub const TYPED_COMMANDS: &[(&str, &str)] = &[
+    ("skip", "this question takes its default; go on"),
+    (
+        "skip skill",
+        "every remaining question of this skill takes its default",
+    ),
+    ("back", "previous question (answers are kept)"),
+    ("status", "show progress"),
+    (
+        "done",
+        "every remaining question takes its default; go to review",
+    ),
+    (
+        "restart",
+        "back to the chain with the same goal; answers are cleared",
+    ),
+    ("help", "list commands and keys"),
+];
+
+/// The command a typed word stands for (`back`, `skip skill`, …), if any.
+pub(super) fn typed_command(input: &str) -> Option<Command> {
+    let words: Vec<&str> = input.split_whitespace().collect();
+    let w = words.join(" ").to_ascii_lowercase();
+    Some(match w.as_str() {
+        "skip" => Command::Skip,
+        "skip skill" => Command::SkipSkill,
+        "back" => Command::Back,
+        "status" => Command::Status,
+        "done" => Command::Done,
+        "restart" => Command::Restart,
+        "help" => Command::Help,
+        _ => return None,
+    })
+}
+
+/// The workflow command a text answer to `q` stands for: a typed word, unless
+/// the question has an option of that name (then it is the answer).
+pub fn command_in_answer(q: &Question, text: &str) -> Option<Command> {
+    let is_option = q
+        .options
+        .iter()
+        .any(|o| o.value.eq_ignore_ascii_case(text.trim()));
+    if is_option {
+        None
+    } else {
+        typed_command(text)
+    }
+}

@@ -1,0 +1,55 @@
+//! The review screen: jump to a question to edit it, resolve conflicts,
+//! proceed to the tree once none is open.
+
+use super::{not_here, Command, Refusal, Screen, Session, Source};
+
+impl Session {
+    pub(super) fn on_review(&mut self, cmd: Command) -> Result<(), Refusal> {
+        match cmd {
+            Command::Edit(key) => match self.position_of(&key) {
+                Some((step, question))
+                    if self.resolved.iter().any(|r| r.key == key && r.applicable) =>
+                {
+                    self.return_to_review = true;
+                    self.changes.clear();
+                    self.screen = Screen::Question { step, question };
+                    Ok(())
+                }
+                Some(_) => Err(Refusal(format!(
+                    "{key} does not apply with the current answers"
+                ))),
+                None => Err(Refusal(format!("{key} is not a question of this chain"))),
+            },
+            Command::Resolve {
+                conflict,
+                resolution,
+            } => self.resolve_conflict(&conflict, &resolution, Source::ConflictResolution),
+            Command::Proceed => {
+                let open: Vec<String> = self
+                    .conflicts()
+                    .into_iter()
+                    .filter(|c| c.chosen.is_none())
+                    .map(|c| c.id)
+                    .collect();
+                if !open.is_empty() {
+                    return Err(Refusal(format!(
+                        "resolve or accept the conflict{} first: {}",
+                        if open.len() == 1 { "" } else { "s" },
+                        open.join(", ")
+                    )));
+                }
+                self.screen = Screen::Tree;
+                Ok(())
+            }
+            Command::Back => {
+                let last = self.applicable().last().map(|r| (r.step, r.question));
+                self.screen = match last {
+                    Some((step, question)) => Screen::Question { step, question },
+                    None => Screen::Chain,
+                };
+                Ok(())
+            }
+            other => Err(not_here(&other, "the review")),
+        }
+    }
+}
