@@ -160,7 +160,13 @@ pub fn check_value(q: &Question, value: &AnswerValue) -> Result<AnswerValue, Str
     let rules = &q.validate;
     if v.is_empty() {
         if rules.required {
-            return Err(format!("an answer is required: {}", expectation(q)));
+            // "text" would add nothing to the message.
+            return Err(match q.kind {
+                QuestionKind::Text | QuestionKind::Multiline | QuestionKind::Secret => {
+                    "an answer is required".to_string()
+                }
+                _ => format!("an answer is required: {}", expectation(q)),
+            });
         }
         return Ok(v);
     }

@@ -321,8 +321,9 @@ pub(super) fn journey(
                         Some(true) | None => return Ok(End::Quit),
                         Some(false) => continue,
                     },
-                    // Enter alone takes the default, as `skip` does.
-                    "" => Some(Command::Skip),
+                    // Enter alone takes what is shown: a default stays a
+                    // default (the same engine call as Enter in the app).
+                    "" => Some(Command::Accept),
                     _ => Some(Command::Answer(line)),
                 }
             }
@@ -449,22 +450,27 @@ fn print_question(s: &Session, st: Style) {
 fn print_status(s: &Session, st: Style) {
     let v = s.status();
     println!(
-        "\n{} step {}/{}, {} answered, {} to go",
+        "\n{} step {}/{}, {} answered, {} left to defaults, {} to go",
         st.bold("STATUS:"),
         v.step,
         v.total,
         v.answered,
+        v.defaulted,
         v.remaining
     );
     print_steps(&v);
 }
 
-/// One line per step: ✓ done, ◆ current (question k/n), ○ pending, – skipped.
+/// One line per step: ✓ done, ◆ current (question k/n), ◐ partly answered
+/// (k/n), ○ pending, – skipped.
 pub(super) fn print_steps(v: &crate::session::StatusView) {
     for step in &v.steps {
         let (sym, note) = match step.state {
             StepState::Done => ("✓", String::new()),
             StepState::Current { index, count } => ("◆", format!(" (question {index}/{count})")),
+            StepState::Partial { answered, count } => {
+                ("◐", format!(" ({answered}/{count} answered)"))
+            }
             StepState::Pending => ("○", String::new()),
             StepState::Skipped => ("–", " (skipped: defaults)".to_string()),
         };
@@ -477,7 +483,10 @@ fn print_help(s: &Session, st: Style) {
     for (word, meaning) in TYPED_COMMANDS {
         println!("  {word:<11} {meaning}");
     }
-    println!("  {:<11} take the default (same as skip)", "(Enter)");
+    println!(
+        "  {:<11} keep the value shown (a default stays a default)",
+        "(Enter)"
+    );
     println!("  {:<11} leave without writing anything", "quit");
     if s.screen == Screen::Review {
         println!("  {:<11} change that answer", "edit N");

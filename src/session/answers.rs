@@ -6,12 +6,24 @@ use super::{Answer, Provenance, QKey, Session, Source};
 use crate::value::AnswerValue;
 
 impl Session {
+    /// Stores a typed answer and goes on. The value already shown is not an
+    /// answer of one's own: it is accepted as it stands (a default keeps
+    /// following its source, an explicit answer keeps its provenance).
     pub(super) fn store(&mut self, pos: (usize, usize), key: QKey, v: AnswerValue) {
+        let shown = self
+            .resolved
+            .iter()
+            .find(|r| r.key == key)
+            .and_then(|r| r.value.clone());
+        if shown.is_some_and(|s| same_value(&s, &v)) {
+            self.accept(pos, key);
+            return;
+        }
         let before = self.resolved.clone();
         self.skipped_steps.remove(&key.step);
-        self.put(key, v, Provenance::new(Source::Typed));
+        self.put(key.clone(), v, Provenance::new(Source::Typed));
         self.refresh();
-        self.changes = Self::diff_after(&before, &self.resolved, pos);
+        self.changes = Self::diff_after(&before, &self.resolved, std::slice::from_ref(&key));
         let next = self.next_after(pos, self.return_to_review);
         self.go_to(next);
     }
@@ -19,8 +31,10 @@ impl Session {
     /// Records an explicit answer; the caller refreshes.
     pub(super) fn put(&mut self, key: QKey, value: AnswerValue, provenance: Provenance) {
         self.visited.insert(key.clone());
+        self.defaulted.remove(&key);
         self.answers.insert(key, Answer { value, provenance });
     }
+
     /// Sets an explicit answer from outside the question flow (answers file,
     /// command line), checked like a typed one.
     pub fn set_answer(
@@ -38,6 +52,7 @@ impl Session {
             None => Ok(()),
         }
     }
+
     /// Sets many explicit answers at once (an answers file), checking each
     /// value and, with all of them in place, that each question applies.
     /// Returns the problems; answers with a problem are not kept.
@@ -88,6 +103,7 @@ impl Session {
         self.refresh();
         problems
     }
+
     /// Applicable questions that have no value and must have one (required
     /// with an empty default).
     pub fn unanswered_required(&self) -> Vec<QKey> {
@@ -98,5 +114,22 @@ impl Session {
             })
             .map(|r| r.key.clone())
             .collect()
+    }
+}
+
+/// Equal as answers: a multi-choice is a set (the order of picking does not
+/// make another answer).
+fn same_value(a: &AnswerValue, b: &AnswerValue) -> bool {
+    match (a, b) {
+        (AnswerValue::List(x), AnswerValue::List(y)) => {
+            let mut x = x.clone();
+            let mut y = y.clone();
+            x.sort();
+            y.sort();
+            x.dedup();
+            y.dedup();
+            x == y
+        }
+        _ => a == b,
     }
 }

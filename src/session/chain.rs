@@ -67,6 +67,7 @@ impl Session {
         self.steps = steps;
         self.refresh();
     }
+
     /// Skills in the chain with a hard dependency on `id`.
     pub(super) fn needed_by(&self, id: &str) -> Vec<String> {
         self.chain
@@ -178,6 +179,7 @@ impl Session {
             other => Err(not_here(&other, "the customize screen")),
         }
     }
+
     pub fn estimated_minutes(&self) -> u32 {
         self.chain
             .iter()

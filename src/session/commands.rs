@@ -19,10 +19,21 @@ pub enum Command {
     ToggleSkill(String),
     FinishCustomize,
     /// Text as typed; a workflow word (`back`, `skip`, …) runs that command.
+    /// Text that parses to the value shown is accepting it.
     Answer(String),
-    /// A value picked from a list.
+    /// A value picked from a list. Picking the value already shown is
+    /// accepting it ([`Command::Accept`]); only another value is "typed".
     AnswerValue(AnswerValue),
+    /// Accept the value shown (Enter on the highlighted default, Enter on an
+    /// empty text field in `--plain`): an answer of one's own stays as it is,
+    /// a default keeps following its source (recomputed when earlier answers
+    /// change) with its provenance. Go on.
+    Accept,
+    /// This question takes its default, also when it holds an answer of
+    /// one's own (the way back to the default); go on.
     Skip,
+    /// Every unanswered question left in this skill takes its default;
+    /// answers given (also the one on screen) are kept. Go on.
     SkipSkill,
     Back,
     Status,
@@ -48,7 +59,7 @@ pub const TYPED_COMMANDS: &[(&str, &str)] = &[
     ("skip", "this question takes its default; go on"),
     (
         "skip skill",
-        "every remaining question of this skill takes its default",
+        "unanswered questions left in this skill take their defaults",
     ),
     ("back", "previous question (answers are kept)"),
     ("status", "show progress"),

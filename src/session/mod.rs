@@ -130,6 +130,10 @@ pub struct Session {
     /// with the saved answers"); above preferences, below explicit answers.
     session_defaults: BTreeMap<QKey, AnswerValue>,
     visited: BTreeSet<QKey>,
+    /// Visited questions that took their default without being shown (skip
+    /// skill, done, skip all): not answered, so back does not land on them
+    /// and the status does not count them.
+    defaulted: BTreeSet<QKey>,
     skipped_steps: BTreeSet<String>,
     chosen_resolutions: BTreeMap<String, String>,
     pub screen: Screen,
@@ -179,6 +183,7 @@ impl Session {
             preferences: BTreeMap::new(),
             session_defaults: BTreeMap::new(),
             visited: BTreeSet::new(),
+            defaulted: BTreeSet::new(),
             skipped_steps: BTreeSet::new(),
             chosen_resolutions: BTreeMap::new(),
             screen: Screen::Chain,
@@ -275,6 +280,7 @@ impl Session {
                     self.pending = None;
                     self.answers.clear();
                     self.visited.clear();
+                    self.defaulted.clear();
                     self.skipped_steps.clear();
                     self.chosen_resolutions.clear();
                     self.changes.clear();
@@ -349,3 +355,6 @@ pub(super) fn not_here(cmd: &Command, place: &str) -> Refusal {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod walk_tests;

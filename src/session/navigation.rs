@@ -19,6 +19,7 @@ impl Session {
             .find(|r| r.step == step && r.question == question)?;
         Some((st, q, r))
     }
+
     pub(super) fn first_question(&self) -> Screen {
         match self.applicable().next() {
             Some(r) => Screen::Question {
@@ -47,6 +48,7 @@ impl Session {
         }
         self.screen = screen;
     }
+
     pub(super) fn on_chain(&mut self, cmd: Command) -> Result<(), Refusal> {
         match cmd {
             Command::Confirm => {
@@ -81,6 +83,7 @@ impl Session {
             other => Err(not_here(&other, "the chain screen")),
         }
     }
+
     pub(super) fn on_question(&mut self, cmd: Command, pos: (usize, usize)) -> Result<(), Refusal> {
         let Some(step) = self.steps.get(pos.0) else {
             return Err(Refusal("no such step".to_string()));
@@ -94,8 +97,8 @@ impl Session {
                 if let Some(c) = command_in_answer(&q, &text) {
                     return self.dispatch(c);
                 }
-                let v = value::parse_input(&q, &text)
-                    .map_err(|e| Refusal(format!("{e}: expected {}", value::expectation(&q))))?;
+                // The value errors name what is expected themselves.
+                let v = value::parse_input(&q, &text).map_err(Refusal)?;
                 let v = self.check_answer(&q, &v).map_err(Refusal)?;
                 self.store(pos, key, v);
                 Ok(())
@@ -105,53 +108,56 @@ impl Session {
                 self.store(pos, key, v);
                 Ok(())
             }
+            Command::Accept => {
+                self.accept(pos, key);
+                Ok(())
+            }
             Command::Skip => {
                 let before = self.resolved.clone();
                 self.answers.remove(&key);
-                self.visited.insert(key);
+                self.defaulted.remove(&key);
+                self.visited.insert(key.clone());
                 self.refresh();
-                self.changes = Self::diff_after(&before, &self.resolved, pos);
+                self.changes =
+                    Self::diff_after(&before, &self.resolved, std::slice::from_ref(&key));
                 let next = self.next_after(pos, self.return_to_review);
                 self.go_to(next);
                 Ok(())
             }
             Command::SkipSkill => {
                 let before = self.resolved.clone();
-                let step_key = key.step.clone();
-                self.answers.remove(&key);
-                self.visited.insert(key);
-                // Taking defaults can reveal more questions of the same skill: repeat until stable.
+                // Taking defaults can reveal more questions of the same
+                // skill: repeat until stable. Answered questions (explicit
+                // or accepted on screen) are left exactly as they are.
                 loop {
                     self.refresh();
                     let fresh: Vec<QKey> = self
                         .applicable()
                         .filter(|r| {
-                            r.step == pos.0 && r.question > pos.1 && !self.visited.contains(&r.key)
+                            r.step == pos.0 && r.question >= pos.1 && !self.visited.contains(&r.key)
                         })
                         .map(|r| r.key.clone())
                         .collect();
                     if fresh.is_empty() {
                         break;
                     }
-                    self.visited.extend(fresh);
+                    for k in fresh {
+                        if !self.answers.contains_key(&k) {
+                            self.defaulted.insert(k.clone());
+                        }
+                        self.visited.insert(k);
+                    }
                 }
-                self.skipped_steps.insert(step_key);
-                self.changes = Self::diff_after(&before, &self.resolved, pos);
+                self.skipped_steps.insert(key.step.clone());
+                self.changes =
+                    Self::diff_after(&before, &self.resolved, std::slice::from_ref(&key));
                 let next = self.next_after((pos.0, usize::MAX), self.return_to_review);
                 self.go_to(next);
                 Ok(())
             }
             Command::Back => {
-                let prev = self
-                    .applicable()
-                    .filter(|r| (r.step, r.question) < pos)
-                    .last()
-                    .map(|r| (r.step, r.question));
                 self.changes.clear();
-                self.screen = match prev {
-                    Some((step, question)) => Screen::Question { step, question },
-                    None => Screen::Chain,
-                };
+                self.screen = self.back_from(pos);
                 Ok(())
             }
             Command::Done => {
@@ -162,6 +168,7 @@ impl Session {
             other => Err(not_here(&other, "a question")),
         }
     }
+
     /// Marks every applicable unvisited question as taking its default.
     pub(super) fn take_remaining_defaults(&mut self) {
         loop {
@@ -174,9 +181,15 @@ impl Session {
             if fresh.is_empty() {
                 break;
             }
-            self.visited.extend(fresh);
+            for k in fresh {
+                if !self.answers.contains_key(&k) {
+                    self.defaulted.insert(k.clone());
+                }
+                self.visited.insert(k);
+            }
         }
     }
+
     /// True once every applicable question has been visited.
     pub fn all_visited(&self) -> bool {
         self.applicable().all(|r| self.visited.contains(&r.key))
@@ -186,5 +199,50 @@ impl Session {
     pub fn finish_with_defaults(&mut self) {
         self.take_remaining_defaults();
         self.go_to(Screen::Review);
+    }
+}
+
+impl Session {
+    /// Accepts the value shown at `pos`: an explicit answer stays as it is,
+    /// a default stays a default (no answer is stored), and the question
+    /// counts as answered on screen.
+    pub(super) fn accept(&mut self, pos: (usize, usize), key: QKey) {
+        let before = self.resolved.clone();
+        self.defaulted.remove(&key);
+        self.visited.insert(key.clone());
+        self.refresh();
+        self.changes = Self::diff_after(&before, &self.resolved, std::slice::from_ref(&key));
+        let next = self.next_after(pos, self.return_to_review);
+        self.go_to(next);
+    }
+
+    /// Where back from `pos` lands: the previous applicable question; but
+    /// when that one took its default unseen (skip skill, done), the last
+    /// question its skill has an answer for before `pos`, else the skill's
+    /// first question, never one the person has not seen. The chain
+    /// screen before the first question.
+    pub(super) fn back_from(&self, pos: (usize, usize)) -> Screen {
+        let earlier: Vec<&Resolved> = self
+            .applicable()
+            .filter(|r| (r.step, r.question) < pos)
+            .collect();
+        let Some(prev) = earlier.last() else {
+            return Screen::Chain;
+        };
+        let target = if self.defaulted.contains(&prev.key) {
+            let in_step = earlier.iter().filter(|r| r.step == prev.step);
+            in_step
+                .clone()
+                .filter(|r| self.visited.contains(&r.key) && !self.defaulted.contains(&r.key))
+                .last()
+                .or_else(|| in_step.clone().next())
+                .unwrap_or(prev)
+        } else {
+            prev
+        };
+        Screen::Question {
+            step: target.step,
+            question: target.question,
+        }
     }
 }

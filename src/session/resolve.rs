@@ -255,9 +255,11 @@ impl Session {
             for k in stale {
                 self.answers.remove(&k);
                 self.visited.remove(&k);
+                self.defaulted.remove(&k);
             }
         }
     }
+
     pub(super) fn position_of(&self, key: &QKey) -> Option<(usize, usize)> {
         self.resolved
             .iter()
@@ -268,15 +270,18 @@ impl Session {
     pub(super) fn applicable(&self) -> impl Iterator<Item = &Resolved> {
         self.resolved.iter().filter(|r| r.applicable)
     }
-    /// Changes among questions after `pos` between two resolutions.
+
+    /// What moved between two resolutions, for every question but the ones
+    /// the command itself set (`except`): recomputed defaults, dropped and
+    /// newly asked questions, wherever they are in the chain.
     pub(super) fn diff_after(
         before: &[Resolved],
         after: &[Resolved],
-        pos: (usize, usize),
+        except: &[QKey],
     ) -> Vec<Change> {
         let old: HashMap<&QKey, &Resolved> = before.iter().map(|r| (&r.key, r)).collect();
         let mut out = Vec::new();
-        for r in after.iter().filter(|r| (r.step, r.question) > pos) {
+        for r in after.iter().filter(|r| !except.contains(&r.key)) {
             let Some(o) = old.get(&r.key) else { continue };
             match (&o.value, &r.value) {
                 (Some(a), Some(b)) if a != b => out.push(Change::Changed {

@@ -29,7 +29,7 @@ impl Session {
                     .conflicts()
                     .into_iter()
                     .filter(|c| c.chosen.is_none())
-                    .map(|c| c.id)
+                    .map(|c| format!("“{}”", c.title))
                     .collect();
                 if !open.is_empty() {
                     return Err(Refusal(format!(
@@ -42,11 +42,7 @@ impl Session {
                 Ok(())
             }
             Command::Back => {
-                let last = self.applicable().last().map(|r| (r.step, r.question));
-                self.screen = match last {
-                    Some((step, question)) => Screen::Question { step, question },
-                    None => Screen::Chain,
-                };
+                self.screen = self.back_from((usize::MAX, usize::MAX));
                 Ok(())
             }
             other => Err(not_here(&other, "the review")),

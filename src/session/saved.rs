@@ -43,6 +43,9 @@ pub struct SavedSession {
     /// resolution) with their provenance; never a secret.
     pub answers: Vec<SavedAnswer>,
     pub visited: Vec<QKey>,
+    /// Visited questions that took their default unseen (skip skill, done).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub defaulted: Vec<QKey>,
     pub skipped_steps: Vec<String>,
     /// Conflict id → resolution id.
     pub resolutions: BTreeMap<String, String>,
@@ -303,6 +306,7 @@ impl Session {
                 .filter(|k| !secrets_to_ask.contains(k))
                 .cloned()
                 .collect(),
+            defaulted: self.defaulted.iter().cloned().collect(),
             skipped_steps: self.skipped_steps.iter().cloned().collect(),
             resolutions: self.chosen_resolutions.clone(),
             position,
@@ -443,6 +447,12 @@ impl Session {
             .visited
             .iter()
             .filter(|k| known.contains(k))
+            .cloned()
+            .collect();
+        s.defaulted = saved
+            .defaulted
+            .iter()
+            .filter(|k| s.visited.contains(*k))
             .cloned()
             .collect();
         s.skipped_steps = saved

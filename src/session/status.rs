@@ -7,9 +7,21 @@ use super::{Resolved, Screen, Session};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum StepState {
+    /// Every applicable question answered (typed, accepted or skipped one
+    /// by one on screen).
     Done,
-    Current { index: usize, count: usize },
+    Current {
+        index: usize,
+        count: usize,
+    },
+    /// Some questions answered, the others still to come or left to their
+    /// defaults by skip skill or done: `answered` of `count`.
+    Partial {
+        answered: usize,
+        count: usize,
+    },
     Pending,
+    /// No question answered on screen; all of them take their defaults.
     Skipped,
 }
 
@@ -20,6 +32,8 @@ pub struct StepStatus {
     pub state: StepState,
     /// Applicable questions in this step.
     pub questions: usize,
+    /// Of those, answered on screen or explicitly (not defaults taken unseen).
+    pub answered: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -28,7 +42,11 @@ pub struct StatusView {
     pub step: usize,
     pub total: usize,
     pub steps: Vec<StepStatus>,
+    /// Questions answered on screen or explicitly.
     pub answered: usize,
+    /// Questions that took their default unseen (skip skill, done).
+    pub defaulted: usize,
+    /// Questions not reached yet.
     pub remaining: usize,
 }
 
@@ -53,27 +71,30 @@ impl Session {
             Screen::Question { step, question } => Some((step, question)),
             _ => None,
         };
+        let past = |si: usize| {
+            current.is_some_and(|(cs, _)| cs > si)
+                || matches!(self.screen, Screen::Review | Screen::Tree | Screen::Report)
+        };
         let mut steps = Vec::new();
         for (si, st) in self.steps.iter().enumerate() {
             let qs: Vec<&Resolved> = self.applicable().filter(|r| r.step == si).collect();
-            let state = if let Some((cs, cq)) = current.filter(|(cs, _)| *cs == si) {
+            let count = qs.len();
+            let answered = qs.iter().filter(|r| self.is_answered(&r.key)).count();
+            let all_visited = qs.iter().all(|r| self.visited.contains(&r.key));
+            let state = if let Some((_, cq)) = current.filter(|(cs, _)| *cs == si) {
                 let index = qs
                     .iter()
                     .position(|r| r.question == cq)
                     .map(|i| i + 1)
                     .unwrap_or(1);
-                let _ = cs;
-                StepState::Current {
-                    index,
-                    count: qs.len(),
-                }
-            } else if self.skipped_steps.contains(&st.key) {
+                StepState::Current { index, count }
+            } else if count > 0 && answered == count {
+                StepState::Done
+            } else if answered > 0 {
+                StepState::Partial { answered, count }
+            } else if self.skipped_steps.contains(&st.key) || (count > 0 && all_visited) {
                 StepState::Skipped
-            } else if qs.iter().all(|r| self.visited.contains(&r.key))
-                && (!qs.is_empty()
-                    || current.is_some_and(|(cs, _)| cs > si)
-                    || matches!(self.screen, Screen::Review | Screen::Tree | Screen::Report))
-            {
+            } else if count == 0 && past(si) {
                 StepState::Done
             } else {
                 StepState::Pending
@@ -82,10 +103,15 @@ impl Session {
                 key: st.key.clone(),
                 title: st.title.clone(),
                 state,
-                questions: qs.len(),
+                questions: count,
+                answered,
             });
         }
         let answered = self
+            .applicable()
+            .filter(|r| self.is_answered(&r.key))
+            .count();
+        let visited = self
             .applicable()
             .filter(|r| self.visited.contains(&r.key))
             .count();
@@ -95,8 +121,16 @@ impl Session {
             total: self.steps.len(),
             steps,
             answered,
-            remaining: total_q - answered,
+            defaulted: visited - answered,
+            remaining: total_q - visited,
         }
+    }
+
+    /// Answered on screen (typed, accepted, skipped one by one) or given
+    /// explicitly (answers file, command line, conflict resolution).
+    pub fn is_answered(&self, key: &super::QKey) -> bool {
+        self.answers.contains_key(key)
+            || (self.visited.contains(key) && !self.defaulted.contains(key))
     }
 
     /// Number of questions asked with the current answers (defaults included).

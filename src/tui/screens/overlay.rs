@@ -91,6 +91,9 @@ pub fn status(f: &mut Frame, area: Rect, j: &Journey, th: &Theme) {
             StepState::Current { index, count } => {
                 ("◆", th.accent(), format!("question {index}/{count}"))
             }
+            StepState::Partial { answered, count } => {
+                ("◐", th.accent(), format!("{answered}/{count} answered"))
+            }
             StepState::Pending => ("○", th.dim(), format!("{} questions", st.questions)),
             StepState::Skipped => ("–", th.dim(), "skipped: defaults".to_string()),
         };

@@ -410,6 +410,9 @@ pub fn sidebar(f: &mut Frame, area: Rect, status: &StatusView, th: &Theme) {
                 StepState::Current { index, count } => {
                     ("◆", th.accent(), format!(" {index}/{count}"))
                 }
+                StepState::Partial { answered, count } => {
+                    ("◐", th.dim(), format!(" {answered}/{count}"))
+                }
                 StepState::Pending => ("○", th.dim(), String::new()),
                 StepState::Skipped => ("–", th.dim(), String::new()),
             };

@@ -80,6 +80,9 @@ pub fn render(f: &mut Frame, area: Rect, r: &ResumeScreen, th: &Theme, keys: &Ke
             StepState::Current { index, count } => {
                 ("◆", th.accent(), format!("  question {index}/{count}"))
             }
+            StepState::Partial { answered, count } => {
+                ("◐", th.dim(), format!("  {answered}/{count} answered"))
+            }
             StepState::Pending => ("○", th.dim(), String::new()),
             StepState::Skipped => ("–", th.dim(), "  skipped: defaults".to_string()),
         };
