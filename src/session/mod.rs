@@ -358,3 +358,6 @@ mod tests;
 
 #[cfg(test)]
 mod walk_tests;
+
+#[cfg(test)]
+mod conflict_tests;
