@@ -91,7 +91,7 @@ fn an_invalid_answer_is_refused_inline_and_asked_again() {
     let text = stdout(&o);
     assert_eq!(code(&o), 0, "{text}{}", stderr(&o));
     assert!(
-        text.contains("✗ `mars` is not one of: aws, gcp: expected one of: aws, gcp\n"),
+        text.contains("✗ `mars` is not one of: aws, gcp\n"),
         "{text}"
     );
     assert_eq!(text.matches("Which cloud?").count(), 2, "{text}");
@@ -101,17 +101,26 @@ fn an_invalid_answer_is_refused_inline_and_asked_again() {
 #[test]
 fn quitting_or_closing_the_input_writes_no_project_file_and_keeps_the_answers_for_resume() {
     let dir = tempfile::tempdir().expect("temp dir");
-    for (name, input) in [("quit", "\naws\nquit\ny\n"), ("eof", "\naws\n")] {
+    // quit is a decision (exit 0); end of input is not (exit 3).
+    for (name, input, exit, last) in [
+        ("quit", "\naws\nquit\ny\n", 0, "Quit. No project files were written"),
+        (
+            "eof",
+            "\naws\n",
+            3,
+            "The input ended before the journey finished. End of input is not a yes: no project files were written",
+        ),
+    ] {
         let out = dir.path().join(name);
         let o_s = out.to_str().expect("utf8");
         let o = journey(
             &["kafka streaming", "--pack", "mini", "--plain", "--out", o_s],
             input,
         );
-        assert_eq!(code(&o), 0, "{name}");
+        assert_eq!(code(&o), exit, "{name}");
         assert!(
             stdout(&o).ends_with(&format!(
-                "Quit. No project files were written; your answers are saved: `skillchain resume {o_s}` continues.\n"
+                "{last}; your answers are saved: `skillchain resume {o_s}` continues.\n"
             )),
             "{name}: {}",
             stdout(&o)
@@ -123,6 +132,124 @@ fn quitting_or_closing_the_input_writes_no_project_file_and_keeps_the_answers_fo
             .collect();
         assert_eq!(kept, ["session.json"], "{name}");
     }
+}
+
+/// The whole mini streaming journey: chain: custom (no blueprint), confirm ·
+/// base: gcp, back, aws, small, name · stream: kinesis, json, 3 · review:
+/// write · write: yes · remember: none.
+const WHOLE: [&str; 13] = [
+    "custom", "", "gcp", "back", "aws", "small", "shop", "kinesis", "json", "3", "write", "y", "n",
+];
+
+fn lines(ls: &[&str]) -> String {
+    ls.iter().map(|l| format!("{l}\n")).collect()
+}
+
+#[test]
+fn input_that_ends_at_any_prompt_is_not_consent_exits_3_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Every prefix of the journey up to the write prompt, the write prompt
+    // included: each ends at another prompt (chain, question, back, review,
+    // write). `y` (index 11) is the last line before writing.
+    for cut in 0..=11 {
+        let out = dir.path().join(format!("cut{cut}"));
+        let o = mini_streaming(&out, &lines(&WHOLE[..cut]));
+        let text = stdout(&o);
+        assert_eq!(code(&o), 3, "cut after {cut} lines:\n{text}");
+        assert!(
+            text.contains("The input ended before the journey finished. End of input is not a yes: no project files were written"),
+            "cut after {cut} lines:\n{text}"
+        );
+        assert!(tree(&out).is_empty(), "cut after {cut} lines wrote files");
+    }
+    // Also without a final newline, at the write prompt.
+    let out = dir.path().join("nonl");
+    let o = mini_streaming(&out, lines(&WHOLE[..11]).trim_end());
+    assert_eq!(code(&o), 3, "{}", stdout(&o));
+    assert!(tree(&out).is_empty());
+}
+
+#[test]
+fn the_same_piped_script_behaves_the_same_on_a_second_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A script that stops early leaves a saved session behind; running it
+    // again must not feed its first line to a question about that session.
+    let out = dir.path().join("o");
+    let part = lines(&WHOLE[..6]);
+    let first = mini_streaming(&out, &part);
+    let saved = std::fs::read(out.join(".skillchain/session.json")).expect("saved");
+    let second = mini_streaming(&out, &part);
+    assert_eq!(code(&first), 3);
+    assert_eq!(code(&second), 3);
+    let notice = format!(
+        "A session saved just now is in {} (goal \"kafka streaming\").\nInput is piped, so nobody is asked: the saved session is kept and this run does not save its progress (`skillchain resume {}` continues the saved one; --replace-session replaces it).\n",
+        out.join(".skillchain/session.json").display(),
+        out.display()
+    );
+    let text = stdout(&second);
+    assert!(text.starts_with(&notice), "{text}");
+    let ending = "; your answers are saved: `skillchain resume ";
+    assert_eq!(
+        text[notice.len()..]
+            .replace(ending, "")
+            .split("\nThe input ended")
+            .next(),
+        stdout(&first)
+            .replace(ending, "")
+            .split("\nThe input ended")
+            .next(),
+    );
+    assert!(
+        !text.contains("Replace it with this new session?"),
+        "{text}"
+    );
+    assert_eq!(
+        std::fs::read(out.join(".skillchain/session.json")).expect("kept"),
+        saved
+    );
+    // The whole script twice: the same files, the same exit, both times.
+    let out = dir.path().join("w");
+    let a = mini_streaming(&out, &lines(&WHOLE));
+    let tree_a = tree(&out);
+    let b = mini_streaming(&out, &lines(&WHOLE));
+    assert_eq!((code(&a), code(&b)), (0, 0), "{}", stdout(&b));
+    assert_eq!(tree(&out), tree_a);
+    assert!(tree_a.contains_key("stream/kinesis.yaml"), "{tree_a:?}");
+}
+
+#[test]
+fn replace_session_replaces_a_saved_session_without_asking() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("o");
+    mini_streaming(&out, &lines(&WHOLE[..6]));
+    let o = journey(
+        &[
+            "kafka streaming",
+            "--pack",
+            "mini",
+            "--plain",
+            "--replace-session",
+            "--out",
+            out.to_str().expect("utf8"),
+        ],
+        "custom\n\ngcp\n",
+    );
+    let text = stdout(&o);
+    assert!(
+        text.contains("It is replaced by this new session (--replace-session).\n"),
+        "{text}"
+    );
+    assert_eq!(code(&o), 3, "{text}");
+    let saved = std::fs::read_to_string(out.join(".skillchain/session.json")).expect("saved");
+    let v: serde_json::Value = serde_json::from_str(&saved).expect("json");
+    let answers: Vec<String> = v["answers"]
+        .as_array()
+        .expect("answers")
+        .iter()
+        .map(|a| format!("{}.{}={}", a["step"], a["question"], a["value"]))
+        .collect();
+    // The new session's answers only: the old one had aws and small.
+    assert_eq!(answers, ["\"base\".\"cloud\"=\"gcp\""]);
 }
 
 #[test]

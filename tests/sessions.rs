@@ -322,23 +322,27 @@ fn a_new_journey_never_replaces_a_saved_session_without_asking() {
     home.journey(&out, &[], &lines(&ALL[..5]));
     let path = out.join(".skillchain/session.json");
     let before = std::fs::read(&path).expect("saved");
-    let o = home.journey(&out, &[], "\n");
+    // Piped input is never asked (its lines belong to the journey): the
+    // saved session stays as it was and this run saves nothing.
+    let o = home.journey(&out, &[], "\nsolo\nquit\ny\n");
     let text = stdout(&o);
     assert!(
-        text.contains(&format!(
-            "A session saved just now is in {} (goal \"{GOAL}\").\nReplace it with this new session? [y/N] Kept it; `skillchain resume {}` continues it.\n",
+        text.starts_with(&format!(
+            "A session saved just now is in {} (goal \"{GOAL}\").\nInput is piped, so nobody is asked: the saved session is kept and this run does not save its progress (`skillchain resume {}` continues the saved one; --replace-session replaces it).\n",
             path.display(),
             out.display()
         )),
         "{text}"
     );
+    assert!(!text.contains("Replace it"), "{text}");
+    assert_eq!(code(&o), 0);
     assert_eq!(std::fs::read(&path).expect("kept"), before);
-    // Saying yes starts a new one, saved at its first change.
-    let o = home.journey(&out, &[], "y\n\nsolo\nquit\ny\n");
+    // --replace-session starts a new one, saved at its first change.
+    let o = home.journey(&out, &["--replace-session"], "\nteam\nquit\ny\n");
     assert_eq!(code(&o), 0);
     assert_eq!(
         saved_answers(&out),
-        [("blueprint.size".to_string(), "\"solo\"".to_string())]
+        [("blueprint.size".to_string(), "\"team\"".to_string())]
     );
 }
 
@@ -740,9 +744,10 @@ fn without_an_output_folder_the_session_lives_in_the_data_dir_and_resume_finds_i
     let mut journey = home.cmd(&[GOAL, "--pack", "mini", "--plain"]);
     journey.current_dir(&cwd);
     let o = feed(journey, &lines(&ALL[..5]));
+    assert_eq!(code(&o), 3);
     assert!(
         stdout(&o).ends_with(
-            "Quit. No project files were written; your answers are saved: `skillchain resume` continues.\n"
+            "The input ended before the journey finished. End of input is not a yes: no project files were written; your answers are saved: `skillchain resume` continues.\n"
         ),
         "{}",
         stdout(&o)
@@ -797,4 +802,93 @@ fn a_kill_after_the_files_were_written_resumes_to_identical_files_and_closes_the
     assert!(text.ends_with("PASS\n"), "{text}");
     assert_eq!(tree(&out), tree(&straight));
     assert!(!out.join(".skillchain/session.json").exists());
+}
+
+/// Every bundled pack (and the mini one) with every skill in its chain, on
+/// its first question.
+fn every_question_session(pack: skillchain::pack::Pack) -> skillchain::session::Session {
+    use skillchain::detect::{build_chain, detect_in_pack, PackIndex, Reason};
+    use skillchain::session::{Command as C, Session};
+    let pack = Arc::new(pack);
+    let det = detect_in_pack(&pack, &PackIndex::new(&pack), "pipeline");
+    let mut s = Session::new(pack.clone(), det, None, Default::default());
+    let seeds = pack
+        .skills
+        .iter()
+        .map(|sk| (sk.id.clone(), vec![Reason::Chosen]))
+        .collect();
+    s.set_chain(build_chain(&pack, seeds, &Default::default()));
+    s.apply(C::Confirm).expect("questions start");
+    s
+}
+
+#[test]
+fn enter_on_the_value_shown_records_the_same_provenance_in_the_app_and_in_plain() {
+    use skillchain::session::{Command as C, Source};
+    use skillchain::tui::action::Action;
+    use skillchain::tui::screens::question::QuestionUi;
+    let mut packs = skillchain::pack::Registry::bundled()
+        .expect("bundled")
+        .packs;
+    packs.push(skillchain::pack::load_dir(&mini()).expect("mini"));
+    let mut kinds = std::collections::BTreeSet::new();
+    for pack in packs {
+        let id = pack.manifest.id.clone();
+        let mut s = every_question_session(pack);
+        let mut n = 0;
+        while let Some((_, q, r)) = s.current() {
+            let (q, key) = (q.clone(), r.key.clone());
+            kinds.insert(q.kind.as_str());
+            // Revisit some questions with an answer of one's own: Enter
+            // keeps it "typed" in both.
+            if n % 3 == 1 && q.options.len() > 1 {
+                let other = q
+                    .options
+                    .iter()
+                    .map(|o| o.value.clone())
+                    .find(|v| r.value.as_ref().map(|x| x.to_string()) != Some(v.clone()));
+                if let Some(v) = other {
+                    s.apply(C::Answer(v)).expect("another option is an answer");
+                    s.apply(C::Back).expect("back");
+                    assert_eq!(s.current().map(|c| c.2.key.clone()), Some(key.clone()));
+                }
+            }
+            let given = s.answer(&key).cloned();
+            // The app: the real question widget, Enter on what it shows.
+            let mut app = s.clone();
+            let mut ui = QuestionUi::default();
+            ui.sync(&app);
+            ui.handle(&mut app, Action::Confirm, 10);
+            // --plain: an empty line.
+            let mut plain = s.clone();
+            plain.apply(C::Accept).expect("accept");
+            assert_eq!(app.resolved(), plain.resolved(), "{id}: {key}");
+            assert_eq!(app.screen, plain.screen, "{id}: {key}");
+            assert_eq!(app.answer(&key), given.as_ref(), "{id}: {key}");
+            let source = plain
+                .resolved()
+                .iter()
+                .find(|x| x.key == key)
+                .and_then(|x| x.provenance.clone())
+                .map(|p| p.source);
+            if given.is_none() {
+                assert_ne!(source, Some(Source::Typed), "{id}: {key}");
+            }
+            s = plain;
+            n += 1;
+        }
+    }
+    for kind in [
+        "choice",
+        "multi-choice",
+        "bool",
+        "text",
+        "integer",
+        "secret",
+    ] {
+        assert!(
+            kinds.contains(kind),
+            "no {kind} question reached: {kinds:?}"
+        );
+    }
 }

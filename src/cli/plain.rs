@@ -39,39 +39,86 @@ pub struct PlainArgs {
     /// starter, intermediate or advanced.
     #[arg(long, value_name = "M")]
     pub maturity: Option<Maturity>,
+    /// Replace a session saved in the output folder without asking (piped
+    /// input is never asked: without this flag the saved session is kept
+    /// and this run does not save its progress).
+    #[arg(long)]
+    pub replace_session: bool,
 }
 
-/// Lines in, text out. End of input means the person left: nothing more is
-/// written.
+/// Exit code when the input ends (or Ctrl-C / Ctrl-D at a prompt) before
+/// the journey finished: end of input is not consent, and not success.
+pub const EXIT_INPUT_ENDED: u8 = 3;
+
+/// Lines in, text out. On a terminal, lines are edited with the usual
+/// readline keys and history (rustyline); piped input is read line by line
+/// as it comes. `None` means the input ended: nothing more is written.
 pub(super) struct Prompt {
-    input: std::io::StdinLock<'static>,
+    input: Input,
+}
+
+enum Input {
+    Piped(std::io::StdinLock<'static>),
+    Terminal(Box<rustyline::DefaultEditor>),
 }
 
 impl Prompt {
     pub(super) fn stdin() -> Prompt {
+        use std::io::IsTerminal;
+        if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+            if let Ok(editor) = rustyline::DefaultEditor::new() {
+                return Prompt {
+                    input: Input::Terminal(Box::new(editor)),
+                };
+            }
+        }
         Prompt {
-            input: std::io::stdin().lock(),
+            input: Input::Piped(std::io::stdin().lock()),
         }
     }
 
+    /// True when a person types the answers (questions they did not expect
+    /// may be asked); false for piped input.
+    pub(super) fn is_terminal(&self) -> bool {
+        matches!(self.input, Input::Terminal(_))
+    }
+
     pub(super) fn ask(&mut self, prompt: &str) -> Option<String> {
-        print!("{prompt}");
-        let _ = std::io::stdout().flush();
-        let mut line = String::new();
-        match self.input.read_line(&mut line) {
-            Ok(0) | Err(_) => {
-                println!();
-                None
+        let prompt = fit_prompt(prompt);
+        match &mut self.input {
+            Input::Piped(input) => {
+                print!("{prompt}");
+                let _ = std::io::stdout().flush();
+                read_line(input)
             }
-            Ok(_) => Some(line.trim_end_matches(['\n', '\r']).to_string()),
+            Input::Terminal(editor) => match editor.readline(&prompt) {
+                Ok(line) => {
+                    if !line.trim().is_empty() {
+                        let _ = editor.add_history_entry(line.as_str());
+                    }
+                    Some(line)
+                }
+                Err(_) => {
+                    println!();
+                    None
+                }
+            },
         }
     }
 
     /// Like [`Prompt::ask`], without echoing what is typed when input is a
-    /// terminal (secrets); piped input is read as it is.
+    /// terminal (secrets, kept out of the history); piped input is read as
+    /// it is.
     pub(super) fn ask_hidden(&mut self, prompt: &str) -> Option<String> {
-        let _quiet = NoEcho::start();
-        self.ask(prompt)
+        match &mut self.input {
+            Input::Piped(_) => self.ask(prompt),
+            Input::Terminal(_) => {
+                print!("{}", fit_prompt(prompt));
+                let _ = std::io::stdout().flush();
+                let _quiet = NoEcho::start();
+                read_line(&mut std::io::stdin().lock())
+            }
+        }
     }
 
     pub(super) fn yes(&mut self, prompt: &str, default: bool) -> Option<bool> {
@@ -85,6 +132,63 @@ impl Prompt {
             }
         }
     }
+}
+
+fn read_line(input: &mut impl BufRead) -> Option<String> {
+    let mut line = String::new();
+    match input.read_line(&mut line) {
+        Ok(0) | Err(_) => {
+            println!();
+            None
+        }
+        Ok(_) => Some(line.trim_end_matches(['\n', '\r']).to_string()),
+    }
+}
+
+/// The terminal's width when output goes to one; piped output is not
+/// wrapped (scripts and screen readers get whole lines).
+fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    ratatui::crossterm::terminal::size()
+        .ok()
+        .map(|(w, _)| usize::from(w).max(20))
+}
+
+/// `text` broken at word boundaries to the terminal's width; unchanged when
+/// output is piped.
+pub(super) fn fit(text: &str) -> String {
+    match terminal_width() {
+        Some(w) => text
+            .split('\n')
+            .map(|l| {
+                let indent: String = l.chars().take_while(|c| *c == ' ').collect();
+                crate::tui::ui::wrap(l, w.saturating_sub(1), &format!("{indent}  ")).join("\n")
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        None => text.to_string(),
+    }
+}
+
+/// A prompt wrapped like [`fit`]: every line but the last is printed, the
+/// last one is where the answer is typed.
+fn fit_prompt(prompt: &str) -> String {
+    let fitted = fit(prompt);
+    match fitted.rsplit_once('\n') {
+        Some((head, last)) => {
+            println!("{head}");
+            last.to_string()
+        }
+        None => fitted,
+    }
+}
+
+/// Prints `text` wrapped at word boundaries on a terminal.
+pub(super) fn say(text: &str) {
+    println!("{}", fit(text));
 }
 
 /// Terminal echo off while alive (on a terminal); restored on drop.
@@ -126,7 +230,10 @@ impl Drop for NoEcho {
 /// How the journey ended.
 pub(super) enum End {
     Code(u8),
+    /// The person typed quit.
     Quit,
+    /// The input ended at a prompt: not consent; exit [`EXIT_INPUT_ENDED`].
+    InputEnded,
 }
 
 pub fn run(
@@ -136,9 +243,9 @@ pub fn run(
     st: Style,
 ) -> Result<u8, EngineError> {
     let mut p = Prompt::stdin();
-    let Some((det, mut session)) = start(registry, &args, &mut p, st)? else {
-        println!("Nothing was written.");
-        return Ok(0);
+    let (det, mut session) = match start(registry, &args, &mut p, st)? {
+        Ok(found) => found,
+        Err(end) => return Ok(finish(end, &Saver::new(None))),
     };
     let (prefs, warnings) = super::prefs::for_pack(no_prefs, session.pack());
     for w in warnings {
@@ -152,32 +259,39 @@ pub fn run(
         .clone()
         .unwrap_or_else(|| PathBuf::from(&session.pack().manifest.output_root));
     // With no output folder chosen yet, the session lives in the data dir.
-    let path = store::journey_session_path(args.out.as_deref());
-    if let Some(path) = &path {
-        match store::load_session(path) {
+    let mut path = store::journey_session_path(args.out.as_deref());
+    if let Some(saved_at) = path.clone() {
+        match store::load_session(&saved_at) {
             Ok(Some(old)) => {
-                println!(
-                    "{}",
-                    st.yellow(&format!(
-                        "A session saved {} is in {} (goal \"{}\").",
-                        store::describe_age(store::now_secs().saturating_sub(old.updated)),
-                        path.display(),
-                        old.goal
-                    ))
-                );
-                match p.yes("Replace it with this new session? [y/N] ", false) {
-                    Some(true) => {}
-                    _ => {
-                        println!(
-                            "Kept it; `{}` continues it.",
-                            resume_command(args.out.as_deref())
-                        );
-                        return Ok(0);
+                say(&st.yellow(&format!(
+                    "A session saved {} is in {} (goal \"{}\").",
+                    store::describe_age(store::now_secs().saturating_sub(old.updated)),
+                    saved_at.display(),
+                    old.goal
+                )));
+                let resume = resume_command(args.out.as_deref());
+                if args.replace_session {
+                    say("It is replaced by this new session (--replace-session).");
+                } else if p.is_terminal() {
+                    match p.yes("Replace it with this new session? [y/N] ", false) {
+                        Some(true) => {}
+                        Some(false) => {
+                            say(&format!("Kept it; `{resume}` continues it."));
+                            return Ok(0);
+                        }
+                        None => return Ok(finish(End::InputEnded, &Saver::new(None))),
                     }
+                } else {
+                    // Piped input answers only the questions of the journey:
+                    // a line meant for a question must never answer this.
+                    say(&format!(
+                        "Input is piped, so nobody is asked: the saved session is kept and this run does not save its progress (`{resume}` continues the saved one; --replace-session replaces it)."
+                    ));
+                    path = None;
                 }
             }
             Ok(None) => {}
-            Err(e) => println!("{}", st.yellow(&format!("⚠ {e}"))),
+            Err(e) => say(&st.yellow(&format!("⚠ {e}"))),
         }
     }
     let meta = SessionMeta {
@@ -199,14 +313,15 @@ fn start(
     args: &PlainArgs,
     p: &mut Prompt,
     st: Style,
-) -> Result<Option<(Detection, Session)>, EngineError> {
+) -> Result<Result<(Detection, Session), End>, EngineError> {
     let mut goal = args.goal.clone();
     loop {
         let g = match goal.take() {
             Some(g) if !g.trim().is_empty() => g,
             _ => match p.ask("Describe what you want to build (empty to quit): ") {
                 Some(g) if !g.trim().is_empty() => g,
-                _ => return Ok(None),
+                Some(_) => return Ok(Err(End::Quit)),
+                None => return Ok(Err(End::InputEnded)),
             },
         };
         match detect::detect_with(registry, &g, args.pack.as_deref()) {
@@ -220,7 +335,7 @@ fn start(
                     det.inner.offer.clone(),
                     args.maturity.unwrap_or_default(),
                 );
-                return Ok(Some((det, session)));
+                return Ok(Ok((det, session)));
             }
             Err(no) => println!("{}", st.yellow(no.to_string().trim_end())),
         }
@@ -236,6 +351,9 @@ pub(super) fn journey(
     saver: &mut Saver,
 ) -> Result<End, EngineError> {
     let mut shown_chain = false;
+    // The question printed last: shown again (after a refused answer, an
+    // overlay), it is asked again without repeating its help and options.
+    let mut last_shown: Option<QKey> = None;
     loop {
         // Saved before the next prompt: whatever the person sees has been kept.
         saver.save(&s, st);
@@ -244,7 +362,7 @@ pub(super) fn journey(
                 "Restart: clear every answer and go back to the chain? [y/N] ",
                 false,
             ) else {
-                return Ok(End::Quit);
+                return Ok(End::InputEnded);
             };
             let _ = s.apply(if yes {
                 Command::ConfirmYes
@@ -277,7 +395,7 @@ pub(super) fn journey(
                 };
                 println!("\nconfirm (Enter), skip (all defaults), customize{hint}, help, quit");
                 let Some(line) = p.ask("> ") else {
-                    return Ok(End::Quit);
+                    return Ok(End::InputEnded);
                 };
                 let cmd = match line.trim().to_ascii_lowercase().as_str() {
                     "" | "confirm" | "c" | "y" | "yes" => Command::Confirm,
@@ -302,9 +420,14 @@ pub(super) fn journey(
                 }
                 Some(cmd)
             }
-            Screen::Customize => customize(&mut s, p, st).map(Some).unwrap_or(None),
+            Screen::Customize => match customize(&mut s, p, st) {
+                Some(cmd) => Some(cmd),
+                None => return Ok(End::InputEnded),
+            },
             Screen::Question { .. } => {
-                print_question(&s, st);
+                let key = s.current().map(|(_, _, r)| r.key.clone());
+                print_question(&s, st, key.is_some() && key == last_shown);
+                last_shown = key;
                 let secret = s
                     .current()
                     .is_some_and(|(_, q, _)| q.kind == QuestionKind::Secret);
@@ -314,11 +437,12 @@ pub(super) fn journey(
                     p.ask("> ")
                 };
                 let Some(line) = asked else {
-                    return Ok(End::Quit);
+                    return Ok(End::InputEnded);
                 };
                 match line.trim().to_ascii_lowercase().as_str() {
                     "quit" | "q" => match p.yes("Quit without writing anything? [y/N] ", false) {
-                        Some(true) | None => return Ok(End::Quit),
+                        Some(true) => return Ok(End::Quit),
+                        None => return Ok(End::InputEnded),
                         Some(false) => continue,
                     },
                     // Enter alone takes what is shown: a default stays a
@@ -328,32 +452,29 @@ pub(super) fn journey(
                 }
             }
             Screen::Review => match review(&mut s, p, st) {
-                Some(c) => Some(c),
-                None => return Ok(End::Quit),
+                Ok(c) => Some(c),
+                Err(end) => return Ok(end),
             },
             Screen::Tree => return tree_and_report(&mut s, &out, p, st, saver),
             Screen::Report => return Ok(End::Code(0)),
         };
         let Some(cmd) = line else {
-            if s.screen == Screen::Customize {
-                return Ok(End::Quit);
-            }
             continue;
         };
         let was_chain = s.screen == Screen::Chain || s.screen == Screen::Customize;
         match s.apply(cmd) {
             Ok(()) => {
                 if !s.changes.is_empty() {
-                    println!("{}", st.yellow("Later answers changed:"));
+                    say(&st.yellow("Later answers changed:"));
                     for c in &s.changes {
-                        println!("  {}", c.describe());
+                        say(&format!("  {}", c.describe()));
                     }
                 }
                 if was_chain && s.screen == Screen::Chain {
                     shown_chain = false;
                 }
             }
-            Err(e) => println!("{}", st.red(&format!("✗ {e}"))),
+            Err(e) => say(&st.red(&format!("✗ {e}"))),
         }
     }
 }
@@ -380,21 +501,29 @@ fn customize(s: &mut Session, p: &mut Prompt, st: Style) -> Option<Command> {
     Some(Command::ToggleSkill(id))
 }
 
-fn print_question(s: &Session, st: Style) {
+/// Prints the question on screen; `again` (the same question once more)
+/// prints only its prompt and current value, not its help and options.
+fn print_question(s: &Session, st: Style, again: bool) {
     let Some((step, q, r)) = s.current() else {
         return;
     };
     let status = s.status();
     let (k, n) = status.question_of_step();
-    println!(
-        "\n{} {}  {}",
-        st.bold(&format!("STEP {}/{}:", status.step, status.total)),
-        st.bold(&step.title),
-        st.dim(&format!("question {k}/{n}"))
-    );
-    println!("{}", q.prompt);
+    if !again {
+        say(&format!(
+            "\n{} {}  {}",
+            st.bold(&format!("STEP {}/{}:", status.step, status.total)),
+            st.bold(&step.title),
+            st.dim(&format!("question {k}/{n}"))
+        ));
+    }
+    say(&q.prompt);
+    if again {
+        say(&format!("  {}", st.dim(&current_line(s, q, r))));
+        return;
+    }
     if !q.help.is_empty() {
-        println!("  {}", st.dim(q.help.trim()));
+        say(&format!("  {}", st.dim(q.help.trim())));
     }
     for (i, o) in q.options.iter().enumerate() {
         let help = if o.help.is_empty() {
@@ -407,7 +536,7 @@ fn print_question(s: &Session, st: Style) {
         } else {
             format!("{} {}", o.label, st.dim(&format!("[{}]", o.value)))
         };
-        println!("  {}) {label}{}", i + 1, st.dim(&help));
+        say(&format!("  {}) {label}{}", i + 1, st.dim(&help)));
     }
     let how = match q.kind {
         QuestionKind::MultiChoice => "comma-separated numbers or values",
@@ -416,6 +545,23 @@ fn print_question(s: &Session, st: Style) {
         QuestionKind::Choice => "a number or a value",
         _ => "",
     };
+    say(&format!(
+        "  {}{}",
+        current_line(s, q, r),
+        if how.is_empty() {
+            String::new()
+        } else {
+            st.dim(&format!("; answer with {how}"))
+        }
+    ));
+    say(&format!(
+        "  {}",
+        st.dim("Enter takes it · skip · skip skill · back · status · done · restart · help · quit")
+    ));
+}
+
+/// `Current: redpanda (typed)` or `Default: kafka (goal keyword "kafka")`.
+fn current_line(s: &Session, q: &crate::pack::Question, r: &crate::session::Resolved) -> String {
     let shown = match (&r.value, q.kind) {
         (_, QuestionKind::Secret) => "(hidden)".to_string(),
         (Some(v), _) if v.is_empty() => "(empty)".to_string(),
@@ -432,30 +578,22 @@ fn print_question(s: &Session, st: Style) {
     } else {
         "Default"
     };
-    println!(
-        "  {label}: {shown} {}{}",
-        st.dim(&format!("({prov})")),
-        if how.is_empty() {
-            String::new()
-        } else {
-            st.dim(&format!("; answer with {how}"))
-        }
-    );
-    println!(
-        "  {}",
-        st.dim("Enter takes it · skip · skip skill · back · status · done · restart · help · quit")
-    );
+    format!("{label}: {shown} ({prov})")
 }
 
 fn print_status(s: &Session, st: Style) {
     let v = s.status();
+    let defaulted = if v.defaulted > 0 {
+        format!(", {} took defaults unseen", v.defaulted)
+    } else {
+        String::new()
+    };
     println!(
-        "\n{} step {}/{}, {} answered, {} left to defaults, {} to go",
+        "\n{} step {}/{}, {} answered{defaulted}, {} to go",
         st.bold("STATUS:"),
         v.step,
         v.total,
         v.answered,
-        v.defaulted,
         v.remaining
     );
     print_steps(&v);
@@ -495,8 +633,9 @@ fn print_help(s: &Session, st: Style) {
     }
 }
 
-/// Prints every answer numbered; returns the command for the next line.
-fn review(s: &mut Session, p: &mut Prompt, st: Style) -> Option<Command> {
+/// Prints every answer numbered; returns the command for the next line, or
+/// how the journey ended (quit, end of input).
+fn review(s: &mut Session, p: &mut Prompt, st: Style) -> Result<Command, End> {
     println!("\n{}", st.bold("REVIEW"));
     let mut keys: Vec<QKey> = Vec::new();
     for step in s.steps() {
@@ -544,14 +683,30 @@ fn review(s: &mut Session, p: &mut Prompt, st: Style) -> Option<Command> {
                 c.message
             );
             for (id, label) in &c.resolutions {
-                println!("      resolve {} {id}   ({label})", c.id);
+                // What it sets, exactly, beside what it says.
+                let sets = c
+                    .sets
+                    .iter()
+                    .find(|(r, _)| r == id)
+                    .map(|(_, sets)| {
+                        sets.iter()
+                            .map(|(k, v)| format!("{k} = {v}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .filter(|s| !s.is_empty())
+                    .map(|s| format!(": sets {s}"))
+                    .unwrap_or_default();
+                say(&format!("      resolve {} {id}   ({label}{sets})", c.id));
             }
         }
     }
     println!("\nwrite (Enter: preview the files), edit N, resolve ID R, back, status, help, quit");
-    let line = p.ask("> ")?;
+    let Some(line) = p.ask("> ") else {
+        return Err(End::InputEnded);
+    };
     let words: Vec<&str> = line.split_whitespace().collect();
-    Some(match words.as_slice() {
+    Ok(match words.as_slice() {
         [] | ["write"] | ["w"] => Command::Proceed,
         ["edit", n] | ["e", n] => match n.parse::<usize>() {
             Ok(i) if i >= 1 && i <= keys.len() => Command::Edit(keys[i - 1].clone()),
@@ -571,7 +726,7 @@ fn review(s: &mut Session, p: &mut Prompt, st: Style) -> Option<Command> {
         ["status"] => Command::Status,
         ["help"] => Command::Help,
         ["restart"] => Command::Restart,
-        ["quit"] | ["q"] => return None,
+        ["quit"] | ["q"] => return Err(End::Quit),
         _ => {
             println!(
                 "{}",
@@ -600,7 +755,7 @@ fn tree_and_report(
                 "{} exists with other content: [k]eep yours, [o]verwrite, [d]iff? ",
                 f.path
             )) else {
-                return Ok(End::Quit);
+                return Ok(End::InputEnded);
             };
             match a.trim().to_ascii_lowercase().as_str() {
                 "" | "k" | "keep" => break,
@@ -622,7 +777,7 @@ fn tree_and_report(
         }
     }
     let Some(go) = p.yes(&format!("\nWrite to {}? [Y/n] ", out.display()), true) else {
-        return Ok(End::Quit);
+        return Ok(End::InputEnded);
     };
     if !go {
         let _ = s.apply(Command::Back);

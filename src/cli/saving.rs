@@ -82,6 +82,16 @@ pub(super) fn finish(end: End, saver: &Saver) -> u8 {
             }
             0
         }
+        End::InputEnded => {
+            let kept = match saver.resume_hint() {
+                Some(hint) => format!("; your answers are saved: `{hint}` continues"),
+                None => String::new(),
+            };
+            println!(
+                "The input ended before the journey finished. End of input is not a yes: no project files were written{kept}."
+            );
+            super::plain::EXIT_INPUT_ENDED
+        }
     }
 }
 
