@@ -892,3 +892,22 @@ fn enter_on_the_value_shown_records_the_same_provenance_in_the_app_and_in_plain(
         );
     }
 }
+
+#[test]
+fn end_of_input_at_the_resume_menu_is_not_a_choice() {
+    let home = Home::new();
+    let out = home.path("o");
+    home.journey(&out, &[], &lines(&ALL[..5]));
+    let path = out.join(".skillchain/session.json");
+    let before = std::fs::read(&path).expect("saved");
+    for input in ["", "d\n"] {
+        let o = home.run(&["resume", s(&out)], input);
+        assert_eq!(code(&o), 3, "{input:?}");
+        assert!(
+            stdout(&o).ends_with("The input ended before a choice was made: nothing changed.\n"),
+            "{}",
+            stdout(&o)
+        );
+        assert_eq!(std::fs::read(&path).expect("kept"), before);
+    }
+}

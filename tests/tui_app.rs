@@ -405,7 +405,7 @@ fn a_conflict_on_review_blocks_writing_until_a_resolution_is_chosen() {
     assert_eq!(ui.screen_kind(), Screen::Review);
     assert!(ui
         .screen()
-        .contains("✗ resolve or accept the conflict first: json-with-dbt"));
+        .contains("✗ resolve or accept the conflict first: “dbt contracts need typed events”"));
     ui.keys("G");
     assert!(ui.screen().contains("›       ( ) Keep both"));
     ui.keys("k enter");

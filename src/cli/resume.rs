@@ -96,8 +96,9 @@ pub fn run(
     let session = loop {
         println!("\n[c]ontinue (Enter), [r]estart this chain with the saved answers as defaults, [d]iscard, [q]uit");
         let Some(a) = p.ask("> ") else {
-            println!("Nothing changed.");
-            return Ok(0);
+            // End of input is not a choice: say so, exit non-zero.
+            println!("The input ended before a choice was made: nothing changed.");
+            return Ok(super::plain::EXIT_INPUT_ENDED);
         };
         match a.trim().to_ascii_lowercase().as_str() {
             "" | "c" | "continue" => break session,
@@ -115,8 +116,8 @@ pub fn run(
                     }
                     Some(false) => continue,
                     None => {
-                        println!("Nothing changed.");
-                        return Ok(0);
+                        println!("The input ended before a choice was made: nothing changed.");
+                        return Ok(super::plain::EXIT_INPUT_ENDED);
                     }
                 }
             }
