@@ -168,8 +168,11 @@ impl Session {
                     .map(|s| (s.id.as_str(), s.score))
                     .collect();
                 let chain = detect::build_chain(&self.pack, seeds, &scores);
+                let before = self.resolved.clone();
                 self.chain = chain;
                 self.rebuild_steps();
+                // Answers of other skills whose conditions name this one move too.
+                self.changes = Self::diff_after(&before, &self.resolved, &[]);
                 Ok(())
             }
             Command::FinishCustomize | Command::Back => {

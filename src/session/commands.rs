@@ -54,6 +54,39 @@ pub enum Command {
     SetMaturity(Maturity),
 }
 
+impl Command {
+    /// The command in the words a person uses (`skip skill`, `an answer`),
+    /// for messages; never the program's spelling of it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Confirm => "confirm",
+            Command::SkipAll => "skip all",
+            Command::Customize => "customize",
+            Command::UseBlueprint(true) => "use the blueprint",
+            Command::UseBlueprint(false) => "drop the blueprint",
+            Command::ToggleSkill(_) => "adding or removing a skill",
+            Command::FinishCustomize => "finishing the customizing",
+            Command::Answer(_) | Command::AnswerValue(_) => "an answer",
+            Command::Accept => "Enter (keep the value shown)",
+            Command::Skip => "skip",
+            Command::SkipSkill => "skip skill",
+            Command::Back => "back",
+            Command::Status => "status",
+            Command::Done => "done",
+            Command::Restart => "restart",
+            Command::Help => "help",
+            Command::CloseOverlay => "closing the overlay",
+            Command::ConfirmYes => "yes",
+            Command::ConfirmNo => "no",
+            Command::Edit(_) => "edit",
+            Command::Resolve { .. } => "resolve",
+            Command::Proceed => "write",
+            Command::ToReport => "report",
+            Command::SetMaturity(_) => "changing the maturity",
+        }
+    }
+}
+
 /// Words a person can type into any answer to run a command.
 pub const TYPED_COMMANDS: &[(&str, &str)] = &[
     ("skip", "this question takes its default; go on"),

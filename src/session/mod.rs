@@ -315,8 +315,11 @@ impl Session {
                 return Ok(());
             }
             Command::SetMaturity(m) => {
+                // Conditions may name the maturity: what moves is announced.
+                let before = self.resolved.clone();
                 self.maturity = m;
                 self.refresh();
+                self.changes = Self::diff_after(&before, &self.resolved, &[]);
                 return Ok(());
             }
             _ => {}
@@ -350,7 +353,7 @@ impl Session {
 }
 
 pub(super) fn not_here(cmd: &Command, place: &str) -> Refusal {
-    Refusal(format!("{cmd:?} does nothing on {place}"))
+    Refusal(format!("{} is not available on {place}", cmd.name()))
 }
 
 #[cfg(test)]

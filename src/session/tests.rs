@@ -745,13 +745,13 @@ fn commands_that_do_not_belong_on_a_screen_are_refused_without_change() {
     let err = s
         .apply(Command::Skip)
         .expect_err("no question on the chain screen");
-    assert_eq!(err.0, "Skip does nothing on the chain screen");
+    assert_eq!(err.0, "skip is not available on the chain screen");
     assert_eq!(s.screen, Screen::Chain);
     ok(&mut s, Command::SkipAll);
     let err = s
         .apply(Command::ToReport)
         .expect_err("review goes to the tree first");
-    assert_eq!(err.0, "ToReport does nothing on the review");
+    assert_eq!(err.0, "report is not available on the review");
     assert_eq!(s.screen, Screen::Review);
 }
 

@@ -346,9 +346,93 @@ fn random_walks_over_every_pack_never_lose_an_explicit_answer() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(3);
+    // One thread per pack: the walks are independent.
+    std::thread::scope(|scope| {
+        for pack in packs() {
+            scope.spawn(move || {
+                for seed in 0..runs {
+                    walk(&pack, seed, 80);
+                }
+            });
+        }
+    });
+}
+
+#[test]
+fn refusals_say_what_is_expected_once_for_every_question_of_every_pack() {
+    let hostile = [
+        "mars",
+        "-1",
+        "1e999",
+        "99999999999",
+        "maybe",
+        "  ",
+        "a,b,zz",
+        "\u{0}",
+        "ünïcödé",
+        "0",
+        "Not A Valid Name!",
+    ];
     for pack in packs() {
-        for seed in 0..runs {
-            walk(&pack, seed, 80);
+        let mut s = full_session(&pack, None);
+        s.apply(Command::Confirm).expect("questions start");
+        while let Some((_, q, r)) = s.current() {
+            let (q, key) = (q.clone(), r.key.clone());
+            let options = q
+                .options
+                .iter()
+                .map(|o| o.value.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let text_like = matches!(
+                q.kind,
+                QuestionKind::Text
+                    | QuestionKind::Multiline
+                    | QuestionKind::Secret
+                    | QuestionKind::Path
+            );
+            for input in hostile {
+                // Most words are valid text: only the ones that can fail.
+                if text_like && !["  ", "\u{0}", "Not A Valid Name!", "0"].contains(&input) {
+                    continue;
+                }
+                let mut t = s.clone();
+                let Err(e) = t.apply(Command::Answer(input.to_string())) else {
+                    continue;
+                };
+                let m = e.0;
+                let at = format!("{}: {key} ← {input:?}: {m}", pack.id());
+                assert!(!m.trim().is_empty(), "{at}");
+                assert!(!m.contains(": expected"), "{at}");
+                assert!(
+                    !m.ends_with(": text") && !m.ends_with(": expected text"),
+                    "{at}"
+                );
+                if !options.is_empty() {
+                    assert!(m.matches(&options).count() <= 1, "{at}");
+                }
+                for debug in ["Text(", "Int(", "List(", "QKey", "Some(", "\")"] {
+                    assert!(!m.contains(debug), "{at}");
+                }
+                assert_eq!(t.screen, s.screen, "{at}");
+                assert_eq!(t.resolved(), s.resolved(), "{at}");
+            }
+            s.apply(Command::Accept).expect("accept");
+        }
+        // Commands that do not belong to a screen are named in words.
+        for cmd in [
+            Command::Skip,
+            Command::ToReport,
+            Command::Edit(QKey::new("a", "b")),
+        ] {
+            let mut t = full_session(&pack, None);
+            let e = t.apply(cmd).expect_err("not on the chain screen");
+            assert!(
+                e.0.ends_with("is not available on the chain screen"),
+                "{}",
+                e.0
+            );
+            assert!(!e.0.contains('('), "{}", e.0);
         }
     }
 }
