@@ -160,7 +160,13 @@ fn terminal_width() -> Option<usize> {
 /// `text` broken at word boundaries to the terminal's width; unchanged when
 /// output is piped.
 pub(super) fn fit(text: &str) -> String {
-    match terminal_width() {
+    fit_to(text, terminal_width())
+}
+
+/// `text` broken at word boundaries into lines of at most `width` columns
+/// (continuations indented two more); unchanged without a width.
+fn fit_to(text: &str, width: Option<usize>) -> String {
+    match width {
         Some(w) => text
             .split('\n')
             .map(|l| {
@@ -860,5 +866,44 @@ fn print_details(report: &Report, st: Style) {
         for c in &r.failed_checks {
             println!("    check failed: {} ({})", c.description, c.reason);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit_to;
+
+    #[test]
+    fn lines_wrap_at_word_boundaries_and_keep_every_word() {
+        let words = [
+            "stream.platform:",
+            "kafka",
+            "→",
+            "pubsub",
+            "(earlier",
+            "answer",
+            "base.cloud",
+            "==",
+            "'gcp')",
+            "and",
+            "architecting-data.storage_format:",
+            "parquet",
+            "→",
+            "iceberg",
+        ];
+        let text = format!("  {}", words.join(" "));
+        // Every word fits a line at these widths (a longer word is cut; a
+        // terminal would cut it anyway).
+        for width in [40, 41, 47, 61, 80] {
+            let out = fit_to(&text, Some(width));
+            for line in out.lines() {
+                assert!(line.chars().count() < width, "{width}: {line:?}");
+                let last = line.split(' ').next_back().unwrap_or("");
+                assert!(words.contains(&last), "{width}: cut mid-word: {line:?}");
+            }
+            let again: Vec<&str> = out.split_whitespace().collect();
+            assert_eq!(again, words, "{width}");
+        }
+        assert_eq!(fit_to(&text, None), text);
     }
 }
