@@ -553,11 +553,12 @@ fn quitting_mid_session_asks_first_and_the_report_quits_with_its_verdict() {
     ui.keys("enter q");
     assert!(ui.app.asking_quit);
     let s = ui.screen();
+    // The prompt says what the exit message will say.
     assert!(
-        s.contains("Quit now? No project files have been written;"),
+        s.contains("Quit now? No project files were written; your"),
         "{s}"
     );
-    assert!(s.contains("`skillchain resume` continues."), "{s}");
+    assert!(s.contains("saved: `skillchain resume /tmp/scXXXXXX/mini-out`"), "{s}");
     ui.keys("n");
     assert!(!ui.app.asking_quit);
     assert_eq!(ui.app.exit, None);

@@ -10,7 +10,7 @@ pub mod screens;
 pub mod theme;
 pub mod ui;
 
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
@@ -118,7 +118,15 @@ async fn event_loop(
                 true
             }
             ev = events.next() => match ev {
-                Some(Ok(e)) => app.handle_event(e),
+                Some(Ok(e)) => {
+                    // What the terminal already sent is read with it: keys
+                    // that arrive together are a paste or typed-ahead input.
+                    let mut batch = vec![e];
+                    while let Some(more) = events.next().now_or_never().flatten() {
+                        batch.push(more?);
+                    }
+                    app.handle_batch(batch)
+                }
                 Some(Err(e)) => return Err(e),
                 None => break,
             },

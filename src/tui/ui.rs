@@ -27,18 +27,30 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     let th = &app.theme;
     f.render_widget(Block::new().style(th.text()), area);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let msg = format!(
-            "Make the terminal at least {MIN_WIDTH}×{MIN_HEIGHT}\n(it is {}×{} now).\n\nNothing is lost: the app goes on\nwhen there is room. Ctrl-C quits.",
-            area.width, area.height
-        );
+        // Only quitting acts here, so its prompt is the one thing shown.
+        let msg = if app.asking_quit {
+            format!(
+                "Quit now? {}\n\ny / Enter: quit\nany other key: stay",
+                app.quit_consequence()
+            )
+        } else {
+            format!(
+                "Make the terminal at least {MIN_WIDTH}×{MIN_HEIGHT}\n(it is {}×{} now).\n\nNothing is lost: the app goes on\nwhen there is room. Ctrl-C quits.",
+                area.width, area.height
+            )
+        };
         f.render_widget(
             Paragraph::new(msg)
                 .style(th.warn())
                 .wrap(Wrap { trim: true }),
             area,
         );
+        app.guard.resized(area.width, area.height);
+        let view = app.view();
+        app.guard.drawn(view);
         return;
     }
+    app.guard.resized(area.width, area.height);
     let ctx = app.context();
     let hints = footer_lines(footer_hints(app, ctx), area.width as usize);
     let hint_lines = hints.len() as u16;
@@ -82,6 +94,8 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     }
     f.render_widget(Paragraph::new(hints), hint_area);
     draw_overlays(f, body, app, th, ctx);
+    let view = app.view();
+    app.guard.drawn(view);
 }
 
 fn draw_header(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
@@ -264,13 +278,11 @@ fn footer_lines(mut hints: Vec<[Span<'static>; 2]>, max: usize) -> Vec<Line<'sta
 
 fn draw_overlays(f: &mut Frame, body: Rect, app: &App, th: &Theme, ctx: Context) {
     if app.asking_quit {
-        let kept = app.journey().is_some_and(|j| j.saver.is_some());
-        let msg = if kept {
-            "Quit now? No project files have been written; your answers are saved and `skillchain resume` continues.\n\ny / Enter: quit    any other key: stay"
-        } else {
-            "Quit now? Nothing has been written; the answers of this session are lost.\n\ny / Enter: quit    any other key: stay"
-        };
-        popup(f, body, "Quit?", msg, th, 60, 7);
+        let msg = format!(
+            "Quit now? {}\n\ny / Enter: quit    any other key: stay",
+            app.quit_consequence()
+        );
+        popup(f, body, "Quit?", &msg, th, 60, 8);
         return;
     }
     if app.goal_help {

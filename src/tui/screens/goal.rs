@@ -58,7 +58,7 @@ pub fn render(f: &mut Frame, area: Rect, g: &mut GoalScreen, th: &Theme) {
     g.input.set_style(th.text());
     g.input.set_cursor_line_style(th.text());
     g.input.set_placeholder_style(th.dim());
-    f.render_widget(&g.input, input_area);
+    super::field::draw(f, input_area, &g.input);
     let mut lines: Vec<Line> = Vec::new();
     match &g.detection {
         None if g.loading => {

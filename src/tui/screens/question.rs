@@ -386,7 +386,7 @@ pub fn render(
         ui.input.set_style(th.text());
         ui.input.set_cursor_line_style(th.text());
         ui.input.set_placeholder_style(th.dim());
-        f.render_widget(&ui.input, input_a);
+        super::field::draw(f, input_a, &ui.input);
     }
     f.render_widget(Paragraph::new(below), below_a);
     if changes_h > 0 {

@@ -13,7 +13,7 @@ use super::report::ReportUi;
 use crate::generate::{self, build_plan, FileStatus, Plan};
 use crate::session::Command;
 use crate::tui::action::Action;
-use crate::tui::app::{Journey, ListCursor, MouseTargets};
+use crate::tui::app::{Journey, ListCursor, MouseTargets, Written};
 use crate::tui::theme::Theme;
 use crate::tui::ui::{centered, draw_list, panel};
 
@@ -255,6 +255,10 @@ pub fn write(j: &mut Journey) {
                 t.plan.count(FileStatus::Identical)
             );
             let plan = t.plan.clone();
+            j.written = Some(Written {
+                files: created + overwritten,
+                line: line.clone(),
+            });
             // The tree is written: the session is over.
             if let Some(mut saver) = j.saver.take() {
                 if let Err(e) = saver.finish() {
