@@ -558,7 +558,10 @@ fn quitting_mid_session_asks_first_and_the_report_quits_with_its_verdict() {
         s.contains("Quit now? No project files were written; your"),
         "{s}"
     );
-    assert!(s.contains("saved: `skillchain resume /tmp/scXXXXXX/mini-out`"), "{s}");
+    assert!(
+        s.contains("saved: `skillchain resume /tmp/scXXXXXX/mini-out`"),
+        "{s}"
+    );
     ui.keys("n");
     assert!(!ui.app.asking_quit);
     assert_eq!(ui.app.exit, None);

@@ -310,6 +310,9 @@ impl App {
         for e in events {
             changed |= self.handle_input(e, keys > 1);
         }
+        if keys > 1 && changed {
+            self.detect_goal();
+        }
         changed
     }
 
@@ -606,18 +609,16 @@ impl App {
         match &self.phase {
             Phase::Journey(j) => {
                 if let Some(w) = &j.written {
-                    return format!(
-                        "{} Answers changed after that were not written.",
-                        w.line
-                    );
+                    return format!("{} Answers changed after that were not written.", w.line);
                 }
                 match &j.saver {
                     Some(s) if s.written() => format!(
                         "No project files were written; your answers are saved: `{}` continues.",
                         resume_command(s.meta().out.as_deref())
                     ),
-                    _ => "Nothing was written; the answers of this session are not kept."
-                        .to_string(),
+                    _ => {
+                        "Nothing was written; the answers of this session are not kept.".to_string()
+                    }
                 }
             }
             Phase::Resume(_) => "The saved session is kept.".to_string(),
@@ -630,10 +631,13 @@ impl App {
     pub fn interrupted(&self) -> Exit {
         Exit {
             code: 130,
-            message: self
-                .quit_exit()
-                .message
-                .replacen("Quit.", "Interrupted.", 1),
+            message: {
+                let m = self.quit_exit().message;
+                match m.strip_prefix("Quit.") {
+                    Some(rest) => format!("Interrupted.{rest}"),
+                    None => format!("Interrupted. {m}"),
+                }
+            },
         }
     }
 

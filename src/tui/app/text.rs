@@ -120,8 +120,11 @@ impl App {
                             g.error = Some(goal_cap_note());
                             return true;
                         }
-                        if let Some(r) = &self.registry {
-                            g.detect(r, self.opts.pack.as_deref());
+                        // A burst is detected once, after its last key.
+                        if !self.guard.in_burst() {
+                            if let Some(r) = &self.registry {
+                                g.detect(r, self.opts.pack.as_deref());
+                            }
                         }
                         true
                     }
@@ -163,9 +166,6 @@ impl App {
                     return true;
                 }
                 g.input.insert_char(' ');
-                if let Some(r) = &self.registry {
-                    g.detect(r, self.opts.pack.as_deref());
-                }
                 true
             }
             Phase::Journey(j)
@@ -180,6 +180,13 @@ impl App {
                 true
             }
             _ => false,
+        }
+    }
+
+    /// Detection of the goal as it is now (after a burst of keys).
+    pub(super) fn detect_goal(&mut self) {
+        if let (Phase::Goal(g), Some(r)) = (&mut self.phase, &self.registry) {
+            g.detect(r, self.opts.pack.as_deref());
         }
     }
 
