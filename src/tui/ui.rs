@@ -166,7 +166,7 @@ fn footer_actions(app: &App, ctx: Context) -> Vec<(Action, &'static str)> {
             if let Some(s) = app.session() {
                 if s.detection.offer.is_some() {
                     if s.blueprint.is_some() {
-                        v.push((DropBlueprint, "custom"));
+                        v.push((DropBlueprint, "no blueprint"));
                     } else {
                         v.push((UseBlueprint, "use blueprint"));
                     }
@@ -201,14 +201,30 @@ fn footer_actions(app: &App, ctx: Context) -> Vec<(Action, &'static str)> {
             (Write, "preview & write"),
             (Back, "back"),
         ],
-        Context::Tree => vec![
-            (Write, "write"),
-            (Overwrite, "overwrite"),
-            (Keep, "keep"),
-            (ToggleDiff, "diff"),
-            (Collapse, "fold"),
-            (Back, "back"),
-        ],
+        Context::Tree => {
+            // Only the keys that act on the row under the cursor.
+            let tree = app.journey().and_then(|j| j.tree.as_ref());
+            let file = tree.and_then(|t| t.current_file());
+            let mut v = vec![(Write, "write")];
+            match file.map(|f| f.status) {
+                Some(crate::generate::FileStatus::Conflict) => {
+                    v.extend([
+                        (Overwrite, "overwrite"),
+                        (Keep, "keep"),
+                        (ToggleDiff, "diff"),
+                    ]);
+                }
+                _ if tree.is_some_and(|t| t.on_folder()) => {
+                    v.extend([(Confirm, "fold/open")]);
+                }
+                _ => {}
+            }
+            if file.is_some_and(|f| f.status != crate::generate::FileStatus::Skipped) {
+                v.extend([(PreviewDown, "preview down"), (PreviewUp, "up")]);
+            }
+            v.push((Back, "back"));
+            v
+        }
         Context::Report => {
             let mut v = vec![(Details, "details"), (NextMaturity, "maturity")];
             if app
@@ -350,6 +366,16 @@ pub fn draw_list<'a>(
 ) -> Rect {
     let heights: Vec<usize> = items.iter().map(ListItem::height).collect();
     let inner = block.inner(area);
+    // A list that got shorter (a conflict resolved, a folder folded) is
+    // scrolled back so it keeps no blank rows below its end.
+    while cursor.offset > 0
+        && heights[(cursor.offset - 1).min(heights.len())..]
+            .iter()
+            .sum::<usize>()
+            <= inner.height as usize
+    {
+        cursor.offset -= 1;
+    }
     let mut state = ListState::default()
         .with_selected(Some(cursor.index))
         .with_offset(cursor.offset);
@@ -362,8 +388,41 @@ pub fn draw_list<'a>(
         &mut state,
     );
     cursor.offset = state.offset();
-    mouse.list = Some((inner, rows_to_items(&heights, cursor.offset, inner.height)));
+    let shown = rows_to_items(&heights, cursor.offset, inner.height);
+    let below = match shown.last() {
+        Some(last) => heights.len().saturating_sub(last + 1),
+        None => heights.len(),
+    };
+    scroll_hint(f, area, cursor.offset, below, th);
+    mouse.list = Some((inner, shown));
     inner
+}
+
+/// "↑ 3 above · ↓ 12 more below" on the bottom border of a list that does
+/// not fit, so nothing sits below the fold unnoticed.
+pub fn scroll_hint(f: &mut Frame, area: Rect, above: usize, below: usize, th: &Theme) {
+    let mut parts = Vec::new();
+    if above > 0 {
+        parts.push(format!("↑ {above} above"));
+    }
+    if below > 0 {
+        parts.push(format!("↓ {below} more below"));
+    }
+    if parts.is_empty() || area.height < 2 {
+        return;
+    }
+    let text = format!(" {} ", parts.join(" · "));
+    let w = width(&text) as u16;
+    if w + 4 > area.width {
+        return;
+    }
+    let r = Rect {
+        x: area.right() - w - 2,
+        y: area.bottom() - 1,
+        width: w,
+        height: 1,
+    };
+    f.render_widget(Paragraph::new(text).style(th.accent()), r);
 }
 
 /// Display width of a string in terminal columns.

@@ -535,6 +535,7 @@ impl App {
             },
             Phase::Journey(j) => {
                 j.notice = None;
+                let was = j.session.screen;
                 let changed = match j.session.screen {
                     Screen::Chain => {
                         if action == Action::Back {
@@ -566,6 +567,9 @@ impl App {
                 // loads its value into the widgets.
                 if j.session.screen == Screen::Tree && j.tree.is_none() {
                     tree::enter(j);
+                }
+                if j.session.screen == Screen::Review && was != Screen::Review {
+                    review::enter(j);
                 }
                 if j.session.screen != Screen::Tree && j.session.screen != Screen::Report {
                     j.tree = None;
