@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod app;
+pub mod colours;
 pub mod keymap;
 pub mod screens;
 pub mod theme;

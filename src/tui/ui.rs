@@ -234,12 +234,12 @@ fn footer_actions(app: &App, ctx: Context) -> Vec<(Action, &'static str)> {
             {
                 v.push((Remember, "remember answers"));
             }
-            if app
-                .journey()
-                .and_then(|j| j.report.as_ref())
-                .is_some_and(|r| !r.report.pass)
-            {
+            let report = app.journey().and_then(|j| j.report.as_ref());
+            // Generate acts on what the list shows, whatever the verdict.
+            if report.is_some_and(|r| r.report.to_fix().next().is_some()) {
                 v.push((GenerateMissing, "generate missing"));
+            }
+            if report.is_some_and(|r| !r.report.pass) {
                 v.push((ContinueAnyway, "continue"));
             }
             v.push((Back, "tree"));

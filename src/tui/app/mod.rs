@@ -692,9 +692,13 @@ fn chain_action(j: &mut Journey, action: Action) -> bool {
 
 /// The exit after the report: what was written and the verdict.
 fn finished_exit(j: &Journey, code: u8) -> Exit {
+    let asked: String = report::asked_lines(&j.session)
+        .iter()
+        .map(|l| format!(" {}", l.trim_start_matches("⚠ ")))
+        .collect();
     let message = match &j.report {
         Some(r) => format!(
-            "{} Report: {} {}% ({} of {} deliverables fulfilled, maturity {}).",
+            "{} Report: {} {}% ({} of {} deliverables fulfilled, maturity {}).{asked}",
             r.written_line,
             r.report.verdict(),
             r.report.completeness,

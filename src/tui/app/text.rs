@@ -58,7 +58,18 @@ pub fn edit(input: &mut TextArea<'static>, key: KeyEvent, multiline: bool) -> Ed
             false
         }
         (KeyCode::Char('f'), false, true) => {
-            input.move_cursor(CursorMove::WordForward);
+            // Readline: to the end of this or the next word.
+            let (row, col) = input.cursor();
+            let line: Vec<char> = input.lines()[row].chars().collect();
+            let word = |c: &char| c.is_alphanumeric() || *c == '_';
+            let mut i = col;
+            while i < line.len() && !word(&line[i]) {
+                i += 1;
+            }
+            while i < line.len() && word(&line[i]) {
+                i += 1;
+            }
+            input.move_cursor(CursorMove::Jump(row as u16, i as u16));
             false
         }
         (KeyCode::Char('z'), true, false) => input.undo(),
@@ -250,6 +261,8 @@ mod tests {
             ("alt-b alt-b ctrl-k", "kafka ", 6),
             ("ctrl-w", "kafka to ", 9),
             ("ctrl-a alt-f", "kafka to snowflake", 5),
+            ("ctrl-a alt-f alt-f", "kafka to snowflake", 8),
+            ("alt-f", "kafka to snowflake", 18),
             ("home", "kafka to snowflake", 0),
             ("home right x", "kxafka to snowflake", 2),
             ("left left ctrl-u", "ke", 0),
@@ -272,7 +285,7 @@ mod tests {
             assert_eq!(t.lines(), ["abc".to_string()], "{k}");
         }
         let mut t = field("abc");
-        assert_eq!(edit(&mut t, key("ctrl-j"), true), Edit::Changed);
+        assert_eq!(edit(&mut t, key("enter"), true), Edit::Changed);
         assert_eq!(t.lines().len(), 2);
     }
 
