@@ -11,7 +11,7 @@ pub mod screens;
 pub mod theme;
 pub mod ui;
 
-use futures_util::{FutureExt, StreamExt};
+use futures_util::StreamExt;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
@@ -122,8 +122,13 @@ async fn event_loop(
                 Some(Ok(e)) => {
                     // What the terminal already sent is read with it: keys
                     // that arrive together are a paste or typed-ahead input.
+                    // (Polled with this task's own waker: crossterm keeps
+                    // the waker of a pending poll, so a throwaway one would
+                    // leave the loop deaf.)
                     let mut batch = vec![e];
-                    while let Some(more) = events.next().now_or_never().flatten() {
+                    while let Ok(Some(more)) =
+                        tokio::time::timeout(std::time::Duration::ZERO, events.next()).await
+                    {
                         batch.push(more?);
                     }
                     app.handle_batch(batch)
