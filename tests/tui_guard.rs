@@ -217,7 +217,7 @@ fn every_printable_character_and_enter_in_a_burst_takes_no_decision() {
             ui.burst_text(&text);
             assert_eq!(project_files(&out), before, "{screen}: {text:?}");
             assert!(ui.app.exit.is_none(), "{screen}: {text:?}");
-            if matches!(kind, Some(Screen::Tree | Screen::Report | Screen::Review)) {
+            if matches!(kind, Some(Screen::Tree | Screen::Report)) {
                 assert_eq!(
                     ui.app.session().map(|s| s.screen),
                     kind,

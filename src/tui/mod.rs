@@ -122,12 +122,12 @@ async fn event_loop(
                 Some(Ok(e)) => {
                     // What the terminal already sent is read with it: keys
                     // that arrive together are a paste or typed-ahead input.
-                    // (Polled with this task's own waker: crossterm keeps
-                    // the waker of a pending poll, so a throwaway one would
-                    // leave the loop deaf.)
+                    // (Polled once with this task's own waker: crossterm
+                    // keeps the waker of a pending poll, so a throwaway one
+                    // would leave the loop deaf.)
                     let mut batch = vec![e];
-                    while let Ok(Some(more)) =
-                        tokio::time::timeout(std::time::Duration::ZERO, events.next()).await
+                    while let Some(Some(more)) =
+                        futures_util::future::poll_immediate(events.next()).await
                     {
                         batch.push(more?);
                     }

@@ -106,12 +106,14 @@ impl Guard {
 }
 
 /// Actions that cannot be taken back by a key on the next screen: they
-/// need a deliberate key.
-pub fn irreversible(action: Action) -> bool {
+/// need a deliberate key. (`w` on review only opens the tree.)
+pub fn irreversible(action: Action, ctx: Context) -> bool {
+    if action == Action::Write {
+        return ctx == Context::Tree;
+    }
     matches!(
         action,
-        Action::Write
-            | Action::SkipAll
+        Action::SkipAll
             | Action::Done
             | Action::GenerateMissing
             | Action::ContinueAnyway

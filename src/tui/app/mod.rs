@@ -416,7 +416,7 @@ impl App {
             Some(Action::Quit) if burst && !ctrl_c => false,
             Some(a)
                 if !deliberate
-                    && (guard::irreversible(a)
+                    && (guard::irreversible(a, ctx)
                         || (a == Action::Confirm && view.layer == Layer::Remember)) =>
             {
                 let key = self.keymap.key_label(ctx, a).unwrap_or_default();
