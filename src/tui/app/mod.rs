@@ -311,7 +311,15 @@ impl App {
             changed |= self.handle_input(e, keys > 1);
         }
         if keys > 1 && changed {
+            // Detection clears the goal's note; a cap note stays said.
+            let note = match &self.phase {
+                Phase::Goal(g) => g.error.clone(),
+                _ => None,
+            };
             self.detect_goal();
+            if let (Phase::Goal(g), Some(n)) = (&mut self.phase, note) {
+                g.error = Some(n);
+            }
         }
         changed
     }

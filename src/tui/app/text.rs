@@ -209,12 +209,12 @@ impl App {
                 let text = flat(text);
                 let room = GOAL_MAX_BYTES.saturating_sub(len(&g.input));
                 let part = fit(&text, room);
-                if part.len() < text.len() {
-                    g.error = Some(goal_cap_note());
-                }
                 g.input.insert_str(part);
                 if let Some(r) = &self.registry {
                     g.detect(r, self.opts.pack.as_deref());
+                }
+                if part.len() < text.len() {
+                    g.error = Some(goal_cap_note());
                 }
                 true
             }
