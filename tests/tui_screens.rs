@@ -209,6 +209,11 @@ fn the_tree_footer_offers_only_keys_that_act_on_the_row_under_the_cursor() {
     for k in ["o overwrite", "e keep", "d diff", "fold"] {
         assert!(!f.contains(k), "new file offers {k}: {f}");
     }
+    // A key not offered says why instead of doing nothing.
+    ui.keys("d");
+    assert!(ui
+        .screen()
+        .contains("✗ a diff exists only for a conflicting file (on disk with other content)"));
 }
 
 #[test]

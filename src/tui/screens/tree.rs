@@ -222,6 +222,13 @@ pub fn handle(j: &mut Journey, action: Action, page: usize) -> (bool, bool) {
                 (true, false)
             }
         },
+        Action::ToggleDiff if file.is_none_or(|f| f.status != FileStatus::Conflict) => {
+            t.error = Some(
+                "a diff exists only for a conflicting file (on disk with other content)"
+                    .to_string(),
+            );
+            (true, false)
+        }
         Action::ToggleDiff => {
             t.show_diff = !t.show_diff;
             t.preview_scroll = 0;
