@@ -313,6 +313,12 @@ fn check_exit_message(message: &str, out: &Path) {
     if message.contains("Nothing was written") {
         assert!(files.is_empty(), "{message}: but {} files", files.len());
     }
+    if message.contains("Nothing was written") {
+        assert!(!session, "{message}: but a session file is on disk");
+    }
+    if message.contains("the last session is saved") {
+        assert!(session, "{message}: but no session file");
+    }
     if message.contains("your answers are saved") {
         assert!(session, "{message}: but no session file");
         assert!(files.is_empty(), "{message}: but files exist");
@@ -339,6 +345,8 @@ fn every_way_out_prints_what_really_happened() {
     // (where, keys that leave)
     let cases: &[(&str, &str)] = &[
         ("goal", "ctrl-c"),
+        ("chain", "esc ctrl-c"),
+        ("question-list", "enter esc esc ctrl-c"),
         ("chain", "q"),
         ("chain", "ctrl-c"),
         ("customize", "q y"),

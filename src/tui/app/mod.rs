@@ -634,7 +634,20 @@ impl App {
                 }
             }
             Phase::Resume(_) => "The saved session is kept.".to_string(),
-            Phase::Goal(_) => "Nothing was written.".to_string(),
+            Phase::Goal(_) => {
+                // Back on the goal after a chain: that session stays saved.
+                let saved = self.opts.autosave
+                    && crate::store::journey_session_path(self.opts.out.as_deref())
+                        .is_some_and(|p| p.is_file());
+                if saved {
+                    format!(
+                        "No project files were written; the last session is saved: `{}` continues.",
+                        resume_command(self.opts.out.as_deref())
+                    )
+                } else {
+                    "Nothing was written.".to_string()
+                }
+            }
         }
     }
 
