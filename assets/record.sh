@@ -25,7 +25,7 @@ if [ -z "${SKILLCHAIN_BIN:-}" ]; then
 fi
 
 work="$(mktemp -d)"
-trap 'tmux kill-session -t skillchain-rec 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'tmux kill-session -t skillchain-rec 2>/dev/null || true; [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
 mkdir -p "$work/project" "$work/.config" "$work/.data"
 
 # The app in asciinema in a detached tmux window of a fixed size; the
@@ -116,20 +116,28 @@ mark("report", 3.0)
 keys("q", pause=0.1)
 time.sleep(1.0)
 
-# Wall-clock marks → times in the recording: the cast's first frame is the
-# goal screen the driver saw at `start`.
+# Wall-clock marks → times in the recording (its first frame is the goal
+# screen the driver saw at `start`). Each still is rendered from the
+# recording cut at its mark, so it shows exactly what was on screen then.
 with open(f"{work}/journey.cast") as f:
-    header = json.loads(f.readline())
+    header = f.readline()
     events = [json.loads(line) for line in f if line.strip()]
 first = next(e[0] for e in events if "What do you want" in e[2] or "skillchain" in e[2])
 with open(f"{work}/marks.txt", "w") as out:
     for name, t in marks.items():
-        out.write(f"{name} {int((t - start + first) * 1000)}\n")
+        at = t - start + first
+        with open(f"{work}/{name}.cast", "w") as cut:
+            cut.write(header)
+            for e in events:
+                if e[0] <= at:
+                    cut.write(json.dumps(e) + "\n")
+        out.write(f"{name} {int(at * 1000)}\n")
 PY
 
 mkdir -p "$here"
 "$svg_term" --in "$work/journey.cast" --out "$here/journey.svg" --window --width "$cols" --height "$rows"
 while read -r name at; do
-  "$svg_term" --in "$work/journey.cast" --out "$here/$name.svg" --window --width "$cols" --height "$rows" --at "$at" --no-cursor
+  "$svg_term" --in "$work/$name.cast" --out "$here/$name.svg" --window --width "$cols" --height "$rows" --at "$at" --no-cursor
 done < "$work/marks.txt"
 ls -l "$here"/*.svg
+[ -z "${KEEP_WORK:-}" ] || echo "recording kept in $work"

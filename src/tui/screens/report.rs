@@ -366,11 +366,19 @@ pub fn render(
     f.render_widget(
         Gauge::default()
             .block(panel("Completeness", th, false))
-            .gauge_style(if rep.pass { th.ok() } else { th.warn() })
+            // The verdict keeps the gauge's own colours (dark on the filled
+            // part, coloured on the rest), so it reads on both.
+            .gauge_style({
+                let base = if rep.pass { th.ok() } else { th.warn() };
+                match th.gauge().bg {
+                    Some(bg) => base.bg(bg),
+                    None => base,
+                }
+            })
             .percent(rep.completeness.min(100) as u16)
             .label(Span::styled(
                 verdict,
-                th.text().add_modifier(ratatui::style::Modifier::BOLD),
+                ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::BOLD),
             )),
         gauge_a,
     );
