@@ -621,7 +621,7 @@ impl App {
         match &self.phase {
             Phase::Journey(j) => {
                 if let Some(w) = &j.written {
-                    return format!("{} Answers changed after that were not written.", w.line);
+                    return w.line.clone();
                 }
                 match &j.saver {
                     Some(s) if s.written() => format!(
