@@ -30,6 +30,7 @@ const CASES: &[Case] = &[
     ("keystroke to frame, question screen 200×60", case_question),
     ("keystroke to frame, tree screen 200×60", case_tree),
     ("keystroke to frame, goal with live detection", case_goal),
+    ("keystroke to frame, 2 KB goal (the cap)", case_goal_at_cap),
     ("answer to frame, session saved", case_answer_saved),
     ("start to first frame (real binary, pty)", case_first_frame),
     (
@@ -189,6 +190,36 @@ fn case_goal(mode: Mode) -> Measurement {
             let n = text.len();
             if i % (2 * n) < n {
                 press(&mut app, KeyCode::Char(text[i % n]), KeyModifiers::NONE);
+            } else {
+                press(&mut app, KeyCode::Backspace, KeyModifiers::NONE);
+            }
+            i += 1;
+            term.draw(|f| ui::draw(f, &mut app)).expect("draw");
+        },
+    )
+}
+
+/// A goal at its 2 KB cap: a character typed and erased at its end, each
+/// re-detected and drawn.
+fn case_goal_at_cap(mode: Mode) -> Measurement {
+    let mut goal = String::new();
+    while goal.len() + GOAL.len() + 1 < skillchain::tui::app::GOAL_MAX_BYTES {
+        goal.push_str(GOAL);
+        goal.push(' ');
+    }
+    let mut app = app(&goal);
+    // Back to the goal screen with the long goal in the field.
+    press(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+    let mut term = terminal();
+    let mut i = 0;
+    bench(
+        mode,
+        "keystroke to frame, 2 KB goal (the cap)",
+        Duration::from_millis(1),
+        2000,
+        || {
+            if i % 2 == 0 {
+                press(&mut app, KeyCode::Char('x'), KeyModifiers::NONE);
             } else {
                 press(&mut app, KeyCode::Backspace, KeyModifiers::NONE);
             }

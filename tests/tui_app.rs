@@ -406,6 +406,12 @@ fn a_conflict_on_review_blocks_writing_until_a_resolution_is_chosen() {
     assert!(ui
         .screen()
         .contains("✗ resolve or accept the conflict first: “dbt contracts need typed events”"));
+    // The refusal puts the cursor on the conflict's first resolution.
+    assert!(
+        ui.screen().contains("›       ( ) Switch to avro"),
+        "{}",
+        ui.screen()
+    );
     ui.keys("G");
     assert!(ui.screen().contains("›       ( ) Keep both"));
     ui.keys("k enter");
@@ -470,8 +476,9 @@ fn a_conflicting_file_needs_a_decision_and_keep_leaves_it_untouched() {
     assert!(ui
         .screen()
         .contains("✗ 1 file on disk differs: choose overwrite or keep for each first"));
-    ui.keys("down down down");
+    // The cursor starts on the conflict.
     let s = ui.screen();
+    assert!(s.contains("›   ! main.sql  conflict: decide"), "{s}");
     assert!(s.contains("models/main.sql: diff, disk → generated"), "{s}");
     assert!(s.contains("-select 'mine'"), "{s}");
     ui.keys("e");
@@ -491,7 +498,7 @@ fn overwrite_replaces_a_conflicting_file() {
     let out = ui.dir.path().join("mini-out");
     std::fs::create_dir_all(out.join("models")).unwrap();
     std::fs::write(out.join("models/main.sql"), "select 'mine'\n").unwrap();
-    ui.keys("enter ctrl-d w down down down o");
+    ui.keys("enter ctrl-d w o");
     assert!(ui.screen().contains("! main.sql  conflict → overwrite"));
     ui.keys("w");
     assert_eq!(ui.screen_kind(), Screen::Report);
@@ -553,11 +560,15 @@ fn quitting_mid_session_asks_first_and_the_report_quits_with_its_verdict() {
     ui.keys("enter q");
     assert!(ui.app.asking_quit);
     let s = ui.screen();
+    // The prompt says what the exit message will say.
     assert!(
-        s.contains("Quit now? No project files have been written;"),
+        s.contains("Quit now? No project files were written; your"),
         "{s}"
     );
-    assert!(s.contains("`skillchain resume` continues."), "{s}");
+    assert!(
+        s.contains("saved: `skillchain resume /tmp/scXXXXXX/mini-out`"),
+        "{s}"
+    );
     ui.keys("n");
     assert!(!ui.app.asking_quit);
     assert_eq!(ui.app.exit, None);

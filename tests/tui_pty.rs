@@ -30,9 +30,9 @@ fn a_new_user_goes_from_goal_to_a_passing_tree_at_120x40() {
     app.send(CTRL_T);
     app.wait_for_all(&["Status", "Step 1/7   2 answered, 29 to go"]);
     app.key("x", "question 3/3");
-    app.key(CTRL_D, "Review: 31 answers");
+    app.deliberate_key(CTRL_D, "Review: 31 answers");
     app.key("w", "Pipeline tree");
-    app.send("w");
+    app.deliberate("w");
     app.wait_for_all(&["Completeness", "✓ PASS 100% (12/12; pass at 80%)"]);
     app.send("q");
     let (code, screen) = app.wait_exit();
@@ -68,7 +68,7 @@ fn restart_skip_skill_and_typed_back_work_at_80x24() {
     app.send(DOWN);
     app.key(ENTER, "question 2/3");
     app.key(CTRL_R, "Restart?");
-    app.key("y", "SKILL CHAIN DETECTED FOR");
+    app.deliberate_key("y", "SKILL CHAIN DETECTED FOR");
     // Restart cleared gcp.
     app.send(ENTER);
     app.wait_for_all(&["STEP 1/7", "question 1/3", "Default: aws  (skill default)"]);
@@ -86,9 +86,9 @@ fn restart_skip_skill_and_typed_back_work_at_80x24() {
         "Current: orders_lake  (typed)",
         "│orders_lake",
     ]);
-    app.key(CTRL_D, "Review: 31 answers");
+    app.deliberate_key(CTRL_D, "Review: 31 answers");
     app.key("w", "Pipeline tree");
-    app.key("w", "PASS");
+    app.deliberate_key("w", "PASS");
     app.send("q");
     let (code, screen) = app.wait_exit();
     assert_eq!(code, 0, "{screen}");
@@ -122,22 +122,19 @@ fn existing_files_need_a_decision_and_a_failing_report_is_fixed_by_generate_miss
     );
     app.wait_for("SKILL CHAIN DETECTED FOR");
     app.key(ENTER, "STEP 1/4");
-    app.key(CTRL_D, "Review: 10 answers");
+    app.deliberate_key(CTRL_D, "Review: 10 answers");
     app.key("w", "!1 conflict");
-    // Down to kafka.yaml: base/, demo.txt, models/, main.sql, stream/, kafka.yaml.
-    for _ in 0..5 {
-        app.send(DOWN);
-    }
+    // The cursor starts on the conflict, its diff beside it.
     app.wait_for("stream/kafka.yaml: diff, disk → generated");
-    app.key("w", "choose overwrite or keep for each first");
+    app.deliberate_key("w", "choose overwrite or keep for each first");
     app.key("e", "conflict → keep");
-    app.send("w");
+    app.deliberate("w");
     app.wait_for_all(&["Completeness", "NEEDS ATTENTION 50%"]);
     assert_eq!(
         std::fs::read_to_string(out.join("stream/kafka.yaml")).expect("kept"),
         "topics: []\n"
     );
-    app.send("g");
+    app.deliberate("g");
     app.wait_for_all(&["PASS 100%", "generated again"]);
     app.send("q");
     let (code, screen) = app.wait_exit();
@@ -154,9 +151,9 @@ fn ctrl_c_asks_before_quitting_keeps_the_session_and_restores_the_terminal() {
     app.wait_for("SKILL CHAIN DETECTED FOR");
     app.key(ENTER, "STEP 1/");
     app.key(CTRL_C, "Quit now?");
-    app.key("n", "STEP 1/");
+    app.deliberate_key("n", "STEP 1/");
     app.key(CTRL_C, "Quit now?");
-    app.send("y");
+    app.deliberate("y");
     let (code, screen) = app.wait_exit();
     assert_eq!(code, 0);
     assert!(
@@ -240,6 +237,21 @@ fn a_user_theme_from_the_config_dir_is_used_by_name() {
     );
     app.send("q");
     assert_eq!(app.wait_exit().0, 0);
+    // A terminal that does not say it shows true colour gets the nearest
+    // of the 256-colour palette.
+    let mut app = Pty::spawn_env(
+        &["--theme", "mine", "kafka pipeline"],
+        dir.path(),
+        100,
+        30,
+        &[("COLORTERM", None)],
+    );
+    app.wait_for("SKILL CHAIN DETECTED FOR");
+    let raw = app.raw();
+    assert!(raw.contains("38;5;196"), "the red from the palette");
+    assert!(!raw.contains("38;2;"), "no 24-bit colour at all");
+    app.send("q");
+    assert_eq!(app.wait_exit().0, 0);
 }
 
 #[test]
@@ -303,4 +315,73 @@ fn plain_mode_on_a_terminal_does_not_echo_a_secret() {
     assert!(!app.raw().contains("hunter2"), "nor ever echoed");
     app.send("quit\r");
     let _ = app.wait_exit();
+}
+
+#[test]
+fn a_paste_without_bracketed_paste_stays_text_and_writes_nothing() {
+    let dir = tempdir();
+    let mut app = Pty::spawn(&[], dir.path(), 100, 30);
+    app.wait_for("What do you want to build?");
+    // One write, as a terminal without bracketed paste delivers a paste.
+    app.send_burst("streaming pipeline\rfrom kafka to snowflake\rwith dbt tests\r");
+    app.wait_for("│streaming pipeline from kafka to snowflake with dbt tests");
+    assert!(
+        !app.screen().contains("SKILL CHAIN"),
+        "the paste opened nothing"
+    );
+    app.deliberate_key(ENTER, "SKILL CHAIN DETECTED FOR");
+    // Typed ahead on the fresh chain: no defaults taken, nothing written.
+    app.send_burst("sw");
+    app.wait_for("was ignored: it came with other keys");
+    assert!(app.screen().contains("SKILL CHAIN DETECTED FOR"));
+    app.deliberate_key("s", "Review:");
+    app.key("w", "Pipeline tree");
+    app.send_burst("w\r");
+    app.wait_for("was ignored");
+    assert!(
+        !dir.path().join("data-pipeline").exists(),
+        "nothing written"
+    );
+    app.deliberate_key("w", "Completeness");
+    assert!(dir.path().join("data-pipeline/README.md").is_file());
+    // Written: Ctrl-C leaves at once, and says what was written.
+    app.send(CTRL_C);
+    let (code, screen) = app.wait_exit();
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        screen.contains("Wrote 44 new and 0 overwritten files to data-pipeline"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn the_goal_field_shows_its_real_cursor_and_scrolls_back_with_home_at_80x24() {
+    let dir = tempdir();
+    let mut app = Pty::spawn(&[], dir.path(), 80, 24);
+    app.wait_for("What do you want to build?");
+    let goal = "streaming pipeline from kafka to snowflake with dbt tests and a daily batch load of orders and customers";
+    let (head, tail) = goal.split_at(60);
+    app.type_text(tail);
+    app.wait_cursor((2, 1 + tail.len() as u16));
+    assert!(app.cursor().1, "the terminal cursor is on");
+    // Home, then the start typed in front: the insertion point follows.
+    app.send(HOME);
+    app.wait_cursor((2, 1));
+    app.send(head);
+    app.wait_cursor((2, 61));
+    // End scrolls the long goal so its end shows; Home shows its first
+    // character again.
+    app.send("\x1b[F");
+    app.wait_for("and customers");
+    assert!(!app.screen().contains("│streaming"), "scrolled sideways");
+    app.send(HOME);
+    app.wait_for("│streaming pipeline from");
+    app.wait_cursor((2, 1));
+    app.send("\x1bf");
+    app.wait_cursor((2, 10));
+    app.send(CTRL_U);
+    app.wait_for("│ pipeline from kafka");
+    app.wait_cursor((2, 1));
+    app.send(CTRL_C);
+    app.wait_exit();
 }

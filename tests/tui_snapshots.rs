@@ -174,7 +174,8 @@ fn tree_with_a_conflict_diff() {
     let out = ui.dir.path().join("mini-out");
     std::fs::create_dir_all(out.join("models")).expect("mkdir");
     std::fs::write(out.join("models/main.sql"), "select 'mine'\n").expect("write");
-    ui.keys("enter ctrl-d w down down down w");
+    // The cursor starts on the conflict; `w` is refused until it is decided.
+    ui.keys("enter ctrl-d w w");
     snap("tree_conflict", &mut ui);
 }
 
@@ -227,6 +228,7 @@ fn tree_while_writing() {
     ui.keys("enter ctrl-d w");
     // The frame the loop draws between asking to write and writing.
     let w: skillchain::tui::keymap::Chord = "w".parse().unwrap();
+    ui.wait(1000);
     ui.app.handle_event(ratatui::crossterm::event::Event::Key(
         ratatui::crossterm::event::KeyEvent::new(w.code, w.mods),
     ));

@@ -170,6 +170,28 @@ impl Action {
         }
     }
 
+    /// What the action does on the screen of `ctx`, where that differs
+    /// from its general meaning (help on the chain never speaks of a
+    /// previous question).
+    pub fn describe_in(self, ctx: crate::tui::keymap::Context) -> &'static str {
+        use crate::tui::keymap::Context as C;
+        match (self, ctx) {
+            (Action::Back, C::Chain) => "back to the goal, to edit it",
+            (Action::Back, C::Customize) => "back to the chain with the skills as checked",
+            (Action::Back, C::Review) => "back to the last question (answers are kept)",
+            (Action::Back, C::Tree) => "back to the review; nothing is written",
+            (Action::Back, C::Report) => "back to the tree",
+            (Action::Back, C::Resume) => "back",
+            (Action::Confirm, C::Chain) => "start the questions",
+            (Action::Confirm, C::Tree) => "fold or open the folder under the cursor",
+            (Action::Confirm, C::Review) => {
+                "edit the answer under the cursor, or choose the resolution"
+            }
+            (Action::Quit, C::Report | C::Chain | C::Goal) => "quit",
+            _ => self.describe(),
+        }
+    }
+
     /// Short label for the footer.
     pub fn label(self) -> &'static str {
         match self {
@@ -177,7 +199,7 @@ impl Action {
             Action::SkipSkill => "skip skill",
             Action::SkipAll => "skip all",
             Action::UseBlueprint => "blueprint",
-            Action::DropBlueprint => "custom",
+            Action::DropBlueprint => "no blueprint",
             Action::ToggleDiff => "diff",
             Action::GenerateMissing => "generate missing",
             Action::ContinueAnyway => "continue",

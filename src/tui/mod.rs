@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod app;
+pub mod colours;
 pub mod keymap;
 pub mod screens;
 pub mod theme;
@@ -118,7 +119,20 @@ async fn event_loop(
                 true
             }
             ev = events.next() => match ev {
-                Some(Ok(e)) => app.handle_event(e),
+                Some(Ok(e)) => {
+                    // What the terminal already sent is read with it: keys
+                    // that arrive together are a paste or typed-ahead input.
+                    // (Polled once with this task's own waker: crossterm
+                    // keeps the waker of a pending poll, so a throwaway one
+                    // would leave the loop deaf.)
+                    let mut batch = vec![e];
+                    while let Some(Some(more)) =
+                        futures_util::future::poll_immediate(events.next()).await
+                    {
+                        batch.push(more?);
+                    }
+                    app.handle_batch(batch)
+                }
                 Some(Err(e)) => return Err(e),
                 None => break,
             },

@@ -164,7 +164,11 @@ impl Theme {
                 }
             }
         };
-        Ok(if color { theme } else { Theme::monochrome() })
+        Ok(if color {
+            theme.fit(super::colours::Depth::from_env())
+        } else {
+            Theme::monochrome()
+        })
     }
 
     /// Reads a theme file; `source` names it in errors.
@@ -221,6 +225,14 @@ impl Theme {
             .or(fallback_name.map(str::to_string))
             .unwrap_or_else(|| source.to_string());
         Ok(base)
+    }
+
+    /// The theme as a terminal of `depth` can show it.
+    pub fn fit(mut self, depth: super::colours::Depth) -> Theme {
+        for s in self.styles.values_mut() {
+            *s = super::colours::fit_style(*s, depth);
+        }
+        self
     }
 
     fn get(&self, role: &str) -> Style {

@@ -27,18 +27,30 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     let th = &app.theme;
     f.render_widget(Block::new().style(th.text()), area);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let msg = format!(
-            "Make the terminal at least {MIN_WIDTH}×{MIN_HEIGHT}\n(it is {}×{} now).\n\nNothing is lost: the app goes on\nwhen there is room. Ctrl-C quits.",
-            area.width, area.height
-        );
+        // Only quitting acts here, so its prompt is the one thing shown.
+        let msg = if app.asking_quit {
+            format!(
+                "Quit now? {}\n\ny / Enter: quit\nany other key: stay",
+                app.quit_consequence()
+            )
+        } else {
+            format!(
+                "Make the terminal at least {MIN_WIDTH}×{MIN_HEIGHT}\n(it is {}×{} now).\n\nNothing is lost: the app goes on\nwhen there is room. Ctrl-C quits.",
+                area.width, area.height
+            )
+        };
         f.render_widget(
             Paragraph::new(msg)
                 .style(th.warn())
                 .wrap(Wrap { trim: true }),
             area,
         );
+        app.guard.resized(area.width, area.height);
+        let view = app.view();
+        app.guard.drawn(view);
         return;
     }
+    app.guard.resized(area.width, area.height);
     let ctx = app.context();
     let hints = footer_lines(footer_hints(app, ctx), area.width as usize);
     let hint_lines = hints.len() as u16;
@@ -82,6 +94,8 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     }
     f.render_widget(Paragraph::new(hints), hint_area);
     draw_overlays(f, body, app, th, ctx);
+    let view = app.view();
+    app.guard.drawn(view);
 }
 
 fn draw_header(f: &mut Frame, area: Rect, app: &App, th: &Theme) {
@@ -152,7 +166,7 @@ fn footer_actions(app: &App, ctx: Context) -> Vec<(Action, &'static str)> {
             if let Some(s) = app.session() {
                 if s.detection.offer.is_some() {
                     if s.blueprint.is_some() {
-                        v.push((DropBlueprint, "custom"));
+                        v.push((DropBlueprint, "no blueprint"));
                     } else {
                         v.push((UseBlueprint, "use blueprint"));
                     }
@@ -187,14 +201,30 @@ fn footer_actions(app: &App, ctx: Context) -> Vec<(Action, &'static str)> {
             (Write, "preview & write"),
             (Back, "back"),
         ],
-        Context::Tree => vec![
-            (Write, "write"),
-            (Overwrite, "overwrite"),
-            (Keep, "keep"),
-            (ToggleDiff, "diff"),
-            (Collapse, "fold"),
-            (Back, "back"),
-        ],
+        Context::Tree => {
+            // Only the keys that act on the row under the cursor.
+            let tree = app.journey().and_then(|j| j.tree.as_ref());
+            let file = tree.and_then(|t| t.current_file());
+            let mut v = vec![(Write, "write")];
+            match file.map(|f| f.status) {
+                Some(crate::generate::FileStatus::Conflict) => {
+                    v.extend([
+                        (Overwrite, "overwrite"),
+                        (Keep, "keep"),
+                        (ToggleDiff, "diff"),
+                    ]);
+                }
+                _ if tree.is_some_and(|t| t.on_folder()) => {
+                    v.extend([(Confirm, "fold/open")]);
+                }
+                _ => {}
+            }
+            if file.is_some_and(|f| f.status != crate::generate::FileStatus::Skipped) {
+                v.extend([(PreviewDown, "preview down"), (PreviewUp, "up")]);
+            }
+            v.push((Back, "back"));
+            v
+        }
         Context::Report => {
             let mut v = vec![(Details, "details"), (NextMaturity, "maturity")];
             if app
@@ -204,12 +234,12 @@ fn footer_actions(app: &App, ctx: Context) -> Vec<(Action, &'static str)> {
             {
                 v.push((Remember, "remember answers"));
             }
-            if app
-                .journey()
-                .and_then(|j| j.report.as_ref())
-                .is_some_and(|r| !r.report.pass)
-            {
+            let report = app.journey().and_then(|j| j.report.as_ref());
+            // Generate acts on what the list shows, whatever the verdict.
+            if report.is_some_and(|r| r.report.to_fix().next().is_some()) {
                 v.push((GenerateMissing, "generate missing"));
+            }
+            if report.is_some_and(|r| !r.report.pass) {
                 v.push((ContinueAnyway, "continue"));
             }
             v.push((Back, "tree"));
@@ -264,13 +294,11 @@ fn footer_lines(mut hints: Vec<[Span<'static>; 2]>, max: usize) -> Vec<Line<'sta
 
 fn draw_overlays(f: &mut Frame, body: Rect, app: &App, th: &Theme, ctx: Context) {
     if app.asking_quit {
-        let kept = app.journey().is_some_and(|j| j.saver.is_some());
-        let msg = if kept {
-            "Quit now? No project files have been written; your answers are saved and `skillchain resume` continues.\n\ny / Enter: quit    any other key: stay"
-        } else {
-            "Quit now? Nothing has been written; the answers of this session are lost.\n\ny / Enter: quit    any other key: stay"
-        };
-        popup(f, body, "Quit?", msg, th, 60, 7);
+        let msg = format!(
+            "Quit now? {}\n\ny / Enter: quit    any other key: stay",
+            app.quit_consequence()
+        );
+        popup(f, body, "Quit?", &msg, th, 60, 8);
         return;
     }
     if app.goal_help {
@@ -338,6 +366,16 @@ pub fn draw_list<'a>(
 ) -> Rect {
     let heights: Vec<usize> = items.iter().map(ListItem::height).collect();
     let inner = block.inner(area);
+    // A list that got shorter (a conflict resolved, a folder folded) is
+    // scrolled back so it keeps no blank rows below its end.
+    while cursor.offset > 0
+        && heights[(cursor.offset - 1).min(heights.len())..]
+            .iter()
+            .sum::<usize>()
+            <= inner.height as usize
+    {
+        cursor.offset -= 1;
+    }
     let mut state = ListState::default()
         .with_selected(Some(cursor.index))
         .with_offset(cursor.offset);
@@ -350,8 +388,41 @@ pub fn draw_list<'a>(
         &mut state,
     );
     cursor.offset = state.offset();
-    mouse.list = Some((inner, rows_to_items(&heights, cursor.offset, inner.height)));
+    let shown = rows_to_items(&heights, cursor.offset, inner.height);
+    let below = match shown.last() {
+        Some(last) => heights.len().saturating_sub(last + 1),
+        None => heights.len(),
+    };
+    scroll_hint(f, area, cursor.offset, below, th);
+    mouse.list = Some((inner, shown));
     inner
+}
+
+/// "↑ 3 above · ↓ 12 more below" on the bottom border of a list that does
+/// not fit, so nothing sits below the fold unnoticed.
+pub fn scroll_hint(f: &mut Frame, area: Rect, above: usize, below: usize, th: &Theme) {
+    let mut parts = Vec::new();
+    if above > 0 {
+        parts.push(format!("↑ {above} above"));
+    }
+    if below > 0 {
+        parts.push(format!("↓ {below} more below"));
+    }
+    if parts.is_empty() || area.height < 2 {
+        return;
+    }
+    let text = format!(" {} ", parts.join(" · "));
+    let w = width(&text) as u16;
+    if w + 4 > area.width {
+        return;
+    }
+    let r = Rect {
+        x: area.right() - w - 2,
+        y: area.bottom() - 1,
+        width: w,
+        height: 1,
+    };
+    f.render_widget(Paragraph::new(text).style(th.accent()), r);
 }
 
 /// Display width of a string in terminal columns.

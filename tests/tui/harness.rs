@@ -25,6 +25,9 @@ pub struct Ui {
     pub dir: tempfile::TempDir,
     pub width: u16,
     pub height: u16,
+    /// The app's clock: each key a person presses comes a second after the
+    /// last (time enough to read the screen); bursts come at one instant.
+    pub clock: std::time::Instant,
 }
 
 /// Temp folders with a fixed-length name, so paths on screen have the same
@@ -60,12 +63,19 @@ impl Ui {
             autosave: true,
             ..Options::default()
         };
-        Ui {
-            app: App::new(Arc::new(registry), opts, Theme::monochrome(), keymap),
+        let clock = std::time::Instant::now();
+        let mut app = App::new(Arc::new(registry), opts, Theme::monochrome(), keymap);
+        app.guard.freeze(clock);
+        let mut ui = Ui {
+            app,
             dir,
             width: 120,
             height: 40,
-        }
+            clock,
+        };
+        // The real app draws its first frame before reading a key.
+        ui.render();
+        ui
     }
 
     /// A second run of the app on the same folders (as after closing the
@@ -89,6 +99,8 @@ impl Ui {
             Theme::monochrome(),
             Keymap::default(),
         );
+        self.app.guard.freeze(self.clock);
+        self.render();
     }
 
     pub fn out(&self) -> PathBuf {
@@ -119,12 +131,61 @@ impl Ui {
         changed
     }
 
+    /// Lets `ms` milliseconds pass on the app's clock.
+    pub fn wait(&mut self, ms: u64) {
+        self.clock += std::time::Duration::from_millis(ms);
+        self.app.guard.freeze(self.clock);
+    }
+
+    /// One key, pressed on its own a second after the last one.
     pub fn press(&mut self, key: KeyEvent) -> bool {
+        self.wait(1000);
         let changed = self.app.handle_event(Event::Key(key));
         if self.app.write_requested {
             self.render();
             self.app.run_requested_write();
         }
+        changed
+    }
+
+    /// Keys (written as for [`Ui::keys`]) that reach the app in one read of
+    /// the terminal, at one instant: a paste without bracketed paste or
+    /// input typed ahead. The frame is drawn after the whole batch.
+    pub fn burst(&mut self, spec: &str) -> bool {
+        let events = spec
+            .split_whitespace()
+            .map(|k| {
+                let chord: Chord = k.parse().unwrap_or_else(|e| panic!("{e}"));
+                Event::Key(KeyEvent::new(chord.code, chord.mods))
+            })
+            .collect();
+        self.burst_events(events)
+    }
+
+    /// Text that reaches the app as plain keystrokes in one read (a paste
+    /// without bracketed paste); `\n` arrives as Enter.
+    pub fn burst_text(&mut self, text: &str) -> bool {
+        let events = text
+            .chars()
+            .map(|c| {
+                let code = match c {
+                    '\n' | '\r' => ratatui::crossterm::event::KeyCode::Enter,
+                    '\t' => ratatui::crossterm::event::KeyCode::Tab,
+                    c => ratatui::crossterm::event::KeyCode::Char(c),
+                };
+                Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+            })
+            .collect();
+        self.burst_events(events)
+    }
+
+    pub fn burst_events(&mut self, events: Vec<Event>) -> bool {
+        let changed = self.app.handle_batch(events);
+        if self.app.write_requested {
+            self.render();
+            self.app.run_requested_write();
+        }
+        self.render();
         changed
     }
 

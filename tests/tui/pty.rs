@@ -23,8 +23,22 @@ pub struct Pty {
 /// deadline for "never", not a measure of speed.
 const PATIENCE: Duration = Duration::from_secs(30);
 
+/// Longer than the app's settle time for deciding keys (200 ms).
+const SETTLED: Duration = Duration::from_millis(300);
+
 impl Pty {
     pub fn spawn(args: &[&str], cwd: &Path, cols: u16, rows: u16) -> Pty {
+        Pty::spawn_env(args, cwd, cols, rows, &[])
+    }
+
+    /// [`Pty::spawn`] with environment changes (a value, or None to unset).
+    pub fn spawn_env(
+        args: &[&str],
+        cwd: &Path,
+        cols: u16,
+        rows: u16,
+        env: &[(&str, Option<&str>)],
+    ) -> Pty {
         let system = native_pty_system();
         let pair = system
             .openpty(PtySize {
@@ -43,6 +57,14 @@ impl Pty {
         cmd.env("XDG_CONFIG_HOME", cwd.join(".config"));
         cmd.env("XDG_DATA_HOME", cwd.join(".data"));
         cmd.env("HOME", cwd);
+        // A terminal that says it shows 24-bit colour.
+        cmd.env("COLORTERM", "truecolor");
+        for (k, v) in env {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            }
+        }
         let child = pair.slave.spawn_command(cmd).expect("skillchain starts");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("reader");
@@ -81,6 +103,28 @@ impl Pty {
         self.parser.lock().expect("parser").screen().contents()
     }
 
+    /// Where the terminal's cursor is (row, column) and whether it shows.
+    pub fn cursor(&self) -> ((u16, u16), bool) {
+        let p = self.parser.lock().expect("parser");
+        let s = p.screen();
+        (s.cursor_position(), !s.hide_cursor())
+    }
+
+    /// Waits until the terminal's cursor is at (row, column).
+    pub fn wait_cursor(&self, at: (u16, u16)) {
+        let start = Instant::now();
+        while self.cursor().0 != at {
+            if start.elapsed() > PATIENCE {
+                panic!(
+                    "the cursor never came to {at:?}; it is at {:?} on:\n{}",
+                    self.cursor().0,
+                    self.screen()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Waits until the screen shows `text`; fails with the screen if it
     /// never does.
     pub fn wait_for(&self, text: &str) -> String {
@@ -113,8 +157,16 @@ impl Pty {
         }
     }
 
-    /// Sends raw bytes (keys as a terminal encodes them).
+    /// Sends raw bytes (keys as a terminal encodes them) at a person's
+    /// pace: the next key comes a moment later, so the app reads each on its
+    /// own (keys read together are a paste or typed-ahead input to it).
     pub fn send(&mut self, bytes: &str) {
+        self.send_burst(bytes);
+        std::thread::sleep(Duration::from_millis(40));
+    }
+
+    /// Sends raw bytes in one write, as a paste or typed-ahead input.
+    pub fn send_burst(&mut self, bytes: &str) {
         self.writer.write_all(bytes.as_bytes()).expect("write keys");
         self.writer.flush().expect("flush keys");
     }
@@ -124,6 +176,21 @@ impl Pty {
     pub fn type_text(&mut self, text: &str) {
         self.send(text);
         self.wait_for(text);
+    }
+
+    /// Sends a key that decides something (write, done, yes to a prompt…)
+    /// the way a person does: after the screen has been on view for a
+    /// moment. The app ignores such keys when they come sooner, as typed-
+    /// ahead input would, so this waits past that moment first.
+    pub fn deliberate(&mut self, key: &str) {
+        std::thread::sleep(SETTLED);
+        self.send(key);
+    }
+
+    /// [`Pty::deliberate`], then waits for the screen it should lead to.
+    pub fn deliberate_key(&mut self, key: &str, then: &str) -> String {
+        self.deliberate(key);
+        self.wait_for(then)
     }
 
     /// Sends a key and waits for the screen it should lead to.
@@ -214,5 +281,9 @@ pub mod keys {
     pub const CTRL_R: &str = "\x12";
     pub const CTRL_S: &str = "\x13";
     pub const CTRL_T: &str = "\x14";
+    pub const CTRL_A: &str = "\x01";
+    pub const CTRL_U: &str = "\x15";
+    pub const HOME: &str = "\x1b[H";
+    pub const LEFT: &str = "\x1b[D";
     pub const F1: &str = "\x1bOP";
 }

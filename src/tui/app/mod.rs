@@ -20,8 +20,12 @@ use crate::pack::{Maturity, Registry};
 use crate::session::{Command, Screen, Session};
 use crate::store::Autosave;
 
+mod guard;
 mod sessions;
+mod text;
+pub use guard::{Guard, Layer, View, SETTLE};
 pub use sessions::resume_command;
+pub use text::GOAL_MAX_BYTES;
 
 /// What the command line gave the app.
 #[derive(Debug, Clone, Default)]
@@ -70,6 +74,16 @@ pub struct Journey {
     pub saver: Option<Autosave>,
     /// A failed save was reported (once).
     pub save_warned: bool,
+    /// What the last write put on disk, kept after leaving the report, so
+    /// every exit message says what really happened.
+    pub written: Option<Written>,
+}
+
+/// A write that happened: how many files, and the line that says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub files: usize,
+    pub line: String,
 }
 
 /// A cursor over a list whose rows the screen computes, with the scroll
@@ -134,6 +148,8 @@ pub struct App {
     /// A problem found while starting (an unreadable saved session), shown
     /// once the first screen is up.
     startup_note: Option<String>,
+    /// Input timing against what was drawn: which keys a person meant.
+    pub guard: Guard,
 }
 
 impl App {
@@ -160,6 +176,7 @@ impl App {
             write_requested: false,
             help_scroll: 0,
             startup_note: None,
+            guard: Guard::default(),
         }
     }
 
@@ -254,13 +271,71 @@ impl App {
         }
     }
 
-    /// Handles one terminal event; true when the screen must be redrawn.
+    /// What is on view now: the screen, what covers it, and whether the
+    /// terminal is too small to show it.
+    pub fn view(&self) -> View {
+        let layer = if self.asking_quit {
+            Layer::QuitPrompt
+        } else {
+            match &self.phase {
+                Phase::Resume(r) if r.confirm_discard => Layer::DiscardPrompt,
+                Phase::Journey(j) if j.session.pending.is_some() => Layer::RestartPrompt,
+                Phase::Journey(j) if j.session.overlay.is_some() => Layer::Overlay,
+                Phase::Journey(j) if j.report.as_ref().is_some_and(|r| r.remember.is_some()) => {
+                    Layer::Remember
+                }
+                _ if self.goal_help => Layer::Overlay,
+                _ => Layer::Screen,
+            }
+        };
+        View {
+            context: self.context(),
+            layer,
+            too_small: self.guard.too_small(),
+        }
+    }
+
+    /// Handles one terminal event that arrived alone; true when the screen
+    /// must be redrawn.
     pub fn handle_event(&mut self, event: Event) -> bool {
+        self.handle_input(event, false)
+    }
+
+    /// Handles events that arrived together (read from the terminal at
+    /// once): when they hold more than one key, every key is typed-ahead
+    /// input or a paste, so none of them takes a decision.
+    pub fn handle_batch(&mut self, events: Vec<Event>) -> bool {
+        let keys = events.iter().filter(|e| matches!(e, Event::Key(_))).count();
+        let mut changed = false;
+        for e in events {
+            changed |= self.handle_input(e, keys > 1);
+        }
+        if keys > 1 && changed {
+            // Detection clears the goal's note; a cap note stays said.
+            let note = match &self.phase {
+                Phase::Goal(g) => g.error.clone(),
+                _ => None,
+            };
+            self.detect_goal();
+            if let (Phase::Goal(g), Some(n)) = (&mut self.phase, note) {
+                g.error = Some(n);
+            }
+        }
+        changed
+    }
+
+    fn handle_input(&mut self, event: Event, burst: bool) -> bool {
         let changed = match event {
-            Event::Key(k) if k.kind != KeyEventKind::Release => self.on_key(k),
-            Event::Mouse(m) => self.on_mouse(m),
-            Event::Resize(..) => true,
-            Event::Paste(text) => self.on_paste(&text),
+            Event::Key(k) if k.kind != KeyEventKind::Release => {
+                self.guard.key_arrived(burst);
+                self.on_key(k)
+            }
+            Event::Mouse(m) if !self.guard.too_small() => self.on_mouse(m),
+            Event::Resize(w, h) => {
+                self.guard.resized(w, h);
+                true
+            }
+            Event::Paste(text) if !self.guard.too_small() => self.on_paste(&text),
             _ => false,
         };
         if changed {
@@ -270,23 +345,36 @@ impl App {
     }
 
     pub fn on_key(&mut self, key: KeyEvent) -> bool {
+        let view = self.view();
+        let deliberate = self.guard.deliberate(view);
+        let ctrl_c =
+            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        let yes = matches!(
+            key.code,
+            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter
+        );
         if self.asking_quit {
-            match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => {
-                    self.exit = Some(self.quit_exit());
-                }
-                _ => self.asking_quit = false,
+            if !deliberate {
+                // A prompt is answered by a key pressed after reading it.
+                return false;
+            }
+            if yes || ctrl_c {
+                self.exit = Some(self.quit_exit());
+            } else {
+                self.asking_quit = false;
             }
             return true;
         }
-        let ctrl_c =
-            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        if view.too_small {
+            // Nothing can be read: only quitting acts.
+            let quit = ctrl_c || self.keymap.action(view.context, &key) == Some(Action::Quit);
+            return quit && self.quit();
+        }
         if let Phase::Resume(r) = &mut self.phase {
             if r.confirm_discard {
-                let yes = matches!(
-                    key.code,
-                    KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter
-                );
+                if !deliberate {
+                    return false;
+                }
                 return if yes {
                     self.resume_action(Action::Confirm)
                 } else {
@@ -297,9 +385,13 @@ impl App {
         }
         if let Phase::Journey(j) = &mut self.phase {
             if j.session.pending.is_some() {
-                let cmd = match key.code {
-                    KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter => Command::ConfirmYes,
-                    _ => Command::ConfirmNo,
+                if !deliberate {
+                    return false;
+                }
+                let cmd = if yes {
+                    Command::ConfirmYes
+                } else {
+                    Command::ConfirmNo
                 };
                 let _ = j.session.apply(cmd);
                 j.question.sync(&j.session);
@@ -324,61 +416,32 @@ impl App {
             return true;
         }
         let ctx = self.context();
+        let burst = self.guard.in_burst();
         match self.keymap.action(ctx, &key) {
+            // Enter inside a paste or typed-ahead input is a line break of
+            // the text, never a confirmation.
+            Some(Action::Confirm) if burst => self.burst_enter(),
+            Some(Action::Quit) if burst && !ctrl_c => false,
+            Some(a)
+                if !deliberate
+                    && (guard::irreversible(a, ctx)
+                        || (a == Action::Confirm && view.layer == Layer::Remember)) =>
+            {
+                let key = self.keymap.key_label(ctx, a).unwrap_or_default();
+                self.say(guard::refused(a, &key));
+                true
+            }
             Some(a) => self.act(a),
             None => self.type_key(key),
         }
     }
 
-    /// A key no binding claims: text for the field that has focus.
-    fn type_key(&mut self, key: KeyEvent) -> bool {
+    /// A one-line note on the current screen.
+    fn say(&mut self, note: String) {
         match &mut self.phase {
-            Phase::Goal(g) => {
-                if g.input.input(key) {
-                    if let Some(r) = &self.registry {
-                        g.detect(r, self.opts.pack.as_deref());
-                    }
-                    return true;
-                }
-                false
-            }
-            Phase::Resume(_) => false,
-            Phase::Journey(j) => {
-                if matches!(j.session.screen, Screen::Question { .. })
-                    && j.question.is_text(&j.session)
-                {
-                    // Enter never reaches here (it is bound), so single-line
-                    // fields stay single-line.
-                    let changed = j.question.input.input(key);
-                    if changed {
-                        j.session.error = None;
-                    }
-                    return changed;
-                }
-                false
-            }
-        }
-    }
-
-    fn on_paste(&mut self, text: &str) -> bool {
-        let flat = |t: &str| t.replace(['\r', '\n'], " ");
-        match &mut self.phase {
-            Phase::Goal(g) => {
-                g.input.insert_str(flat(text));
-                if let Some(r) = &self.registry {
-                    g.detect(r, self.opts.pack.as_deref());
-                }
-                true
-            }
-            Phase::Journey(j) if j.question.is_text(&j.session) => {
-                if j.question.is_multiline(&j.session) {
-                    j.question.input.insert_str(text);
-                } else {
-                    j.question.input.insert_str(flat(text));
-                }
-                true
-            }
-            _ => false,
+            Phase::Goal(g) => g.error = Some(note),
+            Phase::Journey(j) => j.notice = Some(note),
+            Phase::Resume(_) => {}
         }
     }
 
@@ -480,6 +543,7 @@ impl App {
             },
             Phase::Journey(j) => {
                 j.notice = None;
+                let was = j.session.screen;
                 let changed = match j.session.screen {
                     Screen::Chain => {
                         if action == Action::Back {
@@ -512,6 +576,9 @@ impl App {
                 if j.session.screen == Screen::Tree && j.tree.is_none() {
                     tree::enter(j);
                 }
+                if j.session.screen == Screen::Review && was != Screen::Review {
+                    review::enter(j);
+                }
                 if j.session.screen != Screen::Tree && j.session.screen != Screen::Report {
                     j.tree = None;
                 }
@@ -532,9 +599,13 @@ impl App {
     }
 
     fn quit(&mut self) -> bool {
+        // Only answers that would be lost are worth a question; once the
+        // tree is written there is nothing to confirm.
         let at_risk = match &self.phase {
             Phase::Goal(_) | Phase::Resume(_) => false,
-            Phase::Journey(j) => !matches!(j.session.screen, Screen::Chain | Screen::Report),
+            Phase::Journey(j) => {
+                !matches!(j.session.screen, Screen::Chain | Screen::Report) && j.written.is_none()
+            }
         };
         if at_risk {
             self.asking_quit = true;
@@ -544,15 +615,54 @@ impl App {
         true
     }
 
+    /// What quitting now leaves behind, in one sentence (the quit prompt
+    /// and the exit message say the same).
+    pub fn quit_consequence(&self) -> String {
+        match &self.phase {
+            Phase::Journey(j) => {
+                if let Some(w) = &j.written {
+                    return w.line.clone();
+                }
+                match &j.saver {
+                    Some(s) if s.written() => format!(
+                        "No project files were written; your answers are saved: `{}` continues.",
+                        resume_command(s.meta().out.as_deref())
+                    ),
+                    _ => {
+                        "Nothing was written; the answers of this session are not kept.".to_string()
+                    }
+                }
+            }
+            Phase::Resume(_) => "The saved session is kept.".to_string(),
+            Phase::Goal(_) => {
+                // Back on the goal after a chain: that session stays saved.
+                let saved = self.opts.autosave
+                    && crate::store::journey_session_path(self.opts.out.as_deref())
+                        .is_some_and(|p| p.is_file());
+                if saved {
+                    format!(
+                        "No project files were written; the last session is saved: `{}` continues.",
+                        resume_command(self.opts.out.as_deref())
+                    )
+                } else {
+                    "Nothing was written.".to_string()
+                }
+            }
+        }
+    }
+
     /// The terminal closed or a signal asked the app to stop: exit 130 with
     /// what became of the session.
     pub fn interrupted(&self) -> Exit {
         Exit {
             code: 130,
-            message: self
-                .quit_exit()
-                .message
-                .replacen("Quit.", "Interrupted.", 1),
+            message: {
+                let m = self.quit_exit().message;
+                match m.strip_prefix("Quit.") {
+                    Some(rest) => format!("Interrupted.{rest}"),
+                    None => format!("Interrupted. {m}"),
+                }
+            },
         }
     }
 
@@ -562,20 +672,9 @@ impl App {
                 let code = j.report.as_ref().map_or(0, |r| u8::from(!r.report.pass));
                 finished_exit(j, code)
             }
-            Phase::Journey(j) if j.saver.as_ref().is_some_and(Autosave::written) => Exit {
-                code: 0,
-                message: format!(
-                    "Quit. No project files were written; your answers are saved: `{}` continues.",
-                    resume_command(j.saver.as_ref().and_then(|s| s.meta().out.as_deref()))
-                ),
-            },
-            Phase::Resume(_) => Exit {
-                code: 0,
-                message: "Quit. The saved session is kept.".to_string(),
-            },
             _ => Exit {
                 code: 0,
-                message: "Quit. Nothing was written.".to_string(),
+                message: format!("Quit. {}", self.quit_consequence()),
             },
         }
     }
@@ -614,9 +713,13 @@ fn chain_action(j: &mut Journey, action: Action) -> bool {
 
 /// The exit after the report: what was written and the verdict.
 fn finished_exit(j: &Journey, code: u8) -> Exit {
+    let asked: String = report::asked_lines(&j.session)
+        .iter()
+        .map(|l| format!(" {}", l.trim_start_matches("⚠ ")))
+        .collect();
     let message = match &j.report {
         Some(r) => format!(
-            "{} Report: {} {}% ({} of {} deliverables fulfilled, maturity {}).",
+            "{} Report: {} {}% ({} of {} deliverables fulfilled, maturity {}).{asked}",
             r.written_line,
             r.report.verdict(),
             r.report.completeness,
@@ -624,7 +727,12 @@ fn finished_exit(j: &Journey, code: u8) -> Exit {
             r.report.required,
             r.report.maturity.as_str()
         ),
-        None => "Quit. Nothing was written.".to_string(),
+        None => format!(
+            "Quit. {}",
+            j.written
+                .as_ref()
+                .map_or("Nothing was written.", |w| w.line.as_str())
+        ),
     };
     Exit { code, message }
 }

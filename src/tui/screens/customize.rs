@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{ListItem, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::session::Command;
+use crate::session::{Command, Session, SkillChoice};
 use crate::tui::action::Action;
 use crate::tui::app::{Journey, MouseTargets};
 use crate::tui::theme::Theme;
@@ -29,6 +29,37 @@ pub fn handle(j: &mut Journey, action: Action, page: usize) -> bool {
     }
 }
 
+/// Why a skill is in or out, true in both states: a keyword match is
+/// still shown once the skill is removed ("(removed)"), and a skill added
+/// back shows the match that first brought it.
+fn reason(c: &SkillChoice, s: &Session) -> String {
+    let matched = s
+        .detection
+        .scores
+        .iter()
+        .find(|x| x.id == c.id && x.score > 0)
+        .map(|sc| {
+            let words: Vec<String> = sc
+                .primary
+                .iter()
+                .chain(sc.secondary.iter())
+                .map(|w| format!("\"{w}\""))
+                .collect();
+            format!("matched {} (score {})", words.join(", "), sc.score)
+        });
+    match (c.in_chain, matched) {
+        (false, Some(m)) => format!("{m} (removed)"),
+        (true, Some(m)) if !c.why.contains("matched") => {
+            if c.why == "chosen" || c.why.is_empty() {
+                format!("{m}; added back")
+            } else {
+                format!("{m}; {}", c.why)
+            }
+        }
+        _ => c.why.clone(),
+    }
+}
+
 pub fn render(
     f: &mut Frame,
     area: Rect,
@@ -43,19 +74,27 @@ pub fn render(
     let item_lines: Vec<Vec<Line>> = choices
         .iter()
         .map(|c| {
-            let mark = match (c.in_chain, c.locked) {
+            // Locked from the start: required, or needed by a skill in the chain.
+            let needed = c.in_chain && !c.needed_by.is_empty();
+            let mark = match (c.in_chain, c.locked || needed) {
                 (true, true) => Span::styled("[■] ", th.dim()),
                 (true, false) => Span::styled("[x] ", th.ok()),
                 (false, _) => Span::styled("[ ] ", th.dim()),
             };
-            let lock = if c.locked { "  (required)" } else { "" };
+            let lock = if c.locked {
+                "  (required)".to_string()
+            } else if needed {
+                format!("  (needed by {})", c.needed_by.join(", "))
+            } else {
+                String::new()
+            };
             let mut lines = vec![Line::from(vec![
                 mark,
                 Span::styled(c.id.clone(), th.text()),
                 Span::styled(format!("  {}{lock}", c.title), th.dim()),
             ])];
             lines.extend(
-                wrap(&format!("    {}", c.why), text_w, "    ")
+                wrap(&format!("    {}", reason(c, &j.session)), text_w, "    ")
                     .into_iter()
                     .map(|l| Line::styled(l, th.dim())),
             );

@@ -18,6 +18,8 @@ pub struct GoalScreen {
     pub error: Option<String>,
     /// The packs are not loaded yet: no detection to show.
     pub loading: bool,
+    /// Example goals of each pack: (id, title, examples).
+    pub examples: Vec<(String, String, Vec<String>)>,
 }
 
 impl GoalScreen {
@@ -31,6 +33,7 @@ impl GoalScreen {
             detection: None,
             error: None,
             loading: true,
+            examples: Vec::new(),
         }
     }
 
@@ -42,6 +45,19 @@ impl GoalScreen {
     pub fn detect(&mut self, registry: &Registry, only: Option<&str>) {
         let goal = self.text();
         self.error = None;
+        if self.examples.is_empty() {
+            self.examples = registry
+                .packs
+                .iter()
+                .map(|p| {
+                    (
+                        p.manifest.id.clone(),
+                        p.manifest.title.clone(),
+                        p.manifest.examples.clone(),
+                    )
+                })
+                .collect();
+        }
         self.detection = if goal.trim().is_empty() {
             None
         } else {
@@ -58,7 +74,7 @@ pub fn render(f: &mut Frame, area: Rect, g: &mut GoalScreen, th: &Theme) {
     g.input.set_style(th.text());
     g.input.set_cursor_line_style(th.text());
     g.input.set_placeholder_style(th.dim());
-    f.render_widget(&g.input, input_area);
+    super::field::draw(f, input_area, &g.input);
     let mut lines: Vec<Line> = Vec::new();
     match &g.detection {
         None if g.loading => {
@@ -69,6 +85,9 @@ pub fn render(f: &mut Frame, area: Rect, g: &mut GoalScreen, th: &Theme) {
                 "Type a goal in your own words; the matching skills appear here as you type.",
                 th.dim(),
             ));
+            lines.push(Line::from(""));
+            lines.push(Line::styled("Goals that each pack understands:", th.dim()));
+            example_lines(&g.examples, live.width, th, &mut lines);
         }
         Some(Ok(d)) => detection_lines(d, th, &mut lines),
         Some(Err(no)) => {
@@ -76,18 +95,7 @@ pub fn render(f: &mut Frame, area: Rect, g: &mut GoalScreen, th: &Theme) {
                 "No pack matches yet. Goals that each pack understands:",
                 th.warn(),
             ));
-            for (id, title, examples) in &no.packs {
-                lines.push(Line::from(vec![
-                    Span::styled(format!("  {id}"), th.accent()),
-                    Span::styled(format!("  {title}"), th.dim()),
-                ]));
-                for e in examples.iter().take(2) {
-                    let w = live.width.saturating_sub(2) as usize;
-                    for part in wrap(&format!("      “{e}”"), w, "       ") {
-                        lines.push(Line::styled(part, th.text()));
-                    }
-                }
-            }
+            example_lines(&no.packs, live.width, th, &mut lines);
         }
     }
     f.render_widget(
@@ -96,6 +104,27 @@ pub fn render(f: &mut Frame, area: Rect, g: &mut GoalScreen, th: &Theme) {
             .block(panel("Live detection", th, false)),
         live,
     );
+}
+
+/// Each pack with two of its example goals.
+fn example_lines<'a>(
+    packs: &'a [(String, String, Vec<String>)],
+    width: u16,
+    th: &Theme,
+    lines: &mut Vec<Line<'a>>,
+) {
+    let w = width.saturating_sub(2) as usize;
+    for (id, title, examples) in packs {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {id}"), th.accent()),
+            Span::styled(format!("  {title}"), th.dim()),
+        ]));
+        for e in examples.iter().take(2) {
+            for part in wrap(&format!("      “{e}”"), w, "       ") {
+                lines.push(Line::styled(part, th.text()));
+            }
+        }
+    }
 }
 
 fn detection_lines<'a>(d: &'a Detection, th: &Theme, lines: &mut Vec<Line<'a>>) {

@@ -3,6 +3,7 @@
 
 pub mod chain;
 pub mod customize;
+pub mod field;
 pub mod goal;
 pub mod overlay;
 pub mod question;

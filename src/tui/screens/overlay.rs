@@ -14,7 +14,18 @@ use crate::tui::theme::Theme;
 use crate::tui::ui::{centered, panel, width, wrap};
 
 pub fn help(f: &mut Frame, area: Rect, app: &App, th: &Theme, ctx: Context) {
-    let rows = app.keymap.help_rows(ctx);
+    // From the keymap, as every screen's keys; each action described as
+    // it acts on this screen.
+    let rows: Vec<(String, &'static str)> = crate::tui::action::Action::ALL
+        .iter()
+        .filter_map(|a| {
+            let keys = app.keymap.keys(ctx, *a);
+            (!keys.is_empty()).then(|| {
+                let shown: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+                (shown.join(" / "), a.describe_in(ctx))
+            })
+        })
+        .collect();
     let key_w = rows
         .iter()
         .map(|(k, _)| width(k))

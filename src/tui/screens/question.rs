@@ -333,10 +333,12 @@ pub fn render(
         below.push(Line::from(""));
         below.extend(lines_of(&format!("✗ {e}"), th.error(), "  "));
     }
+    // Inside the panel's borders: wrapped two columns narrower, at spaces.
     let change_lines: Vec<Line> = s
         .changes
         .iter()
-        .flat_map(|c| lines_of(&format!("⚠ {}", c.describe()), th.warn(), "  "))
+        .flat_map(|c| wrap(&format!("⚠ {}", c.describe()), w.saturating_sub(2), "  "))
+        .map(|l| Line::styled(l, th.warn()))
         .collect();
     let changes_h = if change_lines.is_empty() {
         0
@@ -386,7 +388,7 @@ pub fn render(
         ui.input.set_style(th.text());
         ui.input.set_cursor_line_style(th.text());
         ui.input.set_placeholder_style(th.dim());
-        f.render_widget(&ui.input, input_a);
+        super::field::draw(f, input_a, &ui.input);
     }
     f.render_widget(Paragraph::new(below), below_a);
     if changes_h > 0 {

@@ -111,37 +111,7 @@ pub fn handle(j: &mut Journey, action: Action, page: usize) -> Outcome {
         }
         Action::ContinueAnyway => Outcome::Exit(u8::from(!r.report.pass)),
         Action::GenerateMissing => {
-            if r.report.pass {
-                j.notice = Some("nothing to generate: the report passes".to_string());
-                return Outcome::Changed(true);
-            }
-            let skills: BTreeSet<String> = r.report.to_fix().map(|d| d.skill.clone()).collect();
-            let overwrite: BTreeSet<String> = r
-                .plan
-                .files
-                .iter()
-                .filter(|f| skills.contains(&f.skill) && f.status != FileStatus::Skipped)
-                .map(|f| f.path.clone())
-                .collect();
-            let result = build_plan(&j.session, &r.plan.root)
-                .map_err(|p| p.to_string())
-                .and_then(|fresh| {
-                    generate::write_and_validate(&j.session, &fresh, &overwrite)
-                        .map(|done| (fresh, done))
-                        .map_err(|e| e.to_string())
-                });
-            match result {
-                Ok((fresh, done)) => {
-                    let (created, overwritten) = done.counts();
-                    j.notice = Some(format!(
-                        "generated again: {created} new, {overwritten} overwritten files of {}",
-                        skills.into_iter().collect::<Vec<_>>().join(", ")
-                    ));
-                    r.report = done.report;
-                    r.plan = fresh;
-                }
-                Err(e) => j.session.error = Some(format!("nothing was written: {e}")),
-            }
+            generate_missing(j);
             Outcome::Changed(true)
         }
         Action::Back => {
@@ -152,6 +122,129 @@ pub fn handle(j: &mut Journey, action: Action, page: usize) -> Outcome {
         }
         other => Outcome::Changed(r.cursor.apply(other, r.report.results.len(), page)),
     }
+}
+
+/// Skills a keyword of the goal asked for that are no longer in the chain,
+/// with the words that matched: what the goal asked for and the chain no
+/// longer delivers.
+pub fn asked_but_removed(s: &crate::session::Session) -> Vec<(String, Vec<String>)> {
+    s.detection
+        .scores
+        .iter()
+        .filter(|k| k.score > 0 && !s.chain.iter().any(|e| e.id == k.id))
+        .map(|k| {
+            let words = k
+                .primary
+                .iter()
+                .chain(k.secondary.iter())
+                .map(|w| format!("“{w}”"))
+                .collect();
+            (k.id.clone(), words)
+        })
+        .collect()
+}
+
+/// One sentence per skill the goal asked for that the chain dropped.
+pub fn asked_lines(s: &crate::session::Session) -> Vec<String> {
+    asked_but_removed(s)
+        .into_iter()
+        .map(|(id, words)| {
+            format!(
+                "⚠ The goal asked for {id} ({}), but it was removed from the chain: nothing here delivers it.",
+                words.join(", ")
+            )
+        })
+        .collect()
+}
+
+/// Generates again the files of every deliverable the report shows as
+/// missing or incomplete (whatever the verdict), then says what changed
+/// and, for each one still not fulfilled, exactly why.
+fn generate_missing(j: &mut Journey) {
+    let Some(r) = j.report.as_mut() else { return };
+    let shown: Vec<(String, String)> = r
+        .report
+        .to_fix()
+        .map(|d| (d.name.clone(), d.skill.clone()))
+        .collect();
+    if shown.is_empty() {
+        j.notice = Some("nothing to generate: no deliverable is missing or incomplete".to_string());
+        return;
+    }
+    let skills: BTreeSet<String> = shown.iter().map(|(_, s)| s.clone()).collect();
+    let overwrite: BTreeSet<String> = r
+        .plan
+        .files
+        .iter()
+        .filter(|f| skills.contains(&f.skill) && f.status != FileStatus::Skipped)
+        .map(|f| f.path.clone())
+        .collect();
+    let result = build_plan(&j.session, &r.plan.root)
+        .map_err(|p| p.to_string())
+        .and_then(|fresh| {
+            generate::write_and_validate(&j.session, &fresh, &overwrite)
+                .map(|done| (fresh, done))
+                .map_err(|e| e.to_string())
+        });
+    match result {
+        Ok((fresh, done)) => {
+            let (created, overwritten) = done.counts();
+            let mut note = format!(
+                "generated again: {created} new, {overwritten} overwritten files of {}",
+                skills.iter().cloned().collect::<Vec<_>>().join(", ")
+            );
+            let still: Vec<String> = done
+                .report
+                .to_fix()
+                .map(|d| format!("{}: {}", d.name, why_not(d, &fresh)))
+                .collect();
+            if !still.is_empty() {
+                note.push_str(&format!("; still not fulfilled: {}", still.join("; ")));
+            }
+            r.written_line.push_str(&format!(
+                " Then generated again: {created} new and {overwritten} overwritten files."
+            ));
+            if let Some(w) = j.written.as_mut() {
+                w.files += created + overwritten;
+                w.line = r.written_line.clone();
+            }
+            j.notice = Some(note);
+            r.report = done.report;
+            r.plan = fresh;
+        }
+        Err(e) => j.session.error = Some(format!("nothing was written: {e}")),
+    }
+}
+
+/// Why generating again cannot fulfil `d`.
+fn why_not(d: &crate::validate::DeliverableResult, plan: &Plan) -> String {
+    if !d.in_chain {
+        return format!(
+            "its skill {} is not in the chain (Esc back to the review, then restart or customize to add it)",
+            d.skill
+        );
+    }
+    let skipped: Vec<String> = plan
+        .files
+        .iter()
+        .filter(|f| f.skill == d.skill && f.status == FileStatus::Skipped)
+        .map(|f| match &f.reason {
+            Some(r) => format!("{} is skipped ({r})", f.path),
+            None => format!("{} is skipped", f.path),
+        })
+        .collect();
+    if !skipped.is_empty() {
+        return skipped.join(", ");
+    }
+    if !d.failed_checks.is_empty() {
+        let c = &d.failed_checks[0];
+        return format!("check failed: {} ({}): {}", c.description, c.path, c.reason);
+    }
+    format!(
+        "no file of {} with these answers matches {}",
+        d.skill,
+        d.missing.join(", ")
+    )
 }
 
 /// Keys while the remember list is open; returns what happened once it
@@ -230,6 +323,13 @@ pub fn render(
         .into_iter()
         .map(|l| Line::styled(l, th.text()))
         .collect();
+    for line in asked_lines(&j.session) {
+        head_lines.extend(
+            wrap(&line, area.width as usize, "  ")
+                .into_iter()
+                .map(|l| Line::styled(l, th.warn())),
+        );
+    }
     head_lines.push(Line::from(vec![
         Span::styled("Blueprint ", th.dim()),
         Span::styled(
@@ -266,11 +366,19 @@ pub fn render(
     f.render_widget(
         Gauge::default()
             .block(panel("Completeness", th, false))
-            .gauge_style(if rep.pass { th.ok() } else { th.warn() })
+            // The verdict keeps the gauge's own colours (dark on the filled
+            // part, coloured on the rest), so it reads on both.
+            .gauge_style({
+                let base = if rep.pass { th.ok() } else { th.warn() };
+                match th.gauge().bg {
+                    Some(bg) => base.bg(bg),
+                    None => base,
+                }
+            })
             .percent(rep.completeness.min(100) as u16)
             .label(Span::styled(
                 verdict,
-                th.text().add_modifier(ratatui::style::Modifier::BOLD),
+                ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::BOLD),
             )),
         gauge_a,
     );

@@ -105,35 +105,52 @@ pub fn rows(s: &Session) -> Vec<Row> {
     out
 }
 
-/// Keeps the cursor on a selectable row, moving in `dir` when it is not.
+/// Keeps the cursor on a selectable row: from `index`, the nearest one in
+/// the direction of travel, else the nearest the other way. The list does
+/// not wrap: at either end the cursor stays.
 fn settle(rows: &[Row], index: usize, down: bool) -> usize {
     let n = rows.len();
     if n == 0 {
         return 0;
     }
-    let mut i = index.min(n - 1);
-    loop {
-        if rows[i].selectable() {
-            return i;
-        }
-        if down {
-            if i + 1 >= n {
-                break;
-            }
-            i += 1;
-        } else {
-            if i == 0 {
-                break;
-            }
-            i -= 1;
+    let i = index.min(n - 1);
+    let forward = (i..n).find(|&k| rows[k].selectable());
+    let backward = (0..=i).rev().find(|&k| rows[k].selectable());
+    let found = if down {
+        forward.or(backward)
+    } else {
+        backward.or(forward)
+    };
+    found.unwrap_or(0)
+}
+
+/// The first resolution row of the first unresolved conflict.
+fn first_unresolved(rows: &[Row]) -> Option<usize> {
+    let mut open = false;
+    for (i, r) in rows.iter().enumerate() {
+        match r {
+            Row::Conflict { chosen, .. } => open = chosen.is_none(),
+            Row::Resolution { .. } if open => return Some(i),
+            _ => {}
         }
     }
-    // Nothing that way: search the other way.
-    (0..n)
-        .rev()
-        .find(|&k| rows[k].selectable() && (down || k > index))
-        .or_else(|| (0..n).find(|&k| rows[k].selectable()))
-        .unwrap_or(0)
+    None
+}
+
+/// Where the cursor starts when review opens: on the first unresolved
+/// conflict (the one thing that blocks writing), else the first answer.
+pub fn enter(j: &mut Journey) {
+    let rows = rows(&j.session);
+    j.review.index = first_unresolved(&rows).unwrap_or_else(|| settle(&rows, j.review.index, true));
+}
+
+/// The titles of the conflicts still open.
+fn unresolved_titles(s: &Session) -> Vec<String> {
+    s.conflicts()
+        .into_iter()
+        .filter(|c| c.chosen.is_none())
+        .map(|c| format!("“{}”", c.title))
+        .collect()
 }
 
 pub fn handle(j: &mut Journey, action: Action, page: usize) -> bool {
@@ -152,6 +169,19 @@ pub fn handle(j: &mut Journey, action: Action, page: usize) -> bool {
             true
         }
         Action::Write => {
+            let open = unresolved_titles(&j.session);
+            if !open.is_empty() {
+                // Said by title, with the cursor on the first one.
+                j.session.error = Some(format!(
+                    "resolve or accept the conflict{} first: {} (Enter on a resolution chooses it)",
+                    if open.len() == 1 { "" } else { "s" },
+                    open.join(", ")
+                ));
+                if let Some(i) = first_unresolved(&rows) {
+                    j.review.index = i;
+                }
+                return true;
+            }
             let _ = j.session.apply(Command::Proceed);
             true
         }
@@ -168,10 +198,25 @@ pub fn handle(j: &mut Journey, action: Action, page: usize) -> bool {
             true
         }
         other => {
-            let down = matches!(other, Action::Down | Action::PageDown | Action::Bottom);
-            let moved = j.review.apply(other, rows.len(), page);
-            j.review.index = settle(&rows, j.review.index, down);
-            moved
+            let before = j.review.index;
+            let (target, down) = match other {
+                Action::Up => (before.saturating_sub(1), false),
+                Action::Down => (before + 1, true),
+                Action::PageUp => (before.saturating_sub(page.max(1)), false),
+                Action::PageDown => (before + page.max(1), true),
+                Action::Top => (0, true),
+                Action::Bottom => (rows.len().saturating_sub(1), false),
+                _ => return false,
+            };
+            let target = target.min(rows.len().saturating_sub(1));
+            let mut next = settle(&rows, target, down);
+            // Up/Down that find nothing further that way stay put.
+            let step = !matches!(other, Action::Top | Action::Bottom);
+            if step && ((down && next < before) || (!down && next > before)) {
+                next = before;
+            }
+            j.review.index = next;
+            next != before
         }
     }
 }
@@ -253,5 +298,26 @@ pub fn render(
     );
     let block = panel(&title, th, true);
     let inner = draw_list(f, area, block, items, &mut j.review, th, mouse);
+    // An open conflict below the fold is said on the frame itself.
+    let last_shown = mouse
+        .list
+        .as_ref()
+        .and_then(|(_, shown)| shown.last().copied());
+    let open_below = rows.iter().enumerate().any(|(i, r)| {
+        matches!(r, Row::Conflict { chosen: None, .. }) && last_shown.is_some_and(|l| i > l)
+    });
+    if open_below {
+        let text = " ⚠ unresolved conflict below: w goes to it ";
+        let w = width(text) as u16;
+        if w + 4 < area.width {
+            let r = Rect {
+                x: area.right() - w - 2,
+                y: area.y,
+                width: w,
+                height: 1,
+            };
+            f.render_widget(ratatui::widgets::Paragraph::new(text).style(th.warn()), r);
+        }
+    }
     inner.height as usize
 }

@@ -13,9 +13,9 @@ use super::report::ReportUi;
 use crate::generate::{self, build_plan, FileStatus, Plan};
 use crate::session::Command;
 use crate::tui::action::Action;
-use crate::tui::app::{Journey, ListCursor, MouseTargets};
+use crate::tui::app::{Journey, ListCursor, MouseTargets, Written};
 use crate::tui::theme::Theme;
-use crate::tui::ui::{centered, draw_list, panel};
+use crate::tui::ui::{centered, draw_list, panel, width};
 
 pub struct TreeUi {
     pub plan: Plan,
@@ -70,7 +70,29 @@ impl TreeUi {
             writing: false,
         };
         t.nodes = t.layout();
+        // The first conflict is the first thing to decide.
+        if let Some(i) = t.nodes.iter().position(|n| {
+            n.file
+                .is_some_and(|i| t.plan.files[i].status == FileStatus::Conflict)
+        }) {
+            t.cursor.index = i;
+        }
         t
+    }
+
+    /// The file under the cursor, if the row is a file.
+    pub fn current_file(&self) -> Option<&generate::PlannedFile> {
+        self.visible()
+            .get(self.cursor.index)
+            .and_then(|n| n.file)
+            .and_then(|i| self.plan.files.get(i))
+    }
+
+    /// True when the row under the cursor is a folder.
+    pub fn on_folder(&self) -> bool {
+        self.visible()
+            .get(self.cursor.index)
+            .is_some_and(|n| n.file.is_none())
     }
 
     /// The visible rows.
@@ -200,6 +222,13 @@ pub fn handle(j: &mut Journey, action: Action, page: usize) -> (bool, bool) {
                 (true, false)
             }
         },
+        Action::ToggleDiff if file.is_none_or(|f| f.status != FileStatus::Conflict) => {
+            t.error = Some(
+                "a diff exists only for a conflicting file (on disk with other content)"
+                    .to_string(),
+            );
+            (true, false)
+        }
         Action::ToggleDiff => {
             t.show_diff = !t.show_diff;
             t.preview_scroll = 0;
@@ -218,8 +247,12 @@ pub fn handle(j: &mut Journey, action: Action, page: usize) -> (bool, bool) {
             (true, false)
         }
         Action::PreviewDown => {
-            t.preview_scroll = t.preview_scroll.saturating_add(5);
-            (true, false)
+            // Not past the last line.
+            let max = preview_len(t).saturating_sub(1) as u16;
+            let next = t.preview_scroll.saturating_add(5).min(max);
+            let moved = next != t.preview_scroll;
+            t.preview_scroll = next;
+            (moved, false)
         }
         Action::PreviewUp => {
             t.preview_scroll = t.preview_scroll.saturating_sub(5);
@@ -255,6 +288,10 @@ pub fn write(j: &mut Journey) {
                 t.plan.count(FileStatus::Identical)
             );
             let plan = t.plan.clone();
+            j.written = Some(Written {
+                files: created + overwritten,
+                line: line.clone(),
+            });
             // The tree is written: the session is over.
             if let Some(mut saver) = j.saver.take() {
                 if let Err(e) = saver.finish() {
@@ -289,6 +326,24 @@ fn status_span(t: &TreeUi, i: usize, th: &Theme) -> Span<'static> {
         },
     };
     Span::styled(format!("  {text}"), th.file_status(f.status))
+}
+
+/// `name` cut to `room` columns with "…" when longer.
+pub fn ellipsize(name: &str, room: usize) -> String {
+    if width(name) <= room {
+        return name.to_string();
+    }
+    let mut out = String::new();
+    for c in name.chars() {
+        let mut probe = out.clone();
+        probe.push(c);
+        if width(&probe) + 1 > room {
+            break;
+        }
+        out = probe;
+    }
+    out.push('…');
+    out
 }
 
 fn symbol(status: FileStatus) -> &'static str {
@@ -344,6 +399,8 @@ pub fn render(
         summary,
     );
     t.cursor.index = t.cursor.index.min(t.visible().len().saturating_sub(1));
+    // Inside the border, after the highlight symbol.
+    let row_w = list_area.width.saturating_sub(4) as usize;
     let items: Vec<ListItem> = t
         .visible()
         .iter()
@@ -364,18 +421,21 @@ pub fn render(
                 }
                 Some(i) => {
                     let st = t.plan.files[i].status;
+                    let status = status_span(t, i, th);
+                    // The status column always shows; a long name gives way.
+                    let room = row_w.saturating_sub(width(&indent) + 2 + width(&status.content));
                     ListItem::new(Line::from(vec![
                         Span::raw(indent),
                         Span::styled(format!("{} ", symbol(st)), th.file_status(st)),
                         Span::styled(
-                            n.name.clone(),
+                            ellipsize(&n.name, room),
                             if st == FileStatus::Skipped {
                                 th.dim()
                             } else {
                                 th.text()
                             },
                         ),
-                        status_span(t, i, th),
+                        status,
                     ]))
                 }
             }
@@ -448,6 +508,14 @@ fn preview(f: &mut Frame, area: Rect, t: &TreeUi, node: Option<&Node>, th: &Them
         return;
     };
     let file = &t.plan.files[i];
+    let rows = area.height.saturating_sub(2) as usize;
+    let total = match file.status {
+        FileStatus::Skipped => 0,
+        FileStatus::Conflict if t.show_diff => {
+            t.diffs.get(&file.path).map_or(0, |d| d.lines().count())
+        }
+        _ => file.content.lines().count(),
+    };
     // Only the rows that show are built: a long file costs no more than a
     // short one.
     let window = |text: &str| -> Vec<String> {
@@ -499,4 +567,30 @@ fn preview(f: &mut Frame, area: Rect, t: &TreeUi, node: Option<&Node>, th: &Them
         ),
     };
     f.render_widget(Paragraph::new(lines).block(panel(&title, th, false)), area);
+    if total > 0 {
+        let first = (t.preview_scroll as usize + 1).min(total);
+        let last = (t.preview_scroll as usize + rows).min(total);
+        let text = format!(" lines {first}-{last} of {total} ");
+        let w = width(&text) as u16;
+        if w + 4 < area.width && area.height >= 2 {
+            let r = Rect {
+                x: area.right() - w - 2,
+                y: area.bottom() - 1,
+                width: w,
+                height: 1,
+            };
+            f.render_widget(Paragraph::new(text).style(th.dim()), r);
+        }
+    }
+}
+
+/// Lines of what the preview shows for the row under the cursor.
+fn preview_len(t: &TreeUi) -> usize {
+    match t.current_file() {
+        Some(f) if f.status == FileStatus::Conflict && t.show_diff => {
+            t.diffs.get(&f.path).map_or(0, |d| d.lines().count())
+        }
+        Some(f) if f.status != FileStatus::Skipped => f.content.lines().count(),
+        _ => 0,
+    }
 }

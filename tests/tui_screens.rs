@@ -1,0 +1,344 @@
+//! Screens that tell the truth and lists that behave: the goal's size cap,
+//! review navigation and scrolling, customize reasons and locks, the tree's
+//! footer and preview, report remedies, help wording and the light theme.
+
+#[path = "tui/harness.rs"]
+mod harness;
+
+use harness::Ui;
+use ratatui::crossterm::event::Event;
+use skillchain::session::Screen;
+use skillchain::tui::app::GOAL_MAX_BYTES;
+use skillchain::tui::Keymap;
+
+fn goal_text(ui: &Ui) -> String {
+    match &ui.app.phase {
+        skillchain::tui::app::Phase::Goal(g) => g.text(),
+        _ => panic!("not on the goal screen"),
+    }
+}
+
+#[test]
+fn the_goal_stops_at_2_kb_from_typing_pasting_and_bursts_with_a_note() {
+    let note = "the goal is limited to 2048 bytes (2 KB)";
+    // Bracketed paste, a burst of keys, and typing at the cap.
+    let long: String = "kafka to snowflake ".repeat(200);
+    let mut ui = Ui::with("", None, "out", Keymap::default());
+    ui.app.handle_event(Event::Paste(long.clone()));
+    assert_eq!(goal_text(&ui).len(), GOAL_MAX_BYTES);
+    assert!(ui.screen().contains(note), "{}", ui.screen());
+    ui.type_text("x");
+    assert_eq!(goal_text(&ui).len(), GOAL_MAX_BYTES, "typing at the cap");
+
+    let mut ui = Ui::with("", None, "out", Keymap::default());
+    ui.burst_text(&long[..3000]);
+    assert_eq!(goal_text(&ui).len(), GOAL_MAX_BYTES);
+    assert!(ui.screen().contains(note));
+    // A multi-byte character that does not fit whole is not cut.
+    let mut ui = Ui::with("", None, "out", Keymap::default());
+    ui.app
+        .handle_event(Event::Paste(format!("{}é", "a".repeat(GOAL_MAX_BYTES - 1))));
+    assert_eq!(goal_text(&ui), "a".repeat(GOAL_MAX_BYTES - 1));
+    // Deleting makes room again.
+    ui.keys("backspace");
+    ui.type_text("bc");
+    assert_eq!(goal_text(&ui).len(), GOAL_MAX_BYTES);
+}
+
+/// The mini journey on review with its conflict open (stream.format json).
+fn review_with_conflict() -> Ui {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("enter tab tab tab tab tab down enter ctrl-d");
+    assert_eq!(ui.screen_kind(), Screen::Review);
+    ui
+}
+
+fn cursor_line(ui: &mut Ui) -> String {
+    ui.screen()
+        .lines()
+        .find(|l| l.contains('›'))
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn review_starts_on_the_open_conflict_and_home_end_go_to_first_and_last_without_wrapping() {
+    let mut ui = review_with_conflict();
+    assert!(cursor_line(&mut ui).contains("( ) Switch to avro"));
+    let first = "Team size: solo";
+    let last = "( ) Keep both";
+    for (keys, expected) in [
+        ("home", first),
+        ("g", first),
+        ("end", last),
+        ("G", last),
+        ("home up", first),
+        ("home k k", first),
+        ("end down", last),
+        ("end j j", last),
+        ("home down", "Which cloud"),
+        ("end up", "( ) Switch to avro"),
+        ("end pgdn", last),
+        ("home pgup", first),
+    ] {
+        ui.keys(keys);
+        let line = cursor_line(&mut ui);
+        assert!(line.contains(expected), "{keys}: {line}");
+    }
+}
+
+#[test]
+fn write_on_review_names_open_conflicts_by_title_and_goes_to_them() {
+    let mut ui = review_with_conflict();
+    ui.keys("home w");
+    assert_eq!(ui.screen_kind(), Screen::Review);
+    let s = ui.screen();
+    assert!(
+        s.contains("✗ resolve or accept the conflict first: “dbt contracts need typed events”"),
+        "{s}"
+    );
+    assert!(!s.contains("json-with-dbt"), "no id: {s}");
+    assert!(cursor_line(&mut ui).contains("( ) Switch to avro"));
+}
+
+#[test]
+fn a_review_taller_than_the_screen_says_what_is_below_and_keeps_no_blank_rows() {
+    let mut ui = review_with_conflict();
+    ui.size(80, 18);
+    ui.keys("home");
+    let s = ui.screen();
+    assert!(s.contains("more below ─╯"), "{s}");
+    assert!(
+        s.contains("⚠ unresolved conflict below: w goes to it"),
+        "{s}"
+    );
+    ui.keys("end");
+    assert!(ui.screen().contains("above"), "{}", ui.screen());
+    // Resolving removes the conflict's rows: the list fits again and is
+    // drawn from its first row, with nothing said to be above or below.
+    ui.keys("up enter");
+    let s = ui.screen();
+    assert!(!s.contains("dbt contracts need typed events"), "{s}");
+    assert!(s.contains("Pipe (quick setup)"), "{s}");
+    assert!(!s.contains("above") && !s.contains("more below"), "{s}");
+}
+
+#[test]
+fn customize_keeps_a_removed_skills_match_and_locks_needed_skills_from_the_start() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("x c");
+    let s = ui.screen();
+    assert!(s.contains("      matched \"kafka\" (score 10)"), "{s}");
+    // stream is the second row.
+    ui.keys("down space");
+    let s = ui.screen();
+    assert!(s.contains("[ ] stream  Stream"), "{s}");
+    assert!(
+        s.contains("      matched \"kafka\" (score 10) (removed)"),
+        "{s}"
+    );
+    ui.keys("space");
+    let s = ui.screen();
+    assert!(s.contains("[x] stream  Stream"), "{s}");
+    assert!(s.contains("      matched \"kafka\" (score 10)"), "{s}");
+    assert!(!s.contains("      chosen"), "{s}");
+
+    // Every skill that a skill in the chain needs carries the lock mark
+    // before anyone tries to remove it, in every bundled pack's examples.
+    for goal in [
+        "streaming pipeline from kafka to snowflake with dbt tests",
+        "batch ELT from postgres into bigquery with airflow",
+        "add a fact table for the trip process with an incremental dbt model",
+        "orchestrate a daily refresh of the sales dashboard from postgres",
+    ] {
+        let mut ui = Ui::bundled(goal);
+        ui.keys("x c");
+        ui.size(160, 200);
+        let s = ui.screen();
+        for c in ui.session().skill_choices() {
+            if c.in_chain && !c.needed_by.is_empty() {
+                let row = s
+                    .lines()
+                    .find(|l| l.contains(&format!("] {}  ", c.id)))
+                    .unwrap_or_else(|| panic!("{goal}: no row for {}:\n{s}", c.id));
+                assert!(row.contains("[■]"), "{goal}: {row}");
+                assert!(
+                    row.contains("(needed by") || row.contains("(required)"),
+                    "{goal}: {row}"
+                );
+            }
+        }
+    }
+}
+
+fn footer(ui: &mut Ui) -> String {
+    let s = ui.screen();
+    let lines: Vec<&str> = s.lines().collect();
+    lines[lines.len() - 2..].join("\n")
+}
+
+#[test]
+fn the_tree_footer_offers_only_keys_that_act_on_the_row_under_the_cursor() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    let out = ui.dir.path().join("mini-out");
+    std::fs::create_dir_all(out.join("models")).expect("mkdir");
+    std::fs::write(out.join("models/main.sql"), "select 'mine'\n").expect("write");
+    ui.keys("enter ctrl-d w");
+    // Starts on the conflict.
+    assert!(cursor_line(&mut ui).contains("! main.sql  conflict: decide"));
+    let f = footer(&mut ui);
+    for k in [
+        "w write",
+        "o overwrite",
+        "e keep",
+        "d diff",
+        "J preview down",
+        "K up",
+    ] {
+        assert!(f.contains(k), "conflict row: {f}");
+    }
+    ui.keys("home");
+    let f = footer(&mut ui);
+    assert!(f.contains("Enter fold/open"), "folder row: {f}");
+    for k in ["o overwrite", "e keep", "d diff", "J preview"] {
+        assert!(!f.contains(k), "folder row offers {k}: {f}");
+    }
+    ui.keys("down");
+    let f = footer(&mut ui);
+    assert!(f.contains("J preview down"), "new file: {f}");
+    for k in ["o overwrite", "e keep", "d diff", "fold"] {
+        assert!(!f.contains(k), "new file offers {k}: {f}");
+    }
+    // A key not offered says why instead of doing nothing.
+    ui.keys("d");
+    assert!(ui
+        .screen()
+        .contains("✗ a diff exists only for a conflicting file (on disk with other content)"));
+}
+
+#[test]
+fn tree_rows_keep_their_status_and_the_preview_says_which_lines_it_shows() {
+    let mut ui = Ui::bundled("streaming pipeline from kafka to snowflake with dbt tests");
+    ui.keys("enter ctrl-d w");
+    for (w, h) in [(60, 16), (80, 24), (120, 40)] {
+        ui.size(w, h);
+        let s = ui.screen();
+        let rows = s
+            .lines()
+            .filter(|l| l.contains(" + ") || l.contains(" - ") || l.contains(" = "));
+        for row in rows {
+            let list_part: String = row.chars().take((w as usize) / 2).collect();
+            if list_part.contains(" + ") || list_part.contains(" - ") {
+                assert!(
+                    list_part.contains("new") || list_part.contains("skipped"),
+                    "{w}x{h}: a file row lost its status: {row}"
+                );
+            }
+        }
+        assert!(s.contains("lines 1-"), "{w}x{h}:\n{s}");
+    }
+    ui.size(120, 40);
+    ui.keys("home");
+    // .env.example: 36 lines; J scrolls by five, never past the end.
+    ui.keys("J");
+    assert!(ui.screen().contains("lines 6-36 of 36"), "{}", ui.screen());
+    ui.keys("J J J J J J J J");
+    assert!(ui.screen().contains("lines 36-36 of 36"), "{}", ui.screen());
+    ui.keys("K");
+    assert!(ui.screen().contains("lines 31-36 of 36"), "{}", ui.screen());
+}
+
+#[test]
+fn help_on_the_chain_and_tree_never_speaks_of_a_previous_question() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("?");
+    let s = ui.screen();
+    assert!(!s.contains("previous question"), "{s}");
+    assert!(s.contains("back to the goal, to edit it"), "{s}");
+    ui.keys("esc enter ctrl-d w ?");
+    let s = ui.screen();
+    assert!(!s.contains("previous question"), "{s}");
+    assert!(s.contains("back to the review; nothing is written"), "{s}");
+    ui.keys("esc");
+    // The chain footer says what `x` does.
+    ui.keys("esc esc");
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    assert!(
+        footer(&mut ui).contains("x no blueprint"),
+        "{}",
+        footer(&mut ui)
+    );
+}
+
+#[test]
+fn the_empty_goal_screen_shows_example_goals() {
+    let mut ui = Ui::with("", None, "out", Keymap::default());
+    let s = ui.screen();
+    assert!(s.contains("Goals that each pack understands:"), "{s}");
+    assert!(
+        s.contains("“streaming pipeline from kafka to snowflake with dbt tests”"),
+        "{s}"
+    );
+}
+
+#[test]
+fn a_skill_the_goal_asked_for_and_the_chain_lost_is_said_on_the_report_and_at_exit() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    // Drop the blueprint, then remove transform (matched "dbt").
+    ui.keys("x c down down space enter enter ctrl-d w w");
+    assert_eq!(ui.screen_kind(), Screen::Report);
+    let s = ui.screen();
+    assert!(
+        s.contains(
+            "⚠ The goal asked for transform (“dbt”), but it was removed from the chain: nothing here delivers it."
+        ),
+        "{s}"
+    );
+    ui.keys("q");
+    let exit = ui.app.exit.clone().expect("quit");
+    assert!(
+        exit.message
+            .contains("The goal asked for transform (“dbt”), but it was removed from the chain"),
+        "{}",
+        exit.message
+    );
+}
+
+#[test]
+fn generate_missing_acts_on_what_the_report_shows_even_when_it_passes() {
+    let mut ui = Ui::bundled("streaming pipeline from kafka to snowflake with dbt tests");
+    ui.keys("enter ctrl-d w w m");
+    let s = ui.screen();
+    assert!(s.contains("Maturity advanced"), "{s}");
+    assert!(s.contains("✗ Kubernetes manifests  missing"), "{s}");
+    assert!(
+        footer(&mut ui).contains("g generate missing"),
+        "{}",
+        footer(&mut ui)
+    );
+    ui.keys("g");
+    let s = ui.screen();
+    assert!(!s.contains("nothing to generate"), "{s}");
+    assert!(s.contains("✓ Kubernetes manifests  fulfilled"), "{s}");
+    assert!(
+        s.contains("• generated again: 7 new, 0 overwritten files of"),
+        "{s}"
+    );
+    assert!(s.contains("Then generated again: 7 new"), "{s}");
+    // The exit message counts both writes.
+    ui.keys("q");
+    let exit = ui.app.exit.clone().expect("quit");
+    assert!(exit.message.starts_with("Wrote 44 new"), "{}", exit.message);
+    assert!(
+        exit.message
+            .contains("Then generated again: 7 new and 0 overwritten files."),
+        "{}",
+        exit.message
+    );
+}
+
+#[test]
+fn the_light_theme_paints_its_background() {
+    let th = skillchain::tui::Theme::built_in("light").expect("light");
+    assert!(th.text().bg.is_some());
+}
