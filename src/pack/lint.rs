@@ -884,6 +884,20 @@ pub fn lint_pack(pack: &Pack, src: &Sources) -> Vec<Problem> {
                 l.glob(&dloc, "check path", &c.path);
                 l.regex(&dloc, "check pattern", &c.pattern);
             }
+            for (field, conds) in [
+                ("required_when", &d.required_when),
+                ("skipped_when", &d.skipped_when),
+            ] {
+                for c in conds {
+                    l.expression(&dloc, field, &c.when);
+                    if c.reason.trim().is_empty() {
+                        l.push(
+                            &dloc,
+                            format!("{field} needs a `reason`: the report shows it"),
+                        );
+                    }
+                }
+            }
         }
     }
 

@@ -370,6 +370,22 @@ pub struct Deliverable {
     /// Maturity levels that require this deliverable; all levels when empty.
     #[serde(default)]
     pub maturity: Vec<Maturity>,
+    /// Answers that make it required at every maturity ("load tests: yes").
+    #[serde(default)]
+    pub required_when: Vec<DeliverableCondition>,
+    /// Answers that rule it out at every maturity; these win over
+    /// `required_when` (an answer that rules a file out is never asked for it).
+    #[serde(default)]
+    pub skipped_when: Vec<DeliverableCondition>,
+}
+
+/// An expression over the answers deciding a deliverable's requirement, with
+/// the reason the report shows when it holds.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverableCondition {
+    pub when: String,
+    pub reason: String,
 }
 
 impl Deliverable {
