@@ -724,7 +724,9 @@ fn answers_decide_a_deliverable_at_every_maturity_with_the_reason() {
             } else {
                 tree(&[])
             };
+            // Every skill has a map in a session's scope, empty when unanswered.
             let mut scope = Scope::default();
+            scope.answers.insert("perf".to_string(), Default::default());
             if let Some(a) = answer {
                 scope.set(
                     "perf",
