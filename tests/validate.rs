@@ -39,6 +39,7 @@ fn with_check(mut d: Deliverable, path: &str, pattern: &str, description: &str) 
         path: path.to_string(),
         pattern: pattern.to_string(),
         description: description.to_string(),
+        when: None,
     });
     d
 }
@@ -795,4 +796,59 @@ fn a_deciding_condition_that_cannot_be_evaluated_names_the_deliverable() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("deliverable `k8s`: skipped_when"), "{err}");
+}
+
+/// A check with a `when` is a promise only while its expression holds for
+/// the answers: each answer of a multi-choice, with the file that has or
+/// lacks the rule.
+#[test]
+fn a_check_applies_only_while_its_condition_holds() {
+    use skillchain::expr::Scope;
+    use skillchain::validate::{decide, validate_decided};
+    let mut d = with_check(
+        deliverable("alerts", &["alerts.yaml"]),
+        "alerts.yaml",
+        "pipeline_failed",
+        "failures alert",
+    );
+    d.checks[0].when = Some("'failure' in (eh.alert_on or [])".to_string());
+    for alert_on in [vec!["failure"], vec!["timeout"], vec![]] {
+        for has_rule in [true, false] {
+            let body = if has_rule {
+                "- name: pipeline_failed\n"
+            } else {
+                "- name: run_timed_out\n"
+            };
+            let dir = tree(&[("alerts.yaml", body)]);
+            let mut scope = Scope::default();
+            scope.answers.insert("eh".to_string(), Default::default());
+            scope.set(
+                "eh",
+                "alert_on",
+                skillchain::value::AnswerValue::List(
+                    alert_on.iter().map(|s| s.to_string()).collect(),
+                ),
+            );
+            let decisions = decide(std::slice::from_ref(&d), &scope).unwrap();
+            let r = validate_decided(
+                dir.path(),
+                std::slice::from_ref(&d),
+                Maturity::Intermediate,
+                None,
+                None,
+                &decisions,
+            )
+            .unwrap();
+            let demanded = alert_on.contains(&"failure");
+            let expected = if demanded && !has_rule {
+                Status::Incomplete
+            } else {
+                Status::Fulfilled
+            };
+            assert_eq!(
+                r.results[0].status, expected,
+                "{alert_on:?} rule {has_rule}"
+            );
+        }
+    }
 }

@@ -286,6 +286,10 @@ pub struct ContentCheck {
     pub pattern: String,
     #[serde(default)]
     pub description: String,
+    /// Expression over the answers; the check applies only while it holds
+    /// (an alert rule is demanded only when the answers ask for it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
 }
 
 #[derive(

@@ -6,6 +6,8 @@
 //!
 //! # Rules
 //!
+//! - A content check with a `when` applies only while its expression holds
+//!   for the answers (an alert demanded only when `alert_on` names it).
 //! - **skipped**: the deliverable is not required at the run's maturity, or
 //!   an answer rules it out (`skipped_when`). An answer can also make it
 //!   required at every maturity (`required_when`); `reason` then says which.
@@ -93,7 +95,7 @@ use serde::Serialize;
 
 use crate::error::{EngineError, Problem, Problems};
 use crate::expr::Scope;
-use crate::pack::{Deliverable, DeliverableCondition, Maturity};
+use crate::pack::{Deliverable, Maturity};
 use crate::session::Session;
 
 pub use render::render_text;
@@ -374,6 +376,8 @@ pub struct Decision {
     /// `Some(true)`: required at every maturity; `Some(false)`: skipped.
     pub required: Option<bool>,
     pub reason: Option<String>,
+    /// Indices of content checks whose `when` does not hold: not applied.
+    pub skipped_checks: Vec<usize>,
 }
 
 /// Evaluates each deliverable's `skipped_when` (first that holds wins) and
@@ -385,37 +389,55 @@ pub fn decide(deliverables: &[Deliverable], scope: &Scope) -> Result<Vec<Decisio
     let env = crate::expr::base_env();
     let ctx = scope.to_value();
     let mut problems = Vec::new();
-    let mut holds = |d: &Deliverable, field: &str, c: &DeliverableCondition| {
-        crate::expr::eval_bool(&env, &c.when, &ctx).unwrap_or_else(|e| {
+    // An expression that does not evaluate is reported; meanwhile the
+    // condition counts as `fallback`.
+    let mut holds = |id: &str, field: &str, when: &str, fallback: bool| {
+        crate::expr::eval_bool(&env, when, &ctx).unwrap_or_else(|e| {
             problems.push(Problem::new(
-                format!("deliverable `{}`: {field}", d.id),
-                format!("{e}; fix the expression in the blueprint"),
+                format!("deliverable `{id}`: {field}"),
+                format!("{e}; fix the expression in the pack"),
             ));
-            false
+            fallback
         })
     };
-    let decisions = deliverables
-        .iter()
-        .map(|d| {
-            if let Some(c) = d.skipped_when.iter().find(|c| holds(d, "skipped_when", c)) {
-                return Decision {
-                    required: Some(false),
-                    reason: Some(c.reason.clone()),
-                };
-            }
-            if let Some(c) = d
-                .required_when
-                .iter()
-                .find(|c| holds(d, "required_when", c))
-            {
-                return Decision {
-                    required: Some(true),
-                    reason: Some(c.reason.clone()),
-                };
-            }
-            Decision::default()
-        })
-        .collect();
+    let mut decisions = Vec::with_capacity(deliverables.len());
+    for d in deliverables {
+        let skipped_checks: Vec<usize> = d
+            .checks
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                c.when
+                    .as_deref()
+                    .is_some_and(|w| !holds(&d.id, "check when", w, true))
+            })
+            .map(|(k, _)| k)
+            .collect();
+        let skipped = d
+            .skipped_when
+            .iter()
+            .find(|c| holds(&d.id, "skipped_when", &c.when, false));
+        let required = d
+            .required_when
+            .iter()
+            .find(|c| holds(&d.id, "required_when", &c.when, false));
+        decisions.push(match (skipped, required) {
+            (Some(c), _) => Decision {
+                required: Some(false),
+                reason: Some(c.reason.clone()),
+                skipped_checks,
+            },
+            (None, Some(c)) => Decision {
+                required: Some(true),
+                reason: Some(c.reason.clone()),
+                skipped_checks,
+            },
+            (None, None) => Decision {
+                skipped_checks,
+                ..Decision::default()
+            },
+        });
+    }
     if problems.is_empty() {
         Ok(decisions)
     } else {
@@ -449,7 +471,19 @@ pub fn validate_decided(
         .iter()
         .enumerate()
         .map(|(i, d)| {
-            let eval = matcher.evaluate(i, d, &tree, &hits, &mut cache);
+            let mut eval = matcher.evaluate(i, d, &tree, &hits, &mut cache);
+            // Checks whose `when` does not hold for these answers are not
+            // promises; drop their failures.
+            if let Some(decision) = decisions.get(i) {
+                let off: Vec<(&str, &str)> = decision
+                    .skipped_checks
+                    .iter()
+                    .filter_map(|&k| d.checks.get(k))
+                    .map(|c| (c.path.as_str(), c.pattern.as_str()))
+                    .collect();
+                eval.failed_checks
+                    .retain(|f| !off.contains(&(f.path.as_str(), f.pattern.as_str())));
+            }
             let mut result = DeliverableResult {
                 id: d.id.clone(),
                 name: d.name.clone(),
