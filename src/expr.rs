@@ -25,7 +25,7 @@ pub const BUILTIN_NAMES: &[&str] = &[
     "loaded",
 ];
 
-/// Functions and filters registered on every environment.
+/// Functions registered on every environment (filters: `snake`, `kebab`, `plural`).
 pub const FUNCTION_NAMES: &[&str] = &["has_skill", "goal_has"];
 
 /// The base environment: lenient undefined (an unanswered question is falsy),
@@ -42,7 +42,26 @@ pub fn base_env() -> Environment<'static> {
     env.add_function("goal_has", goal_has);
     env.add_filter("snake", snake);
     env.add_filter("kebab", kebab);
+    env.add_filter("plural", plural);
     env
+}
+
+/// English plural of a name's last word (`category` → `categories`,
+/// `order_item` → `order_items`), by the `pluralizer` rules; undefined or
+/// empty stays empty so a condition over an unanswered question still works.
+fn plural(value: Value) -> String {
+    let text = value.as_str().map(str::to_string).unwrap_or_default();
+    if text.is_empty() {
+        return text;
+    }
+    // pluralizer inflects the whole string; inflect only the last word of a
+    // snake_case name so `order_item` keeps its first part.
+    match text.rsplit_once('_') {
+        Some((head, last)) if !last.is_empty() => {
+            format!("{head}_{}", pluralizer::pluralize(last, 2, false))
+        }
+        _ => pluralizer::pluralize(&text, 2, false),
+    }
 }
 
 /// An environment holding every template of a pack.

@@ -316,3 +316,112 @@ fn removing_promised_content_makes_validation_fail() {
     assert_eq!(code(&validate), 1, "{}", stdout(&validate));
     assert!(stdout(&validate).contains("NEEDS ATTENTION"));
 }
+
+/// Every platform × registry pair: a registry the platform's clients use is
+/// accepted, any other is refused up front with the fitting resolution
+/// (issue 10, item 9).
+#[test]
+fn every_schema_registry_fits_its_platform_or_is_refused() {
+    let fits = |platform: &str, registry: &str| match platform {
+        "kafka" | "redpanda" => ["confluent", "apicurio"].contains(&registry),
+        "kinesis" => registry == "glue",
+        "pubsub" => registry == "pubsub",
+        _ => unreachable!(),
+    };
+    for platform in ["kafka", "kinesis", "pubsub", "redpanda"] {
+        for registry in ["confluent", "glue", "pubsub", "apicurio"] {
+            let (_tmp, out) = out_dir();
+            let run = sc_path(
+                &[
+                    "run",
+                    "streaming pipeline from kafka to snowflake with dbt tests",
+                    "--defaults",
+                    "--pretend",
+                    "--out",
+                ],
+                &out,
+                &[
+                    "--set",
+                    &format!("streaming-data.platform={platform}"),
+                    "--set",
+                    &format!("streaming-data.schema_registry={registry}"),
+                    "--set",
+                    "streaming-data.delivery=at-least-once",
+                ],
+            );
+            let err = stderr(&run);
+            if fits(platform, registry) {
+                assert_eq!(code(&run), 0, "{platform}+{registry}: {err}");
+            } else {
+                assert_eq!(
+                    code(&run),
+                    2,
+                    "{platform}+{registry} is accepted: {}",
+                    stdout(&run)
+                );
+                let rule = match platform {
+                    "kinesis" => "registry-for-kinesis",
+                    "pubsub" => "registry-for-pubsub",
+                    _ => "registry-for-kafka",
+                };
+                assert!(
+                    err.contains(&format!("conflict {rule}")),
+                    "{platform}+{registry}: {err}"
+                );
+            }
+        }
+    }
+}
+
+/// The freshness SLA defaults to the transforms' schedule interval plus
+/// time for a run, whatever else is in the chain (issue 11, item 16).
+#[test]
+fn the_freshness_sla_follows_the_schedule_it_guards() {
+    for (schedule, sla) in [
+        ("*/5 * * * *", 20),
+        ("*/15 * * * *", 45),
+        ("0 * * * *", 120),
+        ("0 */6 * * *", 840),
+        ("0 3 * * *", 1560),
+        ("0 5 * * 1", 10200),
+        ("0 5 1 * *", 44640),
+    ] {
+        for goal in [
+            "streaming pipeline from kafka to snowflake with dbt tests",
+            "batch ELT from postgres into bigquery with airflow",
+        ] {
+            let (_tmp, out) = out_dir();
+            let run = sc_path(
+                &["run", goal, "--defaults", "--out"],
+                &out,
+                &["--set", &format!("transforming-data.schedule={schedule}")],
+            );
+            assert!(code(&run) <= 1, "{schedule}: {}", stderr(&run));
+            let project = read(&out, "transforms/dbt/dbt_project.yml");
+            assert!(
+                project.contains(&format!("freshness_sla_minutes: {sla}\n")),
+                "{goal} / {schedule}: {project}"
+            );
+        }
+    }
+}
+
+/// A resolution named in the answers file replaces the file's own value
+/// for the answers it sets, as skillchains/README.md says (item 13).
+#[test]
+fn a_chosen_resolution_outranks_the_answers_file() {
+    let (_tmp, out) = out_dir();
+    let yaml = "skillchain: 1\npack: data-engineering\ngoal: data lake on s3 with dbt\n\
+                blueprint: data-pipeline\nanswers:\n  architecting-data:\n    storage: lake\n    \
+                engine: snowflake\n  transforming-data:\n    tool: dbt\n\
+                resolutions:\n  lake-with-dbt: use-duckdb\n";
+    let run = run_answers(yaml, &out, &["--defaults"]);
+    assert!(code(&run) <= 1, "{}{}", stdout(&run), stderr(&run));
+    let record = read(&out, ".skillchain/answers.yaml");
+    assert!(
+        record.contains(
+            "    engine:\n      value: duckdb\n      source: conflict-resolution\n      detail: 'lake-with-dbt: use-duckdb'\n"
+        ),
+        "{record}"
+    );
+}

@@ -587,3 +587,194 @@ fn a_modelling_goal_without_a_workflow_phrase_still_generates_a_building_project
     assert!(read(&out, "profiles.yml").contains("      type: snowflake\n"));
     assert!(read(&out, "reports/workflow_report.md").starts_with("## Workflow: Custom workflow\n"));
 }
+
+/// Generated names take the real English plural of the entity and process
+/// (issue 10, item 10), for irregular and sibilant nouns alike.
+#[test]
+fn generated_names_use_real_plurals_for_every_kind_of_noun() {
+    let cases = [
+        ("category", "address", "categories", "addresses"),
+        ("bus", "delivery", "buses", "deliveries"),
+        ("person", "box", "people", "boxes"),
+        ("order_item", "status", "order_items", "statuses"),
+    ];
+    for (entity, process, entities, processes) in cases {
+        let (_tmp, out) = out_dir();
+        let run = sc_bundled(&[
+            "run",
+            "dbt workflow",
+            "--blueprint",
+            "new-fact-table",
+            "--defaults",
+            "--set",
+            &format!("dim-modeler.entity={entity}"),
+            "--set",
+            &format!("dim-modeler.process={process}"),
+            "--out",
+            path_str(&out),
+        ]);
+        assert_eq!(
+            code(&run),
+            0,
+            "{entity}/{process}: {}{}",
+            stdout(&run),
+            stderr(&run)
+        );
+        for rel in [
+            format!("models/staging/stg_{entities}.sql"),
+            format!("models/staging/stg_{processes}.sql"),
+            format!("models/marts/fct_{processes}.sql"),
+            format!("seeds/raw/{entities}.csv"),
+            format!("seeds/raw/{processes}.csv"),
+        ] {
+            assert!(out.join(&rel).is_file(), "{entity}/{process}: no {rel}");
+        }
+        let fct = read(&out, &format!("models/marts/fct_{processes}.sql"));
+        assert!(
+            !fct.contains(&format!("{process}s")) || processes == format!("{process}s"),
+            "{fct}"
+        );
+        let sources = read(&out, "models/staging/_sources.yml");
+        assert!(
+            sources.contains(&format!("- name: {entities}\n")),
+            "{sources}"
+        );
+    }
+}
+
+/// An entity and a process with the same plural are refused before anything
+/// is written, naming both answers and the resolution (items 7 and 10).
+#[test]
+fn an_entity_named_like_the_process_is_refused_naming_both_answers() {
+    for (entity, process) in [("trip", "trip"), ("trip", "trips"), ("datum", "data")] {
+        let (_tmp, out) = out_dir();
+        let run = sc_bundled(&[
+            "run",
+            "dbt workflow",
+            "--blueprint",
+            "new-fact-table",
+            "--defaults",
+            "--set",
+            &format!("dim-modeler.entity={entity}"),
+            "--set",
+            &format!("dim-modeler.process={process}"),
+            "--out",
+            path_str(&out),
+        ]);
+        let err = stderr(&run);
+        assert_eq!(code(&run), 2, "{entity}/{process}: {}{err}", stdout(&run));
+        assert!(err.contains("conflict entity-is-process"), "{err}");
+        assert!(
+            err.contains("dim-modeler.entity and dim-modeler.process"),
+            "{err}"
+        );
+        assert!(err.contains("use-driver-and-trip"), "{err}");
+        assert!(!out.exists(), "nothing is written");
+    }
+}
+
+/// Fact workflows refuse a model list without the fact, up front, instead
+/// of writing a project that fails its own validation (item 7).
+#[test]
+fn fact_workflows_without_a_fact_are_a_conflict_not_needs_attention() {
+    for blueprint in ["new-fact-table", "full-pipeline"] {
+        let (_tmp, out) = out_dir();
+        let run = sc_bundled(&[
+            "run",
+            "dbt workflow",
+            "--blueprint",
+            blueprint,
+            "--defaults",
+            "--set",
+            "dim-modeler.models=dimension",
+            "--out",
+            path_str(&out),
+        ]);
+        let err = stderr(&run);
+        assert_eq!(code(&run), 2, "{blueprint}: {}{err}", stdout(&run));
+        assert!(err.contains("conflict fact-workflow-without-fact"), "{err}");
+        assert!(err.contains("add-fact"), "{err}");
+        let yaml = answers_for(
+            blueprint,
+            "  dim-modeler:\n    models: [dimension]\nresolutions:\n  fact-workflow-without-fact: add-fact\n",
+        );
+        let run = run_answers(&yaml, &out);
+        assert_eq!(
+            code(&run),
+            0,
+            "{blueprint}: {}{}",
+            stdout(&run),
+            stderr(&run)
+        );
+        assert!(out.join("models/marts/fct_trips.sql").is_file());
+    }
+}
+
+/// `--fail-fast` reaches every place that runs dbt after a failure: the
+/// rerun script and the runner's re-run step, for every rerun choice
+/// (item 8).
+#[test]
+fn fail_fast_reaches_the_rerun_script_and_the_workflow_runner() {
+    for rerun in ["failed-downstream", "full", "retry"] {
+        for fail_fast in [true, false] {
+            let (_tmp, out) = out_dir();
+            let run = sc_bundled(&[
+                "run",
+                "dbt compilation error in stg_drivers, diagnose it",
+                "--defaults",
+                "--set",
+                &format!("dbt-runner.rerun={rerun}"),
+                "--set",
+                &format!("dbt-runner.fail_fast={fail_fast}"),
+                "--out",
+                path_str(&out),
+            ]);
+            assert_eq!(code(&run), 0, "{}{}", stdout(&run), stderr(&run));
+            let script = read(&out, "scripts/rerun_failed.sh");
+            let runner = out.join("scripts/run_workflow.py");
+            let runner = if runner.is_file() {
+                read(&out, "scripts/run_workflow.py")
+            } else {
+                String::new()
+            };
+            let report = read(&out, "reports/workflow_report.md");
+            // `dbt retry` repeats the failed run's own flags.
+            let expect = fail_fast && rerun != "retry";
+            assert_eq!(
+                script.contains("--fail-fast"),
+                expect,
+                "{rerun} {fail_fast}: {script}"
+            );
+            assert_eq!(
+                report.contains("--fail-fast"),
+                expect,
+                "{rerun} {fail_fast}: {report}"
+            );
+            if !runner.is_empty() {
+                assert_eq!(
+                    runner.contains("\"--fail-fast\""),
+                    expect,
+                    "{rerun} {fail_fast}: {runner}"
+                );
+            }
+        }
+    }
+}
+
+/// dim_date's weekend flag uses the day-of-week numbering of the engine
+/// dbt runs on, for every warehouse the pack offers (item 6).
+#[test]
+fn dim_date_picks_the_weekday_numbering_of_each_target() {
+    let (_tmp, out) = out_dir();
+    let run = run_blueprint("new-fact-table", &out);
+    assert_eq!(code(&run), 0, "{}{}", stdout(&run), stderr(&run));
+    let sql = read(&out, "models/marts/dim_date.sql");
+    for line in [
+        "{% if target.type in ('bigquery',) %}\n    extract(dayofweek from date_day) in (1, 7) as is_weekend",
+        "{% elif target.type in ('databricks', 'spark') %}\n    dayofweek(date_day) in (1, 7) as is_weekend",
+        "{% elif target.type == 'snowflake' %}\n    dayofweekiso(date_day) in (6, 7) as is_weekend",
+        "{% else %}\n    extract(dow from date_day) in (0, 6) as is_weekend",
+    ] {
+        assert!(sql.contains(line), "{sql}");
+    }
+}

@@ -29,6 +29,8 @@ fn deliverable(id: &str, files: &[&str]) -> Deliverable {
         files: files.iter().map(|s| s.to_string()).collect(),
         checks: Vec::new(),
         maturity: Vec::new(),
+        required_when: Vec::new(),
+        skipped_when: Vec::new(),
     }
 }
 
@@ -37,6 +39,7 @@ fn with_check(mut d: Deliverable, path: &str, pattern: &str, description: &str) 
         path: path.to_string(),
         pattern: pattern.to_string(),
         description: description.to_string(),
+        when: None,
     });
     d
 }
@@ -630,7 +633,8 @@ fn json_shape_is_stable() {
                 "missing": [],
                 "failed_checks": [],
                 "maturity": [],
-                "in_chain": true
+                "in_chain": true,
+                "reason": null
             }],
             "required": 3,
             "fulfilled": 1,
@@ -692,4 +696,159 @@ cannot validate against the skills' outputs:
   - deliverable `env`: file glob `config/[.env` is not a valid glob: unclosed character class; missing ']'
 "
     );
+}
+
+fn when(expr: &str, reason: &str) -> skillchain::pack::DeliverableCondition {
+    skillchain::pack::DeliverableCondition {
+        when: expr.to_string(),
+        reason: reason.to_string(),
+    }
+}
+
+/// Every combination of the deciding answer, the maturity and the file on
+/// disk: `skipped_when` wins, `required_when` requires at every maturity,
+/// neither leaves it to the maturity; the reason is reported exactly.
+#[test]
+fn answers_decide_a_deliverable_at_every_maturity_with_the_reason() {
+    use skillchain::expr::Scope;
+    use skillchain::validate::{decide, validate_decided};
+    let mut d = at(
+        deliverable("load-tests", &["load.py"]),
+        &[Maturity::Advanced],
+    );
+    d.required_when = vec![when("perf.load_tests == true", "asked for")];
+    d.skipped_when = vec![when("perf.load_tests == false", "not asked for")];
+    for answer in [Some(true), Some(false), None] {
+        for present in [true, false] {
+            let dir = if present {
+                tree(&[("load.py", "print(1)\n")])
+            } else {
+                tree(&[])
+            };
+            // Every skill has a map in a session's scope, empty when unanswered.
+            let mut scope = Scope::default();
+            scope.answers.insert("perf".to_string(), Default::default());
+            if let Some(a) = answer {
+                scope.set(
+                    "perf",
+                    "load_tests",
+                    skillchain::value::AnswerValue::Bool(a),
+                );
+            }
+            let decisions = decide(std::slice::from_ref(&d), &scope).unwrap();
+            for m in [
+                Maturity::Starter,
+                Maturity::Intermediate,
+                Maturity::Advanced,
+            ] {
+                let r = validate_decided(
+                    dir.path(),
+                    std::slice::from_ref(&d),
+                    m,
+                    None,
+                    None,
+                    &decisions,
+                )
+                .unwrap();
+                let res = &r.results[0];
+                let required = match answer {
+                    Some(a) => a,
+                    None => m == Maturity::Advanced,
+                };
+                let expected = match (required, present) {
+                    (false, _) => Status::Skipped,
+                    (true, true) => Status::Fulfilled,
+                    (true, false) => Status::Missing,
+                };
+                assert_eq!(
+                    res.status, expected,
+                    "answer {answer:?}, file {present}, {m:?}"
+                );
+                let reason = answer.map(|a| if a { "asked for" } else { "not asked for" });
+                assert_eq!(res.reason.as_deref(), reason);
+                // Changing maturity on the report keeps the answers' decision.
+                let other = r.with_maturity(Maturity::Starter);
+                assert_eq!(
+                    other.results[0].status == Status::Skipped,
+                    !answer.unwrap_or(false),
+                    "answer {answer:?} at starter"
+                );
+                let text = render_text(&r, false);
+                if expected == Status::Skipped && answer.is_some() {
+                    assert!(
+                        text.contains("load tests (skipped: not asked for)"),
+                        "{text}"
+                    );
+                }
+                let json = serde_json::to_value(&r).unwrap();
+                assert_eq!(json["results"][0]["reason"], serde_json::json!(reason));
+            }
+        }
+    }
+}
+
+#[test]
+fn a_deciding_condition_that_cannot_be_evaluated_names_the_deliverable() {
+    use skillchain::expr::Scope;
+    let mut d = deliverable("k8s", &["k8s/*.yaml"]);
+    d.skipped_when = vec![when("perf.deploy_target |", "x")];
+    let err = skillchain::validate::decide(&[d], &Scope::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("deliverable `k8s`: skipped_when"), "{err}");
+}
+
+/// A check with a `when` is a promise only while its expression holds for
+/// the answers: each answer of a multi-choice, with the file that has or
+/// lacks the rule.
+#[test]
+fn a_check_applies_only_while_its_condition_holds() {
+    use skillchain::expr::Scope;
+    use skillchain::validate::{decide, validate_decided};
+    let mut d = with_check(
+        deliverable("alerts", &["alerts.yaml"]),
+        "alerts.yaml",
+        "pipeline_failed",
+        "failures alert",
+    );
+    d.checks[0].when = Some("'failure' in (eh.alert_on or [])".to_string());
+    for alert_on in [vec!["failure"], vec!["timeout"], vec![]] {
+        for has_rule in [true, false] {
+            let body = if has_rule {
+                "- name: pipeline_failed\n"
+            } else {
+                "- name: run_timed_out\n"
+            };
+            let dir = tree(&[("alerts.yaml", body)]);
+            let mut scope = Scope::default();
+            scope.answers.insert("eh".to_string(), Default::default());
+            scope.set(
+                "eh",
+                "alert_on",
+                skillchain::value::AnswerValue::List(
+                    alert_on.iter().map(|s| s.to_string()).collect(),
+                ),
+            );
+            let decisions = decide(std::slice::from_ref(&d), &scope).unwrap();
+            let r = validate_decided(
+                dir.path(),
+                std::slice::from_ref(&d),
+                Maturity::Intermediate,
+                None,
+                None,
+                &decisions,
+            )
+            .unwrap();
+            let demanded = alert_on.contains(&"failure");
+            let expected = if demanded && !has_rule {
+                Status::Incomplete
+            } else {
+                Status::Fulfilled
+            };
+            assert_eq!(
+                r.results[0].status, expected,
+                "{alert_on:?} rule {has_rule}"
+            );
+        }
+    }
 }

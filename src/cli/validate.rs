@@ -28,6 +28,7 @@ pub fn run(
         ));
     }
     let record = dir.join(".skillchain/answers.yaml");
+    let mut decisions = Vec::new();
     let (deliverables, maturity, bp_name, chain) = if record.is_file() {
         let text = std::fs::read_to_string(&record).map_err(|e| EngineError::io(&record, e))?;
         let origin = record.display().to_string();
@@ -42,8 +43,10 @@ pub fn run(
         };
         let session = prepare(registry, &req)?;
         let plan = build_plan(&session, dir)?;
+        let deliverables = generate::deliverables(&session, &plan);
+        decisions = validate::decide(&deliverables, session.scope())?;
         (
-            generate::deliverables(&session, &plan),
+            deliverables,
             session.maturity,
             session.blueprint.clone(),
             Some(
@@ -108,12 +111,13 @@ pub fn run(
             }
         }
     };
-    let report = validate::validate_chain(
+    let report = validate::validate_decided(
         dir,
         &deliverables,
         maturity,
         bp_name.as_deref(),
         chain.as_deref(),
+        &decisions,
     )?;
     if json {
         print_json(&report)?;

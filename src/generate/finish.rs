@@ -57,13 +57,6 @@ pub fn write_and_validate(
         WriteMode::Overwrite,
     ));
     let written = write_all(&plan.root, &items).map_err(|e| EngineError::Other(e.to_string()))?;
-    let chain: Vec<String> = session.chain.iter().map(|e| e.id.clone()).collect();
-    let report = validate::validate_chain(
-        &plan.root,
-        &delivers,
-        session.maturity,
-        session.blueprint.as_deref(),
-        Some(&chain),
-    )?;
+    let report = validate::validate_session(&plan.root, &delivers, session)?;
     Ok(Finished { written, report })
 }

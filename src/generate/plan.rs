@@ -219,6 +219,8 @@ pub fn deliverables(session: &Session, plan: &Plan) -> Vec<Deliverable> {
                     .map(|c| ContentCheck { ..c.clone() })
                     .collect(),
                 maturity: Vec::new(),
+                required_when: Vec::new(),
+                skipped_when: Vec::new(),
             })
         })
         .collect()

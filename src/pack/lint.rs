@@ -771,6 +771,9 @@ pub fn lint_pack(pack: &Pack, src: &Sources) -> Vec<Problem> {
         for c in &s.checks {
             l.glob(&loc, "check path", &c.path);
             l.regex(&loc, "check pattern", &c.pattern);
+            if let Some(w) = &c.when {
+                l.expression(&loc, "check condition", w);
+            }
         }
     }
     for cycle in cycles(pack) {
@@ -883,6 +886,23 @@ pub fn lint_pack(pack: &Pack, src: &Sources) -> Vec<Problem> {
             for c in &d.checks {
                 l.glob(&dloc, "check path", &c.path);
                 l.regex(&dloc, "check pattern", &c.pattern);
+                if let Some(w) = &c.when {
+                    l.expression(&dloc, "check condition", w);
+                }
+            }
+            for (field, conds) in [
+                ("required_when", &d.required_when),
+                ("skipped_when", &d.skipped_when),
+            ] {
+                for c in conds {
+                    l.expression(&dloc, field, &c.when);
+                    if c.reason.trim().is_empty() {
+                        l.push(
+                            &dloc,
+                            format!("{field} needs a `reason`: the report shows it"),
+                        );
+                    }
+                }
             }
         }
     }

@@ -286,6 +286,10 @@ pub struct ContentCheck {
     pub pattern: String,
     #[serde(default)]
     pub description: String,
+    /// Expression over the answers; the check applies only while it holds
+    /// (an alert rule is demanded only when the answers ask for it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
 }
 
 #[derive(
@@ -370,6 +374,22 @@ pub struct Deliverable {
     /// Maturity levels that require this deliverable; all levels when empty.
     #[serde(default)]
     pub maturity: Vec<Maturity>,
+    /// Answers that make it required at every maturity ("load tests: yes").
+    #[serde(default)]
+    pub required_when: Vec<DeliverableCondition>,
+    /// Answers that rule it out at every maturity; these win over
+    /// `required_when` (an answer that rules a file out is never asked for it).
+    #[serde(default)]
+    pub skipped_when: Vec<DeliverableCondition>,
+}
+
+/// An expression over the answers deciding a deliverable's requirement, with
+/// the reason the report shows when it holds.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverableCondition {
+    pub when: String,
+    pub reason: String,
 }
 
 impl Deliverable {

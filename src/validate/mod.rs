@@ -6,7 +6,11 @@
 //!
 //! # Rules
 //!
-//! - **skipped**: the deliverable is not required at the run's maturity.
+//! - A content check with a `when` applies only while its expression holds
+//!   for the answers (an alert demanded only when `alert_on` names it).
+//! - **skipped**: the deliverable is not required at the run's maturity, or
+//!   an answer rules it out (`skipped_when`). An answer can also make it
+//!   required at every maturity (`required_when`); `reason` then says which.
 //! - **missing**: none of its file globs matches a real file. Empty files and
 //!   placeholders ([`PLACEHOLDER_NAMES`]) are not real, so a folder holding
 //!   only those is missing too. A glob that names a folder matches the real
@@ -48,7 +52,8 @@
 //!         }
 //!       ],
 //!       "maturity": [],
-//!       "in_chain": true
+//!       "in_chain": true,
+//!       "reason": null
 //!     }
 //!   ],
 //!   "required": 1,
@@ -72,6 +77,9 @@
 //!   still describe the disk, so a consumer can see what a higher maturity
 //!   would ask for.
 //! - `maturity` lists the levels that require the deliverable; `[]` means all.
+//! - `reason` is `null` unless an answer decided the requirement: then it
+//!   says why the deliverable is skipped (`skipped_when`) or required at
+//!   every maturity (`required_when`), in the pack's words.
 //! - `completeness` is a whole percent, rounded down; `pass` is
 //!   `completeness >= 80`.
 //! - `warnings` names parts of the tree that could not be read or links that
@@ -85,8 +93,10 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::error::EngineError;
+use crate::error::{EngineError, Problem, Problems};
+use crate::expr::Scope;
 use crate::pack::{Deliverable, Maturity};
+use crate::session::Session;
 
 pub use render::render_text;
 pub use walk::{PLACEHOLDER_NAMES, SKIPPED_FOLDERS};
@@ -153,11 +163,20 @@ pub struct DeliverableResult {
     /// False when its primary skill is not in the chain: nothing promised it,
     /// so it is skipped at every maturity.
     pub in_chain: bool,
+    /// Why the answers decided the requirement, when they did.
+    pub reason: Option<String>,
+    /// What the answers decided: required (`Some(true)`) or skipped
+    /// (`Some(false)`) at every maturity; `None` leaves it to the maturity.
+    #[serde(skip)]
+    pub decided: Option<bool>,
 }
 
 impl DeliverableResult {
     pub fn required_at(&self, maturity: Maturity) -> bool {
-        self.in_chain && (self.maturity.is_empty() || self.maturity.contains(&maturity))
+        self.in_chain
+            && self
+                .decided
+                .unwrap_or_else(|| self.maturity.is_empty() || self.maturity.contains(&maturity))
     }
 
     /// The status this deliverable has when it is required. It depends only
@@ -328,6 +347,117 @@ pub fn validate_chain(
     blueprint: Option<&str>,
     chain: Option<&[String]>,
 ) -> Result<Report, EngineError> {
+    let decisions = vec![Decision::default(); deliverables.len()];
+    validate_decided(root, deliverables, maturity, blueprint, chain, &decisions)
+}
+
+/// [`validate_chain`] for a session: its chain, maturity and blueprint, and
+/// the deliverables' `required_when`/`skipped_when` decided by its answers.
+pub fn validate_session(
+    root: &Path,
+    deliverables: &[Deliverable],
+    session: &Session,
+) -> Result<Report, EngineError> {
+    let chain: Vec<String> = session.chain.iter().map(|e| e.id.clone()).collect();
+    let decisions = decide(deliverables, session.scope())?;
+    validate_decided(
+        root,
+        deliverables,
+        session.maturity,
+        session.blueprint.as_deref(),
+        Some(&chain),
+        &decisions,
+    )
+}
+
+/// What the answers say about one deliverable's requirement.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Decision {
+    /// `Some(true)`: required at every maturity; `Some(false)`: skipped.
+    pub required: Option<bool>,
+    pub reason: Option<String>,
+    /// Indices of content checks whose `when` does not hold: not applied.
+    pub skipped_checks: Vec<usize>,
+}
+
+/// Evaluates each deliverable's `skipped_when` (first that holds wins) and
+/// then its `required_when` against the answers in `scope`.
+///
+/// Errors: a condition that does not evaluate (lint catches most), naming
+/// the deliverable and the expression.
+pub fn decide(deliverables: &[Deliverable], scope: &Scope) -> Result<Vec<Decision>, EngineError> {
+    let env = crate::expr::base_env();
+    let ctx = scope.to_value();
+    let mut problems = Vec::new();
+    // An expression that does not evaluate is reported; meanwhile the
+    // condition counts as `fallback`.
+    let mut holds = |id: &str, field: &str, when: &str, fallback: bool| {
+        crate::expr::eval_bool(&env, when, &ctx).unwrap_or_else(|e| {
+            problems.push(Problem::new(
+                format!("deliverable `{id}`: {field}"),
+                format!("{e}; fix the expression in the pack"),
+            ));
+            fallback
+        })
+    };
+    let mut decisions = Vec::with_capacity(deliverables.len());
+    for d in deliverables {
+        let skipped_checks: Vec<usize> = d
+            .checks
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                c.when
+                    .as_deref()
+                    .is_some_and(|w| !holds(&d.id, "check when", w, true))
+            })
+            .map(|(k, _)| k)
+            .collect();
+        let skipped = d
+            .skipped_when
+            .iter()
+            .find(|c| holds(&d.id, "skipped_when", &c.when, false));
+        let required = d
+            .required_when
+            .iter()
+            .find(|c| holds(&d.id, "required_when", &c.when, false));
+        decisions.push(match (skipped, required) {
+            (Some(c), _) => Decision {
+                required: Some(false),
+                reason: Some(c.reason.clone()),
+                skipped_checks,
+            },
+            (None, Some(c)) => Decision {
+                required: Some(true),
+                reason: Some(c.reason.clone()),
+                skipped_checks,
+            },
+            (None, None) => Decision {
+                skipped_checks,
+                ..Decision::default()
+            },
+        });
+    }
+    if problems.is_empty() {
+        Ok(decisions)
+    } else {
+        Err(EngineError::from(Problems {
+            context: "cannot decide which deliverables are required".to_string(),
+            problems,
+        }))
+    }
+}
+
+/// [`validate_chain`] with the answers' decisions, one per deliverable (see
+/// [`decide`]); a missing one leaves the requirement to the maturity.
+pub fn validate_decided(
+    root: &Path,
+    deliverables: &[Deliverable],
+    maturity: Maturity,
+    blueprint: Option<&str>,
+    chain: Option<&[String]>,
+    decisions: &[Decision],
+) -> Result<Report, EngineError> {
     let context = match blueprint {
         Some(b) => format!("cannot validate against blueprint `{b}`"),
         None => "cannot validate against the skills' outputs".to_string(),
@@ -341,7 +471,19 @@ pub fn validate_chain(
         .iter()
         .enumerate()
         .map(|(i, d)| {
-            let eval = matcher.evaluate(i, d, &tree, &hits, &mut cache);
+            let mut eval = matcher.evaluate(i, d, &tree, &hits, &mut cache);
+            // Checks whose `when` does not hold for these answers are not
+            // promises; drop their failures.
+            if let Some(decision) = decisions.get(i) {
+                let off: Vec<(&str, &str)> = decision
+                    .skipped_checks
+                    .iter()
+                    .filter_map(|&k| d.checks.get(k))
+                    .map(|c| (c.path.as_str(), c.pattern.as_str()))
+                    .collect();
+                eval.failed_checks
+                    .retain(|f| !off.contains(&(f.path.as_str(), f.pattern.as_str())));
+            }
             let mut result = DeliverableResult {
                 id: d.id.clone(),
                 name: d.name.clone(),
@@ -356,6 +498,8 @@ pub fn validate_chain(
                 failed_checks: eval.failed_checks,
                 maturity: d.maturity.clone(),
                 in_chain: chain.is_none_or(|c| c.contains(&d.skill)),
+                reason: decisions.get(i).and_then(|x| x.reason.clone()),
+                decided: decisions.get(i).and_then(|x| x.required),
             };
             if result.required_at(maturity) {
                 result.status = result.status_if_required();

@@ -63,7 +63,10 @@ pub fn render_text(report: &Report, color: bool) -> String {
     for r in &report.results {
         let symbol = paint(r.status.symbol(), status_color(r.status), color);
         let _ = match r.status {
-            Status::Fulfilled => writeln!(out, "{symbol} {}", r.name),
+            Status::Fulfilled => match &r.reason {
+                Some(reason) => writeln!(out, "{symbol} {} (required: {reason})", r.name),
+                None => writeln!(out, "{symbol} {}", r.name),
+            },
             Status::Missing => {
                 writeln!(
                     out,
@@ -87,12 +90,15 @@ pub fn render_text(report: &Report, color: bool) -> String {
                 "{symbol} {} (skill {} is not in the chain)",
                 r.name, r.skill
             ),
-            Status::Skipped => writeln!(
-                out,
-                "{symbol} {} (not required at {})",
-                r.name,
-                report.maturity.as_str()
-            ),
+            Status::Skipped => match &r.reason {
+                Some(reason) => writeln!(out, "{symbol} {} (skipped: {reason})", r.name),
+                None => writeln!(
+                    out,
+                    "{symbol} {} (not required at {})",
+                    r.name,
+                    report.maturity.as_str()
+                ),
+            },
         };
     }
     if !report.warnings.is_empty() {

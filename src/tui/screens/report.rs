@@ -414,6 +414,10 @@ pub fn render(
             {
                 spans.push(Span::styled(format!("  {p}"), th.dim()));
             }
+            // Why the answers made it required or skipped (issue 11, 9a).
+            if let Some(why) = &d.reason {
+                spans.push(Span::styled(format!("  ({why})"), th.dim()));
+            }
             ListItem::new(Line::from(spans))
         })
         .collect();
