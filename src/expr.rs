@@ -63,11 +63,12 @@ pub fn pack_env(pack: &Pack) -> Result<Environment<'static>, (String, minijinja:
 /// under the name of its output path, so the path's type picks the escaping;
 /// a template it includes is escaped by its own name. Files under
 /// `jinja_roots` (dbt projects) are Jinja templates themselves.
-pub fn file_env(
-    pack: &Pack,
-    jinja_roots: Vec<String>,
-) -> Result<Environment<'static>, (String, minijinja::Error)> {
-    let mut env = pack_env(pack)?;
+pub fn file_env(pack: &Pack, jinja_roots: Vec<String>) -> Environment<'static> {
+    // Templates are compiled when a render includes or imports them, not
+    // all up front: a plan renders each output once, by its path.
+    let mut env = base_env();
+    let templates = std::sync::Arc::new(pack.templates.clone());
+    env.set_loader(move |name| Ok(templates.get(name).cloned()));
     env.set_auto_escape_callback(move |name| {
         let jinja = jinja_roots
             .iter()
@@ -75,7 +76,7 @@ pub fn file_env(
         escape::Place::for_path(name, jinja).auto_escape()
     });
     env.set_formatter(escape::format_value);
-    Ok(env)
+    env
 }
 
 /// The environment that renders output paths: a printed value must be one

@@ -511,6 +511,23 @@ pub fn md(s: &str) -> String {
     lines.join("\n")
 }
 
+/// A fenced Markdown code block holding `s` verbatim: the fence is longer
+/// than any run of backticks in `s`, so no line of it can close the block.
+pub fn md_code(s: &str, lang: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in s.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat((longest + 1).max(3));
+    let lang: String = lang
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '-')
+        .collect();
+    format!("{fence}{lang}\n{}\n{fence}", s.trim_end_matches('\n'))
+}
+
 /// In a file that is a Jinja template itself (dbt), `{` in a value must not
 /// open a tag: each one is printed by a Jinja expression.
 fn neutralise_jinja(s: &str) -> String {
@@ -622,6 +639,12 @@ pub fn add_filters(env: &mut minijinja::Environment<'_>) {
     env.add_filter("md", |state: &State, v: Value| {
         finish(state, md(&text_of(&v)))
     });
+    env.add_filter(
+        "md_code",
+        |state: &State, v: Value, lang: Option<String>| {
+            finish(state, md_code(&text_of(&v), lang.as_deref().unwrap_or("")))
+        },
+    );
     env.add_filter("comment", |state: &State, v: Value| {
         finish(state, comment(&text_of(&v)))
     });
@@ -660,6 +683,7 @@ pub const ESCAPE_FILTERS: &[&str] = &[
     "py_str",
     "sh",
     "md",
+    "md_code",
     "sql_comment",
     "comment",
     "line",

@@ -150,10 +150,7 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
             _ => None,
         })
         .collect();
-    let env = expr::file_env(pack, jinja_roots).map_err(|(name, e)| Problems {
-        context: format!("pack {}", pack.id()),
-        problems: vec![Problem::new(format!("templates/{name}"), e.to_string())],
-    })?;
+    let env = expr::file_env(pack, jinja_roots);
     for f in files.iter_mut().filter(|f| f.status != FileStatus::Skipped) {
         let Some(source) = pack.templates.get(&f.template) else {
             problems.push(Problem::new(
