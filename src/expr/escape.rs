@@ -528,6 +528,28 @@ pub fn md_code(s: &str, lang: &str) -> String {
     format!("{fence}{lang}\n{}\n{fence}", s.trim_end_matches('\n'))
 }
 
+/// An inline Markdown code span holding `s` (line breaks become spaces):
+/// delimited by more backticks than any run inside it.
+pub fn md_span(s: &str) -> String {
+    let s: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let mut longest = 0;
+    let mut run = 0;
+    for c in s.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let ticks = "`".repeat(longest + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{ticks}{pad}{s}{pad}{ticks}")
+}
+
 /// In a file that is a Jinja template itself (dbt), `{` in a value must not
 /// open a tag: each one is printed by a Jinja expression.
 fn neutralise_jinja(s: &str) -> String {
@@ -645,6 +667,9 @@ pub fn add_filters(env: &mut minijinja::Environment<'_>) {
             finish(state, md_code(&text_of(&v), lang.as_deref().unwrap_or("")))
         },
     );
+    env.add_filter("md_span", |state: &State, v: Value| {
+        finish(state, md_span(&text_of(&v)))
+    });
     env.add_filter("comment", |state: &State, v: Value| {
         finish(state, comment(&text_of(&v)))
     });
@@ -684,6 +709,7 @@ pub const ESCAPE_FILTERS: &[&str] = &[
     "sh",
     "md",
     "md_code",
+    "md_span",
     "sql_comment",
     "comment",
     "line",
