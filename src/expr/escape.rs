@@ -232,7 +232,9 @@ fn harmless(place: Place, s: &str) -> bool {
             // A plain scalar: no indicator first, no `: ` or ` #` inside,
             // no flow brackets, no quote or backslash (a hand-written
             // quote around it would end early).
-            !s.chars().any(|c| "\"\\{}[]".contains(c))
+            !s.starts_with(' ')
+                && !s.ends_with(' ')
+                && !s.chars().any(|c| "\"\\{}[]".contains(c))
                 && !s.contains(": ")
                 && !s.contains(" #")
                 && !s.ends_with(':')
@@ -717,3 +719,180 @@ pub const ESCAPE_FILTERS: &[&str] = &[
     "sql_ident",
     "tojson",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const YAML: Place = Place {
+        format: Format::Yaml,
+        jinja: false,
+    };
+
+    /// Strings built from the characters that matter to some format, in
+    /// every position, plus ordinary text: a small generated corpus.
+    fn corpus() -> Vec<String> {
+        let specials = [
+            "\"", "'", "`", "\\", "#", ": ", ":", "-", "?", "|", ">", "{{", "}}", "{%", "[", "]",
+            "{", "}", ",", "&", "*", "!", "%", "@", "$", "$(", ";", "--", "/*", "*/", "\"\"\"",
+            "<", "\u{202e}", "🚀", "שלום", " ", "\t", "\n", "1.", "#!", "yes", "null", "0x1f",
+        ];
+        let mut out = vec![String::new(), "orders".to_string(), "a b".to_string()];
+        for s in specials {
+            for t in ["", "x", " x"] {
+                out.push(format!("{s}{t}"));
+                out.push(format!("x{s}{t}"));
+                out.push(format!("x {s}"));
+            }
+        }
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..300 {
+            let mut s = String::new();
+            for _ in 0..(seed % 6 + 1) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(specials[(seed % specials.len() as u64) as usize]);
+                s.push('w');
+            }
+            out.push(s);
+        }
+        out
+    }
+
+    #[test]
+    fn a_yaml_value_reads_back_exactly_as_given() {
+        for v in corpus() {
+            let Ok(text) = escape_str(YAML, &v, None) else {
+                panic!("YAML refused {v:?}");
+            };
+            let doc = format!("key: {text}\nnext: 1\n");
+            let parsed: serde_yaml::Value = serde_yaml::from_str(&doc)
+                .unwrap_or_else(|e| panic!("{v:?} broke the YAML: {e}\n{doc}"));
+            let got = &parsed["key"];
+            // Plain words YAML reads as other types (yes, null, numbers) are
+            // left to the template; every other value is a string equal to
+            // the answer.
+            if let Some(s) = got.as_str() {
+                assert_eq!(s, v.as_str(), "{doc}");
+            } else if !v.is_empty() {
+                assert!(harmless(YAML, &v), "{v:?} read back as {got:?}: {doc}");
+            }
+            assert_eq!(
+                parsed["next"],
+                serde_yaml::Value::from(1),
+                "{v:?} broke out: {doc}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_yaml_filter_always_makes_a_string() {
+        for v in corpus() {
+            let doc = format!("key: {}\n", json_like(&v));
+            let parsed: serde_yaml::Value = serde_yaml::from_str(&doc).expect("parses");
+            assert_eq!(parsed["key"].as_str(), Some(v.as_str()), "{doc}");
+            let parsed: serde_json::Value =
+                serde_json::from_str(&json_like(&v)).expect("valid JSON string");
+            assert_eq!(parsed.as_str(), Some(v.as_str()));
+        }
+    }
+
+    #[test]
+    fn sql_literals_and_identifiers_follow_the_dialect() {
+        assert_eq!(sql_string("it's", None), Ok("'it''s'".to_string()));
+        assert_eq!(
+            sql_string("it's \\ x", Some("bigquery")),
+            Ok("'it\\'s \\\\ x'".to_string())
+        );
+        assert_eq!(
+            sql_ident("a\"b", Some("postgres")),
+            Ok("\"a\"\"b\"".to_string())
+        );
+        assert_eq!(
+            sql_ident("a`b", Some("bigquery")),
+            Ok("`a\\`b`".to_string())
+        );
+        assert!(sql_string("x", Some("oracle9")).is_err());
+        let sql = Place {
+            format: Format::Sql,
+            jinja: false,
+        };
+        assert_eq!(
+            escape_str(sql, "daily orders", None),
+            Ok("daily orders".into())
+        );
+        assert_eq!(
+            escape_str(sql, "'; drop table x; --", None),
+            Ok("'''; drop table x; --'".into())
+        );
+        assert!(escape_str(sql, "a\ndrop table x", None).is_err());
+    }
+
+    #[test]
+    fn dbt_files_never_receive_a_jinja_tag_from_a_value() {
+        let dbt = Place {
+            format: Format::Sql,
+            jinja: true,
+        };
+        for v in corpus() {
+            if v.contains('\n') {
+                continue;
+            }
+            let out = escape_str(dbt, &v, None).expect("escapes");
+            let unneutralised = out.replace("{{ '{' }}", "");
+            assert!(
+                !unneutralised.contains('{'),
+                "{v:?} → {out:?} still opens a tag"
+            );
+        }
+    }
+
+    #[test]
+    fn python_shell_and_markdown_literals_hold_the_value() {
+        assert_eq!(py_str("a \"\"\" b\\"), "\"a \\\"\\\"\\\" b\\\\\"");
+        assert_eq!(py_str("a\nb"), "\"\"\"a\nb\"\"\"");
+        assert_eq!(sh("it's $(id)"), "'it'\\''s $(id)'");
+        assert_eq!(md("# not | a heading"), "\\# not \\| a heading");
+        assert_eq!(md("1. item"), "1\\. item");
+        assert_eq!(md_code("a\n```\nb", ""), "````\na\n```\nb\n````");
+        assert_eq!(md_span("a`b"), "``a`b``");
+        assert_eq!(comment("a\nb"), "a b");
+    }
+
+    #[test]
+    fn output_paths_by_type() {
+        assert_eq!(Place::for_path("a/b.yml", false).format, Format::Yaml);
+        assert_eq!(
+            Place::for_path("models/x.sql", true),
+            place(Format::Sql, true)
+        );
+        assert_eq!(
+            Place::for_path("docs/x.md", true),
+            place(Format::Markdown, false)
+        );
+        assert_eq!(Place::for_path("Dockerfile", false).format, Format::Shell);
+        assert_eq!(Place::for_path(".env.example", false).format, Format::Env);
+        assert_eq!(Place::for_path("x.py.j2", false).format, Format::Python);
+        assert!(in_dbt_project(
+            "transforms/dbt",
+            "transforms/dbt/models/a.sql"
+        ));
+        assert!(!in_dbt_project("transforms/dbt", "transforms/dags/a.py"));
+        assert!(in_dbt_project("", "dbt_project.yml"));
+        assert!(!in_dbt_project("", ".github/workflows/ci.yml"));
+    }
+
+    #[test]
+    fn a_value_in_a_path_is_one_file_name_segment() {
+        let mut env = minijinja::Environment::new();
+        env.set_auto_escape_callback(|_| AutoEscape::Custom("sc:path"));
+        env.set_formatter(path_value);
+        let render = |v: &str| env.render_str("out/{{ v }}.sql", minijinja::context! { v => v });
+        assert_eq!(render("orders").expect("renders"), "out/orders.sql");
+        for bad in ["a/b", "a\\b", "..", ".", "a\nb", "a\tb", "a\u{1b}b"] {
+            let e = render(bad).expect_err(bad).to_string();
+            assert!(e.contains("cannot be part of a file name"), "{bad:?}: {e}");
+        }
+    }
+}
