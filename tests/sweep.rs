@@ -602,6 +602,71 @@ fn generate_session(session: skillchain::session::Session, dir: &Path) -> Outcom
     }
 }
 
+/// Generates `sets` in parallel (one worker per core), numbering their
+/// folders from `first`.
+fn generate_all(
+    registry: &Registry,
+    sets: &[Set],
+    root: &Path,
+    first: usize,
+) -> BTreeMap<usize, (Set, Outcome)> {
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    for (k, set) in sets.iter().enumerate().skip(w).step_by(workers) {
+                        let n = first + k;
+                        let mut set = set.clone();
+                        let dir = root.join(format!("{n:04}"));
+                        let o = generate(registry, &mut set, &dir);
+                        out.push((n, (set, o)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("generation worker"))
+            .collect()
+    })
+}
+
+/// Options of choice, multi-choice and bool questions that no generated
+/// set of `pack` answered with (a multi-choice option counts when it is
+/// among the answer's items).
+fn uncovered(pack: &Pack, outcomes: &BTreeMap<usize, (Set, Outcome)>) -> Vec<(String, String)> {
+    let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
+    for (set, o) in outcomes.values() {
+        if set.pack != pack.id() || !matches!(o, Outcome::Generated { .. }) {
+            continue;
+        }
+        for (k, v) in &set.sets {
+            for item in v.split(',') {
+                seen.insert((k.clone(), item.to_string()));
+            }
+        }
+    }
+    let mut missing = Vec::new();
+    for q in questions(pack) {
+        let options: Vec<String> = match q.q.kind {
+            QuestionKind::Choice | QuestionKind::MultiChoice => {
+                q.q.options.iter().map(|o| o.value.clone()).collect()
+            }
+            QuestionKind::Bool => vec!["yes".into(), "no".into()],
+            _ => continue,
+        };
+        for o in options {
+            if !seen.contains(&(q.key.clone(), o.clone())) {
+                missing.push((q.key.clone(), o));
+            }
+        }
+    }
+    missing
+}
+
 #[derive(Default)]
 struct Tally {
     sets: usize,
@@ -636,31 +701,56 @@ fn every_generated_project_of_every_pack_passes_its_parsers_and_validation() {
     // Failures grouped by cause: pack, template, check.
     type Cases = Vec<(String, String, String)>;
     let mut causes: BTreeMap<(String, String, String), Cases> = BTreeMap::new();
-    // Generation in parallel: one worker per core, sets dealt round-robin.
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let outcomes: BTreeMap<usize, (Set, Outcome)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|w| {
-                let registry = &registry;
-                let all_sets = &all_sets;
-                let root = tmp.path();
-                scope.spawn(move || {
-                    let mut out = Vec::new();
-                    for (n, set) in all_sets.iter().enumerate().skip(w).step_by(workers) {
-                        let mut set = set.clone();
-                        let dir = root.join(format!("{n:04}"));
-                        let o = generate(registry, &mut set, &dir);
-                        out.push((n, (set, o)));
-                    }
-                    out
-                })
+    let mut outcomes = generate_all(&registry, &all_sets, tmp.path(), 0);
+    // Options no generated set reached (their question's condition was
+    // false in every row, or a conflict refused the row): one more set each,
+    // made from a generated set where the question applies.
+    let mut extra = Vec::new();
+    for pack in &registry.packs {
+        for (key, value) in uncovered(pack, &outcomes) {
+            let base = outcomes.values().find(|(s, o)| {
+                s.pack == pack.id()
+                    && s.sets.contains_key(&key)
+                    && matches!(o, Outcome::Generated { .. })
+            });
+            if let Some((base, _)) = base {
+                let mut set = base.clone();
+                set.sets.insert(key, value);
+                extra.push(set);
+            }
+        }
+    }
+    let first = outcomes.len();
+    outcomes.extend(generate_all(&registry, &extra, tmp.path(), first));
+    let mut coverage = String::new();
+    for pack in &registry.packs {
+        let missing = uncovered(pack, &outcomes);
+        let total: usize = questions(pack)
+            .iter()
+            .map(|q| match q.q.kind {
+                QuestionKind::Choice | QuestionKind::MultiChoice => q.q.options.len(),
+                QuestionKind::Bool => 2,
+                _ => 0,
             })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("generation worker"))
-            .collect()
-    });
+            .sum();
+        coverage.push_str(&format!(
+            "  {}: {} of {total} options in a generated set{}\n",
+            pack.id(),
+            total - missing.len(),
+            if missing.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (never generated: {})",
+                    missing
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        ));
+    }
     let all_sets: Vec<Set> = outcomes.values().map(|(s, _)| s.clone()).collect();
     for (n, (set, outcome)) in outcomes {
         let t = tally.entry(set.pack.clone()).or_default();
@@ -833,6 +923,7 @@ fn every_generated_project_of_every_pack_passes_its_parsers_and_validation() {
         ));
     }
     summary.push_str(&format!("  files checked: {counts:?}\n"));
+    summary.push_str(&coverage);
     for (pack, why) in &refused {
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         for w in why {
