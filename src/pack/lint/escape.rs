@@ -49,6 +49,7 @@ pub fn lint_templates(pack: &Pack, origin: &str) -> Vec<Problem> {
     let expr_re = Regex::new(r"(?s)\{\{-?(.*?)-?\}\}").expect("valid regex");
     let alias_re = Regex::new(r"\{%-?\s*set\s+([a-z_][a-z0-9_]*)\s*=\s*([a-z_][a-z0-9_]*)\s*-?%\}")
         .expect("valid regex");
+    let safe_re = Regex::new(r"\|\s*safe\b").expect("valid regex");
     let mut problems = Vec::new();
     for (name, source) in &pack.templates {
         // `{% set mm = metadata_manager %}` makes `mm.friendly_name` an answer too.
@@ -88,10 +89,7 @@ pub fn lint_templates(pack: &Pack, origin: &str) -> Vec<Problem> {
             let line_start = before.rfind('\n').map_or(0, |i| i + 1);
             let col = before[line_start..].chars().count() + 1;
             let at = format!("{origin}/templates/{name}:{line}:{col}");
-            if Regex::new(r"\|\s*safe\b")
-                .map(|re| re.is_match(inner))
-                .unwrap_or(false)
-            {
+            if safe_re.is_match(inner) {
                 problems.push(Problem::new(
                     &at,
                     format!("`{answer}` is printed with `| safe`, so it reaches the file unescaped; drop `| safe` (values are escaped for the file) or use a filter that states the context (`| yaml`, `| py_str`, `| sql_string`, `| comment`, …)"),
