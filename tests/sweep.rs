@@ -949,3 +949,58 @@ fn every_generated_project_of_every_pack_passes_its_parsers_and_validation() {
         "{summary}\nfailures by cause (not in KNOWN_FAILURES):{report}"
     );
 }
+
+/// A line break in a one-line `text` answer is refused before anything is
+/// written, from the command line and from an answers file alike, naming the
+/// question and the character.
+#[test]
+fn a_line_break_in_a_text_answer_is_refused_from_every_headless_source() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("out");
+    let out_s = out.to_str().expect("utf-8 path");
+    let injected = "daily activity\ndrop table analytics.users; --";
+    let by_set = common::sc_bundled(&[
+        "run",
+        "new bigquery table for daily user retention",
+        "--pack",
+        "bigquery-etl",
+        "--defaults",
+        "--no-prefs",
+        "--out",
+        out_s,
+        "--set",
+        &format!("model-requirements.purpose={injected}"),
+    ]);
+    let fixture =
+        common::repo().join("tests/fixtures/answers/bigquery-etl-four-sources-monitored.yaml");
+    let text = std::fs::read_to_string(fixture).expect("fixture");
+    let line = "    purpose: Daily search, ad click and session volume across all search surfaces.";
+    assert!(text.contains(line), "the fixture changed");
+    let answers = tmp.path().join("answers.yaml");
+    std::fs::write(
+        &answers,
+        text.replace(
+            line,
+            "    purpose: \"daily activity\\ndrop table analytics.users; --\"",
+        ),
+    )
+    .expect("write answers");
+    let by_file = common::sc_bundled(&[
+        "run",
+        "--answers",
+        answers.to_str().expect("utf-8 path"),
+        "--no-prefs",
+        "--out",
+        out_s,
+    ]);
+    for (source, o) in [("--set", by_set), ("answers file", by_file)] {
+        let err = common::stderr(&o);
+        assert_eq!(common::code(&o), 2, "{source}: {err}");
+        assert!(
+            err.contains("model-requirements.purpose")
+                && err.contains("contains a line break at character 15; a text answer is one line"),
+            "{source}: {err}"
+        );
+        assert!(!out.exists(), "{source}: something was written");
+    }
+}
