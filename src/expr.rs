@@ -10,6 +10,8 @@ use minijinja::value::Value;
 use minijinja::{Environment, State, UndefinedBehavior};
 use std::collections::BTreeMap;
 
+pub mod escape;
+
 use crate::pack::{skill_key, Maturity, Pack};
 use crate::text;
 use crate::value::AnswerValue;
@@ -43,6 +45,7 @@ pub fn base_env() -> Environment<'static> {
     env.add_filter("snake", snake);
     env.add_filter("kebab", kebab);
     env.add_filter("plural", plural);
+    escape::add_filters(&mut env);
     env
 }
 
@@ -64,7 +67,7 @@ fn plural(value: Value) -> String {
     }
 }
 
-/// An environment holding every template of a pack.
+/// An environment holding every template of a pack, without escaping.
 pub fn pack_env(pack: &Pack) -> Result<Environment<'static>, (String, minijinja::Error)> {
     let mut env = base_env();
     for (name, src) in &pack.templates {
@@ -72,6 +75,36 @@ pub fn pack_env(pack: &Pack) -> Result<Environment<'static>, (String, minijinja:
             .map_err(|e| (name.clone(), e))?;
     }
     Ok(env)
+}
+
+/// The environment that renders generated files: every printed value is
+/// escaped for the file it lands in ([`escape`]). A template is rendered
+/// under the name of its output path, so the path's type picks the escaping;
+/// a template it includes is escaped by its own name. Files under
+/// `jinja_roots` (dbt projects) are Jinja templates themselves.
+pub fn file_env(pack: &Pack, jinja_roots: Vec<String>) -> Environment<'static> {
+    // Templates are compiled when a render includes or imports them, not
+    // all up front: a plan renders each output once, by its path.
+    let mut env = base_env();
+    let templates = std::sync::Arc::new(pack.templates.clone());
+    env.set_loader(move |name| Ok(templates.get(name).cloned()));
+    env.set_auto_escape_callback(move |name| {
+        let jinja = jinja_roots
+            .iter()
+            .any(|root| escape::in_dbt_project(root, name));
+        escape::Place::for_path(name, jinja).auto_escape()
+    });
+    env.set_formatter(escape::format_value);
+    env
+}
+
+/// The environment that renders output paths: a printed value must be one
+/// file-name segment ([`escape::path_value`]).
+pub fn path_env() -> Environment<'static> {
+    let mut env = base_env();
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Custom("sc:path"));
+    env.set_formatter(escape::path_value);
+    env
 }
 
 fn has_skill(state: &State, id: &str) -> bool {

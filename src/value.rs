@@ -203,6 +203,9 @@ pub fn check_value(q: &Question, value: &AnswerValue) -> Result<AnswerValue, Str
             if q.kind == QuestionKind::Path && s.contains('\0') {
                 return Err("a path cannot contain a NUL character".to_string());
             }
+            if let Some(why) = control_problem(q.kind, s) {
+                return Err(why);
+            }
             if let Some(pattern) = &rules.regex {
                 let ok = regex::Regex::new(pattern)
                     .map(|re| re.is_match(s))
@@ -218,6 +221,32 @@ pub fn check_value(q: &Question, value: &AnswerValue) -> Result<AnswerValue, Str
         _ => {}
     }
     Ok(v)
+}
+
+/// Why a text answer holds characters its kind cannot: `text`, `path` and
+/// `secret` answers are one line (no line break, tab or other control
+/// character), so a value can never start a new line of a generated file or
+/// reach a file name with one. `multiline` answers may hold line breaks and
+/// tabs, but no other control character (a carriage return, an escape
+/// sequence or a NUL would reach generated files invisibly).
+fn control_problem(kind: QuestionKind, s: &str) -> Option<String> {
+    let multiline = kind == QuestionKind::Multiline;
+    let (at, c) = s
+        .chars()
+        .enumerate()
+        .find(|(_, c)| c.is_control() && !(multiline && matches!(c, '\n' | '\t')))?;
+    let what = match c {
+        '\n' => "a line break".to_string(),
+        '\r' => "a carriage return".to_string(),
+        '\t' => "a tab".to_string(),
+        other => format!("the control character U+{:04X}", u32::from(other)),
+    };
+    let pos = at + 1;
+    Some(if multiline {
+        format!("contains {what} at character {pos}; a multiline answer may hold line breaks and tabs, but no other control character")
+    } else {
+        format!("contains {what} at character {pos}; a {} answer is one line (use a multiline question for several lines)", kind.as_str())
+    })
 }
 
 fn check_range(q: &Question, x: f64) -> Result<(), String> {
@@ -261,6 +290,11 @@ fn coerce(q: &Question, value: &AnswerValue) -> Result<AnswerValue, String> {
         (QuestionKind::MultiChoice, AnswerValue::Text(s)) => AnswerValue::List(vec![s.clone()]),
         (QuestionKind::MultiChoice, _) => return wrong(),
         (_, AnswerValue::List(_)) => return wrong(),
+        // Windows line ends in a multiline answer are line breaks, not a
+        // stray carriage return.
+        (QuestionKind::Multiline, AnswerValue::Text(s)) => {
+            AnswerValue::Text(s.replace("\r\n", "\n"))
+        }
         (_, AnswerValue::Text(s)) => AnswerValue::Text(s.clone()),
         (_, other) => AnswerValue::Text(other.to_string_plain()),
     })
@@ -425,6 +459,60 @@ mod tests {
             Err("an answer is required: text".into())
         );
         assert_eq!(parse_input(&s, "s3cr3t"), Ok(text("s3cr3t")));
+    }
+
+    #[test]
+    fn one_line_kinds_refuse_every_control_character_from_every_source() {
+        // Generated: every C0 and C1 control character, at the start, the
+        // middle and the end, for each one-line kind, through both entry
+        // points (typed and from a file/--set/preference/saved session).
+        let controls: Vec<char> = (0u32..0x20)
+            .chain(0x7f..0xa0)
+            .filter_map(char::from_u32)
+            .collect();
+        for kind in [QuestionKind::Text, QuestionKind::Path, QuestionKind::Secret] {
+            let q = q(kind);
+            for &c in &controls {
+                for value in [format!("{c}ab"), format!("a{c}b"), format!("ab{c}")] {
+                    let from_file = check_value(&q, &text(&value));
+                    assert!(
+                        from_file.is_err(),
+                        "{kind:?} accepted {value:?} from a file"
+                    );
+                    // Typing trims the ends, so only an inner character must stay refused.
+                    if value.starts_with('a') && value.ends_with('b') {
+                        assert!(parse_input(&q, &value).is_err(), "{kind:?} typed {value:?}");
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            check_value(&q(QuestionKind::Text), &text("daily\ndrop table x; --")),
+            Err("contains a line break at character 6; a text answer is one line (use a multiline question for several lines)".into())
+        );
+        assert_eq!(
+            check_value(&q(QuestionKind::Path), &text("a\tb")),
+            Err("contains a tab at character 2; a path answer is one line (use a multiline question for several lines)".into())
+        );
+    }
+
+    #[test]
+    fn multiline_keeps_line_breaks_and_tabs_and_refuses_other_controls() {
+        let m = q(QuestionKind::Multiline);
+        assert_eq!(check_value(&m, &text("a\n\tb")), Ok(text("a\n\tb")));
+        assert_eq!(check_value(&m, &text("a\r\nb")), Ok(text("a\nb")));
+        assert_eq!(
+            check_value(&m, &text("a\rb")),
+            Err("contains a carriage return at character 2; a multiline answer may hold line breaks and tabs, but no other control character".into())
+        );
+        assert_eq!(
+            check_value(&m, &text("a\u{1b}[2Jb")),
+            Err("contains the control character U+001B at character 2; a multiline answer may hold line breaks and tabs, but no other control character".into())
+        );
+        // Printable text of every script stays: quotes, RTL, emoji.
+        for ok in ["it's \"quoted\"", "שלום עולם", "📦 data", "a\\b"] {
+            assert_eq!(check_value(&q(QuestionKind::Text), &text(ok)), Ok(text(ok)));
+        }
     }
 
     #[test]

@@ -71,13 +71,12 @@ impl Plan {
 }
 
 /// Renders every output of every skill in the chain. All problems (template
-/// errors, unsafe or duplicate paths) are reported together.
+/// errors, unsafe or duplicate paths) are reported together. Values printed
+/// into a path must be one file-name segment; values printed into a file are
+/// escaped for the file's type (see [`expr::escape`]).
 pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
     let pack = session.pack();
-    let env = expr::pack_env(pack).map_err(|(name, e)| Problems {
-        context: format!("pack {}", pack.id()),
-        problems: vec![Problem::new(format!("templates/{name}"), e.to_string())],
-    })?;
+    let path_env = expr::path_env();
     let ctx = session.scope().to_value();
     let mut problems = Vec::new();
     let mut files: Vec<PlannedFile> = Vec::new();
@@ -88,7 +87,7 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
         };
         for out in &skill.outputs {
             let loc = format!("{}: output {}", skill.id, out.path);
-            let path = match expr::render_str(&env, &out.path, &ctx) {
+            let path = match expr::render_str(&path_env, &out.path, &ctx) {
                 Ok(p) => p.trim().to_string(),
                 Err(e) => {
                     problems.push(Problem::new(&loc, format!("path does not render: {e}")));
@@ -96,7 +95,7 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
                 }
             };
             if let Some(w) = &out.when {
-                match expr::eval_bool(&env, w, &ctx) {
+                match expr::eval_bool(&path_env, w, &ctx) {
                     Ok(true) => {}
                     Ok(false) => {
                         files.push(PlannedFile {
@@ -130,25 +129,43 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
                 ));
                 continue;
             }
-            let content = match env.get_template(&out.template).and_then(|t| t.render(&ctx)) {
-                Ok(c) => c,
-                Err(e) => {
-                    problems.push(Problem::new(
-                        &loc,
-                        format!("template {} failed: {e:#}", out.template),
-                    ));
-                    continue;
-                }
-            };
             files.push(PlannedFile {
                 path,
                 skill: skill.id.clone(),
                 template: out.template.clone(),
                 status: FileStatus::New,
-                content,
+                content: String::new(),
                 existing: None,
                 reason: None,
             });
+        }
+    }
+    // dbt reads the SQL and YAML of its project as Jinja templates.
+    let jinja_roots: Vec<String> = files
+        .iter()
+        .filter(|f| f.status != FileStatus::Skipped)
+        .filter_map(|f| match f.path.rsplit_once('/') {
+            Some((dir, "dbt_project.yml")) => Some(dir.to_string()),
+            None if f.path == "dbt_project.yml" => Some(String::new()),
+            _ => None,
+        })
+        .collect();
+    let env = expr::file_env(pack, jinja_roots);
+    for f in files.iter_mut().filter(|f| f.status != FileStatus::Skipped) {
+        let Some(source) = pack.templates.get(&f.template) else {
+            problems.push(Problem::new(
+                format!("{}: output {}", f.skill, f.path),
+                format!("template {} does not exist", f.template),
+            ));
+            continue;
+        };
+        // Rendered under its output path: the path's type picks the escaping.
+        match env.render_named_str(&f.path, source, &ctx) {
+            Ok(c) => f.content = c,
+            Err(e) => problems.push(Problem::new(
+                format!("{}: output {}", f.skill, f.path),
+                format!("template {} failed: {e:#}", f.template),
+            )),
         }
     }
     if !problems.is_empty() {

@@ -1,6 +1,8 @@
 //! Semantic checks of a parsed pack: references, cycles, defaults, templates,
 //! paths. Every problem is collected; nothing stops at the first.
 
+mod escape;
+
 use globset::Glob;
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -812,6 +814,9 @@ pub fn lint_pack(pack: &Pack, src: &Sources) -> Vec<Problem> {
             }
         }
     }
+
+    // Where free-text answers are printed beyond the reach of escaping.
+    l.problems.extend(escape::lint_templates(pack, &src.origin));
 
     // Blueprints
     let mut bp_first: BTreeMap<&str, usize> = BTreeMap::new();
