@@ -238,7 +238,7 @@ pub(super) fn print_chain_screen(det: &Detection, session: &Session, st: Style) 
     if det.inner.dependencies_exist {
         println!(
             "  {}",
-            st.dim("dependencies not added: the goal says what these skills build on exists")
+            st.dim("the goal says what these skills build on exists: their dependencies' defaults will do")
         );
     }
     if det.inner.narrow {

@@ -20,22 +20,14 @@ pub fn build_chain(
 }
 
 /// Which hard dependencies a chain pulls in.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Pull {
-    /// False when the goal says what the skills build on exists ("existing
-    /// query", "already written"): only the skills themselves are asked.
-    pub dependencies: bool,
+    /// Set when the goal says what the skills build on exists ("existing
+    /// query", "already written"): dependencies are still in the chain (their
+    /// answers feed the templates) but say so, and their defaults will do.
+    pub exists_by: Option<String>,
     /// Skills the goal rules out ("no kafka"): never pulled in.
     pub never: HashSet<String>,
-}
-
-impl Default for Pull {
-    fn default() -> Pull {
-        Pull {
-            dependencies: true,
-            never: HashSet::new(),
-        }
-    }
 }
 
 /// [`build_chain`] with a say over which dependencies are pulled in.
@@ -61,7 +53,7 @@ pub fn build_chain_with(
             if pack.skill(dep).is_none() {
                 continue;
             }
-            if (!pull.dependencies || pull.never.contains(dep)) && !reasons.contains_key(dep) {
+            if pull.never.contains(dep) && !reasons.contains_key(dep) {
                 continue;
             }
             let entry = reasons.entry(dep.clone()).or_default();
@@ -81,6 +73,9 @@ pub fn build_chain_with(
                 }),
             }
             if was_new {
+                if let Some(by) = &pull.exists_by {
+                    entry.push(Reason::Exists { by: by.clone() });
+                }
                 queue.push(dep.clone());
             }
         }

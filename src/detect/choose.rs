@@ -12,12 +12,16 @@ use super::score::{detect_analysed, Analysis};
 use super::{Detection, NoMatch, PackScore, PackWord};
 use crate::pack::Registry;
 
-/// Least evidence for a pack to match at all (one distinctive primary
-/// keyword is 10; a word shared by every pack is a fraction of that).
-pub const MIN_EVIDENCE: f64 = 7.0;
+/// Least weight of matched words (before sharing them out between packs)
+/// for the best pack to match at all: one primary keyword is 10, a
+/// secondary 5, so a single secondary word or a generic one never matches.
+pub const MIN_EVIDENCE: f64 = 8.0;
 /// A runner-up with at least this share of the best pack's evidence makes
 /// the result ambiguous.
-pub const AMBIGUOUS_RATIO: f64 = 0.75;
+pub const AMBIGUOUS_RATIO: f64 = 0.6;
+/// ... and so does one less than this far behind (less than one distinctive
+/// secondary keyword apart), however large both are.
+pub const AMBIGUOUS_GAP: f64 = 6.0;
 
 pub fn detect(registry: &Registry, goal: &str) -> Result<Detection, NoMatch> {
     detect_with(registry, goal, None)
@@ -41,6 +45,21 @@ pub fn detect_with(
         .collect();
     let indexes: Vec<&PackIndex> = packs.iter().map(|(_, p)| p.detect_index()).collect();
     let a = Analysis::new(goal, &indexes);
+    let mut dets: HashMap<usize, super::PackDetection> = HashMap::new();
+    let mut gated: Vec<Vec<usize>> = Vec::new();
+    for (pos, (_, pack)) in packs.iter().enumerate() {
+        let det = detect_analysed(pack, indexes[pos], &a, pos);
+        // Skills an exclusion or a missing `requires_any` word rules out
+        // give the pack no evidence either.
+        gated.push(
+            det.scores
+                .iter()
+                .filter(|s| s.excluded_by.is_some() || s.missing_requirement)
+                .filter_map(|s| pack.skills.iter().position(|k| k.id == s.id))
+                .collect(),
+        );
+        dets.insert(pos, det);
+    }
     // Words found at one place, by every pack that knows them.
     let mut groups: BTreeMap<(usize, usize), Vec<(usize, usize)>> = BTreeMap::new();
     for f in a.found.iter().filter(|f| !a.is_negated(f)) {
@@ -50,11 +69,18 @@ pub fn detect_with(
             .push((f.pack, f.term));
     }
     let mut evidence = vec![0.0f64; packs.len()];
+    let mut raw = vec![0u32; packs.len()];
     let mut words: Vec<Vec<PackWord>> = vec![Vec::new(); packs.len()];
     let mut counted: Vec<Vec<usize>> = vec![Vec::new(); packs.len()];
     for members in groups.values() {
-        let total: u32 = members.iter().map(|&(p, t)| indexes[p].weight[t]).sum();
-        if total == 0 {
+        // How many packs know the word (with a weight, after gates).
+        let df = members
+            .iter()
+            .filter(|&&(p, t)| indexes[p].weight_without(t, &gated[p]) > 0)
+            .map(|&(p, _)| p)
+            .collect::<std::collections::BTreeSet<usize>>()
+            .len();
+        if df == 0 {
             continue;
         }
         for &(p, t) in members {
@@ -62,10 +88,14 @@ pub fn detect_with(
                 continue;
             }
             counted[p].push(t);
-            let w = indexes[p].weight[t];
-            let share = f64::from(w) / f64::from(total);
+            let w = indexes[p].weight_without(t, &gated[p]);
+            if w == 0 {
+                continue;
+            }
+            let share = 1.0 / df as f64;
             let ev = f64::from(w) * share;
             evidence[p] += ev;
+            raw[p] += w;
             words[p].push(PackWord {
                 keyword: indexes[p].terms[t].text.clone(),
                 weight: w,
@@ -74,11 +104,12 @@ pub fn detect_with(
             });
         }
     }
-    let mut dets: HashMap<usize, super::PackDetection> = HashMap::new();
     let mut scores: Vec<(usize, PackScore)> = Vec::new();
     for (pos, (_, pack)) in packs.iter().enumerate() {
         let ix = indexes[pos];
-        let det = detect_analysed(pack, ix, &a, pos);
+        let Some(det) = dets.get(&pos) else {
+            continue;
+        };
         let mut triggers = Vec::new();
         let mut trigger_weight = 0;
         for f in a.found.iter().filter(|f| f.pack == pos && !a.is_negated(f)) {
@@ -99,10 +130,10 @@ pub fn detect_with(
                 triggers,
                 skill_score,
                 evidence: round1(evidence[pos]),
+                raw_evidence: raw[pos],
                 words: std::mem::take(&mut words[pos]),
             },
         ));
-        dets.insert(pos, det);
     }
     // Best first; equal evidence keeps registry order (and is ambiguous).
     scores.sort_by(|(pa, a), (pb, b)| {
@@ -115,7 +146,7 @@ pub fn detect_with(
     let Some((best_pos, best)) = scores
         .first()
         .cloned()
-        .filter(|(_, s)| s.evidence >= MIN_EVIDENCE)
+        .filter(|(_, s)| f64::from(s.raw_evidence) >= MIN_EVIDENCE)
     else {
         return Err(NoMatch {
             goal: goal.to_string(),
@@ -135,7 +166,11 @@ pub fn detect_with(
     let runner_ups: Vec<PackScore> = scores
         .iter()
         .skip(1)
-        .filter(|(_, s)| s.evidence > 0.0 && s.evidence >= best.evidence * AMBIGUOUS_RATIO)
+        .filter(|(_, s)| {
+            f64::from(s.raw_evidence) >= MIN_EVIDENCE / 2.0
+                && (s.evidence >= best.evidence * AMBIGUOUS_RATIO
+                    || best.evidence - s.evidence < AMBIGUOUS_GAP)
+        })
         .map(|(_, s)| s.clone())
         .collect();
     let Some(mut inner) = dets.remove(&best_pos) else {
@@ -166,7 +201,11 @@ fn rebuild_without_offer(det: &mut super::PackDetection, registry: &Registry) {
     let Some(pack) = registry.get(&det.pack) else {
         return;
     };
-    let matched = det.scores.iter().filter(|s| s.score > 0).count();
+    let matched = det
+        .scores
+        .iter()
+        .filter(|s| s.score > 0 && !s.primary.is_empty())
+        .count();
     let narrow = matched > 0 && matched <= 2;
     if narrow == det.narrow {
         return;

@@ -49,6 +49,10 @@ pub struct PackIndex {
     pub weight: Vec<u32>,
     /// Per term: the skills that list it as a primary or secondary keyword.
     pub(super) skills_of: Vec<Vec<usize>>,
+    /// Per term: (skill, points) for every skill listing it.
+    pub(super) points: Vec<Vec<(usize, u32)>>,
+    /// Per term: its largest pack or blueprint trigger weight (0 if none).
+    pub(super) trigger_weight: Vec<u32>,
     pub required: Vec<usize>,
 }
 
@@ -67,6 +71,8 @@ impl PackIndex {
             blueprints: Vec::new(),
             weight: Vec::new(),
             skills_of: Vec::new(),
+            points: Vec::new(),
+            trigger_weight: Vec::new(),
             required: Vec::new(),
         };
         for (k, v) in &pack.manifest.synonyms {
@@ -115,6 +121,8 @@ impl PackIndex {
             });
             ix.weight.push(0);
             ix.skills_of.push(Vec::new());
+            ix.points.push(Vec::new());
+            ix.trigger_weight.push(0);
             Some(id)
         };
         for (i, s) in pack.skills.iter().enumerate() {
@@ -138,6 +146,7 @@ impl PackIndex {
                             ix.weight[id] = ix.weight[id].max(points);
                             if !ix.skills_of[id].contains(&i) {
                                 ix.skills_of[id].push(i);
+                                ix.points[id].push((i, points));
                             }
                         }
                     }
@@ -151,6 +160,7 @@ impl PackIndex {
         for (k, w) in &pack.manifest.triggers {
             if let Some(id) = term(&mut ix, k) {
                 ix.weight[id] = ix.weight[id].max(*w);
+                ix.trigger_weight[id] = ix.trigger_weight[id].max(*w);
                 ix.triggers.push((id, *w));
             }
         }
@@ -159,6 +169,7 @@ impl PackIndex {
             for (k, w) in &b.triggers {
                 if let Some(id) = term(&mut ix, k) {
                     ix.weight[id] = ix.weight[id].max(*w);
+                    ix.trigger_weight[id] = ix.trigger_weight[id].max(*w);
                     list.push((id, *w));
                 }
             }
@@ -184,6 +195,18 @@ impl PackIndex {
     /// The term with these stems, if the pack knows it.
     pub fn term_id(&self, stems: &[String]) -> Option<usize> {
         self.by_stems.get(stems).copied()
+    }
+
+    /// The pack's weight for term `t` when the skills in `gated` (excluded
+    /// or missing a `requires_any` word for this goal) do not count.
+    pub fn weight_without(&self, t: usize, gated: &[usize]) -> u32 {
+        let skills = self.points[t]
+            .iter()
+            .filter(|(s, _)| !gated.contains(s))
+            .map(|(_, p)| *p)
+            .max()
+            .unwrap_or(0);
+        skills.max(self.trigger_weight[t])
     }
 
     pub fn knows_stem(&self, stem: &str) -> bool {

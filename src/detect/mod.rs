@@ -24,7 +24,7 @@ mod reading;
 mod score;
 
 pub use chain::{blueprint_chain, build_chain, build_chain_with, chain_for, Pull};
-pub use choose::{detect, detect_with, AMBIGUOUS_RATIO, MIN_EVIDENCE};
+pub use choose::{detect, detect_with, AMBIGUOUS_GAP, AMBIGUOUS_RATIO, MIN_EVIDENCE};
 pub use index::{PackIndex, PRIMARY_POINTS, SECONDARY_POINTS};
 pub use score::detect_in_pack;
 
@@ -49,6 +49,11 @@ pub enum Reason {
     },
     /// Added by the user on the customize screen or with `--skills`.
     Chosen,
+    /// A dependency of what the goal asks for, where the goal says the thing
+    /// it makes exists ("existing query"): its defaults will do.
+    Exists {
+        by: String,
+    },
 }
 
 impl Reason {
@@ -62,6 +67,9 @@ impl Reason {
             Reason::DependencyOf { skills } => format!("dependency of {}", skills.join(", ")),
             Reason::Blueprint { id } => format!("in blueprint {id}"),
             Reason::Chosen => "chosen".to_string(),
+            Reason::Exists { by } => {
+                format!("exists per the goal (\"{by}\"): skip its questions, the defaults will do")
+            }
         }
     }
 }
@@ -118,6 +126,9 @@ pub struct PackScore {
     /// Combined evidence the pack is chosen on: each matched word's weight in
     /// this pack times this pack's share of that word across all packs.
     pub evidence: f64,
+    /// The same words' weights before sharing them out: a pack matches at
+    /// all only when this reaches the minimum.
+    pub raw_evidence: u32,
     /// The words behind `evidence`.
     pub words: Vec<PackWord>,
 }
@@ -189,8 +200,8 @@ pub struct PackDetection {
     pub scopes: Vec<ScopeNote>,
     /// Skills the goal rules out; never in the chain, not even as dependencies.
     pub negated: Vec<NegatedSkill>,
-    /// True when the goal says what it builds on exists: hard dependencies
-    /// are not pulled in.
+    /// True when the goal says what it builds on exists ("existing query"):
+    /// hard dependencies are marked [`Reason::Exists`].
     pub dependencies_exist: bool,
     /// True when the goal is narrow (one or two skills matched, no blueprint):
     /// required skills outside the foundation and assembly tiers are left out.
@@ -203,7 +214,11 @@ impl PackDetection {
     /// The dependency rule this detection's chain was built with.
     pub fn pull(&self) -> Pull {
         Pull {
-            dependencies: !self.dependencies_exist,
+            exists_by: self
+                .scopes
+                .iter()
+                .find(|s| s.kind == "exists")
+                .map(|s| s.text.clone()),
             never: self.negated.iter().map(|n| n.skill.clone()).collect(),
         }
     }

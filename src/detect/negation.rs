@@ -93,7 +93,12 @@ fn backward(toks: &[Token], at: usize) -> Vec<usize> {
         }
         j -= 1;
         let t = &toks[j];
-        if ends_scope(t) {
+        if ends_scope(t)
+            || matches!(
+                t.word.as_str(),
+                "for" | "to" | "of" | "from" | "into" | "at"
+            )
+        {
             break;
         }
         out.push(j);

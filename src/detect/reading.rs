@@ -8,7 +8,7 @@ use super::normalise::{is_stopword, stem_word, stemmer, tokenise, How, Token};
 /// too close to each other and to ordinary words).
 pub const TYPO_MIN_LEN: usize = 5;
 /// From this length two edits are allowed, below it one.
-pub const TYPO_TWO_EDITS_LEN: usize = 9;
+pub const TYPO_TWO_EDITS_LEN: usize = 10;
 
 #[derive(Debug, Clone)]
 pub struct Reading {
@@ -82,6 +82,21 @@ pub fn read(goal: &str, packs: &[&PackIndex]) -> Reading {
     Reading { tokens }
 }
 
+/// Below this length a one-letter substitution is not read as a typo: short
+/// words one letter apart are usually other words ("senior" / "sensor").
+pub const SUBSTITUTION_MIN_LEN: usize = 7;
+
+/// True when `a` and `b` differ by one inserted or dropped letter, or by two
+/// neighbours swapped.
+fn insert_or_swap(a: &str, b: &str) -> bool {
+    let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if x.len() != y.len() {
+        return true;
+    }
+    let diff: Vec<usize> = (0..x.len()).filter(|&i| x[i] != y[i]).collect();
+    matches!(diff.as_slice(), [i, j] if *j == i + 1 && x[*i] == y[*j] && x[*j] == y[*i])
+}
+
 /// The closest keyword word within the edit bound, same first letter;
 /// the smallest distance wins, then the word that sorts first.
 fn typo_fix(typed: &str, packs: &[&PackIndex]) -> Option<(String, String)> {
@@ -99,7 +114,7 @@ fn typo_fix(typed: &str, packs: &[&PackIndex]) -> Option<(String, String)> {
             };
             for (w, s) in bucket {
                 let d = strsim::damerau_levenshtein(typed, w);
-                if d == 0 || d > bound {
+                if d == 0 || d > bound || (n < SUBSTITUTION_MIN_LEN && !insert_or_swap(typed, w)) {
                     continue;
                 }
                 let better = match &best {

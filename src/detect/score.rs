@@ -19,8 +19,11 @@ use crate::pack::{Pack, Tier};
 pub struct Analysis {
     pub goal: String,
     pub reading: Reading,
-    /// Terms found after longer phrases consumed their words.
+    /// Terms found after longer phrases (of any pack) consumed their words:
+    /// the evidence packs are chosen on.
     pub found: Vec<Found>,
+    /// Every term found, before consumption.
+    pub all_found: Vec<Found>,
     pub scopes: Vec<Scope>,
     /// Per word: the scope (index into `scopes`) covering it, if any.
     pub scope_of: Vec<Option<usize>>,
@@ -34,6 +37,7 @@ impl Analysis {
             find(i, p, &reading, &mut all);
         }
         let n = reading.tokens.len();
+        let all_found = all.clone();
         let found = consume(all, n);
         let mut consumed = vec![false; n];
         for f in found.iter().filter(|f| f.len > 1) {
@@ -54,9 +58,24 @@ impl Analysis {
             goal: goal.to_string(),
             reading,
             found,
+            all_found,
             scopes,
             scope_of,
         }
+    }
+
+    /// The terms of pack `pos` after that pack's own longer phrases consumed
+    /// their words: what its skills and blueprints are scored on (another
+    /// pack's phrase vetoes a reading for the choice of pack, not inside a
+    /// pack that does not know it).
+    pub fn found_in(&self, pos: usize) -> Vec<Found> {
+        let mine: Vec<Found> = self
+            .all_found
+            .iter()
+            .copied()
+            .filter(|f| f.pack == pos)
+            .collect();
+        consume(mine, self.reading.tokens.len())
     }
 
     /// The scope covering a find, if all its words lie in one.
@@ -132,7 +151,8 @@ pub(super) fn detect_analysed(
     a: &Analysis,
     pos: usize,
 ) -> PackDetection {
-    let mine: Vec<&Found> = a.found.iter().filter(|f| f.pack == pos).collect();
+    let local = a.found_in(pos);
+    let mine: Vec<&Found> = local.iter().collect();
     let mut candidates: BTreeSet<usize> = BTreeSet::new();
     for f in &mine {
         candidates.extend(index.skills_of[f.term].iter().copied());
@@ -149,8 +169,18 @@ pub(super) fn detect_analysed(
         let mut hits = Vec::new();
         let mut negated_by = None;
         let mut exists_by = None;
-        let mut excluded_by = None;
-        let mut has_required = st.requires_any.is_empty();
+        // Gates look at every word, inside a longer phrase or not.
+        let present = |t: &usize| {
+            a.all_found
+                .iter()
+                .any(|f| f.pack == pos && f.term == *t && !a.is_negated(f))
+        };
+        let excluded_by = st
+            .exclusions
+            .iter()
+            .find(|t| present(t))
+            .map(|&t| index.terms[t].text.clone());
+        let has_required = st.requires_any.is_empty() || st.requires_any.iter().any(present);
         for f in &mine {
             let is_p = st.primary.contains(&f.term);
             let is_s = st.secondary.contains(&f.term);
@@ -165,23 +195,15 @@ pub(super) fn detect_analysed(
                     continue;
                 }
                 Some(ScopeKind::Exists) => {
-                    if is_p || is_s {
+                    // Only a primary keyword says the goal names this skill's work.
+                    if is_p {
                         exists_by.get_or_insert_with(|| {
                             scope.map(|s| s.text.clone()).unwrap_or_default()
                         });
                     }
-                    if st.requires_any.contains(&f.term) {
-                        has_required = true;
-                    }
                     continue;
                 }
                 None => {}
-            }
-            if st.exclusions.contains(&f.term) && excluded_by.is_none() {
-                excluded_by = Some(index.terms[f.term].text.clone());
-            }
-            if st.requires_any.contains(&f.term) {
-                has_required = true;
             }
             if is_p && !primary.contains(&f.term) {
                 primary.push(f.term);
@@ -190,6 +212,13 @@ pub(super) fn detect_analysed(
                 secondary.push(f.term);
                 hits.push(a.hit(index, f));
             }
+        }
+        // The goal says what this skill makes exists ("the query is already
+        // written"): other words that point at it do not bring it back.
+        if exists_by.is_some() {
+            primary.clear();
+            secondary.clear();
+            hits.clear();
         }
         let raw = PRIMARY_POINTS * primary.len() as u32 + SECONDARY_POINTS * secondary.len() as u32;
         let score = if excluded_by.is_some() || !has_required {
@@ -224,7 +253,11 @@ pub(super) fn detect_analysed(
             exists_by: if raw == 0 { exists_by } else { None },
         });
     }
-    let matched = all_scores.iter().filter(|s| s.score > 0).count();
+    // Narrowness counts skills the goal names by a primary keyword.
+    let matched = all_scores
+        .iter()
+        .filter(|s| s.score > 0 && !s.primary.is_empty())
+        .count();
     let (blueprints, offer) = score_blueprints(pack, index, a, pos);
     let narrow = matched > 0 && matched <= 2 && offer.is_none();
     let mut seeds: Vec<(String, Vec<Reason>)> = Vec::new();
