@@ -283,6 +283,7 @@ impl App {
             notice,
             saver,
             save_warned: false,
+            packs: None,
         }));
         // A session restored on the tree needs its plan.
         if let Phase::Journey(j) = &mut self.phase {

@@ -5,6 +5,7 @@ pub mod chain;
 pub mod customize;
 pub mod goal;
 pub mod overlay;
+pub mod packs;
 pub mod question;
 pub mod report;
 pub mod resume;
