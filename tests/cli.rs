@@ -21,8 +21,9 @@ fn detect_explains_pack_blueprint_chain_and_estimates() {
 Pack:      mini (Mini pack for tests)
            trigger words "kafka", "pipeline" (weight 4)
            skill score 20
-Blueprint: pipe, 100% confidence, offered
-           "dbt", "kafka", "pipeline": weight 10 of 8 for 100%
+           evidence 25 from "kafka" 10, "pipeline" 5, "dbt" 10
+Blueprint: pipe, 80% confidence, offered
+           "kafka", "pipeline", "dbt": weight 10 of 8 for 100%, at most 80% for a goal this short
 
 Chain, in run order:
   1. base (foundation)
@@ -74,7 +75,15 @@ fn detect_json_gives_every_number_behind_the_chain() {
         v["chain"][0]["reasons"][1],
         serde_json::json!({"kind": "dependency-of", "skills": ["stream", "transform"]})
     );
-    assert_eq!(v["blueprints"][0]["confidence"], 100);
+    // Three content words: capped at 80 % (a short goal is never a sure match).
+    assert_eq!(v["blueprints"][0]["confidence"], 80);
+    assert_eq!(v["blueprints"][0]["cap"], 80);
+    assert_eq!(v["ambiguous"], false);
+    assert_eq!(v["runner_ups"], serde_json::json!([]));
+    assert_eq!(
+        v["stems"],
+        serde_json::json!(["kafka", "pipelin", "with", "dbt"])
+    );
     assert_eq!(v["blueprints"][0]["hit_weight"], 10);
     assert_eq!(v["blueprints"][0]["full_weight"], 8);
     assert_eq!(v["estimated_minutes"], 9);

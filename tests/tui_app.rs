@@ -79,7 +79,7 @@ fn the_blueprint_offer_can_be_dropped_and_taken_again() {
     assert_eq!(ui.session().blueprint.as_deref(), Some("pipe"));
     assert!(ui
         .screen()
-        .contains("Blueprint  pipe  100% confidence  ✓ in use"));
+        .contains("Blueprint  pipe  80% confidence  ✓ in use"));
     ui.keys("x");
     assert_eq!(ui.session().blueprint, None);
     assert!(ui

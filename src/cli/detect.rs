@@ -4,7 +4,10 @@ use serde::Serialize;
 use std::sync::Arc;
 
 use super::{print_json, Style};
-use crate::detect::{self, BlueprintScore, ChainEntry, Detection, PackScore, SkillScore};
+use crate::detect::names::Name;
+use crate::detect::{
+    self, BlueprintScore, ChainEntry, Detection, NegatedSkill, PackScore, ScopeNote, SkillScore,
+};
 use crate::error::EngineError;
 use crate::pack::{Maturity, Registry};
 use crate::session::Session;
@@ -13,7 +16,23 @@ use crate::session::Session;
 struct DetectJson<'a> {
     goal: &'a str,
     normalised: &'a [String],
+    /// The stems detection compares, one per normalised word.
+    stems: &'a [String],
     pack: &'a str,
+    /// True when another pack's evidence is within the margin of this one.
+    ambiguous: bool,
+    /// Those packs, best first, with their evidence and the words behind it.
+    runner_ups: &'a [PackScore],
+    /// Negation ("no kafka") and "exists" ("existing query") scopes.
+    scopes: &'a [ScopeNote],
+    /// Skills the goal rules out.
+    negated: &'a [NegatedSkill],
+    /// True when the goal says what it builds on exists: hard dependencies not added.
+    dependencies_exist: bool,
+    /// True for a narrow goal: required skills outside foundation/assembly left out.
+    narrow: bool,
+    /// Names the goal mentions (tables, datasets) used as defaults.
+    names: &'a [Name],
     packs: &'a [PackScore],
     /// The blueprint offered (confidence ≥ 70%), if any.
     blueprint: Option<&'a str>,
@@ -74,7 +93,15 @@ pub fn run(
         print_json(&DetectJson {
             goal,
             normalised: &det.inner.normalised,
+            stems: &det.inner.stems,
             pack: &det.inner.pack,
+            ambiguous: det.inner.ambiguous,
+            runner_ups: &det.inner.runner_ups,
+            scopes: &det.inner.scopes,
+            negated: &det.inner.negated,
+            dependencies_exist: det.inner.dependencies_exist,
+            narrow: det.inner.narrow,
+            names: &det.inner.names,
             packs: &det.packs,
             blueprint: det.inner.offer.as_deref(),
             blueprints: &det.inner.blueprints,
@@ -127,6 +154,25 @@ pub(super) fn print_chain_screen(det: &Detection, session: &Session, st: Style) 
             );
         }
         println!("           skill score {}", ps.skill_score);
+        println!(
+            "           evidence {} from {}",
+            ps.evidence,
+            evidence_words(ps)
+        );
+    }
+    if det.inner.ambiguous {
+        println!(
+            "{}",
+            st.bold("Ambiguous: another pack is as likely; pick one with --pack")
+        );
+        for r in &det.inner.runner_ups {
+            println!(
+                "           runner-up {} evidence {} from {}",
+                st.cyan(&r.id),
+                r.evidence,
+                evidence_words(r)
+            );
+        }
     }
     match det.inner.blueprints.first() {
         Some(b) => {
@@ -146,9 +192,18 @@ pub(super) fn print_chain_screen(det: &Detection, session: &Session, st: Style) 
                 quoted(&b.hits)
             };
             println!(
-                "           {hits}: weight {} of {} for 100%",
-                b.hit_weight, b.full_weight
+                "           {hits}: weight {} of {} for 100%{}",
+                b.hit_weight,
+                b.full_weight,
+                if b.cap < 100 {
+                    format!(", at most {}% for a goal this short", b.cap)
+                } else {
+                    String::new()
+                }
             );
+            if det.inner.ambiguous && b.confidence >= detect::OFFER_THRESHOLD {
+                println!("           not offered: the pack is a close call");
+            }
         }
         None => println!("Blueprint: none in this pack"),
     }
@@ -164,14 +219,42 @@ pub(super) fn print_chain_screen(det: &Detection, session: &Session, st: Style) 
         for r in &e.reasons {
             println!("       {}", r.describe());
         }
+        if let Some(sc) = det.inner.scores.iter().find(|s| s.id == e.id) {
+            for h in sc.hits.iter().filter(|h| h.how != "word") {
+                println!("       {}", st.dim(&h.note));
+            }
+        }
     }
     let excluded: Vec<&SkillScore> = det.inner.scores.iter().filter(|s| s.score == 0).collect();
     for s in excluded {
-        let why = match &s.excluded_by {
-            Some(x) => format!("excluded by \"{x}\""),
-            None => "none of its required words is in the goal".to_string(),
+        let why = match (&s.excluded_by, &s.negated_by, &s.exists_by) {
+            (Some(x), _, _) => format!("excluded by \"{x}\""),
+            (_, Some(x), _) => format!("excluded by \"{x}\""),
+            (_, _, Some(x)) => format!("exists per the goal: \"{x}\""),
+            _ => "none of its required words is in the goal".to_string(),
         };
         println!("  {} {} {}", st.dim("–"), s.id, st.dim(&format!("({why})")));
+    }
+    if det.inner.dependencies_exist {
+        println!(
+            "  {}",
+            st.dim("the goal says what these skills build on exists: their dependencies' defaults will do")
+        );
+    }
+    if det.inner.narrow {
+        println!(
+            "  {}",
+            st.dim("narrow goal: only the required foundation and assembly skills added")
+        );
+    }
+    if !det.inner.names.is_empty() {
+        let names: Vec<String> = det
+            .inner
+            .names
+            .iter()
+            .map(|n| format!("{} ({})", n.text, n.role))
+            .collect();
+        println!("Names in the goal: {}", names.join(", "));
     }
     println!();
     println!(
@@ -186,4 +269,16 @@ pub(super) fn print_chain_screen(det: &Detection, session: &Session, st: Style) 
             st.dim(&format!("Without the blueprint: {}", ids.join(", ")))
         );
     }
+}
+
+/// "\"airflow\" 3.0, \"dag\" 1.5" for a pack's evidence line.
+fn evidence_words(ps: &PackScore) -> String {
+    if ps.words.is_empty() {
+        return "no words".to_string();
+    }
+    ps.words
+        .iter()
+        .map(|w| format!("\"{}\" {}", w.keyword, w.evidence))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

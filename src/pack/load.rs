@@ -382,6 +382,7 @@ fn stand_in_manifest(origin: &str) -> Manifest {
         version: String::new(),
         output_root: String::new(),
         triggers: BTreeMap::new(),
+        synonyms: BTreeMap::new(),
         examples: Vec::new(),
         conflicts: Vec::new(),
     }

@@ -4,6 +4,7 @@ mod jinja_names;
 mod lint;
 mod load;
 mod model;
+mod words;
 
 pub use lint::lint_pack;
 pub use load::{describe_yaml_error, load_dir, pack_folders, parse_pack, PackFiles, Registry};

@@ -19,9 +19,14 @@ pub struct Manifest {
     pub version: String,
     /// Default name of the folder the generated tree is written to.
     pub output_root: String,
-    /// Domain phrases and their weight; the pack with the highest hit weight wins.
-    #[serde(default)]
+    /// Domain phrases and their weight: evidence for this pack, weighed against
+    /// every other pack that knows the same phrase.
+    #[serde(default, deserialize_with = "crate::pack::words::text_keys")]
     pub triggers: BTreeMap<String, u32>,
+    /// Abbreviations and other spellings → the words detection reads instead
+    /// (`tbl: table`, `scd2: slowly changing dimension type 2`).
+    #[serde(default, deserialize_with = "crate::pack::words::text_map")]
+    pub synonyms: BTreeMap<String, String>,
     /// Goals that detect this pack; shown when a goal matches nothing.
     #[serde(default)]
     pub examples: Vec<String>,
@@ -52,13 +57,13 @@ impl Tier {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Keywords {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::pack::words::text_list")]
     pub primary: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::pack::words::text_list")]
     pub secondary: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::pack::words::text_list")]
     pub exclusions: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::pack::words::text_list")]
     pub requires_any: Vec<String>,
 }
 
@@ -342,6 +347,7 @@ pub struct Blueprint {
     #[serde(default)]
     pub description: String,
     /// Phrases and weights; confidence = hit weight / `full_confidence` (capped at 100%).
+    #[serde(deserialize_with = "crate::pack::words::text_keys")]
     pub triggers: BTreeMap<String, u32>,
     /// Hit weight that means 100% confidence; defaults to the sum of all trigger weights.
     #[serde(default)]

@@ -113,6 +113,15 @@ impl Session {
                 }
             }
         }
+        // Names the goal mentions ("user_retention_daily ... from events_daily").
+        if let Some(name) = crate::detect::names::default_for(&self.detection.names, q) {
+            if let Ok(v) = value::check_value(q, &AnswerValue::Text(name.clone())) {
+                return (
+                    v,
+                    Provenance::with(Source::GoalKeyword, format!("goal names {name}")),
+                );
+            }
+        }
         match &q.default {
             Some(d) => match value::check_value(q, d) {
                 Ok(v) => (v, Provenance::new(Source::Default)),

@@ -44,6 +44,7 @@ pub enum Action {
     Discard,
     NewSession,
     Remember,
+    Packs,
 }
 
 impl Action {
@@ -84,6 +85,7 @@ impl Action {
         Action::Discard,
         Action::NewSession,
         Action::Remember,
+        Action::Packs,
     ];
 
     /// The name a keymap file uses.
@@ -125,6 +127,7 @@ impl Action {
             Action::Discard => "discard",
             Action::NewSession => "new-session",
             Action::Remember => "remember",
+            Action::Packs => "packs",
         }
     }
 
@@ -167,6 +170,7 @@ impl Action {
             Action::Discard => "discard the saved session (asks first)",
             Action::NewSession => "start a new session instead of the saved one",
             Action::Remember => "remember answers as defaults for next time",
+            Action::Packs => "pick the pack: every pack with its evidence",
         }
     }
 
@@ -235,7 +239,7 @@ mod tests {
         for a in Action::ALL {
             assert_eq!(a.name().parse::<Action>(), Ok(*a));
         }
-        assert_eq!(Action::ALL.len(), 36);
+        assert_eq!(Action::ALL.len(), 37);
     }
 
     #[test]

@@ -240,6 +240,7 @@ const DEFAULTS: &[(Context, Action, &[&str])] = {
         (Chain, Action::Customize, &["c"]),
         (Chain, UseBlueprint, &["b"]),
         (Chain, DropBlueprint, &["x"]),
+        (Chain, Action::Packs, &["p"]),
         (Context::Customize, Toggle, &["space"]),
         (Question, Confirm, &["enter"]),
         (Question, Back, &["esc", "alt-left"]),

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use super::action::Action;
 use super::keymap::{Context, Keymap};
 use super::screens::resume::ResumeScreen;
-use super::screens::{customize, report, review, tree};
+use super::screens::{customize, packs, report, review, tree};
 use super::screens::{goal::GoalScreen, question::QuestionUi, report::ReportUi, tree::TreeUi};
 use super::theme::Theme;
 use crate::detect::Detection;
@@ -74,6 +74,8 @@ pub struct Journey {
     pub saver: Option<Autosave>,
     /// A failed save was reported (once).
     pub save_warned: bool,
+    /// The pack picker, when open on the chain screen.
+    pub packs: Option<ListCursor>,
     /// What the last write put on disk, kept after leaving the report, so
     /// every exit message says what really happened.
     pub written: Option<Written>,
@@ -546,6 +548,12 @@ impl App {
                 let was = j.session.screen;
                 let changed = match j.session.screen {
                     Screen::Chain => {
+                        if j.packs.is_some() || action == Action::Packs {
+                            return match packs::handle(j, action, page) {
+                                packs::Outcome::Switch(id) => self.switch_pack(&id),
+                                packs::Outcome::Changed(c) => c,
+                            };
+                        }
                         if action == Action::Back {
                             let goal = j.session.goal.clone();
                             self.phase = Phase::Goal(Box::new(self.goal_screen(&goal)));
@@ -586,6 +594,29 @@ impl App {
                 changed
             }
         }
+    }
+
+    /// Restarts the journey on pack `id` (picked on the chain screen), with
+    /// the same goal; the pack scores stay those of the whole registry.
+    fn switch_pack(&mut self, id: &str) -> bool {
+        let (Phase::Journey(j), Some(r)) = (&self.phase, &self.registry) else {
+            return false;
+        };
+        let Some(pack) = r.get(id) else {
+            return false;
+        };
+        let goal = j.session.goal.clone();
+        let inner = crate::detect::detect_in_pack(pack, pack.detect_index(), &goal);
+        let det = Detection {
+            packs: j.det.packs.clone(),
+            inner,
+        };
+        let mut g = GoalScreen::new(&goal);
+        g.loading = false;
+        g.detection = Some(Ok(det));
+        self.phase = Phase::Goal(Box::new(g));
+        self.start_journey();
+        true
     }
 
     /// Writes the tree (after the loop has drawn "Writing…").

@@ -284,6 +284,7 @@ impl App {
             saver,
             save_warned: false,
             written: None,
+            packs: None,
         }));
         // A session restored on the tree needs its plan.
         if let Phase::Journey(j) = &mut self.phase {

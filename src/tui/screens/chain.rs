@@ -12,6 +12,9 @@ use crate::tui::theme::Theme;
 use crate::tui::ui::{panel, wrap};
 
 pub fn render(f: &mut Frame, area: Rect, j: &mut Journey, th: &Theme) -> usize {
+    if j.packs.is_some() {
+        return super::packs::render(f, area, j, th);
+    }
     let s = &j.session;
     let pack = s.pack();
     let mut lines: Vec<Line> = vec![
@@ -26,6 +29,7 @@ pub fn render(f: &mut Frame, area: Rect, j: &mut Journey, th: &Theme) -> usize {
             Span::styled(format!("  {}", pack.manifest.title), th.dim()),
         ]),
     ];
+    lines.extend(super::packs::ambiguity_line(&j.det, th, true));
     match (&s.detection.offer, &s.blueprint) {
         (_, Some(b)) => {
             let conf = s

@@ -147,6 +147,7 @@ fn detection_lines<'a>(d: &'a Detection, th: &Theme, lines: &mut Vec<Line<'a>>) 
             th.dim(),
         ),
     ]));
+    lines.extend(super::packs::ambiguity_line(d, th, false));
     match inner.blueprints.first() {
         Some(b) => lines.push(Line::from(vec![
             Span::styled("Blueprint  ", th.dim()),

@@ -6,6 +6,7 @@ pub mod customize;
 pub mod field;
 pub mod goal;
 pub mod overlay;
+pub mod packs;
 pub mod question;
 pub mod report;
 pub mod resume;

@@ -1,0 +1,100 @@
+//! Blueprint confidence: the weight of the blueprint's trigger terms found in
+//! the goal (a phrase and the words inside it count once; negated words not at
+//! all) over its full weight, capped for short goals: a goal of a few words
+//! says too little to be a sure match. Offered at ≥ 70 %, unless another
+//! blueprint is as likely (a close call is the user's to make).
+
+use super::index::PackIndex;
+use super::score::Analysis;
+use super::{BlueprintScore, OFFER_THRESHOLD};
+use crate::pack::Pack;
+
+/// From this many content words on, a goal can reach 100 %.
+pub const FULL_CONFIDENCE_WORDS: usize = 5;
+/// Two blueprints this close (in points) are a close call: neither is offered.
+pub const BLUEPRINT_MARGIN: u32 = 10;
+
+/// The highest confidence a goal of `content` words can reach.
+pub fn confidence_cap(content: usize) -> u32 {
+    if content >= FULL_CONFIDENCE_WORDS {
+        100
+    } else {
+        50 + 10 * content as u32
+    }
+}
+
+pub(super) fn score_blueprints(
+    pack: &Pack,
+    index: &PackIndex,
+    a: &Analysis,
+    pos: usize,
+) -> (Vec<BlueprintScore>, Option<String>) {
+    let cap = confidence_cap(a.reading.content_words());
+    let local = a.found_in(pos);
+    let mut out: Vec<BlueprintScore> = pack
+        .blueprints
+        .iter()
+        .zip(&index.blueprints)
+        .map(|(b, triggers)| {
+            let mut hits: Vec<String> = Vec::new();
+            let mut seen: Vec<usize> = Vec::new();
+            let mut hit_weight = 0u32;
+            for f in local.iter().filter(|f| !a.is_negated(f)) {
+                if seen.contains(&f.term) {
+                    continue;
+                }
+                if let Some((_, w)) = triggers.iter().find(|(t, _)| *t == f.term) {
+                    seen.push(f.term);
+                    hit_weight += w;
+                    hits.push(index.terms[f.term].text.clone());
+                }
+            }
+            let full_weight = b
+                .full_confidence
+                .unwrap_or_else(|| triggers.iter().map(|(_, w)| *w).sum())
+                .max(1);
+            let confidence = (hit_weight.saturating_mul(100) / full_weight)
+                .min(100)
+                .min(cap);
+            BlueprintScore {
+                id: b.id.clone(),
+                title: b.title.clone(),
+                confidence,
+                hits,
+                hit_weight,
+                full_weight,
+                offered: false,
+                cap,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.confidence.cmp(&a.confidence).then(a.id.cmp(&b.id)));
+    let close_call = match (out.first(), out.get(1)) {
+        (Some(a), Some(b)) => {
+            b.confidence >= OFFER_THRESHOLD && a.confidence - b.confidence < BLUEPRINT_MARGIN
+        }
+        _ => false,
+    };
+    let mut offer = None;
+    if let Some(first) = out.first_mut() {
+        if first.confidence >= OFFER_THRESHOLD && !close_call {
+            first.offered = true;
+            offer = Some(first.id.clone());
+        }
+    }
+    (out, offer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_goals_cannot_reach_full_confidence() {
+        assert_eq!(confidence_cap(1), 60);
+        assert_eq!(confidence_cap(2), 70);
+        assert_eq!(confidence_cap(4), 90);
+        assert_eq!(confidence_cap(5), 100);
+        assert_eq!(confidence_cap(40), 100);
+    }
+}

@@ -1,0 +1,247 @@
+//! Choosing the pack from combined evidence. Each matched word gives a pack
+//! its weight there (trigger weight or keyword points) times the pack's share
+//! of that word over all packs, so a word every pack knows says little and a
+//! word one pack claims says a lot. Below `MIN_EVIDENCE` nothing matches;
+//! a runner-up within `AMBIGUOUS_RATIO` of the best makes the result
+//! ambiguous. Ties are reported, never broken by name.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::index::PackIndex;
+use super::score::{detect_analysed, Analysis};
+use super::{Detection, NoMatch, PackScore, PackWord};
+use crate::pack::Registry;
+
+/// Least weight of matched words (before sharing them out between packs)
+/// for the best pack to match at all: one primary keyword is 10, a
+/// secondary 5, so a single secondary word or a generic one never matches.
+pub const MIN_EVIDENCE: f64 = 8.0;
+/// A runner-up with at least this share of the best pack's evidence makes
+/// the result ambiguous.
+pub const AMBIGUOUS_RATIO: f64 = 0.6;
+/// ... and so does one less than this far behind (less than one distinctive
+/// secondary keyword apart), however large both are.
+pub const AMBIGUOUS_GAP: f64 = 6.0;
+
+pub fn detect(registry: &Registry, goal: &str) -> Result<Detection, NoMatch> {
+    detect_with(registry, goal, None)
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// Like [`detect`], limited to one pack when `only` names it.
+pub fn detect_with(
+    registry: &Registry,
+    goal: &str,
+    only: Option<&str>,
+) -> Result<Detection, NoMatch> {
+    let packs: Vec<(usize, &crate::pack::Pack)> = registry
+        .packs
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| only.is_none_or(|id| id == p.manifest.id))
+        .collect();
+    let indexes: Vec<&PackIndex> = packs.iter().map(|(_, p)| p.detect_index()).collect();
+    let a = Analysis::new(goal, &indexes);
+    let mut dets: HashMap<usize, super::PackDetection> = HashMap::new();
+    let mut gated: Vec<Vec<usize>> = Vec::new();
+    for (pos, (_, pack)) in packs.iter().enumerate() {
+        let det = detect_analysed(pack, indexes[pos], &a, pos);
+        // Skills an exclusion or a missing `requires_any` word rules out
+        // give the pack no evidence either.
+        gated.push(
+            det.scores
+                .iter()
+                .filter(|s| s.excluded_by.is_some() || s.missing_requirement)
+                .filter_map(|s| pack.skills.iter().position(|k| k.id == s.id))
+                .collect(),
+        );
+        dets.insert(pos, det);
+    }
+    // Words found at one place, by every pack that knows them.
+    let mut groups: BTreeMap<(usize, usize), Vec<(usize, usize)>> = BTreeMap::new();
+    for f in a.found.iter().filter(|f| !a.is_negated(f)) {
+        groups
+            .entry((f.start, f.len))
+            .or_default()
+            .push((f.pack, f.term));
+    }
+    let mut evidence = vec![0.0f64; packs.len()];
+    let mut raw = vec![0u32; packs.len()];
+    let mut words: Vec<Vec<PackWord>> = vec![Vec::new(); packs.len()];
+    let mut counted: Vec<Vec<usize>> = vec![Vec::new(); packs.len()];
+    for members in groups.values() {
+        // How many packs know the word (with a weight, after gates).
+        let df = members
+            .iter()
+            .filter(|&&(p, t)| indexes[p].weight_without(t, &gated[p]) > 0)
+            .map(|&(p, _)| p)
+            .collect::<std::collections::BTreeSet<usize>>()
+            .len();
+        if df == 0 {
+            continue;
+        }
+        for &(p, t) in members {
+            if counted[p].contains(&t) {
+                continue;
+            }
+            counted[p].push(t);
+            let w = indexes[p].weight_without(t, &gated[p]);
+            if w == 0 {
+                continue;
+            }
+            let share = 1.0 / df as f64;
+            let ev = f64::from(w) * share;
+            evidence[p] += ev;
+            raw[p] += w;
+            words[p].push(PackWord {
+                keyword: indexes[p].terms[t].text.clone(),
+                weight: w,
+                share: (share * 100.0).round() / 100.0,
+                evidence: round1(ev),
+            });
+        }
+    }
+    let mut scores: Vec<(usize, PackScore)> = Vec::new();
+    for (pos, (_, pack)) in packs.iter().enumerate() {
+        let ix = indexes[pos];
+        let Some(det) = dets.get(&pos) else {
+            continue;
+        };
+        let mut triggers = Vec::new();
+        let mut trigger_weight = 0;
+        for f in a.found.iter().filter(|f| f.pack == pos && !a.is_negated(f)) {
+            if let Some((_, w)) = ix.triggers.iter().find(|(t, _)| *t == f.term) {
+                let text = ix.terms[f.term].text.clone();
+                if !triggers.contains(&text) {
+                    trigger_weight += w;
+                    triggers.push(text);
+                }
+            }
+        }
+        let skill_score = det.scores.iter().map(|s| s.score).sum();
+        scores.push((
+            pos,
+            PackScore {
+                id: pack.manifest.id.clone(),
+                trigger_weight,
+                triggers,
+                skill_score,
+                evidence: round1(evidence[pos]),
+                raw_evidence: raw[pos],
+                words: std::mem::take(&mut words[pos]),
+            },
+        ));
+    }
+    // Best first; equal evidence keeps registry order (and is ambiguous).
+    scores.sort_by(|(pa, a), (pb, b)| {
+        b.evidence
+            .total_cmp(&a.evidence)
+            .then(b.skill_score.cmp(&a.skill_score))
+            .then(b.trigger_weight.cmp(&a.trigger_weight))
+            .then(pa.cmp(pb))
+    });
+    let Some((best_pos, best)) = scores
+        .first()
+        .cloned()
+        .filter(|(_, s)| f64::from(s.raw_evidence) >= MIN_EVIDENCE)
+    else {
+        return Err(NoMatch {
+            goal: goal.to_string(),
+            packs: registry
+                .packs
+                .iter()
+                .map(|p| {
+                    (
+                        p.manifest.id.clone(),
+                        p.manifest.title.clone(),
+                        p.manifest.examples.clone(),
+                    )
+                })
+                .collect(),
+        });
+    };
+    let runner_ups: Vec<PackScore> = scores
+        .iter()
+        .skip(1)
+        .filter(|(_, s)| {
+            f64::from(s.raw_evidence) >= MIN_EVIDENCE / 2.0
+                && (s.evidence >= best.evidence * AMBIGUOUS_RATIO
+                    || best.evidence - s.evidence < AMBIGUOUS_GAP)
+        })
+        .map(|(_, s)| s.clone())
+        .collect();
+    let Some(mut inner) = dets.remove(&best_pos) else {
+        return Err(NoMatch {
+            goal: goal.to_string(),
+            packs: Vec::new(),
+        });
+    };
+    if !runner_ups.is_empty() {
+        inner.ambiguous = true;
+        inner.runner_ups = runner_ups;
+        // A close call between packs is no ground for a blueprint.
+        inner.offer = None;
+        for b in &mut inner.blueprints {
+            b.offered = false;
+        }
+        rebuild_without_offer(&mut inner, registry);
+    }
+    Ok(Detection {
+        packs: scores.into_iter().map(|(_, s)| s).collect(),
+        inner,
+    })
+}
+
+/// The chain was built knowing a blueprint was offered (so required skills
+/// stayed in); without the offer a narrow goal's chain is rebuilt.
+fn rebuild_without_offer(det: &mut super::PackDetection, registry: &Registry) {
+    let Some(pack) = registry.get(&det.pack) else {
+        return;
+    };
+    let matched = det
+        .scores
+        .iter()
+        .filter(|s| s.score > 0 && !s.primary.is_empty())
+        .count();
+    let narrow = matched > 0 && matched <= 2;
+    if narrow == det.narrow {
+        return;
+    }
+    det.narrow = narrow;
+    let mut seeds: Vec<(String, Vec<super::Reason>)> = det
+        .chain
+        .iter()
+        .filter(|e| {
+            e.reasons
+                .iter()
+                .any(|r| matches!(r, super::Reason::Matched { .. }))
+        })
+        .map(|e| {
+            let r = e
+                .reasons
+                .iter()
+                .filter(|r| matches!(r, super::Reason::Matched { .. }))
+                .cloned()
+                .collect();
+            (e.id.clone(), r)
+        })
+        .collect();
+    for s in pack.skills.iter().filter(|s| s.required) {
+        if matches!(
+            s.tier,
+            crate::pack::Tier::Foundation | crate::pack::Tier::Assembly
+        ) || !narrow
+        {
+            seeds.push((s.id.clone(), vec![super::Reason::Required]));
+        }
+    }
+    let scores: HashMap<&str, u32> = det
+        .scores
+        .iter()
+        .map(|s| (s.id.as_str(), s.score))
+        .collect();
+    det.chain = super::chain::build_chain_with(pack, seeds, &scores, &det.pull());
+}

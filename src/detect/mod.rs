@@ -1,0 +1,255 @@
+//! Detection: from a goal to a pack, a blueprint offer and an ordered chain of
+//! skills, with every number explainable (DESIGN.md §2 "Detection").
+//!
+//! The stages, one module each: [`normalise`] (words, stems), [`reading`]
+//! (synonyms, typos), [`phrases`] (terms found, longer phrases consuming
+//! their words), [`negation`] (negation and "already exists" scopes),
+//! [`score`] (skills and pack evidence), [`choose`] (pack, ambiguity),
+//! [`blueprint`] (offer), [`chain`] (run order), [`names`] (identifiers the
+//! goal names).
+
+use serde::Serialize;
+
+use crate::pack::Tier;
+
+mod blueprint;
+mod chain;
+mod choose;
+mod index;
+pub mod names;
+mod negation;
+pub mod normalise;
+mod phrases;
+mod reading;
+mod score;
+
+pub use chain::{blueprint_chain, build_chain, build_chain_with, chain_for, Pull};
+pub use choose::{detect, detect_with, AMBIGUOUS_GAP, AMBIGUOUS_RATIO, MIN_EVIDENCE};
+pub use index::{PackIndex, PRIMARY_POINTS, SECONDARY_POINTS};
+pub use score::detect_in_pack;
+
+/// Blueprints at or above this confidence are offered.
+pub const OFFER_THRESHOLD: u32 = 70;
+
+/// Why a skill is in the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Reason {
+    /// Keywords of the goal matched; `score` is the skill's total.
+    Matched {
+        keywords: Vec<String>,
+        score: u32,
+    },
+    Required,
+    DependencyOf {
+        skills: Vec<String>,
+    },
+    Blueprint {
+        id: String,
+    },
+    /// Added by the user on the customize screen or with `--skills`.
+    Chosen,
+    /// A dependency of what the goal asks for, where the goal says the thing
+    /// it makes exists ("existing query"): its defaults will do.
+    Exists {
+        by: String,
+    },
+}
+
+impl Reason {
+    pub fn describe(&self) -> String {
+        match self {
+            Reason::Matched { keywords, score } => {
+                let words: Vec<String> = keywords.iter().map(|k| format!("\"{k}\"")).collect();
+                format!("matched {} (score {score})", words.join(", "))
+            }
+            Reason::Required => "required".to_string(),
+            Reason::DependencyOf { skills } => format!("dependency of {}", skills.join(", ")),
+            Reason::Blueprint { id } => format!("in blueprint {id}"),
+            Reason::Chosen => "chosen".to_string(),
+            Reason::Exists { by } => {
+                format!("exists per the goal (\"{by}\"): skip its questions, the defaults will do")
+            }
+        }
+    }
+}
+
+/// How one skill scored against the goal.
+#[derive(Debug, Clone, Serialize)]
+pub struct SkillScore {
+    pub id: String,
+    pub score: u32,
+    pub primary: Vec<String>,
+    pub secondary: Vec<String>,
+    /// The exclusion keyword that zeroed the score.
+    pub excluded_by: Option<String>,
+    /// True when `requires_any` is set and none of its words is in the goal.
+    pub missing_requirement: bool,
+    /// Every keyword that matched and how (typed form, stem, typo, synonym).
+    pub hits: Vec<Hit>,
+    /// The negation that zeroed the score ("no kafka").
+    pub negated_by: Option<String>,
+    /// The goal says what this skill makes exists ("existing query").
+    pub exists_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChainEntry {
+    pub id: String,
+    pub title: String,
+    pub tier: Tier,
+    pub priority: i32,
+    pub score: u32,
+    pub reasons: Vec<Reason>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BlueprintScore {
+    pub id: String,
+    pub title: String,
+    pub confidence: u32,
+    pub hits: Vec<String>,
+    pub hit_weight: u32,
+    pub full_weight: u32,
+    pub offered: bool,
+    /// The most this goal can reach: short goals are capped (60 % for one
+    /// content word, +10 per word, 100 % from five on).
+    pub cap: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PackScore {
+    pub id: String,
+    pub trigger_weight: u32,
+    pub triggers: Vec<String>,
+    pub skill_score: u32,
+    /// Combined evidence the pack is chosen on: each matched word's weight in
+    /// this pack times this pack's share of that word across all packs.
+    pub evidence: f64,
+    /// The same words' weights before sharing them out: a pack matches at
+    /// all only when this reaches the minimum.
+    pub raw_evidence: u32,
+    /// The words behind `evidence`.
+    pub words: Vec<PackWord>,
+}
+
+/// One word's contribution to a pack's evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackWord {
+    pub keyword: String,
+    /// The pack's weight for it (trigger weight or keyword points).
+    pub weight: u32,
+    /// This pack's share of the word's weight over all packs (1 = only this pack).
+    pub share: f64,
+    /// weight × share.
+    pub evidence: f64,
+}
+
+/// One keyword of the goal and how it matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hit {
+    /// The keyword as the pack writes it.
+    pub keyword: String,
+    /// The goal's words as typed.
+    pub typed: String,
+    /// "word" (as written), "stem" (another form), "typo" or "synonym".
+    pub how: String,
+    /// "matched 'dimension' (typed 'dimesion')".
+    pub note: String,
+}
+
+/// A negation or "exists" scope the goal contains, and what it removed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScopeNote {
+    /// "negated" or "exists".
+    pub kind: String,
+    /// The words as typed ("no kafka", "existing query").
+    pub text: String,
+    /// Skills of the chosen pack it excluded (negated) or marked as done (exists).
+    pub skills: Vec<String>,
+}
+
+/// A skill the goal rules out, and the words that do.
+#[derive(Debug, Clone, Serialize)]
+pub struct NegatedSkill {
+    pub skill: String,
+    pub by: String,
+}
+
+/// Detection within one pack.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackDetection {
+    pub pack: String,
+    pub goal: String,
+    pub normalised: Vec<String>,
+    /// The stems detection compares, one per word of `normalised`.
+    pub stems: Vec<String>,
+    /// Only skills with a non-zero score or a reason to be zero (exclusion,
+    /// requirement, negation).
+    pub scores: Vec<SkillScore>,
+    pub blueprints: Vec<BlueprintScore>,
+    /// The best blueprint at or above the offer threshold (none on a close call).
+    pub offer: Option<String>,
+    /// Keyword-detected chain (matched, required and dependencies), in run order.
+    pub chain: Vec<ChainEntry>,
+    /// True when another pack's evidence is within the margin: the user picks.
+    pub ambiguous: bool,
+    /// Packs within the margin of this one, best first (empty unless ambiguous).
+    pub runner_ups: Vec<PackScore>,
+    /// Negation and "exists" scopes found in the goal.
+    pub scopes: Vec<ScopeNote>,
+    /// Skills the goal rules out; never in the chain, not even as dependencies.
+    pub negated: Vec<NegatedSkill>,
+    /// True when the goal says what it builds on exists ("existing query"):
+    /// hard dependencies are marked [`Reason::Exists`].
+    pub dependencies_exist: bool,
+    /// True when the goal is narrow (one or two skills matched, no blueprint):
+    /// required skills outside the foundation and assembly tiers are left out.
+    pub narrow: bool,
+    /// Names the goal mentions (tables, datasets), usable as defaults.
+    pub names: Vec<names::Name>,
+}
+
+impl PackDetection {
+    /// The dependency rule this detection's chain was built with.
+    pub fn pull(&self) -> Pull {
+        Pull {
+            exists_by: self
+                .scopes
+                .iter()
+                .find(|s| s.kind == "exists")
+                .map(|s| s.text.clone()),
+            never: self.negated.iter().map(|n| n.skill.clone()).collect(),
+        }
+    }
+}
+
+/// A goal that matched no pack.
+#[derive(Debug, Clone)]
+pub struct NoMatch {
+    pub goal: String,
+    /// (pack id, title, example goals)
+    pub packs: Vec<(String, String, Vec<String>)>,
+}
+
+impl std::fmt::Display for NoMatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "no pack matches the goal \"{}\".", self.goal)?;
+        writeln!(f, "Describe what you want to build with words like these:")?;
+        for (id, title, examples) in &self.packs {
+            writeln!(f, "  {id} ({title})")?;
+            for e in examples {
+                writeln!(f, "    skillchain detect \"{e}\"")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Scores every pack and detects within the best one.
+#[derive(Debug, Clone, Serialize)]
+pub struct Detection {
+    pub packs: Vec<PackScore>,
+    #[serde(flatten)]
+    pub inner: PackDetection,
+}

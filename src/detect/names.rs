@@ -1,0 +1,182 @@
+//! Names the goal mentions: snake_case identifiers, dotted `dataset.table`
+//! names and the words after "from", "into", "called" or "named". They become
+//! smart defaults with provenance "goal" for questions that ask for a name.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Name {
+    /// The name as written ("events_daily", "telemetry.main").
+    pub text: String,
+    /// "source" (after from), "target" (after into / called / named, or the
+    /// first new name), or "name".
+    pub role: String,
+}
+
+fn is_name(w: &str) -> bool {
+    let ok_chars = w
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-');
+    let first_ok = w.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+    ok_chars
+        && first_ok
+        && w.len() >= 3
+        && w.len() <= 128
+        && !w.ends_with(['.', '_', '-'])
+        && (w.contains('_') || (w.contains('.') && w.split('.').all(|p| p.len() >= 2)))
+}
+
+/// The names in `goal`, in order of appearance, without repeats.
+pub fn names(goal: &str) -> Vec<Name> {
+    let mut out: Vec<Name> = Vec::new();
+    let words: Vec<&str> = goal
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '"' | '`' | '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    for (i, raw) in words.iter().enumerate() {
+        let w = raw.trim_end_matches([':', '.', '!', '?']);
+        if !is_name(w) {
+            continue;
+        }
+        // Files ("query.sql", "schema.yaml") are not tables.
+        if w.rsplit('.').next().is_some_and(|ext| {
+            matches!(
+                ext,
+                "sql" | "py" | "yaml" | "yml" | "json" | "csv" | "md" | "txt"
+            )
+        }) {
+            continue;
+        }
+        let before = i
+            .checked_sub(1)
+            .and_then(|j| words.get(j))
+            .map(|b| b.to_lowercase());
+        let role = match before.as_deref() {
+            Some("from") => "source",
+            Some("into" | "called" | "named" | "to") => "target",
+            _ => "name",
+        };
+        if !out.iter().any(|n| n.text == w) {
+            out.push(Name {
+                text: w.to_string(),
+                role: role.to_string(),
+            });
+        }
+    }
+    out
+}
+
+/// A default for question `q` from the names the goal mentions, if the
+/// question asks for a name the goal gives: `table` / `table_name` /
+/// `target` / `model_name` take the new name, `sources` / `source` the
+/// names after "from", `dataset` the dataset of a dotted new name. A name is
+/// completed the way the question's own default is written (a `_v1` suffix,
+/// the default's dataset before a bare source table); the caller validates.
+pub fn default_for(names: &[Name], q: &crate::pack::Question) -> Option<String> {
+    let default = q
+        .default
+        .as_ref()
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let targets: Vec<&Name> = names.iter().filter(|n| n.role != "source").collect();
+    let sources: Vec<&Name> = names.iter().filter(|n| n.role == "source").collect();
+    match q.id.as_str() {
+        "table" | "table_name" | "target" | "target_table" | "model_name" => {
+            let n = targets.first()?;
+            let last = n.text.rsplit('.').next()?.to_string();
+            Some(like_default(&last, default.trim()))
+        }
+        "dataset" => {
+            let n = targets.iter().find(|n| n.text.contains('.'))?;
+            let parts: Vec<&str> = n.text.split('.').collect();
+            parts
+                .get(parts.len().checked_sub(2)?)
+                .map(|d| d.to_string())
+        }
+        "sources" | "source" | "source_table" | "source_tables" => {
+            if sources.is_empty() {
+                return None;
+            }
+            // The dataset the default's first source lives in.
+            let first = default.split(',').next().unwrap_or("").trim();
+            let dataset = first.rsplit_once('.').map(|(d, _)| d);
+            let list: Vec<String> = sources
+                .iter()
+                .map(|n| match dataset {
+                    Some(d) if !n.text.contains('.') => format!("{d}.{}", n.text),
+                    _ => n.text.clone(),
+                })
+                .collect();
+            Some(list.join(", "))
+        }
+        _ => None,
+    }
+}
+
+/// `name` with the version suffix the default carries (`_v1`), if it has none.
+fn like_default(name: &str, default: &str) -> String {
+    let versioned = |s: &str| {
+        s.rsplit_once("_v")
+            .is_some_and(|(_, v)| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()))
+    };
+    if versioned(default) && !versioned(name) {
+        format!("{name}_v1")
+    } else {
+        name.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(id: &str, default: &str) -> crate::pack::Question {
+        serde_yaml::from_str(&format!(
+            "id: {id}\nprompt: p\nkind: text\ndefault: \"{default}\"\n"
+        ))
+        .expect("question")
+    }
+
+    #[test]
+    fn names_become_defaults_shaped_like_the_question_default() {
+        let n =
+            names("new bigquery table user_retention_daily with 7-day retention from events_daily");
+        assert_eq!(
+            default_for(&n, &q("table", "user_activity_daily_v1")).as_deref(),
+            Some("user_retention_daily_v1")
+        );
+        assert_eq!(
+            default_for(&n, &q("sources", "analytics_stable.events_v1, x.y")).as_deref(),
+            Some("analytics_stable.events_daily")
+        );
+        assert_eq!(default_for(&n, &q("dataset", "analytics_derived")), None);
+        assert_eq!(default_for(&n, &q("grain", "day")), None);
+        let n = names("build moz.telemetry_derived.search_v2 from telemetry.main_v5");
+        assert_eq!(
+            default_for(&n, &q("dataset", "analytics_derived")).as_deref(),
+            Some("telemetry_derived")
+        );
+        assert_eq!(
+            default_for(&n, &q("sources", "a.b")).as_deref(),
+            Some("telemetry.main_v5")
+        );
+    }
+
+    #[test]
+    fn names_with_roles() {
+        let n = names("new bigquery table user_retention_daily (7-day) from events_daily into moz.telemetry_derived.x; query.sql");
+        let got: Vec<(&str, &str)> = n
+            .iter()
+            .map(|n| (n.text.as_str(), n.role.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("user_retention_daily", "name"),
+                ("events_daily", "source"),
+                ("moz.telemetry_derived.x", "target")
+            ]
+        );
+        assert!(names("fix the css, e.g. this").is_empty());
+    }
+}

@@ -1,0 +1,333 @@
+//! Reading the goal against packs: the analysis shared by every pack (terms
+//! found, scopes), each skill's score (+10 primary, +5 secondary, 0 on an
+//! exclusion, a missing `requires_any` or a negation) and the chain.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::blueprint::score_blueprints;
+use super::chain::build_chain_with;
+use super::index::{PackIndex, PRIMARY_POINTS, SECONDARY_POINTS};
+use super::negation::{scopes, Scope, ScopeKind};
+use super::normalise::How;
+use super::phrases::{consume, find, Found};
+use super::reading::{read, Reading};
+use super::{names, Hit, NegatedSkill, PackDetection, Reason, ScopeNote, SkillScore};
+use crate::pack::{Pack, Tier};
+
+/// The goal read once against a set of packs.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub goal: String,
+    pub reading: Reading,
+    /// Terms found after longer phrases (of any pack) consumed their words:
+    /// the evidence packs are chosen on.
+    pub found: Vec<Found>,
+    /// Every term found, before consumption.
+    pub all_found: Vec<Found>,
+    pub scopes: Vec<Scope>,
+    /// Per word: the scope (index into `scopes`) covering it, if any.
+    pub scope_of: Vec<Option<usize>>,
+}
+
+impl Analysis {
+    pub fn new(goal: &str, packs: &[&PackIndex]) -> Analysis {
+        let reading = read(goal, packs);
+        let mut all = Vec::new();
+        for (i, p) in packs.iter().enumerate() {
+            find(i, p, &reading, &mut all);
+        }
+        let n = reading.tokens.len();
+        let all_found = all.clone();
+        let found = consume(all, n);
+        let mut consumed = vec![false; n];
+        for f in found.iter().filter(|f| f.len > 1) {
+            for c in consumed.iter_mut().skip(f.start).take(f.len) {
+                *c = true;
+            }
+        }
+        let scopes = scopes(&reading.tokens, &consumed);
+        let mut scope_of = vec![None; n];
+        for (i, s) in scopes.iter().enumerate() {
+            for &w in &s.words {
+                if let Some(slot) = scope_of.get_mut(w) {
+                    *slot = Some(i);
+                }
+            }
+        }
+        Analysis {
+            goal: goal.to_string(),
+            reading,
+            found,
+            all_found,
+            scopes,
+            scope_of,
+        }
+    }
+
+    /// The terms of pack `pos` after that pack's own longer phrases consumed
+    /// their words: what its skills and blueprints are scored on (another
+    /// pack's phrase vetoes a reading for the choice of pack, not inside a
+    /// pack that does not know it).
+    pub fn found_in(&self, pos: usize) -> Vec<Found> {
+        let mine: Vec<Found> = self
+            .all_found
+            .iter()
+            .copied()
+            .filter(|f| f.pack == pos)
+            .collect();
+        consume(mine, self.reading.tokens.len())
+    }
+
+    /// The scope covering a find, if all its words lie in one.
+    pub fn scope(&self, f: &Found) -> Option<&Scope> {
+        let first = self.scope_of.get(f.start).copied().flatten()?;
+        (f.start..f.start + f.len)
+            .all(|w| self.scope_of.get(w).copied().flatten() == Some(first))
+            .then(|| &self.scopes[first])
+    }
+
+    pub fn is_negated(&self, f: &Found) -> bool {
+        self.scope(f).is_some_and(|s| s.kind == ScopeKind::Negated)
+    }
+
+    /// How the words of a find matched its term.
+    pub fn hit(&self, index: &PackIndex, f: &Found) -> Hit {
+        let toks = &self.reading.tokens[f.start..f.start + f.len];
+        let keyword = index.terms[f.term].text.clone();
+        let mut typed: Vec<&str> = Vec::new();
+        for t in toks {
+            let w = match &t.how {
+                How::Synonym { typed } => typed.as_str(),
+                _ => t.typed.as_str(),
+            };
+            if typed.last() != Some(&w) {
+                typed.push(w);
+            }
+        }
+        let typed = typed.join(" ");
+        let read: Vec<&str> = toks.iter().map(|t| t.word.as_str()).collect();
+        let read = read.join(" ");
+        let (how, note) = if toks.iter().any(|t| matches!(t.how, How::Synonym { .. })) {
+            (
+                "synonym",
+                format!("matched '{keyword}' (synonym '{typed}')"),
+            )
+        } else if toks.iter().any(|t| matches!(t.how, How::Typo { .. })) {
+            ("typo", format!("matched '{keyword}' (typed '{typed}')"))
+        } else if read == squash(&keyword) {
+            ("word", format!("matched '{keyword}'"))
+        } else {
+            ("stem", format!("matched '{keyword}' (as '{typed}')"))
+        };
+        Hit {
+            keyword,
+            typed,
+            how: how.to_string(),
+            note,
+        }
+    }
+}
+
+/// A keyword written as the goal's words are read: lower case, single spaces.
+fn squash(k: &str) -> String {
+    k.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Scores every skill and blueprint of `pack` against `goal` and builds the
+/// keyword-detected chain.
+pub fn detect_in_pack(pack: &Pack, index: &PackIndex, goal: &str) -> PackDetection {
+    let a = Analysis::new(goal, &[index]);
+    detect_analysed(pack, index, &a, 0)
+}
+
+/// Detection within `pack`, which is `packs[pos]` of the analysis.
+pub(super) fn detect_analysed(
+    pack: &Pack,
+    index: &PackIndex,
+    a: &Analysis,
+    pos: usize,
+) -> PackDetection {
+    let local = a.found_in(pos);
+    let mine: Vec<&Found> = local.iter().collect();
+    let mut candidates: BTreeSet<usize> = BTreeSet::new();
+    for f in &mine {
+        candidates.extend(index.skills_of[f.term].iter().copied());
+    }
+    let mut all_scores = Vec::new();
+    let mut negated = Vec::new();
+    let mut exists_skills: Vec<(String, String)> = Vec::new();
+    for &i in &candidates {
+        let (Some(skill), Some(st)) = (pack.skills.get(i), index.skills.get(i)) else {
+            continue;
+        };
+        let mut primary: Vec<usize> = Vec::new();
+        let mut secondary: Vec<usize> = Vec::new();
+        let mut hits = Vec::new();
+        let mut negated_by = None;
+        let mut exists_by = None;
+        // Gates look at every word, inside a longer phrase or not.
+        let present = |t: &usize| {
+            a.all_found
+                .iter()
+                .any(|f| f.pack == pos && f.term == *t && !a.is_negated(f))
+        };
+        let excluded_by = st
+            .exclusions
+            .iter()
+            .find(|t| present(t))
+            .map(|&t| index.terms[t].text.clone());
+        let has_required = st.requires_any.is_empty() || st.requires_any.iter().any(present);
+        for f in &mine {
+            let is_p = st.primary.contains(&f.term);
+            let is_s = st.secondary.contains(&f.term);
+            let scope = a.scope(f);
+            match scope.map(|s| s.kind) {
+                Some(ScopeKind::Negated) => {
+                    if is_p || is_s {
+                        negated_by.get_or_insert_with(|| {
+                            scope.map(|s| s.text.clone()).unwrap_or_default()
+                        });
+                    }
+                    continue;
+                }
+                Some(ScopeKind::Exists) => {
+                    // Only a primary keyword says the goal names this skill's work.
+                    if is_p {
+                        exists_by.get_or_insert_with(|| {
+                            scope.map(|s| s.text.clone()).unwrap_or_default()
+                        });
+                    }
+                    continue;
+                }
+                None => {}
+            }
+            if is_p && !primary.contains(&f.term) {
+                primary.push(f.term);
+                hits.push(a.hit(index, f));
+            } else if is_s && !is_p && !secondary.contains(&f.term) {
+                secondary.push(f.term);
+                hits.push(a.hit(index, f));
+            }
+        }
+        // The goal says what this skill makes exists ("the query is already
+        // written"): other words that point at it do not bring it back.
+        if exists_by.is_some() {
+            primary.clear();
+            secondary.clear();
+            hits.clear();
+        }
+        let raw = PRIMARY_POINTS * primary.len() as u32 + SECONDARY_POINTS * secondary.len() as u32;
+        let score = if excluded_by.is_some() || !has_required {
+            0
+        } else {
+            raw
+        };
+        if raw == 0 {
+            if let Some(by) = &negated_by {
+                negated.push(NegatedSkill {
+                    skill: skill.id.clone(),
+                    by: by.clone(),
+                });
+            } else if let Some(by) = &exists_by {
+                exists_skills.push((skill.id.clone(), by.clone()));
+            }
+        }
+        let text = |ids: &[usize]| {
+            ids.iter()
+                .map(|&t| index.terms[t].text.clone())
+                .collect::<Vec<_>>()
+        };
+        all_scores.push(SkillScore {
+            id: skill.id.clone(),
+            score,
+            primary: text(&primary),
+            secondary: text(&secondary),
+            excluded_by,
+            missing_requirement: !has_required,
+            hits,
+            negated_by: if raw == 0 { negated_by } else { None },
+            exists_by: if raw == 0 { exists_by } else { None },
+        });
+    }
+    // Narrowness counts skills the goal names by a primary keyword.
+    let matched = all_scores
+        .iter()
+        .filter(|s| s.score > 0 && !s.primary.is_empty())
+        .count();
+    let (blueprints, offer) = score_blueprints(pack, index, a, pos);
+    let narrow = matched > 0 && matched <= 2 && offer.is_none();
+    let mut seeds: Vec<(String, Vec<Reason>)> = Vec::new();
+    for s in all_scores.iter().filter(|s| s.score > 0) {
+        let mut keywords = s.primary.clone();
+        keywords.extend(s.secondary.iter().cloned());
+        seeds.push((
+            s.id.clone(),
+            vec![Reason::Matched {
+                keywords,
+                score: s.score,
+            }],
+        ));
+    }
+    for skill in index.required.iter().filter_map(|&i| pack.skills.get(i)) {
+        let core = matches!(skill.tier, Tier::Foundation | Tier::Assembly);
+        if core || !narrow {
+            seeds.push((skill.id.clone(), vec![Reason::Required]));
+        }
+    }
+    let score_of: HashMap<&str, u32> = all_scores
+        .iter()
+        .map(|s| (s.id.as_str(), s.score))
+        .collect();
+    let dependencies_exist = a.scopes.iter().any(|s| s.kind == ScopeKind::Exists);
+    let mut det = PackDetection {
+        pack: pack.manifest.id.clone(),
+        goal: a.goal.clone(),
+        normalised: a.reading.words(),
+        stems: a.reading.stems(),
+        scores: Vec::new(),
+        blueprints,
+        offer,
+        chain: Vec::new(),
+        ambiguous: false,
+        runner_ups: Vec::new(),
+        scopes: a
+            .scopes
+            .iter()
+            .map(|s| ScopeNote {
+                kind: match s.kind {
+                    ScopeKind::Negated => "negated".into(),
+                    ScopeKind::Exists => "exists".into(),
+                },
+                text: s.text.clone(),
+                skills: match s.kind {
+                    ScopeKind::Negated => negated
+                        .iter()
+                        .filter(|n| n.by == s.text)
+                        .map(|n| n.skill.clone())
+                        .collect(),
+                    ScopeKind::Exists => exists_skills
+                        .iter()
+                        .filter(|(_, by)| *by == s.text)
+                        .map(|(id, _)| id.clone())
+                        .collect(),
+                },
+            })
+            .collect(),
+        negated,
+        dependencies_exist,
+        narrow,
+        names: names::names(&a.goal),
+    };
+    det.chain = build_chain_with(pack, seeds, &score_of, &det.pull());
+    det.scores = all_scores
+        .into_iter()
+        .filter(|s| {
+            s.score > 0 || !s.hits.is_empty() || s.negated_by.is_some() || s.exists_by.is_some()
+        })
+        .collect();
+    det
+}

@@ -1,0 +1,159 @@
+//! The pack picker: every installed pack with the evidence the goal gives
+//! it and the words behind it, best first. Opened from the chain screen with
+//! one key (`p`); Enter switches the journey to the selected pack, Esc
+//! closes. Also the one-line ambiguity notice the goal and chain screens show.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::detect::Detection;
+use crate::tui::action::Action;
+use crate::tui::app::{Journey, ListCursor};
+use crate::tui::theme::Theme;
+use crate::tui::ui::panel;
+
+/// What a key did in the picker.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The picker state changed (or not).
+    Changed(bool),
+    /// Switch the journey to this pack.
+    Switch(String),
+}
+
+/// Ids of the rows, in display order (the detection's own order: best first).
+pub fn rows(det: &Detection) -> Vec<&str> {
+    det.packs.iter().map(|p| p.id.as_str()).collect()
+}
+
+/// Opens the picker (on [`Action::Packs`]) or handles a key while it is open.
+pub fn handle(j: &mut Journey, action: Action, page: usize) -> Outcome {
+    let Some(cursor) = j.packs.as_mut() else {
+        if action == Action::Packs {
+            let current = rows(&j.det)
+                .iter()
+                .position(|id| *id == j.session.pack().manifest.id)
+                .unwrap_or(0);
+            j.packs = Some(ListCursor {
+                index: current,
+                offset: 0,
+            });
+            return Outcome::Changed(true);
+        }
+        return Outcome::Changed(false);
+    };
+    match action {
+        Action::Back | Action::Packs => {
+            j.packs = None;
+            Outcome::Changed(true)
+        }
+        Action::Confirm => {
+            let id = rows(&j.det).get(cursor.index).map(|s| s.to_string());
+            j.packs = None;
+            match id {
+                Some(id) if id != j.session.pack().manifest.id => Outcome::Switch(id),
+                _ => Outcome::Changed(true),
+            }
+        }
+        other => {
+            let len = j.det.packs.len();
+            Outcome::Changed(cursor.apply(other, len, page))
+        }
+    }
+}
+
+/// "Ambiguous: also X (evidence a vs b): p picks the pack", when it is.
+pub fn ambiguity_line<'a>(det: &Detection, th: &Theme, key_hint: bool) -> Option<Line<'a>> {
+    let inner = &det.inner;
+    if !inner.ambiguous {
+        return None;
+    }
+    let best = det
+        .packs
+        .iter()
+        .find(|p| p.id == inner.pack)
+        .map_or(0.0, |p| p.evidence);
+    let others: Vec<String> = inner
+        .runner_ups
+        .iter()
+        .map(|r| format!("{} ({})", r.id, r.evidence))
+        .collect();
+    let mut spans = vec![
+        Span::styled("Ambiguous  ", th.warn()),
+        Span::styled(
+            format!("{} ({best}) or {}", inner.pack, others.join(", ")),
+            th.text(),
+        ),
+    ];
+    if key_hint {
+        spans.push(Span::styled("  p picks the pack", th.dim()));
+    }
+    Some(Line::from(spans))
+}
+
+pub fn render(f: &mut Frame, area: Rect, j: &mut Journey, th: &Theme) -> usize {
+    let index = j.packs.as_ref().map_or(0, |c| c.index);
+    let current = j.session.pack().manifest.id.clone();
+    let mut lines: Vec<Line> = vec![
+        Line::styled(
+            "Every pack, with the evidence the goal gives it (best first):",
+            th.dim(),
+        ),
+        Line::from(""),
+    ];
+    for (i, p) in j.det.packs.iter().enumerate() {
+        let marker = if i == index { "▶ " } else { "  " };
+        let mut tags = Vec::new();
+        if p.id == current {
+            tags.push("in use");
+        }
+        if j.det.inner.runner_ups.iter().any(|r| r.id == p.id) {
+            tags.push("runner-up");
+        }
+        let style = if i == index { th.accent() } else { th.text() };
+        lines.push(Line::from(vec![
+            Span::styled(marker, th.accent()),
+            Span::styled(format!("{:<22}", p.id), style),
+            Span::styled(format!("evidence {:>5}", p.evidence), th.text()),
+            Span::styled(
+                if tags.is_empty() {
+                    String::new()
+                } else {
+                    format!("  ({})", tags.join(", "))
+                },
+                th.dim(),
+            ),
+        ]));
+        let words: Vec<String> = p
+            .words
+            .iter()
+            .map(|w| format!("“{}” {}", w.keyword, w.evidence))
+            .collect();
+        lines.push(Line::styled(
+            format!(
+                "      {}",
+                if words.is_empty() {
+                    "no words of the goal".to_string()
+                } else {
+                    words.join(", ")
+                }
+            ),
+            th.dim(),
+        ));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::styled(
+        "Enter switches to the selected pack · Esc or p closes",
+        th.dim(),
+    ));
+    let height = area.height.saturating_sub(2);
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(panel("Pick a pack", th, true)),
+        area,
+    );
+    height as usize
+}

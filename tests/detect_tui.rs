@@ -1,0 +1,86 @@
+//! The app's side of ambiguous detection, driven by keys: the goal screen's
+//! live line and the chain screen name the runner-up, `p` opens the pack
+//! picker with every pack and its evidence, Enter switches, Esc closes.
+
+#[path = "tui/harness.rs"]
+mod harness;
+
+use harness::Ui;
+use skillchain::session::Screen;
+
+const GOAL: &str = "build a data pipeline";
+
+#[test]
+fn an_ambiguous_goal_names_its_runner_up_on_the_goal_and_chain_screens() {
+    let mut ui = Ui::bundled("");
+    ui.type_text(GOAL);
+    let s = ui.screen();
+    assert!(
+        s.contains("Ambiguous  data-engineering (5) or data-orchestration (2.5)"),
+        "{s}"
+    );
+    ui.keys("enter");
+    assert_eq!(ui.screen_kind(), Screen::Chain);
+    let s = ui.screen();
+    assert!(
+        s.contains("Ambiguous  data-engineering (5) or data-orchestration (2.5)  p picks the pack"),
+        "{s}"
+    );
+}
+
+#[test]
+fn the_pack_picker_lists_every_pack_and_enter_switches_to_the_selected_one() {
+    let mut ui = Ui::bundled("");
+    ui.type_text(GOAL);
+    ui.keys("enter");
+    assert_eq!(ui.session().pack().manifest.id, "data-engineering");
+    ui.keys("p");
+    let s = ui.screen();
+    assert!(s.contains("Pick a pack"), "{s}");
+    for id in [
+        "data-engineering",
+        "data-orchestration",
+        "bigquery-etl",
+        "dbt-workflows",
+        "pipeline-analysis",
+    ] {
+        assert!(s.contains(id), "{id} missing from the picker:\n{s}");
+    }
+    assert!(s.contains("▶ data-engineering"), "{s}");
+    assert!(s.contains("(in use)"), "{s}");
+    assert!(s.contains("(runner-up)"), "{s}");
+    // Esc closes without switching.
+    ui.keys("esc");
+    assert_eq!(ui.screen_kind(), Screen::Chain);
+    assert!(!ui.screen().contains("Pick a pack"));
+    assert_eq!(ui.session().pack().manifest.id, "data-engineering");
+    // Down to the runner-up, Enter switches the journey to it.
+    ui.keys("p");
+    ui.keys("down");
+    assert!(ui.screen().contains("▶ data-orchestration"));
+    ui.keys("enter");
+    assert_eq!(ui.screen_kind(), Screen::Chain);
+    assert_eq!(ui.session().pack().manifest.id, "data-orchestration");
+    let s = ui.screen();
+    assert!(s.contains("Pack       data-orchestration"), "{s}");
+    assert!(
+        !s.contains("Ambiguous"),
+        "a picked pack is no longer a close call:\n{s}"
+    );
+    // The picker still lists the registry's scores after the switch.
+    ui.keys("p");
+    assert!(ui.screen().contains("▶ data-orchestration"));
+    assert!(ui.screen().contains("(in use)"));
+}
+
+#[test]
+fn enter_on_the_pack_in_use_closes_the_picker_and_keeps_the_pack() {
+    let mut ui = Ui::bundled("");
+    ui.type_text(GOAL);
+    ui.keys("enter");
+    ui.keys("p");
+    ui.keys("enter");
+    assert_eq!(ui.screen_kind(), Screen::Chain);
+    assert!(!ui.screen().contains("Pick a pack"));
+    assert_eq!(ui.session().pack().manifest.id, "data-engineering");
+}
