@@ -27,6 +27,7 @@ pub fn run(
             )],
         ));
     }
+    super::run::report_recovery(dir)?;
     let record = dir.join(".skillchain/answers.yaml");
     let (deliverables, maturity, bp_name, chain) = if record.is_file() {
         let text = std::fs::read_to_string(&record).map_err(|e| EngineError::io(&record, e))?;
