@@ -1,6 +1,6 @@
 //! Generation: render a plan of files in memory, then write it all-or-nothing.
 
-mod budget;
+pub mod budget;
 pub mod diff;
 mod finish;
 pub mod interrupt;

@@ -312,15 +312,12 @@ fn command_label() -> String {
                 .unwrap_or(p)
         })
         .unwrap_or_else(|| "skillchain".to_string());
-    match args.next().filter(|a| !a.starts_with('-') && a.len() < 32) {
-        Some(sub)
-            if sub
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
-        {
-            format!("{program} {sub}")
-        }
-        _ => program,
+    // The first word that is a subcommand (global flags may come first);
+    // without one it is the app.
+    const COMMANDS: [&str; 4] = ["run", "resume", "validate", "prefs"];
+    match args.find(|a| COMMANDS.contains(&a.as_str())) {
+        Some(sub) => format!("{program} {sub}"),
+        None => program,
     }
 }
 

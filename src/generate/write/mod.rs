@@ -22,7 +22,9 @@ use std::path::Path;
 
 use crate::error::Problem;
 
-pub use self::fs::{atomic_replace, atomic_write, is_not_regular, make_durable, read_regular};
+pub use self::fs::{
+    atomic_replace, atomic_write, is_not_regular, kind_of, make_durable, read_regular,
+};
 pub use crate::generate::paths::STATE_DIR;
 pub use journal::Recovered;
 pub use lock::FolderLock;
