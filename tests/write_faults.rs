@@ -462,8 +462,22 @@ fn two_concurrent_force_writers_never_mix_their_trees() {
         if wrote == 2 {
             both_wrote += 1;
         }
+        // plan.md lists each file's status against the folder its run
+        // found (the other writer's tree, for the second): compared apart.
         let now = snapshot(&out);
-        if !planned.contains(&now) {
+        let plan_md = |t: &BTreeMap<String, Node>| match t.get(".skillchain/plan.md") {
+            Some(Node::File(bytes, _)) => text(bytes),
+            _ => String::new(),
+        };
+        let whole = |t: &BTreeMap<String, Node>| {
+            let mut t = t.clone();
+            t.remove(".skillchain/plan.md");
+            t
+        };
+        let one_run = ["alpha", "beta"].iter().zip(&planned).any(|(tag, p)| {
+            whole(&now) == whole(p) && plan_md(&now).contains(&format!("Which tag: `{tag}`"))
+        });
+        if !one_run {
             mixed += 1;
         }
     }
@@ -476,7 +490,7 @@ fn two_concurrent_force_writers_never_mix_their_trees() {
 
 #[test]
 fn sigint_and_sigterm_during_run_roll_back_and_exit_128_plus_the_signal() {
-    let files = 400;
+    let files = 300;
     let pack = bulk_pack(files, &[]);
     let pack = pack.path();
     let work = tempfile::tempdir().unwrap();
@@ -495,7 +509,8 @@ fn sigint_and_sigterm_during_run_roll_back_and_exit_128_plus_the_signal() {
         (libc::SIGTERM, 143, "SIGTERM"),
     ] {
         let mut interrupted = 0;
-        for attempt in 0..12 {
+        let attempts = if stress() { 40 } else { 6 };
+        for attempt in 0..attempts {
             reset(&out, Some(&base));
             let mut child = command(pack, &args)
                 .stdout(Stdio::null())
