@@ -198,6 +198,14 @@ fn acquire(
 /// Creates the output folder, its missing parents and `.skillchain`,
 /// remembering each one created (outermost first).
 fn create_missing(root: &Path, created: &mut Vec<PathBuf>) -> Result<(), WriteError> {
+    if let Ok(meta) = fs::metadata(root) {
+        if !meta.is_dir() {
+            return Err(WriteError::Refused(vec![crate::error::Problem::new(
+                root.display().to_string(),
+                "the output folder is a file; choose another output folder",
+            )]));
+        }
+    }
     let state = root.join(STATE_DIR);
     let mut missing = Vec::new();
     let mut dir = state.as_path();
