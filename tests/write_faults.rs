@@ -606,6 +606,10 @@ fn an_answer_that_puts_git_in_a_path_is_refused_like_dotdot() {
             e.contains("files: output by/{{ files.tag }}/f.txt: refused: `by/"),
             "{tag:?}: {e}"
         );
+        assert!(
+            e.contains("(it comes from the answer files.tag); output paths must stay inside the output folder"),
+            "{tag:?}: {e}"
+        );
         assert!(!out.exists(), "{tag:?}: something was written");
     }
 }

@@ -4,6 +4,10 @@
 //! skillchain's own `.skillchain/` folder. Lint, the plan and the writer all
 //! ask here, so a pack that was never linted is refused the same way.
 
+use std::collections::BTreeMap;
+
+use crate::value::AnswerValue;
+
 /// skillchain's own folder inside the output folder.
 pub const STATE_DIR: &str = ".skillchain";
 
@@ -38,6 +42,42 @@ pub fn unsafe_item_path(path: &str) -> Option<String> {
         return None;
     }
     unsafe_path(path)
+}
+
+/// The answers (`skill.question`) whose text makes up a refused segment of
+/// `path` (`..`, a `.git`, a leading `.skillchain`), so that a refusal can
+/// name them. Values themselves are never shown: one could be a secret.
+pub fn answers_behind(
+    path: &str,
+    answers: &BTreeMap<String, BTreeMap<String, AnswerValue>>,
+) -> Vec<String> {
+    let refused: Vec<&str> = path
+        .split(['/', '\\'])
+        .enumerate()
+        .filter(|(i, seg)| *seg == ".." || is_git_dir(seg) || (*i == 0 && is_state_dir(seg)))
+        .map(|(_, seg)| seg)
+        .collect();
+    let mut names = Vec::new();
+    for (skill, questions) in answers {
+        for (question, value) in questions {
+            let texts: Vec<&str> = match value {
+                AnswerValue::Text(s) => vec![s.as_str()],
+                AnswerValue::List(items) => items.iter().map(String::as_str).collect(),
+                _ => Vec::new(),
+            };
+            let behind = texts.iter().any(|t| {
+                t.split(['/', '\\']).any(|part| {
+                    refused
+                        .iter()
+                        .any(|r| r.trim() == part.trim() && !part.trim().is_empty())
+                })
+            });
+            if behind {
+                names.push(format!("{skill}.{question}"));
+            }
+        }
+    }
+    names
 }
 
 /// A `.git` segment anywhere, or `.skillchain` as the first segment.

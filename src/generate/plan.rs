@@ -118,9 +118,16 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
                 }
             }
             if let Some(why) = unsafe_path(&path) {
+                let from = super::paths::answers_behind(&path, &session.scope().answers);
+                let from = match from.as_slice() {
+                    [] => String::new(),
+                    names => format!(" (it comes from the answer {})", names.join(", ")),
+                };
                 problems.push(Problem::new(
                     &loc,
-                    format!("refused: {why}; output paths must stay inside the output folder"),
+                    format!(
+                        "refused: {why}{from}; output paths must stay inside the output folder"
+                    ),
                 ));
                 continue;
             }
