@@ -541,6 +541,7 @@ fn sigint_and_sigterm_during_run_roll_back_and_exit_128_plus_the_signal() {
                 other => panic!("{name}: exit {other:?}: {}", text(&o.stderr)),
             }
         }
+        eprintln!("{name}: {attempts} signals, {interrupted} rolled back (exit {code}), the others after the write was complete");
         assert!(interrupted > 0, "no {name} landed during the write");
     }
 }
