@@ -40,6 +40,7 @@ pub fn base_env() -> Environment<'static> {
     env.set_keep_trailing_newline(true);
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
+    env.set_fuel(Some(crate::generate::budget::FUEL));
     env.add_function("has_skill", has_skill);
     env.add_function("goal_has", goal_has);
     env.add_filter("snake", snake);

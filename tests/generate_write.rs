@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 
 use skillchain::error::Problem;
 use skillchain::generate::write::{
-    atomic_write, write_all, WriteError, WriteItem, WriteMode, WriteSummary,
+    atomic_write, write_all, FolderLock, Recovered, WriteError, WriteItem, WriteMode, WriteSummary,
 };
 use WriteMode::{Create, Overwrite};
 
@@ -144,6 +144,7 @@ fn creates_nested_files_and_a_missing_output_folder() {
             ]),
             overwritten: vec![],
             unchanged: vec![],
+            recovered: None,
         }
     );
     let tree: Vec<String> = snapshot(&root).into_keys().collect();
@@ -286,8 +287,7 @@ fn unsafe_duplicate_and_conflicting_paths_are_all_listed_and_nothing_is_written(
             Problem::new("", "the path is empty"),
             Problem::new(
                 ".skillchain/staging-abc/f",
-                "is reserved for skillchain's own staging (`.skillchain` itself and \
-                 `.skillchain/prep-*`, `staging-*`, `discard-*`, `rescued-*`); choose another path"
+                "`.skillchain/staging-abc/f` is inside `.skillchain/`, which holds skillchain's own files; choose another path"
             ),
             Problem::new(
                 "docs",
@@ -447,7 +447,16 @@ fn a_failure_removes_the_output_folder_it_created() {
         ],
     )
     .unwrap_err();
-    assert!(matches!(err, WriteError::RolledBack(_)), "{err}");
+    // Refused at the check: the folder exists by then (the lock made it).
+    let problems = problems(err);
+    assert_eq!(problems.len(), 1);
+    assert!(
+        problems[0]
+            .message
+            .ends_with("the name is too long or not allowed on this drive; shorten or rename it"),
+        "{}",
+        problems[0]
+    );
     assert_eq!(snapshot(tmp.path()), BTreeMap::new());
 }
 
@@ -516,43 +525,44 @@ fn a_read_only_output_folder_fails_before_any_target_is_touched() {
 }
 
 #[test]
-fn staging_left_by_a_killed_run_is_cleaned_but_a_live_one_is_not() {
+fn a_held_lock_makes_a_second_writer_refuse_naming_its_holder_and_a_dead_one_is_recovered() {
     let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path();
-    let state = root.join(".skillchain");
-    // Killed mid-write: its lock file is not held by anyone.
-    write_file(&state.join("staging-dead/lock"), "");
-    write_file(&state.join("staging-dead/new/0"), "half a fi");
-    write_file(&state.join("staging-dead/backup/1"), "an original");
-    // Killed while deleting its staging.
-    write_file(&state.join("discard-gone/backup/0"), "x");
-    // Killed while setting up, long ago.
-    fs::create_dir_all(state.join("prep-old")).unwrap();
-    let long_ago = SystemTime::now() - Duration::from_secs(3600);
-    File::open(state.join("prep-old"))
-        .unwrap()
-        .set_modified(long_ago)
-        .unwrap();
-    // Setting up right now: may belong to a run that is starting.
-    fs::create_dir_all(state.join("prep-fresh")).unwrap();
-    // Live: another run holds its lock right now. Another process holds
-    // it, as in real life: a lock held by this test process could outlive
-    // `drop` in a child that another test forks at that moment.
-    write_file(&state.join("staging-live/lock"), "");
-    let mut held = LockHolder::hold(&state.join("staging-live/lock"));
-    write_file(&state.join("answers.yaml"), "a: 1\n");
-
-    write_all(root, &[item("a.txt", "a", Create)]).unwrap();
-
-    assert_eq!(staging_dirs(root), strings(&["prep-fresh", "staging-live"]));
-    assert_eq!(
-        fs::read_to_string(state.join("answers.yaml")).unwrap(),
-        "a: 1\n"
+    let root = tmp.path().join("out");
+    let lock = root.join(".skillchain/lock");
+    write_file(
+        &lock,
+        r#"{"pid":4242,"command":"skillchain run","since":1764381349,"created":[]}"#,
     );
-    // Once its run ends (the lock is released), it is cleaned too.
+    // Another process holds it, as in real life.
+    let mut held = LockHolder::hold(&lock);
+    let before = snapshot(&root);
+
+    let err = FolderLock::acquire_waiting(&root, Duration::from_millis(1000)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "`{}` is being written by `skillchain run` (pid 4242, since 2025-11-29 01:55:49 UTC); \
+             waited 1 s. Wait for it to finish and run again, or choose another --out",
+            root.display()
+        )
+    );
+    assert_eq!(snapshot(&root), before);
+
+    // Its holder dies: the lock is stale, and the next writer says so.
     held.release();
-    write_all(root, &[item("b.txt", "b", Create)]).unwrap();
-    assert_eq!(staging_dirs(root), strings(&["prep-fresh"]));
+    let summary = write_all(&root, &[item("a.txt", "a", Create)]).unwrap();
+    assert_eq!(
+        summary.recovered,
+        Some(Recovered::RolledBack {
+            root: root.clone(),
+            reason: None,
+            by: Some("`skillchain run` (pid 4242)".to_string()),
+        })
+    );
+    assert_eq!(
+        snapshot(&root).into_keys().collect::<Vec<_>>(),
+        strings(&["a.txt"])
+    );
 }
 
 #[test]

@@ -132,6 +132,7 @@ pub fn run(
         .clone()
         .or_else(|| saved.out.clone())
         .unwrap_or_else(|| PathBuf::from(&pack.manifest.output_root));
+    super::run::report_recovery(&out)?;
     let meta = SessionMeta {
         id: saved.id.clone(),
         created: saved.created,

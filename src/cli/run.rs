@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::{print_json, refuse, Style};
 use crate::answers;
 use crate::error::{EngineError, Problem};
-use crate::generate::{self, build_plan, FileStatus, Plan};
+use crate::generate::{self, build_plan, interrupt, FileStatus, FolderLock, Plan};
 use crate::headless::{pick_pack, prepare, Request};
 use crate::pack::{Maturity, Registry};
 use crate::session::Session;
@@ -114,9 +114,9 @@ pub fn run(
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(&session.pack().manifest.output_root));
-    let plan = build_plan(&session, &out)?;
-
     if args.pretend {
+        report_recovery(&out)?;
+        let plan = build_plan(&session, &out)?;
         if args.json {
             print_json(&summary(&session, &plan, false, None))?;
         } else {
@@ -125,6 +125,24 @@ pub fn run(
             println!("\nNothing written (--pretend).");
         }
         return Ok(0);
+    }
+    // From here a signal rolls the write back instead of killing mid-way.
+    if let Err(e) = interrupt::install() {
+        eprintln!(
+            "{}",
+            st.yellow(&format!(
+                "⚠ cannot catch interrupts ({e}); a kill now is recovered by the next command"
+            ))
+        );
+    }
+    // One writer at a time, from the plan to the last file.
+    let mut lock = FolderLock::acquire(&out).map_err(|e| write_refused(&out, e))?;
+    if let Some(r) = lock.take_recovered() {
+        eprintln!("{}", st.yellow(&format!("⚠ {r}")));
+    }
+    let plan = build_plan(&session, &out)?;
+    if let Some(signal) = interrupt::pending() {
+        return Ok(interrupted(signal, st));
     }
     let conflicts: Vec<&generate::PlannedFile> = plan.conflicts().collect();
     if !conflicts.is_empty() && !args.force {
@@ -147,7 +165,17 @@ pub fn run(
         ));
     }
     let overwrite = plan.conflicts().map(|f| f.path.clone()).collect();
-    let done = generate::write_and_validate(&session, &plan, &overwrite)?;
+    let done = match generate::write_and_validate_locked(&lock, &session, &plan, &overwrite) {
+        Ok(done) => done,
+        Err(e) => match interrupt::pending() {
+            Some(signal) => {
+                eprintln!("{}", st.error(&e.to_string()));
+                return Ok(interrupt::exit_code(signal));
+            }
+            None => return Err(e),
+        },
+    };
+    drop(lock);
     let report = &done.report;
     if args.json {
         print_json(&summary(&session, &plan, true, Some(report)))?;
@@ -164,6 +192,36 @@ pub fn run(
         print!("{}", validate::render_text(report, st.color));
     }
     Ok(if report.pass { 0 } else { 1 })
+}
+
+/// Finishes or rolls back a write that a killed run left in `dir`, saying
+/// which on one line of stderr. Every command that reads or writes an
+/// output folder calls it first.
+pub(super) fn report_recovery(dir: &Path) -> Result<(), EngineError> {
+    match generate::recover(dir) {
+        Ok(Some(r)) => {
+            eprintln!("⚠ {r}");
+            Ok(())
+        }
+        Ok(None) => Ok(()),
+        Err(e) => Err(write_refused(dir, e)),
+    }
+}
+
+fn write_refused(dir: &Path, e: generate::WriteError) -> EngineError {
+    EngineError::Other(format!("{}: {e}", dir.display()))
+}
+
+/// A signal arrived before anything was written: say so, exit 128 + signal.
+fn interrupted(signal: i32, st: Style) -> u8 {
+    eprintln!(
+        "{}",
+        st.error(&format!(
+            "interrupted by {}: nothing was written",
+            interrupt::name(signal)
+        ))
+    );
+    interrupt::exit_code(signal)
 }
 
 fn summary<'a>(

@@ -27,6 +27,7 @@ pub fn run(
             )],
         ));
     }
+    super::run::report_recovery(dir)?;
     let record = dir.join(".skillchain/answers.yaml");
     let mut decisions = Vec::new();
     let (deliverables, maturity, bp_name, chain) = if record.is_file() {

@@ -4,7 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use super::{deliverables, write_all, FileStatus, Plan, WriteItem, WriteMode, WriteSummary};
+use super::write::{write_locked, FolderLock};
+use super::{deliverables, FileStatus, Plan, WriteItem, WriteMode, WriteSummary};
 use crate::answers;
 use crate::error::EngineError;
 use crate::handoff;
@@ -33,6 +34,18 @@ pub fn write_and_validate(
     plan: &Plan,
     overwrite: &BTreeSet<String>,
 ) -> Result<Finished, EngineError> {
+    let lock = FolderLock::acquire(&plan.root).map_err(|e| EngineError::Other(e.to_string()))?;
+    write_and_validate_locked(&lock, session, plan, overwrite)
+}
+
+/// [`write_and_validate`] under the output folder's lock, held by the
+/// caller since before it built `plan`.
+pub fn write_and_validate_locked(
+    lock: &FolderLock,
+    session: &Session,
+    plan: &Plan,
+    overwrite: &BTreeSet<String>,
+) -> Result<Finished, EngineError> {
     let delivers = deliverables(session, plan);
     let mut items: Vec<WriteItem> = plan
         .files
@@ -56,7 +69,7 @@ pub fn write_and_validate(
         handoff::render(session, plan, &delivers),
         WriteMode::Overwrite,
     ));
-    let written = write_all(&plan.root, &items).map_err(|e| EngineError::Other(e.to_string()))?;
+    let written = write_locked(lock, &items).map_err(|e| EngineError::Other(e.to_string()))?;
     let report = validate::validate_session(&plan.root, &delivers, session)?;
     Ok(Finished { written, report })
 }

@@ -81,6 +81,7 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
     let mut problems = Vec::new();
     let mut files: Vec<PlannedFile> = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut budget = super::budget::Budget::default();
     for entry in &session.chain {
         let Some(skill) = pack.skill(&entry.id) else {
             continue;
@@ -116,9 +117,16 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
                 }
             }
             if let Some(why) = unsafe_path(&path) {
+                let from = super::paths::answers_behind(&path, &session.scope().answers);
+                let from = match from.as_slice() {
+                    [] => String::new(),
+                    names => format!(" (it comes from the answer {})", names.join(", ")),
+                };
                 problems.push(Problem::new(
                     &loc,
-                    format!("refused: {why}; output paths must stay inside the output folder"),
+                    format!(
+                        "refused: {why}{from}; output paths must stay inside the output folder"
+                    ),
                 ));
                 continue;
             }
@@ -160,12 +168,9 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
             continue;
         };
         // Rendered under its output path: the path's type picks the escaping.
-        match env.render_named_str(&f.path, source, &ctx) {
+        match budget.render(&env, &f.path, &f.template, source, &ctx) {
             Ok(c) => f.content = c,
-            Err(e) => problems.push(Problem::new(
-                format!("{}: output {}", f.skill, f.path),
-                format!("template {} failed: {e:#}", f.template),
-            )),
+            Err(e) => problems.push(Problem::new(format!("{}: output {}", f.skill, f.path), e)),
         }
     }
     if !problems.is_empty() {
@@ -175,7 +180,15 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
         });
     }
     for f in files.iter_mut().filter(|f| f.status != FileStatus::Skipped) {
-        compare_with_disk(root, f);
+        if let Err(p) = compare_with_disk(root, f) {
+            problems.push(p);
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Problems {
+            context: "generation".to_string(),
+            problems,
+        });
     }
     Ok(Plan {
         root: root.to_path_buf(),
@@ -183,20 +196,31 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
     })
 }
 
-fn compare_with_disk(root: &Path, f: &mut PlannedFile) {
+/// Only a regular file is ever read: a FIFO or a device at a planned path
+/// would block or never end, a link would be written through.
+fn compare_with_disk(root: &Path, f: &mut PlannedFile) -> Result<(), Problem> {
     let target = root.join(&f.path);
-    match std::fs::read(&target) {
+    let limit = super::budget::MAX_FILE_BYTES as u64;
+    match super::read_regular(&target, false, limit) {
         Ok(bytes) if bytes == f.content.as_bytes() => f.status = FileStatus::Identical,
         Ok(bytes) => {
             f.status = FileStatus::Conflict;
             f.existing = Some(String::from_utf8_lossy(&bytes).into_owned());
         }
-        Err(_) if target.exists() => {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => f.status = FileStatus::New,
+        Err(e) if super::write::is_not_regular(&e) => {
+            return Err(Problem::new(
+                target.display().to_string(),
+                format!("{e}; remove it or choose another --out"),
+            ))
+        }
+        // Unreadable or larger than anything generated: it differs.
+        Err(_) => {
             f.status = FileStatus::Conflict;
             f.existing = Some(String::new());
         }
-        Err(_) => f.status = FileStatus::New,
     }
+    Ok(())
 }
 
 /// What validation checks: the blueprint's deliverables, or, without a

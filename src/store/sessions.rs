@@ -106,7 +106,7 @@ fn write_session(path: &Path, saved: &SavedSession, durable: bool) -> Result<(),
 /// parse (corrupt, truncated, empty) is renamed aside to
 /// `session.json.corrupt-<seconds>` and reported, never deleted.
 pub fn load_session(path: &Path) -> Result<Option<SavedSession>, StoreError> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::generate::read_regular(path, true, 64 << 20) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(StoreError::io("read", path, e)),

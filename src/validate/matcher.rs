@@ -322,7 +322,10 @@ impl ContentCache {
     fn read(&mut self, tree: &Tree, index: usize) -> Result<&[u8], &str> {
         self.files
             .entry(index)
-            .or_insert_with(|| std::fs::read(&tree.entries[index].path).map_err(|e| e.to_string()))
+            .or_insert_with(|| {
+                crate::generate::read_regular(&tree.entries[index].path, true, 1 << 30)
+                    .map_err(|e| e.to_string())
+            })
             .as_ref()
             .map(Vec::as_slice)
             .map_err(String::as_str)

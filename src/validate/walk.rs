@@ -178,6 +178,19 @@ pub(crate) fn walk(root: &Path) -> Result<Tree, EngineError> {
             });
             continue;
         }
+        // A FIFO, socket or device is never opened (it can block forever)
+        // and never counts as a deliverable.
+        if !file_type.is_file() && !file_type.is_symlink() {
+            let kind = std::fs::symlink_metadata(entry.path())
+                .ok()
+                .as_ref()
+                .and_then(crate::generate::write::kind_of)
+                .unwrap_or("special file");
+            warnings.push(format!(
+                "`{rel}` is a {kind}, not a regular file; not counted"
+            ));
+            continue;
+        }
         // Regular files are measured later, and only if a glob asks.
         let size = if file_type.is_symlink() {
             let canonical = match &canonical_root {
@@ -240,6 +253,9 @@ fn linked_file_size(link: &Path, canonical_root: &Path) -> Result<u64, &'static 
     let meta = std::fs::metadata(&target).map_err(|_| "is a broken link")?;
     if meta.is_dir() {
         return Err("is a link to a folder, which validation does not follow");
+    }
+    if !meta.is_file() {
+        return Err("is a link to a FIFO, socket or device, not a regular file");
     }
     Ok(meta.len())
 }

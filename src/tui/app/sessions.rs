@@ -268,6 +268,7 @@ impl App {
         saver: Option<Autosave>,
         notice: Option<String>,
     ) {
+        let notice = crate::generate::recovery_notice(&out, notice);
         let mut question = QuestionUi::default();
         question.sync(&session);
         self.phase = Phase::Journey(Box::new(Journey {

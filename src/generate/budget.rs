@@ -1,0 +1,144 @@
+//! The render budget of pack templates: a template is a program a pack
+//! author (maybe a remote one) wrote, so each render gets a bounded amount
+//! of work (minijinja's fuel, set on every environment by `expr::base_env`)
+//! and of output, per file and per run. Real packs use a small fraction.
+
+use std::io;
+
+use minijinja::{Environment, ErrorKind, Value};
+
+/// Steps of template work per render or expression (a bundled template
+/// needs well under 1 % of it). Two nested `range(100000)` stop in well
+/// under a second.
+pub const FUEL: u64 = 5_000_000;
+/// Bytes one generated file may have.
+pub const MAX_FILE_BYTES: usize = 8 << 20;
+/// Bytes all generated files of one run may have together.
+pub const MAX_RUN_BYTES: usize = 64 << 20;
+
+/// Output bytes rendered so far in one plan.
+#[derive(Debug, Default)]
+pub struct Budget {
+    used: usize,
+}
+
+impl Budget {
+    /// Renders `template`, stopping as soon as its output passes the per-file
+    /// limit or the run's remaining budget; errors name the template and the
+    /// limit.
+    /// `name` is the output path (its type picks the escaping), `template`
+    /// the pack template the source comes from.
+    pub fn render(
+        &mut self,
+        env: &Environment<'_>,
+        name: &str,
+        template: &str,
+        source: &str,
+        ctx: &Value,
+    ) -> Result<String, String> {
+        let tpl = env
+            .template_from_named_str(name, source)
+            .map_err(|e| format!("template {template} failed: {e:#}"))?;
+        let left = MAX_RUN_BYTES.saturating_sub(self.used);
+        let limit = MAX_FILE_BYTES.min(left);
+        let mut out = Capped {
+            bytes: Vec::new(),
+            limit,
+            hit: false,
+        };
+        match tpl.render_captured_to(ctx, &mut out) {
+            Ok(_) => {}
+            Err(_) if out.hit && limit < MAX_FILE_BYTES => {
+                return Err(format!(
+                    "template {template} stopped: the files of this run passed {}, the limit for one run; a loop in a template is probably unbounded",
+                    mib(MAX_RUN_BYTES)
+                ))
+            }
+            Err(_) if out.hit => {
+                return Err(format!(
+                    "template {template} stopped: its output passed {}, the limit for one generated file; a loop in it is probably unbounded",
+                    mib(MAX_FILE_BYTES)
+                ))
+            }
+            Err(e) if e.kind() == ErrorKind::OutOfFuel => {
+                return Err(format!(
+                    "template {template} stopped: it did more than {FUEL} steps of work, the limit for one template; a loop in it is probably unbounded"
+                ))
+            }
+            Err(e) => return Err(format!("template {template} failed: {e:#}")),
+        }
+        self.used += out.bytes.len();
+        String::from_utf8(out.bytes)
+            .map_err(|_| format!("template {template} produced text that is not UTF-8"))
+    }
+}
+
+fn mib(bytes: usize) -> String {
+    format!("{} MiB", bytes >> 20)
+}
+
+/// A writer that refuses to grow past `limit`.
+struct Capped {
+    bytes: Vec<u8>,
+    limit: usize,
+    hit: bool,
+}
+
+impl io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.bytes.len() + buf.len() > self.limit {
+            self.hit = true;
+            return Err(io::Error::other("output limit reached"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(src: &str) -> Environment<'static> {
+        let mut env = crate::expr::base_env();
+        env.add_template_owned("t.j2".to_string(), src.to_string())
+            .expect("parses");
+        env
+    }
+
+    #[test]
+    fn unbounded_loops_stop_with_the_template_named() {
+        let started = std::time::Instant::now();
+        let err = Budget::default()
+            .render(
+                &env("{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}"),
+                "t.j2",
+                &Value::UNDEFINED,
+            )
+            .unwrap_err();
+        assert!(err.starts_with("template t.j2 stopped: "), "{err}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    }
+
+    #[test]
+    fn a_huge_output_stops_at_the_file_limit_and_the_run_limit() {
+        let big = "{% for i in range(100000) %}{{ 'x' * 100000 }}{% endfor %}";
+        let err = Budget::default()
+            .render(&env(big), "t.j2", &Value::UNDEFINED)
+            .unwrap_err();
+        assert_eq!(err, "template t.j2 stopped: its output passed 8 MiB, the limit for one generated file; a loop in it is probably unbounded");
+        // Many files just under the file limit exhaust the run's budget.
+        let seven = "{{ 'x' * 7340032 }}";
+        let mut budget = Budget::default();
+        let e = env(seven);
+        let results: Vec<_> = (0..10)
+            .map(|_| budget.render(&e, "t.j2", &Value::UNDEFINED))
+            .collect();
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 9);
+        assert_eq!(results[9].as_ref().unwrap_err(), "template t.j2 stopped: the files of this run passed 64 MiB, the limit for one run; a loop in a template is probably unbounded");
+    }
+}

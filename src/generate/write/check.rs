@@ -1,0 +1,196 @@
+//! Checking a write before the disk is touched: every item path is safe
+//! (inside the output folder, no `.git`, nothing of `.skillchain` but the
+//! record), listed once, not both a file and a folder; every existing parent
+//! is a real folder (never a link), and each target is absent, a regular
+//! file with the same content, or one the caller chose to overwrite.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::ErrorKind;
+use std::path::Path;
+
+use super::fs::{kind_of, parent_or_dot, read_regular};
+use super::{WriteItem, WriteMode};
+use crate::error::Problem;
+use crate::generate::paths::{is_git_dir, unsafe_item_path};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Action {
+    Unchanged,
+    Create,
+    Replace,
+}
+
+pub(super) struct Planned<'a> {
+    /// Index in the caller's items; names the staged file.
+    pub index: usize,
+    /// Normalised `/`-separated relative path.
+    pub rel: String,
+    pub segments: Vec<&'a str>,
+    pub content: &'a [u8],
+    pub action: Action,
+}
+
+/// Every reason the items cannot be written, all at once, or the plan.
+/// `root` exists (the folder lock created it).
+pub(super) fn check<'a>(
+    root: &Path,
+    items: &'a [WriteItem],
+) -> Result<Vec<Planned<'a>>, Vec<Problem>> {
+    let mut problems = Vec::new();
+    if let Some(seg) = root
+        .components()
+        .filter_map(|c| c.as_os_str().to_str())
+        .find(|s| is_git_dir(s))
+    {
+        problems.push(Problem::new(
+            root.display().to_string(),
+            format!("the output folder is inside `{seg}`, git's own folder; generated files never go there; choose another output folder"),
+        ));
+    }
+
+    // Paths that some item needs to be a folder, with the first item needing it.
+    let mut folders: HashMap<String, String> = HashMap::new();
+    let mut first_seen: HashMap<String, usize> = HashMap::new();
+    let mut shaped = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        if let Some(why) = unsafe_item_path(&item.path) {
+            problems.push(Problem::new(&item.path, why));
+            continue;
+        }
+        // unsafe_path treats `\` as a separator too; split the same way so the
+        // check and the write agree on what the path means.
+        let segments: Vec<&str> = item.path.split(['/', '\\']).collect();
+        let rel = segments.join("/");
+        if let Some(first) = first_seen.get(&rel) {
+            problems.push(Problem::new(
+                &item.path,
+                format!(
+                    "is listed twice (items {} and {}); each file can be written once",
+                    first + 1,
+                    index + 1
+                ),
+            ));
+            continue;
+        }
+        first_seen.insert(rel.clone(), index);
+        for depth in 1..segments.len() {
+            folders
+                .entry(segments[..depth].join("/"))
+                .or_insert_with(|| rel.clone());
+        }
+        shaped.push((index, item, rel, segments));
+    }
+
+    let mut plan = Vec::new();
+    for (index, item, rel, segments) in shaped {
+        if let Some(child) = folders.get(&rel) {
+            problems.push(Problem::new(
+                &item.path,
+                format!("is written as a file, but `{child}` needs it to be a folder"),
+            ));
+            continue;
+        }
+        let action = match inspect_target(root, &segments, item) {
+            Ok(action) => action,
+            Err(why) => {
+                problems.push(Problem::new(&item.path, why));
+                continue;
+            }
+        };
+        plan.push(Planned {
+            index,
+            rel,
+            segments,
+            content: &item.content,
+            action,
+        });
+    }
+
+    if problems.is_empty() {
+        Ok(plan)
+    } else {
+        Err(problems)
+    }
+}
+
+/// What writing `segments` needs to do, or why it must not: every existing parent
+/// must be a real folder (never a link), and the target a regular file or absent.
+fn inspect_target(root: &Path, segments: &[&str], item: &WriteItem) -> Result<Action, String> {
+    let mut path = root.to_path_buf();
+    for (depth, seg) in segments.iter().enumerate() {
+        path.push(seg);
+        let shown = segments[..=depth].join("/");
+        let is_target = depth + 1 == segments.len();
+        let meta = match fs::symlink_metadata(&path) {
+            Ok(meta) => meta,
+            // Nothing below a missing folder can exist either.
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Action::Create),
+            Err(e) => {
+                return Err(format!(
+                    "cannot inspect `{shown}`: {e}; {}",
+                    super::hint_for(&e, parent_or_dot(&path))
+                ))
+            }
+        };
+        if meta.file_type().is_symlink() {
+            let where_to = if points_outside(root, &path) {
+                "which points outside the output folder"
+            } else {
+                "and links are never followed"
+            };
+            return Err(if is_target {
+                format!("is a symbolic link, {where_to}; remove the link or choose another path")
+            } else {
+                format!("passes through the symbolic link `{shown}`, {where_to}; remove the link or choose another path")
+            });
+        }
+        if !is_target {
+            if !meta.is_dir() {
+                return Err(format!(
+                    "needs `{shown}` to be a folder, but it is a {}; move it away or choose another path",
+                    kind_of(&meta).unwrap_or("file")
+                ));
+            }
+            continue;
+        }
+        if meta.is_dir() {
+            return Err(
+                "is a folder on disk, so a file cannot be written there; move it away or choose another path".to_string(),
+            );
+        }
+        if let Some(kind) = kind_of(&meta) {
+            return Err(format!(
+                "is a {kind}, not a regular file, so a file cannot be written there; remove it or choose another --out"
+            ));
+        }
+        // Equal sizes are needed before reading; most changed files differ in size.
+        let same = if meta.len() == item.content.len() as u64 {
+            read_regular(&path, false, meta.len()).map(|old| old == item.content)
+        } else {
+            Ok(false)
+        };
+        return match (same, item.mode) {
+            (Ok(true), _) => Ok(Action::Unchanged),
+            (Ok(false), WriteMode::Create) => Err(
+                "already exists with different content; choose to overwrite or keep it".to_string(),
+            ),
+            (Err(e), WriteMode::Create) => Err(format!(
+                "already exists and cannot be read to compare it: {e}; check permissions on it"
+            )),
+            // Overwrite was chosen, so an unreadable file is simply replaced.
+            (_, WriteMode::Overwrite) => Ok(Action::Replace),
+        };
+    }
+    // `segments` is never empty (unsafe_path refuses empty paths).
+    Ok(Action::Create)
+}
+
+/// Only used to word the message: every link is refused either way.
+fn points_outside(root: &Path, link: &Path) -> bool {
+    match (fs::canonicalize(root), fs::canonicalize(link)) {
+        (Ok(root), Ok(target)) => !target.starts_with(root),
+        // A dangling link cannot be placed; call it outside to be safe.
+        _ => true,
+    }
+}

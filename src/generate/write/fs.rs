@@ -1,0 +1,275 @@
+//! Platform calls of the write path: atomic single-file saves, rename without
+//! replace, flushing folders and whole filesystems, and reading a file only
+//! when it is a regular file (never blocking on a FIFO or a device).
+
+use std::fs::{self, File};
+use std::io::{self, ErrorKind, Read, Write};
+use std::path::Path;
+
+/// Write `content` to `path` so that a reader (or a crash) sees either the old
+/// file or the new one, never a mix: temp file in the same folder, fsync, rename,
+/// fsync the folder. An existing file keeps its permissions; a new one is private
+/// to the user, since session files can hold answers.
+pub fn atomic_write(path: &Path, content: &[u8]) -> io::Result<()> {
+    replace_via_temp(path, content, true)?;
+    sync_dir(parent_or_dot(path))
+}
+
+/// The atomic part of [`atomic_write`] without the fsyncs: another process
+/// (or this one after a kill) sees the old or the new content, never a mix,
+/// but an OS crash before [`make_durable`] may lose the new one. For saves
+/// that must not delay the next frame.
+pub fn atomic_replace(path: &Path, content: &[u8]) -> io::Result<()> {
+    replace_via_temp(path, content, false)
+}
+
+/// Writes a temp file beside `path` (flushed first when `sync`) and renames
+/// it over `path`.
+fn replace_via_temp(path: &Path, content: &[u8], sync: bool) -> io::Result<()> {
+    let name = path.file_name().ok_or_else(|| {
+        io::Error::new(
+            ErrorKind::InvalidInput,
+            format!("`{}` does not name a file", path.display()),
+        )
+    })?;
+    let dir = parent_or_dot(path);
+    // A recognisable name, so a temp file left by a kill is obviously ours.
+    let prefix = format!(".{}.", name.to_string_lossy());
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&prefix)
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(content)?;
+    if let Ok(meta) = fs::metadata(path) {
+        tmp.as_file().set_permissions(meta.permissions())?;
+    }
+    if sync {
+        tmp.as_file().sync_all()?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Flushes a file written by [`atomic_replace`], and its folder's entry,
+/// to the disk.
+pub fn make_durable(path: &Path) -> io::Result<()> {
+    File::open(path)?.sync_all()?;
+    sync_dir(parent_or_dot(path))
+}
+
+/// What a non-regular file is, in words: "FIFO", "socket", "character
+/// device", "block device", "folder", "symbolic link"; `None` for a file.
+pub fn kind_of(meta: &fs::Metadata) -> Option<&'static str> {
+    let t = meta.file_type();
+    if t.is_file() {
+        return None;
+    }
+    if t.is_dir() {
+        return Some("folder");
+    }
+    if t.is_symlink() {
+        return Some("symbolic link");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("FIFO");
+        }
+        if t.is_socket() {
+            return Some("socket");
+        }
+        if t.is_char_device() {
+            return Some("character device");
+        }
+        if t.is_block_device() {
+            return Some("block device");
+        }
+    }
+    Some("special file")
+}
+
+/// The error [`read_regular`] gives for something that is not a regular file.
+/// Its kind is `InvalidInput`; its message says what was found.
+pub fn not_regular(kind: &str) -> io::Error {
+    io::Error::new(
+        ErrorKind::InvalidInput,
+        format!("it is a {kind}, not a regular file"),
+    )
+}
+
+/// True when `e` came from [`read_regular`] finding something else than a file.
+pub fn is_not_regular(e: &io::Error) -> bool {
+    e.kind() == ErrorKind::InvalidInput && e.to_string().ends_with("not a regular file")
+}
+
+/// Reads `path` only if it is a regular file of at most `limit` bytes. The
+/// open never blocks (a FIFO without a writer, a tty) and the type is checked
+/// on the opened file, so nothing can be swapped in between. With `follow`
+/// false a symbolic link at `path` is refused instead of read through.
+pub fn read_regular(path: &Path, follow: bool, limit: u64) -> io::Result<Vec<u8>> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let nofollow = if follow { 0 } else { libc::O_NOFOLLOW };
+        options.custom_flags(libc::O_NONBLOCK | nofollow);
+    }
+    let file = match options.open(path) {
+        Ok(f) => f,
+        // O_NOFOLLOW on a link, or a socket (which cannot be opened): say what it is.
+        Err(e) => {
+            return Err(
+                match fs::symlink_metadata(path).ok().as_ref().and_then(kind_of) {
+                    Some(kind) if kind != "folder" => not_regular(kind),
+                    _ => e,
+                },
+            )
+        }
+    };
+    let meta = file.metadata()?;
+    if let Some(kind) = kind_of(&meta) {
+        return Err(not_regular(kind));
+    }
+    if meta.len() > limit {
+        return Err(too_large(meta.len(), limit));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // A file that grows while it is read stops at the limit too.
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64, limit));
+    }
+    Ok(bytes)
+}
+
+fn too_large(size: u64, limit: u64) -> io::Error {
+    io::Error::new(
+        ErrorKind::FileTooLarge,
+        format!("it is {size} bytes or more, over the limit of {limit} bytes"),
+    )
+}
+
+/// True when both paths name the same file (same device and inode).
+#[cfg(unix)]
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (fs::symlink_metadata(a), fs::symlink_metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+pub fn same_file(_a: &Path, _b: &Path) -> bool {
+    false
+}
+
+pub fn parent_or_dot(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// One directory operation that never replaces a file that appeared
+/// meanwhile (Linux `renameat2` with `RENAME_NOREPLACE`). `None` where the
+/// call or the flag is not supported.
+pub fn rename_no_replace(from: &Path, to: &Path) -> Option<io::Result<()>> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::ffi::CString;
+        use std::os::unix::ffi::OsStrExt;
+        let (Ok(a), Ok(b)) = (
+            CString::new(from.as_os_str().as_bytes()),
+            CString::new(to.as_os_str().as_bytes()),
+        ) else {
+            return None;
+        };
+        // SAFETY: both pointers are valid NUL-terminated paths for the call.
+        let rc = unsafe {
+            libc::renameat2(
+                libc::AT_FDCWD,
+                a.as_ptr(),
+                libc::AT_FDCWD,
+                b.as_ptr(),
+                libc::RENAME_NOREPLACE,
+            )
+        };
+        if rc == 0 {
+            return Some(Ok(()));
+        }
+        let e = io::Error::last_os_error();
+        match e.raw_os_error() {
+            Some(libc::EINVAL) | Some(libc::ENOSYS) | Some(libc::EXDEV) => None,
+            _ => Some(Err(e)),
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (from, to);
+        None
+    }
+}
+
+/// Flushes the whole filesystem holding `dir` in one call (Linux `syncfs`):
+/// one journal commit instead of one per file. `None` where unavailable.
+pub fn sync_filesystem(dir: &Path) -> Option<io::Result<()>> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let f = match File::open(dir) {
+            Ok(f) => f,
+            Err(e) => return Some(Err(e)),
+        };
+        // SAFETY: `f` is an open descriptor for the duration of the call.
+        let rc = unsafe { libc::syncfs(f.as_raw_fd()) };
+        Some(if rc == 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = dir;
+        None
+    }
+}
+
+/// Flush a folder's entries (new names, renames) to disk.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        File::open(dir)?.sync_all()
+    }
+    // Windows cannot open a folder as a file; NTFS journals the rename itself.
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+pub fn remove_tree(dir: &Path) -> io::Result<()> {
+    match fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// True when the open `file` is the file `path` names now.
+#[cfg(unix)]
+pub fn same_file_as(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::symlink_metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+pub fn same_file_as(_file: &File, path: &Path) -> bool {
+    path.exists()
+}

@@ -1,0 +1,598 @@
+//! The write journal: how a checked plan reaches the disk so that a kill at
+//! any moment leaves the folder recoverable to exactly before or exactly
+//! after, and the recovery itself.
+//!
+//! Under the folder lock, in `.skillchain/write/`:
+//! 1. *prepare*: every new content is written to `new/<n>`, every original
+//!    that will be replaced gets a second name in `backup/<n>` (a hard link,
+//!    or a copy), and the list of steps is written to `journal.json.tmp`;
+//!    all flushed. The output folder itself is untouched.
+//! 2. *commit*: `journal.json.tmp` is renamed to `journal.json`.
+//! 3. *apply*: missing folders are created and each `new/<n>` is renamed
+//!    onto its target: a target holds its old or its new content, never half.
+//! 4. *complete*: `write/` is renamed to `write.done/` and deleted. Only now
+//!    do the originals go.
+//!
+//! A failure or a signal during apply rolls back: `rolling-back` is written
+//! first, so a kill during the rollback finishes the rollback. Recovery, by
+//! the next command that locks the folder: no `write/` → nothing to do;
+//! `write/` without `journal.json` → the folder was never touched: delete
+//! it (rolled back); `rolling-back` present → roll back; else roll forward
+//! (every step is idempotent) and, should that fail, roll back.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::fs::{self, File};
+use std::io::{self, ErrorKind, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::check::{Action, Planned};
+use super::fs::{
+    parent_or_dot, read_regular, remove_tree, rename_no_replace, same_file, sync_dir,
+    sync_filesystem,
+};
+use super::{failure, WriteError, WriteFailure};
+use crate::generate::interrupt;
+use crate::generate::paths::STATE_DIR;
+
+const TXN_DIR: &str = "write";
+const DONE_DIR: &str = "write.done";
+const RESCUED_PREFIX: &str = "write.rescued-";
+const JOURNAL: &str = "journal.json";
+const JOURNAL_TMP: &str = "journal.json.tmp";
+const ROLLING_BACK: &str = "rolling-back";
+/// A journal lists one line per file; even 100,000 files stay far below.
+const MAX_JOURNAL: u64 = 256 << 20;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Journal {
+    /// Folders to create, relative, parents first.
+    dirs: Vec<String>,
+    files: Vec<Entry>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Entry {
+    /// Relative target path, `/`-separated.
+    path: String,
+    /// Name under `new/` and `backup/`.
+    staged: String,
+    /// The target exists and its original is kept under `backup/`.
+    replace: bool,
+}
+
+/// What a command did about a write that a killed (or failed) process had
+/// left half done, before doing anything else in that folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recovered {
+    /// Every file of the interrupted write is now in place.
+    Finished {
+        root: PathBuf,
+        files: usize,
+        by: Option<String>,
+    },
+    /// The folder is exactly as before the interrupted write.
+    RolledBack {
+        root: PathBuf,
+        /// Why it was not finished instead, when that was tried.
+        reason: Option<String>,
+        by: Option<String>,
+    },
+}
+
+impl fmt::Display for Recovered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let by = |by: &Option<String>| match by {
+            Some(b) => format!(" by {b}"),
+            None => String::new(),
+        };
+        match self {
+            Recovered::Finished { root, files, by: b } => write!(
+                f,
+                "recovered `{}`: finished the write interrupted{} ({files} file{} now as planned)",
+                root.display(),
+                by(b),
+                if *files == 1 { "" } else { "s" }
+            ),
+            Recovered::RolledBack {
+                root,
+                reason,
+                by: b,
+            } => {
+                write!(
+                    f,
+                    "recovered `{}`: rolled back the write interrupted{}; the folder is as it was before it",
+                    root.display(),
+                    by(b)
+                )?;
+                if let Some(r) = reason {
+                    write!(f, " (it could not be finished: {r})")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+enum Stop {
+    Failed(WriteFailure),
+    Interrupted(i32),
+}
+
+/// Writes `changes` through the journal. On any failure, or a signal, the
+/// folder is put back as it was and the error says so.
+pub(super) fn write_changes(root: &Path, changes: &[&Planned<'_>]) -> Result<(), WriteError> {
+    let txn = root.join(STATE_DIR).join(TXN_DIR);
+    let journal = match prepare(root, &txn, changes) {
+        Ok(j) => j,
+        Err(stop) => {
+            let _ = discard(&txn);
+            return Err(match stop {
+                Stop::Failed(f) => WriteError::RolledBack(f),
+                Stop::Interrupted(s) => WriteError::Interrupted(s),
+            });
+        }
+    };
+    let stop = match apply(root, &txn, &journal, true) {
+        Ok(()) => match flush_applied(root, &journal) {
+            Ok(()) => {
+                complete(root, &txn);
+                return Ok(());
+            }
+            Err(f) => Stop::Failed(f),
+        },
+        Err(stop) => stop,
+    };
+    let leftovers = roll_back(root, &txn, &journal);
+    match (stop, leftovers.is_empty()) {
+        (Stop::Interrupted(s), true) => Err(WriteError::Interrupted(s)),
+        (Stop::Failed(f), true) => Err(WriteError::RolledBack(f)),
+        (Stop::Interrupted(s), false) => Err(WriteError::RollbackIncomplete {
+            failure: failure(
+                "finish writing",
+                root.display().to_string(),
+                io::Error::new(ErrorKind::Interrupted, interrupt::name(s)),
+                root,
+            ),
+            leftovers,
+        }),
+        (Stop::Failed(failure), false) => {
+            Err(WriteError::RollbackIncomplete { failure, leftovers })
+        }
+    }
+}
+
+fn check_signal() -> Result<(), Stop> {
+    match interrupt::pending() {
+        Some(s) => Err(Stop::Interrupted(s)),
+        None => Ok(()),
+    }
+}
+
+fn prepare(root: &Path, txn: &Path, changes: &[&Planned<'_>]) -> Result<Journal, Stop> {
+    let state = root.join(STATE_DIR);
+    let fail_state = |e| {
+        Stop::Failed(failure(
+            "create a staging folder in",
+            STATE_DIR.to_string(),
+            e,
+            &state,
+        ))
+    };
+    fs::create_dir(txn).map_err(fail_state)?;
+    fs::create_dir(txn.join("new")).map_err(fail_state)?;
+    fs::create_dir(txn.join("backup")).map_err(fail_state)?;
+    let mut journal = Journal {
+        dirs: Vec::new(),
+        files: Vec::with_capacity(changes.len()),
+    };
+    let mut seen_dirs = HashSet::new();
+    for (n, p) in changes.iter().enumerate() {
+        if n % 64 == 0 {
+            check_signal()?;
+        }
+        let staged = p.index.to_string();
+        let target = root.join(&p.rel);
+        stage(root, &txn.join("new").join(&staged), p, &target).map_err(Stop::Failed)?;
+        if p.action == Action::Replace {
+            back_up(&target, &txn.join("backup").join(&staged)).map_err(|e| {
+                Stop::Failed(failure("back up", p.rel.clone(), e, parent_or_dot(&target)))
+            })?;
+        }
+        // Folders that do not exist yet, parents first.
+        for depth in 1..p.segments.len() {
+            let dir = p.segments[..depth].join("/");
+            if seen_dirs.contains(&dir) {
+                continue;
+            }
+            seen_dirs.insert(dir.clone());
+            // Anything but an existing entry (missing, or a name too long
+            // to look up) is created in apply, where a failure is reported.
+            if fs::symlink_metadata(root.join(&dir)).is_err() {
+                journal.dirs.push(dir);
+            }
+        }
+        journal.files.push(Entry {
+            path: p.rel.clone(),
+            staged,
+            replace: p.action == Action::Replace,
+        });
+    }
+    let text = serde_json::to_vec(&journal).map_err(|e| {
+        Stop::Failed(failure(
+            "record the journal in",
+            STATE_DIR.to_string(),
+            io::Error::other(e),
+            &state,
+        ))
+    })?;
+    let fail_journal = |e| {
+        Stop::Failed(failure(
+            "record the journal in",
+            STATE_DIR.to_string(),
+            e,
+            &state,
+        ))
+    };
+    let mut file = File::create_new(txn.join(JOURNAL_TMP)).map_err(fail_journal)?;
+    file.write_all(&text).map_err(fail_journal)?;
+    // Everything staged must be on disk before the journal says it is.
+    match sync_filesystem(txn) {
+        Some(r) => r.map_err(fail_journal)?,
+        None => {
+            file.sync_all().map_err(fail_journal)?;
+            for sub in ["new", "backup"] {
+                sync_dir(&txn.join(sub)).map_err(fail_journal)?;
+            }
+        }
+    }
+    check_signal()?;
+    fs::rename(txn.join(JOURNAL_TMP), txn.join(JOURNAL)).map_err(fail_journal)?;
+    sync_dir(txn).map_err(fail_journal)?;
+    Ok(journal)
+}
+
+/// Writes the new content of `p` to `staged`.
+fn stage(root: &Path, staged: &Path, p: &Planned<'_>, target: &Path) -> Result<(), WriteFailure> {
+    // Staging shares the output folder's drive and permissions, so point the
+    // user at the output folder rather than at our own one.
+    let fail = |e| failure("stage", p.rel.clone(), e, root);
+    let mut file = File::create_new(staged).map_err(fail)?;
+    file.write_all(p.content).map_err(fail)?;
+    if p.action == Action::Replace {
+        // A replaced script stays executable, a private file stays private.
+        if let Ok(meta) = fs::symlink_metadata(target) {
+            file.set_permissions(meta.permissions()).map_err(fail)?;
+        }
+    }
+    if cfg!(target_os = "linux") {
+        // Flushed all at once by `syncfs` before the commit.
+        Ok(())
+    } else {
+        file.sync_all().map_err(fail)
+    }
+}
+
+/// Keep the original of a file about to be replaced. A hard link leaves the
+/// original in place and costs no space; a copy is the fallback.
+fn back_up(target: &Path, backup: &Path) -> io::Result<()> {
+    if fs::hard_link(target, backup).is_ok() {
+        return Ok(());
+    }
+    fs::copy(target, backup)?;
+    Ok(())
+}
+
+/// Rolls the journal forward: each step is done unless it already is, so a
+/// recovery can run it again after a kill at any point.
+fn apply(root: &Path, txn: &Path, journal: &Journal, live: bool) -> Result<(), Stop> {
+    for dir in &journal.dirs {
+        let path = root.join(dir);
+        match fs::create_dir(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+                if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+                    // Something appeared since the check; never write through it.
+                    return Err(Stop::Failed(failure(
+                        "create the folder",
+                        dir.clone(),
+                        io::Error::new(ErrorKind::AlreadyExists, "a file or link is in the way"),
+                        parent_or_dot(&path),
+                    )));
+                }
+            }
+            Err(e) => {
+                return Err(Stop::Failed(failure(
+                    "create the folder",
+                    dir.clone(),
+                    e,
+                    parent_or_dot(&path),
+                )))
+            }
+        }
+    }
+    for (n, entry) in journal.files.iter().enumerate() {
+        if live && n % 16 == 0 {
+            check_signal()?;
+        }
+        let staged = txn.join("new").join(&entry.staged);
+        let target = root.join(&entry.path);
+        let folder = parent_or_dot(&target).to_path_buf();
+        if fs::symlink_metadata(&staged).is_err() {
+            continue; // already in place
+        }
+        let placed = if entry.replace {
+            fs::rename(&staged, &target)
+        } else {
+            place_new(&staged, &target)
+        };
+        placed.map_err(|e| {
+            let action = if entry.replace { "replace" } else { "write" };
+            Stop::Failed(failure(action, entry.path.clone(), e, &folder))
+        })?;
+    }
+    Ok(())
+}
+
+/// Put a staged file at a target that should not exist; a file that someone
+/// else created there meanwhile is never clobbered.
+fn place_new(staged: &Path, target: &Path) -> io::Result<()> {
+    let appeared = || {
+        io::Error::new(
+            ErrorKind::AlreadyExists,
+            "a file appeared there while writing",
+        )
+    };
+    match rename_no_replace(staged, target) {
+        Some(Ok(())) => return Ok(()),
+        Some(Err(e)) if e.kind() == ErrorKind::AlreadyExists => {
+            // A link made by the fallback below before a kill: finish it.
+            if same_file(staged, target) {
+                return fs::remove_file(staged);
+            }
+            return Err(appeared());
+        }
+        _ => {}
+    }
+    match fs::hard_link(staged, target) {
+        Ok(()) => fs::remove_file(staged),
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+            if same_file(staged, target) {
+                fs::remove_file(staged)
+            } else {
+                Err(appeared())
+            }
+        }
+        Err(link_error) => match fs::symlink_metadata(target) {
+            Err(e) if e.kind() == ErrorKind::NotFound => fs::rename(staged, target),
+            Ok(_) => Err(appeared()),
+            Err(_) => Err(link_error),
+        },
+    }
+}
+
+/// Renames are durable only once their folders are flushed.
+fn flush_applied(root: &Path, journal: &Journal) -> Result<(), WriteFailure> {
+    if let Some(r) = sync_filesystem(root) {
+        return r.map_err(|e| failure("flush", root.display().to_string(), e, root));
+    }
+    let mut dirs: Vec<PathBuf> = journal
+        .files
+        .iter()
+        .map(|e| parent_or_dot(&root.join(&e.path)).to_path_buf())
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for dir in dirs {
+        sync_dir(&dir).map_err(|e| failure("flush", dir.display().to_string(), e, &dir))?;
+    }
+    Ok(())
+}
+
+/// The new tree is whole: drop the journal and the originals.
+fn complete(root: &Path, txn: &Path) {
+    let done = root.join(STATE_DIR).join(DONE_DIR);
+    // One rename marks the write complete; a kill while deleting leaves only
+    // `write.done`, which the next lock holder deletes.
+    if fs::rename(txn, &done).is_ok() {
+        let _ = remove_tree(&done);
+    }
+}
+
+/// Deletes a `write/` that was never committed (the folder is untouched).
+fn discard(txn: &Path) -> io::Result<()> {
+    let done = parent_or_dot(txn).join(DONE_DIR);
+    remove_tree(&done)?;
+    fs::rename(txn, &done)?;
+    remove_tree(&done)
+}
+
+/// Undoes every applied step, in reverse. Returns what could not be undone
+/// (empty when the folder is exactly as before).
+fn roll_back(root: &Path, txn: &Path, journal: &Journal) -> Vec<String> {
+    let mut leftovers = Vec::new();
+    // From here on a recovery rolls back too, whatever happens.
+    if let Err(e) = File::create(txn.join(ROLLING_BACK)).and_then(|f| f.sync_all()) {
+        leftovers.push(format!("could not mark the write as rolling back: {e}"));
+    }
+    let mut unrestored = Vec::new();
+    for entry in journal.files.iter().rev() {
+        let staged = txn.join("new").join(&entry.staged);
+        let backup = txn.join("backup").join(&entry.staged);
+        let target = root.join(&entry.path);
+        if fs::symlink_metadata(&staged).is_ok() {
+            // Never placed, or placed by a link whose staged name was not yet removed.
+            if !entry.replace && same_file(&staged, &target) {
+                if let Err(e) = fs::remove_file(&target) {
+                    leftovers.push(format!(
+                        "`{}` was created and could not be removed: {e}",
+                        entry.path
+                    ));
+                }
+            }
+            continue;
+        }
+        if entry.replace {
+            if fs::symlink_metadata(&backup).is_err() {
+                continue; // already restored
+            }
+            if let Err(e) = fs::rename(&backup, &target) {
+                unrestored.push((entry.path.clone(), entry.staged.clone(), e));
+            }
+        } else if let Err(e) = fs::remove_file(&target) {
+            if e.kind() != ErrorKind::NotFound {
+                leftovers.push(format!(
+                    "`{}` was created and could not be removed: {e}",
+                    entry.path
+                ));
+            }
+        }
+    }
+    for dir in journal.dirs.iter().rev() {
+        // Never created (or a name that cannot exist): nothing to undo.
+        if !fs::symlink_metadata(root.join(dir)).is_ok_and(|m| m.is_dir()) {
+            continue;
+        }
+        if let Err(e) = fs::remove_dir(root.join(dir)) {
+            if e.kind() != ErrorKind::NotFound {
+                leftovers.push(format!(
+                    "the folder `{dir}` was created and could not be removed: {e}"
+                ));
+            }
+        }
+    }
+    let _ = sync_filesystem(root);
+    if unrestored.is_empty() {
+        if let Err(e) = discard(txn) {
+            leftovers.push(format!(
+                "the staging folder `{}` could not be removed ({e}); the next write removes it",
+                txn.display()
+            ));
+        }
+    } else {
+        // It holds originals we could not put back: move it where no
+        // cleanup will ever delete it, and say where.
+        let rescued = parent_or_dot(txn).join(format!("{RESCUED_PREFIX}{}", std::process::id()));
+        let kept = if fs::rename(txn, &rescued).is_ok() {
+            rescued
+        } else {
+            txn.to_path_buf()
+        };
+        for (rel, name, e) in unrestored {
+            leftovers.push(format!(
+                "`{rel}` still has the new content ({e}); its original is kept at `{}`",
+                kept.join("backup").join(name).display()
+            ));
+        }
+    }
+    leftovers
+}
+
+/// Finishes or rolls back whatever write an earlier process left in `root`.
+/// The caller holds the folder lock; `by` names the dead holder.
+pub(super) fn recover_locked(
+    root: &Path,
+    by: Option<String>,
+    stale_lock: bool,
+) -> Result<Option<Recovered>, WriteError> {
+    let state = root.join(STATE_DIR);
+    let txn = state.join(TXN_DIR);
+    let done = state.join(DONE_DIR);
+    let had_done = fs::symlink_metadata(&done).is_ok();
+    if had_done {
+        let _ = remove_tree(&done);
+    }
+    if fs::symlink_metadata(&txn).is_err() {
+        return Ok(match (had_done, stale_lock) {
+            (true, _) => Some(Recovered::Finished {
+                root: root.to_path_buf(),
+                files: 0,
+                by,
+            }),
+            (false, true) => Some(Recovered::RolledBack {
+                root: root.to_path_buf(),
+                reason: None,
+                by,
+            }),
+            (false, false) => None,
+        });
+    }
+    let journal = match read_regular(&txn.join(JOURNAL), false, MAX_JOURNAL) {
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            // Never committed: the output folder was not touched.
+            discard(&txn).map_err(|e| {
+                WriteError::RolledBack(failure(
+                    "remove the staging folder",
+                    txn.display().to_string(),
+                    e,
+                    &state,
+                ))
+            })?;
+            return Ok(Some(Recovered::RolledBack {
+                root: root.to_path_buf(),
+                reason: None,
+                by,
+            }));
+        }
+        Err(e) => return Err(unreadable_journal(&txn, &e.to_string())),
+        Ok(bytes) => serde_json::from_slice::<Journal>(&bytes)
+            .map_err(|e| unreadable_journal(&txn, &e.to_string()))?,
+    };
+    let mut reason = None;
+    if fs::symlink_metadata(txn.join(ROLLING_BACK)).is_err() {
+        let forward = apply(root, &txn, &journal, false)
+            .and_then(|()| flush_applied(root, &journal).map_err(Stop::Failed));
+        match forward {
+            Ok(()) => {
+                complete(root, &txn);
+                return Ok(Some(Recovered::Finished {
+                    root: root.to_path_buf(),
+                    files: journal.files.len(),
+                    by,
+                }));
+            }
+            Err(Stop::Failed(f)) => reason = Some(f.to_string()),
+            Err(Stop::Interrupted(_)) => {}
+        }
+    }
+    let leftovers = roll_back(root, &txn, &journal);
+    if leftovers.is_empty() {
+        Ok(Some(Recovered::RolledBack {
+            root: root.to_path_buf(),
+            reason,
+            by,
+        }))
+    } else {
+        Err(WriteError::RollbackIncomplete {
+            failure: failure(
+                "recover the interrupted write in",
+                root.display().to_string(),
+                io::Error::other(reason.unwrap_or_else(|| "it was being rolled back".to_string())),
+                root,
+            ),
+            leftovers,
+        })
+    }
+}
+
+fn unreadable_journal(txn: &Path, why: &str) -> WriteError {
+    WriteError::Refused(vec![crate::error::Problem::new(
+        txn.join(JOURNAL).display().to_string(),
+        format!(
+            "the journal of an interrupted write cannot be read ({why}), so skillchain cannot tell how to finish or undo it; the originals of replaced files are in `{}`: compare the folder with them, then delete `{}`",
+            txn.join("backup").display(),
+            txn.display()
+        ),
+    )])
+}
+
+/// True when `root` may hold an interrupted write or a stale lock: the only
+/// case in which a read-only command needs the lock.
+pub(super) fn needs_recovery(root: &Path) -> bool {
+    let state = root.join(STATE_DIR);
+    [super::lock::LOCK_FILE, TXN_DIR, DONE_DIR]
+        .iter()
+        .any(|n| fs::symlink_metadata(state.join(n)).is_ok())
+}

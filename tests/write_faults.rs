@@ -1,0 +1,743 @@
+//! The write path under faults, with real `skillchain` processes and real
+//! folders: SIGKILL at random moments (then the next command recovers),
+//! two writers at once, SIGINT/SIGTERM, `.git` and `.skillchain` outputs,
+//! FIFOs, sockets and device links where files are planned, read or locked,
+//! and templates that never end.
+//!
+//! The default run keeps the loops small; `SKILLCHAIN_STRESS=1 cargo test
+//! --release --test write_faults -- --nocapture` runs the full ones (≥ 200
+//! kills per case, 20 concurrent pairs, a 3,000-file pack) and prints the
+//! figures the README quotes.
+
+#![cfg(unix)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{bin, isolated};
+
+fn stress() -> bool {
+    std::env::var("SKILLCHAIN_STRESS").is_ok_and(|v| v == "1")
+}
+
+/// A seeded xorshift: the same kill moments on every run of one seed.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    /// Uniform in `0..=max`.
+    fn upto(&mut self, max: Duration) -> Duration {
+        let micros = max.as_micros().max(1) as u64;
+        Duration::from_micros(self.next() % (micros + 1))
+    }
+}
+
+/// A pack `bulk` with one skill `files` (text question `tag`, default `one`)
+/// writing `files` small files spread over 7 folders, plus `extra`
+/// outputs (path template, template name, template source).
+fn bulk_pack(files: usize, extra: &[(&str, &str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("skills")).unwrap();
+    fs::create_dir_all(root.join("templates")).unwrap();
+    fs::write(
+        root.join("pack.yaml"),
+        "id: bulk\ntitle: Bulk pack for write tests\nversion: 1.0.0\noutput_root: bulk-out\n\
+         triggers:\n  bulk: 5\nexamples:\n  - bulk files\n",
+    )
+    .unwrap();
+    let mut skill = String::from(
+        "id: files\ntitle: Files\ntier: foundation\nrequired: true\nestimated_minutes: 1\n\
+         keywords:\n  primary: [bulk]\nquestions:\n  - id: tag\n    prompt: Which tag?\n    \
+         kind: text\n    default: one\noutputs:\n",
+    );
+    for i in 0..files {
+        skill.push_str(&format!(
+            "  - {{ template: f.txt.j2, path: \"d{}/f{i}.txt\" }}\n",
+            i % 7
+        ));
+    }
+    for (path, name, _) in extra {
+        skill.push_str(&format!("  - {{ template: {name}, path: {path:?} }}\n"));
+    }
+    fs::write(root.join("skills/files.yaml"), skill).unwrap();
+    fs::write(root.join("templates/f.txt.j2"), "tag: {{ files.tag }}\n").unwrap();
+    for (_, name, source) in extra {
+        fs::write(root.join("templates").join(name), source).unwrap();
+    }
+    dir
+}
+
+fn command(pack: &Path, args: &[String]) -> Command {
+    let mut cmd = Command::new(bin());
+    isolated(&mut cmd)
+        .arg("--skillchains")
+        .arg(pack)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    cmd
+}
+
+fn run_args(out: &Path, tag: &str, force: bool) -> Vec<String> {
+    let mut args: Vec<String> = ["run", "bulk files", "--pack", "bulk", "--defaults", "--set"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.push(format!("files.tag={tag}"));
+    args.push("--out".to_string());
+    args.push(out.display().to_string());
+    if force {
+        args.push("--force".to_string());
+    }
+    args
+}
+
+/// Runs to the end, failing the test (instead of hanging it) after `limit`.
+fn finish(mut child: Child, limit: Duration, what: &str) -> Output {
+    let started = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "{what} still ran after {limit:?} (a hang); stderr: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn output(pack: &Path, args: &[String]) -> Output {
+    let child = command(pack, args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    finish(child, hang_limit(), &args.join(" "))
+}
+
+/// Long enough for a 3,000-file write whose `syncfs` waits behind other
+/// processes' dirty data on a busy machine; short enough to catch a hang.
+fn hang_limit() -> Duration {
+    Duration::from_secs(if stress() { 900 } else { 60 })
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Node {
+    Dir,
+    File(Vec<u8>, u32),
+    Link(PathBuf),
+    Special,
+}
+
+/// Everything under `root` a user could notice (timestamps aside).
+fn snapshot(root: &Path) -> BTreeMap<String, Node> {
+    let mut tree = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(root)
+        .min_depth(1)
+        .into_iter()
+        .flatten()
+    {
+        let rel = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let Ok(meta) = fs::symlink_metadata(entry.path()) else {
+            continue;
+        };
+        let node = if meta.file_type().is_symlink() {
+            Node::Link(fs::read_link(entry.path()).unwrap_or_default())
+        } else if meta.is_dir() {
+            Node::Dir
+        } else if meta.is_file() {
+            Node::File(
+                fs::read(entry.path()).unwrap_or_default(),
+                meta.permissions().mode(),
+            )
+        } else {
+            Node::Special
+        };
+        tree.insert(rel, node);
+    }
+    tree
+}
+
+/// What differs between two trees, briefly, for a failure message.
+fn difference(a: &BTreeMap<String, Node>, b: &BTreeMap<String, Node>) -> String {
+    let mut lines = Vec::new();
+    for (k, v) in a {
+        match b.get(k) {
+            None => lines.push(format!("only in the first: {k}")),
+            Some(w) if w != v => lines.push(format!("differs: {k}")),
+            _ => {}
+        }
+    }
+    for k in b.keys().filter(|k| !a.contains_key(*k)) {
+        lines.push(format!("only in the second: {k}"));
+    }
+    lines.truncate(12);
+    lines.join("\n")
+}
+
+/// `tree` without the lock file and the folders that only hold it.
+fn without_lock(tree: &BTreeMap<String, Node>) -> BTreeMap<String, Node> {
+    let mut t = tree.clone();
+    t.remove(".skillchain/lock");
+    if !t.keys().any(|k| k.starts_with(".skillchain/")) {
+        t.remove(".skillchain");
+    }
+    t
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).into_iter().flatten() {
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&dest).unwrap();
+        } else {
+            fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+fn reset(out: &Path, base: Option<&Path>) {
+    if out.exists() {
+        fs::remove_dir_all(out).unwrap();
+    }
+    if let Some(base) = base {
+        copy_tree(base, out);
+    }
+}
+
+/// Writes a complete tree with tag `one`, then edits it as a user would:
+/// every fifth file changed, one deleted. Kept in `base` for resets.
+fn edited_tree(pack: &Path, out: &Path, base: &Path, files: usize) {
+    let o = output(pack, &run_args(out, "one", false));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    for i in (0..files).step_by(5) {
+        let f = out.join(format!("d{}/f{i}.txt", i % 7));
+        fs::write(&f, format!("edited by hand {i}\n")).unwrap();
+    }
+    fs::remove_file(out.join("d1/f1.txt")).unwrap();
+    copy_tree(out, base);
+}
+
+/// Polls until `path` exists or the child ends; true when it appeared.
+fn wait_for(path: &Path, child: &mut Child, limit: Duration) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if path.exists() {
+            return true;
+        }
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    false
+}
+
+#[derive(Debug, Default)]
+struct KillStats {
+    kills: usize,
+    /// Folders found neither as before nor as planned right after the kill
+    /// (before any recovery): what the journal has to repair.
+    torn_at_kill: usize,
+    /// After the next command: must stay 0 (the loop stops at the first).
+    partial_after_next: usize,
+    recovered_lines: usize,
+    ended_before_kill: usize,
+}
+
+/// Kills `run` (over a fresh folder, or with `--force` over an edited tree)
+/// `kills` times at seeded random moments, each followed by the next command
+/// (`validate`, `run --pretend` or the same `run`), and checks the folder.
+fn kill_loop(kills: usize, files: usize, force: bool, seed: u64) -> KillStats {
+    let pack = bulk_pack(files, &[]);
+    let pack = pack.path();
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    let base = work.path().join("base");
+    if force {
+        edited_tree(pack, &out, &base, files);
+    }
+    let base = force.then_some(base.as_path());
+    reset(&out, base);
+    let before = snapshot(&out);
+    let args = run_args(&out, "two", force);
+
+    // The planned tree, and how long a whole run and its write phase take.
+    let started = Instant::now();
+    let mut child = command(pack, &args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lock = out.join(".skillchain/lock");
+    let locked = wait_for(&lock, &mut child, Duration::from_secs(60));
+    let lock_at = started.elapsed();
+    let status = finish(child, hang_limit(), "run").status;
+    assert!(status.success(), "the reference run failed: {status}");
+    let whole = started.elapsed();
+    let write_phase = if locked { whole - lock_at } else { whole / 2 };
+    let planned = snapshot(&out);
+    assert_ne!(planned, before);
+    // The same run again over its own tree: plan.md then lists the files as
+    // identical, so a run after a finished recovery ends here.
+    let o = output(pack, &args);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let rerun = snapshot(&out);
+
+    let mut rng = Rng::new(seed);
+    let mut stats = KillStats::default();
+    for k in 0..kills {
+        reset(&out, base);
+        let mut child = command(pack, &args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // One kill in four anywhere in the run; the others once the folder
+        // is locked, where writing happens.
+        if k % 4 == 0 {
+            std::thread::sleep(rng.upto(whole));
+        } else if wait_for(&lock, &mut child, Duration::from_secs(60)) {
+            std::thread::sleep(rng.upto(write_phase.mul_f64(1.2)));
+        }
+        if child.try_wait().unwrap().is_some() {
+            stats.ended_before_kill += 1;
+        }
+        child.kill().unwrap(); // SIGKILL: no chance to clean up
+        child.wait().unwrap();
+        stats.kills += 1;
+        let torn = snapshot(&out);
+        // A lock file alone (the run died before it wrote or planned
+        // anything) is removed silently; anything else is a torn folder.
+        let torn = torn != before && torn != planned && without_lock(&torn) != before;
+        if torn {
+            stats.torn_at_kill += 1;
+        }
+
+        let next: Vec<String> = match k % 3 {
+            0 => vec!["validate".to_string(), out.display().to_string()],
+            1 => {
+                let mut a = args.clone();
+                a.push("--pretend".to_string());
+                a
+            }
+            _ => args.clone(),
+        };
+        let o = output(pack, &next);
+        let said = text(&o.stderr);
+        if said.contains("recovered `") {
+            stats.recovered_lines += 1;
+        }
+        let after = snapshot(&out);
+        let ok = if k % 3 == 2 {
+            after == planned || after == rerun
+        } else {
+            after == before || after == planned
+        };
+        if !ok {
+            panic!(
+                "kill {k} (seed {seed}, force {force}): after `{}` the folder is neither as before nor as planned:\n{}\nstderr: {said}",
+                next[0],
+                difference(&after, if k % 3 == 2 { &planned } else { &before })
+            );
+        }
+        // A torn folder must have been repaired by exactly this command, and
+        // said so in one line.
+        if torn {
+            assert_eq!(
+                said.lines().filter(|l| l.contains("recovered `")).count(),
+                1,
+                "kill {k}: the repair was not reported on one line: {said}"
+            );
+        }
+    }
+    stats
+}
+
+#[test]
+fn kills_at_random_moments_leave_the_folder_as_before_or_as_planned() {
+    let (kills, files) = if stress() { (200, 60) } else { (16, 40) };
+    let started = Instant::now();
+    for (force, seed) in [(false, 7), (true, 11)] {
+        let stats = kill_loop(kills, files, force, seed);
+        eprintln!(
+            "kill loop: {files} files, force {force}: {stats:?} in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        assert_eq!(stats.partial_after_next, 0);
+        // The loop must really hit the write: some kills tore the folder.
+        assert!(
+            stats.torn_at_kill > 0,
+            "no kill landed mid-write: {stats:?}"
+        );
+    }
+}
+
+#[test]
+fn kills_during_a_3000_file_force_write_are_recovered() {
+    if !stress() {
+        return;
+    }
+    let started = Instant::now();
+    let stats = kill_loop(12, 3000, true, 23);
+    eprintln!(
+        "kill loop: 3000 files, force: {stats:?} in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    assert_eq!(stats.partial_after_next, 0);
+    assert!(stats.torn_at_kill > 0, "{stats:?}");
+}
+
+#[test]
+fn two_concurrent_force_writers_never_mix_their_trees() {
+    let (tries, files) = if stress() { (20, 1000) } else { (3, 100) };
+    let pack = bulk_pack(files, &[]);
+    let pack = pack.path();
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    let base = work.path().join("base");
+    edited_tree(pack, &out, &base, files);
+    let mut planned = Vec::new();
+    for tag in ["alpha", "beta"] {
+        reset(&out, Some(&base));
+        let o = output(pack, &run_args(&out, tag, true));
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        planned.push(snapshot(&out));
+    }
+    let started = Instant::now();
+    let (mut mixed, mut refused, mut both_wrote) = (0, 0, 0);
+    for _ in 0..tries {
+        reset(&out, Some(&base));
+        let spawn = |tag: &str| {
+            command(pack, &run_args(&out, tag, true))
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (spawn("alpha"), spawn("beta"));
+        let outs = [
+            finish(a, hang_limit(), "alpha"),
+            finish(b, hang_limit(), "beta"),
+        ];
+        let mut wrote = 0;
+        for o in &outs {
+            match o.status.code() {
+                Some(0) => wrote += 1,
+                Some(2) => {
+                    let e = text(&o.stderr);
+                    assert!(
+                        e.contains("is being written by `skillchain run` (pid "),
+                        "{e}"
+                    );
+                    refused += 1;
+                }
+                other => panic!("exit {other:?}: {}", text(&o.stderr)),
+            }
+        }
+        assert!(wrote >= 1);
+        if wrote == 2 {
+            both_wrote += 1;
+        }
+        // plan.md lists each file's status against the folder its run
+        // found (the other writer's tree, for the second): compared apart.
+        let now = snapshot(&out);
+        let plan_md = |t: &BTreeMap<String, Node>| match t.get(".skillchain/plan.md") {
+            Some(Node::File(bytes, _)) => text(bytes),
+            _ => String::new(),
+        };
+        let whole = |t: &BTreeMap<String, Node>| {
+            let mut t = t.clone();
+            t.remove(".skillchain/plan.md");
+            t
+        };
+        let one_run = ["alpha", "beta"].iter().zip(&planned).any(|(tag, p)| {
+            whole(&now) == whole(p) && plan_md(&now).contains(&format!("Which tag: `{tag}`"))
+        });
+        if !one_run {
+            mixed += 1;
+        }
+    }
+    eprintln!(
+        "concurrent --force pairs: {tries} tries, {files} files: {mixed} mixed, {both_wrote} both wrote in turn, {refused} refused (lock busy) in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    assert_eq!(mixed, 0);
+}
+
+#[test]
+fn sigint_and_sigterm_during_run_roll_back_and_exit_128_plus_the_signal() {
+    let files = 300;
+    let pack = bulk_pack(files, &[]);
+    let pack = pack.path();
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    let base = work.path().join("base");
+    edited_tree(pack, &out, &base, files);
+    let before = snapshot(&out);
+    let args = run_args(&out, "two", true);
+    let o = output(pack, &args);
+    assert_eq!(o.status.code(), Some(0));
+    let planned = snapshot(&out);
+    let lock = out.join(".skillchain/lock");
+    let mut rng = Rng::new(5);
+    for (signal, code, name) in [
+        (libc::SIGINT, 130, "SIGINT"),
+        (libc::SIGTERM, 143, "SIGTERM"),
+    ] {
+        let mut interrupted = 0;
+        let attempts = if stress() { 40 } else { 6 };
+        for attempt in 0..attempts {
+            reset(&out, Some(&base));
+            let mut child = command(pack, &args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            if wait_for(&lock, &mut child, Duration::from_secs(60)) {
+                std::thread::sleep(rng.upto(Duration::from_millis(40 + attempt * 10)));
+            }
+            // SAFETY: sending a signal to our own child.
+            unsafe { libc::kill(child.id() as i32, signal) };
+            let o = finish(child, Duration::from_secs(60), name);
+            let now = snapshot(&out);
+            match o.status.code() {
+                Some(c) if c == code => {
+                    interrupted += 1;
+                    assert_eq!(now, before, "{name}: {}", difference(&now, &before));
+                    let e = text(&o.stderr);
+                    assert!(e.contains(&format!("interrupted by {name}")), "{e}");
+                }
+                Some(0) => assert_eq!(now, planned),
+                other => panic!("{name}: exit {other:?}: {}", text(&o.stderr)),
+            }
+        }
+        eprintln!("{name}: {attempts} signals, {interrupted} rolled back (exit {code}), the others after the write was complete");
+        assert!(interrupted > 0, "no {name} landed during the write");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Protected paths.
+
+#[test]
+fn outputs_into_git_or_skillchain_are_refused_by_lint_and_by_run() {
+    let bad = [
+        ".git/config",
+        "a/.GIT/hooks/post-checkout",
+        "b/.git./x",
+        "c/.Git /x",
+        ".skillchain/session.json",
+        ".SkillChain/lock",
+    ];
+    let extra: Vec<(&str, &str, &str)> = bad.iter().map(|p| (*p, "x.j2", "x\n")).collect();
+    let pack = bulk_pack(2, &extra);
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+
+    // Literal paths: lint refuses them, and `run` lints a --skillchains pack.
+    for args in [
+        run_args(&out, "one", false),
+        vec!["lint".to_string(), pack.path().display().to_string()],
+    ] {
+        let o = output(pack.path(), &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let said = text(&o.stdout) + &text(&o.stderr);
+        for p in bad {
+            assert!(said.contains(&format!("output `{p}`: ")), "{p}: {said}");
+        }
+        assert!(!out.exists(), "something was written");
+    }
+
+    // A path that lint cannot see through is refused when it is rendered.
+    let pack = bulk_pack(
+        1,
+        &[
+            ("{{ '.gi' ~ 't' }}/config", "x.j2", "x\n"),
+            ("{{ '.SKILL' ~ 'CHAIN' }}/answers.yaml", "x.j2", "x\n"),
+        ],
+    );
+    let o = output(pack.path(), &run_args(&out, "one", false));
+    assert_eq!(o.status.code(), Some(2));
+    let e = text(&o.stderr);
+    assert!(
+        e.contains("files: output {{ '.gi' ~ 't' }}/config: refused: `.git/config` has the segment `.git`, which git reads as its `.git` folder"),
+        "{e}"
+    );
+    assert!(
+        e.contains("files: output {{ '.SKILL' ~ 'CHAIN' }}/answers.yaml: refused: `.SKILLCHAIN/answers.yaml` is inside `.skillchain/`"),
+        "{e}"
+    );
+    assert!(!out.exists(), "something was written");
+}
+
+#[test]
+fn an_answer_that_puts_git_in_a_path_is_refused_like_dotdot() {
+    let pack = bulk_pack(1, &[("by/{{ files.tag }}/f.txt", "x.j2", "x\n")]);
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    for tag in [".git", ".GIT", ".git.", ".gIt  ", "GIT~1", ".."] {
+        let o = output(pack.path(), &run_args(&out, tag, false));
+        assert_eq!(o.status.code(), Some(2), "{tag:?}");
+        let e = text(&o.stderr);
+        assert!(
+            e.contains("files: output by/{{ files.tag }}/f.txt: refused: `by/"),
+            "{tag:?}: {e}"
+        );
+        assert!(
+            e.contains("(it comes from the answer files.tag); output paths must stay inside the output folder"),
+            "{tag:?}: {e}"
+        );
+        assert!(!out.exists(), "{tag:?}: something was written");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// FIFOs, sockets, devices: never opened, never blocking.
+
+fn mkfifo(path: &Path) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+}
+
+#[test]
+fn special_files_where_a_file_is_planned_are_named_and_never_block() {
+    let pack = bulk_pack(5, &[]);
+    let pack = pack.path();
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    mkfifo(&out.join("d0/f0.txt"));
+    fs::create_dir_all(out.join("d2")).unwrap();
+    std::os::unix::net::UnixListener::bind(out.join("d2/f2.txt")).unwrap();
+    fs::create_dir_all(out.join("d3")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", out.join("d3/f3.txt")).unwrap();
+    let before = snapshot(&out);
+    for extra in [&["--pretend"][..], &[], &["--force"]] {
+        let mut args = run_args(&out, "one", false);
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let o = output(pack, &args);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}");
+        let e = text(&o.stderr);
+        for (path, kind) in [
+            ("d0/f0.txt", "FIFO"),
+            ("d2/f2.txt", "socket"),
+            ("d3/f3.txt", "symbolic link"),
+        ] {
+            assert!(
+                e.contains(&format!(
+                    "{}: it is a {kind}, not a regular file; remove it or choose another --out",
+                    out.join(path).display()
+                )),
+                "{extra:?} {path}: {e}"
+            );
+        }
+        assert_eq!(snapshot(&out), before, "{extra:?}");
+    }
+}
+
+#[test]
+fn fifos_in_the_validated_tree_the_session_file_and_the_lock_never_block() {
+    let pack = bulk_pack(5, &[]);
+    let pack = pack.path();
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    let o = output(pack, &run_args(&out, "one", false));
+    assert_eq!(o.status.code(), Some(0));
+
+    // A FIFO among the project's files: validation skips it and says so.
+    mkfifo(&out.join("d0/notes.txt"));
+    let o = output(pack, &["validate".to_string(), out.display().to_string()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("`d0/notes.txt` is a FIFO, not a regular file; not counted"),
+        "{}",
+        text(&o.stdout)
+    );
+
+    // The session file is a FIFO: resume says so.
+    mkfifo(&out.join(".skillchain/session.json"));
+    let o = output(pack, &["resume".to_string(), out.display().to_string()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("it is a FIFO, not a regular file"),
+        "{}",
+        text(&o.stderr)
+    );
+    fs::remove_file(out.join(".skillchain/session.json")).unwrap();
+
+    // The lock file is a FIFO: run and validate say so.
+    mkfifo(&out.join(".skillchain/lock"));
+    for args in [
+        run_args(&out, "one", false),
+        vec!["validate".to_string(), out.display().to_string()],
+    ] {
+        let o = output(pack, &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            text(&o.stderr).contains("it is a FIFO, not a regular file"),
+            "{args:?}: {}",
+            text(&o.stderr)
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Render budget.
+
+#[test]
+fn a_template_that_never_ends_stops_with_its_name_and_nothing_is_written() {
+    let pack = bulk_pack(
+        1,
+        &[
+            (
+                "loop.txt",
+                "loop.j2",
+                "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+            ),
+            (
+                "huge.txt",
+                "huge.j2",
+                "{% for i in range(100000) %}{{ 'x' * 100000 }}{% endfor %}",
+            ),
+        ],
+    );
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    let o = output(pack.path(), &run_args(&out, "one", false));
+    assert_eq!(o.status.code(), Some(2));
+    let e = text(&o.stderr);
+    assert!(e.contains("files: output loop.txt: template loop.j2 stopped: it did more than 5000000 steps of work"), "{e}");
+    assert!(e.contains("files: output huge.txt: template huge.j2 stopped: its output passed 8 MiB, the limit for one generated file"), "{e}");
+    assert!(!out.exists());
+}
