@@ -3,6 +3,11 @@
 //! app) and `cli` (the command line) is engine: no terminal code.
 #![deny(clippy::unwrap_used)]
 
+// First, so its `print!`/`println!`/`eprint!`/`eprintln!` (which never
+// panic on a failed write) replace the standard ones in every module below.
+#[macro_use]
+pub mod output;
+
 pub mod answers;
 pub mod cli;
 pub mod detect;

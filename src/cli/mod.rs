@@ -106,16 +106,36 @@ impl clap::builder::ValueParserFactory for Maturity {
 }
 
 /// Parses the command line, runs it, and maps the outcome to an exit code.
+/// Output that could not be written ends with exit code
+/// [`crate::output::EXIT_OUTPUT_FAILED`] and a message on standard error.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return ExitCode::from(crate::output::finish(usage(&e))),
+    };
     let style = Style::detect(cli.global.no_color);
-    match dispatch(cli, style) {
-        Ok(code) => ExitCode::from(code),
+    let code = match dispatch(cli, style) {
+        Ok(code) => code,
         Err(e) => {
             eprintln!("{}", style.error(&e.to_string()));
-            ExitCode::from(2)
+            2
         }
+    };
+    ExitCode::from(crate::output::finish(code))
+}
+
+/// Prints what clap has to say (help, version, a usage error) the way clap
+/// does, recording a failed write instead of ignoring it.
+fn usage(e: &clap::Error) -> u8 {
+    let stream = if e.use_stderr() {
+        crate::output::Stream::Err
+    } else {
+        crate::output::Stream::Out
+    };
+    if let Err(err) = e.print() {
+        crate::output::record(stream, &err);
     }
+    u8::try_from(e.exit_code()).unwrap_or(2)
 }
 
 fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
@@ -228,9 +248,14 @@ fn full_screen(
         .map_err(|e| EngineError::Other(e.to_string()))?;
     let dirs = pack_dirs(global);
     let load = move || Registry::load(&dirs).map_err(|e| style.error(&e.to_string()));
-    let exit = crate::tui::run(load, opts, theme, keymap)
+    let ended = crate::tui::run(load, opts, theme, keymap)
         .map_err(|e| EngineError::Other(format!("the terminal failed: {e}")))?;
-    if exit.code == 2 {
+    let exit = ended.exit;
+    if ended.terminal_gone {
+        // No screen to say goodbye on; standard error may still be a file.
+        crate::output::abandon_stdout();
+        crate::output::try_eprintln(&format!("The terminal closed. {}", exit.message));
+    } else if exit.code == 2 {
         eprintln!("{}", exit.message);
     } else {
         println!("{}", exit.message);
