@@ -139,7 +139,7 @@ fn usage(e: &clap::Error) -> u8 {
 }
 
 fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
-    let registry = || Registry::load(&pack_dirs(&cli.global));
+    let registry = || load_packs(&cli.global, style);
     let no_prefs = cli.global.no_prefs;
     let Some(command) = cli.command else {
         return journey(&cli.global, cli.journey, style);
@@ -187,12 +187,7 @@ fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
 /// output is not a terminal (a pipe, a file).
 fn journey(global: &Global, args: plain::PlainArgs, style: Style) -> Result<u8, EngineError> {
     if args.plain || !interactive_terminal() {
-        return plain::run(
-            &Registry::load(&pack_dirs(global))?,
-            args,
-            global.no_prefs,
-            style,
-        );
+        return plain::run(&load_packs(global, style)?, args, global.no_prefs, style);
     }
     let opts = crate::tui::Options {
         goal: args.goal,
@@ -206,17 +201,25 @@ fn journey(global: &Global, args: plain::PlainArgs, style: Style) -> Result<u8, 
     full_screen(global, opts, style)
 }
 
-/// Where packs come from besides the bundled ones: the user's packs in
-/// `<config>/skillchains/` (when that folder exists), then each
-/// `--skillchains DIR`; a later pack with the same id replaces an earlier one.
-fn pack_dirs(global: &Global) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = crate::tui::config_dir()
-        .map(|c| c.join("skillchains"))
-        .filter(|d| d.is_dir())
-        .into_iter()
-        .collect();
-    dirs.extend(global.skillchains.iter().cloned());
-    dirs
+/// The user's packs folder: `<config>/skillchains/`.
+fn user_packs() -> Option<PathBuf> {
+    crate::tui::config_dir().map(|c| c.join("skillchains"))
+}
+
+/// Every pack of this run: bundled ones, the user's packs in
+/// `<config>/skillchains/`, then each `--skillchains DIR`; a later pack with
+/// the same id replaces an earlier one. A broken pack of the user's folder
+/// is left out with a warning, so the others keep working.
+fn load_packs(global: &Global, style: Style) -> Result<Registry, EngineError> {
+    let reg = Registry::load_with_user(user_packs().as_deref(), &global.skillchains)?;
+    warn_skipped(&reg.skipped, style);
+    Ok(reg)
+}
+
+fn warn_skipped(skipped: &[Problems], style: Style) {
+    for p in skipped {
+        eprint!("{}", style.yellow(&format!("⚠ {p}")));
+    }
 }
 
 /// True when the full-screen app can run: input and output are a terminal
@@ -246,11 +249,23 @@ fn full_screen(
         })?;
     let keymap = crate::tui::Keymap::load(config.as_deref())
         .map_err(|e| EngineError::Other(e.to_string()))?;
-    let dirs = pack_dirs(global);
-    let load = move || Registry::load(&dirs).map_err(|e| style.error(&e.to_string()));
+    let dirs = global.skillchains.clone();
+    let skipped = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = skipped.clone();
+    let load = move || {
+        let reg = Registry::load_with_user(user_packs().as_deref(), &dirs)
+            .map_err(|e| style.error(&e.to_string()))?;
+        if let Ok(mut k) = keep.lock() {
+            k.clone_from(&reg.skipped);
+        }
+        Ok(reg)
+    };
     let ended = crate::tui::run(load, opts, theme, keymap)
         .map_err(|e| EngineError::Other(format!("the terminal failed: {e}")))?;
     let exit = ended.exit;
+    if let (false, Ok(skipped)) = (ended.terminal_gone, skipped.lock()) {
+        warn_skipped(&skipped, style);
+    }
     if ended.terminal_gone {
         // No screen to say goodbye on; standard error may still be a file.
         crate::output::abandon_stdout();
