@@ -9,6 +9,7 @@
 pub mod output;
 
 pub mod answers;
+pub mod artifacts;
 pub mod cli;
 pub mod detect;
 pub mod error;

@@ -227,6 +227,51 @@ pub fn without_bom(text: String) -> String {
     }
 }
 
+/// Reads one line of typed or piped input into `line` (its end of line
+/// included, as [`std::io::BufRead::read_line`] does), never more than
+/// `limit` bytes: endless input without a line end (`< /dev/zero`) is an
+/// error saying the limit, not a process that grows until it is killed.
+pub fn read_line(
+    input: &mut impl std::io::BufRead,
+    line: &mut String,
+    limit: usize,
+) -> io::Result<usize> {
+    let mut bytes = Vec::new();
+    loop {
+        let chunk = input.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        let (take, done) = match chunk.iter().position(|b| *b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        if bytes.len() + take > limit + 1 {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "a line of input is longer than {}, the limit for an answer; nothing more is read",
+                    human(limit as u64)
+                ),
+            ));
+        }
+        bytes.extend_from_slice(&chunk[..take]);
+        input.consume(take);
+        if done {
+            break;
+        }
+    }
+    let n = bytes.len();
+    let text = String::from_utf8(bytes).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            "a line of input is not UTF-8 text; nothing more is read",
+        )
+    })?;
+    line.push_str(&text);
+    Ok(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,6 +314,22 @@ mod tests {
         assert!(read(&dir.path().join("gone"), 100, "test files")
             .expect_err("missing")
             .is_not_found());
+    }
+
+    #[test]
+    fn a_line_of_input_is_read_up_to_its_limit() {
+        let mut input = std::io::BufReader::with_capacity(3, "ab\ncdef\n".as_bytes());
+        let mut line = String::new();
+        assert_eq!(read_line(&mut input, &mut line, 10).expect("a line"), 3);
+        assert_eq!(line, "ab\n");
+        let mut endless = std::io::BufReader::new(std::io::repeat(0));
+        let mut line = String::new();
+        let e = read_line(&mut endless, &mut line, 64 * 1024).expect_err("endless");
+        assert_eq!(
+            e.to_string(),
+            "a line of input is longer than 64 KiB, the limit for an answer; nothing more is read"
+        );
+        assert!(line.is_empty());
     }
 
     #[cfg(unix)]

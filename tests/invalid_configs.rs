@@ -710,3 +710,34 @@ fn misleading_hints_name_the_real_cause() {
     );
     assert!(!err.contains("folder exists"), "{err}");
 }
+
+#[test]
+fn a_dbt_artifact_of_the_wrong_shape_is_refused_naming_the_file_and_the_field() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let target = dir.path().join("target");
+    std::fs::create_dir(&target).expect("mkdir");
+    std::fs::write(target.join("manifest.json"), r#"{"nodes": {}}"#).expect("write");
+    std::fs::write(target.join("run_results.json"), r#"{"results": 5}"#).expect("write");
+    let set = format!("reading-run-artifacts.artifacts={}", target.display());
+    let o = binary(
+        dir.path(),
+        &[
+            "run",
+            "analyse why the dbt tests failed in the last run of our pipeline",
+            "--pack",
+            "pipeline-analysis",
+            "--defaults",
+            "--pretend",
+            "--set",
+            &set,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: nothing was written:\n  - --set reading-run-artifacts.artifacts: {}/run_results.json: `results` is a number, but dbt's run_results.json has a list there; point it at the target/ folder of a finished dbt run, or regenerate the file\n",
+            target.display()
+        )
+    );
+}

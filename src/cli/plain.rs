@@ -5,7 +5,7 @@
 
 use clap::Args;
 use std::collections::BTreeSet;
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -58,9 +58,15 @@ impl Prompt {
         print!("{prompt}");
         let _ = std::io::stdout().flush();
         let mut line = String::new();
-        match self.input.read_line(&mut line) {
-            Ok(0) | Err(_) => {
+        let limit = crate::limits::MULTILINE_ANSWER;
+        match crate::textfile::read_line(&mut self.input, &mut line, limit) {
+            Ok(0) => {
                 println!();
+                None
+            }
+            Err(e) => {
+                println!();
+                eprintln!("{e}");
                 None
             }
             Ok(_) => Some(line.trim_end_matches(['\n', '\r']).to_string()),
