@@ -213,12 +213,18 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
                 Some((step, q)) => sets.push((QKey::new(step.trim(), q.trim()), v.to_string())),
                 None => list.push(Problem::new(
                     "--set",
-                    format!("`{k}` must be `skill-id.question-id`"),
+                    format!(
+                        "`{}` must be `skill-id.question-id`",
+                        crate::limits::shown(k)
+                    ),
                 )),
             },
             None => list.push(Problem::new(
                 "--set",
-                format!("`{s}` must be `skill-id.question-id=value`"),
+                format!(
+                    "`{}` must be `skill-id.question-id=value`",
+                    crate::limits::shown(s)
+                ),
             )),
         }
     }

@@ -135,7 +135,8 @@ pub fn vet(pack: &Pack, file: &PrefsFile) -> (BTreeMap<QKey, AnswerValue>, Vec<S
     for (key, v) in file.values() {
         let Some(skill) = pack.skill(&key.step) else {
             notices.push(format!(
-                "saved preference {key} = {v} ignored: skill {} is no longer in pack {}",
+                "saved preference {key} = {} ignored: skill {} is no longer in pack {}",
+                crate::limits::shown(&v.to_string()),
                 key.step,
                 pack.id()
             ));
@@ -143,7 +144,8 @@ pub fn vet(pack: &Pack, file: &PrefsFile) -> (BTreeMap<QKey, AnswerValue>, Vec<S
         };
         let Some(q) = skill.questions.iter().find(|q| q.id == key.question) else {
             notices.push(format!(
-                "saved preference {key} = {v} ignored: the question no longer exists"
+                "saved preference {key} = {} ignored: the question no longer exists",
+                crate::limits::shown(&v.to_string())
             ));
             continue;
         };
@@ -157,7 +159,10 @@ pub fn vet(pack: &Pack, file: &PrefsFile) -> (BTreeMap<QKey, AnswerValue>, Vec<S
             Ok(v) => {
                 ok.insert(key, v);
             }
-            Err(e) => notices.push(format!("saved preference {key} = {v} ignored: {e}")),
+            Err(e) => notices.push(format!(
+                "saved preference {key} = {} ignored: {e}",
+                crate::limits::shown(&v.to_string())
+            )),
         }
     }
     (ok, notices)
