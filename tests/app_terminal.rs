@@ -43,21 +43,17 @@ impl App {
             })
             .expect("a pseudo-terminal");
         let stderr = dir.join("stderr.txt");
-        // `exec` keeps the pid, so the test waits for the app itself.
-        let mut script = String::from("exec 2>\"$0\"; ");
+        // This test binary, re-run as `exec_the_app`, points standard error
+        // at a file (so a panic message survives the terminal), blocks
+        // SIGHUP when asked, and becomes the app with exec(2): same pid, so
+        // the test waits for the app itself.
+        let mut cmd = CommandBuilder::new(std::env::current_exe().expect("this test binary"));
+        cmd.args(["--ignored", "--exact", "exec_the_app", "--nocapture"]);
+        cmd.env(HELPER_STDERR, &stderr);
+        cmd.env(HELPER_ARGS, args.join("\u{1f}"));
         if block_hangup {
-            script.push_str(
-                "exec perl -MPOSIX -e 'sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGHUP)) or die; exec @ARGV or die' -- \"$@\"",
-            );
-        } else {
-            script.push_str("exec \"$@\"");
+            cmd.env(HELPER_BLOCK_HANGUP, "1");
         }
-        let mut cmd = CommandBuilder::new("sh");
-        cmd.arg("-c");
-        cmd.arg(&script);
-        cmd.arg(&stderr);
-        cmd.arg(env!("CARGO_BIN_EXE_skillchain"));
-        cmd.args(args);
         cmd.cwd(dir);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
@@ -206,6 +202,53 @@ impl Drop for App {
 }
 
 const GOAL: &str = "kafka pipeline to snowflake";
+
+const HELPER_STDERR: &str = "APP_TERMINAL_STDERR";
+const HELPER_ARGS: &str = "APP_TERMINAL_ARGS";
+const HELPER_BLOCK_HANGUP: &str = "APP_TERMINAL_BLOCK_HANGUP";
+
+/// Not a test: the tests above run this binary as `exec_the_app` to start
+/// the app with standard error in a file and, for one of them, SIGHUP
+/// blocked (a mask survives exec), so a closed terminal reaches the app
+/// only through its tty.
+#[test]
+#[ignore = "run by the other tests of this file to start the app"]
+fn exec_the_app() {
+    let Ok(stderr) = std::env::var(HELPER_STDERR) else {
+        return;
+    };
+    let args = std::env::var(HELPER_ARGS).unwrap_or_default();
+    let file = std::fs::File::create(&stderr).expect("stderr file");
+    // SAFETY: dup2(2) onto standard error, and sigprocmask(2) with a set
+    // built by sigemptyset/sigaddset, just before exec.
+    unsafe {
+        use std::os::fd::AsRawFd;
+        libc::dup2(file.as_raw_fd(), libc::STDERR_FILENO);
+        if std::env::var_os(HELPER_BLOCK_HANGUP).is_some() {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            libc::sigaddset(&mut set, libc::SIGHUP);
+            libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+        }
+    }
+    // execv(2) itself: std's exec would clear the signal mask first.
+    std::env::remove_var(HELPER_STDERR);
+    let bin = std::ffi::CString::new(env!("CARGO_BIN_EXE_skillchain")).expect("path");
+    let mut argv: Vec<std::ffi::CString> = vec![bin.clone()];
+    argv.extend(
+        args.split('\u{1f}')
+            .map(|a| std::ffi::CString::new(a).expect("argument")),
+    );
+    let mut ptrs: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
+    ptrs.push(std::ptr::null());
+    // SAFETY: execv(2) with a NUL-terminated path and a NULL-terminated
+    // array of NUL-terminated arguments that outlive the call.
+    unsafe {
+        libc::execv(bin.as_ptr(), ptrs.as_ptr());
+    }
+    let err = std::io::Error::last_os_error();
+    panic!("exec failed: {err}");
+}
 
 /// The questions with an explicit answer in the journey's saved session.
 fn saved_answers(dir: &Path) -> Vec<String> {

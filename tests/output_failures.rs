@@ -108,10 +108,35 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Runs `args` (with `{out}` replaced by a fresh folder per run) normally,
-/// then with standard output broken each way (and, with `stderr_too`,
-/// standard error as well), and checks each outcome against the normal one.
-fn check(home: &Home, name: &str, args: &[&str], stdin: &str, stderr_too: bool) {
+/// What a command does with working output: its exit code, whether it
+/// prints on standard output and on standard error, and whether it writes
+/// a tree into `{out}`.
+struct Normal {
+    code: i32,
+    prints: bool,
+    complains: bool,
+    writes: bool,
+}
+
+const PRINTS: Normal = Normal {
+    code: 0,
+    prints: true,
+    complains: false,
+    writes: false,
+};
+
+const REFUSES: Normal = Normal {
+    code: 2,
+    prints: false,
+    complains: true,
+    writes: false,
+};
+
+/// Runs `args` (with `{out}` replaced by a fresh folder per run) with
+/// standard output broken each way (and, with `stderr_too`, standard error
+/// as well), and checks each outcome against what the command does
+/// normally.
+fn check(home: &Home, name: &str, args: &[&str], stdin: &str, normal: Normal, stderr_too: bool) {
     let mut n = 0;
     let mut with_out = |out: Sink, err: Sink| -> (Output, PathBuf) {
         n += 1;
@@ -120,15 +145,19 @@ fn check(home: &Home, name: &str, args: &[&str], stdin: &str, stderr_too: bool) 
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         (home.run(&args, stdin, out, err), home.path().join(&folder))
     };
-    let (normal, normal_dir) = with_out(Sink::Captured, Sink::Captured);
-    let code = normal.status.code().expect("an exit code");
-    let printed = !normal.stdout.is_empty();
-    let complained = !normal.stderr.is_empty();
-    assert!(
-        !text(&normal.stderr).contains("panicked"),
-        "{name}: {}",
-        text(&normal.stderr)
-    );
+    let code = normal.code;
+    let written = |dir: &Path| {
+        let files = tree(dir);
+        if normal.writes {
+            assert!(
+                dir.join(".skillchain/answers.yaml").is_file() && files.len() > 5,
+                "{name}: the whole tree is written: {files:?}"
+            );
+        } else {
+            assert!(files.is_empty(), "{name} wrote {files:?}");
+        }
+        files
+    };
 
     let (full, full_dir) = with_out(Sink::Full, Sink::Captured);
     let err = text(&full.stderr);
@@ -136,7 +165,7 @@ fn check(home: &Home, name: &str, args: &[&str], stdin: &str, stderr_too: bool) 
         !err.contains("panicked"),
         "{name} > /dev/full panicked:\n{err}"
     );
-    if printed {
+    if normal.prints {
         assert_eq!(
             full.status.code(),
             Some(EXIT_OUTPUT_FAILED),
@@ -152,10 +181,11 @@ fn check(home: &Home, name: &str, args: &[&str], stdin: &str, stderr_too: bool) 
         assert_eq!(full.status.code(), Some(code), "{name} > /dev/full: {err}");
     }
     assert_eq!(
-        tree(&full_dir),
-        tree(&normal_dir),
-        "{name} > /dev/full does its work all the same"
+        !err.is_empty(),
+        normal.prints || normal.complains,
+        "{name} > /dev/full: {err}"
     );
+    let full_tree = written(&full_dir);
 
     let (piped, piped_dir) = with_out(Sink::ClosedPipe, Sink::Captured);
     let err = text(&piped.stderr);
@@ -172,13 +202,17 @@ fn check(home: &Home, name: &str, args: &[&str], stdin: &str, stderr_too: bool) 
         !err.contains("could not write"),
         "{name} | (closed) is quiet: {err}"
     );
-    assert_eq!(tree(&piped_dir), tree(&normal_dir), "{name} | (closed)");
+    assert_eq!(written(&piped_dir), full_tree, "{name}: the same tree");
     if !stderr_too {
         return;
     }
 
     let (err_full, _) = with_out(Sink::Captured, Sink::Full);
-    let expected = if complained { EXIT_OUTPUT_FAILED } else { code };
+    let expected = if normal.complains {
+        EXIT_OUTPUT_FAILED
+    } else {
+        code
+    };
     assert_eq!(
         err_full.status.code(),
         Some(expected),
@@ -186,7 +220,7 @@ fn check(home: &Home, name: &str, args: &[&str], stdin: &str, stderr_too: bool) 
     );
 
     let (both, _) = with_out(Sink::Full, Sink::Full);
-    let expected = if printed || complained {
+    let expected = if normal.prints || normal.complains {
         EXIT_OUTPUT_FAILED
     } else {
         code
@@ -197,28 +231,47 @@ fn check(home: &Home, name: &str, args: &[&str], stdin: &str, stderr_too: bool) 
 #[test]
 fn list_detect_and_help_never_panic_on_a_full_disk_or_a_closed_pipe() {
     let home = Home::new();
-    check(&home, "list", &["list"], "", true);
-    check(&home, "detect", &["detect", GOAL], "", false);
-    check(&home, "detect-nothing", &["detect", "qqq zzz"], "", true);
-    check(&home, "help", &["--help"], "", false);
-    check(&home, "version", &["--version"], "", false);
-    check(&home, "run-help", &["run", "--help"], "", false);
-    check(&home, "usage", &["--bogus"], "", true);
+    check(&home, "list", &["list"], "", PRINTS, true);
+    check(
+        &home,
+        "detect",
+        &["detect", GOAL, "--json"],
+        "",
+        PRINTS,
+        false,
+    );
+    check(
+        &home,
+        "detect-nothing",
+        &["detect", "qqq zzz"],
+        "",
+        REFUSES,
+        true,
+    );
+    check(&home, "help", &["--help"], "", PRINTS, false);
+    check(&home, "version", &["--version"], "", PRINTS, false);
+    check(&home, "usage", &["--bogus"], "", REFUSES, true);
 }
 
 #[test]
 fn run_writes_its_whole_tree_whatever_happens_to_its_output() {
     let home = Home::new();
     let run = ["run", GOAL, "--defaults", "--out", "{out}"];
-    check(&home, "run", &run, "", true);
+    let writes = Normal {
+        writes: true,
+        ..PRINTS
+    };
+    check(&home, "run", &run, "", writes, true);
+    let pretend = [&run[..], &["--pretend"]].concat();
+    check(&home, "pretend", &pretend, "", PRINTS, false);
     check(
         &home,
-        "pretend",
-        &[&run[..], &["--pretend"]].concat(),
+        "run-bad",
+        &["run", GOAL, "--set", "x"],
         "",
+        REFUSES,
         false,
     );
-    check(&home, "run-bad", &["run", GOAL, "--set", "x"], "", false);
 }
 
 #[test]
@@ -232,24 +285,37 @@ fn validate_lint_prefs_resume_and_plain_never_panic_on_broken_output() {
     );
     assert_eq!(made.status.code(), Some(0), "{}", text(&made.stderr));
     let mini = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/packs/mini");
-    check(&home, "validate", &["validate", "project"], "", false);
     check(
         &home,
-        "validate-json",
+        "validate",
         &["validate", "project", "--json"],
         "",
+        PRINTS,
         false,
     );
-    check(&home, "lint", &["lint", mini], "", false);
-    check(&home, "lint-bad", &["lint", "/etc/passwd"], "", false);
-    check(&home, "prefs-show", &["prefs", "show"], "", false);
-    check(&home, "prefs-reset", &["prefs", "reset"], "", false);
-    check(&home, "resume", &["resume", "nowhere"], "", false);
+    check(&home, "lint", &["lint", mini], "", PRINTS, false);
+    check(
+        &home,
+        "lint-bad",
+        &["lint", "/etc/passwd"],
+        "",
+        REFUSES,
+        false,
+    );
+    check(&home, "prefs", &["prefs", "show"], "", PRINTS, false);
+    check(&home, "resume", &["resume", "nowhere"], "", REFUSES, false);
+    let quits = Normal {
+        code: 0,
+        prints: true,
+        complains: false,
+        writes: false,
+    };
     check(
         &home,
         "plain",
         &["--plain", GOAL, "--out", "{out}"],
-        "\nskip\n\n\n",
+        "\nquit\n",
+        quits,
         true,
     );
 }
