@@ -31,7 +31,7 @@ impl fmt::Display for Problem {
 }
 
 /// A list of problems that stops the operation.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub struct Problems {
     pub context: String,
     pub problems: Vec<Problem>,

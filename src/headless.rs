@@ -213,12 +213,18 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
                 Some((step, q)) => sets.push((QKey::new(step.trim(), q.trim()), v.to_string())),
                 None => list.push(Problem::new(
                     "--set",
-                    format!("`{k}` must be `skill-id.question-id`"),
+                    format!(
+                        "`{}` must be `skill-id.question-id`",
+                        crate::limits::shown(k)
+                    ),
                 )),
             },
             None => list.push(Problem::new(
                 "--set",
-                format!("`{s}` must be `skill-id.question-id=value`"),
+                format!(
+                    "`{}` must be `skill-id.question-id=value`",
+                    crate::limits::shown(s)
+                ),
             )),
         }
     }
@@ -243,7 +249,12 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
         for r in session.resolved().iter().filter(|r| r.applicable) {
             let suffix = format!("answers.{}", r.key);
             let reported = list.iter().any(|p| p.location.ends_with(&suffix));
-            if session.answer(&r.key).is_none() && !reported {
+            // Answers files never hold secrets: on replay they take their
+            // defaults, as the file's header says.
+            let secret = session
+                .question(&r.key)
+                .is_some_and(|q| q.kind == crate::pack::QuestionKind::Secret);
+            if session.answer(&r.key).is_none() && !reported && !(secret && file.is_some()) {
                 let prompt = session
                     .question(&r.key)
                     .map(|q| q.prompt.clone())
@@ -257,14 +268,21 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
     }
     session.finish_with_defaults();
     for key in session.unanswered_required() {
-        let prompt = session
+        let (prompt, secret) = session
             .question(&key)
-            .map(|q| q.prompt.clone())
+            .map(|q| {
+                (
+                    q.prompt.clone(),
+                    q.kind == crate::pack::QuestionKind::Secret,
+                )
+            })
             .unwrap_or_default();
-        list.push(Problem::new(
-            format!("answers.{key}"),
-            format!("\"{prompt}\" needs an answer (it has no default)"),
-        ));
+        let msg = if secret {
+            format!("\"{prompt}\" is a secret without a default, and secrets are never written to answers files; give it with --set {key}=VALUE")
+        } else {
+            format!("\"{prompt}\" needs an answer (it has no default)")
+        };
+        list.push(Problem::new(format!("answers.{key}"), msg));
     }
     for (key, e) in &session.load_errors {
         list.push(Problem::new(format!("answers.{key}"), e.clone()));

@@ -14,9 +14,10 @@ use std::sync::{Arc, Mutex};
 use minijinja::Value;
 
 use crate::pack::{Load, LoadFormat};
+use crate::textfile::ReadError;
 
 /// Larger files are refused: templates hold the whole parsed content.
-pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
+pub const MAX_BYTES: u64 = crate::limits::LOADED_FILE;
 
 /// One file that could not be loaded. The messages say what to do next.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -44,9 +45,19 @@ pub enum LoadError {
     #[error("{path}: not UTF-8 text; point it at a text file")]
     NotText { path: String },
     #[error(
-        "{path} is {size} bytes; files loaded into templates are limited to {MAX_BYTES} bytes"
+        "{path} is larger than {}, the limit for files loaded into templates; point it at a smaller file", crate::limits::human(MAX_BYTES)
     )]
-    TooLarge { path: String, size: u64 },
+    TooLarge { path: String },
+    #[error("{path} is a {kind}, not a regular file; point it at a file")]
+    NotRegular { path: String, kind: &'static str },
+    #[error("{path}: `{field}` is {found}, but {artifact} has {expected} there; point it at the target/ folder of a finished dbt run, or regenerate the file")]
+    Shape {
+        path: String,
+        artifact: &'static str,
+        field: String,
+        found: &'static str,
+        expected: &'static str,
+    },
     #[error("{path} looks like a secrets file; skillchain never loads secrets into templates: point it at another file")]
     Secret { path: String },
     #[error("{path}: cannot read: {message}")]
@@ -123,49 +134,51 @@ fn load_file(spec: &Load, path: &Path, shown: &str) -> Result<Value, LoadError> 
     if looks_secret(path) {
         return Err(LoadError::Secret { path: shown });
     }
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    let text = match crate::textfile::read(path, MAX_BYTES, "files loaded into templates") {
+        Ok(t) => t,
+        Err(ReadError::NotFound { .. }) => {
             return Err(LoadError::NotFound {
                 path: shown,
                 hint: hint(spec),
             })
         }
-        Err(e) => {
+        Err(ReadError::NotAFile { kind: "folder", .. }) => {
+            return Err(LoadError::NotAFile { path: shown })
+        }
+        Err(ReadError::NotAFile { kind, .. }) => {
+            return Err(LoadError::NotRegular { path: shown, kind })
+        }
+        Err(ReadError::TooLarge { .. }) => return Err(LoadError::TooLarge { path: shown }),
+        Err(ReadError::NotUtf8 { .. }) => return Err(LoadError::NotText { path: shown }),
+        Err(ReadError::Io { message, .. }) => {
             return Err(LoadError::Io {
                 path: shown,
-                message: e.to_string(),
+                message,
             })
         }
     };
-    if meta.is_dir() {
-        return Err(LoadError::NotAFile { path: shown });
-    }
-    if meta.len() > MAX_BYTES {
-        return Err(LoadError::TooLarge {
-            path: shown,
-            size: meta.len(),
-        });
-    }
-    let bytes = std::fs::read(path).map_err(|e| LoadError::Io {
-        path: shown.clone(),
-        message: e.to_string(),
-    })?;
-    let Ok(text) = String::from_utf8(bytes) else {
-        return Err(LoadError::NotText { path: shown });
-    };
     match spec.format {
         LoadFormat::Text => Ok(Value::from(text)),
-        LoadFormat::Json => serde_json::from_str::<serde_json::Value>(&text)
-            .map(|v| Value::from_serialize(&v))
-            .map_err(|e| LoadError::Malformed {
+        LoadFormat::Json => {
+            let v = serde_json::from_str::<serde_json::Value>(&text).map_err(|e| {
+                LoadError::Malformed {
+                    path: shown.clone(),
+                    line: e.line(),
+                    // serde_json says column 0 at the end of input; editors count from 1.
+                    column: e.column().max(1),
+                    format: LoadFormat::Json.as_str(),
+                    message: without_position(&e.to_string()),
+                }
+            })?;
+            crate::artifacts::check(path, &v).map_err(|m| LoadError::Shape {
                 path: shown,
-                line: e.line(),
-                // serde_json says column 0 at the end of input; editors count from 1.
-                column: e.column().max(1),
-                format: LoadFormat::Json.as_str(),
-                message: without_position(&e.to_string()),
-            }),
+                artifact: m.artifact,
+                field: m.field,
+                found: m.found,
+                expected: m.expected,
+            })?;
+            Ok(Value::from_serialize(&v))
+        }
         LoadFormat::Yaml => serde_yaml::from_str::<serde_yaml::Value>(&text)
             .map(|v| Value::from_serialize(&v))
             .map_err(|e| {

@@ -1,12 +1,8 @@
 //! The `skillchain` binary: a thin shell over the engine's command line.
 
 fn main() -> std::process::ExitCode {
-    // Piping into `head` must end quietly, as other command-line tools do,
-    // instead of panicking on a closed stdout.
-    #[cfg(unix)]
-    // SAFETY: called first, before any thread exists; restores the default action.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
+    // SIGPIPE stays ignored (Rust's default): a closed pipe is an EPIPE
+    // error that the output layer handles, so a `run` piped into `head`
+    // still finishes writing its files instead of dying halfway.
     skillchain::cli::main()
 }

@@ -94,6 +94,11 @@ fn with_range(base: &str, q: &Question) -> String {
 /// Parses what a person typed for `q`. Choices accept the value, the label
 /// (any case) or the 1-based number shown next to it.
 pub fn parse_input(q: &Question, input: &str) -> Result<AnswerValue, String> {
+    crate::limits::check_size(q, input.len())?;
+    parsed_input(q, input).map_err(|e| crate::limits::tidy_message(q, input, &e))
+}
+
+fn parsed_input(q: &Question, input: &str) -> Result<AnswerValue, String> {
     let text = if q.kind == QuestionKind::Multiline {
         input.trim_end().to_string()
     } else {
@@ -155,7 +160,13 @@ fn resolve_choice(q: &Question, text: &str) -> Result<String, String> {
 
 /// Checks (and normalises to the kind's shape) a value that did not come from
 /// typing: an answers file, a preset, a default.
+/// Messages never show a secret, nor more than the start of a long value.
 pub fn check_value(q: &Question, value: &AnswerValue) -> Result<AnswerValue, String> {
+    crate::limits::check_answer_size(q, value)?;
+    checked_value(q, value).map_err(|e| crate::limits::tidy_message(q, &value.to_string(), &e))
+}
+
+fn checked_value(q: &Question, value: &AnswerValue) -> Result<AnswerValue, String> {
     let v = coerce(q, value)?;
     let rules = &q.validate;
     if v.is_empty() {

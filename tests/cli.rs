@@ -718,11 +718,18 @@ fn packs_in_the_config_dir_are_loaded_and_a_broken_one_is_named() {
         common::stdout(&o)
     );
     std::fs::write(packs.join("mini/pack.yaml"), "id: mini\ntitle: [broken\n").unwrap();
+    // Issue 9: a broken user pack is named with its real source and
+    // skipped, so the bundled packs keep working.
     let o = list(&["list"]);
-    assert_eq!(common::code(&o), 2);
+    assert_eq!(common::code(&o), 0);
     assert!(
-        common::stderr(&o).contains(&packs.join("mini").display().to_string()),
+        common::stderr(&o).contains(&format!(
+            "{}, in your packs folder {}, is skipped until it is fixed",
+            packs.join("mini").display(),
+            packs.display()
+        )),
         "{}",
         common::stderr(&o)
     );
+    assert!(common::stdout(&o).contains("data-engineering"));
 }

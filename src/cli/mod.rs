@@ -106,20 +106,40 @@ impl clap::builder::ValueParserFactory for Maturity {
 }
 
 /// Parses the command line, runs it, and maps the outcome to an exit code.
+/// Output that could not be written ends with exit code
+/// [`crate::output::EXIT_OUTPUT_FAILED`] and a message on standard error.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return ExitCode::from(crate::output::finish(usage(&e))),
+    };
     let style = Style::detect(cli.global.no_color);
-    match dispatch(cli, style) {
-        Ok(code) => ExitCode::from(code),
+    let code = match dispatch(cli, style) {
+        Ok(code) => code,
         Err(e) => {
             eprintln!("{}", style.error(&e.to_string()));
-            ExitCode::from(2)
+            2
         }
+    };
+    ExitCode::from(crate::output::finish(code))
+}
+
+/// Prints what clap has to say (help, version, a usage error) the way clap
+/// does, recording a failed write instead of ignoring it.
+fn usage(e: &clap::Error) -> u8 {
+    let stream = if e.use_stderr() {
+        crate::output::Stream::Err
+    } else {
+        crate::output::Stream::Out
+    };
+    if let Err(err) = e.print() {
+        crate::output::record(stream, &err);
     }
+    u8::try_from(e.exit_code()).unwrap_or(2)
 }
 
 fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
-    let registry = || Registry::load(&pack_dirs(&cli.global));
+    let registry = || load_packs(&cli.global, style);
     let no_prefs = cli.global.no_prefs;
     let Some(command) = cli.command else {
         return journey(&cli.global, cli.journey, style);
@@ -167,12 +187,7 @@ fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
 /// output is not a terminal (a pipe, a file).
 fn journey(global: &Global, args: plain::PlainArgs, style: Style) -> Result<u8, EngineError> {
     if args.plain || !interactive_terminal() {
-        return plain::run(
-            &Registry::load(&pack_dirs(global))?,
-            args,
-            global.no_prefs,
-            style,
-        );
+        return plain::run(&load_packs(global, style)?, args, global.no_prefs, style);
     }
     let opts = crate::tui::Options {
         goal: args.goal,
@@ -186,17 +201,25 @@ fn journey(global: &Global, args: plain::PlainArgs, style: Style) -> Result<u8, 
     full_screen(global, opts, style)
 }
 
-/// Where packs come from besides the bundled ones: the user's packs in
-/// `<config>/skillchains/` (when that folder exists), then each
-/// `--skillchains DIR`; a later pack with the same id replaces an earlier one.
-fn pack_dirs(global: &Global) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = crate::tui::config_dir()
-        .map(|c| c.join("skillchains"))
-        .filter(|d| d.is_dir())
-        .into_iter()
-        .collect();
-    dirs.extend(global.skillchains.iter().cloned());
-    dirs
+/// The user's packs folder: `<config>/skillchains/`.
+fn user_packs() -> Option<PathBuf> {
+    crate::tui::config_dir().map(|c| c.join("skillchains"))
+}
+
+/// Every pack of this run: bundled ones, the user's packs in
+/// `<config>/skillchains/`, then each `--skillchains DIR`; a later pack with
+/// the same id replaces an earlier one. A broken pack of the user's folder
+/// is left out with a warning, so the others keep working.
+fn load_packs(global: &Global, style: Style) -> Result<Registry, EngineError> {
+    let reg = Registry::load_with_user(user_packs().as_deref(), &global.skillchains)?;
+    warn_skipped(&reg.skipped, style);
+    Ok(reg)
+}
+
+fn warn_skipped(skipped: &[Problems], style: Style) {
+    for p in skipped {
+        eprint!("{}", style.yellow(&format!("⚠ {p}")));
+    }
 }
 
 /// True when the full-screen app can run: input and output are a terminal
@@ -226,11 +249,28 @@ fn full_screen(
         })?;
     let keymap = crate::tui::Keymap::load(config.as_deref())
         .map_err(|e| EngineError::Other(e.to_string()))?;
-    let dirs = pack_dirs(global);
-    let load = move || Registry::load(&dirs).map_err(|e| style.error(&e.to_string()));
-    let exit = crate::tui::run(load, opts, theme, keymap)
+    let dirs = global.skillchains.clone();
+    let skipped = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = skipped.clone();
+    let load = move || {
+        let reg = Registry::load_with_user(user_packs().as_deref(), &dirs)
+            .map_err(|e| style.error(&e.to_string()))?;
+        if let Ok(mut k) = keep.lock() {
+            k.clone_from(&reg.skipped);
+        }
+        Ok(reg)
+    };
+    let ended = crate::tui::run(load, opts, theme, keymap)
         .map_err(|e| EngineError::Other(format!("the terminal failed: {e}")))?;
-    if exit.code == 2 {
+    let exit = ended.exit;
+    if let (false, Ok(skipped)) = (ended.terminal_gone, skipped.lock()) {
+        warn_skipped(&skipped, style);
+    }
+    if ended.terminal_gone {
+        // No screen to say goodbye on; standard error may still be a file.
+        crate::output::abandon_stdout();
+        crate::output::try_eprintln(&format!("The terminal closed. {}", exit.message));
+    } else if exit.code == 2 {
         eprintln!("{}", exit.message);
     } else {
         println!("{}", exit.message);

@@ -136,9 +136,15 @@ impl Prompt {
 
 fn read_line(input: &mut impl BufRead) -> Option<String> {
     let mut line = String::new();
-    match input.read_line(&mut line) {
-        Ok(0) | Err(_) => {
+    let limit = crate::limits::MULTILINE_ANSWER;
+    match crate::textfile::read_line(input, &mut line, limit) {
+        Ok(0) => {
             println!();
+            None
+        }
+        Err(e) => {
+            println!();
+            eprintln!("{e}");
             None
         }
         Ok(_) => Some(line.trim_end_matches(['\n', '\r']).to_string()),

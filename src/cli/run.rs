@@ -71,18 +71,8 @@ pub fn run(
 ) -> Result<u8, EngineError> {
     let file = match &args.answers {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                refuse(
-                    "answers",
-                    vec![Problem::new(
-                        path.display().to_string(),
-                        format!("cannot read the answers file: {e}"),
-                    )],
-                )
-            })?;
-            let origin = path.display().to_string();
-            let parsed = answers::parse(&origin, &text).map_err(|p| refuse("answers", vec![p]))?;
-            Some((origin, parsed))
+            let parsed = answers::read(path).map_err(|p| refuse("answers", vec![p]))?;
+            Some((path.display().to_string(), parsed))
         }
         None => None,
     };

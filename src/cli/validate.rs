@@ -31,9 +31,8 @@ pub fn run(
     let record = dir.join(".skillchain/answers.yaml");
     let mut decisions = Vec::new();
     let (deliverables, maturity, bp_name, chain) = if record.is_file() {
-        let text = std::fs::read_to_string(&record).map_err(|e| EngineError::io(&record, e))?;
         let origin = record.display().to_string();
-        let file = answers::parse(&origin, &text).map_err(|p| refuse("validate", vec![p]))?;
+        let file = answers::read(&record).map_err(|p| refuse("validate", vec![p]))?;
         let req = Request {
             answers: Some((origin, file)),
             defaults: true,

@@ -28,13 +28,20 @@ pub struct PackFiles {
 }
 
 impl PackFiles {
-    /// Reads a pack folder. Hidden entries (`.git`, `.DS_Store`) are skipped;
-    /// a file the pack uses that is not UTF-8 text is recorded in `unreadable`
-    /// so it is reported with the other problems; any other such file (an
-    /// image next to a README) is ignored.
+    /// Reads a pack folder. Hidden entries (`.git`, `.DS_Store`) are skipped,
+    /// and so is a file the pack does not use that is not small UTF-8 text
+    /// (an image next to a README). A file the pack uses that is not UTF-8
+    /// text is recorded in `unreadable`, so it is reported with the other
+    /// problems. Files over [`crate::limits::PACK_FILE`] (or past
+    /// [`crate::limits::PACK_TOTAL`] for the whole pack) refuse the pack at
+    /// once, each named. A leading byte-order mark is dropped.
     pub fn from_dir(dir: &Path) -> Result<PackFiles, EngineError> {
+        use crate::limits::{human, PACK_FILE, PACK_TOTAL};
+        use crate::textfile::ReadError;
         let mut files = BTreeMap::new();
         let mut unreadable = Vec::new();
+        let mut refused = Vec::new();
+        let mut total: u64 = 0;
         let walker = walkdir::WalkDir::new(dir)
             .follow_links(false)
             .sort_by_file_name()
@@ -56,15 +63,56 @@ impl PackFiles {
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            let bytes =
-                std::fs::read(entry.path()).map_err(|e| EngineError::io(entry.path(), e))?;
-            match String::from_utf8(bytes) {
+            if !is_pack_file(&key) {
+                // A README is kept; an image, a data dump or anything over
+                // the limit next to the pack is none of its business.
+                if let Ok(text) = crate::textfile::read(entry.path(), PACK_FILE, "pack files") {
+                    files.insert(key, text);
+                }
+                continue;
+            }
+            let limit = PACK_FILE.min(PACK_TOTAL.saturating_sub(total));
+            let bytes = match crate::textfile::read_bytes(entry.path(), limit, "pack files") {
+                Ok(b) => b,
+                Err(ReadError::TooLarge { .. }) if limit < PACK_FILE => {
+                    refused.push((
+                        key,
+                        format!(
+                            "the pack's files are larger than {} together, the limit for one pack; remove what it does not need",
+                            human(PACK_TOTAL)
+                        ),
+                    ));
+                    continue;
+                }
+                Err(ReadError::TooLarge { .. }) => {
+                    refused.push((
+                        key,
+                        format!(
+                            "larger than {}, the limit for one pack file; split it or remove what it does not need",
+                            human(PACK_FILE)
+                        ),
+                    ));
+                    continue;
+                }
+                Err(e) => return Err(EngineError::Other(e.to_string())),
+            };
+            total += bytes.len() as u64;
+            match crate::textfile::text(entry.path(), bytes) {
                 Ok(text) => {
                     files.insert(key, text);
                 }
-                Err(_) if is_pack_file(&key) => unreadable.push(key),
-                Err(_) => {}
+                Err(_) => unreadable.push(key),
             }
+        }
+        if !refused.is_empty() {
+            return Err(Problems {
+                context: format!("pack {}", dir.display()),
+                problems: refused
+                    .into_iter()
+                    .map(|(name, why)| Problem::new(format!("{}/{name}", dir.display()), why))
+                    .collect(),
+            }
+            .into());
         }
         Ok(PackFiles {
             origin: dir.display().to_string(),
@@ -113,6 +161,9 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(
         Some(l) => format!("{origin}/{name}:{}:{}", l.line(), l.column()),
         None => format!("{origin}/{name}"),
     };
+    // Editors on Windows may start a file with a byte-order mark; it is not
+    // part of the YAML.
+    let text = text.strip_prefix(crate::textfile::BOM).unwrap_or(text);
     // Reading the document untyped first separates broken YAML from a
     // well-formed document with the wrong fields.
     let doc = match serde_yaml::from_str::<serde_yaml::Value>(text) {
@@ -120,6 +171,21 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(
         Err(e) => {
             let msg = describe_yaml_error(&e);
             let msg = match msg.split_once("duplicate entry with key ") {
+                Some(("", key)) => {
+                    // At the top of the file serde_yaml gives no place: the
+                    // second appearance of the key is it.
+                    let key = key.trim_matches('"');
+                    let found = crate::yamlfile::key_lines(text, &[], key);
+                    let place = match found.get(1) {
+                        Some((l, c)) => format!("{origin}/{name}:{l}:{c}"),
+                        None => at(&e),
+                    };
+                    problems.push(Problem::new(
+                        place,
+                        format!("key `{key}` appears twice in the same mapping; keep one"),
+                    ));
+                    return None;
+                }
                 Some((path, key)) => format!(
                     "{}key `{}` appears twice in the same mapping; keep one",
                     path_prefix(path.strip_suffix(": ").unwrap_or(path)),
@@ -418,6 +484,9 @@ pub fn load_dir(dir: &Path) -> Result<Pack, EngineError> {
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     pub packs: Vec<Pack>,
+    /// The user's packs (config dir) that could not be loaded, left out so
+    /// that every other pack still works; shown as warnings.
+    pub skipped: Vec<Problems>,
 }
 
 impl Registry {
@@ -470,7 +539,10 @@ impl Registry {
             .into());
         }
         packs.sort_by(|a, b| a.manifest.id.cmp(&b.manifest.id));
-        Ok(Registry { packs })
+        Ok(Registry {
+            packs,
+            skipped: Vec::new(),
+        })
     }
 
     /// Bundled packs plus those in `dirs`; each dir is a pack or a folder of packs.
@@ -501,6 +573,53 @@ impl Registry {
         Ok(reg)
     }
 
+    /// Bundled packs, then the user's packs in `user` (the config dir's
+    /// `skillchains/` folder: each broken one is left out and recorded in
+    /// `skipped`, named by its folder), then `dirs` (`--skillchains`: a
+    /// broken pack there stops the command, as it was asked for by name).
+    pub fn load_with_user(user: Option<&Path>, dirs: &[PathBuf]) -> Result<Registry, EngineError> {
+        let mut reg = Registry::load(dirs)?;
+        let Some(user) = user.filter(|u| u.is_dir()) else {
+            return Ok(reg);
+        };
+        let given: Vec<String> = reg.packs.iter().map(|p| p.origin.clone()).collect();
+        let context = |what: String| {
+            format!(
+                "{what}, in your packs folder {}, is skipped until it is fixed",
+                user.display()
+            )
+        };
+        let folders = match pack_folders(user) {
+            Ok(f) => f,
+            // An empty packs folder is fine.
+            Err(_) => return Ok(reg),
+        };
+        for f in folders {
+            match load_dir(&f) {
+                Ok(p) => {
+                    // `--skillchains` wins over the config dir for the same id.
+                    let flagged = reg.packs.iter().any(|q| {
+                        q.manifest.id == p.manifest.id
+                            && given.contains(&q.origin)
+                            && !q.origin.starts_with("bundled:")
+                    });
+                    if !flagged {
+                        reg.insert(p);
+                    }
+                }
+                Err(EngineError::Problems(mut p)) => {
+                    p.context = context(p.context);
+                    reg.skipped.push(p);
+                }
+                Err(e) => reg.skipped.push(Problems {
+                    context: context(format!("pack {}", f.display())),
+                    problems: vec![Problem::new("", e.to_string())],
+                }),
+            }
+        }
+        Ok(reg)
+    }
+
     /// Adds a pack, replacing one with the same id.
     pub fn insert(&mut self, pack: Pack) {
         match self
@@ -523,9 +642,24 @@ impl Registry {
 
 /// A folder with a manifest is a pack; otherwise each sub-folder with one is.
 pub fn pack_folders(dir: &Path) -> Result<Vec<PathBuf>, EngineError> {
+    if dir.is_file() {
+        let manifest = dir.file_name().is_some_and(|n| n == MANIFEST);
+        let parent = dir.parent().filter(|p| !p.as_os_str().is_empty());
+        return Err(EngineError::Other(match (manifest, parent) {
+            (true, Some(p)) => format!(
+                "{} is the manifest; pass the pack's folder instead: {}",
+                dir.display(),
+                p.display()
+            ),
+            _ => format!(
+                "{} is a file, not a pack folder; pass a pack folder (one with {MANIFEST}) or a folder of packs",
+                dir.display()
+            ),
+        }));
+    }
     if !dir.is_dir() {
         return Err(EngineError::Other(format!(
-            "{}: no such folder; --skillchains takes a pack folder (one with {MANIFEST}) or a folder of packs",
+            "{}: no such folder; pass a pack folder (one with {MANIFEST}) or a folder of packs",
             dir.display()
         )));
     }

@@ -72,7 +72,7 @@ impl Locations {
 pub enum StoreError {
     #[error("cannot find your home folder, so sessions and preferences cannot be kept; set HOME (or XDG_CONFIG_HOME and XDG_DATA_HOME)")]
     NoHome,
-    #[error("could not {action} `{path}`: {source}; check that the folder exists and that you may write to it", path = .path.display())]
+    #[error("could not {action} `{path}`: {cause}", path = .path.display(), cause = crate::fs_hint::cause(.path, .source))]
     Io {
         action: &'static str,
         path: PathBuf,

@@ -23,7 +23,7 @@ pub struct PrefsFile {
     pub skillchain_preferences: u32,
     pub pack: String,
     /// Skill id → question id → value.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::answers::de_value_maps")]
     pub skills: BTreeMap<String, BTreeMap<String, AnswerValue>>,
 }
 
@@ -74,13 +74,18 @@ pub fn parse(path: &Path, pack: &str, text: &str) -> Result<PrefsFile, StoreErro
         pack: pack.to_string(),
         reason,
     };
-    let file: PrefsFile = serde_yaml::from_str(text).map_err(|e| {
-        let at = e
-            .location()
-            .map(|l| format!("line {}, column {}: ", l.line(), l.column()))
-            .unwrap_or_default();
-        corrupt(format!("{at}{}", crate::pack::describe_yaml_error(&e)))
-    })?;
+    let expect = |p: &str| match p.split('.').count() {
+        _ if p == "skillchain_preferences" => Some(format!("the format version, {PREFS_FORMAT}")),
+        _ if p == "pack" => Some("a pack id (text)".to_string()),
+        _ if p == "skills" => Some("a map of skill id → question id → value".to_string()),
+        2 if p.starts_with("skills.") => Some("a map of question id → value".to_string()),
+        _ => None,
+    };
+    let file: PrefsFile = match crate::yamlfile::parse(text, &expect) {
+        Ok(Some(f)) => f,
+        Ok(None) => return Err(corrupt("the file is empty".to_string())),
+        Err(p) => return Err(corrupt(p.placed())),
+    };
     if file.skillchain_preferences != PREFS_FORMAT {
         return Err(corrupt(format!(
             "preferences format {} is not supported (this skillchain reads format {PREFS_FORMAT})",
@@ -98,11 +103,26 @@ pub fn parse(path: &Path, pack: &str, text: &str) -> Result<PrefsFile, StoreErro
 
 /// The preferences of `pack`, or `None` when none were saved.
 pub fn load(loc: &Locations, pack: &str) -> Result<Option<PrefsFile>, StoreError> {
-    let path = loc.prefs_file(pack);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => parse(&path, pack, &text).map(Some),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(StoreError::io("read", &path, e)),
+    load_file(&loc.prefs_file(pack), pack)
+}
+
+/// The preferences file at `path` (of `pack`), or `None` when there is none.
+/// A file that cannot be used (not text, too large, not a regular file) is
+/// reported like a corrupt one and left as it is.
+pub fn load_file(path: &Path, pack: &str) -> Result<Option<PrefsFile>, StoreError> {
+    match crate::textfile::read(path, crate::limits::PREFS_FILE, "preferences files") {
+        Ok(text) => parse(path, pack, &text).map(Some),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(crate::textfile::ReadError::Io { message, .. }) => Err(StoreError::Io {
+            action: "read",
+            path: path.to_path_buf(),
+            source: std::io::Error::other(message),
+        }),
+        Err(e) => Err(StoreError::CorruptPrefs {
+            path: path.to_path_buf(),
+            pack: pack.to_string(),
+            reason: e.placed(),
+        }),
     }
 }
 
@@ -115,7 +135,8 @@ pub fn vet(pack: &Pack, file: &PrefsFile) -> (BTreeMap<QKey, AnswerValue>, Vec<S
     for (key, v) in file.values() {
         let Some(skill) = pack.skill(&key.step) else {
             notices.push(format!(
-                "saved preference {key} = {v} ignored: skill {} is no longer in pack {}",
+                "saved preference {key} = {} ignored: skill {} is no longer in pack {}",
+                crate::limits::shown(&v.to_string()),
                 key.step,
                 pack.id()
             ));
@@ -123,7 +144,8 @@ pub fn vet(pack: &Pack, file: &PrefsFile) -> (BTreeMap<QKey, AnswerValue>, Vec<S
         };
         let Some(q) = skill.questions.iter().find(|q| q.id == key.question) else {
             notices.push(format!(
-                "saved preference {key} = {v} ignored: the question no longer exists"
+                "saved preference {key} = {} ignored: the question no longer exists",
+                crate::limits::shown(&v.to_string())
             ));
             continue;
         };
@@ -137,7 +159,10 @@ pub fn vet(pack: &Pack, file: &PrefsFile) -> (BTreeMap<QKey, AnswerValue>, Vec<S
             Ok(v) => {
                 ok.insert(key, v);
             }
-            Err(e) => notices.push(format!("saved preference {key} = {v} ignored: {e}")),
+            Err(e) => notices.push(format!(
+                "saved preference {key} = {} ignored: {e}",
+                crate::limits::shown(&v.to_string())
+            )),
         }
     }
     (ok, notices)

@@ -294,18 +294,24 @@ impl Default for Keymap {
 impl Keymap {
     /// The default keys with the user's file (if any) over them.
     pub fn load(config_dir: Option<&Path>) -> Result<Keymap, KeymapError> {
+        match config_dir {
+            Some(dir) => Keymap::from_file(&dir.join("keymap.yaml")),
+            None => Ok(Keymap::default()),
+        }
+    }
+
+    /// The default keys with the file at `path` over them; no file, no
+    /// change. The file is read like every input: a regular file of at most
+    /// [`crate::limits::KEYMAP_FILE`].
+    pub fn from_file(path: &Path) -> Result<Keymap, KeymapError> {
         let mut map = Keymap::default();
-        let Some(dir) = config_dir else {
-            return Ok(map);
-        };
-        let path = dir.join("keymap.yaml");
-        match std::fs::read_to_string(&path) {
+        match crate::textfile::read(path, crate::limits::KEYMAP_FILE, "keymap files") {
             Ok(text) => map.merge(&text, &path.display().to_string())?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) if e.is_not_found() => {}
             Err(e) => {
                 return Err(KeymapError {
-                    path: path.display().to_string(),
-                    message: format!("cannot be read: {e}"),
+                    path: e.location(),
+                    message: e.message(),
                 })
             }
         }
@@ -313,28 +319,42 @@ impl Keymap {
     }
 
     /// Applies a keymap file: `context: { action: key | [keys] }`. Every
-    /// problem is reported at once.
+    /// problem is reported at once, each with its line and column.
     pub fn merge(&mut self, text: &str, path: &str) -> Result<(), KeymapError> {
-        let err = |message: String| KeymapError {
-            path: path.to_string(),
-            message,
+        let expect = |p: &str| match p.split('.').count() {
+            1 if p.is_empty() => Some("a map of context → action → keys".to_string()),
+            1 => Some("a map of action → keys".to_string()),
+            _ => None,
         };
-        let doc: BTreeMap<String, BTreeMap<String, OneOrMany>> = match serde_yaml::from_str(text) {
-            Ok(Some(d)) => d,
-            Ok(None) => return Ok(()),
-            Err(e) => return Err(err(crate::pack::describe_yaml_error(&e))),
+        let doc: BTreeMap<String, BTreeMap<String, Keys>> =
+            match crate::yamlfile::parse(text, &expect) {
+                Ok(Some(d)) => d,
+                Ok(None) => return Ok(()),
+                Err(p) => {
+                    return Err(KeymapError {
+                        path: p.location(path),
+                        message: p.message,
+                    })
+                }
+            };
+        let at = |parent: &[&str], key: &str| {
+            crate::yamlfile::key_lines(text, parent, key)
+                .first()
+                .map(|(l, c)| format!(" (line {l}, column {c})"))
+                .unwrap_or_default()
         };
         let mut problems = Vec::new();
         for (ctx_name, actions) in doc {
             let Some(ctx) = Context::ALL.iter().copied().find(|c| c.name() == ctx_name) else {
                 problems.push(format!(
-                    "unknown context `{ctx_name}`{}: use one of {}",
+                    "unknown context `{ctx_name}`{}: use one of {}{}",
                     crate::suggest::hint(&ctx_name, Context::ALL.iter().map(|c| c.name())),
                     Context::ALL
                         .iter()
                         .map(|c| c.name())
                         .collect::<Vec<_>>()
-                        .join(", ")
+                        .join(", "),
+                    at(&[], &ctx_name)
                 ));
                 continue;
             };
@@ -342,15 +362,18 @@ impl Keymap {
                 let action = match action_name.parse::<Action>() {
                     Ok(a) => a,
                     Err(e) => {
-                        problems.push(format!("{ctx_name}: {e}"));
+                        problems.push(format!("{ctx_name}: {e}{}", at(&[&ctx_name], &action_name)));
                         continue;
                     }
                 };
                 let mut chords = Vec::new();
-                for k in keys.into_vec() {
+                for k in keys.0 {
                     match k.parse::<Chord>() {
                         Ok(c) => chords.push(c),
-                        Err(e) => problems.push(format!("{ctx_name}.{action_name}: {e}")),
+                        Err(e) => problems.push(format!(
+                            "{ctx_name}.{action_name}: {e}{}",
+                            at(&[&ctx_name], &action_name)
+                        )),
                     }
                 }
                 self.bindings.insert((ctx, action), chords);
@@ -359,7 +382,10 @@ impl Keymap {
         if problems.is_empty() {
             Ok(())
         } else {
-            Err(err(problems.join("\n  ")))
+            Err(KeymapError {
+                path: path.to_string(),
+                message: problems.join("\n  "),
+            })
         }
     }
 
@@ -412,19 +438,53 @@ impl Keymap {
     }
 }
 
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
-}
+/// The keys of one action: one key (`tab`) or a list (`[tab, f5]`).
+struct Keys(Vec<String>);
 
-impl OneOrMany {
-    fn into_vec(self) -> Vec<String> {
-        match self {
-            OneOrMany::One(s) => vec![s],
-            OneOrMany::Many(v) => v,
+impl<'de> serde::Deserialize<'de> for Keys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Keys, D::Error> {
+        struct Visit;
+        const WHAT: &str = "a key like `ctrl-s`, or a list of keys like [ctrl-s, f5]";
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Keys;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(WHAT)
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Keys, E> {
+                Ok(Keys(vec![s.to_string()]))
+            }
+            fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Keys, E> {
+                Err(E::custom(format!("`{b}` is not a key: write {WHAT}")))
+            }
+            fn visit_i64<E: serde::de::Error>(self, i: i64) -> Result<Keys, E> {
+                Ok(Keys(vec![i.to_string()]))
+            }
+            fn visit_u64<E: serde::de::Error>(self, u: u64) -> Result<Keys, E> {
+                Ok(Keys(vec![u.to_string()]))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Keys, E> {
+                // No keys: the action is unbound.
+                Ok(Keys(Vec::new()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Keys, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(k) = seq.next_element::<Keys>()? {
+                    if k.0.len() != 1 {
+                        return Err(serde::de::Error::custom(format!(
+                            "a list of keys holds keys, not lists: write {WHAT}"
+                        )));
+                    }
+                    keys.extend(k.0);
+                }
+                Ok(Keys(keys))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<Keys, A::Error> {
+                Err(serde::de::Error::custom(format!(
+                    "is a map, but an action takes {WHAT}"
+                )))
+            }
         }
+        d.deserialize_any(Visit)
     }
 }
 

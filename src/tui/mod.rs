@@ -6,6 +6,7 @@
 pub mod action;
 pub mod app;
 pub mod colours;
+mod hangup;
 pub mod keymap;
 pub mod screens;
 pub mod theme;
@@ -81,9 +82,18 @@ fn install_panic_hook() {
     }));
 }
 
+/// How the app ended: the exit to report, and whether the terminal was
+/// gone by then (closed window, lost connection), so there is no screen
+/// left to print the goodbye on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ended {
+    pub exit: Exit,
+    pub terminal_gone: bool,
+}
+
 /// Runs the app until the user leaves; returns how it ended. `load` reads
 /// the packs on another thread while the first frame is drawn.
-pub fn run<F>(load: F, opts: Options, theme: Theme, keymap: Keymap) -> io::Result<Exit>
+pub fn run<F>(load: F, opts: Options, theme: Theme, keymap: Keymap) -> io::Result<Ended>
 where
     F: FnOnce() -> Result<Registry, String> + Send + 'static,
 {
@@ -99,20 +109,48 @@ where
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    rt.block_on(event_loop(app, rx, &mut terminal))
+    let ended = rt.block_on(event_loop(app, rx, &mut terminal));
+    // ratatui shows the cursor again when the terminal is dropped and
+    // prints (with a panicking `eprintln!`) when that fails, as it does on a
+    // terminal that is gone; the guard restores what can be restored.
+    if terminal.show_cursor().is_err() {
+        std::mem::forget(terminal);
+    }
+    ended
 }
 
 async fn event_loop(
     mut app: App,
     mut packs: tokio::sync::oneshot::Receiver<Result<Arc<Registry>, String>>,
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
-) -> io::Result<Exit> {
+) -> io::Result<Ended> {
     let mut loading = true;
     let mut events = EventStream::new();
     let mut closing = Closing::new()?;
-    terminal.draw(|f| ui::draw(f, &mut app))?;
+    let mut hangup = hangup::watch();
+    let mut watching = true;
+    if terminal.draw(|f| ui::draw(f, &mut app)).is_err() {
+        return Ok(gone(&mut app));
+    }
     loop {
+        // Signals and the hang-up first: once the terminal is gone, reading
+        // its events never returns, so it must not be polled again.
         let dirty = tokio::select! {
+            biased;
+            signal = closing.recv() => {
+                app.flush_saves();
+                return Ok(match signal {
+                    Signal::HangUp => gone(&mut app),
+                    Signal::Stop => Ended { exit: app.interrupted(), terminal_gone: false },
+                });
+            }
+            seen = &mut hangup, if watching => {
+                watching = false;
+                if seen.is_ok() {
+                    return Ok(gone(&mut app));
+                }
+                false
+            }
             result = &mut packs, if loading => {
                 loading = false;
                 app.loaded(result.unwrap_or_else(|_| Err("the packs could not be loaded".to_string())));
@@ -124,43 +162,74 @@ async fn event_loop(
                     // that arrive together are a paste or typed-ahead input.
                     // (Polled once with this task's own waker: crossterm
                     // keeps the waker of a pending poll, so a throwaway one
-                    // would leave the loop deaf.)
+                    // would leave the loop deaf.) A read error ends the batch;
+                    // the next read reports the terminal gone.
                     let mut batch = vec![e];
-                    while let Some(Some(more)) =
+                    while let Some(Some(Ok(more))) =
                         futures_util::future::poll_immediate(events.next()).await
                     {
-                        batch.push(more?);
+                        batch.push(more);
                     }
                     app.handle_batch(batch)
                 }
-                Some(Err(e)) => return Err(e),
-                None => break,
+                // The terminal cannot be read any more: it is gone.
+                Some(Err(_)) | None => return Ok(gone(&mut app)),
             },
-            () = closing.recv() => return Ok(app.interrupted()),
         };
         if dirty {
-            terminal.draw(|f| ui::draw(f, &mut app))?;
+            if terminal.draw(|f| ui::draw(f, &mut app)).is_err() {
+                return Ok(gone(&mut app));
+            }
             // The answer was saved before the frame; now it reaches the disk.
+            let _busy = hangup::Busy::enter();
             app.flush_saves();
         }
         if app.write_requested {
-            app.run_requested_write();
-            terminal.draw(|f| ui::draw(f, &mut app))?;
+            {
+                let _busy = hangup::Busy::enter();
+                app.run_requested_write();
+            }
+            if terminal.draw(|f| ui::draw(f, &mut app)).is_err() {
+                return Ok(gone(&mut app));
+            }
         }
         if let Some(exit) = app.exit.take() {
-            return Ok(exit);
+            return Ok(Ended {
+                exit,
+                terminal_gone: false,
+            });
         }
     }
-    Ok(app.interrupted())
+}
+
+/// The terminal went away under the app: what is saved reaches the disk and
+/// the app ends as if interrupted.
+fn gone(app: &mut App) -> Ended {
+    app.flush_saves();
+    Ended {
+        exit: app.interrupted(),
+        terminal_gone: true,
+    }
+}
+
+/// Why the app is asked to stop from outside.
+enum Signal {
+    /// SIGHUP: the terminal closed.
+    HangUp,
+    /// SIGTERM or SIGINT (`kill -INT` from another shell; Ctrl-C in the app
+    /// is a key, since the terminal is raw).
+    Stop,
 }
 
 /// The terminal closing under the app (SIGHUP) or a request to stop
-/// (SIGTERM). The session is already saved; the loop just ends.
+/// (SIGTERM, SIGINT). The session is already saved; the loop just ends.
 struct Closing {
     #[cfg(unix)]
     hangup: tokio::signal::unix::Signal,
     #[cfg(unix)]
     terminate: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
 }
 
 impl Closing {
@@ -171,19 +240,21 @@ impl Closing {
             Ok(Closing {
                 hangup: signal(SignalKind::hangup())?,
                 terminate: signal(SignalKind::terminate())?,
+                interrupt: signal(SignalKind::interrupt())?,
             })
         }
         #[cfg(not(unix))]
         Ok(Closing {})
     }
 
-    async fn recv(&mut self) {
+    async fn recv(&mut self) -> Signal {
         #[cfg(unix)]
         tokio::select! {
-            _ = self.hangup.recv() => {}
-            _ = self.terminate.recv() => {}
+            _ = self.hangup.recv() => Signal::HangUp,
+            _ = self.terminate.recv() => Signal::Stop,
+            _ = self.interrupt.recv() => Signal::Stop,
         }
         #[cfg(not(unix))]
-        std::future::pending::<()>().await
+        std::future::pending::<Signal>().await
     }
 }

@@ -154,10 +154,12 @@ impl Theme {
                 };
                 match path {
                     Some(p) => {
-                        let text = std::fs::read_to_string(&p).map_err(|e| ThemeError {
-                            source_name: p.display().to_string(),
-                            message: format!("cannot be read: {e}"),
-                        })?;
+                        let text =
+                            crate::textfile::read(&p, crate::limits::THEME_FILE, "theme files")
+                                .map_err(|e| ThemeError {
+                                    source_name: e.location(),
+                                    message: e.message(),
+                                })?;
                         Theme::parse(&text, &p.display().to_string(), Some(n))?
                     }
                     None => return Theme::built_in(n),
@@ -190,23 +192,54 @@ impl Theme {
             source_name: source.to_string(),
             message,
         };
-        let file: ThemeFile =
-            serde_yaml::from_str(text).map_err(|e| err(crate::pack::describe_yaml_error(&e)))?;
+        let expect = |p: &str| match p {
+            "styles" => Some("a map of style name → colours".to_string()),
+            "name" | "extends" => Some("text".to_string()),
+            p if p.starts_with("styles.") && p.split('.').count() == 2 => {
+                Some("a map with fg, bg, bold, italic, underlined, reversed and dim".to_string())
+            }
+            _ => None,
+        };
+        let file: ThemeFile = match crate::yamlfile::parse(text, &expect) {
+            Ok(Some(f)) => f,
+            Ok(None) => ThemeFile {
+                name: None,
+                extends: None,
+                styles: BTreeMap::new(),
+            },
+            Err(p) => {
+                return Err(ThemeError {
+                    source_name: p.location(source),
+                    message: p.message,
+                })
+            }
+        };
+        let at = |role: &str| {
+            crate::yamlfile::key_lines(text, &["styles"], role)
+                .first()
+                .map(|(l, c)| format!(" (line {l}, column {c})"))
+                .unwrap_or_default()
+        };
         let mut base = match (file.extends.as_deref(), built_in) {
             // Built-in themes set every style themselves.
             (_, true) => Theme::monochrome(),
-            (Some(b), false) => {
-                Theme::built_in(b).map_err(|e| err(format!("extends: {}", e.message)))?
-            }
+            (Some(b), false) => Theme::built_in(b).map_err(|e| {
+                let at = crate::yamlfile::key_lines(text, &[], "extends")
+                    .first()
+                    .map(|(l, c)| format!(" (line {l}, column {c})"))
+                    .unwrap_or_default();
+                err(format!("extends: {}{at}", e.message))
+            })?,
             (None, false) => Theme::dark(),
         };
         let mut problems = Vec::new();
         for (role, spec) in file.styles {
             let Some(key) = ROLES.iter().copied().find(|r| *r == role) else {
                 problems.push(format!(
-                    "unknown style `{role}`{}; styles: {}",
+                    "unknown style `{role}`{}; styles: {}{}",
                     crate::suggest::hint(&role, ROLES.iter().copied()),
-                    ROLES.join(", ")
+                    ROLES.join(", "),
+                    at(&role)
                 ));
                 continue;
             };
@@ -214,7 +247,7 @@ impl Theme {
                 Ok(s) => {
                     base.styles.insert(key, s);
                 }
-                Err(e) => problems.push(format!("{role}: {e}")),
+                Err(e) => problems.push(format!("{role}: {e}{}", at(&role))),
             }
         }
         if !problems.is_empty() {
