@@ -13,6 +13,7 @@ pub mod handoff;
 pub mod headless;
 pub mod load;
 pub mod pack;
+pub mod remote;
 pub mod session;
 pub mod store;
 pub mod suggest;

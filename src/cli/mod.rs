@@ -3,6 +3,7 @@
 
 mod detect;
 mod list;
+mod pack;
 mod plain;
 mod prefs;
 mod resume;
@@ -96,6 +97,11 @@ pub enum Command {
         #[command(subcommand)]
         command: prefs::PrefsCommand,
     },
+    /// Packs from HTTPS, archives, folders, indexes and upstream registries.
+    Pack {
+        #[command(subcommand)]
+        command: pack::PackCommand,
+    },
 }
 
 impl clap::builder::ValueParserFactory for Maturity {
@@ -159,6 +165,7 @@ fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
             resume::run(&registry()?, dir, no_prefs, style)
         }
         Command::Prefs { command } => prefs::run(&registry()?, command, style),
+        Command::Pack { command } => pack::run(command, pack_dirs(&cli.global), style),
     }
 }
 
