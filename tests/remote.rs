@@ -330,6 +330,7 @@ fn every_download_failure_names_the_url_and_what_to_do() {
     server.set("busy.tar.gz", Route::Status(503));
     server.set("cut.tar.gz", Route::Truncate(body.clone(), body.len() / 2));
     server.set("stall.tar.gz", Route::Stall(Duration::from_secs(5)));
+    server.set("silent.tar.gz", Route::Silent(Duration::from_secs(5)));
     let user = User::new();
     let cases: Vec<(String, Vec<&str>)> = vec![
         (
@@ -349,6 +350,14 @@ fn every_download_failure_names_the_url_and_what_to_do() {
             vec![
                 "the server stopped sending after 3 bytes",
                 "nothing for 0.3 s",
+                "try again later",
+                "trying once more",
+            ],
+        ),
+        (
+            server.url("silent.tar.gz"),
+            vec![
+                "no answer within 0.3 s",
                 "try again later",
                 "trying once more",
             ],
@@ -865,5 +874,130 @@ fn an_upstream_registry_converts_into_a_pack_that_detects_and_hands_off() {
         text(&o).contains("registry_version 1.0 is not supported"),
         "{}",
         text(&o)
+    );
+}
+
+#[test]
+fn updates_from_a_url_and_a_folder_and_where_each_pack_comes_from() {
+    let server = Server::start();
+    let v1 = tar_gz("team-pack", &team_pack(1));
+    let v2 = tar_gz("team-pack", &team_pack(2));
+    server.set("p.tar.gz", Route::File(v1.clone()));
+    let user = User::new();
+    let url = server.url("p.tar.gz");
+    let o = user.run(&["pack", "add", &url, "--sha256", &sha256(&v1)]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let o = user.run(&["pack", "update", "team-pack"]);
+    assert!(
+        text(&o).contains("team-pack 0.1.0 is up to date"),
+        "{}",
+        text(&o)
+    );
+
+    // The archive at the same URL changed: shown, installed only with --yes.
+    server.set("p.tar.gz", Route::File(v2.clone()));
+    let o = user.run(&["pack", "update"]);
+    let t = text(&o);
+    assert!(
+        t.contains("question `region` renamed to `market`") && t.contains("nothing installed"),
+        "{t}"
+    );
+    assert!(user.lock().contains(&sha256(&v1)));
+    let o = user.run(&["pack", "update", "--yes"]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(user.lock().contains(&sha256(&v2)) && user.lock().contains("version: 0.2.0"));
+    assert_eq!(
+        user.installed_dirs(),
+        vec![format!("team-pack-{}", &sha256(&v2)[..12])]
+    );
+    let o = user.run(&["pack", "update", "ghost"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        text(&o).contains("no installed pack `ghost`"),
+        "{}",
+        text(&o)
+    );
+
+    // A folder source: edited in place, then updated.
+    let other = User::new();
+    let src = other.home.join("src/team-pack");
+    write_tree(&src, &team_pack(1));
+    let o = other.run(&["pack", "add", src.to_str().expect("utf8")]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    write_tree(&src, &team_pack(2));
+    let o = other.run(&["pack", "update", "team-pack", "--yes"]);
+    assert!(
+        text(&o).contains("updated team-pack to 0.2.0"),
+        "{}",
+        text(&o)
+    );
+
+    // Sources in pack list: a config-dir pack with the same id replaces
+    // the installed one, a --skillchains pack is labelled as such.
+    let mut renamed = team_pack(1);
+    let manifest = renamed["pack.yaml"].replace("id: team-pack", "id: flag-pack");
+    renamed.insert("pack.yaml".to_string(), manifest);
+    let flag = other.home.join("flag-pack");
+    write_tree(&flag, &renamed);
+    write_tree(&other.config().join("skillchains/team-pack"), &team_pack(1));
+    let o = other.run(&[
+        "--skillchains",
+        flag.to_str().expect("utf8"),
+        "pack",
+        "list",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let source = |id: &str| {
+        v["packs"]
+            .as_array()
+            .expect("packs")
+            .iter()
+            .find(|p| p["id"] == id)
+            .map(|p| p["source"].clone())
+    };
+    assert_eq!(
+        source("team-pack"),
+        Some(serde_json::json!("config dir")),
+        "{v}"
+    );
+    assert_eq!(
+        source("flag-pack"),
+        Some(serde_json::json!("--skillchains")),
+        "{v}"
+    );
+    assert_eq!(
+        source("dbt-workflows"),
+        Some(serde_json::json!("bundled")),
+        "{v}"
+    );
+    assert_eq!(v["installed_but_replaced"][0]["id"], "team-pack", "{v}");
+}
+
+/// HTTP_PROXY is honoured: the request for a loopback URL goes to the
+/// proxy (the test server), which answers for it.
+#[test]
+fn proxies_come_from_the_environment() {
+    let proxy = Server::start();
+    let body = tar_gz("team-pack", &team_pack(1));
+    // Port 1 on loopback has no server: only the proxy can answer.
+    proxy.set("http://localhost:1/p.tar.gz", Route::File(body.clone()));
+    let user = User::new();
+    let o = user
+        .cmd(&[
+            "pack",
+            "add",
+            "http://localhost:1/p.tar.gz",
+            "--sha256",
+            &sha256(&body),
+        ])
+        .env("HTTP_PROXY", proxy.url(""))
+        .output()
+        .expect("run");
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(
+        user.lock().contains("source: http://localhost:1/p.tar.gz"),
+        "{}",
+        user.lock()
     );
 }

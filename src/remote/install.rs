@@ -434,33 +434,29 @@ pub fn update(
                 inst.fetch_entry(&index, &entry, None)
                     .map_err(EngineError::Other)?
             }
+            // A URL without a published checksum: the user's confirmation
+            // of the shown change is the check.
+            None if is_url(&old.source) => {
+                let bytes = inst
+                    .fetcher()
+                    .and_then(|f| f.get(&old.source))
+                    .map_err(EngineError::Other)?;
+                let kind = ArchiveKind::sniff(&bytes).ok_or_else(|| {
+                    EngineError::Other(format!(
+                        "{}: no longer a pack archive (.tar.gz, .tgz, .zip); check with the pack's publisher",
+                        old.source
+                    ))
+                })?;
+                inst.verified_archive(bytes, kind, &old.source, None, false)
+                    .map_err(EngineError::Other)?
+            }
             None => {
                 let opts = AddOptions {
                     source: old.source.clone(),
                     sha256: None,
                     name: Some(old.id.clone()),
                 };
-                match inst.resolve(&opts) {
-                    Ok(f) => f,
-                    // A URL without a published checksum: the user's
-                    // confirmation of the shown change is the check.
-                    Err(_) if is_url(&old.source) => {
-                        let bytes = inst
-                            .fetcher()
-                            .map_err(EngineError::Other)?
-                            .get(&old.source)
-                            .map_err(EngineError::Other)?;
-                        let kind = ArchiveKind::sniff(&bytes).ok_or_else(|| {
-                            EngineError::Other(format!(
-                                "{}: no longer a pack archive; check the URL",
-                                old.source
-                            ))
-                        })?;
-                        inst.verified_archive(bytes, kind, &old.source, None, false)
-                            .map_err(EngineError::Other)?
-                    }
-                    Err(e) => return Err(EngineError::Other(e)),
-                }
+                inst.resolve(&opts).map_err(EngineError::Other)?
             }
         };
         if fetched.sha256.eq_ignore_ascii_case(&old.sha256) {

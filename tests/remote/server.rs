@@ -17,6 +17,8 @@ pub enum Route {
     Truncate(Vec<u8>, usize),
     /// Sends the head and a few bytes, then nothing for this long.
     Stall(Duration),
+    /// Reads the request and answers nothing for this long.
+    Silent(Duration),
 }
 
 pub struct Server {
@@ -63,11 +65,15 @@ impl Server {
         )
     }
 
+    /// `path` is served at `/path`; an absolute URL is the request target a
+    /// client sends to a proxy.
     pub fn set(&self, path: &str, route: Route) {
-        self.routes
-            .lock()
-            .expect("routes")
-            .insert(format!("/{}", path.trim_start_matches('/')), route);
+        let key = if path.starts_with("http://") {
+            path.to_string()
+        } else {
+            format!("/{}", path.trim_start_matches('/'))
+        };
+        self.routes.lock().expect("routes").insert(key, route);
     }
 
     /// Stops accepting and closes the port.
@@ -120,6 +126,7 @@ fn serve(mut conn: TcpStream, routes: &Mutex<HashMap<String, Route>>) {
             let _ = conn.flush();
             std::thread::sleep(d);
         }
+        Some(Route::Silent(d)) => std::thread::sleep(d),
         Some(Route::Status(code)) => {
             let _ = conn.write_all(
                 format!("HTTP/1.1 {code} Nope\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
