@@ -308,6 +308,11 @@ fn direct_archives_need_a_checksum_and_must_match_it() {
     let o = user.run(&["pack", "add", &zip_url, "--sha256", &zip_sha]);
     assert_eq!(code(&o), 0, "{}", text(&o));
     assert!(
+        text(&o).contains(&format!("replaces team-pack 0.1.0 from {url}")),
+        "{}",
+        text(&o)
+    );
+    assert!(
         user.lock().contains(&zip_sha) && !user.lock().contains(&sha),
         "{}",
         user.lock()
@@ -319,6 +324,17 @@ fn direct_archives_need_a_checksum_and_must_match_it() {
         user.installed_dirs()
     );
     assert_eq!(detect_pack(&user, GOAL), "team-pack");
+
+    // What a killed install leaves behind (a staging folder) is never loaded.
+    let mut other = team_pack(1);
+    let m = other["pack.yaml"]
+        .replace("id: team-pack", "id: half-pack")
+        .replace("churn scorecard: 10", "zebra ledger: 10");
+    other.insert("pack.yaml".to_string(), m);
+    write_tree(&user.packs_dir().join(".staging-1-abc"), &other);
+    assert_ne!(detect_pack(&user, "zebra ledger"), "half-pack");
+    let o = user.run(&["list", "--json"]);
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("half-pack"));
 }
 
 #[test]
@@ -489,6 +505,35 @@ fn hostile_archives_are_refused_and_nothing_is_written_outside() {
             vec![0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5],
             vec!["not a readable .tar.gz"],
         ),
+        (
+            "traversal.zip",
+            zip_with(&pack, |w, o| w.start_file("team-pack/../../escaped.txt", o)),
+            vec!["`..` would leave the pack folder"],
+        ),
+        (
+            "absolute.zip",
+            zip_with(&pack, |w, o| {
+                w.start_file(escape.to_str().expect("utf8"), o)
+            }),
+            vec!["absolute paths are not allowed"],
+        ),
+        (
+            "symlink.zip",
+            zip_with(&pack, |w, o| {
+                w.add_symlink("team-pack/templates/passwd", "/etc/passwd", o)
+            }),
+            vec!["links are not allowed"],
+        ),
+        (
+            "many.zip",
+            zip_with(&pack, |w, o| {
+                for i in 0..2_000 {
+                    w.start_file(format!("team-pack/templates/f{i}"), o)?;
+                }
+                Ok(())
+            }),
+            vec!["more than 2000"],
+        ),
     ];
     for (name, bytes, needles) in cases {
         server.set(name, Route::File(bytes.clone()));
@@ -505,6 +550,26 @@ fn hostile_archives_are_refused_and_nothing_is_written_outside() {
             start.elapsed()
         );
     }
+}
+
+/// The team pack as a zip, plus whatever `extra` adds.
+fn zip_with(
+    pack: &std::collections::BTreeMap<String, String>,
+    extra: impl FnOnce(
+        &mut zip::ZipWriter<std::io::Cursor<Vec<u8>>>,
+        zip::write::SimpleFileOptions,
+    ) -> zip::result::ZipResult<()>,
+) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for (rel, t) in pack {
+        w.start_file(format!("team-pack/{rel}"), opts)
+            .expect("entry");
+        w.write_all(t.as_bytes()).expect("write");
+    }
+    extra(&mut w, opts).expect("hostile entry");
+    w.finish().expect("zip").into_inner()
 }
 
 /// Seeded random entry names built from hostile pieces: an archive is
@@ -717,6 +782,11 @@ fn the_published_index_of_bundled_packs_is_up_to_date_and_installs() {
         "pipeline-analysis",
     ]);
     assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(
+        text(&o).contains("replaces the bundled pack `pipeline-analysis`"),
+        "{}",
+        text(&o)
+    );
     let list = user.run(&["pack", "list"]);
     assert!(text(&list).contains("pipeline-analysis"), "{}", text(&list));
     assert!(text(&list).contains("[installed]"), "{}", text(&list));

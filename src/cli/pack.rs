@@ -83,7 +83,11 @@ pub fn run(cmd: PackCommand, pack_dirs: Vec<PathBuf>, st: Style) -> Result<u8, E
             name,
         } => {
             let mut inst = Installer::new(places()?);
-            let (entry, pack) = remote::add(
+            let remote::Added {
+                entry,
+                pack,
+                replaced,
+            } = remote::add(
                 &mut inst,
                 &AddOptions {
                     source,
@@ -100,6 +104,31 @@ pub fn run(cmd: PackCommand, pack_dirs: Vec<PathBuf>, st: Style) -> Result<u8, E
                 entry.source
             );
             println!("  sha256 {}", entry.sha256);
+            if let Some(old) = replaced.filter(|o| o.sha256 != entry.sha256) {
+                println!("  replaces {} {} from {}", old.id, old.version, old.source);
+            }
+            if Registry::bundled().is_ok_and(|r| r.get(&entry.id).is_some()) {
+                println!(
+                    "  {} replaces the bundled pack `{}` (remove it with `skillchain pack remove {}`)",
+                    st.yellow("!"),
+                    entry.id,
+                    entry.id
+                );
+            }
+            if !pack_dirs.is_empty() {
+                let folder = pack_dirs
+                    .iter()
+                    .filter_map(|d| crate::pack::pack_folders(d).ok())
+                    .flatten()
+                    .find(|f| crate::pack::load_dir(f).is_ok_and(|p| p.id() == entry.id));
+                if let Some(f) = folder {
+                    println!(
+                        "  {} a pack folder with the same id takes precedence: {}",
+                        st.yellow("!"),
+                        f.display()
+                    );
+                }
+            }
             if let Some(e) = pack.manifest.examples.first() {
                 println!("  try: skillchain detect \"{e}\"");
             }

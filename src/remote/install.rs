@@ -347,7 +347,7 @@ impl Installer {
     /// Renames the staged pack into place and records it in the lock; the
     /// previous version's folder is removed only after the lock points away
     /// from it.
-    fn commit(&self, staged: Staged) -> Result<LockEntry, EngineError> {
+    fn commit(&self, staged: Staged) -> Result<(LockEntry, Option<LockEntry>), EngineError> {
         let _lock_guard = self.lock_guard()?;
         let packs = self.places.packs_dir();
         let target = packs.join(staged.entry.folder_name());
@@ -367,12 +367,12 @@ impl Installer {
         let previous = lock.get(&staged.entry.id).cloned();
         lock.put(staged.entry.clone());
         lock.write(&lock_path).map_err(EngineError::Other)?;
-        if let Some(old) = previous {
+        if let Some(old) = &previous {
             if old.folder_name() != staged.entry.folder_name() {
                 let _ = std::fs::remove_dir_all(packs.join(old.folder_name()));
             }
         }
-        Ok(staged.entry)
+        Ok((staged.entry, previous))
     }
 
     /// Keeps two pack commands from rewriting the lock at once.
@@ -391,13 +391,24 @@ impl Installer {
     }
 }
 
+/// What `pack add` installed, and the installed pack it replaced.
+pub struct Added {
+    pub entry: LockEntry,
+    pub pack: Pack,
+    pub replaced: Option<LockEntry>,
+}
+
 /// `pack add`: everything checked before anything is installed.
-pub fn add(inst: &mut Installer, opts: &AddOptions) -> Result<(LockEntry, Pack), EngineError> {
+pub fn add(inst: &mut Installer, opts: &AddOptions) -> Result<Added, EngineError> {
     let fetched = inst.resolve(opts).map_err(EngineError::Other)?;
     let staged = inst.stage(fetched, opts.name.as_deref())?;
     let pack = staged.pack.clone();
-    let entry = inst.commit(staged)?;
-    Ok((entry, pack))
+    let (entry, replaced) = inst.commit(staged)?;
+    Ok(Added {
+        entry,
+        pack,
+        replaced,
+    })
 }
 
 /// `pack update [ID]`: fetches each pack again from where it came from,
@@ -474,7 +485,7 @@ pub fn update(
             Confirm::Ask => ask(&diff),
         };
         if yes {
-            let entry = inst.commit(staged)?;
+            let (entry, _) = inst.commit(staged)?;
             out.push(UpdateOutcome::Updated { diff, entry });
         } else {
             out.push(UpdateOutcome::Declined {

@@ -22,7 +22,7 @@ pub use fetch::{Fetcher, Timeouts};
 pub use index::{IndexEntry, IndexFile, IndexesFile, LoadedIndex};
 pub use install::is_id as is_pack_id;
 pub use install::{
-    add, find_pack_root, load_installed, remove, update, AddOptions, Confirm, Installer,
+    add, find_pack_root, load_installed, remove, update, AddOptions, Added, Confirm, Installer,
     UpdateOutcome,
 };
 pub use lock::{utc_timestamp, LockEntry, LockFile};
