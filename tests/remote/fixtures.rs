@@ -139,3 +139,95 @@ pub fn raw_tar_gz(entries: &[RawEntry]) -> Vec<u8> {
 pub fn sha256(bytes: &[u8]) -> String {
     skillchain::remote::sha256_hex(bytes)
 }
+
+/// One zip entry written by hand: `declared` is the uncompressed size the
+/// headers claim, whatever `data` inflates to.
+pub struct ZipEntry {
+    pub name: String,
+    /// 0 stored, 8 deflated.
+    pub method: u16,
+    pub data: Vec<u8>,
+    pub crc: u32,
+    pub declared: u32,
+}
+
+impl ZipEntry {
+    pub fn stored(name: &str, body: &[u8]) -> ZipEntry {
+        let mut crc = flate2::Crc::new();
+        crc.update(body);
+        ZipEntry {
+            name: name.to_string(),
+            method: 0,
+            data: body.to_vec(),
+            crc: crc.sum(),
+            declared: body.len() as u32,
+        }
+    }
+}
+
+/// A raw deflate stream of `mib` MiB of zeros, built from one compressed
+/// MiB repeated (each piece ends byte-aligned after a sync flush), so a
+/// 40 MiB bomb costs one MiB of compression.
+pub fn deflated_zeros(mib: usize) -> (Vec<u8>, u32) {
+    let chunk = vec![0u8; 1 << 20];
+    let mut c = flate2::Compress::new(flate2::Compression::fast(), false);
+    let mut piece = Vec::with_capacity(1 << 16);
+    c.compress_vec(&chunk, &mut piece, flate2::FlushCompress::Sync)
+        .expect("deflate");
+    let mut one = flate2::Crc::new();
+    one.update(&chunk);
+    let mut out = Vec::new();
+    let mut crc = flate2::Crc::new();
+    for _ in 0..mib {
+        out.extend_from_slice(&piece);
+        crc.combine(&one);
+    }
+    // A final, empty fixed-Huffman block.
+    out.extend_from_slice(&[0x03, 0x00]);
+    (out, crc.sum())
+}
+
+pub fn raw_zip(entries: &[ZipEntry]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for e in entries {
+        let offset = out.len() as u32;
+        let head = |sig: u32, central: bool| {
+            let mut h = Vec::new();
+            h.extend_from_slice(&sig.to_le_bytes());
+            if central {
+                h.extend_from_slice(&20u16.to_le_bytes());
+            }
+            h.extend_from_slice(&20u16.to_le_bytes());
+            h.extend_from_slice(&0u16.to_le_bytes());
+            h.extend_from_slice(&e.method.to_le_bytes());
+            h.extend_from_slice(&0u16.to_le_bytes());
+            h.extend_from_slice(&0x21u16.to_le_bytes());
+            h.extend_from_slice(&e.crc.to_le_bytes());
+            h.extend_from_slice(&(e.data.len() as u32).to_le_bytes());
+            h.extend_from_slice(&e.declared.to_le_bytes());
+            h.extend_from_slice(&(e.name.len() as u16).to_le_bytes());
+            h.extend_from_slice(&0u16.to_le_bytes());
+            h
+        };
+        out.extend(head(0x0403_4b50, false));
+        out.extend_from_slice(e.name.as_bytes());
+        out.extend_from_slice(&e.data);
+        let mut c = head(0x0201_4b50, true);
+        c.extend_from_slice(&[0u8; 6]);
+        c.extend_from_slice(&0u32.to_le_bytes());
+        c.extend_from_slice(&offset.to_le_bytes());
+        c.extend_from_slice(e.name.as_bytes());
+        central.extend(c);
+    }
+    let cd_offset = out.len() as u32;
+    out.extend_from_slice(&central);
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    out.extend_from_slice(&[0u8; 4]);
+    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+    out.extend_from_slice(&cd_offset.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
