@@ -99,8 +99,10 @@ fn compare_questions(skill: &str, old: &[Question], new: &[Question], out: &mut 
         .filter(|q| !old_ids.contains(q.id.as_str()))
         .collect();
     // A removed and an added question with the same prompt, or the same
-    // kind and options, is a rename: answers files need the new id.
-    let mut renames = Vec::new();
+    // kind, options and default (choices only: a bare text or yes/no
+    // question is too common a shape to call it the same), is a rename:
+    // answers files need the new id.
+    let mut pairs: Vec<(&Question, &Question)> = Vec::new();
     gone.retain(|g| {
         let hit = fresh
             .iter()
@@ -109,17 +111,16 @@ fn compare_questions(skill: &str, old: &[Question], new: &[Question], out: &mut 
         match hit {
             Some(i) => {
                 let f = fresh.remove(i);
-                renames.push((g.id.clone(), f.id.clone()));
+                out.push(format!(
+                    "skill `{skill}`: question `{}` renamed to `{}` (answers files naming `{}` need `{}`)",
+                    g.id, f.id, g.id, f.id
+                ));
+                pairs.push((g, f));
                 false
             }
             None => true,
         }
     });
-    for (from, to) in renames {
-        out.push(format!(
-            "skill `{skill}`: question `{from}` renamed to `{to}` (answers files naming `{from}` need `{to}`)"
-        ));
-    }
     for q in gone {
         out.push(format!("skill `{skill}`: question `{}` removed", q.id));
     }
@@ -132,10 +133,12 @@ fn compare_questions(skill: &str, old: &[Question], new: &[Question], out: &mut 
         ));
     }
     for o in old {
-        let Some(n) = new.iter().find(|n| n.id == o.id) else {
-            continue;
-        };
-        let at = format!("skill `{skill}`: question `{}`", o.id);
+        if let Some(n) = new.iter().find(|n| n.id == o.id) {
+            pairs.push((o, n));
+        }
+    }
+    for (o, n) in pairs {
+        let at = format!("skill `{skill}`: question `{}`", n.id);
         if o.kind != n.kind {
             out.push(format!(
                 "{at}: kind {} → {}",
@@ -175,10 +178,101 @@ fn compare_questions(skill: &str, old: &[Question], new: &[Question], out: &mut 
 }
 
 fn same_shape(a: &Question, b: &Question) -> bool {
-    a.kind == b.kind
+    !a.options.is_empty()
+        && a.kind == b.kind
         && a.options
             .iter()
             .map(|c| &c.value)
             .eq(b.options.iter().map(|c| &c.value))
         && a.default.as_ref().map(|v| v.to_string()) == b.default.as_ref().map(|v| v.to_string())
+}
+
+#[cfg(test)]
+mod tests_support {
+    use crate::pack::{parse_pack, Pack, PackFiles};
+
+    pub fn pack(version: &str, skill: &str, extra: &[(&str, &str)]) -> Pack {
+        let mut files = std::collections::BTreeMap::new();
+        files.insert(
+            "pack.yaml".to_string(),
+            format!("id: p\ntitle: P\nversion: {version}\noutput_root: p\n"),
+        );
+        files.insert("skills/s.yaml".to_string(), skill.to_string());
+        files.insert("templates/a.j2".to_string(), "a".to_string());
+        for (k, v) in extra {
+            files.insert(k.to_string(), v.to_string());
+        }
+        parse_pack(&PackFiles {
+            origin: "t".to_string(),
+            files,
+            unreadable: Vec::new(),
+        })
+        .expect("pack parses")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tests_support::pack;
+    use super::*;
+
+    const HEAD: &str = "id: s\ntitle: S\ntier: foundation\nquestions:\n";
+
+    #[test]
+    fn each_kind_of_change_is_one_line() {
+        let old = pack(
+            "1",
+            &format!("{HEAD}  - {{id: mode, prompt: Mode, kind: choice, options: [{{value: a}}, {{value: b}}], default: a}}\n  - {{id: n, prompt: Count, kind: integer, default: 1}}\n  - {{id: gone, prompt: Old, kind: text}}\n  - {{id: flag, prompt: Flag, kind: bool, default: false}}\n"),
+            &[("templates/b.j2", "b"), ("templates/c.j2", "c")],
+        );
+        let new = pack(
+            "2",
+            &format!("{HEAD}  - {{id: mode, prompt: Mode, kind: choice, options: [{{value: a}}, {{value: c}}], default: c}}\n  - {{id: count, prompt: Count, kind: integer, default: 1}}\n  - {{id: switch, prompt: Switch it, kind: bool, default: false}}\n  - {{id: fresh, prompt: New one, kind: text}}\n"),
+            &[("templates/b.j2", "B"), ("templates/d.j2", "d")],
+        );
+        let d = diff_packs(Some(&old), "1", &new);
+        assert_eq!((d.old_version.as_str(), d.new_version.as_str()), ("1", "2"));
+        assert_eq!(
+            d.changes,
+            vec![
+                "skill `s`: question `n` renamed to `count` (answers files naming `n` need `count`)",
+                "skill `s`: question `gone` removed",
+                "skill `s`: question `flag` removed",
+                "skill `s`: question `switch` added (bool: Switch it)",
+                "skill `s`: question `fresh` added (text: New one)",
+                "skill `s`: question `mode`: options added: c",
+                "skill `s`: question `mode`: options removed: b",
+                "skill `s`: question `mode`: default a → c",
+                "templates changed: b.j2",
+                "templates added: d.j2",
+                "templates removed: c.j2",
+            ]
+        );
+        assert!(diff_packs(Some(&old), "1", &old).changes.is_empty());
+        assert_eq!(diff_packs(None, "1", &new).changes.len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod rename_tests {
+    use super::tests_support::pack;
+
+    #[test]
+    fn a_choice_with_the_same_options_and_default_is_a_rename() {
+        let q = |id: &str, prompt: &str| {
+            format!("id: s\ntitle: S\ntier: foundation\nquestions:\n  - {{id: {id}, prompt: {prompt}, kind: choice, options: [{{value: x}}, {{value: y}}], default: x}}\n")
+        };
+        let d = super::diff_packs(
+            Some(&pack("1", &q("engine", "Engine"), &[])),
+            "1",
+            &pack("1", &q("db", "Database"), &[]),
+        );
+        assert_eq!(
+            d.changes,
+            vec![
+                "skill `s`: question `engine` renamed to `db` (answers files naming `engine` need `db`)",
+                "skill `s`: question `db`: prompt now \"Database\"",
+            ]
+        );
+    }
 }

@@ -286,7 +286,9 @@ impl Installer {
     fn stage(&self, fetched: Fetched, name: Option<&str>) -> Result<Staged, EngineError> {
         let packs = self.places.packs_dir();
         std::fs::create_dir_all(&packs).map_err(|e| EngineError::io(&packs, e))?;
-        clean_leftovers(&packs);
+        if let Ok(lock) = LockFile::read(&self.places.lock_file()) {
+            clean_leftovers(&packs, &lock);
+        }
         let dir = packs.join(format!(
             ".staging-{}-{}",
             std::process::id(),
@@ -762,15 +764,21 @@ pub(crate) fn tree_sha256(src: &Path, limits: &Limits) -> Result<String, String>
     Ok(super::hex(&hasher.finalize()))
 }
 
-/// Removes staging and trash folders an interrupted command left behind
-/// (only those older than an hour: a running command may own a newer one).
-fn clean_leftovers(packs: &Path) {
+/// Removes what an interrupted command left behind: staging and trash
+/// folders, and pack folders the lock does not point at (killed between
+/// the rename and the lock rewrite). Only those older than an hour: a
+/// running command may own a newer one.
+fn clean_leftovers(packs: &Path, lock: &LockFile) {
     let Ok(rd) = std::fs::read_dir(packs) else {
         return;
     };
+    let live: Vec<String> = lock.packs.iter().map(LockEntry::folder_name).collect();
     for e in rd.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if !(name.starts_with(".staging-") || name.starts_with(".trash-")) {
+        let leftover = name.starts_with(".staging-")
+            || name.starts_with(".trash-")
+            || (!name.starts_with('.') && !live.contains(&name));
+        if !leftover || !e.path().is_dir() {
             continue;
         }
         let old = e
