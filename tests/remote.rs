@@ -1074,3 +1074,50 @@ fn proxies_come_from_the_environment() {
         user.lock()
     );
 }
+
+/// An archive holding two packs: `--name` picks one; without it the
+/// refusal lists both. A registry is imported from a URL as from a file.
+#[test]
+fn archives_with_several_packs_and_registries_over_http() {
+    let user = User::new();
+    let mut files = std::collections::BTreeMap::new();
+    for (rel, t) in team_pack(1) {
+        files.insert(format!("team-pack/{rel}"), t);
+    }
+    for (rel, t) in team_pack(1) {
+        let t = t.replace("id: team-pack", "id: other-pack");
+        files.insert(format!("other-pack/{rel}"), t);
+    }
+    let archive = user.home.join("two.tgz");
+    std::fs::write(&archive, tar_gz("packs", &files)).expect("write");
+    let path = archive.to_str().expect("utf8");
+    let o = user.run(&["pack", "add", path]);
+    refused(
+        &user,
+        &o,
+        &["holds several packs", "other-pack, team-pack", "--name"],
+    );
+    let o = user.run(&["pack", "add", path, "--name", "nope"]);
+    refused(&user, &o, &["none has the id `nope`"]);
+    let o = user.run(&["pack", "add", path, "--name", "other-pack"]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(user.lock().contains("id: other-pack") && !user.lock().contains("id: team-pack"));
+
+    let server = Server::start();
+    server.set("_registry.yaml", Route::File(REGISTRY.as_bytes().to_vec()));
+    let out = user.home.join("from-url");
+    let o = user.run(&[
+        "pack",
+        "import-registry",
+        &server.url("_registry.yaml"),
+        "--out",
+        out.to_str().expect("utf8"),
+        "--id",
+        "clicks",
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(out.join("skills/capturing-changes.yaml").is_file());
+    let o = user.run(&["pack", "add", out.to_str().expect("utf8")]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(user.lock().contains("id: clicks"), "{}", user.lock());
+}

@@ -176,50 +176,16 @@ impl Fetcher {
     }
 
     fn classify(&self, url: &reqwest::Url, e: &reqwest::Error) -> Failure {
-        let detail = chain(e);
-        let lower = detail.to_lowercase();
-        let host = url.host_str().unwrap_or_default();
-        if e.is_timeout() {
-            return Failure::Transient(format!(
-                "{url}: no answer within {} s (connect limit {} s); the server is down or slow, or a proxy holds the request; try again later, or check HTTPS_PROXY and NO_PROXY",
-                secs(self.timeouts.read),
-                secs(self.timeouts.connect)
-            ));
-        }
-        if e.is_redirect() {
-            return Failure::Final(format!("{url}: {detail}; use the final https:// URL"));
-        }
-        if lower.contains("dns error")
-            || lower.contains("failed to lookup address")
-            || lower.contains("name or service not known")
-        {
-            return Failure::Final(format!(
-                "{url}: cannot find the host `{host}` ({detail}); check the URL's spelling and your network or DNS (behind a proxy, set HTTPS_PROXY)"
-            ));
-        }
-        if [
-            "certificate",
-            "tls",
-            "handshake",
-            "rustls",
-            "corrupt message",
-            "invalidcontenttype",
-        ]
-        .iter()
-        .any(|w| lower.contains(w))
-        {
-            return Failure::Final(format!(
-                "{url}: the secure connection failed ({detail}); the server's certificate is not valid for `{host}` or not trusted, or the server does not speak HTTPS on this port; check the URL, or ask the server's owner to fix its certificate"
-            ));
-        }
-        if e.is_connect() {
-            return Failure::Transient(format!(
-                "{url}: cannot connect ({detail}); check the host and port in the URL and that the server is up (behind a proxy, set HTTPS_PROXY)"
-            ));
-        }
-        Failure::Final(format!(
-            "{url}: the request failed ({detail}); check the URL and try again"
-        ))
+        let kind = if e.is_timeout() {
+            SendError::Timeout
+        } else if e.is_redirect() {
+            SendError::Redirect
+        } else if e.is_connect() {
+            SendError::Connect
+        } else {
+            SendError::Other
+        };
+        classify(url, self.timeouts, kind, &chain(e))
     }
 
     fn body_failure(
@@ -241,6 +207,65 @@ impl Fetcher {
         }
         Failure::Transient(truncated(url, got, expected))
     }
+}
+
+/// What reqwest says went wrong before an answer arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SendError {
+    Timeout,
+    Redirect,
+    Connect,
+    Other,
+}
+
+/// The message and retry class of a failed request, from reqwest's kind and
+/// the text of the error and its sources (DNS and TLS failures are told
+/// apart only by that text).
+fn classify(url: &reqwest::Url, timeouts: Timeouts, kind: SendError, detail: &str) -> Failure {
+    let lower = detail.to_lowercase();
+    let host = url.host_str().unwrap_or_default();
+    if kind == SendError::Timeout {
+        return Failure::Transient(format!(
+            "{url}: no answer within {} s (connect limit {} s); the server is down or slow, or a proxy holds the request; try again later, or check HTTPS_PROXY and NO_PROXY",
+            secs(timeouts.read),
+            secs(timeouts.connect)
+        ));
+    }
+    if kind == SendError::Redirect {
+        return Failure::Final(format!("{url}: {detail}; use the final https:// URL"));
+    }
+    if lower.contains("dns error")
+        || lower.contains("failed to lookup address")
+        || lower.contains("name or service not known")
+        || lower.contains("no address associated")
+    {
+        return Failure::Final(format!(
+            "{url}: cannot find the host `{host}` ({detail}); check the URL's spelling and your network or DNS (behind a proxy, set HTTPS_PROXY)"
+        ));
+    }
+    if [
+        "certificate",
+        "tls",
+        "handshake",
+        "rustls",
+        "corrupt message",
+        "invalidcontenttype",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+    {
+        return Failure::Final(format!(
+            "{url}: the secure connection failed ({detail}); the server's certificate is not valid for `{host}` or not trusted, or the server does not speak HTTPS on this port; check the URL, or ask the server's owner to fix its certificate"
+        ));
+    }
+    if kind == SendError::Connect {
+        return Failure::Transient(format!(
+            "{url}: cannot connect ({detail}); check the host and port in the URL and that the server is up (behind a proxy, set HTTPS_PROXY)"
+        ));
+    }
+    Failure::Final(format!(
+        "{url}: the request failed ({detail}); check the URL and try again"
+    ))
 }
 
 fn truncated(url: &reqwest::Url, got: usize, expected: Option<u64>) -> String {
@@ -289,4 +314,40 @@ fn chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(kind: SendError, detail: &str) -> (bool, String) {
+        let url = reqwest::Url::parse("https://packs.example.com/p.tar.gz").expect("url");
+        let t = Timeouts {
+            connect: Duration::from_millis(1500),
+            read: Duration::from_secs(30),
+        };
+        match classify(&url, t, kind, detail) {
+            Failure::Transient(m) => (true, m),
+            Failure::Final(m) => (false, m),
+        }
+    }
+
+    #[test]
+    fn failures_are_told_apart_and_name_the_url() {
+        let cases = [
+            (SendError::Connect, "error sending request: client error (Connect): dns error: failed to lookup address information: Name or service not known", false, "cannot find the host `packs.example.com`"),
+            (SendError::Connect, "error sending request: client error (Connect): invalid peer certificate: UnknownIssuer", false, "secure connection failed"),
+            (SendError::Connect, "error sending request: client error (Connect): received corrupt message of type InvalidContentType", false, "does not speak HTTPS"),
+            (SendError::Connect, "error sending request: client error (Connect): tcp connect error: Connection refused (os error 111)", true, "cannot connect"),
+            (SendError::Timeout, "operation timed out", true, "no answer within 30 s (connect limit 1.5 s)"),
+            (SendError::Redirect, "error following redirect: redirected to a refused URL", false, "use the final https:// URL"),
+            (SendError::Other, "builder error", false, "the request failed"),
+        ];
+        for (kind, detail, transient, needle) in cases {
+            let (t, m) = message(kind, detail);
+            assert_eq!(t, transient, "{detail}");
+            assert!(m.starts_with("https://packs.example.com/p.tar.gz: "), "{m}");
+            assert!(m.contains(needle), "{m}");
+        }
+    }
 }
