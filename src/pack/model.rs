@@ -440,6 +440,21 @@ pub enum PackSource {
     },
 }
 
+impl PackSource {
+    /// One line for lists and the pack picker: `bundled`, `folder`, or
+    /// `installed from <url> (sha256 <first 12>)`.
+    pub fn describe(&self) -> String {
+        match self {
+            PackSource::Bundled => "bundled".to_string(),
+            PackSource::Folder => "folder".to_string(),
+            PackSource::Installed { url, sha256, .. } => {
+                let short: String = sha256.chars().take(12).collect();
+                format!("installed from {url} (sha256 {short})")
+            }
+        }
+    }
+}
+
 impl Pack {
     pub fn id(&self) -> &str {
         &self.manifest.id
