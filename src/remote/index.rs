@@ -216,3 +216,74 @@ impl IndexesFile {
         Ok(file.indexes)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: &str, archive: &str, sha: &str, version: &str) -> String {
+        format!("  - {{id: '{id}', title: T, version: '{version}', archive: '{archive}', sha256: '{sha}'}}\n")
+    }
+
+    #[test]
+    fn hostile_entries_are_skipped_and_named() {
+        let good = "a".repeat(64);
+        let mut text = "index_version: 1\npacks:\n".to_string();
+        text += &entry("ok", "ok.tar.gz", &good, "1.0");
+        let bad = [
+            ("../up", "x.tar.gz", good.as_str(), "1"),
+            ("Caps", "x.tar.gz", good.as_str(), "1"),
+            ("ftp", "ftp://h/x.tar.gz", good.as_str(), "1"),
+            ("file", "file:///etc/passwd", good.as_str(), "1"),
+            ("plain", "http://example.com/x.tar.gz", good.as_str(), "1"),
+            ("short", "x.tar.gz", "abc", "1"),
+            ("long", "x.tar.gz", &"a".repeat(65), "1"),
+            ("nothex", "x.tar.gz", &"g".repeat(64), "1"),
+            ("noversion", "x.tar.gz", good.as_str(), " "),
+            ("noarchive", "", good.as_str(), "1"),
+            ("ok", "again.tar.gz", good.as_str(), "1"),
+        ];
+        for (id, archive, sha, version) in bad {
+            text += &entry(id, archive, sha, version);
+        }
+        text += "  - {id: extra, title: T, version: '1', archive: x, sha256: x, homepage: y}\n";
+        let index = LoadedIndex::parse(text.as_bytes(), "https://h.example/packs/index.yaml")
+            .expect("index parses");
+        assert_eq!(index.entries.len(), 1);
+        assert_eq!(index.listed, bad.len() + 2);
+        assert_eq!(index.problems.len(), bad.len() + 1, "{:#?}", index.problems);
+        for (i, p) in index.problems.iter().enumerate() {
+            assert!(
+                p.starts_with("https://h.example/packs/index.yaml: packs["),
+                "{p}"
+            );
+            assert!(p.contains(&format!("packs[{}]", i + 1)), "{p}");
+        }
+        assert_eq!(
+            index.archive_location(&index.entries[0]).expect("url"),
+            "https://h.example/packs/ok.tar.gz"
+        );
+        let mut up = index.entries[0].clone();
+        up.archive = "../../etc/passwd".to_string();
+        assert_eq!(
+            index.archive_location(&up).expect("url"),
+            "https://h.example/etc/passwd",
+            "a remote index never points at a local file"
+        );
+    }
+
+    #[test]
+    fn not_an_index() {
+        for text in [
+            "packs: []\n",
+            "index_version: 2\npacks: []\n",
+            "- a\n",
+            "\u{0}",
+        ] {
+            assert!(
+                LoadedIndex::parse(text.as_bytes(), "i.yaml").is_err(),
+                "{text:?}"
+            );
+        }
+    }
+}
