@@ -533,13 +533,18 @@ fn plan_template(skills: &[SkillIn], origin: &str) -> String {
     t
 }
 
-/// Text placed in a template, kept literal.
+/// Text placed in a template, kept literal: every `{` is printed by an
+/// expression, so no part of it can open a tag, whatever it holds.
 fn raw(s: &str) -> String {
-    if s.contains("{{") || s.contains("{%") || s.contains("{#") {
-        format!("{{% raw %}}{}{{% endraw %}}", s.replace("{% endraw %}", ""))
-    } else {
-        s.to_string()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c == '{' {
+            out.push_str("{{ '{' }}");
+        } else {
+            out.push(c);
+        }
     }
+    out
 }
 
 fn import_notes(report: &ImportReport, origin: &str) -> String {
@@ -677,8 +682,11 @@ fn kebab(s: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-').to_string();
+    // Skill ids become names in expressions (`1abc` could not be one).
     if out.is_empty() {
         "skill".to_string()
+    } else if out.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("s-{out}")
     } else {
         out
     }
@@ -735,4 +743,114 @@ fn to_value<T: serde::Serialize + ?Sized>(v: &T) -> Value {
 
 fn yaml(v: &Value) -> Result<String, String> {
     serde_yaml::to_string(v).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pack::{parse_pack, PackFiles};
+
+    /// Seeded random registries built from hostile pieces always convert
+    /// into a pack that passes lint, with the plan template intact.
+    #[test]
+    fn random_registries_convert_into_packs_that_lint() {
+        let names = [
+            "a",
+            "Foo Bar",
+            "x-y",
+            "1abc",
+            "ünï",
+            "{{x}}",
+            "{% y %}",
+            "'q'",
+            "\"d\"",
+            ":",
+            "#c",
+            "-",
+            "_",
+            "a.b",
+            "{% endraw %}",
+            "{#",
+            "`tick`",
+            "blueprint",
+            "line\nbreak",
+        ];
+        let values = [
+            "true",
+            "3",
+            "-2",
+            "2.5",
+            "text",
+            "\"multi\\nline\"",
+            "[a, b]",
+            "[a, a]",
+            "[]",
+            "{k: v}",
+            "null",
+            "\"{{ evil }}\"",
+            "'quoted'",
+            "[1, 2.5, true]",
+            ".nan",
+            "[[x]]",
+        ];
+        let mut seed: u64 = 0xface_b00c;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) as usize) % n
+        };
+        // JSON strings are YAML flow scalars, line breaks included.
+        let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
+        // SKILLCHAIN_IMPORT_CASES=2000 for a longer sweep.
+        let cases = std::env::var("SKILLCHAIN_IMPORT_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(40);
+        for case in 0..cases {
+            let mut text = "registry_version: '2.0'\nskills:\n".to_string();
+            let skills = 1 + next(4);
+            let mut keys = Vec::new();
+            for i in 0..skills {
+                let key = format!("{}{i}", names[next(names.len())]);
+                keys.push(key.clone());
+                text += &format!("  {}:\n    priority: {}\n", q(&key), next(9));
+                text += &format!(
+                    "    keywords: {{primary: [{}], exclusions: [{}]}}\n",
+                    q(names[next(names.len())]),
+                    q(names[next(names.len())])
+                );
+                text += &format!("    invocation: {}\n", q(names[next(names.len())]));
+                if i > 0 {
+                    text += &format!("    dependencies: [{}]\n", q(&keys[next(i)]));
+                }
+                text += "    questions:\n      defaults:\n";
+                for j in 0..next(5) {
+                    text += &format!(
+                        "        {}: {}\n",
+                        q(&format!("{}{j}", names[next(names.len())])),
+                        values[next(values.len())]
+                    );
+                }
+            }
+            text += &format!(
+                "blueprints:\n  {}:\n    triggers: [{}]\n    skill_chain: [{}]\n",
+                q(names[next(names.len())]),
+                q(names[next(names.len())]),
+                keys.iter().map(|k| q(k)).collect::<Vec<_>>().join(", ")
+            );
+            let report = match import_registry(&text, "r.yaml", "imported") {
+                Ok(r) => r,
+                Err(e) => panic!("case {case}: {e}\n{text}"),
+            };
+            let pf = PackFiles {
+                origin: format!("case{case}"),
+                files: report.files.clone(),
+                unreadable: Vec::new(),
+            };
+            if let Err(p) = parse_pack(&pf) {
+                panic!("case {case}:\n{text}\n{p}\n{:#?}", report.files);
+            }
+        }
+    }
 }
