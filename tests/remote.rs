@@ -663,6 +663,22 @@ fn a_pack_that_fails_lint_lists_every_problem_and_installs_nothing() {
         user.lock()
     );
     assert_eq!(detect_pack(&user, GOAL), "team-pack");
+
+    // Installed files deleted behind skillchain's back: every run says
+    // which pack and what to do.
+    std::fs::remove_dir_all(user.packs_dir()).expect("rm");
+    let o = user.run(&["detect", GOAL]);
+    assert_eq!(code(&o), 2);
+    for want in [
+        "installed packs",
+        "installed pack `team-pack` is missing its files",
+        "skillchain pack remove team-pack",
+    ] {
+        assert!(text(&o).contains(want), "missing `{want}`:\n{}", text(&o));
+    }
+    let o = user.run(&["pack", "remove", "team-pack"]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert_ne!(detect_pack(&user, GOAL), "team-pack");
 }
 
 #[test]

@@ -484,8 +484,10 @@ impl Registry {
         // Packs installed by `skillchain pack add`, read offline from the data dir.
         if let Ok(places) = crate::remote::Places::from_os() {
             let (installed, problems) = crate::remote::load_installed(&places);
+            if !problems.is_empty() {
+                return Err(Problems::new("installed packs (skillchain pack)", problems).into());
+            }
             installed.into_iter().for_each(|p| reg.insert(p));
-            all.extend(problems);
         }
         for dir in dirs {
             match pack_folders(dir) {
