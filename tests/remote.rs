@@ -1137,3 +1137,31 @@ fn archives_with_several_packs_and_registries_over_http() {
     assert_eq!(code(&o), 0, "{}", text(&o));
     assert!(user.lock().contains("id: clicks"), "{}", user.lock());
 }
+
+/// Redirects are followed only to URLs that could be fetched directly.
+#[test]
+fn redirects_are_checked_like_urls() {
+    let server = Server::start();
+    let body = tar_gz("team-pack", &team_pack(1));
+    let sha = sha256(&body);
+    server.set("p.tar.gz", Route::File(body));
+    server.set("moved.tar.gz", Route::Redirect(server.url("p.tar.gz")));
+    server.set(
+        "downgrade.tar.gz",
+        Route::Redirect("http://example.com/p.tar.gz".to_string()),
+    );
+    let user = User::new();
+    let url = server.url("downgrade.tar.gz");
+    let o = user.run(&["pack", "add", &url, "--sha256", &sha]);
+    refused(
+        &user,
+        &o,
+        &[
+            &url,
+            "redirected to a refused URL",
+            "plain http:// is refused",
+        ],
+    );
+    let o = user.run(&["pack", "add", &server.url("moved.tar.gz"), "--sha256", &sha]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+}

@@ -19,6 +19,8 @@ pub enum Route {
     Stall(Duration),
     /// Reads the request and answers nothing for this long.
     Silent(Duration),
+    /// 302 to this location.
+    Redirect(String),
 }
 
 pub struct Server {
@@ -127,6 +129,12 @@ fn serve(mut conn: TcpStream, routes: &Mutex<HashMap<String, Route>>) {
             std::thread::sleep(d);
         }
         Some(Route::Silent(d)) => std::thread::sleep(d),
+        Some(Route::Redirect(to)) => {
+            let _ = conn.write_all(
+                format!("HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .as_bytes(),
+            );
+        }
         Some(Route::Status(code)) => {
             let _ = conn.write_all(
                 format!("HTTP/1.1 {code} Nope\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
