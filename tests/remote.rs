@@ -1165,3 +1165,93 @@ fn redirects_are_checked_like_urls() {
     let o = user.run(&["pack", "add", &server.url("moved.tar.gz"), "--sha256", &sha]);
     assert_eq!(code(&o), 0, "{}", text(&o));
 }
+
+/// On a terminal, `pack update` asks before installing; only "y" installs.
+#[test]
+fn update_asks_on_a_terminal() {
+    use std::io::{Read, Write};
+    let server = Server::start();
+    let v1 = tar_gz("team-pack", &team_pack(1));
+    let v2 = tar_gz("team-pack", &team_pack(2));
+    server.set("p.tar.gz", Route::File(v1.clone()));
+    let user = User::new();
+    let o = user.run(&[
+        "pack",
+        "add",
+        &server.url("p.tar.gz"),
+        "--sha256",
+        &sha256(&v1),
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    server.set("p.tar.gz", Route::File(v2.clone()));
+    for (answer, installs) in [("n", false), ("", false), ("y", true)] {
+        let pair = portable_pty::native_pty_system()
+            .openpty(portable_pty::PtySize {
+                rows: 40,
+                cols: 160,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("pty");
+        let mut cmd = portable_pty::CommandBuilder::new(env!("CARGO_BIN_EXE_skillchain"));
+        cmd.args(["pack", "update", "team-pack"]);
+        cmd.cwd(&user.home);
+        cmd.env("XDG_CONFIG_HOME", user.home.join("config"));
+        cmd.env("XDG_DATA_HOME", user.home.join("data"));
+        cmd.env("HOME", &user.home);
+        cmd.env("NO_COLOR", "1");
+        for v in [
+            "HTTP_PROXY",
+            "HTTPS_PROXY",
+            "ALL_PROXY",
+            "http_proxy",
+            "https_proxy",
+            "all_proxy",
+        ] {
+            cmd.env_remove(v);
+        }
+        let mut child = pair.slave.spawn_command(cmd).expect("spawn");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let mut writer = pair.master.take_writer().expect("writer");
+        let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut seen = String::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !seen.contains("[y/N]") {
+            assert!(Instant::now() < deadline, "no question:\n{seen}");
+            if let Ok(chunk) = rx.recv_timeout(Duration::from_millis(100)) {
+                seen.push_str(&String::from_utf8_lossy(&chunk));
+            }
+        }
+        assert!(seen.contains("Install team-pack 0.2.0? [y/N]"), "{seen}");
+        assert!(
+            seen.contains("question `region` renamed to `market`"),
+            "{seen}"
+        );
+        assert!(
+            !seen.contains("downloading http"),
+            "a terminal gets a progress bar, not lines:\n{seen}"
+        );
+        writer
+            .write_all(format!("{answer}\r").as_bytes())
+            .expect("answer");
+        let status = child.wait().expect("exit");
+        assert!(status.success(), "{seen}");
+        while let Ok(chunk) = rx.recv_timeout(Duration::from_millis(200)) {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        assert_eq!(
+            user.lock().contains(&sha256(&v2)),
+            installs,
+            "answer {answer:?}:\n{seen}"
+        );
+    }
+}
