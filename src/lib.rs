@@ -21,6 +21,7 @@ pub mod headless;
 pub mod limits;
 pub mod load;
 pub mod pack;
+pub mod remote;
 pub mod session;
 pub mod store;
 pub mod suggest;

@@ -3,6 +3,7 @@
 
 mod detect;
 mod list;
+mod pack;
 mod plain;
 mod prefs;
 mod resume;
@@ -96,6 +97,11 @@ pub enum Command {
         #[command(subcommand)]
         command: prefs::PrefsCommand,
     },
+    /// Packs from HTTPS, archives, folders, indexes and upstream registries.
+    Pack {
+        #[command(subcommand)]
+        command: pack::PackCommand,
+    },
 }
 
 impl clap::builder::ValueParserFactory for Maturity {
@@ -179,6 +185,7 @@ fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
             resume::run(&registry()?, dir, no_prefs, style)
         }
         Command::Prefs { command } => prefs::run(&registry()?, command, style),
+        Command::Pack { command } => pack::run(command, pack_dirs(&cli.global), style),
     }
 }
 
@@ -204,6 +211,14 @@ fn journey(global: &Global, args: plain::PlainArgs, style: Style) -> Result<u8, 
 /// The user's packs folder: `<config>/skillchains/`.
 fn user_packs() -> Option<PathBuf> {
     crate::tui::config_dir().map(|c| c.join("skillchains"))
+}
+
+/// The pack folders of this run in order: the user's packs folder (when it
+/// exists), then each `--skillchains DIR`.
+fn pack_dirs(global: &Global) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = user_packs().filter(|d| d.is_dir()).into_iter().collect();
+    dirs.extend(global.skillchains.iter().cloned());
+    dirs
 }
 
 /// Every pack of this run: bundled ones, the user's packs in

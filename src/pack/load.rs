@@ -399,6 +399,11 @@ fn parse_pack_with(pf: &PackFiles, lint: bool) -> Result<Pack, Problems> {
         blueprints: blueprints.into_iter().map(|(_, b)| b).collect(),
         templates,
         origin: pf.origin.clone(),
+        source: if origin.starts_with("bundled:") {
+            super::model::PackSource::Bundled
+        } else {
+            super::model::PackSource::Folder
+        },
         by_id: Default::default(),
         detect_index: Default::default(),
     };
@@ -549,6 +554,19 @@ impl Registry {
     pub fn load(dirs: &[PathBuf]) -> Result<Registry, EngineError> {
         let mut reg = Registry::bundled()?;
         let mut all = Vec::new();
+        // Packs installed by `skillchain pack add`, read offline from the data dir.
+        if let Ok(places) = crate::remote::Places::from_os() {
+            let (installed, problems) = crate::remote::load_installed(&places);
+            // A broken installed pack is skipped (and named), like a broken
+            // pack of the user's packs folder: the others keep working.
+            if !problems.is_empty() {
+                reg.skipped.push(Problems::new(
+                    "installed packs (skillchain pack list; reinstall with skillchain pack add), skipped until fixed",
+                    problems,
+                ));
+            }
+            installed.into_iter().for_each(|p| reg.insert(p));
+        }
         for dir in dirs {
             match pack_folders(dir) {
                 Ok(folders) => {

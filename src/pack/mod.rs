@@ -7,5 +7,7 @@ mod model;
 mod words;
 
 pub use lint::lint_pack;
-pub use load::{describe_yaml_error, load_dir, pack_folders, parse_pack, PackFiles, Registry};
+pub use load::{
+    describe_yaml_error, load_dir, pack_folders, parse_pack, PackFiles, Registry, MANIFEST,
+};
 pub use model::*;

@@ -437,11 +437,48 @@ pub struct Pack {
     pub templates: BTreeMap<String, String>,
     /// Where the pack came from: `bundled` or a folder path.
     pub origin: String,
+    /// How it got here (bundled, a folder, or installed with its pin).
+    pub source: PackSource,
     /// Skill id → position in `skills`, built on first lookup (packs can
     /// hold thousands of skills; detection looks them up constantly).
     pub(crate) by_id: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
     /// Normalised keywords for detection, built on first use.
     pub(crate) detect_index: std::sync::OnceLock<crate::detect::PackIndex>,
+}
+
+/// How a loaded pack got here, for `pack list` and the app's pack picker.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum PackSource {
+    /// Compiled into the binary.
+    #[default]
+    Bundled,
+    /// A folder: the config dir's `skillchains/` or `--skillchains DIR`
+    /// (the pack's `origin` is the path).
+    Folder,
+    /// Installed by `skillchain pack add`, pinned in `packs.lock`.
+    Installed {
+        /// The https:// URL or local path it came from.
+        url: String,
+        sha256: String,
+        version: String,
+        installed_at: String,
+    },
+}
+
+impl PackSource {
+    /// One line for lists and the pack picker: `bundled`, `folder`, or
+    /// `installed from <url> (sha256 <first 12>)`.
+    pub fn describe(&self) -> String {
+        match self {
+            PackSource::Bundled => "bundled".to_string(),
+            PackSource::Folder => "folder".to_string(),
+            PackSource::Installed { url, sha256, .. } => {
+                let short: String = sha256.chars().take(12).collect();
+                format!("installed from {url} (sha256 {short})")
+            }
+        }
+    }
 }
 
 impl Pack {
