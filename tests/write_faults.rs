@@ -402,7 +402,7 @@ fn kill_loop(kills: usize, files: usize, force: bool, seed: u64) -> KillStats {
 
 #[test]
 fn kills_at_random_moments_leave_the_folder_as_before_or_as_planned() {
-    let (kills, files) = if stress() { (200, 60) } else { (16, 40) };
+    let (kills, files) = if stress() { (200, 60) } else { (12, 40) };
     let started = Instant::now();
     for (force, seed) in [(false, 7), (true, 11)] {
         let stats = kill_loop(kills, files, force, seed);
@@ -532,7 +532,7 @@ fn sigint_and_sigterm_during_run_roll_back_and_exit_128_plus_the_signal() {
         (libc::SIGTERM, 143, "SIGTERM"),
     ] {
         let mut interrupted = 0;
-        let attempts = if stress() { 40 } else { 6 };
+        let attempts = if stress() { 40 } else { 4 };
         for attempt in 0..attempts {
             reset(&out, Some(&base));
             let mut child = command(pack, &args)
