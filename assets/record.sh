@@ -116,16 +116,25 @@ mark("report", 3.0)
 keys("q", pause=0.1)
 time.sleep(1.0)
 
-# Wall-clock marks → times in the recording (its first frame is the goal
-# screen the driver saw at `start`). Each still is rendered from the
-# recording cut at its mark, so it shows exactly what was on screen then.
+# Each still is the recording cut one second after its screen first
+# appeared (found by its text in the output; the driver holds every such
+# screen longer than that), so it shows exactly what was on view then.
 with open(f"{work}/journey.cast") as f:
     header = f.readline()
     events = [json.loads(line) for line in f if line.strip()]
-first = next(e[0] for e in events if "What do you want" in e[2] or "skillchain" in e[2])
+stream, ends = "", []
+for e in events:
+    stream += e[2]
+    ends.append(len(stream))
+shows = {"chain": "SKILL CHAIN DETECTED FOR", "question": "Current: gcp",
+         "tree": "Pipeline tree", "report": "Completeness"}
 with open(f"{work}/marks.txt", "w") as out:
-    for name, t in marks.items():
-        at = t - start + first
+    for name in marks:
+        pos = stream.find(shows[name])
+        if pos < 0:
+            raise SystemExit(f"record.sh: the recording never shows {shows[name]!r}")
+        appeared = next(e[0] for e, end in zip(events, ends) if end > pos)
+        at = appeared + 1.0
         with open(f"{work}/{name}.cast", "w") as cut:
             cut.write(header)
             for e in events:
