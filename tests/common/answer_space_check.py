@@ -34,6 +34,8 @@ SQLGLOT = {
     "spark": "spark",
 }
 problems = []
+# Valid statements of an engine that sqlglot 26 cannot parse, by first word.
+UNMODELLED = {"postgres": ("cluster",)}
 # sqlglot logs statements it keeps as opaque commands (EXPLAIN, VACUUM);
 # only parse errors matter here.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
@@ -111,11 +113,20 @@ def check_plain_sql(tree, dialect):
     design) parses in that engine's dialect."""
     files = sorted((tree / "sql").glob("*.sql")) + sorted((tree / "architecture").glob("*.sql"))
     for path in files:
-        try:
-            sqlglot.parse(path.read_text(), read=SQLGLOT[dialect], error_level=ErrorLevel.RAISE)
-        except Exception as err:  # noqa: BLE001
-            first = str(err).splitlines()[0][:300]
-            problems.append(f"{tree}: {path.relative_to(tree)} is not {dialect} SQL (sqlglot): {first}")
+        # One statement at a time, so a maintenance command sqlglot does not
+        # model (PostgreSQL's `cluster t using i`) is skipped by name, not
+        # the whole file.
+        for statement in path.read_text().split(";\n"):
+            code = "\n".join(l for l in statement.splitlines() if not l.strip().startswith("--")).strip()
+            if not code or code.split()[0].lower() in UNMODELLED.get(dialect, ()):
+                continue
+            try:
+                sqlglot.parse(code, read=SQLGLOT[dialect], error_level=ErrorLevel.RAISE)
+            except Exception as err:  # noqa: BLE001
+                first = str(err).splitlines()[0][:300]
+                problems.append(
+                    f"{tree}: {path.relative_to(tree)} is not {dialect} SQL (sqlglot): {first}\n    {code[:200]}"
+                )
 
 
 def check_shipped_sql_on_duckdb(tree, bin_dir):
