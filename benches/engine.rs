@@ -149,9 +149,12 @@ fn deliverable(
                 path: path.to_string(),
                 pattern: pattern.to_string(),
                 description: String::new(),
+                when: None,
             })
             .collect(),
         maturity: maturity.to_vec(),
+        required_when: Vec::new(),
+        skipped_when: Vec::new(),
     }
 }
 

@@ -208,3 +208,43 @@ fn data_orchestration_flows_load_and_its_tests_hold_at_every_threshold() {
         );
     }
 }
+
+/// The project's .sqlfluff (dbt templater) templates and parses every model
+/// of every warehouse's project: the review's `sqlfluff lint models` works.
+/// Style findings are the review's to fix or justify. About 45 s a tree, so
+/// only with `SKILLCHAIN_ANSWER_SPACE=full`.
+#[test]
+fn sqlfluff_with_the_dbt_templater_parses_every_model() {
+    if !full() {
+        eprintln!("skipped: set SKILLCHAIN_ANSWER_SPACE=full");
+        return;
+    }
+    let bin = venv_bin();
+    let tmp = tempfile::tempdir().expect("tmp");
+    for w in options("dbt-workflows", "data-modeler", "warehouse") {
+        let out = tmp.path().join(format!("lint-{w}"));
+        generate(
+            &out,
+            &[
+                "new fact table",
+                "--pack",
+                "dbt-workflows",
+                "--blueprint",
+                "new-fact-table",
+            ],
+            &[format!("data-modeler.warehouse={w}")],
+        );
+        let lint = Command::new(bin.join("sqlfluff"))
+            .args(["lint", "models", "--nocolor"])
+            .current_dir(&out)
+            .env("DBT_DUCKDB_PATH", out.join("lint.duckdb"))
+            .output()
+            .expect("sqlfluff runs");
+        let text = String::from_utf8_lossy(&lint.stdout);
+        assert!(
+            !text.contains(" PRS ") && !text.contains(" TMP ") && text.contains("All Finished"),
+            "{w}: sqlfluff cannot template or parse the models:\n{}",
+            common::realtools::text(&lint)
+        );
+    }
+}

@@ -45,7 +45,7 @@ fn check_tree(bin: &Path, tree: &Path) -> String {
     let parsed = parse_yaml_and_json(bin, tree);
     let pytest = pytest_in(bin, tree, &["tests"]);
     let last = pytest.lines().last().unwrap_or("").to_string();
-    assert!(last.starts_with("15 passed"), "generated tests:\n{pytest}");
+    assert!(last.starts_with("17 passed"), "generated tests:\n{pytest}");
     validate_passes(tree);
     eprintln!(
         "{}: {compiled} .py compiled, {parsed} yaml/json parsed, pytest {last}",
