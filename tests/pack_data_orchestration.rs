@@ -101,7 +101,8 @@ fn orchestration_goals_detect_this_pack_with_their_chains_and_blueprint_offers()
     ];
     let cases: [(&str, &[&str], (u64, bool)); 7] = [
         (EXAMPLES[0], BASE, (100, true)),
-        (EXAMPLES[1], WITH_ERROR_HANDLING, (75, true)),
+        // "retraining" and "retries" now read as "retrain" and "retry" (stems).
+        (EXAMPLES[1], WITH_ERROR_HANDLING, (100, true)),
         (EXAMPLES[2], WITH_VALIDATION, (100, true)),
         (EXAMPLES[3], BASE, (100, true)),
         (EXAMPLES[4], WITH_ERROR_HANDLING, (100, true)),
@@ -113,7 +114,8 @@ fn orchestration_goals_detect_this_pack_with_their_chains_and_blueprint_offers()
         (
             "our existing airflow should orchestrate the nightly crm extract with a freshness sla",
             BASE,
-            (75, true),
+            // "extract" is a blueprint trigger now (building the pipeline, issue 12).
+            (100, true),
         ),
     ];
     for (goal, chain, offer) in cases {

@@ -244,7 +244,7 @@ pub(super) fn print_chain_screen(det: &Detection, session: &Session, st: Style) 
     if det.inner.narrow {
         println!(
             "  {}",
-            st.dim("narrow goal: only the required foundation and assembly skills added")
+            st.dim("narrow goal: the required skills are in the chain; their defaults are usually enough")
         );
     }
     if !det.inner.names.is_empty() {

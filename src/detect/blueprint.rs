@@ -30,7 +30,6 @@ pub(super) fn score_blueprints(
     pos: usize,
 ) -> (Vec<BlueprintScore>, Option<String>) {
     let cap = confidence_cap(a.reading.content_words());
-    let local = a.found_in(pos);
     let mut out: Vec<BlueprintScore> = pack
         .blueprints
         .iter()
@@ -39,6 +38,7 @@ pub(super) fn score_blueprints(
             let mut hits: Vec<String> = Vec::new();
             let mut seen: Vec<usize> = Vec::new();
             let mut hit_weight = 0u32;
+            let local = a.found_in(pos, |t| triggers.iter().any(|(x, _)| *x == t));
             for f in local.iter().filter(|f| !a.is_negated(f)) {
                 if seen.contains(&f.term) {
                     continue;

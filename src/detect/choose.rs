@@ -187,61 +187,9 @@ pub fn detect_with(
         for b in &mut inner.blueprints {
             b.offered = false;
         }
-        rebuild_without_offer(&mut inner, registry);
     }
     Ok(Detection {
         packs: scores.into_iter().map(|(_, s)| s).collect(),
         inner,
     })
-}
-
-/// The chain was built knowing a blueprint was offered (so required skills
-/// stayed in); without the offer a narrow goal's chain is rebuilt.
-fn rebuild_without_offer(det: &mut super::PackDetection, registry: &Registry) {
-    let Some(pack) = registry.get(&det.pack) else {
-        return;
-    };
-    let matched = det
-        .scores
-        .iter()
-        .filter(|s| s.score > 0 && !s.primary.is_empty())
-        .count();
-    let narrow = matched > 0 && matched <= 2;
-    if narrow == det.narrow {
-        return;
-    }
-    det.narrow = narrow;
-    let mut seeds: Vec<(String, Vec<super::Reason>)> = det
-        .chain
-        .iter()
-        .filter(|e| {
-            e.reasons
-                .iter()
-                .any(|r| matches!(r, super::Reason::Matched { .. }))
-        })
-        .map(|e| {
-            let r = e
-                .reasons
-                .iter()
-                .filter(|r| matches!(r, super::Reason::Matched { .. }))
-                .cloned()
-                .collect();
-            (e.id.clone(), r)
-        })
-        .collect();
-    for s in pack.skills.iter().filter(|s| s.required) {
-        if matches!(
-            s.tier,
-            crate::pack::Tier::Foundation | crate::pack::Tier::Assembly
-        ) || !narrow
-        {
-            seeds.push((s.id.clone(), vec![super::Reason::Required]));
-        }
-    }
-    let scores: HashMap<&str, u32> = det
-        .scores
-        .iter()
-        .map(|s| (s.id.as_str(), s.score))
-        .collect();
-    det.chain = super::chain::build_chain_with(pack, seeds, &scores, &det.pull());
 }

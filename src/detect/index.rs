@@ -51,6 +51,8 @@ pub struct PackIndex {
     pub(super) skills_of: Vec<Vec<usize>>,
     /// Per term: (skill, points) for every skill listing it.
     pub(super) points: Vec<Vec<(usize, u32)>>,
+    /// Per term: listed by some skill (any keyword list).
+    pub(super) skill_term: Vec<bool>,
     /// Per term: its largest pack or blueprint trigger weight (0 if none).
     pub(super) trigger_weight: Vec<u32>,
     pub required: Vec<usize>,
@@ -72,6 +74,7 @@ impl PackIndex {
             weight: Vec::new(),
             skills_of: Vec::new(),
             points: Vec::new(),
+            skill_term: Vec::new(),
             trigger_weight: Vec::new(),
             required: Vec::new(),
         };
@@ -122,6 +125,7 @@ impl PackIndex {
             ix.weight.push(0);
             ix.skills_of.push(Vec::new());
             ix.points.push(Vec::new());
+            ix.skill_term.push(false);
             ix.trigger_weight.push(0);
             Some(id)
         };
@@ -139,6 +143,7 @@ impl PackIndex {
             ] {
                 for k in list {
                     if let Some(id) = term(&mut ix, k) {
+                        ix.skill_term[id] = true;
                         if !out.contains(&id) {
                             out.push(id);
                         }
@@ -207,6 +212,11 @@ impl PackIndex {
             .max()
             .unwrap_or(0);
         skills.max(self.trigger_weight[t])
+    }
+
+    /// True when term `t` is a keyword of some skill (any list).
+    pub fn is_skill_term(&self, t: usize) -> bool {
+        self.skill_term.get(t).copied().unwrap_or(false)
     }
 
     pub fn knows_stem(&self, stem: &str) -> bool {

@@ -203,8 +203,9 @@ pub struct PackDetection {
     /// True when the goal says what it builds on exists ("existing query"):
     /// hard dependencies are marked [`Reason::Exists`].
     pub dependencies_exist: bool,
-    /// True when the goal is narrow (one or two skills matched, no blueprint):
-    /// required skills outside the foundation and assembly tiers are left out.
+    /// True when the goal is narrow (one or two skills named by a primary
+    /// keyword, no blueprint): the required skills are still in the chain,
+    /// and their defaults are usually enough.
     pub narrow: bool,
     /// Names the goal mentions (tables, datasets), usable as defaults.
     pub names: Vec<names::Name>,

@@ -45,7 +45,13 @@ pub fn read(goal: &str, packs: &[&PackIndex]) -> Reading {
     let st = stemmer();
     let mut tokens = Vec::new();
     for t in tokenise(&st, goal) {
-        let syn = packs.iter().find_map(|p| p.synonyms.get(&t.typed));
+        // A name's parts are not abbreviations: `fct_trips` names a model,
+        // it does not ask for a fact table.
+        let syn = if t.in_name {
+            None
+        } else {
+            packs.iter().find_map(|p| p.synonyms.get(&t.typed))
+        };
         match syn {
             Some(words) => {
                 for (i, w) in words.iter().enumerate() {

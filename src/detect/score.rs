@@ -12,7 +12,7 @@ use super::normalise::How;
 use super::phrases::{consume, find, Found};
 use super::reading::{read, Reading};
 use super::{names, Hit, NegatedSkill, PackDetection, Reason, ScopeNote, SkillScore};
-use crate::pack::{Pack, Tier};
+use crate::pack::Pack;
 
 /// The goal read once against a set of packs.
 #[derive(Debug, Clone)]
@@ -64,16 +64,16 @@ impl Analysis {
         }
     }
 
-    /// The terms of pack `pos` after that pack's own longer phrases consumed
-    /// their words: what its skills and blueprints are scored on (another
-    /// pack's phrase vetoes a reading for the choice of pack, not inside a
-    /// pack that does not know it).
-    pub fn found_in(&self, pos: usize) -> Vec<Found> {
+    /// The terms of pack `pos` playing `role` after the longer ones among
+    /// them consumed their words: what skills (among skill keywords) and a
+    /// blueprint (among its triggers) are scored on. Another pack's phrase
+    /// vetoes a reading for the choice of pack only.
+    pub fn found_in(&self, pos: usize, role: impl Fn(usize) -> bool) -> Vec<Found> {
         let mine: Vec<Found> = self
             .all_found
             .iter()
             .copied()
-            .filter(|f| f.pack == pos)
+            .filter(|f| f.pack == pos && role(f.term))
             .collect();
         consume(mine, self.reading.tokens.len())
     }
@@ -151,7 +151,8 @@ pub(super) fn detect_analysed(
     a: &Analysis,
     pos: usize,
 ) -> PackDetection {
-    let local = a.found_in(pos);
+    // Skill keywords consume each other's words, not the pack's triggers'.
+    let local = a.found_in(pos, |t| index.is_skill_term(t));
     let mine: Vec<&Found> = local.iter().collect();
     let mut candidates: BTreeSet<usize> = BTreeSet::new();
     for f in &mine {
@@ -273,10 +274,9 @@ pub(super) fn detect_analysed(
         ));
     }
     for skill in index.required.iter().filter_map(|&i| pack.skills.get(i)) {
-        let core = matches!(skill.tier, Tier::Foundation | Tier::Assembly);
-        if core || !narrow {
-            seeds.push((skill.id.clone(), vec![Reason::Required]));
-        }
+        // Required skills stay even for a narrow goal: answers files, `validate`
+        // and customize all count on them being in the chain.
+        seeds.push((skill.id.clone(), vec![Reason::Required]));
     }
     let score_of: HashMap<&str, u32> = all_scores
         .iter()
