@@ -103,11 +103,8 @@ impl io::Write for Capped {
 mod tests {
     use super::*;
 
-    fn env(src: &str) -> Environment<'static> {
-        let mut env = crate::expr::base_env();
-        env.add_template_owned("t.j2".to_string(), src.to_string())
-            .expect("parses");
-        env
+    fn env() -> Environment<'static> {
+        crate::expr::base_env()
     }
 
     #[test]
@@ -115,8 +112,10 @@ mod tests {
         let started = std::time::Instant::now();
         let err = Budget::default()
             .render(
-                &env("{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}"),
+                &env(),
+                "out.txt",
                 "t.j2",
+                "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
                 &Value::UNDEFINED,
             )
             .unwrap_err();
@@ -128,15 +127,15 @@ mod tests {
     fn a_huge_output_stops_at_the_file_limit_and_the_run_limit() {
         let big = "{% for i in range(100000) %}{{ 'x' * 100000 }}{% endfor %}";
         let err = Budget::default()
-            .render(&env(big), "t.j2", &Value::UNDEFINED)
+            .render(&env(), "out.txt", "t.j2", big, &Value::UNDEFINED)
             .unwrap_err();
         assert_eq!(err, "template t.j2 stopped: its output passed 8 MiB, the limit for one generated file; a loop in it is probably unbounded");
         // Many files just under the file limit exhaust the run's budget.
         let seven = "{{ 'x' * 7340032 }}";
         let mut budget = Budget::default();
-        let e = env(seven);
+        let e = env();
         let results: Vec<_> = (0..10)
-            .map(|_| budget.render(&e, "t.j2", &Value::UNDEFINED))
+            .map(|_| budget.render(&e, "out.txt", "t.j2", seven, &Value::UNDEFINED))
             .collect();
         assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 9);
         assert_eq!(results[9].as_ref().unwrap_err(), "template t.j2 stopped: the files of this run passed 64 MiB, the limit for one run; a loop in a template is probably unbounded");
