@@ -184,7 +184,7 @@ fn no_burst_of_keys_writes_a_file_on_any_screen() {
         let mut ui = at(screen);
         let out = ui.out();
         let before = project_files(&out);
-        for round in 0..30 {
+        for round in 0..20 {
             let burst = random_burst(&mut rng);
             ui.burst_events(burst.clone());
             assert_eq!(

@@ -342,3 +342,29 @@ fn the_light_theme_paints_its_background() {
     let th = skillchain::tui::Theme::built_in("light").expect("light");
     assert!(th.text().bg.is_some());
 }
+
+/// Prints keystroke-to-frame times with a goal at its 2 KB cap (the bench
+/// `cargo bench --bench tui -- "2 KB"` measures the same in release):
+/// `cargo test --test tui_screens -- --ignored --nocapture keystroke`.
+#[test]
+#[ignore]
+fn keystroke_time_with_a_goal_at_its_cap() {
+    let mut goal = String::new();
+    while goal.len() + 60 < GOAL_MAX_BYTES {
+        goal.push_str("streaming pipeline from kafka to snowflake with dbt tests ");
+    }
+    let mut ui = Ui::with("", None, "out", Keymap::default());
+    ui.app.handle_event(Event::Paste(goal));
+    ui.size(200, 60);
+    let mut times = Vec::new();
+    for i in 0..200 {
+        let t = std::time::Instant::now();
+        ui.keys(if i % 2 == 0 { "x" } else { "backspace" });
+        times.push(t.elapsed());
+    }
+    times.sort();
+    println!(
+        "2 KB goal, keystroke to frame at 200x60: median {:?}, p99 {:?}",
+        times[100], times[198]
+    );
+}
