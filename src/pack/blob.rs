@@ -93,10 +93,16 @@ mod tests {
 
     const REFRESH: &str = "SKILLCHAIN_REFRESH_PACKS_BLOB";
 
+    /// Parsed and linted once for all the tests here (slow in a debug build).
     fn from_yaml() -> Vec<Pack> {
-        Registry::bundled_checked()
-            .expect("bundled packs parse and lint")
-            .packs
+        static PACKS: std::sync::OnceLock<Vec<Pack>> = std::sync::OnceLock::new();
+        PACKS
+            .get_or_init(|| {
+                Registry::bundled_checked()
+                    .expect("bundled packs parse and lint")
+                    .packs
+            })
+            .clone()
     }
 
     #[test]
