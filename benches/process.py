@@ -27,7 +27,8 @@ def quiet(cmd):
 
 
 def measure(name, cmd, runs, prepare=None, warmup=3):
-    """(median, best) in seconds."""
+    """(median, best, mean CPU user+system or None) in seconds; CPU time
+    barely moves with the machine's load, wall time does."""
     if shutil.which("hyperfine"):
         with tempfile.NamedTemporaryFile(suffix=".json") as out:
             args = ["hyperfine", "-N", "--warmup", str(warmup), "--runs", str(runs),
@@ -35,9 +36,11 @@ def measure(name, cmd, runs, prepare=None, warmup=3):
             if prepare:
                 args += ["--prepare", prepare]
             quiet(args + [" ".join(_quote(c) for c in cmd)])
-            times = json.load(open(out.name))["results"][0]["times"]
+            res = json.load(open(out.name))["results"][0]
+            times = res["times"]
+            cpu = res["user"] + res["system"]
     else:
-        times = []
+        times, cpu = [], None
         for i in range(warmup + runs):
             if prepare:
                 subprocess.run(prepare, shell=True, check=True)
@@ -45,7 +48,7 @@ def measure(name, cmd, runs, prepare=None, warmup=3):
             quiet(cmd)
             if i >= warmup:
                 times.append(time.perf_counter() - start)
-    return statistics.median(times), min(times)
+    return statistics.median(times), min(times), cpu
 
 
 def _quote(s):
@@ -112,8 +115,9 @@ def main():
     print(f"binary: {bin_}")
     print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
           f"{args.runs} runs after 3 warm-ups ({'hyperfine' if shutil.which('hyperfine') else 'own timer'})")
-    for name, (med, best), budget in rows:
-        print(f"{name:<62} median {med*1000:8.2f} ms  best {best*1000:7.2f} ms  {budget or ''}")
+    for name, (med, best, cpu), budget in rows:
+        cpu = f"cpu {cpu*1000:7.2f} ms" if cpu is not None else ""
+        print(f"{name:<62} median {med*1000:8.2f} ms  best {best*1000:7.2f} ms  {cpu}  {budget or ''}")
     if copier:
         print(f"copier / skillchain run: {cp[0]/run[0]:.0f}x by medians, {cp[1]/run[1]:.0f}x by bests (budget: >= 150x)")
     print(f"peak memory of run: {rss/1024:.1f} MiB max RSS (budget: <= 15 MiB)")
