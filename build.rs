@@ -4,14 +4,30 @@
 //!
 //! It also hashes `skillchains/` into `SKILLCHAIN_PACKS_HASH`: the
 //! precompiled pack blob (`src/pack/bundled.msgpack`) records the hash it
-//! was built from, and the binary ignores a blob whose hash differs.
+//! was built from, and the binary ignores a blob whose hash differs. The
+//! files that turn YAML into the pack model are hashed too, so a change in
+//! how packs are read also retires the blob.
 
 use std::path::Path;
+
+/// The sources that define how pack YAML becomes the model.
+const MODEL_SOURCES: [&str; 4] = [
+    "src/pack/model.rs",
+    "src/pack/words.rs",
+    "src/pack/load.rs",
+    "src/value.rs",
+];
 
 fn main() {
     println!("cargo:rerun-if-changed=skillchains");
     let mut files = Vec::new();
     collect(Path::new("skillchains"), &mut files);
+    for reader in MODEL_SOURCES {
+        println!("cargo:rerun-if-changed={reader}");
+        if let Ok(bytes) = std::fs::read(reader) {
+            files.push((reader.to_string(), bytes));
+        }
+    }
     files.sort();
     // FNV-1a 64: stable across Rust versions, unlike std's hasher.
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;

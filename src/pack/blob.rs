@@ -4,7 +4,8 @@
 //!
 //! The blob is a checked-in artifact, refreshed by a test: the pack model
 //! lives in this crate, so build.rs could only build it by compiling the
-//! model twice. The blob records the hash of `skillchains/` it was built
+//! model twice. The blob records the hash of `skillchains/` (and of the
+//! files that read pack YAML into the model) it was built
 //! from (build.rs computes the current one); a blob that does not match, or
 //! does not decode, is ignored and the packs are parsed from YAML as before,
 //! so a stale blob costs time, never correctness. The test
