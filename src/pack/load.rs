@@ -498,6 +498,10 @@ impl Registry {
     /// The packs compiled into the binary, parsed but not linted (see
     /// [`Registry::bundled_checked`]).
     pub fn bundled() -> Result<Registry, EngineError> {
+        // Precompiled at build time (see `blob`); YAML only if it is stale.
+        if let Some(packs) = super::blob::bundled_packs() {
+            return Ok(Registry { packs });
+        }
         Self::bundled_with(false)
     }
 

@@ -1,5 +1,6 @@
 //! Packs: the model, loading from the binary or from disk, and lint.
 
+mod blob;
 mod jinja_names;
 mod lint;
 mod load;
