@@ -62,6 +62,7 @@ fn decode(bytes: &[u8], expected_hash: &str) -> Option<Vec<Pack>> {
                 blueprints: p.blueprints,
                 templates: p.templates,
                 origin: p.origin,
+                source: super::model::PackSource::Bundled,
                 by_id: Default::default(),
                 detect_index: Default::default(),
             })

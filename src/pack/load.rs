@@ -500,7 +500,10 @@ impl Registry {
     pub fn bundled() -> Result<Registry, EngineError> {
         // Precompiled at build time (see `blob`); YAML only if it is stale.
         if let Some(packs) = super::blob::bundled_packs() {
-            return Ok(Registry { packs });
+            return Ok(Registry {
+                packs,
+                skipped: Vec::new(),
+            });
         }
         Self::bundled_with(false)
     }
