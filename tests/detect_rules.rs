@@ -57,6 +57,7 @@ fn a_tie_is_reported_as_ambiguous_whatever_the_names_and_the_order() {
                 pack(a, "kafka: 5", "kafka, stream"),
                 pack(b, "kafka: 5", "kafka, stream"),
             ],
+            skipped: Vec::new(),
         };
         let d = detect(&r, "kafka stream").expect("matches");
         assert!(d.inner.ambiguous, "{a}/{b}: a tie must be ambiguous");
@@ -93,7 +94,10 @@ fn registry_order_never_changes_the_evidence_or_a_clear_choice() {
         for i in (1..packs.len()).rev() {
             packs.swap(i, rng.below(i + 1));
         }
-        let shuffled = Registry { packs };
+        let shuffled = Registry {
+            packs,
+            skipped: Vec::new(),
+        };
         for g in goals {
             let a = detect(registry, g).expect("matches");
             let b = detect(&shuffled, g).expect("matches");
