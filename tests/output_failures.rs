@@ -314,7 +314,7 @@ fn validate_lint_prefs_resume_and_plain_never_panic_on_broken_output() {
         &home,
         "plain",
         &["--plain", GOAL, "--out", "{out}"],
-        "\nquit\n",
+        "\nquit\ny\n",
         quits,
         true,
     );

@@ -132,6 +132,7 @@ pub fn detect_with(
                 evidence: round1(evidence[pos]),
                 raw_evidence: raw[pos],
                 words: std::mem::take(&mut words[pos]),
+                source: pack.source.describe(),
             },
         ));
     }

@@ -131,6 +131,9 @@ pub struct PackScore {
     pub raw_evidence: u32,
     /// The words behind `evidence`.
     pub words: Vec<PackWord>,
+    /// Where the pack comes from: bundled, folder, or installed from a URL
+    /// with its sha256 pin.
+    pub source: String,
 }
 
 /// One word's contribution to a pack's evidence.

@@ -501,16 +501,16 @@ fn handoff_yaml(id: &str) -> Result<String, String> {
 fn plan_template(skills: &[SkillIn], origin: &str) -> String {
     let mut t = String::new();
     let _ = writeln!(t, "# Hand-off plan: {{{{ goal }}}}\n");
-    let _ = writeln!(t, "Converted from the upstream registry `{}`. Run these skills in this order, each with exactly the answers listed.\n", raw(origin));
+    let _ = writeln!(t, "Converted from the upstream registry `{}`. Run these skills in this order, each with exactly the answers listed.\n", span(origin));
     let _ = writeln!(t, "{{% set n = namespace(i=0) %}}");
     let _ = writeln!(t, "{{% for step in chain %}}");
     for s in skills {
         let key = crate::pack::skill_key(&s.id);
         let _ = writeln!(t, "{{% if step == '{}' %}}", s.id);
         let _ = writeln!(t, "{{% set n.i = n.i + 1 %}}");
-        let _ = writeln!(t, "## {{{{ n.i }}}}. {}\n", raw(&s.title));
+        let _ = writeln!(t, "## {{{{ n.i }}}}. {}\n", span(&s.title));
         let _ = writeln!(t, "- Skill: `{}`", s.id);
-        let _ = writeln!(t, "- Invocation: `{}`", raw(&s.invocation));
+        let _ = writeln!(t, "- Invocation: `{}`", span(&s.invocation));
         if s.questions.is_empty() {
             let _ = writeln!(t, "- Answers: none\n");
         } else {
@@ -523,7 +523,7 @@ fn plan_template(skills: &[SkillIn], origin: &str) -> String {
                     "bool" => format!("{{% if {key}.{qid} %}}true{{% else %}}false{{% endif %}}"),
                     _ => format!("{{{{ {key}.{qid} }}}}"),
                 };
-                let _ = writeln!(t, "  - `{}`: {value}", raw(name));
+                let _ = writeln!(t, "  - `{}`: {value}", span(name));
             }
             let _ = writeln!(t);
         }
@@ -531,6 +531,21 @@ fn plan_template(skills: &[SkillIn], origin: &str) -> String {
     }
     let _ = writeln!(t, "{{% endfor %}}");
     t
+}
+
+/// Registry text shown on one line of Markdown (in a heading or between
+/// backticks): line breaks and other control characters become spaces and a
+/// backtick a quote, so it cannot end its line or its code span early.
+fn span(s: &str) -> String {
+    let one_line: String = s
+        .chars()
+        .map(|c| match c {
+            '`' => '\'',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect();
+    raw(&one_line)
 }
 
 /// Text placed in a template, kept literal: every `{` is printed by an

@@ -40,8 +40,20 @@ fn full_session(pack: &Arc<Pack>) -> Session {
 fn session_where_it_holds(pack: &Arc<Pack>, rule: &ConflictRule) -> Option<Session> {
     let mut rng = Rng(0x5EED ^ rule.id.len() as u64);
     let base = full_session(pack);
+    // Blueprints the condition names (a rule may hold only in a workflow).
+    let blueprints: Vec<String> = pack
+        .blueprints
+        .iter()
+        .map(|b| b.id.clone())
+        .filter(|id| rule.when.contains(&format!("'{id}'")))
+        .collect();
     for _ in 0..200 {
         let mut s = base.clone();
+        if !blueprints.is_empty() {
+            let chain = s.chain.clone();
+            s.set_blueprint(Some(blueprints[rng.below(blueprints.len())].clone()));
+            s.set_chain(chain);
+        }
         let mut items = Vec::new();
         for step in s.steps() {
             for q in &step.questions {
@@ -66,12 +78,17 @@ fn session_where_it_holds(pack: &Arc<Pack>, rule: &ConflictRule) -> Option<Sessi
                         AnswerValue::List(vec![pick(&mut rng), pick(&mut rng)])
                     }
                     QuestionKind::Bool => AnswerValue::Bool(rng.below(2) == 0),
-                    // A text the condition names may need to be empty.
+                    // A text the condition names may need to be empty, or
+                    // equal to another named text (one shared name for all).
                     QuestionKind::Text | QuestionKind::Path
                         if rule.when.contains(&format!("{}.{}", step.scope_key, q.id))
-                            && rng.below(2) == 0 =>
+                            && rng.below(3) > 0 =>
                     {
-                        AnswerValue::Text(String::new())
+                        AnswerValue::Text(if rng.below(2) == 0 {
+                            String::new()
+                        } else {
+                            "trip".to_string()
+                        })
                     }
                     _ => continue,
                 };

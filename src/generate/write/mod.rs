@@ -187,6 +187,15 @@ pub(crate) fn failure(
 
 /// What the user can do about an I/O error; `dir` is the folder being written.
 pub(super) fn hint_for(e: &io::Error, dir: &Path) -> String {
+    // A file where a folder of the path should be: name it.
+    if e.kind() == ErrorKind::NotADirectory {
+        if let Some(file) = dir.ancestors().find(|a| a.is_file()) {
+            return format!(
+                "`{}` is a file, so it cannot hold a folder; choose another output folder or move that file away",
+                file.display()
+            );
+        }
+    }
     let dir = dir.display();
     match e.kind() {
         ErrorKind::PermissionDenied => format!("check permissions on `{dir}`"),

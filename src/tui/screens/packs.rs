@@ -131,6 +131,7 @@ pub fn render(f: &mut Frame, area: Rect, j: &mut Journey, th: &Theme) -> usize {
             .iter()
             .map(|w| format!("“{}” {}", w.keyword, w.evidence))
             .collect();
+        lines.push(Line::styled(format!("      {}", p.source), th.dim()));
         lines.push(Line::styled(
             format!(
                 "      {}",
