@@ -349,7 +349,7 @@ fn a_paste_without_bracketed_paste_stays_text_and_writes_nothing() {
     let (code, screen) = app.wait_exit();
     assert_eq!(code, 0, "{screen}");
     assert!(
-        screen.contains("Wrote 44 new and 0 overwritten files to data-pipeline"),
+        screen.contains("Wrote 45 new and 0 overwritten files to data-pipeline"),
         "{screen}"
     );
 }
