@@ -298,3 +298,10 @@ fn heldout_set() {
     let s = score("heldout.yaml");
     report("held-out set (heldout.yaml)", &s);
 }
+
+#[test]
+#[ignore = "held-out set: scored once at the end of a tuning round, never tuned on"]
+fn heldout2_set() {
+    let s = score("heldout2.yaml");
+    report("second held-out set (heldout2.yaml)", &s);
+}
