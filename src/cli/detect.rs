@@ -40,8 +40,13 @@ struct DetectJson<'a> {
     scores: &'a [SkillScore],
     /// The chain `run` uses: the blueprint's when one is offered.
     chain: &'a [ChainEntry],
-    /// The chain from keywords alone (what "custom" starts from).
+    /// The chain from keywords alone (what "custom" starts from): the skills
+    /// the goal asks about.
     detected_chain: &'a [ChainEntry],
+    /// Skills the goal does not ask about whose defaults the templates use
+    /// (dependencies it says exist; a narrow goal's required and dependency
+    /// skills). `chain` includes them.
+    assumed: &'a [ChainEntry],
     estimated_minutes: u32,
     question_count: usize,
 }
@@ -108,6 +113,7 @@ pub fn run(
             scores: &det.inner.scores,
             chain: &session.chain,
             detected_chain: &det.inner.chain,
+            assumed: &det.inner.assumed,
             estimated_minutes: session.estimated_minutes(),
             question_count: session.question_count(),
         })?;
@@ -216,6 +222,12 @@ pub(super) fn print_chain_screen(det: &Detection, session: &Session, st: Style) 
             st.bold(&e.id),
             st.dim(&format!("({})", e.tier.as_str()))
         );
+        if det.inner.assumed.iter().any(|a| a.id == e.id) {
+            println!(
+                "       {}",
+                st.dim("not asked by the goal: its defaults will do")
+            );
+        }
         for r in &e.reasons {
             println!("       {}", r.describe());
         }
@@ -241,10 +253,19 @@ pub(super) fn print_chain_screen(det: &Detection, session: &Session, st: Style) 
             st.dim("the goal says what these skills build on exists: their dependencies' defaults will do")
         );
     }
-    if det.inner.narrow {
+    if !det.inner.assumed.is_empty() {
+        let ids: Vec<&str> = det.inner.assumed.iter().map(|e| e.id.as_str()).collect();
         println!(
             "  {}",
-            st.dim("narrow goal: the required skills are in the chain; their defaults are usually enough")
+            st.dim(&format!(
+                "{}: not asked by the goal, defaults will do: {}",
+                if det.inner.narrow {
+                    "narrow goal"
+                } else {
+                    "exists per the goal"
+                },
+                ids.join(", ")
+            ))
         );
     }
     if !det.inner.names.is_empty() {

@@ -189,6 +189,7 @@ pub fn blueprint_chain(pack: &Pack, det: &PackDetection, blueprint: &Blueprint) 
     let mut seeds: Vec<(String, Vec<Reason>)> = det
         .chain
         .iter()
+        .chain(&det.assumed)
         .map(|e| {
             let r: Vec<Reason> = e
                 .reasons

@@ -212,9 +212,35 @@ pub struct PackDetection {
     pub narrow: bool,
     /// Names the goal mentions (tables, datasets), usable as defaults.
     pub names: Vec<names::Name>,
+    /// Skills the templates still need but the goal does not ask about:
+    /// dependencies it says exist ("existing query"), and for a narrow goal
+    /// the required skills and the dependencies of a change to something
+    /// that exists. Their defaults will do; [`PackDetection::full_chain`]
+    /// merges them back in run order.
+    pub assumed: Vec<ChainEntry>,
 }
 
 impl PackDetection {
+    /// The chain with the assumed skills merged back in run order: what a
+    /// session generates from.
+    pub fn full_chain(&self, pack: &crate::pack::Pack) -> Vec<ChainEntry> {
+        if self.assumed.is_empty() {
+            return self.chain.clone();
+        }
+        let seeds: Vec<(String, Vec<Reason>)> = self
+            .chain
+            .iter()
+            .chain(&self.assumed)
+            .map(|e| (e.id.clone(), e.reasons.clone()))
+            .collect();
+        let scores: std::collections::HashMap<&str, u32> = self
+            .scores
+            .iter()
+            .map(|s| (s.id.as_str(), s.score))
+            .collect();
+        chain::build_chain_with(pack, seeds, &scores, &self.pull())
+    }
+
     /// The dependency rule this detection's chain was built with.
     pub fn pull(&self) -> Pull {
         Pull {

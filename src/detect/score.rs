@@ -274,8 +274,9 @@ pub(super) fn detect_analysed(
         ));
     }
     for skill in index.required.iter().filter_map(|&i| pack.skills.get(i)) {
-        // Required skills stay even for a narrow goal: answers files, `validate`
-        // and customize all count on them being in the chain.
+        // Required skills are seeded even for a narrow goal (answers files,
+        // `validate` and customize count on them); `split_assumed` then
+        // keeps a narrow goal's out of the asked chain.
         seeds.push((skill.id.clone(), vec![Reason::Required]));
     }
     let score_of: HashMap<&str, u32> = all_scores
@@ -320,9 +321,14 @@ pub(super) fn detect_analysed(
         negated,
         dependencies_exist,
         narrow,
+        assumed: Vec::new(),
         names: names::names(&a.goal),
     };
-    det.chain = build_chain_with(pack, seeds, &score_of, &det.pull());
+    let full = build_chain_with(pack, seeds, &score_of, &det.pull());
+    let creates = a.reading.tokens.iter().any(|t| is_creation_cue(&t.word));
+    let (chain, assumed) = split_assumed(pack, full, narrow, narrow && !creates);
+    det.chain = chain;
+    det.assumed = assumed;
     det.scores = all_scores
         .into_iter()
         .filter(|s| {
@@ -330,4 +336,86 @@ pub(super) fn detect_analysed(
         })
         .collect();
     det
+}
+
+/// Words that say the goal makes something new: its dependencies are new
+/// work too, so a narrow goal still asks them.
+fn is_creation_cue(w: &str) -> bool {
+    matches!(
+        w,
+        "new"
+            | "create"
+            | "creating"
+            | "build"
+            | "building"
+            | "design"
+            | "implement"
+            | "implementing"
+            | "scratch"
+            | "greenfield"
+    )
+}
+
+/// A required skill that frames every goal of its pack (foundation: the
+/// conventions and requirements everything reads; assembly: the report that
+/// closes the work) stays asked even for a narrow goal; a required
+/// component or integration skill does not.
+fn frames(pack: &Pack, id: &str) -> bool {
+    pack.skill(id).is_some_and(|s| {
+        matches!(
+            s.tier,
+            crate::pack::Tier::Foundation | crate::pack::Tier::Assembly
+        )
+    })
+}
+
+/// Splits the full chain into the skills the goal asks about and those whose
+/// defaults will do ([`PackDetection::assumed`]): asked are the matched
+/// skills, their hard dependencies unless the goal says they exist
+/// (`Reason::Exists`) or `assume_deps` (a narrow goal that changes something
+/// existing), and the required skills unless the goal is narrow and they
+/// do not frame it ([`frames`]). Every
+/// skill keeps its place in run order.
+fn split_assumed(
+    pack: &Pack,
+    full: Vec<super::ChainEntry>,
+    narrow: bool,
+    assume_deps: bool,
+) -> (Vec<super::ChainEntry>, Vec<super::ChainEntry>) {
+    let mut asked: BTreeSet<String> = full
+        .iter()
+        .filter(|e| {
+            e.reasons.iter().any(|r| {
+                matches!(
+                    r,
+                    Reason::Matched { .. } | Reason::Blueprint { .. } | Reason::Chosen
+                ) || (matches!(r, Reason::Required) && (!narrow || frames(pack, &e.id)))
+            })
+        })
+        .map(|e| e.id.clone())
+        .collect();
+    {
+        let mut queue: Vec<String> = asked.iter().cloned().collect();
+        while let Some(id) = queue.pop() {
+            for dep in pack
+                .skill(&id)
+                .map(|s| s.dependencies.hard.clone())
+                .unwrap_or_default()
+            {
+                let exists = full.iter().any(|e| {
+                    e.id == dep && e.reasons.iter().any(|r| matches!(r, Reason::Exists { .. }))
+                });
+                if exists || assume_deps {
+                    continue;
+                }
+                if full.iter().any(|e| e.id == dep) && asked.insert(dep.clone()) {
+                    queue.push(dep);
+                }
+            }
+        }
+    }
+    if asked.is_empty() {
+        return (full, Vec::new());
+    }
+    full.into_iter().partition(|e| asked.contains(&e.id))
 }

@@ -33,7 +33,7 @@ impl Session {
         self.blueprint = bp.as_ref().map(|b| b.id.clone());
         self.chain = match &bp {
             Some(b) => detect::blueprint_chain(&self.pack, &self.detection, b),
-            None => self.detection.chain.clone(),
+            None => self.detection.full_chain(&self.pack),
         };
         self.rebuild_steps();
     }
