@@ -144,13 +144,20 @@ pub fn detect_with(
             .then(b.trigger_weight.cmp(&a.trigger_weight))
             .then(pa.cmp(pb))
     });
+    let elsewhere = super::context::elsewhere(&a.reading.tokens);
+    let minimum = if elsewhere.is_some() {
+        super::context::MIN_EVIDENCE_ELSEWHERE
+    } else {
+        MIN_EVIDENCE
+    };
     let Some((best_pos, best)) = scores
         .first()
         .cloned()
-        .filter(|(_, s)| f64::from(s.raw_evidence) >= MIN_EVIDENCE)
+        .filter(|(_, s)| f64::from(s.raw_evidence) >= minimum)
     else {
         return Err(NoMatch {
             goal: goal.to_string(),
+            elsewhere,
             packs: registry
                 .packs
                 .iter()
@@ -177,6 +184,7 @@ pub fn detect_with(
     let Some(mut inner) = dets.remove(&best_pos) else {
         return Err(NoMatch {
             goal: goal.to_string(),
+            elsewhere: None,
             packs: Vec::new(),
         });
     };

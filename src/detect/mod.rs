@@ -15,6 +15,7 @@ use crate::pack::Tier;
 mod blueprint;
 mod chain;
 mod choose;
+pub mod context;
 mod index;
 pub mod names;
 mod negation;
@@ -258,6 +259,9 @@ impl PackDetection {
 #[derive(Debug, Clone)]
 pub struct NoMatch {
     pub goal: String,
+    /// The word that places the goal in other software work ("nginx"),
+    /// when that raised the minimum the best pack missed.
+    pub elsewhere: Option<String>,
     /// (pack id, title, example goals)
     pub packs: Vec<(String, String, Vec<String>)>,
 }
@@ -265,6 +269,12 @@ pub struct NoMatch {
 impl std::fmt::Display for NoMatch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(f, "no pack matches the goal \"{}\".", self.goal)?;
+        if let Some(w) = &self.elsewhere {
+            writeln!(
+                f,
+                "\"{w}\" reads as software work other than data engineering, and the goal has too few data words."
+            )?;
+        }
         writeln!(f, "Describe what you want to build with words like these:")?;
         for (id, title, examples) in &self.packs {
             writeln!(f, "  {id} ({title})")?;
