@@ -23,6 +23,12 @@ pub const AMBIGUOUS_RATIO: f64 = 0.6;
 /// secondary keyword apart), however large both are.
 pub const AMBIGUOUS_GAP: f64 = 6.0;
 
+/// A goal of at most this many content words is short ...
+pub const SHORT_GOAL_WORDS: usize = 5;
+/// ... and any other pack whose own words weigh this much (one secondary
+/// keyword) before sharing is its runner-up.
+pub const SHORT_RUNNER_UP: f64 = 5.0;
+
 pub fn detect(registry: &Registry, goal: &str) -> Result<Detection, NoMatch> {
     detect_with(registry, goal, None)
 }
@@ -171,13 +177,20 @@ pub fn detect_with(
                 .collect(),
         });
     };
+    // A short goal says too little to rule a pack out: any other pack with a
+    // secondary keyword's worth of its own words is a runner-up.
+    // A goal whose words make up one of the best pack's blueprints is
+    // specific however short it is.
+    let short = a.reading.content_words() <= SHORT_GOAL_WORDS
+        && dets.get(&best_pos).is_some_and(|d| d.offer.is_none());
     let runner_ups: Vec<PackScore> = scores
         .iter()
         .skip(1)
         .filter(|(_, s)| {
             f64::from(s.raw_evidence) >= MIN_EVIDENCE / 2.0
                 && (s.evidence >= best.evidence * AMBIGUOUS_RATIO
-                    || best.evidence - s.evidence < AMBIGUOUS_GAP)
+                    || best.evidence - s.evidence < AMBIGUOUS_GAP
+                    || (short && f64::from(s.raw_evidence) >= SHORT_RUNNER_UP))
         })
         .map(|(_, s)| s.clone())
         .collect();
