@@ -16,14 +16,14 @@ fn an_ambiguous_goal_names_its_runner_up_on_the_goal_and_chain_screens() {
     ui.type_text(GOAL);
     let s = ui.screen();
     assert!(
-        s.contains("Ambiguous  data-engineering (5) or data-orchestration (2.5)"),
+        s.contains(r#"Ambiguous  data-engineering (5 "data pipeline") or data-orchestration (2.5 "data pipeline")"#),
         "{s}"
     );
     ui.keys("enter");
     assert_eq!(ui.screen_kind(), Screen::Chain);
     let s = ui.screen();
     assert!(
-        s.contains("Ambiguous  data-engineering (5) or data-orchestration (2.5)  p picks the pack"),
+        s.contains(r#"Ambiguous  data-engineering (5 "data pipeline") or data-orchestration (2.5 "data pipeline")  p picks the pack"#),
         "{s}"
     );
 }

@@ -64,7 +64,28 @@ pub fn handle(j: &mut Journey, action: Action, page: usize) -> Outcome {
     }
 }
 
-/// "Ambiguous: also X (evidence a vs b): p picks the pack", when it is.
+/// Words of a pack's evidence shown beside it on the ambiguity line.
+const LINE_WORDS: usize = 2;
+
+/// `dbt-workflows (10 "dbt run")`: a pack's evidence and its strongest
+/// words, as `detect --json` gives them.
+fn evidence_with_words(p: &crate::detect::PackScore) -> String {
+    let mut words: Vec<&crate::detect::PackWord> = p.words.iter().collect();
+    words.sort_by(|a, b| b.evidence.total_cmp(&a.evidence));
+    let quoted: Vec<String> = words
+        .iter()
+        .take(LINE_WORDS)
+        .map(|w| format!("\"{}\"", w.keyword))
+        .collect();
+    if quoted.is_empty() {
+        format!("{} ({})", p.id, p.evidence)
+    } else {
+        format!("{} ({} {})", p.id, p.evidence, quoted.join(" "))
+    }
+}
+
+/// "Ambiguous  X (evidence "word") or Y (evidence "word")  p picks the pack",
+/// when it is.
 pub fn ambiguity_line<'a>(det: &Detection, th: &Theme, key_hint: bool) -> Option<Line<'a>> {
     let inner = &det.inner;
     if !inner.ambiguous {
@@ -74,18 +95,11 @@ pub fn ambiguity_line<'a>(det: &Detection, th: &Theme, key_hint: bool) -> Option
         .packs
         .iter()
         .find(|p| p.id == inner.pack)
-        .map_or(0.0, |p| p.evidence);
-    let others: Vec<String> = inner
-        .runner_ups
-        .iter()
-        .map(|r| format!("{} ({})", r.id, r.evidence))
-        .collect();
+        .map_or_else(|| format!("{} (0)", inner.pack), evidence_with_words);
+    let others: Vec<String> = inner.runner_ups.iter().map(evidence_with_words).collect();
     let mut spans = vec![
         Span::styled("Ambiguous  ", th.warn()),
-        Span::styled(
-            format!("{} ({best}) or {}", inner.pack, others.join(", ")),
-            th.text(),
-        ),
+        Span::styled(format!("{best} or {}", others.join(", ")), th.text()),
     ];
     if key_hint {
         spans.push(Span::styled("  p picks the pack", th.dim()));
@@ -157,4 +171,61 @@ pub fn render(f: &mut Frame, area: Rect, j: &mut Journey, th: &Theme) -> usize {
         area,
     );
     height as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::detect;
+    use crate::pack::Registry;
+
+    /// Every number and word on the ambiguity line comes out of the
+    /// detection (`detect --json`): for each ambiguous goal of the
+    /// evaluation sets, the line names the chosen pack and every runner-up
+    /// with its evidence and strongest word.
+    #[test]
+    fn the_ambiguity_line_shows_each_packs_evidence_and_words_from_the_detection() {
+        let registry = Registry::bundled_checked().expect("bundled packs load");
+        let th = Theme::dark();
+        let mut seen = 0;
+        for file in ["goals.yaml", "heldout.yaml", "heldout2.yaml"] {
+            let path = format!(
+                "{}/tests/fixtures/detect_eval/{file}",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let text = std::fs::read_to_string(&path).expect("eval file reads");
+            let cases: Vec<serde_yaml::Value> = serde_yaml::from_str(&text).expect("parses");
+            for c in cases {
+                let Some(goal) = c.get("goal").and_then(|g| g.as_str()) else {
+                    continue;
+                };
+                let Ok(det) = detect(&registry, goal) else {
+                    continue;
+                };
+                let line = ambiguity_line(&det, &th, false);
+                assert_eq!(line.is_some(), det.inner.ambiguous, "{goal}");
+                let Some(line) = line else { continue };
+                seen += 1;
+                let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+                let best = det.packs.iter().find(|p| p.id == det.inner.pack);
+                for p in best.into_iter().chain(det.inner.runner_ups.iter()) {
+                    assert!(
+                        text.contains(&format!("{} ({}", p.id, p.evidence)),
+                        "{goal}: {text}"
+                    );
+                    let top = p.words.iter().map(|w| w.evidence).fold(0.0, f64::max);
+                    if !p.words.is_empty() {
+                        assert!(
+                            p.words
+                                .iter()
+                                .filter(|w| w.evidence == top)
+                                .any(|w| text.contains(&format!("\"{}\"", w.keyword))),
+                            "{goal}: {text}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(seen >= 20, "only {seen} ambiguous goals");
+    }
 }
