@@ -394,22 +394,23 @@ fn split_assumed(
         })
         .map(|e| e.id.clone())
         .collect();
-    {
+    // Per skill of the full chain: whether the goal says it exists.
+    let in_full: HashMap<&str, bool> = full
+        .iter()
+        .map(|e| {
+            let exists = e.reasons.iter().any(|r| matches!(r, Reason::Exists { .. }));
+            (e.id.as_str(), exists)
+        })
+        .collect();
+    if !assume_deps {
         let mut queue: Vec<String> = asked.iter().cloned().collect();
         while let Some(id) = queue.pop() {
-            for dep in pack
-                .skill(&id)
-                .map(|s| s.dependencies.hard.clone())
-                .unwrap_or_default()
-            {
-                let exists = full.iter().any(|e| {
-                    e.id == dep && e.reasons.iter().any(|r| matches!(r, Reason::Exists { .. }))
-                });
-                if exists || assume_deps {
-                    continue;
-                }
-                if full.iter().any(|e| e.id == dep) && asked.insert(dep.clone()) {
-                    queue.push(dep);
+            let Some(skill) = pack.skill(&id) else {
+                continue;
+            };
+            for dep in &skill.dependencies.hard {
+                if in_full.get(dep.as_str()) == Some(&false) && asked.insert(dep.clone()) {
+                    queue.push(dep.clone());
                 }
             }
         }
