@@ -74,7 +74,7 @@ pub fn run(
         Err(no) => {
             if json {
                 print_json(
-                    &serde_json::json!({ "goal": goal, "pack": null, "error": "no pack matches the goal",
+                    &serde_json::json!({ "goal": goal, "pack": null, "error": "no pack matches the goal", "elsewhere": no.elsewhere,
                     "packs": no.packs.iter().map(|(id, title, ex)| serde_json::json!({"id": id, "title": title, "examples": ex})).collect::<Vec<_>>() }),
                 )?;
             } else {
