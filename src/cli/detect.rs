@@ -40,12 +40,11 @@ struct DetectJson<'a> {
     scores: &'a [SkillScore],
     /// The chain `run` uses: the blueprint's when one is offered.
     chain: &'a [ChainEntry],
-    /// The chain from keywords alone (what "custom" starts from): the skills
-    /// the goal asks about.
+    /// The chain from keywords alone (what "custom" starts from).
     detected_chain: &'a [ChainEntry],
-    /// Skills the goal does not ask about whose defaults the templates use
-    /// (dependencies it says exist; a narrow goal's required and dependency
-    /// skills). `chain` includes them.
+    /// The skills of `detected_chain` the goal does not ask about, whose
+    /// defaults the templates use (dependencies it says exist; a narrow
+    /// goal's required and dependency skills).
     assumed: &'a [ChainEntry],
     estimated_minutes: u32,
     question_count: usize,
@@ -112,7 +111,7 @@ pub fn run(
             blueprints: &det.inner.blueprints,
             scores: &det.inner.scores,
             chain: &session.chain,
-            detected_chain: &det.inner.chain,
+            detected_chain: &det.inner.full_chain(session.pack()),
             assumed: &det.inner.assumed,
             estimated_minutes: session.estimated_minutes(),
             question_count: session.question_count(),
@@ -283,8 +282,9 @@ pub(super) fn print_chain_screen(det: &Detection, session: &Session, st: Style) 
         session.estimated_minutes(),
         session.question_count()
     );
-    if session.blueprint.is_some() && det.inner.chain.len() != session.chain.len() {
-        let ids: Vec<&str> = det.inner.chain.iter().map(|e| e.id.as_str()).collect();
+    let detected = det.inner.full_chain(session.pack());
+    if session.blueprint.is_some() && detected.len() != session.chain.len() {
+        let ids: Vec<&str> = detected.iter().map(|e| e.id.as_str()).collect();
         println!(
             "{}",
             st.dim(&format!("Without the blueprint: {}", ids.join(", ")))

@@ -325,8 +325,17 @@ pub(super) fn detect_analysed(
         names: names::names(&a.goal),
     };
     let full = build_chain_with(pack, seeds, &score_of, &det.pull());
+    // A narrow goal works on something that exists when it says it changes,
+    // examines or names the thing (a table name it does not call new), and
+    // nothing in it says it builds anew.
     let creates = a.reading.tokens.iter().any(|t| is_creation_cue(&t.word));
-    let (chain, assumed) = split_assumed(pack, full, narrow, narrow && !creates);
+    let changes = a
+        .reading
+        .tokens
+        .iter()
+        .any(|t| !t.in_name && is_change_cue(&t.word));
+    let on_existing = !creates && (changes || !det.names.is_empty());
+    let (chain, assumed) = split_assumed(pack, full, narrow, narrow && on_existing);
     det.chain = chain;
     det.assumed = assumed;
     det.scores = all_scores
@@ -351,6 +360,8 @@ fn is_creation_cue(w: &str) -> bool {
             | "design"
             | "implement"
             | "implementing"
+            | "write"
+            | "writing"
             | "scratch"
             | "greenfield"
     )
@@ -369,11 +380,37 @@ fn frames(pack: &Pack, id: &str) -> bool {
     })
 }
 
+/// Words that say the goal changes or examines something that exists.
+fn is_change_cue(w: &str) -> bool {
+    matches!(
+        w,
+        "add"
+            | "adding"
+            | "fix"
+            | "fixing"
+            | "update"
+            | "updating"
+            | "change"
+            | "modify"
+            | "extend"
+            | "tune"
+            | "improve"
+            | "adjust"
+            | "analyze"
+            | "analyse"
+            | "investigate"
+            | "audit"
+            | "review"
+            | "debug"
+            | "diagnose"
+    )
+}
+
 /// Splits the full chain into the skills the goal asks about and those whose
 /// defaults will do ([`PackDetection::assumed`]): asked are the matched
 /// skills, their hard dependencies unless the goal says they exist
-/// (`Reason::Exists`) or `assume_deps` (a narrow goal that changes something
-/// existing), and the required skills unless the goal is narrow and they
+/// (`Reason::Exists`) or `assume_deps` (a narrow goal that works on
+/// something existing), and the required skills unless the goal is narrow and they
 /// do not frame it ([`frames`]). Every
 /// skill keeps its place in run order.
 fn split_assumed(
