@@ -3,20 +3,13 @@
 //! The same checks serve typed input in the app, answers files and presets, so
 //! an answer accepted in one place is accepted everywhere.
 
-use serde::{Deserialize, Serialize};
 use std::fmt;
 
 use crate::pack::{Question, QuestionKind};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum AnswerValue {
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Text(String),
-    List(Vec<String>),
-}
+// The type alone, in its own file, so build.rs can compile it (see there).
+mod answer;
+pub use answer::AnswerValue;
 
 impl fmt::Display for AnswerValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
