@@ -16,10 +16,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-#[path = "src/pack/model.rs"]
-mod model;
 #[path = "src/value/answer.rs"]
 mod answer;
+#[path = "src/pack/model.rs"]
+mod model;
 #[path = "src/pack/words.rs"]
 mod words;
 
@@ -105,7 +105,7 @@ fn compile(dir: &Path) -> Result<stored::StoredPack, String> {
         manifest,
         skills: Vec::new(),
         blueprints: Vec::new(),
-        templates: BTreeMap::new(),
+        templates: Default::default(),
         origin: format!(
             "bundled:{}",
             dir.file_name().unwrap_or_default().to_string_lossy()
@@ -115,9 +115,7 @@ fn compile(dir: &Path) -> Result<stored::StoredPack, String> {
         detect_index: Default::default(),
     };
     for (name, text) in &files {
-        if let Some(rest) = name.strip_prefix("templates/") {
-            pack.templates.insert(rest.to_string(), text.clone());
-        } else if is_yaml_in(name, "skills/") {
+        if is_yaml_in(name, "skills/") {
             pack.skills.push(typed(name, text, &yaml)?);
         } else if is_yaml_in(name, "blueprints/") {
             pack.blueprints.push(typed(name, text, &yaml)?);

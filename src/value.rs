@@ -211,9 +211,7 @@ fn checked_value(q: &Question, value: &AnswerValue) -> Result<AnswerValue, Strin
                 return Err(why);
             }
             if let Some(pattern) = &rules.regex {
-                let ok = regex::Regex::new(pattern)
-                    .map(|re| re.is_match(s))
-                    .unwrap_or(false);
+                let ok = matches_pattern(pattern, s);
                 if !ok {
                     return Err(rules
                         .message
@@ -322,6 +320,33 @@ impl AnswerValue {
             other => other.to_string(),
         }
     }
+}
+
+/// Whether `text` matches the validation regex `pattern` (false when the
+/// pattern is invalid: lint reports it). Compiled regexes are kept per
+/// thread: a session checks the same few patterns at every refresh, and
+/// compiling one costs far more than matching it.
+fn matches_pattern(pattern: &str, text: &str) -> bool {
+    use std::collections::HashMap;
+    thread_local! {
+        static COMPILED: std::cell::RefCell<HashMap<String, Option<regex::Regex>>> =
+            std::cell::RefCell::new(HashMap::new());
+    }
+    COMPILED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if !cache.contains_key(pattern) {
+            // A pack is a few dozen patterns; a bound keeps a long app
+            // session over many packs from growing without end.
+            if cache.len() >= 256 {
+                cache.clear();
+            }
+            cache.insert(pattern.to_string(), regex::Regex::new(pattern).ok());
+        }
+        cache
+            .get(pattern)
+            .and_then(Option::as_ref)
+            .is_some_and(|re| re.is_match(text))
+    })
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //! pack model, builds each one's detection index, and stores them as
 //! MessagePack (`stored.rs`) in `$OUT_DIR`; a start decodes that instead of
 //! parsing YAML and stemming keywords (which was most of a `detect`
-//! process's time).
+//! process's time). Templates stay in the embedded pack folders and are
+//! copied out only for the pack that renders.
 //!
 //! The blob is built from the current sources at every build that touches
 //! them, so it cannot be stale. When build.rs could not compile a pack (a
@@ -19,7 +20,13 @@ pub(crate) fn bundled_packs() -> Option<Vec<Pack>> {
     if BLOB.is_empty() {
         return None;
     }
-    super::stored::decode(BLOB)
+    let mut packs = super::stored::decode(BLOB)?;
+    for p in &mut packs {
+        let dir = p.origin.strip_prefix("bundled:").unwrap_or(&p.origin);
+        p.templates =
+            super::model::Templates::lazy(super::load::embedded_templates, dir.to_string());
+    }
+    Some(packs)
 }
 
 #[cfg(test)]
@@ -73,6 +80,20 @@ mod tests {
         // The registry the app gets is the blob's.
         let reg = Registry::bundled().expect("bundled");
         assert_same(&reg.packs, &yaml);
+    }
+
+    #[test]
+    fn templates_are_copied_out_only_for_the_pack_that_uses_them() {
+        let reg = Registry::bundled().expect("bundled");
+        assert!(reg.packs.len() > 1);
+        assert!(reg.packs.iter().all(|p| !p.templates.loaded()));
+        // Detection reads no template.
+        let _ = crate::detect::detect(&reg, "dbt models on snowflake with tests");
+        assert!(reg.packs.iter().all(|p| !p.templates.loaded()));
+        let first = &reg.packs[0];
+        assert!(!first.templates.is_empty());
+        assert!(first.templates.loaded());
+        assert!(reg.packs[1..].iter().all(|p| !p.templates.loaded()));
     }
 
     #[test]

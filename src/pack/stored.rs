@@ -3,12 +3,14 @@
 //! (which encodes it at build time, compiling this file with `#[path]`) and
 //! `blob.rs` (which decodes it at start), so both sides read one definition.
 //!
+//! Templates are not stored here: the binary embeds the pack folders, and
+//! a pack's templates are read from there when first rendered.
+//!
 //! MessagePack with field names: the model needs a self-describing format
 //! (an untagged answer value, keywords read through `serde_yaml::Value`,
 //! fields skipped when empty).
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 use crate::detect::PackIndex;
 use crate::pack::{Blueprint, Manifest, Pack, PackSource, Skill};
@@ -18,7 +20,6 @@ pub struct StoredPack {
     manifest: Manifest,
     skills: Vec<Skill>,
     blueprints: Vec<Blueprint>,
-    templates: BTreeMap<String, String>,
     origin: String,
     index: PackIndex,
 }
@@ -31,7 +32,6 @@ impl StoredPack {
             manifest: pack.manifest,
             skills: pack.skills,
             blueprints: pack.blueprints,
-            templates: pack.templates,
             origin: pack.origin,
             index,
         }
@@ -41,13 +41,14 @@ impl StoredPack {
         &self.manifest.id
     }
 
-    /// The pack, its detection index already built.
+    /// The pack, its detection index already built, without templates
+    /// (the binary has them: see `blob.rs`).
     pub fn into_pack(self) -> Pack {
         Pack {
             manifest: self.manifest,
             skills: self.skills,
             blueprints: self.blueprints,
-            templates: self.templates,
+            templates: Default::default(),
             origin: self.origin,
             source: PackSource::Bundled,
             by_id: Default::default(),
