@@ -453,12 +453,15 @@ pub struct Pack {
 pub struct Templates {
     map: std::sync::OnceLock<BTreeMap<String, String>>,
     /// Fills `map` on first use: a function and its argument.
-    load: Option<(fn(&str) -> BTreeMap<String, String>, String)>,
+    load: Option<(LoadTemplates, String)>,
 }
+
+/// Reads a pack's templates (see [`Templates::lazy`]).
+pub(crate) type LoadTemplates = fn(&str) -> BTreeMap<String, String>;
 
 impl Templates {
     /// Templates that `load(arg)` reads when they are first needed.
-    pub(crate) fn lazy(load: fn(&str) -> BTreeMap<String, String>, arg: String) -> Templates {
+    pub(crate) fn lazy(load: LoadTemplates, arg: String) -> Templates {
         Templates {
             map: std::sync::OnceLock::new(),
             load: Some((load, arg)),
