@@ -1,63 +1,168 @@
-//! Bundled packs are embedded with `include_dir!`, which cargo cannot see:
-//! rebuild whenever anything under `skillchains/` changes, so an edited or
-//! added pack is never silently left out of the binary.
+//! Compiles the bundled packs at build time: every pack under `skillchains/`
+//! is parsed from YAML into the crate's own pack model, its detection index
+//! is built, and the result is written as MessagePack to
+//! `$OUT_DIR/bundled.msgpack`, which `src/pack/blob.rs` embeds. A start then
+//! decodes that blob instead of parsing YAML and stemming keywords.
 //!
-//! It also hashes `skillchains/` into `SKILLCHAIN_PACKS_HASH`: the
-//! precompiled pack blob (`src/pack/bundled.msgpack`) records the hash it
-//! was built from, and the binary ignores a blob whose hash differs. The
-//! files that turn YAML into the pack model are hashed too, so a change in
-//! how packs are read also retires the blob.
+//! The model, the YAML readers and the index are the crate's own source
+//! files, compiled into this script with `#[path]`, so the blob is always
+//! the current sources' output: there is no checked-in artifact to go stale.
+//! A bundled pack that does not parse is left out of the blob with a
+//! warning; the binary then parses the YAML and reports the problem as
+//! `skillchain lint` does (lint itself runs in CI, `.ci/run`).
 
+#![allow(dead_code, unused_imports)]
+
+use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The sources that define how pack YAML becomes the model.
-const MODEL_SOURCES: [&str; 4] = [
+#[path = "src/value/answer.rs"]
+mod answer;
+#[path = "src/pack/model.rs"]
+mod model;
+#[path = "src/pack/words.rs"]
+mod words;
+
+/// `crate::pack` and `crate::value` as the model files name them.
+mod pack {
+    pub use crate::model::*;
+    pub(crate) use crate::words;
+}
+mod value {
+    pub use crate::answer::AnswerValue;
+}
+
+// The index's `super::normalise` is this crate root's `normalise`.
+#[path = "src/detect/index.rs"]
+mod index;
+#[path = "src/detect/normalise.rs"]
+mod normalise;
+
+/// `crate::detect` as the index files name it.
+mod detect {
+    pub use crate::index::PackIndex;
+    pub(crate) use crate::normalise;
+}
+
+#[path = "src/pack/stored.rs"]
+mod stored;
+
+/// Everything that decides the blob's content.
+const SOURCES: [&str; 7] = [
     "src/pack/model.rs",
+    "src/value/answer.rs",
     "src/pack/words.rs",
-    "src/pack/load.rs",
-    "src/value.rs",
+    "src/detect/index.rs",
+    "src/detect/normalise.rs",
+    "src/pack/stored.rs",
+    "skillchains",
 ];
 
 fn main() {
-    println!("cargo:rerun-if-changed=skillchains");
-    let mut files = Vec::new();
-    collect(Path::new("skillchains"), &mut files);
-    for reader in MODEL_SOURCES {
-        println!("cargo:rerun-if-changed={reader}");
-        if let Ok(bytes) = std::fs::read(reader) {
-            files.push((reader.to_string(), bytes));
+    for s in SOURCES {
+        println!("cargo:rerun-if-changed={s}");
+    }
+    let root = Path::new("skillchains");
+    let mut packs = Vec::new();
+    let mut dirs: Vec<_> = std::fs::read_dir(root)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    dirs.sort();
+    let mut complete = true;
+    for dir in dirs.iter().filter(|d| d.join("pack.yaml").is_file()) {
+        match compile(dir) {
+            Ok(p) => packs.push(p),
+            Err(e) => {
+                println!("cargo:warning=bundled pack {}: {e}; the binary will parse its YAML at start (run `cargo run -- lint`)", dir.display());
+                complete = false;
+            }
         }
     }
-    files.sort();
-    // FNV-1a 64: stable across Rust versions, unlike std's hasher.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for (rel, bytes) in &files {
-        for b in rel
-            .bytes()
-            .chain([0])
-            .chain(bytes.iter().copied())
-            .chain([0])
-        {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    println!(
-        "cargo:rustc-env=SKILLCHAIN_PACKS_HASH={hash:016x}-{}",
-        files.len()
-    );
+    packs.sort_by(|a, b| a.id().cmp(b.id()));
+    let bytes = if complete {
+        stored::encode(&packs)
+    } else {
+        Vec::new()
+    };
+    let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    std::fs::write(Path::new(&out).join("bundled.msgpack"), bytes).expect("write the pack blob");
 }
 
-fn collect(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+/// One pack folder as the runtime's YAML loader reads it (`src/pack/load.rs`,
+/// `parse_pack_with` over the embedded files).
+fn compile(dir: &Path) -> Result<stored::StoredPack, String> {
+    let mut files = BTreeMap::new();
+    collect(dir, dir, &mut files);
+    let yaml = |name: &str, text: &str| -> Result<serde_yaml::Value, String> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        serde_yaml::from_str(text).map_err(|e| format!("{name}: {e}"))
+    };
+    let manifest: model::Manifest = files
+        .get("pack.yaml")
+        .ok_or("no pack.yaml".to_string())
+        .and_then(|t| typed("pack.yaml", t, &yaml))?;
+    let mut pack = model::Pack {
+        manifest,
+        skills: Vec::new(),
+        blueprints: Vec::new(),
+        templates: Default::default(),
+        origin: format!(
+            "bundled:{}",
+            dir.file_name().unwrap_or_default().to_string_lossy()
+        ),
+        source: model::PackSource::Bundled,
+        by_id: Default::default(),
+        detect_index: Default::default(),
+    };
+    for (name, text) in &files {
+        if is_yaml_in(name, "skills/") {
+            pack.skills.push(typed(name, text, &yaml)?);
+        } else if is_yaml_in(name, "blueprints/") {
+            pack.blueprints.push(typed(name, text, &yaml)?);
+        }
+    }
+    let index = detect::PackIndex::new(&pack);
+    Ok(stored::StoredPack::new(pack, index))
+}
+
+fn typed<T: serde::de::DeserializeOwned>(
+    name: &str,
+    text: &str,
+    yaml: &dyn Fn(&str, &str) -> Result<serde_yaml::Value, String>,
+) -> Result<T, String> {
+    let doc = yaml(name, text)?;
+    if doc.is_null() {
+        return Err(format!("{name}: the file is empty"));
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    serde_yaml::from_str(text).map_err(|e| format!("{name}: {e}"))
+}
+
+fn is_yaml_in(name: &str, folder: &str) -> bool {
+    name.strip_prefix(folder).is_some_and(|rest| {
+        !rest.contains('/') && (rest.ends_with(".yaml") || rest.ends_with(".yml"))
+    })
+}
+
+/// UTF-8 files under `dir`, keyed by `/`-separated path relative to `root`
+/// (what `include_dir` embeds for the YAML path).
+fn collect(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            collect(&path, out);
-        } else if let Ok(bytes) = std::fs::read(&path) {
-            out.push((path.to_string_lossy().replace('\\', "/"), bytes));
+            collect(root, &path, out);
+        } else if let Ok(text) = std::fs::read_to_string(&path) {
+            if let Ok(rel) = path.strip_prefix(root) {
+                let key = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                out.insert(key, text);
+            }
         }
     }
 }

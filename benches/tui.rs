@@ -242,12 +242,12 @@ fn spawn() -> Spawned {
 }
 
 /// With a goal on the command line the packs load behind the first frame
-/// and the chain follows: no budget in DESIGN §6, measured to be known.
+/// and the chain follows: issue 13 asks for it drawn by 15 ms.
 fn case_first_chain(mode: Mode) -> Measurement {
     bench_timed(
         mode,
         "start to detected chain, goal given",
-        Duration::from_millis(100),
+        Duration::from_millis(15),
         30,
         || {
             time_to_text(
@@ -326,7 +326,7 @@ fn case_first_frame(mode: Mode) -> Measurement {
     bench_timed(
         mode,
         "start to first frame (real binary, pty)",
-        Duration::from_millis(30),
+        Duration::from_millis(10),
         30,
         // The goal screen's title is in the first frame.
         || time_to_text(env!("CARGO_BIN_EXE_skillchain"), &[], "build?"),

@@ -3,20 +3,13 @@
 //! The same checks serve typed input in the app, answers files and presets, so
 //! an answer accepted in one place is accepted everywhere.
 
-use serde::{Deserialize, Serialize};
 use std::fmt;
 
 use crate::pack::{Question, QuestionKind};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum AnswerValue {
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Text(String),
-    List(Vec<String>),
-}
+// The type alone, in its own file, so build.rs can compile it (see there).
+mod answer;
+pub use answer::AnswerValue;
 
 impl fmt::Display for AnswerValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -218,9 +211,7 @@ fn checked_value(q: &Question, value: &AnswerValue) -> Result<AnswerValue, Strin
                 return Err(why);
             }
             if let Some(pattern) = &rules.regex {
-                let ok = regex::Regex::new(pattern)
-                    .map(|re| re.is_match(s))
-                    .unwrap_or(false);
+                let ok = matches_pattern(pattern, s);
                 if !ok {
                     return Err(rules
                         .message
@@ -329,6 +320,33 @@ impl AnswerValue {
             other => other.to_string(),
         }
     }
+}
+
+/// Whether `text` matches the validation regex `pattern` (false when the
+/// pattern is invalid: lint reports it). Compiled regexes are kept per
+/// thread: a session checks the same few patterns at every refresh, and
+/// compiling one costs far more than matching it.
+fn matches_pattern(pattern: &str, text: &str) -> bool {
+    use std::collections::HashMap;
+    thread_local! {
+        static COMPILED: std::cell::RefCell<HashMap<String, Option<regex::Regex>>> =
+            std::cell::RefCell::new(HashMap::new());
+    }
+    COMPILED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if !cache.contains_key(pattern) {
+            // A pack is a few dozen patterns; a bound keeps a long app
+            // session over many packs from growing without end.
+            if cache.len() >= 256 {
+                cache.clear();
+            }
+            cache.insert(pattern.to_string(), regex::Regex::new(pattern).ok());
+        }
+        cache
+            .get(pattern)
+            .and_then(Option::as_ref)
+            .is_some_and(|re| re.is_match(text))
+    })
 }
 
 #[cfg(test)]

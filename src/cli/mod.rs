@@ -145,30 +145,32 @@ fn usage(e: &clap::Error) -> u8 {
 }
 
 fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
-    let registry = || load_packs(&cli.global, style);
+    // The packs live until the process exits: freeing them one allocation
+    // at a time would be a tenth of a `detect`.
+    let registry = || load_packs(&cli.global, style).map(|r| &*Box::leak(Box::new(r)));
     let no_prefs = cli.global.no_prefs;
     let Some(command) = cli.command else {
         return journey(&cli.global, cli.journey, style);
     };
     match command {
         Command::Detect { goal, pack, json } => {
-            detect::run(&registry()?, &goal, pack.as_deref(), json, style)
+            detect::run(registry()?, &goal, pack.as_deref(), json, style)
         }
-        Command::Run(args) => run::run(&registry()?, args, no_prefs, style),
+        Command::Run(args) => run::run(registry()?, args, no_prefs, style),
         Command::Validate {
             dir,
             blueprint,
             maturity,
             json,
         } => validate::run(
-            &registry()?,
+            registry()?,
             &dir,
             blueprint.as_deref(),
             maturity,
             json,
             style,
         ),
-        Command::List { json } => list::list(&registry()?, json),
+        Command::List { json } => list::list(registry()?, json),
         Command::Lint { path } => list::lint(path.as_deref(), style),
         Command::Resume { dir } => {
             if interactive_terminal() {
@@ -182,9 +184,9 @@ fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
                 };
                 return full_screen(&cli.global, opts, style);
             }
-            resume::run(&registry()?, dir, no_prefs, style)
+            resume::run(registry()?, dir, no_prefs, style)
         }
-        Command::Prefs { command } => prefs::run(&registry()?, command, style),
+        Command::Prefs { command } => prefs::run(registry()?, command, style),
         Command::Pack { command } => pack::run(command, pack_dirs(&cli.global), style),
     }
 }

@@ -3,6 +3,7 @@
 //! (a sequence of stems) with the roles it plays, plus the pack's synonyms
 //! and a typo lookup bucketed by first letter and length.
 
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 use super::normalise::{stemmer, tokenise};
@@ -13,7 +14,7 @@ pub const PRIMARY_POINTS: u32 = 10;
 /// Points a secondary keyword gives its skill.
 pub const SECONDARY_POINTS: u32 = 5;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Term {
     pub stems: Vec<String>,
     /// The keyword as the pack writes it (the first spelling seen).
@@ -21,7 +22,7 @@ pub struct Term {
 }
 
 /// Term ids of one skill's keyword lists.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SkillTerms {
     pub primary: Vec<usize>,
     pub secondary: Vec<usize>,
@@ -29,7 +30,8 @@ pub struct SkillTerms {
     pub requires_any: Vec<usize>,
 }
 
-#[derive(Debug, Clone)]
+/// Built at build time for bundled packs (build.rs stores it with them).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PackIndex {
     pub terms: Vec<Term>,
     by_stems: HashMap<Vec<String>, usize>,

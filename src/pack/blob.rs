@@ -1,99 +1,39 @@
-//! The bundled packs precompiled: parsed from YAML and linted once, stored
-//! as MessagePack in `bundled.msgpack`, and decoded at start instead of
-//! parsing YAML (which was most of a `detect` process's time).
+//! The bundled packs precompiled: build.rs parses them from YAML into the
+//! pack model, builds each one's detection index, and stores them as
+//! MessagePack (`stored.rs`) in `$OUT_DIR`; a start decodes that instead of
+//! parsing YAML and stemming keywords (which was most of a `detect`
+//! process's time). Templates stay in the embedded pack folders and are
+//! copied out only for the pack that renders.
 //!
-//! The blob is a checked-in artifact, refreshed by a test: the pack model
-//! lives in this crate, so build.rs could only build it by compiling the
-//! model twice. The blob records the hash of `skillchains/` (and of the
-//! files that read pack YAML into the model) it was built
-//! from (build.rs computes the current one); a blob that does not match, or
-//! does not decode, is ignored and the packs are parsed from YAML as before,
-//! so a stale blob costs time, never correctness. The test
-//! `pack::blob::tests::blob_is_fresh` fails while it is stale; refresh with
-//! `SKILLCHAIN_REFRESH_PACKS_BLOB=1 cargo test --lib pack::blob`.
+//! The blob is built from the current sources at every build that touches
+//! them, so it cannot be stale. When build.rs could not compile a pack (a
+//! broken pack during development) the blob is empty and the packs are
+//! parsed from YAML, which reports the problem.
 
-use std::collections::BTreeMap;
+use super::model::Pack;
 
-use serde::{Deserialize, Serialize};
+static BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/bundled.msgpack"));
 
-use super::model::{Blueprint, Manifest, Pack, Skill};
-
-/// Hash of `skillchains/` as this binary embeds it (see build.rs).
-const SOURCE_HASH: &str = env!("SKILLCHAIN_PACKS_HASH");
-
-static BLOB: &[u8] = include_bytes!("bundled.msgpack");
-
-/// Serialised form of the bundled packs. MessagePack rather than postcard
-/// or bincode: the model's `Deserialize` impls need a self-describing format
-/// (an untagged answer value, keywords read through `serde_yaml::Value`).
-#[derive(Serialize, Deserialize)]
-struct Stored {
-    source_hash: String,
-    packs: Vec<StoredPack>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct StoredPack {
-    manifest: Manifest,
-    skills: Vec<Skill>,
-    blueprints: Vec<Blueprint>,
-    templates: BTreeMap<String, String>,
-    origin: String,
-}
-
-/// The bundled packs from the blob, or `None` when it is stale or unreadable
-/// (the caller then parses the YAML).
+/// The bundled packs from the blob, or `None` when the build left them to
+/// the YAML (the caller then parses it).
 pub(crate) fn bundled_packs() -> Option<Vec<Pack>> {
-    decode(BLOB, SOURCE_HASH)
-}
-
-fn decode(bytes: &[u8], expected_hash: &str) -> Option<Vec<Pack>> {
-    let stored: Stored = rmp_serde::from_slice(bytes).ok()?;
-    if stored.source_hash != expected_hash {
+    if BLOB.is_empty() {
         return None;
     }
-    Some(
-        stored
-            .packs
-            .into_iter()
-            .map(|p| Pack {
-                manifest: p.manifest,
-                skills: p.skills,
-                blueprints: p.blueprints,
-                templates: p.templates,
-                origin: p.origin,
-                source: super::model::PackSource::Bundled,
-                by_id: Default::default(),
-                detect_index: Default::default(),
-            })
-            .collect(),
-    )
-}
-
-#[cfg(test)]
-fn encode(packs: &[Pack], hash: &str) -> Vec<u8> {
-    let stored = Stored {
-        source_hash: hash.to_string(),
-        packs: packs
-            .iter()
-            .map(|p| StoredPack {
-                manifest: p.manifest.clone(),
-                skills: p.skills.clone(),
-                blueprints: p.blueprints.clone(),
-                templates: p.templates.clone(),
-                origin: p.origin.clone(),
-            })
-            .collect(),
-    };
-    rmp_serde::to_vec_named(&stored).expect("the pack model serialises")
+    let mut packs = super::stored::decode(BLOB)?;
+    for p in &mut packs {
+        let dir = p.origin.strip_prefix("bundled:").unwrap_or(&p.origin);
+        p.templates =
+            super::model::Templates::lazy(super::load::embedded_templates, dir.to_string());
+    }
+    Some(packs)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pack::stored::{encode, StoredPack};
     use crate::pack::Registry;
-
-    const REFRESH: &str = "SKILLCHAIN_REFRESH_PACKS_BLOB";
 
     /// Parsed and linted once for all the tests here (slow in a debug build).
     fn from_yaml() -> Vec<Pack> {
@@ -107,27 +47,12 @@ mod tests {
             .clone()
     }
 
-    #[test]
-    fn blob_is_fresh() {
-        let fresh = encode(&from_yaml(), SOURCE_HASH);
-        if std::env::var_os(REFRESH).is_some() {
-            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/pack/bundled.msgpack");
-            std::fs::write(path, &fresh).expect("write the blob");
-            return;
-        }
-        assert!(
-            BLOB == fresh.as_slice(),
-            "src/pack/bundled.msgpack is stale (skillchains/ or the pack model changed): \
-             run `{REFRESH}=1 cargo test --lib pack::blob` and commit the file"
-        );
-    }
-
     /// Every field of the pack model in Debug form (which shows floats to
     /// the last digit); the lazily built caches are left out.
     fn model(p: &Pack) -> String {
         format!(
-            "{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:?}",
-            p.manifest, p.skills, p.blueprints, p.templates, p.origin
+            "{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:?}\n{:?}",
+            p.manifest, p.skills, p.blueprints, p.templates, p.origin, p.source
         )
     }
 
@@ -150,37 +75,88 @@ mod tests {
     #[test]
     fn blob_packs_equal_yaml_packs_exactly() {
         let yaml = from_yaml();
-        let blob = bundled_packs().expect("the blob is fresh and decodes");
+        let blob = bundled_packs().expect("build.rs compiled every bundled pack");
         assert_same(&blob, &yaml);
-        // The registry the app gets is the blob's, with no cache built yet.
+        // The registry the app gets is the blob's.
         let reg = Registry::bundled().expect("bundled");
         assert_same(&reg.packs, &yaml);
-        assert!(reg
-            .packs
-            .iter()
-            .all(|p| p.by_id.get().is_none() && p.detect_index.get().is_none()));
     }
 
     #[test]
-    fn a_blob_from_other_sources_is_ignored() {
-        let packs = from_yaml();
-        let bytes = encode(&packs, "0000000000000000-0");
-        assert!(decode(&bytes, SOURCE_HASH).is_none());
-        assert!(decode(&bytes, "0000000000000000-0").is_some());
+    fn templates_are_copied_out_only_for_the_pack_that_uses_them() {
+        let reg = Registry::bundled().expect("bundled");
+        assert!(reg.packs.len() > 1);
+        assert!(reg.packs.iter().all(|p| !p.templates.loaded()));
+        // Detection reads no template.
+        let _ = crate::detect::detect(&reg, "dbt models on snowflake with tests");
+        assert!(reg.packs.iter().all(|p| !p.templates.loaded()));
+        let first = &reg.packs[0];
+        assert!(!first.templates.is_empty());
+        assert!(first.templates.loaded());
+        assert!(reg.packs[1..].iter().all(|p| !p.templates.loaded()));
     }
 
     #[test]
-    fn a_damaged_blob_is_ignored_without_panicking() {
+    fn the_stored_detection_index_equals_one_built_from_yaml() {
+        let yaml = from_yaml();
+        let blob = bundled_packs().expect("build.rs compiled every bundled pack");
+        for (b, y) in blob.iter().zip(&yaml) {
+            let stored = b.detect_index.get().expect("the index comes with the pack");
+            let built = crate::detect::PackIndex::new(y);
+            let as_yaml = |ix| canonical(&serde_yaml::to_value(ix).expect("the index serialises"));
+            assert!(
+                as_yaml(stored) == as_yaml(&built),
+                "pack {}: the stored index differs from one built now",
+                b.manifest.id
+            );
+        }
+    }
+
+    /// Text of `v` with every mapping and list in sorted order: HashMaps and
+    /// HashSets iterate in a different order in every process.
+    fn canonical(v: &serde_yaml::Value) -> String {
+        use serde_yaml::Value;
+        match v {
+            Value::Mapping(m) => {
+                let mut parts: Vec<String> = m
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", canonical(k), canonical(v)))
+                    .collect();
+                parts.sort();
+                format!("{{{}}}", parts.join(", "))
+            }
+            Value::Sequence(items) => {
+                let mut parts: Vec<String> = items.iter().map(canonical).collect();
+                parts.sort();
+                format!("[{}]", parts.join(", "))
+            }
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_damaged_blob_is_refused_without_panicking() {
         // The smallest pack keeps this quick in a debug build.
         let mut packs = from_yaml();
         packs.sort_by_key(|p| p.templates.values().map(String::len).sum::<usize>());
         packs.truncate(1);
-        let bytes = encode(&packs, SOURCE_HASH);
-        assert!(decode(&bytes, SOURCE_HASH).is_some());
+        let stored: Vec<StoredPack> = packs
+            .into_iter()
+            .map(|p| {
+                let ix = crate::detect::PackIndex::new(&p);
+                StoredPack::new(p, ix)
+            })
+            .collect();
+        let bytes = encode(&stored);
+        let decoded = crate::pack::stored::decode(&bytes).expect("round trip");
+        assert_eq!(decoded.len(), 1);
         // Truncations all along, and seeded byte flips across the whole blob.
         let step = (bytes.len() / 150).max(1);
         for len in (0..bytes.len()).step_by(step) {
-            assert!(decode(&bytes[..len], SOURCE_HASH).is_none(), "cut at {len}");
+            assert!(
+                crate::pack::stored::decode(&bytes[..len]).is_none(),
+                "cut at {len}"
+            );
         }
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         for _ in 0..100 {
@@ -191,7 +167,7 @@ mod tests {
             let at = (seed % damaged.len() as u64) as usize;
             damaged[at] ^= 0xff;
             // Either refused or decoded to packs; never a panic.
-            let _ = decode(&damaged, SOURCE_HASH);
+            let _ = crate::pack::stored::decode(&damaged);
         }
     }
 }

@@ -132,6 +132,16 @@ impl PackFiles {
     }
 }
 
+/// The templates of the bundled pack in folder `dir`, keyed by path under
+/// its `templates/` (what [`parse_pack`] gives a pack read from YAML).
+pub(super) fn embedded_templates(dir: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if let Some(templates) = BUNDLED.get_dir(Path::new(dir).join("templates")) {
+        collect_embedded(templates, templates.path(), &mut out);
+    }
+    out
+}
+
 fn collect_embedded(dir: &Dir<'static>, root: &Path, out: &mut BTreeMap<String, String>) {
     for file in dir.files() {
         if let (Ok(rel), Some(text)) = (file.path().strip_prefix(root), file.contents_utf8()) {
@@ -397,7 +407,7 @@ fn parse_pack_with(pf: &PackFiles, lint: bool) -> Result<Pack, Problems> {
         manifest,
         skills: skills.into_iter().map(|(_, s)| s).collect(),
         blueprints: blueprints.into_iter().map(|(_, b)| b).collect(),
-        templates,
+        templates: templates.into(),
         origin: pf.origin.clone(),
         source: if origin.starts_with("bundled:") {
             super::model::PackSource::Bundled

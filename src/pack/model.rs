@@ -434,7 +434,7 @@ pub struct Pack {
     pub skills: Vec<Skill>,
     pub blueprints: Vec<Blueprint>,
     /// Template path (relative to `templates/`) → source.
-    pub templates: BTreeMap<String, String>,
+    pub templates: Templates,
     /// Where the pack came from: `bundled` or a folder path.
     pub origin: String,
     /// How it got here (bundled, a folder, or installed with its pin).
@@ -444,6 +444,68 @@ pub struct Pack {
     pub(crate) by_id: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
     /// Normalised keywords for detection, built on first use.
     pub(crate) detect_index: std::sync::OnceLock<crate::detect::PackIndex>,
+}
+
+/// A pack's templates: path (relative to `templates/`) → source. Bundled
+/// packs read theirs from the binary on first use, so a command that never
+/// renders (`detect`, or `run` for the other packs) never copies them.
+#[derive(Clone, Default)]
+pub struct Templates {
+    map: std::sync::OnceLock<BTreeMap<String, String>>,
+    /// Fills `map` on first use: a function and its argument.
+    load: Option<(LoadTemplates, String)>,
+}
+
+/// Reads a pack's templates (see [`Templates::lazy`]).
+pub(crate) type LoadTemplates = fn(&str) -> BTreeMap<String, String>;
+
+impl Templates {
+    /// Templates that `load(arg)` reads when they are first needed.
+    pub(crate) fn lazy(load: LoadTemplates, arg: String) -> Templates {
+        Templates {
+            map: std::sync::OnceLock::new(),
+            load: Some((load, arg)),
+        }
+    }
+
+    /// True once the templates have been read (tests check laziness).
+    #[cfg(test)]
+    pub(crate) fn loaded(&self) -> bool {
+        self.map.get().is_some()
+    }
+}
+
+impl From<BTreeMap<String, String>> for Templates {
+    fn from(map: BTreeMap<String, String>) -> Templates {
+        Templates {
+            map: std::sync::OnceLock::from(map),
+            load: None,
+        }
+    }
+}
+
+impl std::ops::Deref for Templates {
+    type Target = BTreeMap<String, String>;
+    fn deref(&self) -> &BTreeMap<String, String> {
+        self.map.get_or_init(|| match &self.load {
+            Some((load, arg)) => load(arg),
+            None => BTreeMap::new(),
+        })
+    }
+}
+
+impl<'a> IntoIterator for &'a Templates {
+    type Item = (&'a String, &'a String);
+    type IntoIter = std::collections::btree_map::Iter<'a, String, String>;
+    fn into_iter(self) -> Self::IntoIter {
+        (**self).iter()
+    }
+}
+
+impl std::fmt::Debug for Templates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
 }
 
 /// How a loaded pack got here, for `pack list` and the app's pack picker.

@@ -10,8 +10,11 @@ use std::collections::BTreeMap;
 
 /// The text of `v`, or an error telling the author to quote it.
 fn text(v: Value, what: &str) -> Result<String, String> {
+    if let Value::String(s) = v {
+        return Ok(s);
+    }
     let shown = match &v {
-        Value::String(s) => return Ok(s.clone()),
+        Value::String(s) => s.clone(),
         Value::Null => "null (or ~, or nothing)".to_string(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
