@@ -398,6 +398,43 @@ pub fn draw_list<'a>(
     inner
 }
 
+/// [`draw_list`] for items of several lines each: when the next item does
+/// not fit whole below the last one drawn, its first lines fill the rows
+/// left, so the view never ends on blank rows while more follows.
+pub fn draw_list_lines<'a>(
+    f: &mut Frame,
+    area: Rect,
+    block: Block<'a>,
+    item_lines: Vec<Vec<Line<'a>>>,
+    cursor: &mut ListCursor,
+    th: &Theme,
+    mouse: &mut MouseTargets,
+) -> Rect {
+    let heights: Vec<usize> = item_lines.iter().map(Vec::len).collect();
+    let items: Vec<ListItem> = item_lines.iter().cloned().map(ListItem::new).collect();
+    let inner = draw_list(f, area, block, items, cursor, th, mouse);
+    let mut used = 0usize;
+    let mut next = cursor.offset;
+    while next < heights.len() && used + heights[next] <= inner.height as usize {
+        used += heights[next];
+        next += 1;
+    }
+    let left = (inner.height as usize).saturating_sub(used);
+    if left > 0 && used > 0 && next < item_lines.len() {
+        // The list indents every item by the width of the cursor mark.
+        let indent = 2u16.min(inner.width);
+        let r = Rect {
+            x: inner.x + indent,
+            y: inner.y + used as u16,
+            width: inner.width - indent,
+            height: left as u16,
+        };
+        let lines: Vec<Line> = item_lines[next].iter().take(left).cloned().collect();
+        f.render_widget(Paragraph::new(lines), r);
+    }
+    inner
+}
+
 /// "↑ 3 above · ↓ 12 more below" on the bottom border of a list that does
 /// not fit, so nothing sits below the fold unnoticed.
 pub fn scroll_hint(f: &mut Frame, area: Rect, above: usize, below: usize, th: &Theme) {

@@ -80,6 +80,11 @@ pub fn handle(j: &mut Journey, action: Action, page: usize) -> Outcome {
         }
         return Outcome::Changed(true);
     }
+    // A change notice belongs to the key that caused it (as in the
+    // session): what the next key does is said instead.
+    if !matches!(action, Action::Help | Action::Status) {
+        j.session.changes.clear();
+    }
     match action {
         Action::Remember => {
             let items: Vec<(QKey, AnswerValue)> = prefs::candidates(&j.session)
@@ -105,7 +110,11 @@ pub fn handle(j: &mut Journey, action: Action, page: usize) -> Outcome {
         Action::NextMaturity => {
             let m = next_maturity(r.report.maturity);
             let _ = j.session.apply(Command::SetMaturity(m));
-            r.report = r.report.with_maturity(m);
+            // The maturity can move dynamic defaults (a deploy target, load
+            // tests), and with them which deliverables are required or
+            // skipped and why: judge the tree again with the answers as
+            // they are now, so no reason shown speaks of an old answer.
+            r.report = rejudge(&j.session, &r.plan).unwrap_or_else(|| r.report.with_maturity(m));
             j.notice = Some(format!("maturity {}: the report is recomputed", m.as_str()));
             Outcome::Changed(true)
         }
@@ -122,6 +131,15 @@ pub fn handle(j: &mut Journey, action: Action, page: usize) -> Outcome {
         }
         other => Outcome::Changed(r.cursor.apply(other, r.report.results.len(), page)),
     }
+}
+
+/// The written tree judged against the session's current answers and
+/// maturity; `None` when the plan or the check cannot be built (the
+/// caller keeps the findings it has).
+fn rejudge(session: &crate::session::Session, written: &Plan) -> Option<Report> {
+    let fresh = build_plan(session, &written.root).ok()?;
+    let delivers = generate::deliverables(session, &fresh);
+    crate::validate::validate_session(&written.root, &delivers, session).ok()
 }
 
 /// Skills a keyword of the goal asked for that are no longer in the chain,
