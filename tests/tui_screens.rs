@@ -503,3 +503,116 @@ fn keystroke_time_with_a_goal_at_its_cap() {
         times[100], times[198]
     );
 }
+
+/// The text inside a titled box, its rows joined by spaces (wrapped text
+/// reads as one line again).
+fn box_text(s: &str, title: &str) -> String {
+    let lines: Vec<&str> = s.lines().collect();
+    let top = lines
+        .iter()
+        .position(|l| l.contains(&format!("╭ {title}")))
+        .unwrap_or_else(|| panic!("no box {title}:\n{s}"));
+    lines[top + 1..]
+        .iter()
+        .take_while(|l| !l.starts_with('╰'))
+        .map(|l| l.trim_matches(|c: char| c == '│' || c == ' ' || c == '›'))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn report_reasons_wrap_whole_at_every_width() {
+    let mut ui = Ui::bundled("streaming pipeline from kafka to snowflake with dbt tests");
+    ui.keys("enter ctrl-d w w");
+    let reasons: Vec<String> = ui
+        .app
+        .journey()
+        .and_then(|j| j.report.as_ref())
+        .expect("report")
+        .report
+        .results
+        .iter()
+        .filter_map(|d| d.reason.clone())
+        .collect();
+    assert!(reasons.len() >= 2, "{reasons:?}");
+    for w in [60u16, 61, 72, 80, 99, 120, 200] {
+        ui.size(w, 60);
+        let s = ui.screen();
+        let text = box_text(&s, "Deliverables");
+        for r in &reasons {
+            assert!(text.contains(&format!("({r})")), "{w}: {r}\n{s}");
+        }
+        // No row of the box is cut: each ends inside the border.
+        for l in s.lines() {
+            assert!(!l.contains('…'), "{w}: {l}");
+        }
+    }
+}
+
+#[test]
+fn the_sidebar_and_status_count_the_questions_that_took_their_defaults() {
+    for (w, h) in [(120, 40), (80, 24), (61, 17)] {
+        let mut ui = Ui::mini("kafka pipeline with dbt");
+        ui.size(w, h);
+        // The quick setup answered, then the rest of base left to defaults.
+        ui.keys("enter enter ctrl-s");
+        let v = ui.session().status();
+        assert!(v.defaulted > 0 && v.answered > 0, "{v:?}");
+        let s = ui.screen();
+        // The sidebar is the first box of each row.
+        let side: String = s
+            .lines()
+            .filter(|l| l.starts_with('│'))
+            .map(|l| {
+                l.chars()
+                    .skip(1)
+                    .take_while(|c| *c != '│')
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let want = format!(
+            "{} answered · {} took defaults unseen · {} to go",
+            v.answered, v.defaulted, v.remaining
+        );
+        let side_words: Vec<&str> = side.split_whitespace().collect();
+        let want_words: Vec<&str> = want.split_whitespace().collect();
+        assert!(
+            side_words
+                .windows(want_words.len())
+                .any(|win| win == want_words.as_slice()),
+            "{w}x{h}: {want}\n{s}"
+        );
+        ui.keys("ctrl-t");
+        assert!(
+            ui.screen().contains(&format!(
+                "{} answered, {} took defaults unseen, {} to go",
+                v.answered, v.defaulted, v.remaining
+            )),
+            "{w}x{h}: {}",
+            ui.screen()
+        );
+    }
+}
+
+#[test]
+fn the_chain_footer_always_offers_the_pack_picker_when_there_are_other_packs() {
+    for goal in [
+        "streaming pipeline from kafka to snowflake with dbt tests",
+        "analyze why our dbt pipeline failed last night",
+    ] {
+        let mut ui = Ui::bundled(goal);
+        assert_eq!(ui.screen_kind(), Screen::Chain);
+        assert!(
+            footer(&mut ui).contains("p pick pack"),
+            "{}",
+            footer(&mut ui)
+        );
+        ui.keys("p");
+        assert!(
+            ui.screen().contains("data-orchestration"),
+            "{}",
+            ui.screen()
+        );
+    }
+}

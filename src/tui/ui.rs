@@ -172,6 +172,10 @@ fn footer_actions(app: &App, ctx: Context) -> Vec<(Action, &'static str)> {
                     }
                 }
             }
+            // Another pack is always one key away when there is one.
+            if app.pack_count() > 1 {
+                v.push((Packs, "pick pack"));
+            }
             v.push((Back, "edit goal"));
             v
         }

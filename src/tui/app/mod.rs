@@ -155,6 +155,11 @@ pub struct App {
 }
 
 impl App {
+    /// How many packs are installed (0 while they load).
+    pub fn pack_count(&self) -> usize {
+        self.registry.as_ref().map_or(0, |r| r.packs.len())
+    }
+
     pub fn new(registry: Arc<Registry>, opts: Options, theme: Theme, keymap: Keymap) -> App {
         let mut app = App::starting(opts, theme, keymap);
         app.loaded(Ok(registry));

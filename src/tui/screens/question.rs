@@ -439,10 +439,18 @@ pub fn sidebar(f: &mut Frame, area: Rect, status: &StatusView, th: &Theme) {
         .collect();
     let mut all = lines;
     all.push(Line::from(""));
-    all.push(Line::styled(
-        format!("{} answered · {} to go", status.answered, status.remaining),
-        th.dim(),
-    ));
+    // The same counts as the status overlay and `--plain`, defaults taken
+    // unseen (skip skill, done) among them, wrapped to the panel.
+    let mut counts = format!("{} answered", status.answered);
+    if status.defaulted > 0 {
+        counts.push_str(&format!(" · {} took defaults unseen", status.defaulted));
+    }
+    counts.push_str(&format!(" · {} to go", status.remaining));
+    all.extend(
+        crate::tui::ui::wrap(&counts, inner_w, "")
+            .into_iter()
+            .map(|l| Line::styled(l, th.dim())),
+    );
     f.render_widget(Paragraph::new(all).block(panel("Chain", th, false)), area);
 }
 

@@ -16,7 +16,7 @@ use crate::tui::action::Action;
 use crate::tui::app::{Journey, ListCursor, MouseTargets};
 use crate::tui::keymap::{Context, Keymap};
 use crate::tui::theme::Theme;
-use crate::tui::ui::{draw_list, panel, wrap};
+use crate::tui::ui::{draw_list_lines, panel, width, wrap};
 use crate::validate::{Report, Status, PASS_MARK};
 use crate::value::AnswerValue;
 
@@ -411,11 +411,13 @@ pub fn render(
     } else {
         (body, None)
     };
-    let items: Vec<ListItem> = rep
+    // Inside the borders and the cursor mark.
+    let text_w = list_a.width.saturating_sub(4) as usize;
+    let item_lines: Vec<Vec<Line>> = rep
         .results
         .iter()
         .map(|d| {
-            let mut spans = vec![
+            let head = vec![
                 Span::styled(
                     format!("{} ", d.status.symbol()),
                     status_style(d.status, th),
@@ -426,21 +428,50 @@ pub fn render(
                     status_style(d.status, th),
                 ),
             ];
+            let mut notes = Vec::new();
             if let Some(p) = d
                 .first_problem()
                 .filter(|_| matches!(d.status, Status::Missing | Status::Incomplete))
             {
-                spans.push(Span::styled(format!("  {p}"), th.dim()));
+                notes.push(p);
             }
             // Why the answers made it required or skipped (issue 11, 9a).
             if let Some(why) = &d.reason {
-                spans.push(Span::styled(format!("  ({why})"), th.dim()));
+                notes.push(format!("({why})"));
             }
-            ListItem::new(Line::from(spans))
+            let one_line = Line::from(head.clone()).width()
+                + notes.iter().map(|n| width(n) + 2).sum::<usize>();
+            if one_line <= text_w {
+                let mut spans = head;
+                spans.extend(
+                    notes
+                        .into_iter()
+                        .map(|n| Span::styled(format!("  {n}"), th.dim())),
+                );
+                return vec![Line::from(spans)];
+            }
+            // Too wide: the notes go below, wrapped at word boundaries.
+            let mut lines = if Line::from(head.clone()).width() <= text_w {
+                vec![Line::from(head)]
+            } else {
+                let text: String = head.iter().map(|s| s.content.as_ref()).collect();
+                wrap(&text, text_w, "  ")
+                    .into_iter()
+                    .map(|l| Line::styled(l, status_style(d.status, th)))
+                    .collect()
+            };
+            for n in notes {
+                lines.extend(
+                    wrap(&format!("  {n}"), text_w, "   ")
+                        .into_iter()
+                        .map(|l| Line::styled(l, th.dim())),
+                );
+            }
+            lines
         })
         .collect();
     let block = panel("Deliverables", th, true);
-    let inner = draw_list(f, list_a, block, items, &mut r.cursor, th, mouse);
+    let inner = draw_list_lines(f, list_a, block, item_lines, &mut r.cursor, th, mouse);
     if let (Some(area), Some(d)) = (detail_a, rep.results.get(r.cursor.index)) {
         let mut lines = vec![
             Line::from(vec![
