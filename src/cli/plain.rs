@@ -812,6 +812,9 @@ fn report_loop(
     st: Style,
 ) -> Result<End, EngineError> {
     loop {
+        for line in s.asked_but_removed_lines() {
+            println!("{}", st.yellow(&line));
+        }
         print!("{}", validate::render_text(&report, st.color));
         if report.pass {
             return Ok(End::Code(0));
@@ -841,7 +844,9 @@ fn report_loop(
             other => match other.parse::<Maturity>() {
                 Ok(m) => {
                     let _ = s.apply(Command::SetMaturity(m));
-                    report = report.with_maturity(m);
+                    // Judged again with the answers the maturity moved.
+                    report = generate::rejudge(s, &plan.root)
+                        .unwrap_or_else(|_| report.with_maturity(m));
                 }
                 Err(e) => println!("{}", st.red(&format!("✗ {e}"))),
             },

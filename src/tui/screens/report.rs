@@ -114,7 +114,8 @@ pub fn handle(j: &mut Journey, action: Action, page: usize) -> Outcome {
             // tests), and with them which deliverables are required or
             // skipped and why: judge the tree again with the answers as
             // they are now, so no reason shown speaks of an old answer.
-            r.report = rejudge(&j.session, &r.plan).unwrap_or_else(|| r.report.with_maturity(m));
+            r.report = generate::rejudge(&j.session, &r.plan.root)
+                .unwrap_or_else(|_| r.report.with_maturity(m));
             j.notice = Some(format!("maturity {}: the report is recomputed", m.as_str()));
             Outcome::Changed(true)
         }
@@ -133,46 +134,10 @@ pub fn handle(j: &mut Journey, action: Action, page: usize) -> Outcome {
     }
 }
 
-/// The written tree judged against the session's current answers and
-/// maturity; `None` when the plan or the check cannot be built (the
-/// caller keeps the findings it has).
-fn rejudge(session: &crate::session::Session, written: &Plan) -> Option<Report> {
-    let fresh = build_plan(session, &written.root).ok()?;
-    let delivers = generate::deliverables(session, &fresh);
-    crate::validate::validate_session(&written.root, &delivers, session).ok()
-}
-
-/// Skills a keyword of the goal asked for that are no longer in the chain,
-/// with the words that matched: what the goal asked for and the chain no
-/// longer delivers.
-pub fn asked_but_removed(s: &crate::session::Session) -> Vec<(String, Vec<String>)> {
-    s.detection
-        .scores
-        .iter()
-        .filter(|k| k.score > 0 && !s.chain.iter().any(|e| e.id == k.id))
-        .map(|k| {
-            let words = k
-                .primary
-                .iter()
-                .chain(k.secondary.iter())
-                .map(|w| format!("“{w}”"))
-                .collect();
-            (k.id.clone(), words)
-        })
-        .collect()
-}
-
-/// One sentence per skill the goal asked for that the chain dropped.
+/// What the goal asked for and the chain no longer delivers (the engine
+/// says it; the report and the exit message show it).
 pub fn asked_lines(s: &crate::session::Session) -> Vec<String> {
-    asked_but_removed(s)
-        .into_iter()
-        .map(|(id, words)| {
-            format!(
-                "⚠ The goal asked for {id} ({}), but it was removed from the chain: nothing here delivers it.",
-                words.join(", ")
-            )
-        })
-        .collect()
+    s.asked_but_removed_lines()
 }
 
 /// Generates again the files of every deliverable the report shows as
