@@ -441,13 +441,34 @@ pub fn sidebar(f: &mut Frame, area: Rect, status: &StatusView, th: &Theme) {
     all.push(Line::from(""));
     // The same counts as the status overlay and `--plain`, defaults taken
     // unseen (skip skill, done) among them, wrapped to the panel.
-    let mut counts = format!("{} answered", status.answered);
+    // A count is never split from its words: counts share a line while
+    // they fit.
+    let inner_w = area.width.saturating_sub(2) as usize;
+    let mut counts = vec![format!("{} answered", status.answered)];
     if status.defaulted > 0 {
-        counts.push_str(&format!(" · {} took defaults unseen", status.defaulted));
+        counts.push(format!("{} took defaults unseen", status.defaulted));
     }
-    counts.push_str(&format!(" · {} to go", status.remaining));
+    counts.push(format!("{} to go", status.remaining));
+    let mut line = String::new();
+    for c in counts {
+        let joined = if line.is_empty() {
+            c.clone()
+        } else {
+            format!("{line} · {c}")
+        };
+        if crate::tui::ui::width(&joined) <= inner_w || line.is_empty() {
+            line = joined;
+        } else {
+            all.extend(
+                crate::tui::ui::wrap(&std::mem::take(&mut line), inner_w, "")
+                    .into_iter()
+                    .map(|l| Line::styled(l, th.dim())),
+            );
+            line = c;
+        }
+    }
     all.extend(
-        crate::tui::ui::wrap(&counts, inner_w, "")
+        crate::tui::ui::wrap(&line, inner_w, "")
             .into_iter()
             .map(|l| Line::styled(l, th.dim())),
     );
