@@ -614,5 +614,15 @@ fn the_chain_footer_always_offers_the_pack_picker_when_there_are_other_packs() {
             "{}",
             ui.screen()
         );
+        // While the picker is open the footer names its keys only.
+        let f = footer(&mut ui);
+        assert!(f.contains("Enter switch to this pack  p close"), "{f}");
+        for k in ["s all defaults", "c customize", "start", "blueprint"] {
+            assert!(!f.contains(k), "the picker offers {k}: {f}");
+        }
+        ui.keys("s");
+        assert_eq!(ui.screen_kind(), Screen::Chain, "s acted under the picker");
+        ui.keys("esc");
+        assert!(footer(&mut ui).contains("s all defaults"));
     }
 }

@@ -157,6 +157,10 @@ fn footer_actions(app: &App, ctx: Context) -> Vec<(Action, &'static str)> {
     use Action::*;
     let mut v: Vec<(Action, &'static str)> = match ctx {
         Context::Goal => vec![(Confirm, "show the chain")],
+        // The pack picker takes every key while it is open.
+        Context::Chain if app.journey().is_some_and(|j| j.packs.is_some()) => {
+            vec![(Confirm, "switch to this pack"), (Packs, "close")]
+        }
         Context::Chain => {
             let mut v = vec![
                 (Confirm, "start"),
