@@ -559,8 +559,9 @@ fn the_sidebar_and_status_count_the_questions_that_took_their_defaults() {
         let v = ui.session().status();
         assert!(v.defaulted > 0 && v.answered > 0, "{v:?}");
         let s = ui.screen();
-        // The sidebar is the first box of each row.
-        let side: String = s
+        // The sidebar is the first box of each row; each count is whole on
+        // one of its lines (never split from its words).
+        let side: Vec<String> = s
             .lines()
             .filter(|l| l.starts_with('│'))
             .map(|l| {
@@ -569,20 +570,17 @@ fn the_sidebar_and_status_count_the_questions_that_took_their_defaults() {
                     .take_while(|c| *c != '│')
                     .collect::<String>()
             })
-            .collect::<Vec<_>>()
-            .join(" ");
-        let want = format!(
-            "{} answered · {} took defaults unseen · {} to go",
-            v.answered, v.defaulted, v.remaining
-        );
-        let side_words: Vec<&str> = side.split_whitespace().collect();
-        let want_words: Vec<&str> = want.split_whitespace().collect();
-        assert!(
-            side_words
-                .windows(want_words.len())
-                .any(|win| win == want_words.as_slice()),
-            "{w}x{h}: {want}\n{s}"
-        );
+            .collect();
+        for want in [
+            format!("{} answered", v.answered),
+            format!("{} took defaults unseen", v.defaulted),
+            format!("{} to go", v.remaining),
+        ] {
+            assert!(
+                side.iter().any(|l| l.contains(&want)),
+                "{w}x{h}: {want}\n{s}"
+            );
+        }
         ui.keys("ctrl-t");
         assert!(
             ui.screen().contains(&format!(
@@ -625,4 +623,49 @@ fn the_chain_footer_always_offers_the_pack_picker_when_there_are_other_packs() {
         ui.keys("esc");
         assert!(footer(&mut ui).contains("s all defaults"));
     }
+}
+
+#[test]
+fn a_report_below_the_pass_mark_on_a_short_screen_shows_what_to_fix_and_every_remedy() {
+    let mut ui = Ui::bundled("analyze why our dbt pipeline failed last night");
+    ui.keys("s w w");
+    assert_eq!(ui.screen_kind(), Screen::Report, "{}", ui.screen());
+    for (w, h) in [(60, 16), (61, 17), (72, 20), (80, 24), (120, 40)] {
+        ui.size(w, h);
+        let s = ui.screen();
+        // The list has rows, and the row on view is the one to fix.
+        assert!(
+            cursor_line(&mut ui).contains("⚠ Reading run artifacts  incomplete"),
+            "{w}x{h}:\n{s}"
+        );
+        // The verdict is on view, and every remedy is said whole: in its
+        // panel, or on a short screen by the footer alone.
+        assert!(
+            s.contains("⚠ NEEDS ATTENTION 75% (3/4; pass at 80%)"),
+            "{w}x{h}:\n{s}"
+        );
+        let f = footer(&mut ui);
+        for k in ["g generate missing", "c continue", "d details"] {
+            assert!(f.contains(k), "{w}x{h}: {f}");
+        }
+        assert_eq!(s.contains("╭ Next"), h >= 40, "{w}x{h}:\n{s}");
+        if h >= 40 {
+            let next = box_text(&s, "Next");
+            assert!(
+                next.contains("g generate missing")
+                    && next.contains("c continue anyway")
+                    && next.contains("d details"),
+                "{w}x{h}:\n{s}"
+            );
+        }
+    }
+    // `d` always shows something: on a short screen the details replace
+    // the list, and `d` again brings the list back.
+    ui.size(61, 17);
+    ui.keys("d d");
+    let s = ui.screen();
+    assert!(s.contains("╭ Details"), "{s}");
+    assert!(s.contains("primary skill reading-run-artifacts"), "{s}");
+    ui.keys("d");
+    assert!(!ui.screen().contains("╭ Details"), "{}", ui.screen());
 }

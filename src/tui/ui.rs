@@ -397,10 +397,17 @@ pub fn draw_list<'a>(
     );
     cursor.offset = state.offset();
     let shown = rows_to_items(&heights, cursor.offset, inner.height);
-    let below = match shown.last() {
-        Some(last) => heights.len().saturating_sub(last + 1),
-        None => heights.len(),
-    };
+    // Below: every item not drawn whole (one cut at the bottom included).
+    let mut used = 0usize;
+    let whole = heights
+        .iter()
+        .skip(cursor.offset)
+        .take_while(|h| {
+            used += **h;
+            used <= inner.height as usize
+        })
+        .count();
+    let below = heights.len().saturating_sub(cursor.offset + whole);
     scroll_hint(f, area, cursor.offset, below, th);
     mouse.list = Some((inner, shown));
     inner
@@ -428,9 +435,22 @@ pub fn draw_list_lines<'a>(
         next += 1;
     }
     let left = (inner.height as usize).saturating_sub(used);
-    if left > 0 && used > 0 && next < item_lines.len() {
-        // The list indents every item by the width of the cursor mark.
+    if left > 0 && next < item_lines.len() {
+        // The list indents every item by the width of the cursor mark; an
+        // item taller than the whole view (drawn by nobody else) carries
+        // the mark itself when it is the cursor's.
         let indent = 2u16.min(inner.width);
+        let mark = used == 0 && next == cursor.index;
+        if mark {
+            f.render_widget(
+                Paragraph::new("› ").style(th.selected()),
+                Rect {
+                    width: indent,
+                    height: 1,
+                    ..inner
+                },
+            );
+        }
         let r = Rect {
             x: inner.x + indent,
             y: inner.y + used as u16,
@@ -438,7 +458,15 @@ pub fn draw_list_lines<'a>(
             height: left as u16,
         };
         let lines: Vec<Line> = item_lines[next].iter().take(left).cloned().collect();
-        f.render_widget(Paragraph::new(lines), r);
+        let para = Paragraph::new(lines);
+        f.render_widget(
+            if mark {
+                para.style(th.selected())
+            } else {
+                para
+            },
+            r,
+        );
     }
     inner
 }

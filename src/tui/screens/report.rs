@@ -38,6 +38,10 @@ pub struct ReportUi {
     pub plan: Plan,
     pub cursor: ListCursor,
     pub details: bool,
+    /// Details were asked for with their key (not only opened because the
+    /// report is below the pass mark): on a short screen they then take
+    /// the list's place rather than being left out.
+    pub details_asked: bool,
 }
 
 pub enum Outcome {
@@ -48,14 +52,26 @@ pub enum Outcome {
 impl ReportUi {
     pub fn new(report: Report, written_line: String, plan: Plan) -> ReportUi {
         let details = !report.pass;
+        // The cursor starts on the first deliverable to fix, as the review
+        // starts on the first open conflict and the tree on the first
+        // conflicting file: on a short screen it is the row on view.
+        let first = report
+            .results
+            .iter()
+            .position(|d| matches!(d.status, Status::Missing | Status::Incomplete))
+            .unwrap_or(0);
         ReportUi {
             remember: None,
             remember_done: false,
             report,
             written_line,
             plan,
-            cursor: ListCursor::default(),
+            cursor: ListCursor {
+                index: first,
+                offset: 0,
+            },
             details,
+            details_asked: false,
         }
     }
 }
@@ -105,6 +121,7 @@ pub fn handle(j: &mut Journey, action: Action, page: usize) -> Outcome {
         }
         Action::Details | Action::Confirm => {
             r.details = !r.details;
+            r.details_asked = r.details;
             Outcome::Changed(true)
         }
         Action::NextMaturity => {
@@ -330,11 +347,43 @@ pub fn render(
         Span::styled(format!("⚠ {} incomplete  ", rep.incomplete), th.warn()),
         Span::styled(format!("○ {} skipped", rep.skipped), th.dim()),
     ]));
+    // The remedies of a report below the pass mark, wrapped to the width:
+    // the panel is as tall as they need.
+    let mut remedy_spans = vec![Span::styled(
+        format!("Below the {PASS_MARK}% pass mark: "),
+        th.warn(),
+    )];
+    for (a, label) in [
+        (Action::GenerateMissing, "generate missing"),
+        (Action::ContinueAnyway, "continue anyway"),
+        (Action::Details, "details"),
+    ] {
+        if let Some(k) = keys.key_label(Context::Report, a) {
+            remedy_spans.push(Span::styled(k, th.key()));
+            remedy_spans.push(Span::styled(format!(" {label}  "), th.text()));
+        }
+    }
+    let remedy_text: String = remedy_spans.iter().map(|s| s.content.as_ref()).collect();
+    // On a short screen the verdict is one line without its frame and the
+    // remedies are left to the footer (which names the same keys), so the
+    // list keeps rows.
+    let compact = area.height < 24;
+    let remedy_h = if below && !compact {
+        wrap(
+            remedy_text.trim_end(),
+            area.width.saturating_sub(2) as usize,
+            "",
+        )
+        .len() as u16
+            + 2
+    } else {
+        0
+    };
     let [head, gauge_a, body, remedy] = Layout::vertical([
         Constraint::Length(head_lines.len() as u16),
-        Constraint::Length(3),
+        Constraint::Length(if compact { 1 } else { 3 }),
         Constraint::Min(4),
-        Constraint::Length(if below { 3 } else { 0 }),
+        Constraint::Length(remedy_h),
     ])
     .areas(area);
     f.render_widget(Paragraph::new(head_lines), head);
@@ -348,7 +397,11 @@ pub fn render(
     );
     f.render_widget(
         Gauge::default()
-            .block(panel("Completeness", th, false))
+            .block(if compact {
+                ratatui::widgets::Block::default()
+            } else {
+                panel("Completeness", th, false)
+            })
             // The verdict keeps the gauge's own colours (dark on the filled
             // part, coloured on the rest), so it reads on both.
             .gauge_style({
@@ -369,10 +422,14 @@ pub fn render(
         let [a, b] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
             .areas(body);
         (a, Some(b))
-    } else if r.details {
-        let list_h = (rep.results.len() as u16 + 2).min(body.height / 2);
+    } else if r.details && body.height >= 10 {
+        // The list keeps at least a few rows; details take what is left.
+        let list_h = (rep.results.len() as u16 + 2).clamp(5, body.height / 2 + 1);
         let [a, b] = Layout::vertical([Constraint::Length(list_h), Constraint::Min(3)]).areas(body);
         (a, Some(b))
+    } else if r.details && r.details_asked {
+        // Too short for both: the details asked for replace the list.
+        (Rect { height: 0, ..body }, Some(body))
     } else {
         (body, None)
     };
@@ -500,23 +557,9 @@ pub fn render(
     if let Some(rem) = &mut r.remember {
         remember_popup(f, area, rem, th);
     }
-    if below {
-        let mut spans = vec![Span::styled(
-            format!("Below the {PASS_MARK}% pass mark: "),
-            th.warn(),
-        )];
-        for (a, label) in [
-            (Action::GenerateMissing, "generate missing"),
-            (Action::ContinueAnyway, "continue anyway"),
-            (Action::Details, "details"),
-        ] {
-            if let Some(k) = keys.key_label(Context::Report, a) {
-                spans.push(Span::styled(k, th.key()));
-                spans.push(Span::styled(format!(" {label}  "), th.text()));
-            }
-        }
+    if remedy_h > 0 {
         f.render_widget(
-            Paragraph::new(Line::from(spans))
+            Paragraph::new(Line::from(remedy_spans))
                 .wrap(Wrap { trim: false })
                 .block(panel("Next", th, false)),
             remedy,
