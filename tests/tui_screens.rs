@@ -669,3 +669,48 @@ fn a_report_below_the_pass_mark_on_a_short_screen_shows_what_to_fix_and_every_re
     ui.keys("d");
     assert!(!ui.screen().contains("╭ Details"), "{}", ui.screen());
 }
+
+#[test]
+fn back_to_the_goal_and_on_again_keeps_the_chain_and_every_answer() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    // Drop the blueprint, answer the first base question with another
+    // value, go back to the chain and on to the goal screen.
+    ui.keys("x enter down enter");
+    let typed: Vec<_> = skillchain::store::prefs::candidates(ui.session())
+        .into_iter()
+        .map(|(k, v, _)| (k, v))
+        .collect();
+    assert_eq!(typed.len(), 1, "{typed:?}");
+    let (key, value) = typed[0].clone();
+    ui.keys("esc esc");
+    assert_eq!(ui.screen_kind(), Screen::Chain, "{}", ui.screen());
+    ui.keys("esc");
+    assert!(ui.app.journey().is_none(), "on the goal screen");
+    // The same goal: the journey comes back whole.
+    ui.keys("enter");
+    assert_eq!(ui.screen_kind(), Screen::Chain);
+    assert_eq!(ui.session().blueprint, None, "the blueprint stays dropped");
+    let a = ui.session().answer(&key).expect("kept").clone();
+    assert_eq!(a.value, value);
+    assert_eq!(a.provenance.source, skillchain::session::Source::Typed);
+    // Another goal of the same pack: the answer comes back as a default,
+    // and the screen says so.
+    ui.keys("esc end");
+    ui.type_text(" tests");
+    ui.keys("enter");
+    assert_eq!(ui.screen_kind(), Screen::Chain, "{}", ui.screen());
+    assert_eq!(ui.session().goal, "kafka pipeline with dbt tests");
+    let r = ui
+        .session()
+        .resolved()
+        .iter()
+        .find(|r| r.key == key)
+        .expect("asked")
+        .clone();
+    assert_eq!(r.value.as_ref(), Some(&value));
+    let s = ui.screen();
+    assert!(
+        s.contains("• 1 answer of the previous goal kept as defaults"),
+        "{s}"
+    );
+}
