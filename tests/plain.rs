@@ -319,3 +319,22 @@ fn a_skill_the_goal_asked_for_and_the_chain_lost_is_said_on_the_plain_report() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_word_review_does_not_know_is_named_with_the_commands_the_prompt_offers() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("o");
+    let o = mini_streaming(&out, "\ndone\nskip skill\nquit\n");
+    let text = stdout(&o);
+    assert!(
+        text.contains(
+            "\nwrite (Enter: preview the files), edit N, resolve ID R, back, status, help, quit\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("✗ `skip skill` is not a review command: type write, edit N, resolve ID R, back, status, help or quit\n"),
+        "{text}"
+    );
+    assert!(!out.join("stream").exists(), "nothing written");
+}

@@ -740,9 +740,14 @@ fn review(s: &mut Session, p: &mut Prompt, st: Style) -> Result<Command, End> {
         ["restart"] => Command::Restart,
         ["quit"] | ["q"] => return Err(End::Quit),
         _ => {
+            // The same words as the line above the prompt, and what was
+            // typed, so a script's mistake is found at once.
             println!(
                 "{}",
-                st.red("✗ type write, edit N, resolve ID R, back, help or quit")
+                st.red(&format!(
+                    "✗ `{}` is not a review command: type write, edit N, resolve ID R, back, status, help or quit",
+                    line.trim()
+                ))
             );
             return review(s, p, st);
         }
