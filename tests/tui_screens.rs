@@ -714,3 +714,31 @@ fn back_to_the_goal_and_on_again_keeps_the_chain_and_every_answer() {
         "{s}"
     );
 }
+
+#[test]
+fn a_text_question_on_a_short_screen_cuts_no_placeholder_or_hint_mid_word() {
+    for (w, h) in [(60, 16), (61, 17), (72, 18), (80, 24)] {
+        let mut ui =
+            Ui::bundled("new bigquery table for daily user retention with tests and monitoring");
+        ui.size(w, h);
+        ui.keys("enter");
+        let s = ui.screen();
+        assert!(s.contains("Default: acme-data-prod"), "{w}x{h}:\n{s}");
+        // The field says the whole placeholder or a shorter whole one.
+        assert!(
+            !s.contains("Enter takes the default: acme-dat│"),
+            "{w}x{h}:\n{s}"
+        );
+        let hint = "Or type skip, skip skill, back, status, done, restart, help and Enter";
+        let text = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        // The hint is whole or absent.
+        assert!(
+            text.replace("│ ", "").contains(hint) || !s.contains("Or type"),
+            "{w}x{h}:\n{s}"
+        );
+        // An error is never pushed off the screen by the hint.
+        ui.type_text("Not Valid!");
+        ui.keys("enter");
+        assert!(ui.screen().contains("✗ "), "{w}x{h}:\n{}", ui.screen());
+    }
+}
