@@ -1,6 +1,7 @@
 //! The bundled `pipeline-analysis` pack through the real binary, without
 //! Python: which goals detect it (and which stay with data-engineering), that
-//! its default report passes validation and says no artifacts were given,
+//! its default report says no artifacts were given and is incomplete for
+//! it (naming what to provide),
 //! that hand-written dbt artifacts fill the report, that removing a promised
 //! file or a recommendation's validation test fails validation, that replay
 //! is byte-identical, and that missing or malformed artifacts are refused
@@ -123,11 +124,18 @@ fn data_engineering_examples_stay_with_data_engineering_and_ours_stay_here() {
 }
 
 #[test]
-fn defaults_without_artifacts_write_a_coherent_report_that_passes() {
+fn defaults_without_artifacts_write_a_coherent_report_that_says_it_is_incomplete() {
     let (_tmp, out) = out_dir();
     let o = run(FAILED_GOAL, &out, &[]);
-    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
-    assert!(stdout(&o).contains("Completeness: 100%"), "{}", stdout(&o));
+    // A report built without its run evidence is not a passing one: the
+    // analysis says what to provide (issue 11, 9c).
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("Completeness: 75%"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("⚠ Reading run artifacts — the analysis holds run evidence (give reading-run-artifacts.artifacts dbt's target/ folder with run_results.json and manifest.json, then generate again)"),
+        "{}",
+        stdout(&o)
+    );
     let files: Vec<String> = tree(&out).into_keys().collect();
     assert_eq!(
         files,
@@ -146,7 +154,7 @@ fn defaults_without_artifacts_write_a_coherent_report_that_passes() {
     assert!(read(&out, "workflow-analysis.md").contains(
         "## Failed and erroring nodes\n\nNo artifacts given: failures cannot be listed."
     ));
-    assert_eq!(code(&validate(&out)), 0);
+    assert_eq!(code(&validate(&out)), 1);
 }
 
 #[test]
@@ -196,7 +204,8 @@ fn artifacts_fill_failures_messages_timings_parents_and_one_recommendation_each(
 #[test]
 fn removing_a_promised_report_needs_attention_naming_it() {
     let (_tmp, out) = out_dir();
-    assert_eq!(code(&run(FAILED_GOAL, &out, &[])), 0);
+    let given = [format!("reading-run-artifacts.artifacts={}", artifacts())];
+    assert_eq!(code(&run(FAILED_GOAL, &out, &given)), 0);
     std::fs::remove_file(out.join("workflow-analysis.md")).expect("removed");
     let v = validate(&out);
     let report = stdout(&v);
@@ -379,14 +388,23 @@ fn a_typed_folder_that_does_not_load_is_refused_inline_in_the_plain_journey() {
 }
 
 #[test]
-fn default_answers_of_every_example_goal_pass_validation() {
+fn default_answers_of_every_example_goal_with_its_evidence_pass_validation() {
     let text = std::fs::read_to_string(repo().join("skillchains/pipeline-analysis/pack.yaml"))
         .expect("pack.yaml");
     let manifest: serde_yaml::Value = serde_yaml::from_str(&text).expect("YAML");
     for goal in manifest["examples"].as_sequence().expect("examples") {
         let goal = goal.as_str().expect("text");
         let (_tmp, out) = out_dir();
-        let o = run(goal, &out, &[]);
+        // A chain that reads run artifacts is given them.
+        let reads_runs = chain(&detect(goal))
+            .iter()
+            .any(|s| s == "reading-run-artifacts");
+        let given: Vec<String> = if reads_runs {
+            vec![format!("reading-run-artifacts.artifacts={}", artifacts())]
+        } else {
+            Vec::new()
+        };
+        let o = run(goal, &out, &given);
         assert_eq!(code(&o), 0, "{goal}: {}{}", stdout(&o), stderr(&o));
         assert!(stdout(&o).ends_with("PASS\n"), "{goal}: {}", stdout(&o));
         assert_eq!(code(&validate(&out)), 0, "{goal}");

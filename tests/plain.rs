@@ -291,3 +291,50 @@ fn restart_asks_first_then_returns_to_the_chain_with_answers_cleared() {
     assert!(text.contains("Which cloud: aws (skill default)"), "{text}");
     assert!(out.join("stream/kafka.yaml").is_file());
 }
+
+#[test]
+fn a_skill_the_goal_asked_for_and_the_chain_lost_is_said_on_the_plain_report() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("o");
+    let o_s = out.to_str().expect("utf8");
+    // chain: customize, remove transform, done · confirm · done · write · yes
+    let input = "customize\ntransform\n\n\ndone\nwrite\ny\n";
+    let o = journey(
+        &[
+            "kafka pipeline with dbt",
+            "--pack",
+            "mini",
+            "--plain",
+            "--out",
+            o_s,
+        ],
+        input,
+    );
+    let text = stdout(&o);
+    assert!(
+        text.contains(
+            "⚠ The goal asked for transform (“dbt”), but it was removed from the chain: nothing here delivers it.\n"
+        ),
+        "{text}{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_word_review_does_not_know_is_named_with_the_commands_the_prompt_offers() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("o");
+    let o = mini_streaming(&out, "\ndone\nskip skill\nquit\n");
+    let text = stdout(&o);
+    assert!(
+        text.contains(
+            "\nwrite (Enter: preview the files), edit N, resolve ID R, back, status, help, quit\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("✗ `skip skill` is not a review command: type write, edit N, resolve ID R, back, status, help or quit\n"),
+        "{text}"
+    );
+    assert!(!out.join("stream").exists(), "nothing written");
+}

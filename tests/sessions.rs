@@ -911,3 +911,48 @@ fn end_of_input_at_the_resume_menu_is_not_a_choice() {
         assert_eq!(std::fs::read(&path).expect("kept"), before);
     }
 }
+
+/// A resolution that sets a question of a skill the user took out of the
+/// chain says which skill to add back, not that the pack is broken.
+#[test]
+fn a_resolution_for_a_removed_skill_names_the_skill_to_add_back() {
+    use skillchain::detect::{detect_in_pack, PackIndex};
+    let reg = skillchain::pack::Registry::bundled().expect("bundled");
+    let pack = Arc::new(
+        reg.packs
+            .iter()
+            .find(|p| p.id() == "dbt-workflows")
+            .expect("dbt-workflows")
+            .clone(),
+    );
+    let goal = "add a fact table for the trip process with an incremental dbt model";
+    let det = detect_in_pack(&pack, &PackIndex::new(&pack), goal);
+    let mut s = skillchain::session::Session::new(
+        pack.clone(),
+        det,
+        Some("new-fact-table".to_string()),
+        Default::default(),
+    );
+    s.apply(skillchain::session::Command::Customize)
+        .expect("customize");
+    s.apply(skillchain::session::Command::ToggleSkill(
+        "dim-modeler".into(),
+    ))
+    .expect("removable");
+    s.apply(skillchain::session::Command::FinishCustomize)
+        .expect("done");
+    s.apply(skillchain::session::Command::SkipAll)
+        .expect("skip all");
+    let c = s
+        .conflicts()
+        .into_iter()
+        .find(|c| c.id == "fact-workflow-without-fact")
+        .expect("the blueprint's fact is not modelled");
+    let err = s
+        .resolve_conflict(&c.id, "add-fact", skillchain::session::Source::Typed)
+        .expect_err("dim-modeler is not in the chain");
+    assert_eq!(
+        err.0,
+        "“Model both the dimension and the fact table” sets dim-modeler.models, but dim-modeler is not in the chain: add it back with customize (c on the chain screen) to resolve this"
+    );
+}

@@ -101,25 +101,96 @@ fn write_on_review_names_open_conflicts_by_title_and_goes_to_them() {
     assert!(cursor_line(&mut ui).contains("( ) Switch to avro"));
 }
 
+/// The rows inside the review's box, between its top and bottom borders.
+fn review_box(s: &str) -> Vec<String> {
+    let lines: Vec<&str> = s.lines().collect();
+    let top = lines
+        .iter()
+        .position(|l| l.contains("╭ Review"))
+        .expect("review box");
+    let bottom = top
+        + 1
+        + lines[top + 1..]
+            .iter()
+            .position(|l| l.starts_with('╰'))
+            .expect("bottom border");
+    lines[top + 1..bottom]
+        .iter()
+        .map(|l| l.to_string())
+        .collect()
+}
+
 #[test]
-#[ignore = "after merging the conflict-resolution changes the review keeps its scroll offset after resolving; to be fixed (see the session note)"]
 fn a_review_taller_than_the_screen_says_what_is_below_and_keeps_no_blank_rows() {
+    // Sizes where the mini review (13 to 18 rows) does not fit, the odd
+    // ones and the smallest the app draws included.
+    for (w, h) in [
+        (80, 18),
+        (80, 16),
+        (61, 17),
+        (60, 16),
+        (97, 19),
+        (120, 19),
+        (120, 20),
+    ] {
+        let mut ui = review_with_conflict();
+        ui.size(w, h);
+        ui.keys("home");
+        let s = ui.screen();
+        assert!(s.contains("more below ─╯"), "{w}x{h}: {s}");
+        // The open conflict is on view, or the frame says it is below.
+        assert!(
+            s.contains("⚠ unresolved conflict below: w goes to it")
+                != s.contains("dbt contracts need typed events"),
+            "{w}x{h}: {s}"
+        );
+        ui.keys("end");
+        let s = ui.screen();
+        assert!(s.contains("above"), "{w}x{h}: {s}");
+        assert!(!s.contains("more below"), "{w}x{h}: {s}");
+        // Resolving replaces the conflict's rows (the format becomes avro,
+        // which asks the schema-registry question): the list gets shorter,
+        // and the view scrolls back so its last row sits on the box's last
+        // row, with no blank row left where the conflict was.
+        ui.keys("up enter");
+        let s = ui.screen();
+        assert!(
+            !s.contains("dbt contracts need typed events"),
+            "{w}x{h}: {s}"
+        );
+        assert!(s.contains("Format: avro"), "{w}x{h}: {s}");
+        assert!(!s.contains("more below"), "{w}x{h}: {s}");
+        // Either it all fits, from its first row, or it says what is above.
+        assert!(
+            s.contains("above ─╯") != s.contains("Pipe (quick setup)"),
+            "{w}x{h}: {s}"
+        );
+        if s.contains("Pipe (quick setup)") {
+            continue;
+        }
+        let rows = review_box(&s);
+        let blank = |l: &String| l.trim_matches(|c: char| c == '│' || c == ' ').is_empty();
+        assert!(!rows.iter().any(blank), "{w}x{h}: a blank row:\n{s}");
+        assert!(
+            rows.last()
+                .is_some_and(|l| l.contains("Generate tests: yes")),
+            "{w}x{h}: the last row is not at the bottom:\n{s}"
+        );
+        // And from the top, what is below is said again.
+        ui.keys("home");
+        let s = ui.screen();
+        assert!(
+            s.contains("Pipe (quick setup)") && s.contains("more below ─╯"),
+            "{w}x{h}: {s}"
+        );
+        assert!(!review_box(&s).iter().any(blank), "{w}x{h}: {s}");
+    }
+    // Tall enough for everything once resolved: drawn from the first row,
+    // nothing said to be above or below.
     let mut ui = review_with_conflict();
-    ui.size(80, 18);
-    ui.keys("home");
+    ui.size(80, 22);
+    ui.keys("end up enter");
     let s = ui.screen();
-    assert!(s.contains("more below ─╯"), "{s}");
-    assert!(
-        s.contains("⚠ unresolved conflict below: w goes to it"),
-        "{s}"
-    );
-    ui.keys("end");
-    assert!(ui.screen().contains("above"), "{}", ui.screen());
-    // Resolving removes the conflict's rows: the list fits again and is
-    // drawn from its first row, with nothing said to be above or below.
-    ui.keys("up enter");
-    let s = ui.screen();
-    assert!(!s.contains("dbt contracts need typed events"), "{s}");
     assert!(s.contains("Pipe (quick setup)"), "{s}");
     assert!(!s.contains("above") && !s.contains("more below"), "{s}");
 }
@@ -306,13 +377,20 @@ fn a_skill_the_goal_asked_for_and_the_chain_lost_is_said_on_the_report_and_at_ex
 }
 
 #[test]
-#[ignore = "the pack now skips Kubernetes manifests at advanced with deploy_target=compose, so this case no longer shows them missing; the test needs a new case (see the session note)"]
 fn generate_missing_acts_on_what_the_report_shows_even_when_it_passes() {
+    // At advanced the deploy target follows the maturity to Kubernetes and
+    // load tests are asked for: the tree written at intermediate lacks both.
     let mut ui = Ui::bundled("streaming pipeline from kafka to snowflake with dbt tests");
-    ui.keys("enter ctrl-d w w m");
+    ui.keys("enter ctrl-d w w");
+    assert!(ui.screen().contains("Wrote 45 new"), "{}", ui.screen());
+    ui.keys("m");
     let s = ui.screen();
     assert!(s.contains("Maturity advanced"), "{s}");
     assert!(s.contains("✗ Kubernetes manifests  missing"), "{s}");
+    assert!(s.contains("✗ Load tests  missing"), "{s}");
+    // No reason on screen speaks of the answers before the switch.
+    assert!(!s.contains("deploy_target = compose"), "{s}");
+    assert!(!s.contains("load_tests = no"), "{s}");
     assert!(
         footer(&mut ui).contains("g generate missing"),
         "{}",
@@ -322,21 +400,76 @@ fn generate_missing_acts_on_what_the_report_shows_even_when_it_passes() {
     let s = ui.screen();
     assert!(!s.contains("nothing to generate"), "{s}");
     assert!(s.contains("✓ Kubernetes manifests  fulfilled"), "{s}");
+    assert!(s.contains("✓ Load tests  fulfilled"), "{s}");
+    assert!(s.contains("✓ PASS 100%"), "{s}");
     assert!(
-        s.contains("• generated again: 7 new, 0 overwritten files of"),
+        s.contains("• generated again: ") && s.contains(" files of performance-engineering"),
         "{s}"
     );
-    assert!(s.contains("Then generated again: 7 new"), "{s}");
     // The exit message counts both writes.
     ui.keys("q");
     let exit = ui.app.exit.clone().expect("quit");
-    assert!(exit.message.starts_with("Wrote 44 new"), "{}", exit.message);
+    assert!(exit.message.starts_with("Wrote 45 new"), "{}", exit.message);
     assert!(
-        exit.message
-            .contains("Then generated again: 7 new and 0 overwritten files."),
+        exit.message.contains("Then generated again: "),
         "{}",
         exit.message
     );
+}
+
+/// The example goal of every bundled pack at every maturity: whatever the
+/// report shows as missing or incomplete, `g` acts on it (or says exactly
+/// why it cannot), and a skip reason never names a value the answers no
+/// longer hold.
+#[test]
+fn every_pack_at_every_maturity_the_report_and_generate_missing_agree() {
+    for goal in [
+        "streaming pipeline from kafka to snowflake with dbt tests",
+        "batch ELT from postgres into bigquery with airflow",
+        "add a fact table for the trip process with an incremental dbt model",
+        "orchestrate a daily refresh of the sales dashboard from postgres",
+        "analyze why our dbt pipeline failed last night",
+    ] {
+        let mut ui = Ui::bundled(goal);
+        ui.keys("enter ctrl-d w w");
+        assert_eq!(ui.screen_kind(), Screen::Report, "{goal}: {}", ui.screen());
+        for _ in 0..3 {
+            ui.keys("m");
+            ui.size(160, 60);
+            let s = ui.screen();
+            let session = ui.session();
+            // Every "(… q = v)" reason names the answer the session holds.
+            for line in s.lines().filter(|l| l.contains("  skipped  (")) {
+                let Some((_, tail)) = line.rsplit_once(": ") else {
+                    continue;
+                };
+                let Some((key, value)) = tail.trim_end_matches([' ', '│', ')']).split_once(" = ")
+                else {
+                    continue;
+                };
+                let Some((step, q)) = key.split_once('.') else {
+                    continue;
+                };
+                let held = session
+                    .resolved()
+                    .iter()
+                    .find(|r| r.key.step == step && r.key.question == q)
+                    .and_then(|r| r.value.as_ref().map(|v| v.to_string()));
+                assert_eq!(held.as_deref(), Some(value), "{goal}: {line}\n{s}");
+            }
+            let to_fix = s
+                .lines()
+                .any(|l| l.contains("  missing") || l.contains("  incomplete"));
+            ui.keys("g");
+            let after = ui.screen();
+            if to_fix {
+                assert!(!after.contains("nothing to generate"), "{goal}: {after}");
+                assert!(after.contains("• generated again: "), "{goal}: {after}");
+            } else {
+                assert!(after.contains("nothing to generate"), "{goal}: {after}");
+            }
+        }
+    }
 }
 
 #[test]
@@ -349,7 +482,7 @@ fn the_light_theme_paints_its_background() {
 /// `cargo bench --bench tui -- "2 KB"` measures the same in release):
 /// `cargo test --test tui_screens -- --ignored --nocapture keystroke`.
 #[test]
-#[ignore]
+#[ignore = "opt-in benchmark: prints timings, asserts nothing"]
 fn keystroke_time_with_a_goal_at_its_cap() {
     let mut goal = String::new();
     while goal.len() + 60 < GOAL_MAX_BYTES {
@@ -369,4 +502,243 @@ fn keystroke_time_with_a_goal_at_its_cap() {
         "2 KB goal, keystroke to frame at 200x60: median {:?}, p99 {:?}",
         times[100], times[198]
     );
+}
+
+/// The text inside a titled box, its rows joined by spaces (wrapped text
+/// reads as one line again).
+fn box_text(s: &str, title: &str) -> String {
+    let lines: Vec<&str> = s.lines().collect();
+    let top = lines
+        .iter()
+        .position(|l| l.contains(&format!("╭ {title}")))
+        .unwrap_or_else(|| panic!("no box {title}:\n{s}"));
+    lines[top + 1..]
+        .iter()
+        .take_while(|l| !l.starts_with('╰'))
+        .map(|l| l.trim_matches(|c: char| c == '│' || c == ' ' || c == '›'))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn report_reasons_wrap_whole_at_every_width() {
+    let mut ui = Ui::bundled("streaming pipeline from kafka to snowflake with dbt tests");
+    ui.keys("enter ctrl-d w w");
+    let reasons: Vec<String> = ui
+        .app
+        .journey()
+        .and_then(|j| j.report.as_ref())
+        .expect("report")
+        .report
+        .results
+        .iter()
+        .filter_map(|d| d.reason.clone())
+        .collect();
+    assert!(reasons.len() >= 2, "{reasons:?}");
+    for w in [60u16, 61, 72, 80, 99, 120, 200] {
+        ui.size(w, 60);
+        let s = ui.screen();
+        let text = box_text(&s, "Deliverables");
+        for r in &reasons {
+            assert!(text.contains(&format!("({r})")), "{w}: {r}\n{s}");
+        }
+        // No row of the box is cut: each ends inside the border.
+        for l in s.lines() {
+            assert!(!l.contains('…'), "{w}: {l}");
+        }
+    }
+}
+
+#[test]
+fn the_sidebar_and_status_count_the_questions_that_took_their_defaults() {
+    for (w, h) in [(120, 40), (80, 24), (61, 17)] {
+        let mut ui = Ui::mini("kafka pipeline with dbt");
+        ui.size(w, h);
+        // The quick setup answered, then the rest of base left to defaults.
+        ui.keys("enter enter ctrl-s");
+        let v = ui.session().status();
+        assert!(v.defaulted > 0 && v.answered > 0, "{v:?}");
+        let s = ui.screen();
+        // The sidebar is the first box of each row; each count is whole on
+        // one of its lines (never split from its words).
+        let side: Vec<String> = s
+            .lines()
+            .filter(|l| l.starts_with('│'))
+            .map(|l| {
+                l.chars()
+                    .skip(1)
+                    .take_while(|c| *c != '│')
+                    .collect::<String>()
+            })
+            .collect();
+        for want in [
+            format!("{} answered", v.answered),
+            format!("{} took defaults unseen", v.defaulted),
+            format!("{} to go", v.remaining),
+        ] {
+            assert!(
+                side.iter().any(|l| l.contains(&want)),
+                "{w}x{h}: {want}\n{s}"
+            );
+        }
+        ui.keys("ctrl-t");
+        assert!(
+            ui.screen().contains(&format!(
+                "{} answered, {} took defaults unseen, {} to go",
+                v.answered, v.defaulted, v.remaining
+            )),
+            "{w}x{h}: {}",
+            ui.screen()
+        );
+    }
+}
+
+#[test]
+fn the_chain_footer_always_offers_the_pack_picker_when_there_are_other_packs() {
+    for goal in [
+        "streaming pipeline from kafka to snowflake with dbt tests",
+        "analyze why our dbt pipeline failed last night",
+    ] {
+        let mut ui = Ui::bundled(goal);
+        assert_eq!(ui.screen_kind(), Screen::Chain);
+        assert!(
+            footer(&mut ui).contains("p pick pack"),
+            "{}",
+            footer(&mut ui)
+        );
+        ui.keys("p");
+        assert!(
+            ui.screen().contains("data-orchestration"),
+            "{}",
+            ui.screen()
+        );
+        // While the picker is open the footer names its keys only.
+        let f = footer(&mut ui);
+        assert!(f.contains("Enter switch to this pack  p close"), "{f}");
+        for k in ["s all defaults", "c customize", "start", "blueprint"] {
+            assert!(!f.contains(k), "the picker offers {k}: {f}");
+        }
+        ui.keys("s");
+        assert_eq!(ui.screen_kind(), Screen::Chain, "s acted under the picker");
+        ui.keys("esc");
+        assert!(footer(&mut ui).contains("s all defaults"));
+    }
+}
+
+#[test]
+fn a_report_below_the_pass_mark_on_a_short_screen_shows_what_to_fix_and_every_remedy() {
+    let mut ui = Ui::bundled("analyze why our dbt pipeline failed last night");
+    ui.keys("s w w");
+    assert_eq!(ui.screen_kind(), Screen::Report, "{}", ui.screen());
+    for (w, h) in [(60, 16), (61, 17), (72, 20), (80, 24), (120, 40)] {
+        ui.size(w, h);
+        let s = ui.screen();
+        // The list has rows, and the row on view is the one to fix.
+        assert!(
+            cursor_line(&mut ui).contains("⚠ Reading run artifacts  incomplete"),
+            "{w}x{h}:\n{s}"
+        );
+        // The verdict is on view, and every remedy is said whole: in its
+        // panel, or on a short screen by the footer alone.
+        assert!(
+            s.contains("⚠ NEEDS ATTENTION 75% (3/4; pass at 80%)"),
+            "{w}x{h}:\n{s}"
+        );
+        let f = footer(&mut ui);
+        for k in ["g generate missing", "c continue", "d details"] {
+            assert!(f.contains(k), "{w}x{h}: {f}");
+        }
+        assert_eq!(s.contains("╭ Next"), h >= 40, "{w}x{h}:\n{s}");
+        if h >= 40 {
+            let next = box_text(&s, "Next");
+            assert!(
+                next.contains("g generate missing")
+                    && next.contains("c continue anyway")
+                    && next.contains("d details"),
+                "{w}x{h}:\n{s}"
+            );
+        }
+    }
+    // `d` always shows something: on a short screen the details replace
+    // the list, and `d` again brings the list back.
+    ui.size(61, 17);
+    ui.keys("d d");
+    let s = ui.screen();
+    assert!(s.contains("╭ Details"), "{s}");
+    assert!(s.contains("primary skill reading-run-artifacts"), "{s}");
+    ui.keys("d");
+    assert!(!ui.screen().contains("╭ Details"), "{}", ui.screen());
+}
+
+#[test]
+fn back_to_the_goal_and_on_again_keeps_the_chain_and_every_answer() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    // Drop the blueprint, answer the first base question with another
+    // value, go back to the chain and on to the goal screen.
+    ui.keys("x enter down enter");
+    let typed: Vec<_> = skillchain::store::prefs::candidates(ui.session())
+        .into_iter()
+        .map(|(k, v, _)| (k, v))
+        .collect();
+    assert_eq!(typed.len(), 1, "{typed:?}");
+    let (key, value) = typed[0].clone();
+    ui.keys("esc esc");
+    assert_eq!(ui.screen_kind(), Screen::Chain, "{}", ui.screen());
+    ui.keys("esc");
+    assert!(ui.app.journey().is_none(), "on the goal screen");
+    // The same goal: the journey comes back whole.
+    ui.keys("enter");
+    assert_eq!(ui.screen_kind(), Screen::Chain);
+    assert_eq!(ui.session().blueprint, None, "the blueprint stays dropped");
+    let a = ui.session().answer(&key).expect("kept").clone();
+    assert_eq!(a.value, value);
+    assert_eq!(a.provenance.source, skillchain::session::Source::Typed);
+    // Another goal of the same pack: the answer comes back as a default,
+    // and the screen says so.
+    ui.keys("esc end");
+    ui.type_text(" tests");
+    ui.keys("enter");
+    assert_eq!(ui.screen_kind(), Screen::Chain, "{}", ui.screen());
+    assert_eq!(ui.session().goal, "kafka pipeline with dbt tests");
+    let r = ui
+        .session()
+        .resolved()
+        .iter()
+        .find(|r| r.key == key)
+        .expect("asked")
+        .clone();
+    assert_eq!(r.value.as_ref(), Some(&value));
+    let s = ui.screen();
+    assert!(
+        s.contains("• 1 answer of the previous goal kept as defaults"),
+        "{s}"
+    );
+}
+
+#[test]
+fn a_text_question_on_a_short_screen_cuts_no_placeholder_or_hint_mid_word() {
+    for (w, h) in [(60, 16), (61, 17), (72, 18), (80, 24)] {
+        let mut ui =
+            Ui::bundled("new bigquery table for daily user retention with tests and monitoring");
+        ui.size(w, h);
+        ui.keys("enter");
+        let s = ui.screen();
+        assert!(s.contains("Default: acme-data-prod"), "{w}x{h}:\n{s}");
+        // The field says the whole placeholder or a shorter whole one.
+        assert!(
+            !s.contains("Enter takes the default: acme-dat│"),
+            "{w}x{h}:\n{s}"
+        );
+        let hint = "Or type skip, skip skill, back, status, done, restart, help and Enter";
+        let text = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        // The hint is whole or absent.
+        assert!(
+            text.replace("│ ", "").contains(hint) || !s.contains("Or type"),
+            "{w}x{h}:\n{s}"
+        );
+        // An error is never pushed off the screen by the hint.
+        ui.type_text("Not Valid!");
+        ui.keys("enter");
+        assert!(ui.screen().contains("✗ "), "{w}x{h}:\n{}", ui.screen());
+    }
 }

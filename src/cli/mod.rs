@@ -290,7 +290,8 @@ fn full_screen(
     } else if exit.code == 2 {
         eprintln!("{}", exit.message);
     } else {
-        println!("{}", exit.message);
+        // Wrapped at word boundaries on a terminal, like every `--plain` line.
+        plain::say(&exit.message);
     }
     Ok(exit.code)
 }

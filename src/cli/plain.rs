@@ -740,9 +740,14 @@ fn review(s: &mut Session, p: &mut Prompt, st: Style) -> Result<Command, End> {
         ["restart"] => Command::Restart,
         ["quit"] | ["q"] => return Err(End::Quit),
         _ => {
+            // The same words as the line above the prompt, and what was
+            // typed, so a script's mistake is found at once.
             println!(
                 "{}",
-                st.red("✗ type write, edit N, resolve ID R, back, help or quit")
+                st.red(&format!(
+                    "✗ `{}` is not a review command: type write, edit N, resolve ID R, back, status, help or quit",
+                    line.trim()
+                ))
             );
             return review(s, p, st);
         }
@@ -812,6 +817,9 @@ fn report_loop(
     st: Style,
 ) -> Result<End, EngineError> {
     loop {
+        for line in s.asked_but_removed_lines() {
+            println!("{}", st.yellow(&line));
+        }
         print!("{}", validate::render_text(&report, st.color));
         if report.pass {
             return Ok(End::Code(0));
@@ -841,7 +849,9 @@ fn report_loop(
             other => match other.parse::<Maturity>() {
                 Ok(m) => {
                     let _ = s.apply(Command::SetMaturity(m));
-                    report = report.with_maturity(m);
+                    // Judged again with the answers the maturity moved.
+                    report = generate::rejudge(s, &plan.root)
+                        .unwrap_or_else(|_| report.with_maturity(m));
                 }
                 Err(e) => println!("{}", st.red(&format!("✗ {e}"))),
             },

@@ -73,3 +73,12 @@ pub fn write_and_validate_locked(
     let report = validate::validate_session(&plan.root, &delivers, session)?;
     Ok(Finished { written, report })
 }
+
+/// The tree written at `root` judged again against the session's answers
+/// and maturity as they are now (a maturity switch can move dynamic
+/// defaults, and with them which deliverables are required or skipped and
+/// why), without writing anything.
+pub fn rejudge(session: &Session, root: &std::path::Path) -> Result<Report, EngineError> {
+    let plan = super::build_plan(session, root).map_err(|p| EngineError::Other(p.to_string()))?;
+    validate::validate_session(root, &deliverables(session, &plan), session)
+}

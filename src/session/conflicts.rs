@@ -58,6 +58,19 @@ impl Session {
                 None => QKey::new(k, ""),
             };
             let Some(q) = self.question(&key) else {
+                // A skill of the pack taken out of the chain: the user can
+                // put it back; only a question the pack lacks is the pack's.
+                if self.pack.skill(&key.step).is_some() {
+                    let label = rule
+                        .resolutions
+                        .iter()
+                        .find(|r| r.id == resolution)
+                        .map_or(resolution, |r| r.label.as_str());
+                    return Err(Refusal(format!(
+                        "“{label}” sets {k}, but {} is not in the chain: add it back with customize (c on the chain screen) to resolve this",
+                        key.step
+                    )));
+                }
                 return Err(Refusal(format!(
                     "resolution `{resolution}` of `{conflict}` sets {k}, which is not a question of this chain; fix the pack's conflict rule"
                 )));

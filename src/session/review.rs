@@ -49,3 +49,38 @@ impl Session {
         }
     }
 }
+
+impl Session {
+    /// Skills a keyword of the goal asked for that are no longer in the chain,
+    /// with the words that matched: what the goal asked for and the chain no
+    /// longer delivers.
+    pub fn asked_but_removed(&self) -> Vec<(String, Vec<String>)> {
+        self.detection
+            .scores
+            .iter()
+            .filter(|k| k.score > 0 && !self.chain.iter().any(|e| e.id == k.id))
+            .map(|k| {
+                let words = k
+                    .primary
+                    .iter()
+                    .chain(k.secondary.iter())
+                    .map(|w| format!("“{w}”"))
+                    .collect();
+                (k.id.clone(), words)
+            })
+            .collect()
+    }
+
+    /// One sentence per skill the goal asked for that the chain dropped.
+    pub fn asked_but_removed_lines(&self) -> Vec<String> {
+        self.asked_but_removed()
+            .into_iter()
+            .map(|(id, words)| {
+                format!(
+                    "⚠ The goal asked for {id} ({}), but it was removed from the chain: nothing here delivers it.",
+                    words.join(", ")
+                )
+            })
+            .collect()
+    }
+}

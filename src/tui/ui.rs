@@ -157,6 +157,10 @@ fn footer_actions(app: &App, ctx: Context) -> Vec<(Action, &'static str)> {
     use Action::*;
     let mut v: Vec<(Action, &'static str)> = match ctx {
         Context::Goal => vec![(Confirm, "show the chain")],
+        // The pack picker takes every key while it is open.
+        Context::Chain if app.journey().is_some_and(|j| j.packs.is_some()) => {
+            vec![(Confirm, "switch to this pack"), (Packs, "close")]
+        }
         Context::Chain => {
             let mut v = vec![
                 (Confirm, "start"),
@@ -171,6 +175,10 @@ fn footer_actions(app: &App, ctx: Context) -> Vec<(Action, &'static str)> {
                         v.push((UseBlueprint, "use blueprint"));
                     }
                 }
+            }
+            // Another pack is always one key away when there is one.
+            if app.pack_count() > 1 {
+                v.push((Packs, "pick pack"));
             }
             v.push((Back, "edit goal"));
             v
@@ -389,12 +397,77 @@ pub fn draw_list<'a>(
     );
     cursor.offset = state.offset();
     let shown = rows_to_items(&heights, cursor.offset, inner.height);
-    let below = match shown.last() {
-        Some(last) => heights.len().saturating_sub(last + 1),
-        None => heights.len(),
-    };
+    // Below: every item not drawn whole (one cut at the bottom included).
+    let mut used = 0usize;
+    let whole = heights
+        .iter()
+        .skip(cursor.offset)
+        .take_while(|h| {
+            used += **h;
+            used <= inner.height as usize
+        })
+        .count();
+    let below = heights.len().saturating_sub(cursor.offset + whole);
     scroll_hint(f, area, cursor.offset, below, th);
     mouse.list = Some((inner, shown));
+    inner
+}
+
+/// [`draw_list`] for items of several lines each: when the next item does
+/// not fit whole below the last one drawn, its first lines fill the rows
+/// left, so the view never ends on blank rows while more follows.
+pub fn draw_list_lines<'a>(
+    f: &mut Frame,
+    area: Rect,
+    block: Block<'a>,
+    item_lines: Vec<Vec<Line<'a>>>,
+    cursor: &mut ListCursor,
+    th: &Theme,
+    mouse: &mut MouseTargets,
+) -> Rect {
+    let heights: Vec<usize> = item_lines.iter().map(Vec::len).collect();
+    let items: Vec<ListItem> = item_lines.iter().cloned().map(ListItem::new).collect();
+    let inner = draw_list(f, area, block, items, cursor, th, mouse);
+    let mut used = 0usize;
+    let mut next = cursor.offset;
+    while next < heights.len() && used + heights[next] <= inner.height as usize {
+        used += heights[next];
+        next += 1;
+    }
+    let left = (inner.height as usize).saturating_sub(used);
+    if left > 0 && next < item_lines.len() {
+        // The list indents every item by the width of the cursor mark; an
+        // item taller than the whole view (drawn by nobody else) carries
+        // the mark itself when it is the cursor's.
+        let indent = 2u16.min(inner.width);
+        let mark = used == 0 && next == cursor.index;
+        if mark {
+            f.render_widget(
+                Paragraph::new("› ").style(th.selected()),
+                Rect {
+                    width: indent,
+                    height: 1,
+                    ..inner
+                },
+            );
+        }
+        let r = Rect {
+            x: inner.x + indent,
+            y: inner.y + used as u16,
+            width: inner.width - indent,
+            height: left as u16,
+        };
+        let lines: Vec<Line> = item_lines[next].iter().take(left).cloned().collect();
+        let para = Paragraph::new(lines);
+        f.render_widget(
+            if mark {
+                para.style(th.selected())
+            } else {
+                para
+            },
+            r,
+        );
+    }
     inner
 }
 

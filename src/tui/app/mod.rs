@@ -152,9 +152,18 @@ pub struct App {
     startup_note: Option<String>,
     /// Input timing against what was drawn: which keys a person meant.
     pub guard: Guard,
+    /// The journey left for the goal screen (Esc on the chain): the same
+    /// goal brings it back whole; another goal of the same pack starts
+    /// with its answers as defaults. Going back never loses an answer.
+    pub(super) parked: Option<Box<Journey>>,
 }
 
 impl App {
+    /// How many packs are installed (0 while they load).
+    pub fn pack_count(&self) -> usize {
+        self.registry.as_ref().map_or(0, |r| r.packs.len())
+    }
+
     pub fn new(registry: Arc<Registry>, opts: Options, theme: Theme, keymap: Keymap) -> App {
         let mut app = App::starting(opts, theme, keymap);
         app.loaded(Ok(registry));
@@ -179,6 +188,7 @@ impl App {
             help_scroll: 0,
             startup_note: None,
             guard: Guard::default(),
+            parked: None,
         }
     }
 
@@ -556,7 +566,11 @@ impl App {
                         }
                         if action == Action::Back {
                             let goal = j.session.goal.clone();
-                            self.phase = Phase::Goal(Box::new(self.goal_screen(&goal)));
+                            let screen = Phase::Goal(Box::new(self.goal_screen(&goal)));
+                            let left = std::mem::replace(&mut self.phase, screen);
+                            if let Phase::Journey(j) = left {
+                                self.parked = Some(j);
+                            }
                             return true;
                         }
                         chain_action(j, action)

@@ -214,12 +214,38 @@ impl App {
         else {
             return;
         };
+        let mut parked = self.parked.take();
+        // The same goal in the same pack: the journey comes back whole (its
+        // chain, customizing and answers).
+        if let Some(p) = parked.take_if(|p| {
+            p.session.goal.trim() == det.inner.goal.trim()
+                && p.session.pack().id() == det.inner.pack
+        }) {
+            self.phase = Phase::Journey(p);
+            return;
+        }
         let mut session = Session::new(
             Arc::new(pack),
             det.inner.clone(),
             det.inner.offer.clone(),
             self.opts.maturity.unwrap_or_default(),
         );
+        // Another goal of the same pack: the answers given so far become
+        // defaults (provenance "saved session"), so none is lost.
+        let carried: std::collections::BTreeMap<_, _> = parked
+            .as_ref()
+            .filter(|p| p.session.pack().id() == session.pack().id())
+            .map(|p| {
+                store::prefs::candidates(&p.session)
+                    .into_iter()
+                    .map(|(k, v, _)| (k, v))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let kept = carried.len();
+        if kept > 0 {
+            session.set_session_defaults(carried);
+        }
         let (prefs, warnings) = store::prefs::for_pack(self.opts.no_prefs, session.pack());
         let remembered = prefs.len();
         if !prefs.is_empty() {
@@ -234,6 +260,17 @@ impl App {
             (None, n) => Some(format!(
                 "{n} remembered answer{} used as defaults (saved preference)",
                 if n == 1 { "" } else { "s" }
+            )),
+        };
+        let notice = match (notice, kept) {
+            (n, 0) => n,
+            (None, k) => Some(format!(
+                "{k} answer{} of the previous goal kept as defaults",
+                if k == 1 { "" } else { "s" }
+            )),
+            (Some(n), k) => Some(format!(
+                "{n}; {k} answer{} of the previous goal kept as defaults",
+                if k == 1 { "" } else { "s" }
             )),
         };
         let out = self

@@ -3,14 +3,14 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{ListItem, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::session::{Command, Session, SkillChoice};
 use crate::tui::action::Action;
 use crate::tui::app::{Journey, MouseTargets};
 use crate::tui::theme::Theme;
-use crate::tui::ui::{draw_list, panel, wrap};
+use crate::tui::ui::{draw_list_lines, panel, wrap};
 
 pub fn handle(j: &mut Journey, action: Action, page: usize) -> bool {
     let choices = j.session.skill_choices();
@@ -101,9 +101,8 @@ pub fn render(
             lines
         })
         .collect();
-    let items: Vec<ListItem> = item_lines.into_iter().map(ListItem::new).collect();
     let block = panel("Customize the chain", th, true);
-    let inner = draw_list(f, list_area, block, items, &mut j.customize, th, mouse);
+    let inner = draw_list_lines(f, list_area, block, item_lines, &mut j.customize, th, mouse);
     let detail = choices.get(j.customize.index).map(|c| {
         let mut v = vec![Line::from(vec![
             Span::styled(c.id.clone(), th.accent()),

@@ -90,7 +90,14 @@ pub fn status(f: &mut Frame, area: Rect, j: &Journey, th: &Theme) {
                 th.title(),
             ),
             Span::styled(
-                format!("   {} answered, {} to go", v.answered, v.remaining),
+                if v.defaulted > 0 {
+                    format!(
+                        "   {} answered, {} took defaults unseen, {} to go",
+                        v.answered, v.defaulted, v.remaining
+                    )
+                } else {
+                    format!("   {} answered, {} to go", v.answered, v.remaining)
+                },
                 th.dim(),
             ),
         ]),

@@ -14,7 +14,7 @@ use crate::session::{Command, QKey, Session, StatusView, StepState, TYPED_COMMAN
 use crate::tui::action::Action;
 use crate::tui::app::{Journey, ListCursor, MouseTargets};
 use crate::tui::theme::Theme;
-use crate::tui::ui::{draw_list, panel, wrap};
+use crate::tui::ui::{draw_list, panel, width, wrap};
 use crate::value::AnswerValue;
 
 /// The widgets' state for the question on screen; reset whenever another
@@ -252,11 +252,13 @@ pub fn render(
         "",
     ));
     let help = q.help.trim();
+    let help_start = top.len();
     if !help.is_empty() {
         let mut h = lines_of(help, th.dim(), "");
         h.truncate(6);
         top.extend(h);
     }
+    let help_end = top.len();
     top.push(Line::from(""));
     let list = is_list(q);
     let options = rows(q);
@@ -321,18 +323,22 @@ pub fn render(
         th.accent(),
         "  ",
     ));
-    if !list {
-        let words: Vec<&str> = TYPED_COMMANDS.iter().map(|(w, _)| *w).collect();
-        below.extend(lines_of(
-            &format!("Or type {} and Enter", words.join(", ")),
-            th.dim(),
-            "",
-        ));
-    }
     if let Some(e) = &s.error {
         below.push(Line::from(""));
         below.extend(lines_of(&format!("✗ {e}"), th.error(), "  "));
     }
+    // The typed-command hint comes last and only whole: on a short screen
+    // it gives way (the footer names the same commands by key).
+    let hint: Vec<Line> = if list {
+        Vec::new()
+    } else {
+        let words: Vec<&str> = TYPED_COMMANDS.iter().map(|(w, _)| *w).collect();
+        lines_of(
+            &format!("Or type {} and Enter", words.join(", ")),
+            th.dim(),
+            "",
+        )
+    };
     // Inside the panel's borders: wrapped two columns narrower, at spaces.
     let change_lines: Vec<Line> = s
         .changes
@@ -355,6 +361,22 @@ pub fn render(
     } else {
         3
     };
+    // On a short screen the help gives way first (the prompt, the field,
+    // the default and an error never do), ending on "…" when cut.
+    let need = top.len() as u16 + input_h + below.len() as u16 + changes_h;
+    let over = need.saturating_sub(main.height) as usize;
+    if over > 0 && help_end > help_start {
+        let cut = over.min(help_end - help_start);
+        top.drain(help_end - cut..help_end);
+        if help_end - cut > help_start {
+            if let Some(last) = top.get_mut(help_end - cut - 1) {
+                last.spans.push(Span::styled(" …", th.dim()));
+            }
+        }
+    }
+    if top.len() as u16 + input_h + (below.len() + hint.len()) as u16 + changes_h <= main.height {
+        below.extend(hint);
+    }
     let [top_a, input_a, below_a, changes_a, _rest] = Layout::vertical([
         Constraint::Length(top.len() as u16),
         Constraint::Length(input_h),
@@ -388,6 +410,14 @@ pub fn render(
         ui.input.set_style(th.text());
         ui.input.set_cursor_line_style(th.text());
         ui.input.set_placeholder_style(th.dim());
+        // A placeholder wider than the field says less rather than being
+        // cut mid-word (the default is on the line below the field).
+        let room = input_a.width.saturating_sub(2) as usize;
+        if width(ui.input.placeholder_text()) > room {
+            let short = "Enter takes the default";
+            let text = if width(short) <= room { short } else { "" };
+            ui.input.set_placeholder_text(text);
+        }
         super::field::draw(f, input_a, &ui.input);
     }
     f.render_widget(Paragraph::new(below), below_a);
@@ -439,10 +469,39 @@ pub fn sidebar(f: &mut Frame, area: Rect, status: &StatusView, th: &Theme) {
         .collect();
     let mut all = lines;
     all.push(Line::from(""));
-    all.push(Line::styled(
-        format!("{} answered · {} to go", status.answered, status.remaining),
-        th.dim(),
-    ));
+    // The same counts as the status overlay and `--plain`, defaults taken
+    // unseen (skip skill, done) among them, wrapped to the panel.
+    // A count is never split from its words: counts share a line while
+    // they fit.
+    let inner_w = area.width.saturating_sub(2) as usize;
+    let mut counts = vec![format!("{} answered", status.answered)];
+    if status.defaulted > 0 {
+        counts.push(format!("{} took defaults unseen", status.defaulted));
+    }
+    counts.push(format!("{} to go", status.remaining));
+    let mut line = String::new();
+    for c in counts {
+        let joined = if line.is_empty() {
+            c.clone()
+        } else {
+            format!("{line} · {c}")
+        };
+        if crate::tui::ui::width(&joined) <= inner_w || line.is_empty() {
+            line = joined;
+        } else {
+            all.extend(
+                crate::tui::ui::wrap(&std::mem::take(&mut line), inner_w, "")
+                    .into_iter()
+                    .map(|l| Line::styled(l, th.dim())),
+            );
+            line = c;
+        }
+    }
+    all.extend(
+        crate::tui::ui::wrap(&line, inner_w, "")
+            .into_iter()
+            .map(|l| Line::styled(l, th.dim())),
+    );
     f.render_widget(Paragraph::new(all).block(panel("Chain", th, false)), area);
 }
 

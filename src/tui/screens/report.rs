@@ -16,7 +16,7 @@ use crate::tui::action::Action;
 use crate::tui::app::{Journey, ListCursor, MouseTargets};
 use crate::tui::keymap::{Context, Keymap};
 use crate::tui::theme::Theme;
-use crate::tui::ui::{draw_list, panel, wrap};
+use crate::tui::ui::{draw_list_lines, panel, width, wrap};
 use crate::validate::{Report, Status, PASS_MARK};
 use crate::value::AnswerValue;
 
@@ -38,6 +38,10 @@ pub struct ReportUi {
     pub plan: Plan,
     pub cursor: ListCursor,
     pub details: bool,
+    /// Details were asked for with their key (not only opened because the
+    /// report is below the pass mark): on a short screen they then take
+    /// the list's place rather than being left out.
+    pub details_asked: bool,
 }
 
 pub enum Outcome {
@@ -48,14 +52,26 @@ pub enum Outcome {
 impl ReportUi {
     pub fn new(report: Report, written_line: String, plan: Plan) -> ReportUi {
         let details = !report.pass;
+        // The cursor starts on the first deliverable to fix, as the review
+        // starts on the first open conflict and the tree on the first
+        // conflicting file: on a short screen it is the row on view.
+        let first = report
+            .results
+            .iter()
+            .position(|d| matches!(d.status, Status::Missing | Status::Incomplete))
+            .unwrap_or(0);
         ReportUi {
             remember: None,
             remember_done: false,
             report,
             written_line,
             plan,
-            cursor: ListCursor::default(),
+            cursor: ListCursor {
+                index: first,
+                offset: 0,
+            },
             details,
+            details_asked: false,
         }
     }
 }
@@ -80,6 +96,11 @@ pub fn handle(j: &mut Journey, action: Action, page: usize) -> Outcome {
         }
         return Outcome::Changed(true);
     }
+    // A change notice belongs to the key that caused it (as in the
+    // session): what the next key does is said instead.
+    if !matches!(action, Action::Help | Action::Status) {
+        j.session.changes.clear();
+    }
     match action {
         Action::Remember => {
             let items: Vec<(QKey, AnswerValue)> = prefs::candidates(&j.session)
@@ -100,12 +121,18 @@ pub fn handle(j: &mut Journey, action: Action, page: usize) -> Outcome {
         }
         Action::Details | Action::Confirm => {
             r.details = !r.details;
+            r.details_asked = r.details;
             Outcome::Changed(true)
         }
         Action::NextMaturity => {
             let m = next_maturity(r.report.maturity);
             let _ = j.session.apply(Command::SetMaturity(m));
-            r.report = r.report.with_maturity(m);
+            // The maturity can move dynamic defaults (a deploy target, load
+            // tests), and with them which deliverables are required or
+            // skipped and why: judge the tree again with the answers as
+            // they are now, so no reason shown speaks of an old answer.
+            r.report = generate::rejudge(&j.session, &r.plan.root)
+                .unwrap_or_else(|_| r.report.with_maturity(m));
             j.notice = Some(format!("maturity {}: the report is recomputed", m.as_str()));
             Outcome::Changed(true)
         }
@@ -124,37 +151,10 @@ pub fn handle(j: &mut Journey, action: Action, page: usize) -> Outcome {
     }
 }
 
-/// Skills a keyword of the goal asked for that are no longer in the chain,
-/// with the words that matched: what the goal asked for and the chain no
-/// longer delivers.
-pub fn asked_but_removed(s: &crate::session::Session) -> Vec<(String, Vec<String>)> {
-    s.detection
-        .scores
-        .iter()
-        .filter(|k| k.score > 0 && !s.chain.iter().any(|e| e.id == k.id))
-        .map(|k| {
-            let words = k
-                .primary
-                .iter()
-                .chain(k.secondary.iter())
-                .map(|w| format!("“{w}”"))
-                .collect();
-            (k.id.clone(), words)
-        })
-        .collect()
-}
-
-/// One sentence per skill the goal asked for that the chain dropped.
+/// What the goal asked for and the chain no longer delivers (the engine
+/// says it; the report and the exit message show it).
 pub fn asked_lines(s: &crate::session::Session) -> Vec<String> {
-    asked_but_removed(s)
-        .into_iter()
-        .map(|(id, words)| {
-            format!(
-                "⚠ The goal asked for {id} ({}), but it was removed from the chain: nothing here delivers it.",
-                words.join(", ")
-            )
-        })
-        .collect()
+    s.asked_but_removed_lines()
 }
 
 /// Generates again the files of every deliverable the report shows as
@@ -347,11 +347,43 @@ pub fn render(
         Span::styled(format!("⚠ {} incomplete  ", rep.incomplete), th.warn()),
         Span::styled(format!("○ {} skipped", rep.skipped), th.dim()),
     ]));
+    // The remedies of a report below the pass mark, wrapped to the width:
+    // the panel is as tall as they need.
+    let mut remedy_spans = vec![Span::styled(
+        format!("Below the {PASS_MARK}% pass mark: "),
+        th.warn(),
+    )];
+    for (a, label) in [
+        (Action::GenerateMissing, "generate missing"),
+        (Action::ContinueAnyway, "continue anyway"),
+        (Action::Details, "details"),
+    ] {
+        if let Some(k) = keys.key_label(Context::Report, a) {
+            remedy_spans.push(Span::styled(k, th.key()));
+            remedy_spans.push(Span::styled(format!(" {label}  "), th.text()));
+        }
+    }
+    let remedy_text: String = remedy_spans.iter().map(|s| s.content.as_ref()).collect();
+    // On a short screen the verdict is one line without its frame and the
+    // remedies are left to the footer (which names the same keys), so the
+    // list keeps rows.
+    let compact = area.height < 24;
+    let remedy_h = if below && !compact {
+        wrap(
+            remedy_text.trim_end(),
+            area.width.saturating_sub(2) as usize,
+            "",
+        )
+        .len() as u16
+            + 2
+    } else {
+        0
+    };
     let [head, gauge_a, body, remedy] = Layout::vertical([
         Constraint::Length(head_lines.len() as u16),
-        Constraint::Length(3),
+        Constraint::Length(if compact { 1 } else { 3 }),
         Constraint::Min(4),
-        Constraint::Length(if below { 3 } else { 0 }),
+        Constraint::Length(remedy_h),
     ])
     .areas(area);
     f.render_widget(Paragraph::new(head_lines), head);
@@ -365,7 +397,11 @@ pub fn render(
     );
     f.render_widget(
         Gauge::default()
-            .block(panel("Completeness", th, false))
+            .block(if compact {
+                ratatui::widgets::Block::default()
+            } else {
+                panel("Completeness", th, false)
+            })
             // The verdict keeps the gauge's own colours (dark on the filled
             // part, coloured on the rest), so it reads on both.
             .gauge_style({
@@ -386,18 +422,24 @@ pub fn render(
         let [a, b] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
             .areas(body);
         (a, Some(b))
-    } else if r.details {
-        let list_h = (rep.results.len() as u16 + 2).min(body.height / 2);
+    } else if r.details && body.height >= 10 {
+        // The list keeps at least a few rows; details take what is left.
+        let list_h = (rep.results.len() as u16 + 2).clamp(5, body.height / 2 + 1);
         let [a, b] = Layout::vertical([Constraint::Length(list_h), Constraint::Min(3)]).areas(body);
         (a, Some(b))
+    } else if r.details && r.details_asked {
+        // Too short for both: the details asked for replace the list.
+        (Rect { height: 0, ..body }, Some(body))
     } else {
         (body, None)
     };
-    let items: Vec<ListItem> = rep
+    // Inside the borders and the cursor mark.
+    let text_w = list_a.width.saturating_sub(4) as usize;
+    let item_lines: Vec<Vec<Line>> = rep
         .results
         .iter()
         .map(|d| {
-            let mut spans = vec![
+            let head = vec![
                 Span::styled(
                     format!("{} ", d.status.symbol()),
                     status_style(d.status, th),
@@ -408,21 +450,50 @@ pub fn render(
                     status_style(d.status, th),
                 ),
             ];
+            let mut notes = Vec::new();
             if let Some(p) = d
                 .first_problem()
                 .filter(|_| matches!(d.status, Status::Missing | Status::Incomplete))
             {
-                spans.push(Span::styled(format!("  {p}"), th.dim()));
+                notes.push(p);
             }
             // Why the answers made it required or skipped (issue 11, 9a).
             if let Some(why) = &d.reason {
-                spans.push(Span::styled(format!("  ({why})"), th.dim()));
+                notes.push(format!("({why})"));
             }
-            ListItem::new(Line::from(spans))
+            let one_line = Line::from(head.clone()).width()
+                + notes.iter().map(|n| width(n) + 2).sum::<usize>();
+            if one_line <= text_w {
+                let mut spans = head;
+                spans.extend(
+                    notes
+                        .into_iter()
+                        .map(|n| Span::styled(format!("  {n}"), th.dim())),
+                );
+                return vec![Line::from(spans)];
+            }
+            // Too wide: the notes go below, wrapped at word boundaries.
+            let mut lines = if Line::from(head.clone()).width() <= text_w {
+                vec![Line::from(head)]
+            } else {
+                let text: String = head.iter().map(|s| s.content.as_ref()).collect();
+                wrap(&text, text_w, "  ")
+                    .into_iter()
+                    .map(|l| Line::styled(l, status_style(d.status, th)))
+                    .collect()
+            };
+            for n in notes {
+                lines.extend(
+                    wrap(&format!("  {n}"), text_w, "   ")
+                        .into_iter()
+                        .map(|l| Line::styled(l, th.dim())),
+                );
+            }
+            lines
         })
         .collect();
     let block = panel("Deliverables", th, true);
-    let inner = draw_list(f, list_a, block, items, &mut r.cursor, th, mouse);
+    let inner = draw_list_lines(f, list_a, block, item_lines, &mut r.cursor, th, mouse);
     if let (Some(area), Some(d)) = (detail_a, rep.results.get(r.cursor.index)) {
         let mut lines = vec![
             Line::from(vec![
@@ -486,23 +557,9 @@ pub fn render(
     if let Some(rem) = &mut r.remember {
         remember_popup(f, area, rem, th);
     }
-    if below {
-        let mut spans = vec![Span::styled(
-            format!("Below the {PASS_MARK}% pass mark: "),
-            th.warn(),
-        )];
-        for (a, label) in [
-            (Action::GenerateMissing, "generate missing"),
-            (Action::ContinueAnyway, "continue anyway"),
-            (Action::Details, "details"),
-        ] {
-            if let Some(k) = keys.key_label(Context::Report, a) {
-                spans.push(Span::styled(k, th.key()));
-                spans.push(Span::styled(format!(" {label}  "), th.text()));
-            }
-        }
+    if remedy_h > 0 {
         f.render_widget(
-            Paragraph::new(Line::from(spans))
+            Paragraph::new(Line::from(remedy_spans))
                 .wrap(Wrap { trim: false })
                 .block(panel("Next", th, false)),
             remedy,

@@ -4,7 +4,6 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::ListItem;
 use ratatui::Frame;
 
 use crate::pack::QuestionKind;
@@ -12,7 +11,7 @@ use crate::session::{Command, QKey, Session};
 use crate::tui::action::Action;
 use crate::tui::app::{Journey, MouseTargets};
 use crate::tui::theme::Theme;
-use crate::tui::ui::{draw_list, panel, width, wrap};
+use crate::tui::ui::{draw_list_lines, panel, width, wrap};
 
 pub enum Row {
     Step(String),
@@ -237,6 +236,14 @@ pub fn render(
 ) -> usize {
     let rows = rows(&j.session);
     j.review.index = settle(&rows, j.review.index, true);
+    // On the first answer, the group titles above it are shown too: the
+    // top of the list is the top of the view.
+    if !rows[..j.review.index.min(rows.len())]
+        .iter()
+        .any(Row::selectable)
+    {
+        j.review.offset = 0;
+    }
     let text_w = area.width.saturating_sub(4) as usize;
     let wrapped = |text: String, style, indent: &str| -> Vec<Line<'static>> {
         wrap(&text, text_w, indent)
@@ -289,7 +296,6 @@ pub fn render(
             Row::Note(n) => wrapped(format!("  {n}"), th.dim(), "    "),
         })
         .collect();
-    let items: Vec<ListItem> = item_lines.into_iter().map(ListItem::new).collect();
     let title = format!(
         "Review: {} answers, grouped by skill",
         rows.iter()
@@ -297,7 +303,7 @@ pub fn render(
             .count()
     );
     let block = panel(&title, th, true);
-    let inner = draw_list(f, area, block, items, &mut j.review, th, mouse);
+    let inner = draw_list_lines(f, area, block, item_lines, &mut j.review, th, mouse);
     // An open conflict below the fold is said on the frame itself.
     let last_shown = mouse
         .list
