@@ -224,7 +224,7 @@ pub(super) fn print_chain_screen(det: &Detection, session: &Session, st: Style) 
         if det.inner.assumed.iter().any(|a| a.id == e.id) {
             println!(
                 "       {}",
-                st.dim("not asked by the goal: its defaults will do")
+                st.dim(detect::ASSUMED_NOTE)
             );
         }
         for r in &e.reasons {

@@ -224,6 +224,9 @@ pub struct PackDetection {
     pub assumed: Vec<ChainEntry>,
 }
 
+/// How `detect` and the chain screen mark an assumed skill.
+pub const ASSUMED_NOTE: &str = "not asked by the goal: its defaults will do";
+
 impl PackDetection {
     /// The chain with the assumed skills merged back in run order: what a
     /// session generates from.

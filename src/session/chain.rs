@@ -36,6 +36,35 @@ impl Session {
             None => self.detection.full_chain(&self.pack),
         };
         self.rebuild_steps();
+        if bp.is_none() {
+            self.assume_skills();
+        }
+    }
+
+    /// Skills detection assumed (the goal says they exist, or a narrow goal
+    /// does not ask about them) start skipped: their unanswered questions
+    /// take their defaults, and the user can still go back into them.
+    fn assume_skills(&mut self) {
+        let assumed: BTreeSet<String> = self
+            .detection
+            .assumed
+            .iter()
+            .map(|e| e.id.clone())
+            .collect();
+        if assumed.is_empty() {
+            return;
+        }
+        let steps: BTreeSet<usize> = self
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, st)| assumed.contains(&st.key))
+            .map(|(i, _)| i)
+            .collect();
+        self.default_unvisited(|r| steps.contains(&r.step));
+        for i in &steps {
+            self.skipped_steps.insert(self.steps[*i].key.clone());
+        }
     }
 
     pub(super) fn rebuild_steps(&mut self) {
@@ -186,6 +215,7 @@ impl Session {
     pub fn estimated_minutes(&self) -> u32 {
         self.chain
             .iter()
+            .filter(|e| !self.is_skipped(&e.id))
             .filter_map(|e| self.pack.skill(&e.id))
             .map(|s| s.estimated_minutes)
             .sum()

@@ -21,7 +21,11 @@ impl Session {
     }
 
     pub(super) fn first_question(&self) -> Screen {
-        match self.applicable().next() {
+        match self
+            .applicable()
+            .find(|r| !self.visited.contains(&r.key))
+            .or_else(|| self.applicable().next())
+        {
             Some(r) => Screen::Question {
                 step: r.step,
                 question: r.question,
@@ -126,28 +130,9 @@ impl Session {
             }
             Command::SkipSkill => {
                 let before = self.resolved.clone();
-                // Taking defaults can reveal more questions of the same
-                // skill: repeat until stable. Answered questions (explicit
-                // or accepted on screen) are left exactly as they are.
-                loop {
-                    self.refresh();
-                    let fresh: Vec<QKey> = self
-                        .applicable()
-                        .filter(|r| {
-                            r.step == pos.0 && r.question >= pos.1 && !self.visited.contains(&r.key)
-                        })
-                        .map(|r| r.key.clone())
-                        .collect();
-                    if fresh.is_empty() {
-                        break;
-                    }
-                    for k in fresh {
-                        if !self.answers.contains_key(&k) {
-                            self.defaulted.insert(k.clone());
-                        }
-                        self.visited.insert(k);
-                    }
-                }
+                // Answered questions (explicit or accepted on screen) are
+                // left exactly as they are.
+                self.default_unvisited(|r| r.step == pos.0 && r.question >= pos.1);
                 self.skipped_steps.insert(key.step.clone());
                 self.changes =
                     Self::diff_after(&before, &self.resolved, std::slice::from_ref(&key));
@@ -171,11 +156,18 @@ impl Session {
 
     /// Marks every applicable unvisited question as taking its default.
     pub(super) fn take_remaining_defaults(&mut self) {
+        self.default_unvisited(|_| true);
+    }
+
+    /// Every applicable question that `which` selects and nobody has seen
+    /// takes its default (answers given are kept), repeated until taking
+    /// defaults reveals no more questions.
+    pub(super) fn default_unvisited(&mut self, which: impl Fn(&Resolved) -> bool) {
         loop {
             self.refresh();
             let fresh: Vec<QKey> = self
                 .applicable()
-                .filter(|r| !self.visited.contains(&r.key))
+                .filter(|r| which(r) && !self.visited.contains(&r.key))
                 .map(|r| r.key.clone())
                 .collect();
             if fresh.is_empty() {

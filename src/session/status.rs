@@ -133,8 +133,16 @@ impl Session {
             || (self.visited.contains(key) && !self.defaulted.contains(key))
     }
 
-    /// Number of questions asked with the current answers (defaults included).
+    /// Number of questions asked with the current answers (defaults
+    /// included); a skipped skill's questions are not asked.
     pub fn question_count(&self) -> usize {
-        self.applicable().count()
+        self.applicable()
+            .filter(|r| !self.is_skipped(&self.steps[r.step].key))
+            .count()
+    }
+
+    /// True for a skill the user skipped or detection assumed.
+    pub fn is_skipped(&self, step_key: &str) -> bool {
+        self.skipped_steps.contains(step_key)
     }
 }

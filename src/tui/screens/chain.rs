@@ -88,16 +88,22 @@ pub fn render(f: &mut Frame, area: Rect, j: &mut Journey, th: &Theme) -> usize {
                 (k.estimated_minutes, q)
             })
             .unwrap_or((0, 0));
+        let assumed = s.is_skipped(&e.id);
+        let size = if assumed {
+            format!("{:>2} defaults          ", questions)
+        } else {
+            format!("{:>2} questions  ~{:>2} min  ", questions, minutes)
+        };
         lines.push(Line::from(vec![
             Span::styled(format!("{:>3}. ", i + 1), th.dim()),
             Span::styled(format!("{:<26}", e.id), th.text()),
-            Span::styled(
-                format!("{:>2} questions  ~{:>2} min  ", questions, minutes),
-                th.dim(),
-            ),
+            Span::styled(size, th.dim()),
             Span::styled(e.tier.as_str().to_string(), th.dim()),
         ]));
-        let why: Vec<String> = e.reasons.iter().map(Reason::describe).collect();
+        let mut why: Vec<String> = e.reasons.iter().map(Reason::describe).collect();
+        if assumed {
+            why.insert(0, crate::detect::ASSUMED_NOTE.to_string());
+        }
         let text_w = area.width.saturating_sub(2) as usize;
         for part in wrap(&format!("       {}", why.join("; ")), text_w, "       ") {
             lines.push(Line::styled(part, th.accent()));
