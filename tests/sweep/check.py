@@ -33,7 +33,7 @@ import sys
 import tempfile
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import yaml
 
@@ -69,6 +69,8 @@ JINJA_ZERO = "{{ '{' }}"
 FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 BLOCK_START = re.compile(r"^( {0,3})(#{1,6}(\s|$)|[-+*](\s|$)|>|```|~~~|\d{1,9}[.)](\s|$)|\|)")
 VENV_BIN = os.path.dirname(sys.executable)
+# What may stand between EXPLAIN and the statement it explains.
+EXPLAIN_OPTIONS = re.compile(r"^\s*(\([^)]*\)\s*)?((analyze|verbose|extended|formatted|codegen|cost|logical|using\s+\w+)\s+)*", re.I)
 
 
 def fenced_lines(lines):
@@ -225,6 +227,19 @@ def check_project(job):
                 for e in exprs:
                     if e is None:
                         continue
+                    postgres_checked = dialect == "postgres" and pglast is not None
+                    if isinstance(e, sqlglot.exp.Command) and str(e.this).lower() == "explain" and not postgres_checked:
+                        # sqlglot keeps EXPLAIN as text: the statement it
+                        # explains is parsed on its own, after the options.
+                        count("sql-explain-inner-parsed")
+                        inner = e.expression.name if hasattr(e.expression, "name") else str(e.expression)
+                        inner = EXPLAIN_OPTIONS.sub("", inner, count=1)
+                        exprs.extend(x for x in sqlglot.parse(inner, read=dialect) if x is not None)
+                    elif isinstance(e, sqlglot.exp.Command) and not postgres_checked:
+                        # sqlglot kept the statement as text without parsing
+                        # it (VACUUM, ...): counted, so the figures say how
+                        # much SQL no parser has checked.
+                        count(f"sql-unparsed-{dialect}-{str(e.this).lower()}")
                     for lit in e.find_all(sqlglot.exp.Literal):
                         if lit.is_string:
                             strings.append(lit.this)
@@ -424,8 +439,18 @@ def main():
         results = map(check_project, jobs)
     else:
         pool = ProcessPoolExecutor(max_workers=workers)
-        results = pool.map(check_project, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
-    results = {r["id"]: r for r in results}
+        # The expensive jobs first, one at a time, so no worker is left
+        # with a long tail of dbt builds while the other idles.
+        ordered = sorted(jobs, key=lambda j: not j.get("expensive"))
+        results = (f.result() for f in as_completed([pool.submit(check_project, j) for j in ordered]))
+    progress = os.environ.get("SKILLCHAIN_SWEEP_PROGRESS")
+    done = {}
+    for r in results:
+        done[r["id"]] = r
+        if progress:
+            with open(progress, "a", encoding="utf-8") as f:
+                f.write(f"{time.strftime('%H:%M:%S')} {len(done)}/{len(jobs)} set {r['id']}: {len(r['failures'])} failure(s) {sorted(r['counts'])}\n")
+    results = done
     for job_id, path, builder in shared:
         for f in results[builder]["failures"]:
             if f["check"] == "dbt build":
