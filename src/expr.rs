@@ -89,14 +89,32 @@ pub fn file_env(pack: &Pack, jinja_roots: Vec<String>) -> Environment<'static> {
     let mut env = base_env();
     let templates = std::sync::Arc::new(pack.templates.clone());
     env.set_loader(move |name| Ok(templates.get(name).cloned()));
+    let declared = jinja_globs(&pack.manifest.jinja_files);
     env.set_auto_escape_callback(move |name| {
-        let jinja = jinja_roots
-            .iter()
-            .any(|root| escape::in_dbt_project(root, name));
+        // An included template is escaped by its own name: it counts as
+        // a Jinja file when its name without `.j2` matches too.
+        let bare = name.strip_suffix(".j2").unwrap_or(name);
+        let jinja = declared.is_match(name)
+            || declared.is_match(bare)
+            || jinja_roots
+                .iter()
+                .any(|root| escape::in_dbt_project(root, name));
         escape::Place::for_path(name, jinja).auto_escape()
     });
     env.set_formatter(escape::format_value);
     env
+}
+
+/// The pack's `jinja_files` globs; one that does not parse matches nothing
+/// here (lint reports it).
+fn jinja_globs(globs: &[String]) -> globset::GlobSet {
+    let mut set = globset::GlobSetBuilder::new();
+    for g in globs {
+        if let Ok(glob) = globset::GlobBuilder::new(g).literal_separator(true).build() {
+            set.add(glob);
+        }
+    }
+    set.build().unwrap_or_else(|_| globset::GlobSet::empty())
 }
 
 /// The environment that renders output paths: a printed value must be one

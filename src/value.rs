@@ -191,6 +191,14 @@ fn checked_value(q: &Question, value: &AnswerValue) -> Result<AnswerValue, Strin
         (AnswerValue::Int(i), _) => check_range(q, *i as f64)?,
         (AnswerValue::Float(x), _) => check_range(q, *x)?,
         (AnswerValue::Text(s), _) => {
+            // A line break or control character is named before any other
+            // rule: it is the problem whatever the length or pattern.
+            if q.kind == QuestionKind::Path && s.contains('\0') {
+                return Err("a path cannot contain a NUL character".to_string());
+            }
+            if let Some(why) = control_problem(q.kind, s) {
+                return Err(why);
+            }
             let len = s.chars().count();
             if let Some(min) = rules.min_length {
                 if len < min {
@@ -203,12 +211,6 @@ fn checked_value(q: &Question, value: &AnswerValue) -> Result<AnswerValue, Strin
                 if len > max {
                     return Err(format!("must be at most {max} characters long (got {len})"));
                 }
-            }
-            if q.kind == QuestionKind::Path && s.contains('\0') {
-                return Err("a path cannot contain a NUL character".to_string());
-            }
-            if let Some(why) = control_problem(q.kind, s) {
-                return Err(why);
             }
             if let Some(pattern) = &rules.regex {
                 let ok = matches_pattern(pattern, s);
@@ -230,17 +232,22 @@ fn checked_value(q: &Question, value: &AnswerValue) -> Result<AnswerValue, Strin
 /// character), so a value can never start a new line of a generated file or
 /// reach a file name with one. `multiline` answers may hold line breaks and
 /// tabs, but no other control character (a carriage return, an escape
-/// sequence or a NUL would reach generated files invisibly).
+/// sequence or a NUL would reach generated files invisibly). The Unicode
+/// line and paragraph separators count as control characters here.
 fn control_problem(kind: QuestionKind, s: &str) -> Option<String> {
     let multiline = kind == QuestionKind::Multiline;
-    let (at, c) = s
-        .chars()
-        .enumerate()
-        .find(|(_, c)| c.is_control() && !(multiline && matches!(c, '\n' | '\t')))?;
+    let (at, c) = s.chars().enumerate().find(|(_, c)| {
+        (c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+            && !(multiline && matches!(c, '\n' | '\t'))
+    })?;
     let what = match c {
         '\n' => "a line break".to_string(),
         '\r' => "a carriage return".to_string(),
         '\t' => "a tab".to_string(),
+        // Not control characters, but YAML, JavaScript and Python's
+        // `splitlines` break lines at them.
+        '\u{2028}' => "the line separator U+2028".to_string(),
+        '\u{2029}' => "the paragraph separator U+2029".to_string(),
         other => format!("the control character U+{:04X}", u32::from(other)),
     };
     let pos = at + 1;

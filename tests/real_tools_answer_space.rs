@@ -209,7 +209,8 @@ fn data_orchestration_flows_load_and_its_tests_hold_at_every_threshold() {
     }
 }
 
-/// The project's .sqlfluff (dbt templater) templates and parses every model
+/// The project's .sqlfluff (dbt templater, local DuckDB target, DuckDB
+/// dialect: the SQL that target compiles) templates and parses every model
 /// of every warehouse's project: the review's `sqlfluff lint models` works.
 /// Style findings are the review's to fix or justify. About 45 s a tree, so
 /// only with `SKILLCHAIN_ANSWER_SPACE=full`.

@@ -35,66 +35,6 @@ use skillchain::pack::{Maturity, Pack, Question, QuestionKind, Registry};
 /// that no longer matches any failure is reported, so stale entries show.
 const KNOWN_FAILURES: &[(&str, &str, &str, &str)] = &[
     // (pack, template or deliverable, check, why)
-    (
-        "data-engineering",
-        "deliverable optimizing-sql",
-        "validate",
-        "class 11: techniques=pre-aggregation on a lake writes no technique the check looks for",
-    ),
-    (
-        "data-engineering",
-        "sql/physical_design.sql.j2",
-        "sql",
-        "class 6 (dialect SQL): Postgres `cluster t using i`, which sqlglot 26 cannot parse; packs decide whether to emit it",
-    ),
-    (
-        "data-orchestration",
-        "deliverable layered-transforms",
-        "validate",
-        "class 11: the rerun test is demanded when the answers leave it out",
-    ),
-    (
-        "data-orchestration",
-        "deliverable orchestrator",
-        "validate",
-        "class 9/11: cloud-native with cloud-workflows on AWS hosting writes no schedule the check accepts",
-    ),
-    (
-        "dbt-workflows",
-        "deliverable data-tests",
-        "validate",
-        "class 7: dim-modeler.models=dimension writes no fact, so no tests/*.sql",
-    ),
-    (
-        "dbt-workflows",
-        "deliverable dbt-project",
-        "validate",
-        "class 7: dim-modeler.models=dimension writes no models/marts/fct_*.sql",
-    ),
-    (
-        "dbt-workflows",
-        "deliverable fact-models",
-        "validate",
-        "class 7: dim-modeler.models=dimension writes no fact model",
-    ),
-    (
-        "dbt-workflows",
-        "deliverable fact-tests",
-        "validate",
-        "class 7: dim-modeler.models=dimension writes no grain test",
-    ),
-    (
-        "dbt-workflows",
-        "deliverable rerun-plan",
-        "validate",
-        "class 7/11: the rerun script is demanded for answers that do not write it",
-    ),
-    (
-        "pipeline-analysis",
-        "deliverable researching-documentation",
-        "validate",
-        "class 11: `https://` is demanded even when the only sources are internal runbooks and the extra URLs are free text",
-    ),
 ];
 
 /// Sets per pack that the default run checks with the expensive tools.
@@ -132,12 +72,48 @@ const HOSTILE: &[&str] = &[
     "{m} -- comment /* block */ ''' triple",
     "#{m} heading? - [ ] item",
     "- {m} list item: with colon",
+    "{m} $(touch /tmp/sweep-pwned) `touch /tmp/sweep-pwned` ${PATH} $HOME \\$ \\",
+    "{m} &a *a <<: *a !!python/object/apply:os.system ['id'] !!binary",
+    "? {m} a complex key: value",
+    "@{m} starts with an at",
+    "%{m} %TAG ! tag:x,2000: percent first",
+    "--- {m} document start ... document end",
+    "{{ {m} }}{% raw %}{{ x }}{% endraw %}{%- set y = 1 -%}",
+    "{{{m}}} {{'{'}} }} %} #} {{-",
+    "!{m} bang first and trailing colon:",
+    "{m}\u{200b}zero\u{200c}width\u{200d}joiner\u{2060}word\u{feff}bom",
+    "{m} \u{200f}rtl mark\u{200e} \u{2066}isolate\u{2069} \u{202b}embed\u{202c}",
+    "{m} null: ~, true, no, 0x1F, 1e3, .inf, 2024-01-01",
+    "{m}\u{a0}nbsp\u{3000}ideographic\u{2003}em space  two spaces trailing ",
 ];
 
 /// Multi-line hostile strings for multiline questions.
 const HOSTILE_MULTI: &[&str] = &[
     "{m} first line\n```\n# heading\n'''\n\"\"\"\n-- drop table x;",
     "{m} line: one\n  - two: 'x'\n\tthree \\ {{ four }}",
+    "{m} yaml\n---\n- item\n? key\n... end\n%YAML 1.1\n&a *a !!python/object:os.system",
+    "{m} zero\u{200b}width\n\u{202e}rtl\u{202c}\n\u{a0}nbsp line\n@at\n`tick`",
+    "{m}\n\n    indented code\n~~~\n{% if x %}\n$(id)\n",
+];
+
+/// One-line hostile strings a `text` question must refuse, each with the
+/// character the refusal names: line breaks by every definition a parser
+/// of a generated file uses (YAML 1.1, Python's `splitlines`, JSON, Unicode),
+/// NUL and other control characters no file type can carry in every place.
+const REFUSED_IN_TEXT: &[(&str, &str)] = &[
+    ("{m} a\nb", "a line break"),
+    ("{m} a\rb", "a carriage return"),
+    ("{m} a\tb", "a tab"),
+    ("{m} a\u{b}b", "the control character U+000B"),
+    ("{m} a\u{c}b", "the control character U+000C"),
+    ("{m} a\u{1c}b", "the control character U+001C"),
+    ("{m} a\u{1e}b", "the control character U+001E"),
+    ("{m} a\u{85}b", "the control character U+0085"),
+    ("{m} a\u{2028}b", "the line separator U+2028"),
+    ("{m} a\u{2029}b", "the paragraph separator U+2029"),
+    ("{m} a\u{0}b", "the control character U+0000"),
+    ("{m} a\u{1b}[31mred", "the control character U+001B"),
+    ("{m} a\u{7f}b", "the control character U+007F"),
 ];
 
 #[derive(Clone)]
@@ -317,6 +293,10 @@ fn pool(q: &Question, marker: &str) -> Vec<String> {
         .chain(std::iter::once(format!(
             "{marker} {}",
             "very long answer ".repeat(70).trim_end()
+        )))
+        .chain(std::iter::once(format!(
+            "{marker}_{}",
+            "identifier".repeat(40)
         )));
     if q.kind == QuestionKind::Multiline {
         HOSTILE_MULTI
@@ -569,40 +549,34 @@ fn generate_session(session: skillchain::session::Session, dir: &Path) -> Outcom
         })
         .collect();
     let delivers = deliverables(&session, &plan);
-    let chain: Vec<String> = session.chain.iter().map(|e| e.id.clone()).collect();
     // Each deliverable that does not pass is its own cause.
-    let validate: Vec<(String, String)> = match skillchain::validate::validate_chain(
-        dir,
-        &delivers,
-        session.maturity,
-        session.blueprint.as_deref(),
-        Some(&chain),
-    ) {
-        Ok(r) if r.pass => Vec::new(),
-        Ok(r) => r
-            .to_fix()
-            // The sweep gives no run artifacts: an analysis without run
-            // evidence is incomplete by design (issue 11, 9c).
-            .filter(|d| {
-                d.failed_checks.is_empty()
-                    || !d
-                        .failed_checks
-                        .iter()
-                        .all(|c| c.description.starts_with("the analysis holds run evidence"))
-            })
-            .map(|d| {
-                (
-                    format!("deliverable {}", d.id),
-                    format!(
-                        "NEEDS ATTENTION {}%: {}",
-                        r.completeness,
-                        d.first_problem().unwrap_or_default()
-                    ),
-                )
-            })
-            .collect(),
-        Err(e) => vec![("-".to_string(), e.to_string())],
-    };
+    let validate: Vec<(String, String)> =
+        match skillchain::validate::validate_session(dir, &delivers, &session) {
+            Ok(r) if r.pass => Vec::new(),
+            Ok(r) => {
+                r.to_fix()
+                    // The sweep gives no run artifacts: an analysis without run
+                    // evidence is incomplete by design (issue 11, 9c).
+                    .filter(|d| {
+                        d.failed_checks.is_empty()
+                            || !d.failed_checks.iter().all(|c| {
+                                c.description.starts_with("the analysis holds run evidence")
+                            })
+                    })
+                    .map(|d| {
+                        (
+                            format!("deliverable {}", d.id),
+                            format!(
+                                "NEEDS ATTENTION {}%: {}",
+                                r.completeness,
+                                d.first_problem().unwrap_or_default()
+                            ),
+                        )
+                    })
+                    .collect()
+            }
+            Err(e) => vec![("-".to_string(), e.to_string())],
+        };
     Outcome::Generated {
         dir: dir.to_path_buf(),
         files,
@@ -676,6 +650,73 @@ fn uncovered(pack: &Pack, outcomes: &BTreeMap<usize, (Set, Outcome)>) -> Vec<(St
     missing
 }
 
+/// A set that answers `key` with `value` and that `run` accepts: a
+/// generated set of the pack with that answer, or with that answer and one
+/// other choice changed (a conflict rule may refuse the option beside the
+/// base's other answers). `None` when no such set is found.
+fn consistent_with(
+    registry: &Registry,
+    pack: &Pack,
+    outcomes: &BTreeMap<usize, (Set, Outcome)>,
+    key: &str,
+    value: &str,
+) -> Option<Set> {
+    let bases: Vec<&Set> = outcomes
+        .values()
+        .filter(|(s, o)| {
+            s.pack == pack.id()
+                && s.sets.contains_key(key)
+                && matches!(o, Outcome::Generated { .. })
+        })
+        .map(|(s, _)| s)
+        .collect();
+    let qs = questions(pack);
+    for base in bases {
+        let mut variants = vec![base.clone()];
+        for q in &qs {
+            if q.key == key || !base.sets.contains_key(&q.key) {
+                continue;
+            }
+            for level in levels(&q.q) {
+                let mut v = base.clone();
+                v.sets.insert(q.key.clone(), level);
+                variants.push(v);
+            }
+        }
+        for mut set in variants {
+            set.sets.insert(key.to_string(), value.to_string());
+            if prepare_applicable(registry, &mut set).is_ok()
+                && set.sets.get(key).is_some_and(|v| v == value)
+            {
+                return Some(set);
+            }
+        }
+    }
+    None
+}
+
+/// The generated files the pack declares its tool reads as Jinja
+/// (`jinja_files` in pack.yaml).
+fn jinja_files(registry: &Registry, pack: &str, files: &BTreeMap<String, String>) -> Vec<String> {
+    let Some(pack) = registry.packs.iter().find(|p| p.id() == pack) else {
+        return Vec::new();
+    };
+    let mut set = globset::GlobSetBuilder::new();
+    for g in &pack.manifest.jinja_files {
+        let glob = globset::GlobBuilder::new(g)
+            .literal_separator(true)
+            .build()
+            .expect("pack globs are linted");
+        set.add(glob);
+    }
+    let set = set.build().expect("glob set");
+    files
+        .keys()
+        .filter(|f| set.is_match(f.as_str()))
+        .cloned()
+        .collect()
+}
+
 #[derive(Default)]
 struct Tally {
     sets: usize,
@@ -722,9 +763,9 @@ fn every_generated_project_of_every_pack_passes_its_parsers_and_validation() {
                     && s.sets.contains_key(&key)
                     && matches!(o, Outcome::Generated { .. })
             });
-            if let Some((base, _)) = base {
-                let mut set = base.clone();
-                set.sets.insert(key, value);
+            if let Some(set) =
+                base.and_then(|_| consistent_with(&registry, pack, &outcomes, &key, &value))
+            {
                 extra.push(set);
             }
         }
@@ -811,6 +852,7 @@ fn every_generated_project_of_every_pack_passes_its_parsers_and_validation() {
                     "answers": answers,
                     "files": files,
                     "jinja_roots": jinja_roots,
+                    "jinja_files": jinja_files(&registry, &set.pack, &files),
                     "expensive": expensive,
                 });
                 jobs.push_str(&job.to_string());
@@ -1012,4 +1054,56 @@ fn a_line_break_in_a_text_answer_is_refused_from_every_headless_source() {
         );
         assert!(!out.exists(), "{source}: something was written");
     }
+}
+
+/// Every character that breaks a line for some parser of a generated file,
+/// and NUL and the other control characters, is refused in every one-line
+/// `text` answer of every pack before anything is generated, naming the
+/// question, the character's position and what it is.
+#[test]
+fn line_breaks_and_control_characters_are_refused_in_every_text_answer() {
+    let registry = Registry::bundled().expect("bundled packs load");
+    let mut checked = 0;
+    for pack in &registry.packs {
+        let skills: Vec<String> = pack.skills.iter().map(|s| s.id.clone()).collect();
+        for s in &pack.skills {
+            for q in s.questions.iter().filter(|q| q.kind == QuestionKind::Text) {
+                let key = format!("{}.{}", s.id, q.id);
+                // One check of the answer's rules serves every question:
+                // each question gets two characters in turn, and every
+                // character is tried on several questions.
+                let n = REFUSED_IN_TEXT.len();
+                for (hostile, what) in [
+                    REFUSED_IN_TEXT[checked % n],
+                    REFUSED_IN_TEXT[(checked + 5) % n],
+                ] {
+                    let value = hostile.replace("{m}", "Qz");
+                    let set = Set {
+                        pack: pack.id().to_string(),
+                        goal: pack.manifest.examples.first().cloned().unwrap_or_default(),
+                        skills: skills.clone(),
+                        blueprint: None,
+                        maturity: Maturity::Starter,
+                        sets: BTreeMap::from([(key.clone(), value.clone())]),
+                        hostile: Vec::new(),
+                    };
+                    let err = match prepare(&registry, &request(&set)) {
+                        Ok(_) => panic!("{key} accepted {value:?}: {}", set.command()),
+                        Err(p) => p.to_string(),
+                    };
+                    let at = value.chars().position(|c| c == 'a').map_or(0, |p| p + 2);
+                    assert!(
+                        err.contains(&key)
+                            && err.contains(&format!("contains {what} at character {at}")),
+                        "{key} = {value:?}: {err}"
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(
+        checked >= 2 * REFUSED_IN_TEXT.len(),
+        "only {checked} questions checked"
+    );
 }

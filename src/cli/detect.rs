@@ -222,10 +222,7 @@ pub(super) fn print_chain_screen(det: &Detection, session: &Session, st: Style) 
             st.dim(&format!("({})", e.tier.as_str()))
         );
         if det.inner.assumed.iter().any(|a| a.id == e.id) {
-            println!(
-                "       {}",
-                st.dim(detect::ASSUMED_NOTE)
-            );
+            println!("       {}", st.dim(detect::ASSUMED_NOTE));
         }
         for r in &e.reasons {
             println!("       {}", r.describe());

@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::unsafe_path;
+
+/// The longest file or folder name common file systems accept, in bytes.
+const NAME_MAX_BYTES: usize = 255;
 use crate::error::{Problem, Problems};
 use crate::expr;
 use crate::pack::{ContentCheck, Deliverable};
@@ -126,6 +129,19 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
                     &loc,
                     format!(
                         "refused: {why}{from}; output paths must stay inside the output folder"
+                    ),
+                ));
+                continue;
+            }
+            // Linted packs bound the answers in paths (`PATH_ANSWER_MAX`);
+            // this catches an unlinted pack before the file system does.
+            if let Some(seg) = path.split('/').find(|s| s.len() > NAME_MAX_BYTES) {
+                let start: String = seg.chars().take(40).collect();
+                problems.push(Problem::new(
+                    &loc,
+                    format!(
+                        "refused: the file name `{start}…` is {} bytes, longer than the {NAME_MAX_BYTES} a file system allows; shorten the answers in this path",
+                        seg.len()
                     ),
                 ));
                 continue;

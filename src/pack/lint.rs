@@ -676,6 +676,9 @@ pub fn lint_pack(pack: &Pack, src: &Sources) -> Vec<Problem> {
             );
         }
     }
+    for g in &m.jinja_files {
+        l.glob(&mloc, "jinja_files", g);
+    }
     if pack.skills.is_empty() && src.broken_skills.is_empty() {
         l.push(
             &src.origin,

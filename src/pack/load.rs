@@ -421,6 +421,8 @@ fn parse_pack_with(pf: &PackFiles, lint: bool) -> Result<Pack, Problems> {
         problems.extend(lint_pack(&pack, &lint_input));
     }
     if problems.is_empty() {
+        let mut pack = pack;
+        super::path_answers::bound_path_answers(&mut pack);
         Ok(pack)
     } else if manifest_ok {
         Err(Problems {
@@ -466,6 +468,7 @@ fn stand_in_manifest(origin: &str) -> Manifest {
         synonyms: BTreeMap::new(),
         examples: Vec::new(),
         conflicts: Vec::new(),
+        jinja_files: Vec::new(),
     }
 }
 

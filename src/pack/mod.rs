@@ -5,6 +5,7 @@ mod jinja_names;
 mod lint;
 mod load;
 mod model;
+mod path_answers;
 mod stored;
 mod words;
 

@@ -32,6 +32,13 @@ pub struct Manifest {
     pub examples: Vec<String>,
     #[serde(default)]
     pub conflicts: Vec<ConflictRule>,
+    /// Globs of output paths that the project's own tool reads as Jinja
+    /// templates (bigquery-etl renders its `sql/**/*.sql`), so printed
+    /// answers are escaped for Jinja there too. Matched against output
+    /// paths and against the names of included templates without `.j2`.
+    /// dbt projects are found by their `dbt_project.yml` and need no entry.
+    #[serde(default)]
+    pub jinja_files: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]

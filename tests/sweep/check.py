@@ -21,12 +21,19 @@ checks), with a pool of workers as wide as the machine.
 """
 
 import ast
+import hashlib
+import importlib
+import importlib.util
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
-from concurrent.futures import ProcessPoolExecutor
+import tempfile
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import yaml
 
@@ -40,7 +47,13 @@ try:
 except AttributeError:  # PyYAML without libyaml
     LOADER = yaml.SafeLoader
 
+import jinja2
 import sqlglot
+
+try:
+    import pglast  # libpg_query: the Postgres server's own parser
+except ImportError:  # without it Postgres SQL is checked by sqlglot alone
+    pglast = None
 
 DIALECTS = {
     "duckdb": "duckdb",
@@ -56,6 +69,8 @@ JINJA_ZERO = "{{ '{' }}"
 FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 BLOCK_START = re.compile(r"^( {0,3})(#{1,6}(\s|$)|[-+*](\s|$)|>|```|~~~|\d{1,9}[.)](\s|$)|\|)")
 VENV_BIN = os.path.dirname(sys.executable)
+# What may stand between EXPLAIN and the statement it explains.
+EXPLAIN_OPTIONS = re.compile(r"^\s*(\([^)]*\)\s*)?((analyze|verbose|extended|formatted|codegen|cost|logical|using\s+\w+)\s+)*", re.I)
 
 
 def fenced_lines(lines):
@@ -134,6 +149,7 @@ def check_project(job):
     answers = [a for a in job["answers"] if a["value"]]
     one_line = [a for a in answers if "\n" not in a["value"]]
     dialect = DIALECTS.get(job.get("dialect") or "", None)
+    declared_jinja = set(job.get("jinja_files", []))
     for path in sorted(job["files"]):
         full = os.path.join(root, path)
         try:
@@ -183,15 +199,47 @@ def check_project(job):
                 for p in readback(strings, answers, False):
                     fail("readback", path, p)
             elif ext == "sql":
-                if jinja or "{{" in text or "{%" in text:
+                if jinja:
                     count("sql-dbt-jinja-skipped")
                     continue
+                if path in declared_jinja:
+                    # The project's tool renders this file with Jinja first
+                    # (bqetl): check what it would run.
+                    count("sql-jinja-rendered")
+                    text = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(text).render()
                 count("sql")
-                exprs = sqlglot.parse(text, read=dialect)
+                if dialect == "postgres" and pglast is not None:
+                    # Postgres SQL is checked by Postgres's own parser;
+                    # sqlglot still reads the string literals back, statement
+                    # by statement, except in statements it cannot parse
+                    # (`cluster t using i`), which are counted.
+                    count("sql-postgres-parser")
+                    pglast.parse_sql(text)
+                    exprs = []
+                    for stmt in pglast.split(text):
+                        try:
+                            exprs.extend(sqlglot.parse(stmt, read=dialect))
+                        except sqlglot.errors.ParseError:
+                            count("sql-postgres-only-statement")
+                else:
+                    exprs = sqlglot.parse(text, read=dialect)
                 strings = []
                 for e in exprs:
                     if e is None:
                         continue
+                    postgres_checked = dialect == "postgres" and pglast is not None
+                    if isinstance(e, sqlglot.exp.Command) and str(e.this).lower() == "explain" and not postgres_checked:
+                        # sqlglot keeps EXPLAIN as text: the statement it
+                        # explains is parsed on its own, after the options.
+                        count("sql-explain-inner-parsed")
+                        inner = e.expression.name if hasattr(e.expression, "name") else str(e.expression)
+                        inner = EXPLAIN_OPTIONS.sub("", inner, count=1)
+                        exprs.extend(x for x in sqlglot.parse(inner, read=dialect) if x is not None)
+                    elif isinstance(e, sqlglot.exp.Command) and not postgres_checked:
+                        # sqlglot kept the statement as text without parsing
+                        # it (VACUUM, ...): counted, so the figures say how
+                        # much SQL no parser has checked.
+                        count(f"sql-unparsed-{dialect}-{str(e.this).lower()}")
                     for lit in e.find_all(sqlglot.exp.Literal):
                         if lit.is_string:
                             strings.append(lit.this)
@@ -226,19 +274,113 @@ def check_project(job):
     return {"id": job["id"], "failures": failures, "counts": counts}
 
 
+# The expensive tools run in a child forked from this worker after it has
+# imported the tool once: the same entry point as the console script (with
+# the script's argv and sys.path), without paying the tool's import (seconds
+# for dbt, Dagster and Prefect) per project. A fork starts from the worker's
+# state, so one project's imports never reach the next.
+ENTRY_POINTS = {
+    "dbt": ("dbt.cli.main", "cli"),
+    "dagster": ("dagster._cli", "main"),
+    "pytest": ("pytest", "console_main"),
+}
+
+
+def entry(tool):
+    module, name = ENTRY_POINTS[tool]
+    return getattr(importlib.import_module(module), name)
+
+
+def import_module_file(full):
+    """What the Prefect check runs: loads the flow file as a module."""
+    spec = importlib.util.spec_from_file_location("flow_under_test", full)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return 0
+
+
+def forked(target, argv, cwd, env, timeout, sys_path0):
+    """Runs target() in a forked child with argv, cwd and env; returns
+    (exit code or None on timeout, output)."""
+    out = tempfile.TemporaryFile()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # child
+        code = 70
+        try:
+            os.dup2(out.fileno(), 1)
+            os.dup2(out.fileno(), 2)
+            os.chdir(cwd)
+            os.environ.update(env)
+            sys.argv = argv
+            sys.path[0] = sys_path0
+            try:
+                rc = target()
+                code = rc if isinstance(rc, int) else 0
+            except SystemExit as e:
+                code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        except BaseException:  # the child reports and exits, whatever happened
+            traceback.print_exc()
+        finally:
+            try:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            finally:
+                os._exit(code)
+    deadline = time.monotonic() + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            out.close()
+            return None, ""
+        time.sleep(0.05)
+    out.seek(0)
+    text = out.read().decode("utf-8", "replace")
+    out.close()
+    return os.waitstatus_to_exitcode(status), text
+
+
 def run(cmd, cwd, check, path, fail, env=None, timeout=600):
-    e = dict(os.environ)
+    """Runs a tool's command line (`dbt ...`, `dagster ...`, `pytest ...`,
+    or `("import", file)`) in a forked child; fails the check on a non-zero
+    exit, with the end of its output."""
+    e = {"PATH": VENV_BIN + os.pathsep + os.environ.get("PATH", "")}
     e.update(env or {})
-    e["PATH"] = VENV_BIN + os.pathsep + e.get("PATH", "")
-    try:
-        r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=e, timeout=timeout)
-    except subprocess.TimeoutExpired:
+    if cmd[0] == "import":
+        target, path0 = (lambda: import_module_file(cmd[1])), cwd
+    elif cmd[0] == "pytest":
+        # `python -m pytest` puts the working folder first on sys.path.
+        target, path0 = entry("pytest"), cwd
+    else:
+        target, path0 = entry(cmd[0]), VENV_BIN
+    code, text = forked(target, list(cmd), cwd, e, timeout, path0)
+    if code is None:
         fail(check, path, f"timed out after {timeout} s: {' '.join(cmd)}")
         return False
-    if r.returncode != 0:
-        fail(check, path, (r.stdout[-1500:] + r.stderr[-1500:]).strip())
+    if code != 0:
+        fail(check, path, (f"exit {code}: ..." + text[-560:]).strip())
         return False
     return True
+
+
+def dbt_projects(job):
+    """The dbt project folders of a job, each with a digest of its files."""
+    out = {}
+    for path in job["files"]:
+        if path.endswith("dbt_project.yml"):
+            proj = os.path.dirname(path)
+            h = hashlib.sha256()
+            for p in sorted(job["files"]):
+                if proj == "" or p.startswith(proj + "/"):
+                    with open(os.path.join(job["dir"], p), "rb") as f:
+                        h.update(p.encode() + b"\0" + f.read() + b"\0")
+            out[path] = h.hexdigest()
+    return out
 
 
 def expensive(job, fail, count):
@@ -246,6 +388,11 @@ def expensive(job, fail, count):
     files = job["files"]
     for path in files:
         if path.endswith("dbt_project.yml"):
+            if path in job.get("dbt_same_as", {}):
+                # Byte-identical to a project another job builds: that
+                # job's result is this one's (copied by main()).
+                count("dbt build (identical project, result shared)")
+                continue
             proj = os.path.join(root, os.path.dirname(path))
             count("dbt build")
             run(
@@ -258,7 +405,7 @@ def expensive(job, fail, count):
             )
     if any(p.startswith("tests/") and p.rsplit("/", 1)[-1].startswith("test_") and p.endswith(".py") for p in files):
         count("pytest")
-        run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "tests"], root, "pytest", "tests/", fail)
+        run(["pytest", "-q", "-x", "-p", "no:cacheprovider", "tests"], root, "pytest", "tests/", fail)
     for path in files:
         full = os.path.join(root, path)
         if not path.endswith(".py"):
@@ -270,23 +417,45 @@ def expensive(job, fail, count):
             run(["dagster", "definitions", "validate", "-f", full], root, "dagster definitions validate", path, fail)
         elif "from prefect" in text and "@flow" in text:
             count("prefect import")
-            code = (
-                "import importlib.util,sys;"
-                f"s=importlib.util.spec_from_file_location('flow_under_test',{full!r});"
-                "m=importlib.util.module_from_spec(s);s.loader.exec_module(m)"
-            )
-            run([sys.executable, "-c", code], root, "prefect import", path, fail, env={"PREFECT_HOME": os.path.join(root, ".prefect-home")})
+            run(["import", full], root, "prefect import", path, fail, env={"PREFECT_HOME": os.path.join(root, ".prefect-home")})
 
 
 def main():
     jobs = [json.loads(l) for l in sys.stdin if l.strip()]
+    # A dbt project byte-identical to one an earlier job builds is built once.
+    first_with = {}
+    shared = []  # (job id, dbt_project.yml path, id of the job that builds it)
+    for job in jobs:
+        if not job.get("expensive"):
+            continue
+        for path, digest in dbt_projects(job).items():
+            if digest in first_with:
+                job.setdefault("dbt_same_as", {})[path] = first_with[digest]
+                shared.append((job["id"], path, first_with[digest]))
+            else:
+                first_with[digest] = job["id"]
     workers = max(1, min(len(jobs), os.cpu_count() or 1))
     if workers == 1:
         results = map(check_project, jobs)
     else:
         pool = ProcessPoolExecutor(max_workers=workers)
-        results = pool.map(check_project, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
+        # The expensive jobs first, one at a time, so no worker is left
+        # with a long tail of dbt builds while the other idles.
+        ordered = sorted(jobs, key=lambda j: not j.get("expensive"))
+        results = (f.result() for f in as_completed([pool.submit(check_project, j) for j in ordered]))
+    progress = os.environ.get("SKILLCHAIN_SWEEP_PROGRESS")
+    done = {}
     for r in results:
+        done[r["id"]] = r
+        if progress:
+            with open(progress, "a", encoding="utf-8") as f:
+                f.write(f"{time.strftime('%H:%M:%S')} {len(done)}/{len(jobs)} set {r['id']}: {len(r['failures'])} failure(s) {sorted(r['counts'])}\n")
+    results = done
+    for job_id, path, builder in shared:
+        for f in results[builder]["failures"]:
+            if f["check"] == "dbt build":
+                results[job_id]["failures"].append(dict(f, file=path, detail=f"(same project as set {builder}) {f['detail']}"))
+    for r in results.values():
         sys.stdout.write(json.dumps(r) + "\n")
     sys.stdout.flush()
 
