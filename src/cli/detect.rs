@@ -168,7 +168,7 @@ pub(super) fn print_chain_screen(det: &Detection, session: &Session, st: Style) 
     if det.inner.ambiguous {
         println!(
             "{}",
-            st.bold("Ambiguous: another pack is as likely; pick one with --pack")
+            st.bold("Ambiguous: another pack could fit this goal; pick one with --pack")
         );
         for r in &det.inner.runner_ups {
             println!(
