@@ -24,6 +24,11 @@ pub const KEYMAP_FILE: u64 = MIB;
 pub const THEME_FILE: u64 = MIB;
 /// A file a `load:` question reads into templates (dbt's `manifest.json`).
 pub const LOADED_FILE: u64 = 64 * MIB;
+/// `packs.lock` and `indexes.yaml` in the config dir.
+pub const PACK_CONFIG_FILE: u64 = 4 * MIB;
+/// A local pack archive or index (`pack add FILE`), or an upstream
+/// `_registry.yaml` (`pack import-registry FILE`).
+pub const PACK_ARCHIVE: u64 = 64 * MIB;
 
 /// A one-line answer: text, path, secret, a choice.
 pub const TEXT_ANSWER: usize = 4 * 1024;

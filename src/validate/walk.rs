@@ -184,10 +184,11 @@ pub(crate) fn walk(root: &Path) -> Result<Tree, EngineError> {
             let kind = std::fs::symlink_metadata(entry.path())
                 .ok()
                 .as_ref()
-                .and_then(crate::generate::write::kind_of)
+                .and_then(crate::textfile::kind_of)
                 .unwrap_or("special file");
             warnings.push(format!(
-                "`{rel}` is a {kind}, not a regular file; not counted"
+                "`{rel}` {}; not counted",
+                crate::textfile::not_regular(kind)
             ));
             continue;
         }

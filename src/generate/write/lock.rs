@@ -16,11 +16,12 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use super::fs::{kind_of, parent_or_dot};
+use super::fs::parent_or_dot;
 use super::journal::{self, Recovered};
 use super::{failure, WriteError};
 use crate::generate::interrupt;
 use crate::generate::paths::STATE_DIR;
+use crate::textfile::kind_of;
 
 pub const LOCK_FILE: &str = "lock";
 
@@ -138,8 +139,7 @@ fn acquire(
             create_missing(root, &mut created)?;
         }
         check_state_dir(&state)?;
-        let file = open_lock_file(&path)
-            .map_err(|e| WriteError::RolledBack(failure("lock", shown(&path), e, &state)))?;
+        let file = open_lock_file(&path)?;
         match file.try_lock() {
             Ok(()) => {
                 // Removed (and maybe created anew) by its last holder between
@@ -263,7 +263,20 @@ fn check_state_dir(state: &Path) -> Result<(), WriteError> {
     }
 }
 
-fn open_lock_file(path: &Path) -> io::Result<File> {
+/// Opens (or creates) the lock file; anything else than a regular file
+/// there is refused with what it is.
+fn open_lock_file(path: &Path) -> Result<File, WriteError> {
+    let not_a_file = |kind: &str| {
+        WriteError::Refused(vec![crate::error::Problem::new(
+            shown(path),
+            format!(
+                "{}; skillchain keeps its lock file there: remove it",
+                crate::textfile::not_regular(kind)
+            ),
+        )])
+    };
+    let io_failure =
+        |e: io::Error| WriteError::RolledBack(failure("lock", shown(path), e, parent_or_dot(path)));
     let mut options = fs::OpenOptions::new();
     options.read(true).write(true).create(true);
     #[cfg(unix)]
@@ -276,19 +289,22 @@ fn open_lock_file(path: &Path) -> io::Result<File> {
         Ok(f) => f,
         // A read-only folder: locking works on a read-only descriptor too.
         Err(e) if e.kind() == ErrorKind::PermissionDenied && path.exists() => {
-            fs::OpenOptions::new().read(true).open(path)?
+            fs::OpenOptions::new()
+                .read(true)
+                .open(path)
+                .map_err(io_failure)?
         }
         Err(e) => {
             return Err(
                 match fs::symlink_metadata(path).ok().as_ref().and_then(kind_of) {
-                    Some(kind) => super::fs::not_regular(kind),
-                    None => e,
+                    Some(kind) => not_a_file(kind),
+                    None => io_failure(e),
                 },
             )
         }
     };
-    if let Some(kind) = kind_of(&file.metadata()?) {
-        return Err(super::fs::not_regular(kind));
+    if let Some(kind) = kind_of(&file.metadata().map_err(io_failure)?) {
+        return Err(not_a_file(kind));
     }
     Ok(file)
 }
@@ -344,7 +360,7 @@ fn describe(holder: &Holder, root: &Path, wait: Duration) -> String {
             "`{}` (pid {}, since {})",
             holder.command,
             holder.pid,
-            utc(holder.since)
+            crate::utc::readable(holder.since)
         )
     };
     format!(
@@ -354,40 +370,6 @@ fn describe(holder: &Holder, root: &Path, wait: Duration) -> String {
     )
 }
 
-/// `2026-11-29 01:55:49 UTC`.
-fn utc(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60
-    )
-}
-
 fn shown(path: &Path) -> String {
     path.display().to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn utc_formats_known_instants() {
-        assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(utc(951_782_400), "2000-02-29 00:00:00 UTC");
-        assert_eq!(utc(1_764_381_349), "2025-11-29 01:55:49 UTC");
-    }
 }

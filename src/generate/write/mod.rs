@@ -22,9 +22,7 @@ use std::path::Path;
 
 use crate::error::Problem;
 
-pub use self::fs::{
-    atomic_replace, atomic_write, is_not_regular, kind_of, make_durable, read_regular,
-};
+pub use self::fs::{atomic_replace, atomic_write, make_durable};
 pub use crate::generate::paths::STATE_DIR;
 pub use journal::Recovered;
 pub use lock::FolderLock;
@@ -168,6 +166,16 @@ pub fn recover(root: &Path) -> Result<Option<Recovered>, WriteError> {
     }
     let mut lock = FolderLock::acquire_existing(root)?;
     Ok(lock.take_recovered())
+}
+
+/// Why no file can be written where a `kind` (see
+/// [`crate::textfile::kind_of`]) stands: the same words for the plan and
+/// for the write.
+pub fn cannot_write_over(kind: &str) -> String {
+    format!(
+        "{}, so a file cannot be written there; remove it or choose another --out",
+        crate::textfile::not_regular(kind)
+    )
 }
 
 pub(crate) fn failure(
