@@ -741,3 +741,307 @@ fn a_dbt_artifact_of_the_wrong_shape_is_refused_naming_the_file_and_the_field() 
         )
     );
 }
+
+/// Runs the binary in `home` with stdin closed, failing the test (instead of
+/// hanging it) when it still runs after 30 s.
+#[cfg(unix)]
+fn binary_within(home: &Path, args: &[&str]) -> Output {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_skillchain"))
+        .args(args)
+        .current_dir(home)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".data"))
+        .env("NO_COLOR", "1")
+        .env("SKILLCHAIN_LOCK_WAIT_MS", "200")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("skillchain runs");
+    let started = std::time::Instant::now();
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            return child.wait_with_output().expect("output");
+        }
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = child.kill();
+            let o = child.wait_with_output().expect("output");
+            panic!("`skillchain {}` hangs: {}", args.join(" "), stderr(&o));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// Every place a file is read, with every kind of thing that is not a
+/// regular file put there: the command ends at once (never blocks on a
+/// FIFO, never reads a device forever) and names the file and what it is,
+/// in the same words everywhere.
+#[cfg(unix)]
+#[test]
+fn every_place_a_file_is_read_names_what_stands_there_instead_and_never_blocks() {
+    use std::os::unix::fs::symlink;
+    // What is put at the place, and the words that must be said.
+    type Plant = fn(&Path);
+    fn fifo(p: &Path) {
+        let c = std::ffi::CString::new(p.to_string_lossy().as_bytes()).expect("path");
+        // SAFETY: mkfifo(3) with a NUL-terminated path.
+        assert_eq!(
+            unsafe { libc::mkfifo(c.as_ptr(), 0o600) },
+            0,
+            "{}",
+            p.display()
+        );
+    }
+    fn socket(p: &Path) {
+        let l = std::os::unix::net::UnixListener::bind(p).expect("bind");
+        std::mem::forget(l);
+    }
+    fn link_to_fifo(p: &Path) {
+        let target = p.with_extension("fifo-target");
+        fifo(&target);
+        symlink(&target, p).expect("link");
+    }
+    fn link_to_device(p: &Path) {
+        symlink("/dev/zero", p).expect("link");
+    }
+    fn folder(p: &Path) {
+        std::fs::create_dir(p).expect("mkdir");
+    }
+    let kinds: [(&str, Plant, &[&str]); 5] = [
+        (
+            "FIFO",
+            fifo,
+            &["is a named pipe (FIFO), not a regular file"],
+        ),
+        ("socket", socket, &["is a socket, not a regular file"]),
+        (
+            "link to a FIFO",
+            link_to_fifo,
+            &[
+                "is a named pipe (FIFO), not a regular file",
+                "is a symbolic link, not a regular file",
+                "is a symbolic link, ",
+            ],
+        ),
+        (
+            "link to a device",
+            link_to_device,
+            &[
+                "is a character device, not a regular file",
+                "is a symbolic link, not a regular file",
+                "is a symbolic link, ",
+            ],
+        ),
+        ("folder", folder, &["is a folder"]),
+    ];
+    let goal = "kafka streaming";
+    // Each place: how to prepare the home around it, the file's path
+    // relative to home, and the command that reads it.
+    struct Place {
+        name: &'static str,
+        file: &'static str,
+        setup: fn(&Path),
+        args: &'static [&'static str],
+    }
+    fn mini_copy(home: &Path) {
+        copy_dir(&mini(), &home.join("pack"));
+    }
+    fn written(home: &Path) {
+        let o = binary(
+            home,
+            &[
+                "run",
+                "kafka streaming",
+                "--skillchains",
+                &mini().display().to_string(),
+                "--pack",
+                "mini",
+                "--defaults",
+                "--out",
+                "out",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    fn out_state(home: &Path) {
+        written(home);
+        std::fs::create_dir_all(home.join("out/.skillchain/write")).expect("mkdir");
+    }
+    fn config(home: &Path) {
+        std::fs::create_dir_all(home.join(".config/skillchain/preferences")).expect("mkdir");
+    }
+    fn artifacts(home: &Path) {
+        std::fs::create_dir_all(home.join("target")).expect("mkdir");
+        std::fs::write(home.join("target/run_results.json"), r#"{"results": []}"#).expect("write");
+    }
+    fn nothing(_: &Path) {}
+    let places = [
+        Place {
+            name: "answers file",
+            file: "answers.yaml",
+            setup: nothing,
+            args: &["run", "--answers", "answers.yaml", "--out", "o"],
+        },
+        Place {
+            name: "pack manifest",
+            file: "pack/pack.yaml",
+            setup: |h| {
+                mini_copy(h);
+                std::fs::remove_file(h.join("pack/pack.yaml")).expect("rm");
+            },
+            args: &["lint", "pack"],
+        },
+        Place {
+            name: "skill file",
+            file: "pack/skills/base.yaml",
+            setup: |h| {
+                mini_copy(h);
+                std::fs::remove_file(h.join("pack/skills/base.yaml")).expect("rm");
+            },
+            args: &["list", "--skillchains", "pack"],
+        },
+        Place {
+            name: "template",
+            file: "pack/templates/model.sql.j2",
+            setup: |h| {
+                mini_copy(h);
+                std::fs::remove_file(h.join("pack/templates/model.sql.j2")).expect("rm");
+            },
+            args: &["lint", "pack"],
+        },
+        Place {
+            name: "pack lock",
+            file: ".config/skillchain/packs.lock",
+            setup: config,
+            args: &["pack", "list"],
+        },
+        Place {
+            name: "index list",
+            file: ".config/skillchain/indexes.yaml",
+            setup: config,
+            args: &["pack", "search", "x"],
+        },
+        Place {
+            name: "preferences",
+            file: ".config/skillchain/preferences/mini.yaml",
+            setup: config,
+            args: &["prefs", "show", "mini"],
+        },
+        Place {
+            name: "registry",
+            file: "_registry.yaml",
+            setup: nothing,
+            args: &[
+                "pack",
+                "import-registry",
+                "_registry.yaml",
+                "--out",
+                "imported",
+            ],
+        },
+        Place {
+            name: "pack archive",
+            file: "pack.tar.gz",
+            setup: nothing,
+            args: &["pack", "add", "pack.tar.gz"],
+        },
+        Place {
+            name: "session file",
+            file: "out/.skillchain/session.json",
+            setup: written,
+            args: &["resume", "out"],
+        },
+        Place {
+            name: "run record",
+            file: "out/.skillchain/answers.yaml",
+            setup: |h| {
+                written(h);
+                std::fs::remove_file(h.join("out/.skillchain/answers.yaml")).expect("rm");
+            },
+            args: &["validate", "out"],
+        },
+        Place {
+            name: "lock file",
+            file: "out/.skillchain/lock",
+            setup: written,
+            args: &["validate", "out"],
+        },
+        Place {
+            name: "write journal",
+            file: "out/.skillchain/write/journal.json",
+            setup: out_state,
+            args: &["validate", "out"],
+        },
+        Place {
+            name: "planned file",
+            file: "out/base/demo.txt",
+            setup: nothing,
+            args: &[
+                "run",
+                "kafka streaming",
+                "--pack",
+                "mini",
+                "--defaults",
+                "--out",
+                "out",
+                "--pretend",
+            ],
+        },
+        Place {
+            name: "dbt artifact",
+            file: "target/manifest.json",
+            setup: artifacts,
+            args: &[
+                "run",
+                "analyse why the dbt tests failed in the last run of our pipeline",
+                "--pack",
+                "pipeline-analysis",
+                "--defaults",
+                "--pretend",
+                "--set",
+                "reading-run-artifacts.artifacts=target",
+            ],
+        },
+    ];
+    let _ = goal;
+    let mut checked = 0;
+    for place in &places {
+        for (kind, plant, words) in &kinds {
+            // A folder given to `pack add` is a pack folder: read as one.
+            if place.name == "pack archive" && *kind == "folder" {
+                checked += 1;
+                continue;
+            }
+            let home = tempfile::tempdir().expect("temp dir");
+            let h = home.path();
+            (place.setup)(h);
+            let file = h.join(place.file);
+            if let Some(parent) = file.parent() {
+                std::fs::create_dir_all(parent).expect("mkdir");
+            }
+            let _ = std::fs::remove_file(&file);
+            plant(&file);
+            let mut args: Vec<String> = place.args.iter().map(|a| a.to_string()).collect();
+            // Packs under test come from the copy or the fixture.
+            if place.args.first() == Some(&"run") && place.name != "dbt artifact" {
+                args.extend(["--skillchains".to_string(), mini().display().to_string()]);
+            }
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let o = binary_within(h, &args);
+            let said = format!("{}{}", stderr(&o), String::from_utf8_lossy(&o.stdout));
+            let named = place.file.rsplit('/').next().unwrap_or(place.file);
+            assert!(
+                words.iter().any(|w| said.contains(w)) && said.contains(named),
+                "{} as a {kind}: `skillchain {}` (exit {:?}) does not say what stands at {named}:\n{said}",
+                place.name,
+                args.join(" "),
+                o.status.code()
+            );
+            assert!(!said.contains("panicked"), "{said}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, places.len() * kinds.len());
+}

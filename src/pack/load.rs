@@ -52,9 +52,6 @@ impl PackFiles {
                 EngineError::Other(format!("{}: cannot read pack folder: {e}", dir.display()))
             })?;
             let ft = entry.file_type();
-            if !ft.is_file() && (ft.is_dir() || ft.is_symlink()) {
-                continue;
-            }
             let rel = entry
                 .path()
                 .strip_prefix(dir)
@@ -64,8 +61,20 @@ impl PackFiles {
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            // A FIFO, socket or device where a pack file would be: named,
-            // never opened (it could block) nor taken for a missing file.
+            // A link, FIFO, socket or device where a pack file would be:
+            // named, never opened (it could block or lead out of the pack)
+            // nor taken for a missing file.
+            if ft.is_dir() {
+                // A folder named like the manifest, a skill or a template.
+                if key == MANIFEST
+                    || is_yaml_in(&key, "skills/")
+                    || is_yaml_in(&key, "blueprints/")
+                    || (key.starts_with("templates/") && key.ends_with(".j2"))
+                {
+                    refused.push((key, crate::textfile::not_a_file("folder")));
+                }
+                continue;
+            }
             if !ft.is_file() {
                 if is_pack_file(&key) {
                     let kind = std::fs::symlink_metadata(entry.path())
