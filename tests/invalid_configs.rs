@@ -1045,3 +1045,72 @@ fn every_place_a_file_is_read_names_what_stands_there_instead_and_never_blocks()
     }
     assert_eq!(checked, places.len() * kinds.len());
 }
+
+/// Huge inputs on every path: a goal from each place a goal comes from is
+/// refused over its limit with the limit and never its text; a file of a
+/// generated folder far larger than anything generated is not read whole.
+#[cfg(unix)]
+#[test]
+fn huge_goals_and_huge_files_are_refused_with_their_limit() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let h = home.path();
+    let mini = mini().display().to_string();
+    for words in [1025, 5_000, 20_000] {
+        let goal = "kafka ".repeat(words).trim_end().to_string();
+        let expected = format!(
+            "error: the goal is {} long; goals are limited to 2 KiB: describe what to build in a few sentences, the questions ask for the details\n",
+            limits::human(goal.len() as u64)
+        );
+        for args in [
+            vec!["detect", goal.as_str()],
+            vec!["run", goal.as_str(), "--defaults", "--pretend"],
+            vec![goal.as_str(), "--plain"],
+            vec!["--skillchains", mini.as_str(), goal.as_str(), "--plain"],
+        ] {
+            let o = binary_within(h, &args);
+            assert_eq!(o.status.code(), Some(2), "{words} words");
+            assert_eq!(stderr(&o), expected, "{words} words: {}", args[0]);
+            assert!(o.stdout.len() < 1024, "the goal was echoed");
+        }
+    }
+    // At the limit it is read.
+    let goal = format!("kafka streaming {}", "x".repeat(limits::GOAL - 16));
+    assert_eq!(goal.len(), limits::GOAL);
+    let o = binary_within(h, &["detect", &goal, "--skillchains", &mini]);
+    assert!(!stderr(&o).contains("goals are limited"), "{}", stderr(&o));
+
+    // A written project whose every file is made 1 GiB (sparse): validation
+    // ends quickly, naming each file it would not read.
+    let o = binary(
+        h,
+        &[
+            "run",
+            "streaming pipeline from kafka to snowflake with dbt tests",
+            "--defaults",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut grown = 0;
+    for entry in walkdir::WalkDir::new(h.join("out")).into_iter().flatten() {
+        if entry.file_type().is_file() && !entry.path().to_string_lossy().contains(".skillchain") {
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(entry.path())
+                .expect("open");
+            f.set_len(1 << 30).expect("grow");
+            grown += 1;
+        }
+    }
+    assert!(grown > 0);
+    let started = std::time::Instant::now();
+    let o = binary_within(h, &["validate", "out"]);
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        said.contains("(larger than 16 MiB, the limit for validated files; check that this is the file you meant)"),
+        "{said}{}",
+        stderr(&o)
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(25));
+}

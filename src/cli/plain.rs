@@ -338,6 +338,10 @@ fn start(
                 None => return Ok(Err(End::InputEnded)),
             },
         };
+        if let Err(e) = crate::limits::check_goal(&g) {
+            println!("{}", st.yellow(&e));
+            continue;
+        }
         match detect::detect_with(registry, &g, args.pack.as_deref()) {
             Ok(det) => {
                 let Some(pack) = registry.get(&det.inner.pack).cloned() else {

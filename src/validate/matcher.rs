@@ -323,8 +323,12 @@ impl ContentCache {
         self.files
             .entry(index)
             .or_insert_with(|| {
-                crate::textfile::read_bytes(&tree.entries[index].path, 1 << 30, "validated files")
-                    .map_err(|e| e.reason())
+                crate::textfile::read_bytes(
+                    &tree.entries[index].path,
+                    crate::limits::VALIDATED_FILE,
+                    "validated files",
+                )
+                .map_err(|e| e.reason())
             })
             .as_ref()
             .map(Vec::as_slice)
