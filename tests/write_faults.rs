@@ -1116,3 +1116,81 @@ fn a_read_only_subfolder_half_way_puts_back_the_previous_tree() {
     assert!(e.contains("check permissions on"), "{e}");
     assert_eq!(without_lock(&snapshot(&out)), without_lock(&before));
 }
+
+// ---------------------------------------------------------------------------
+// The pack store has the same one writer at a time: two pack commands at
+// once both land in `packs.lock`, and a FIFO at its lock never blocks.
+
+fn pack_command(home: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(bin());
+    cmd.args(args)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+#[test]
+fn two_pack_commands_at_once_both_land_in_the_pack_lock() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("skillchains");
+    let (a, b) = (repo.join("dbt-workflows"), repo.join("pipeline-analysis"));
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let tries = if stress() { 20 } else { 2 };
+    for t in 0..tries {
+        let home = tempfile::tempdir().unwrap();
+        let h = home.path();
+        let lock = h.join("config/skillchain/packs.lock");
+        let both = |args: [[&str; 3]; 2]| {
+            let children: Vec<Child> = args
+                .iter()
+                .map(|a| pack_command(h, a).spawn().unwrap())
+                .collect();
+            for (c, a) in children.into_iter().zip(args) {
+                let o = finish(c, hang_limit(), "pack");
+                assert_eq!(
+                    o.status.code(),
+                    Some(0),
+                    "try {t} {a:?}: {}",
+                    text(&o.stderr)
+                );
+            }
+        };
+        both([["pack", "add", a], ["pack", "add", b]]);
+        let text_of = fs::read_to_string(&lock).unwrap();
+        for id in ["dbt-workflows", "pipeline-analysis"] {
+            assert!(
+                text_of.contains(&format!("id: {id}")),
+                "try {t}: {id} lost:\n{text_of}"
+            );
+        }
+        both([
+            ["pack", "remove", "dbt-workflows"],
+            ["pack", "remove", "pipeline-analysis"],
+        ]);
+        let text_of = fs::read_to_string(&lock).unwrap();
+        assert!(
+            !text_of.contains("id: "),
+            "try {t}: a removed pack stays:\n{text_of}"
+        );
+        // Nothing of the lock is left behind.
+        assert!(!h.join("config/skillchain/.skillchain").exists());
+    }
+    // A FIFO where the store's lock goes: refused at once, named.
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    mkfifo(&h.join("config/skillchain/.skillchain/lock"));
+    let o = finish(
+        pack_command(h, &["pack", "add", a]).spawn().unwrap(),
+        hang_limit(),
+        "pack add",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains(".skillchain/lock: is a named pipe (FIFO), not a regular file; skillchain keeps its lock file there: remove it"),
+        "{}",
+        text(&o.stderr)
+    );
+}

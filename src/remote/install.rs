@@ -388,18 +388,8 @@ impl Installer {
     }
 
     /// Keeps two pack commands from rewriting the lock at once.
-    fn lock_guard(&self) -> Result<std::fs::File, EngineError> {
-        std::fs::create_dir_all(&self.places.config)
-            .map_err(|e| EngineError::io(&self.places.config, e))?;
-        let path = self.places.config.join(".packs.lock.guard");
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| EngineError::io(&path, e))?;
-        file.lock().map_err(|e| EngineError::io(&path, e))?;
-        Ok(file)
+    fn lock_guard(&self) -> Result<crate::generate::FolderLock, EngineError> {
+        store_lock(&self.places)
     }
 }
 
@@ -509,8 +499,17 @@ pub fn update(
     Ok(out)
 }
 
+/// The config dir locked by skillchain's one advisory lock (see
+/// [`crate::generate::FolderLock`]): a second pack command waits a few
+/// seconds, then refuses naming the first; a killed one's lock is freed.
+fn store_lock(places: &Places) -> Result<crate::generate::FolderLock, EngineError> {
+    crate::generate::FolderLock::acquire_store(&places.config)
+        .map_err(|e| EngineError::Other(e.to_string()))
+}
+
 /// `pack remove ID`.
 pub fn remove(places: &Places, id: &str) -> Result<LockEntry, EngineError> {
+    let _guard = store_lock(places)?;
     let lock_path = places.lock_file();
     let mut lock = LockFile::read(&lock_path).map_err(EngineError::Other)?;
     let entry = lock.get(id).cloned().ok_or_else(|| not_installed(id))?;

@@ -1,5 +1,6 @@
-//! The output-folder lock: one writer at a time for the whole
-//! plan-check-write. An advisory lock (`flock`) on `<out>/.skillchain/lock`,
+//! The advisory file lock of skillchain: one writer at a time for the
+//! whole plan-check-write of an output folder, and for the pack store
+//! (`pack add|update|remove` rewriting `packs.lock`). An advisory lock (`flock`) on `<out>/.skillchain/lock`,
 //! which also says who holds it (pid, command, since when) and which folders
 //! its holder created, so that a lock left by a killed process is recovered:
 //! the OS drops the locks of a dead process, and the next holder reads what
@@ -65,7 +66,7 @@ impl FolderLock {
 
     /// [`FolderLock::acquire`], waiting at most `wait` for another writer.
     pub fn acquire_waiting(root: &Path, wait: Duration) -> Result<FolderLock, WriteError> {
-        let (mut lock, dead) = acquire(root, wait, true)?;
+        let (mut lock, dead) = acquire(root, wait, true, FOR_OUTPUT)?;
         lock.recovered =
             journal::recover_locked(root, dead.as_ref().map(Holder::who), dead.is_some())?;
         Ok(lock)
@@ -74,7 +75,22 @@ impl FolderLock {
     /// Locks an existing folder that has a lock file or a write in progress,
     /// without creating anything: for commands that only read it.
     pub(super) fn acquire_existing(root: &Path) -> Result<FolderLock, WriteError> {
-        let (mut lock, dead) = acquire(root, wait_time(), false)?;
+        let (mut lock, dead) = acquire(root, wait_time(), false, FOR_OUTPUT)?;
+        lock.recovered =
+            journal::recover_locked(root, dead.as_ref().map(Holder::who), dead.is_some())?;
+        Ok(lock)
+    }
+
+    /// Locks a folder of skillchain's own (the config dir, while a pack
+    /// command rewrites `packs.lock`); a busy lock says to run that
+    /// command again.
+    pub fn acquire_store(root: &Path) -> Result<FolderLock, WriteError> {
+        let (mut lock, dead) = acquire(
+            root,
+            wait_time(),
+            true,
+            "Wait for it to finish and run the command again",
+        )?;
         lock.recovered =
             journal::recover_locked(root, dead.as_ref().map(Holder::who), dead.is_some())?;
         Ok(lock)
@@ -124,11 +140,16 @@ impl Holder {
     }
 }
 
+/// What a busy output folder's message says to do.
+const FOR_OUTPUT: &str = "Wait for it to finish and run again, or choose another --out";
+
 /// Locks `root`; also returns what a dead holder left in the lock file.
+/// `advice` ends the message when another process holds it.
 fn acquire(
     root: &Path,
     wait: Duration,
     create: bool,
+    advice: &str,
 ) -> Result<(FolderLock, Option<Holder>), WriteError> {
     let deadline = Instant::now() + wait;
     let state = root.join(STATE_DIR);
@@ -179,7 +200,7 @@ fn acquire(
                 if Instant::now() >= deadline {
                     let mut file = file;
                     let holder = read_holder(&mut file).unwrap_or_default();
-                    return Err(WriteError::Busy(describe(&holder, root, wait)));
+                    return Err(WriteError::Busy(describe(&holder, root, wait, advice)));
                 }
                 std::thread::sleep(POLL);
             }
@@ -338,10 +359,18 @@ fn command_label() -> String {
         .unwrap_or_else(|| "skillchain".to_string());
     // The first word that is a subcommand (global flags may come first);
     // without one it is the app.
-    const COMMANDS: [&str; 4] = ["run", "resume", "validate", "prefs"];
-    match args.find(|a| COMMANDS.contains(&a.as_str())) {
-        Some(sub) => format!("{program} {sub}"),
-        None => program,
+    const COMMANDS: [&str; 5] = ["run", "resume", "validate", "prefs", "pack"];
+    let mut args = args.skip_while(|a| !COMMANDS.contains(&a.as_str()));
+    match (args.next(), args.next()) {
+        // `pack add`: the pack command too (never its arguments).
+        (Some(sub), Some(what)) if sub == "pack" && !what.starts_with('-') => {
+            format!(
+                "{program} {sub} {}",
+                what.chars().take(20).collect::<String>()
+            )
+        }
+        (Some(sub), _) => format!("{program} {sub}"),
+        (None, _) => program,
     }
 }
 
@@ -352,7 +381,7 @@ fn now() -> u64 {
         .unwrap_or(0)
 }
 
-fn describe(holder: &Holder, root: &Path, wait: Duration) -> String {
+fn describe(holder: &Holder, root: &Path, wait: Duration, advice: &str) -> String {
     let who = if holder.pid == 0 {
         "another process".to_string()
     } else {
@@ -364,7 +393,7 @@ fn describe(holder: &Holder, root: &Path, wait: Duration) -> String {
         )
     };
     format!(
-        "`{}` is being written by {who}; waited {:.0} s. Wait for it to finish and run again, or choose another --out",
+        "`{}` is being written by {who}; waited {:.0} s. {advice}",
         root.display(),
         wait.as_secs_f64()
     )
