@@ -1194,3 +1194,65 @@ fn two_pack_commands_at_once_both_land_in_the_pack_lock() {
         text(&o.stderr)
     );
 }
+
+/// Every state a kill can leave before the journal is committed, made by
+/// hand: the next command (read-only ones included) leaves the folder
+/// exactly as before, with nothing of skillchain's left.
+#[test]
+fn what_a_kill_leaves_before_the_commit_is_cleared_by_the_next_command() {
+    let pack = bulk_pack(5, &[]);
+    let pack = pack.path();
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    let dead = r#"{"pid":999999999,"command":"skillchain run","since":0,"created":[]}"#;
+    let states: [(&str, &[(&str, Option<&str>)]); 6] = [
+        ("empty .skillchain", &[(".skillchain", None)]),
+        ("empty lock", &[(".skillchain/lock", Some(""))]),
+        ("a dead holder's lock", &[(".skillchain/lock", Some(dead))]),
+        (
+            "garbage lock",
+            &[(".skillchain/lock", Some("\0\0not json"))],
+        ),
+        ("empty staging", &[(".skillchain/write", None)]),
+        (
+            "staged files, no journal",
+            &[
+                (".skillchain/write", None),
+                (".skillchain/write/staged-1", Some("half")),
+            ],
+        ),
+    ];
+    let nexts = [
+        vec!["validate".to_string(), out.display().to_string()],
+        [
+            &run_args(&out, "one", false)[..],
+            &["--pretend".to_string()],
+        ]
+        .concat(),
+    ];
+    for (name, files) in &states {
+        for next in &nexts {
+            reset(&out, None);
+            fs::create_dir_all(&out).unwrap();
+            fs::write(out.join("mine.txt"), "the user's\n").unwrap();
+            let before = snapshot(&out);
+            for (path, content) in *files {
+                match content {
+                    None => fs::create_dir_all(out.join(path)).unwrap(),
+                    Some(c) => {
+                        fs::create_dir_all(out.join(path).parent().unwrap()).unwrap();
+                        fs::write(out.join(path), c).unwrap();
+                    }
+                }
+            }
+            let o = output(pack, next);
+            assert_eq!(
+                snapshot(&out),
+                before,
+                "{name}, then `{}`: {}",
+                next[0],
+                text(&o.stderr)
+            );
+        }
+    }
+}

@@ -159,8 +159,17 @@ fn acquire(
         if create {
             create_missing(root, &mut created)?;
         }
-        check_state_dir(&state)?;
-        let file = open_lock_file(&path)?;
+        let file = match check_state_dir(&state).and_then(|()| open_lock_file(&path)) {
+            Ok(f) => f,
+            // `.skillchain` was removed, empty, by a holder releasing or a
+            // repair between our creating it and opening the lock: again.
+            Err(_)
+                if create && fs::symlink_metadata(&state).is_err() && Instant::now() < deadline =>
+            {
+                continue
+            }
+            Err(e) => return Err(e),
+        };
         match file.try_lock() {
             Ok(()) => {
                 // Removed (and maybe created anew) by its last holder between

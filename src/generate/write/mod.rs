@@ -162,10 +162,18 @@ pub fn write_locked(lock: &FolderLock, items: &[WriteItem]) -> Result<WriteSumma
 /// for a live writer, then refuses with who it is.
 pub fn recover(root: &Path) -> Result<Option<Recovered>, WriteError> {
     if !journal::needs_recovery(root) {
+        // A process killed between creating `.skillchain` and its lock file
+        // leaves the folder empty: it means nothing, and the folder is as
+        // before without it. (Fails, as it should, when it holds anything.)
+        let _ = std::fs::remove_dir(root.join(STATE_DIR));
         return Ok(None);
     }
-    let mut lock = FolderLock::acquire_existing(root)?;
-    Ok(lock.take_recovered())
+    match FolderLock::acquire_existing(root) {
+        Ok(mut lock) => Ok(lock.take_recovered()),
+        // Another command finished the repair (or its write) meanwhile.
+        Err(_) if !journal::needs_recovery(root) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// Why no file can be written where a `kind` (see
