@@ -872,7 +872,8 @@ fn every_command_that_touches_a_torn_folder_repairs_it_and_says_so_once() {
     let mut torn = 0;
     // Each command that touches the folder; the journeys answer every
     // question with its default and write.
-    let commands: [(&str, Box<dyn Fn() -> Output>); 6] = [
+    type Next<'a> = Box<dyn Fn() -> Output + 'a>;
+    let commands: [(&str, Next); 6] = [
         ("run", Box::new(|| output(pack, &args))),
         (
             "run --pretend",
@@ -971,7 +972,7 @@ fn a_kill_during_the_repair_is_repaired_by_the_next_command() {
         // The repair (by `validate` or a new `run`) is killed at a random
         // moment, twice in a row, then a third command runs to its end.
         for _ in 0..2 {
-            let next = if rng.next() % 2 == 0 {
+            let next = if rng.next().is_multiple_of(2) {
                 &validate
             } else {
                 &args
@@ -1205,7 +1206,9 @@ fn what_a_kill_leaves_before_the_commit_is_cleared_by_the_next_command() {
     let work = tempfile::tempdir().unwrap();
     let out = work.path().join("out");
     let dead = r#"{"pid":999999999,"command":"skillchain run","since":0,"created":[]}"#;
-    let states: [(&str, &[(&str, Option<&str>)]); 6] = [
+    // A folder (None) or a file with its content.
+    type Entry<'a> = (&'a str, Option<&'a str>);
+    let states: [(&str, &[Entry]); 6] = [
         ("empty .skillchain", &[(".skillchain", None)]),
         ("empty lock", &[(".skillchain/lock", Some(""))]),
         ("a dead holder's lock", &[(".skillchain/lock", Some(dead))]),
