@@ -6,8 +6,9 @@
 //!
 //! The default run keeps the loops small; `SKILLCHAIN_STRESS=1 cargo test
 //! --release --test write_faults -- --nocapture` runs the full ones (200
-//! kills per case, 30 kills of a 3,000-file write, 20 concurrent pairs at
-//! 3,000 files, 40 killed repairs) and prints the figures the README quotes.
+//! kills per case, 20 kills of a 3,000-file write, 20 concurrent pairs at
+//! 3,000 files, 20 torn folders whose repair is killed twice) and prints the
+//! figures the README quotes.
 
 #![cfg(unix)]
 
@@ -425,7 +426,7 @@ fn kills_during_a_3000_file_force_write_are_recovered() {
         return;
     }
     let started = Instant::now();
-    let stats = kill_loop(30, 3000, true, 23);
+    let stats = kill_loop(20, 3000, true, 23);
     eprintln!(
         "kill loop: 3000 files, force: {stats:?} in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -948,7 +949,7 @@ fn every_command_that_touches_a_torn_folder_repairs_it_and_says_so_once() {
 
 #[test]
 fn a_kill_during_the_repair_is_repaired_by_the_next_command() {
-    let (rounds, files) = if stress() { (40, 1000) } else { (2, 150) };
+    let (rounds, files) = if stress() { (20, 1000) } else { (2, 150) };
     let pack = bulk_pack(files, &[]);
     let pack = pack.path();
     let work = tempfile::tempdir().unwrap();
