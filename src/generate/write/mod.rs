@@ -227,7 +227,7 @@ pub(super) fn hint_for(e: &io::Error, dir: &Path) -> String {
         ErrorKind::NotADirectory | ErrorKind::IsADirectory | ErrorKind::AlreadyExists => {
             format!("something in `{dir}` changed while writing; look at it and run again")
         }
-        ErrorKind::FileTooLarge => "the file is too large for this drive".to_string(),
+        ErrorKind::FileTooLarge => "the file is larger than this drive or the file-size limit of this shell (`ulimit -f`) allows; raise the limit or choose another output folder".to_string(),
         _ => format!("check that `{dir}` is writable and try again"),
     }
 }
