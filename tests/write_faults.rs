@@ -853,7 +853,7 @@ fn plain(pack: &Path, out: &Path, extra: &[&str], input: &str) -> Output {
 
 #[test]
 fn every_command_that_touches_a_torn_folder_repairs_it_and_says_so_once() {
-    let files = if stress() { 1000 } else { 150 };
+    let files = if stress() { 1000 } else { 100 };
     let pack = bulk_pack(files, &[]);
     let pack = pack.path();
     let work = tempfile::tempdir().unwrap();
