@@ -327,16 +327,20 @@ fn every_wrong_shape_of_an_answer_names_the_answer_and_its_place() {
     }
 }
 
-fn binary(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_skillchain"))
-        .args(args)
+/// The binary with `home` as its home, config and data dirs.
+fn in_home(home: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_skillchain"));
+    cmd.args(args)
         .current_dir(home)
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
         .env("XDG_DATA_HOME", home.join(".data"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("skillchain runs")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+fn binary(home: &Path, args: &[&str]) -> Output {
+    in_home(home, args).output().expect("skillchain runs")
 }
 
 fn stderr(o: &Output) -> String {
@@ -711,6 +715,18 @@ fn misleading_hints_name_the_real_cause() {
     assert!(!err.contains("folder exists"), "{err}");
 }
 
+/// `run` of the pipeline-analysis pack up to `--set`: the artifacts folder
+/// comes next.
+const ANALYSE: &[&str] = &[
+    "run",
+    "analyse why the dbt tests failed in the last run of our pipeline",
+    "--pack",
+    "pipeline-analysis",
+    "--defaults",
+    "--pretend",
+    "--set",
+];
+
 #[test]
 fn a_dbt_artifact_of_the_wrong_shape_is_refused_naming_the_file_and_the_field() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -719,19 +735,7 @@ fn a_dbt_artifact_of_the_wrong_shape_is_refused_naming_the_file_and_the_field() 
     std::fs::write(target.join("manifest.json"), r#"{"nodes": {}}"#).expect("write");
     std::fs::write(target.join("run_results.json"), r#"{"results": 5}"#).expect("write");
     let set = format!("reading-run-artifacts.artifacts={}", target.display());
-    let o = binary(
-        dir.path(),
-        &[
-            "run",
-            "analyse why the dbt tests failed in the last run of our pipeline",
-            "--pack",
-            "pipeline-analysis",
-            "--defaults",
-            "--pretend",
-            "--set",
-            &set,
-        ],
-    );
+    let o = binary(dir.path(), &[ANALYSE, &[set.as_str()]].concat());
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert_eq!(
         stderr(&o),
@@ -747,13 +751,7 @@ fn a_dbt_artifact_of_the_wrong_shape_is_refused_naming_the_file_and_the_field() 
 #[cfg(unix)]
 fn binary_within(home: &Path, args: &[&str]) -> Output {
     use std::process::Stdio;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_skillchain"))
-        .args(args)
-        .current_dir(home)
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("XDG_DATA_HOME", home.join(".data"))
-        .env("NO_COLOR", "1")
+    let mut child = in_home(home, args)
         .env("SKILLCHAIN_LOCK_WAIT_MS", "200")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -839,12 +837,6 @@ fn every_place_a_file_is_read_names_what_stands_there_instead_and_never_blocks()
     let goal = "kafka streaming";
     // Each place: how to prepare the home around it, the file's path
     // relative to home, and the command that reads it.
-    struct Place {
-        name: &'static str,
-        file: &'static str,
-        setup: fn(&Path),
-        args: &'static [&'static str],
-    }
     fn mini_copy(home: &Path) {
         copy_dir(&mini(), &home.join("pack"));
     }
@@ -877,108 +869,99 @@ fn every_place_a_file_is_read_names_what_stands_there_instead_and_never_blocks()
         std::fs::write(home.join("target/run_results.json"), r#"{"results": []}"#).expect("write");
     }
     fn nothing(_: &Path) {}
-    let places = [
-        Place {
-            name: "answers file",
-            file: "answers.yaml",
-            setup: nothing,
-            args: &["run", "--answers", "answers.yaml", "--out", "o"],
-        },
-        Place {
-            name: "pack manifest",
-            file: "pack/pack.yaml",
-            setup: |h| {
-                mini_copy(h);
-                std::fs::remove_file(h.join("pack/pack.yaml")).expect("rm");
-            },
-            args: &["lint", "pack"],
-        },
-        Place {
-            name: "skill file",
-            file: "pack/skills/base.yaml",
-            setup: |h| {
-                mini_copy(h);
-                std::fs::remove_file(h.join("pack/skills/base.yaml")).expect("rm");
-            },
-            args: &["list", "--skillchains", "pack"],
-        },
-        Place {
-            name: "template",
-            file: "pack/templates/model.sql.j2",
-            setup: |h| {
-                mini_copy(h);
-                std::fs::remove_file(h.join("pack/templates/model.sql.j2")).expect("rm");
-            },
-            args: &["lint", "pack"],
-        },
-        Place {
-            name: "pack lock",
-            file: ".config/skillchain/packs.lock",
-            setup: config,
-            args: &["pack", "list"],
-        },
-        Place {
-            name: "index list",
-            file: ".config/skillchain/indexes.yaml",
-            setup: config,
-            args: &["pack", "search", "x"],
-        },
-        Place {
-            name: "preferences",
-            file: ".config/skillchain/preferences/mini.yaml",
-            setup: config,
-            args: &["prefs", "show", "mini"],
-        },
-        Place {
-            name: "registry",
-            file: "_registry.yaml",
-            setup: nothing,
-            args: &[
+    // (what, the file relative to home, what is there around it, the
+    // command that reads it). The file itself is replaced by each kind.
+    type Setup = fn(&Path);
+    let places: [(&str, &str, Setup, &[&str]); 15] = [
+        (
+            "answers file",
+            "answers.yaml",
+            nothing,
+            &["run", "--answers", "answers.yaml", "--out", "o"],
+        ),
+        (
+            "pack manifest",
+            "pack/pack.yaml",
+            mini_copy,
+            &["lint", "pack"],
+        ),
+        (
+            "skill file",
+            "pack/skills/base.yaml",
+            mini_copy,
+            &["list", "--skillchains", "pack"],
+        ),
+        (
+            "template",
+            "pack/templates/model.sql.j2",
+            mini_copy,
+            &["lint", "pack"],
+        ),
+        (
+            "pack lock",
+            ".config/skillchain/packs.lock",
+            config,
+            &["pack", "list"],
+        ),
+        (
+            "index list",
+            ".config/skillchain/indexes.yaml",
+            config,
+            &["pack", "search", "x"],
+        ),
+        (
+            "preferences",
+            ".config/skillchain/preferences/mini.yaml",
+            config,
+            &["prefs", "show", "mini"],
+        ),
+        (
+            "registry",
+            "_registry.yaml",
+            nothing,
+            &[
                 "pack",
                 "import-registry",
                 "_registry.yaml",
                 "--out",
                 "imported",
             ],
-        },
-        Place {
-            name: "pack archive",
-            file: "pack.tar.gz",
-            setup: nothing,
-            args: &["pack", "add", "pack.tar.gz"],
-        },
-        Place {
-            name: "session file",
-            file: "out/.skillchain/session.json",
-            setup: written,
-            args: &["resume", "out"],
-        },
-        Place {
-            name: "run record",
-            file: "out/.skillchain/answers.yaml",
-            setup: |h| {
-                written(h);
-                std::fs::remove_file(h.join("out/.skillchain/answers.yaml")).expect("rm");
-            },
-            args: &["validate", "out"],
-        },
-        Place {
-            name: "lock file",
-            file: "out/.skillchain/lock",
-            setup: written,
-            args: &["validate", "out"],
-        },
-        Place {
-            name: "write journal",
-            file: "out/.skillchain/write/journal.json",
-            setup: out_state,
-            args: &["validate", "out"],
-        },
-        Place {
-            name: "planned file",
-            file: "out/base/demo.txt",
-            setup: nothing,
-            args: &[
+        ),
+        (
+            "pack archive",
+            "pack.tar.gz",
+            nothing,
+            &["pack", "add", "pack.tar.gz"],
+        ),
+        (
+            "session file",
+            "out/.skillchain/session.json",
+            written,
+            &["resume", "out"],
+        ),
+        (
+            "run record",
+            "out/.skillchain/answers.yaml",
+            written,
+            &["validate", "out"],
+        ),
+        (
+            "lock file",
+            "out/.skillchain/lock",
+            written,
+            &["validate", "out"],
+        ),
+        (
+            "write journal",
+            "out/.skillchain/write/journal.json",
+            out_state,
+            &["validate", "out"],
+        ),
+        (
+            "planned file",
+            "out/base/demo.txt",
+            nothing,
+            &[
                 "run",
                 "kafka streaming",
                 "--pack",
@@ -988,61 +971,60 @@ fn every_place_a_file_is_read_names_what_stands_there_instead_and_never_blocks()
                 "out",
                 "--pretend",
             ],
-        },
-        Place {
-            name: "dbt artifact",
-            file: "target/manifest.json",
-            setup: artifacts,
-            args: &[
-                "run",
-                "analyse why the dbt tests failed in the last run of our pipeline",
-                "--pack",
-                "pipeline-analysis",
-                "--defaults",
-                "--pretend",
-                "--set",
-                "reading-run-artifacts.artifacts=target",
-            ],
-        },
+        ),
+        (
+            "dbt artifact",
+            "target/manifest.json",
+            artifacts,
+            // `ANALYSE` and the folder, added below.
+            &[],
+        ),
     ];
     let _ = goal;
     // The default run covers every place with two kinds and every kind at
     // six places (a rotation); SKILLCHAIN_STRESS=1 runs all pairs.
     let all = std::env::var("SKILLCHAIN_STRESS").is_ok_and(|v| v == "1");
     let mut checked = 0;
-    for (i, place) in places.iter().enumerate() {
+    for (i, (name, file_at, setup, place_args)) in places.iter().enumerate() {
         for (k, (kind, plant, words)) in kinds.iter().enumerate() {
             if !all && (i + k) % kinds.len() >= 2 {
                 checked += 1;
                 continue;
             }
             // A folder given to `pack add` is a pack folder: read as one.
-            if place.name == "pack archive" && *kind == "folder" {
+            if *name == "pack archive" && *kind == "folder" {
                 checked += 1;
                 continue;
             }
             let home = tempfile::tempdir().expect("temp dir");
             let h = home.path();
-            (place.setup)(h);
-            let file = h.join(place.file);
+            setup(h);
+            let file = h.join(file_at);
             if let Some(parent) = file.parent() {
                 std::fs::create_dir_all(parent).expect("mkdir");
             }
             let _ = std::fs::remove_file(&file);
             plant(&file);
-            let mut args: Vec<String> = place.args.iter().map(|a| a.to_string()).collect();
+            let mut args: Vec<String> = place_args.iter().map(|a| a.to_string()).collect();
+            if *name == "dbt artifact" {
+                args = [ANALYSE, &["reading-run-artifacts.artifacts=target"]]
+                    .concat()
+                    .iter()
+                    .map(|a| a.to_string())
+                    .collect();
+            }
             // Packs under test come from the copy or the fixture.
-            if place.args.first() == Some(&"run") && place.name != "dbt artifact" {
+            if place_args.first() == Some(&"run") && *name != "dbt artifact" {
                 args.extend(["--skillchains".to_string(), mini().display().to_string()]);
             }
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             let o = binary_within(h, &args);
             let said = format!("{}{}", stderr(&o), String::from_utf8_lossy(&o.stdout));
-            let named = place.file.rsplit('/').next().unwrap_or(place.file);
+            let named = file_at.rsplit('/').next().unwrap_or(file_at);
             assert!(
                 words.iter().any(|w| said.contains(w)) && said.contains(named),
                 "{} as a {kind}: `skillchain {}` (exit {:?}) does not say what stands at {named}:\n{said}",
-                place.name,
+                name,
                 args.join(" "),
                 o.status.code()
             );

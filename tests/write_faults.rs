@@ -265,6 +265,32 @@ fn edited_tree(pack: &Path, out: &Path, base: &Path, files: usize) {
     copy_tree(out, base);
 }
 
+/// A bulk pack of `files` files and, in a work folder, its tree written and
+/// edited by hand (`out`), with a copy to reset it from (`base`).
+struct Edited {
+    pack: tempfile::TempDir,
+    work: tempfile::TempDir,
+}
+
+impl Edited {
+    fn new(files: usize) -> Edited {
+        let e = Edited {
+            pack: bulk_pack(files, &[]),
+            work: tempfile::tempdir().unwrap(),
+        };
+        edited_tree(e.pack.path(), &e.out(), &e.base(), files);
+        e
+    }
+
+    fn out(&self) -> PathBuf {
+        self.work.path().join("out")
+    }
+
+    fn base(&self) -> PathBuf {
+        self.work.path().join("base")
+    }
+}
+
 /// Polls until `path` exists or the child ends; true when it appeared.
 fn wait_for(path: &Path, child: &mut Child, limit: Duration) -> bool {
     let started = Instant::now();
@@ -438,12 +464,8 @@ fn kills_during_a_3000_file_force_write_are_recovered() {
 #[test]
 fn two_concurrent_force_writers_never_mix_their_trees() {
     let (tries, files) = if stress() { (20, 3000) } else { (3, 100) };
-    let pack = bulk_pack(files, &[]);
-    let pack = pack.path();
-    let work = tempfile::tempdir().unwrap();
-    let out = work.path().join("out");
-    let base = work.path().join("base");
-    edited_tree(pack, &out, &base, files);
+    let setup = Edited::new(files);
+    let (pack, out, base) = (setup.pack.path(), setup.out(), setup.base());
     let mut planned = Vec::new();
     for tag in ["alpha", "beta"] {
         reset(&out, Some(&base));
@@ -829,7 +851,6 @@ fn saved_session(pack: &Path, out: &Path) {
 }
 
 fn plain(pack: &Path, out: &Path, extra: &[&str], input: &str) -> Output {
-    use std::io::Write;
     let mut args = vec![
         "bulk files".to_string(),
         "--pack".to_string(),
@@ -839,7 +860,13 @@ fn plain(pack: &Path, out: &Path, extra: &[&str], input: &str) -> Output {
         out.display().to_string(),
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
-    let mut child = command(pack, &args)
+    fed(pack, &args, input)
+}
+
+/// Runs `args` with `input` on stdin (then closed).
+fn fed(pack: &Path, args: &[String], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = command(pack, args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -848,7 +875,7 @@ fn plain(pack: &Path, out: &Path, extra: &[&str], input: &str) -> Output {
     let mut stdin = child.stdin.take().unwrap();
     let _ = stdin.write_all(input.as_bytes());
     drop(stdin);
-    finish(child, hang_limit(), "plain journey")
+    finish(child, hang_limit(), &args.join(" "))
 }
 
 #[test]
@@ -894,19 +921,7 @@ fn every_command_that_touches_a_torn_folder_repairs_it_and_says_so_once() {
         ),
         (
             "resume",
-            Box::new(|| {
-                use std::io::Write;
-                let mut child = command(pack, &["resume".to_string(), dir.clone()])
-                    .stdin(Stdio::piped())
-                    .stdout(Stdio::piped())
-                    .stderr(Stdio::piped())
-                    .spawn()
-                    .unwrap();
-                let mut stdin = child.stdin.take().unwrap();
-                let _ = stdin.write_all(b"\n\n\ny\n");
-                drop(stdin);
-                finish(child, hang_limit(), "resume")
-            }),
+            Box::new(|| fed(pack, &["resume".to_string(), dir.clone()], "\n\n\ny\n")),
         ),
     ];
     for (name, next) in &commands {
@@ -950,12 +965,8 @@ fn every_command_that_touches_a_torn_folder_repairs_it_and_says_so_once() {
 #[test]
 fn a_kill_during_the_repair_is_repaired_by_the_next_command() {
     let (rounds, files) = if stress() { (20, 1000) } else { (2, 150) };
-    let pack = bulk_pack(files, &[]);
-    let pack = pack.path();
-    let work = tempfile::tempdir().unwrap();
-    let out = work.path().join("out");
-    let base = work.path().join("base");
-    edited_tree(pack, &out, &base, files);
+    let setup = Edited::new(files);
+    let (pack, out, base) = (setup.pack.path(), setup.out(), setup.base());
     let before = snapshot(&out);
     let args = run_args(&out, "two", true);
     let o = output(pack, &args);
