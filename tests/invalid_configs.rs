@@ -981,13 +981,13 @@ fn every_place_a_file_is_read_names_what_stands_there_instead_and_never_blocks()
         ),
     ];
     let _ = goal;
-    // The default run covers every place with two kinds and every kind at
-    // six places (a rotation); SKILLCHAIN_STRESS=1 runs all pairs.
+    // The default run covers every place with one kind and every kind at
+    // three places (a rotation); SKILLCHAIN_STRESS=1 runs all 75 pairs.
     let all = std::env::var("SKILLCHAIN_STRESS").is_ok_and(|v| v == "1");
     let mut checked = 0;
     for (i, (name, file_at, setup, place_args)) in places.iter().enumerate() {
         for (k, (kind, plant, words)) in kinds.iter().enumerate() {
-            if !all && (i + k) % kinds.len() >= 2 {
+            if !all && (i + k) % kinds.len() != 0 {
                 checked += 1;
                 continue;
             }

@@ -1151,7 +1151,7 @@ fn two_pack_commands_at_once_both_land_in_the_pack_lock() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("skillchains");
     let (a, b) = (repo.join("dbt-workflows"), repo.join("pipeline-analysis"));
     let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
-    let tries = if stress() { 20 } else { 2 };
+    let tries = if stress() { 20 } else { 1 };
     for t in 0..tries {
         let home = tempfile::tempdir().unwrap();
         let h = home.path();
@@ -1245,8 +1245,12 @@ fn what_a_kill_leaves_before_the_commit_is_cleared_by_the_next_command() {
         ]
         .concat(),
     ];
-    for (name, files) in &states {
-        for next in &nexts {
+    // Each state with each next command under stress; by turns otherwise.
+    for (i, (name, files)) in states.iter().enumerate() {
+        for (j, next) in nexts.iter().enumerate() {
+            if !stress() && (i + j) % 2 == 1 {
+                continue;
+            }
             reset(&out, None);
             fs::create_dir_all(&out).unwrap();
             fs::write(out.join("mine.txt"), "the user's\n").unwrap();
