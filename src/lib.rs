@@ -28,6 +28,7 @@ pub mod suggest;
 pub mod text;
 pub mod textfile;
 pub mod tui;
+pub mod utc;
 pub mod validate;
 pub mod value;
 pub mod yamlfile;

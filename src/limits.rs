@@ -24,6 +24,31 @@ pub const KEYMAP_FILE: u64 = MIB;
 pub const THEME_FILE: u64 = MIB;
 /// A file a `load:` question reads into templates (dbt's `manifest.json`).
 pub const LOADED_FILE: u64 = 64 * MIB;
+/// A file of a generated folder that `validate` reads for a content check
+/// (generated files are at most 8 MiB; a larger one was put there by hand).
+pub const VALIDATED_FILE: u64 = 16 * MIB;
+/// `packs.lock` and `indexes.yaml` in the config dir.
+pub const PACK_CONFIG_FILE: u64 = 4 * MIB;
+/// A local pack archive or index (`pack add FILE`), or an upstream
+/// `_registry.yaml` (`pack import-registry FILE`).
+pub const PACK_ARCHIVE: u64 = 64 * MIB;
+
+/// A goal, from the command line or typed (the app's goal field keeps the
+/// same limit).
+pub const GOAL: usize = 2048;
+
+/// Refuses a goal over [`GOAL`] bytes, saying the limit and never
+/// repeating it.
+pub fn check_goal(goal: &str) -> Result<(), String> {
+    if goal.len() > GOAL {
+        return Err(format!(
+            "the goal is {} long; goals are limited to {}: describe what to build in a few sentences, the questions ask for the details",
+            human(goal.len() as u64),
+            human(GOAL as u64)
+        ));
+    }
+    Ok(())
+}
 
 /// A one-line answer: text, path, secret, a choice.
 pub const TEXT_ANSWER: usize = 4 * 1024;

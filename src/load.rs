@@ -48,7 +48,7 @@ pub enum LoadError {
         "{path} is larger than {}, the limit for files loaded into templates; point it at a smaller file", crate::limits::human(MAX_BYTES)
     )]
     TooLarge { path: String },
-    #[error("{path} is a {kind}, not a regular file; point it at a file")]
+    #[error("{path} {}", crate::textfile::not_a_file(.kind))]
     NotRegular { path: String, kind: &'static str },
     #[error("{path}: `{field}` is {found}, but {artifact} has {expected} there; point it at the target/ folder of a finished dbt run, or regenerate the file")]
     Shape {

@@ -1,9 +1,11 @@
-//! Reading an input file (a pack file, an answers file, preferences, the
-//! keymap, a theme, a loaded artifact): only a regular file, never more than
-//! its limit, as UTF-8 text with a leading byte-order mark dropped. The open
-//! never blocks (a FIFO, a terminal) and the type is checked on the opened
-//! file; a file that grows while it is read stops at the limit. Every
-//! refusal names the file and says what it found and what to do.
+//! The one reader of files: a pack file, an answers file, preferences, the
+//! keymap, a theme, a loaded artifact, a session, the write journal, a file
+//! already where one is planned, the pack lock and index list. Only a
+//! regular file, never more than its limit, as bytes or as UTF-8 text with a
+//! leading byte-order mark dropped. The open never blocks (a FIFO, a
+//! terminal) and the type is checked on the opened file; a file that grows
+//! while it is read stops at the limit. Every refusal names the file and
+//! says what it found and what to do, in the same words everywhere.
 
 use std::fs::{self, Metadata};
 use std::io::{self, Read};
@@ -95,19 +97,35 @@ impl ReadError {
     pub fn is_not_found(&self) -> bool {
         matches!(self, ReadError::NotFound { .. })
     }
+
+    pub fn is_not_a_file(&self) -> bool {
+        matches!(self, ReadError::NotAFile { .. })
+    }
 }
 
-fn not_a_file(kind: &str) -> String {
+/// Why a file that is not regular (see [`kind_of`]) is not read: the same
+/// words wherever one is found.
+pub fn not_a_file(kind: &str) -> String {
     if kind == "folder" {
         "is a folder; point it at a file".to_string()
     } else {
         format!(
-            "is a {kind}, not a regular file; skillchain reads only regular files: point it at one"
+            "{}; skillchain reads only regular files: point it at one",
+            not_regular(kind)
         )
     }
 }
 
-/// What a file that is not regular is, in words; `None` for a regular file.
+/// `is a named pipe (FIFO), not a regular file`: what was found, for
+/// messages that go on with their own advice.
+pub fn not_regular(kind: &str) -> String {
+    format!("is a {kind}, not a regular file")
+}
+
+/// What a file that is not regular is, in words ("named pipe (FIFO)",
+/// "socket", "character device", "block device", "folder", "symbolic
+/// link"); `None` for a regular file. Every message about such a file uses
+/// these words.
 pub fn kind_of(meta: &Metadata) -> Option<&'static str> {
     let t = meta.file_type();
     if t.is_file() {
@@ -115,6 +133,9 @@ pub fn kind_of(meta: &Metadata) -> Option<&'static str> {
     }
     if t.is_dir() {
         return Some("folder");
+    }
+    if t.is_symlink() {
+        return Some("symbolic link");
     }
     #[cfg(unix)]
     {
@@ -135,10 +156,30 @@ pub fn kind_of(meta: &Metadata) -> Option<&'static str> {
     Some("special file")
 }
 
+/// Whether a symbolic link at the path itself is read through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Links {
+    /// Read the file a link points to (a file the user named).
+    Follow,
+    /// Refuse a link (files inside a folder skillchain writes: a link
+    /// there could make it read or compare something outside).
+    Refuse,
+}
+
 /// The bytes of the regular file at `path` (links followed), at most
 /// `limit` of them; `what` names the kind of file in the message
 /// ("answers files").
 pub fn read_bytes(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8>, ReadError> {
+    read_bytes_with(path, limit, what, Links::Follow)
+}
+
+/// [`read_bytes`], saying whether a link at `path` is followed.
+pub fn read_bytes_with(
+    path: &Path,
+    limit: u64,
+    what: &'static str,
+    links: Links,
+) -> Result<Vec<u8>, ReadError> {
     let io_error = |e: io::Error| ReadError::Io {
         path: path.to_path_buf(),
         message: crate::fs_hint::cause(path, &e),
@@ -148,7 +189,11 @@ pub fn read_bytes(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8>
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
+        let nofollow = match links {
+            Links::Follow => 0,
+            Links::Refuse => libc::O_NOFOLLOW,
+        };
+        options.custom_flags(libc::O_NONBLOCK | nofollow);
     }
     let file = match options.open(path) {
         Ok(f) => f,
@@ -157,15 +202,20 @@ pub fn read_bytes(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8>
                 path: path.to_path_buf(),
             })
         }
-        // A socket cannot be opened at all: say what it is.
+        // A socket cannot be opened at all, nor a link with `Refuse`: say
+        // what it is.
         Err(e) => {
-            return Err(match fs::metadata(path).ok().as_ref().and_then(kind_of) {
-                Some(kind) => ReadError::NotAFile {
+            let meta = match links {
+                Links::Follow => fs::metadata(path),
+                Links::Refuse => fs::symlink_metadata(path),
+            };
+            return Err(match meta.ok().as_ref().and_then(kind_of) {
+                Some(kind) if kind != "folder" => ReadError::NotAFile {
                     path: path.to_path_buf(),
                     kind,
                 },
-                None => io_error(e),
-            })
+                _ => io_error(e),
+            });
         }
     };
     let meta = file.metadata().map_err(io_error)?;

@@ -327,16 +327,20 @@ fn every_wrong_shape_of_an_answer_names_the_answer_and_its_place() {
     }
 }
 
-fn binary(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_skillchain"))
-        .args(args)
+/// The binary with `home` as its home, config and data dirs.
+fn in_home(home: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_skillchain"));
+    cmd.args(args)
         .current_dir(home)
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
         .env("XDG_DATA_HOME", home.join(".data"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("skillchain runs")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+fn binary(home: &Path, args: &[&str]) -> Output {
+    in_home(home, args).output().expect("skillchain runs")
 }
 
 fn stderr(o: &Output) -> String {
@@ -711,6 +715,18 @@ fn misleading_hints_name_the_real_cause() {
     assert!(!err.contains("folder exists"), "{err}");
 }
 
+/// `run` of the pipeline-analysis pack up to `--set`: the artifacts folder
+/// comes next.
+const ANALYSE: &[&str] = &[
+    "run",
+    "analyse why the dbt tests failed in the last run of our pipeline",
+    "--pack",
+    "pipeline-analysis",
+    "--defaults",
+    "--pretend",
+    "--set",
+];
+
 #[test]
 fn a_dbt_artifact_of_the_wrong_shape_is_refused_naming_the_file_and_the_field() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -719,19 +735,7 @@ fn a_dbt_artifact_of_the_wrong_shape_is_refused_naming_the_file_and_the_field() 
     std::fs::write(target.join("manifest.json"), r#"{"nodes": {}}"#).expect("write");
     std::fs::write(target.join("run_results.json"), r#"{"results": 5}"#).expect("write");
     let set = format!("reading-run-artifacts.artifacts={}", target.display());
-    let o = binary(
-        dir.path(),
-        &[
-            "run",
-            "analyse why the dbt tests failed in the last run of our pipeline",
-            "--pack",
-            "pipeline-analysis",
-            "--defaults",
-            "--pretend",
-            "--set",
-            &set,
-        ],
-    );
+    let o = binary(dir.path(), &[ANALYSE, &[set.as_str()]].concat());
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert_eq!(
         stderr(&o),
@@ -740,4 +744,362 @@ fn a_dbt_artifact_of_the_wrong_shape_is_refused_naming_the_file_and_the_field() 
             target.display()
         )
     );
+}
+
+/// Runs the binary in `home` with stdin closed, failing the test (instead of
+/// hanging it) when it still runs after 30 s.
+#[cfg(unix)]
+fn binary_within(home: &Path, args: &[&str]) -> Output {
+    use std::process::Stdio;
+    let mut child = in_home(home, args)
+        .env("SKILLCHAIN_LOCK_WAIT_MS", "200")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("skillchain runs");
+    let started = std::time::Instant::now();
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            return child.wait_with_output().expect("output");
+        }
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = child.kill();
+            let o = child.wait_with_output().expect("output");
+            panic!("`skillchain {}` hangs: {}", args.join(" "), stderr(&o));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// Every place a file is read, with every kind of thing that is not a
+/// regular file put there: the command ends at once (never blocks on a
+/// FIFO, never reads a device forever) and names the file and what it is,
+/// in the same words everywhere.
+#[cfg(unix)]
+#[test]
+fn every_place_a_file_is_read_names_what_stands_there_instead_and_never_blocks() {
+    use std::os::unix::fs::symlink;
+    // What is put at the place, and the words that must be said.
+    type Plant = fn(&Path);
+    fn fifo(p: &Path) {
+        let c = std::ffi::CString::new(p.to_string_lossy().as_bytes()).expect("path");
+        // SAFETY: mkfifo(3) with a NUL-terminated path.
+        assert_eq!(
+            unsafe { libc::mkfifo(c.as_ptr(), 0o600) },
+            0,
+            "{}",
+            p.display()
+        );
+    }
+    fn socket(p: &Path) {
+        let l = std::os::unix::net::UnixListener::bind(p).expect("bind");
+        std::mem::forget(l);
+    }
+    fn link_to_fifo(p: &Path) {
+        let target = p.with_extension("fifo-target");
+        fifo(&target);
+        symlink(&target, p).expect("link");
+    }
+    fn link_to_device(p: &Path) {
+        symlink("/dev/zero", p).expect("link");
+    }
+    fn folder(p: &Path) {
+        std::fs::create_dir(p).expect("mkdir");
+    }
+    let kinds: [(&str, Plant, &[&str]); 5] = [
+        (
+            "FIFO",
+            fifo,
+            &["is a named pipe (FIFO), not a regular file"],
+        ),
+        ("socket", socket, &["is a socket, not a regular file"]),
+        (
+            "link to a FIFO",
+            link_to_fifo,
+            &[
+                "is a named pipe (FIFO), not a regular file",
+                "is a symbolic link, not a regular file",
+                "is a symbolic link, ",
+            ],
+        ),
+        (
+            "link to a device",
+            link_to_device,
+            &[
+                "is a character device, not a regular file",
+                "is a symbolic link, not a regular file",
+                "is a symbolic link, ",
+            ],
+        ),
+        ("folder", folder, &["is a folder"]),
+    ];
+    let goal = "kafka streaming";
+    // Each place: how to prepare the home around it, the file's path
+    // relative to home, and the command that reads it.
+    fn mini_copy(home: &Path) {
+        copy_dir(&mini(), &home.join("pack"));
+    }
+    fn written(home: &Path) {
+        let o = binary(
+            home,
+            &[
+                "run",
+                "kafka streaming",
+                "--skillchains",
+                &mini().display().to_string(),
+                "--pack",
+                "mini",
+                "--defaults",
+                "--out",
+                "out",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    fn out_state(home: &Path) {
+        written(home);
+        std::fs::create_dir_all(home.join("out/.skillchain/write")).expect("mkdir");
+    }
+    fn config(home: &Path) {
+        std::fs::create_dir_all(home.join(".config/skillchain/preferences")).expect("mkdir");
+    }
+    fn artifacts(home: &Path) {
+        std::fs::create_dir_all(home.join("target")).expect("mkdir");
+        std::fs::write(home.join("target/run_results.json"), r#"{"results": []}"#).expect("write");
+    }
+    fn nothing(_: &Path) {}
+    // (what, the file relative to home, what is there around it, the
+    // command that reads it). The file itself is replaced by each kind.
+    type Setup = fn(&Path);
+    let places: [(&str, &str, Setup, &[&str]); 15] = [
+        (
+            "answers file",
+            "answers.yaml",
+            nothing,
+            &["run", "--answers", "answers.yaml", "--out", "o"],
+        ),
+        (
+            "pack manifest",
+            "pack/pack.yaml",
+            mini_copy,
+            &["lint", "pack"],
+        ),
+        (
+            "skill file",
+            "pack/skills/base.yaml",
+            mini_copy,
+            &["list", "--skillchains", "pack"],
+        ),
+        (
+            "template",
+            "pack/templates/model.sql.j2",
+            mini_copy,
+            &["lint", "pack"],
+        ),
+        (
+            "pack lock",
+            ".config/skillchain/packs.lock",
+            config,
+            &["pack", "list"],
+        ),
+        (
+            "index list",
+            ".config/skillchain/indexes.yaml",
+            config,
+            &["pack", "search", "x"],
+        ),
+        (
+            "preferences",
+            ".config/skillchain/preferences/mini.yaml",
+            config,
+            &["prefs", "show", "mini"],
+        ),
+        (
+            "registry",
+            "_registry.yaml",
+            nothing,
+            &[
+                "pack",
+                "import-registry",
+                "_registry.yaml",
+                "--out",
+                "imported",
+            ],
+        ),
+        (
+            "pack archive",
+            "pack.tar.gz",
+            nothing,
+            &["pack", "add", "pack.tar.gz"],
+        ),
+        (
+            "session file",
+            "out/.skillchain/session.json",
+            written,
+            &["resume", "out"],
+        ),
+        (
+            "run record",
+            "out/.skillchain/answers.yaml",
+            written,
+            &["validate", "out"],
+        ),
+        (
+            "lock file",
+            "out/.skillchain/lock",
+            written,
+            &["validate", "out"],
+        ),
+        (
+            "write journal",
+            "out/.skillchain/write/journal.json",
+            out_state,
+            &["validate", "out"],
+        ),
+        (
+            "planned file",
+            "out/base/demo.txt",
+            nothing,
+            &[
+                "run",
+                "kafka streaming",
+                "--pack",
+                "mini",
+                "--defaults",
+                "--out",
+                "out",
+                "--pretend",
+            ],
+        ),
+        (
+            "dbt artifact",
+            "target/manifest.json",
+            artifacts,
+            // `ANALYSE` and the folder, added below.
+            &[],
+        ),
+    ];
+    let _ = goal;
+    // The default run covers every place with one kind and every kind at
+    // three places (a rotation); SKILLCHAIN_STRESS=1 runs all 75 pairs.
+    let all = std::env::var("SKILLCHAIN_STRESS").is_ok_and(|v| v == "1");
+    let mut checked = 0;
+    for (i, (name, file_at, setup, place_args)) in places.iter().enumerate() {
+        for (k, (kind, plant, words)) in kinds.iter().enumerate() {
+            if !all && (i + k) % kinds.len() != 0 {
+                checked += 1;
+                continue;
+            }
+            // A folder given to `pack add` is a pack folder: read as one.
+            if *name == "pack archive" && *kind == "folder" {
+                checked += 1;
+                continue;
+            }
+            let home = tempfile::tempdir().expect("temp dir");
+            let h = home.path();
+            setup(h);
+            let file = h.join(file_at);
+            if let Some(parent) = file.parent() {
+                std::fs::create_dir_all(parent).expect("mkdir");
+            }
+            let _ = std::fs::remove_file(&file);
+            plant(&file);
+            let mut args: Vec<String> = place_args.iter().map(|a| a.to_string()).collect();
+            if *name == "dbt artifact" {
+                args = [ANALYSE, &["reading-run-artifacts.artifacts=target"]]
+                    .concat()
+                    .iter()
+                    .map(|a| a.to_string())
+                    .collect();
+            }
+            // Packs under test come from the copy or the fixture.
+            if place_args.first() == Some(&"run") && *name != "dbt artifact" {
+                args.extend(["--skillchains".to_string(), mini().display().to_string()]);
+            }
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let o = binary_within(h, &args);
+            let said = format!("{}{}", stderr(&o), String::from_utf8_lossy(&o.stdout));
+            let named = file_at.rsplit('/').next().unwrap_or(file_at);
+            assert!(
+                words.iter().any(|w| said.contains(w)) && said.contains(named),
+                "{} as a {kind}: `skillchain {}` (exit {:?}) does not say what stands at {named}:\n{said}",
+                name,
+                args.join(" "),
+                o.status.code()
+            );
+            assert!(!said.contains("panicked"), "{said}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, places.len() * kinds.len());
+}
+
+/// Huge inputs on every path: a goal from each place a goal comes from is
+/// refused over its limit with the limit and never its text; a file of a
+/// generated folder far larger than anything generated is not read whole.
+#[cfg(unix)]
+#[test]
+fn huge_goals_and_huge_files_are_refused_with_their_limit() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let h = home.path();
+    let mini = mini().display().to_string();
+    for words in [1025, 5_000, 20_000] {
+        let goal = "kafka ".repeat(words).trim_end().to_string();
+        let expected = format!(
+            "error: the goal is {} long; goals are limited to 2 KiB: describe what to build in a few sentences, the questions ask for the details\n",
+            limits::human(goal.len() as u64)
+        );
+        for args in [
+            vec!["detect", goal.as_str()],
+            vec!["run", goal.as_str(), "--defaults", "--pretend"],
+            vec![goal.as_str(), "--plain"],
+            vec!["--skillchains", mini.as_str(), goal.as_str(), "--plain"],
+        ] {
+            let o = binary_within(h, &args);
+            assert_eq!(o.status.code(), Some(2), "{words} words");
+            assert_eq!(stderr(&o), expected, "{words} words: {}", args[0]);
+            assert!(o.stdout.len() < 1024, "the goal was echoed");
+        }
+    }
+    // At the limit it is read.
+    let goal = format!("kafka streaming {}", "x".repeat(limits::GOAL - 16));
+    assert_eq!(goal.len(), limits::GOAL);
+    let o = binary_within(h, &["detect", &goal, "--skillchains", &mini]);
+    assert!(!stderr(&o).contains("goals are limited"), "{}", stderr(&o));
+
+    // A written project whose every file is made 1 GiB (sparse): validation
+    // ends quickly, naming each file it would not read.
+    let o = binary(
+        h,
+        &[
+            "run",
+            "streaming pipeline from kafka to snowflake with dbt tests",
+            "--defaults",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut grown = 0;
+    for entry in walkdir::WalkDir::new(h.join("out")).into_iter().flatten() {
+        if entry.file_type().is_file() && !entry.path().to_string_lossy().contains(".skillchain") {
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(entry.path())
+                .expect("open");
+            f.set_len(1 << 30).expect("grow");
+            grown += 1;
+        }
+    }
+    assert!(grown > 0);
+    let started = std::time::Instant::now();
+    let o = binary_within(h, &["validate", "out"]);
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        said.contains("(larger than 16 MiB, the limit for validated files; check that this is the file you meant)"),
+        "{said}{}",
+        stderr(&o)
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(25));
 }

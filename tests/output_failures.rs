@@ -319,3 +319,44 @@ fn validate_lint_prefs_resume_and_plain_never_panic_on_broken_output() {
         true,
     );
 }
+
+#[test]
+fn pack_commands_never_panic_on_a_full_disk_or_a_closed_pipe() {
+    let home = Home::new();
+    let mini = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/packs/mini");
+    check(&home, "pack add", &["pack", "add", mini], "", PRINTS, true);
+    check(&home, "pack list", &["pack", "list"], "", PRINTS, true);
+    check(
+        &home,
+        "pack update",
+        &["pack", "update", "--yes"],
+        "",
+        PRINTS,
+        false,
+    );
+    check(
+        &home,
+        "pack index",
+        &["pack", "index", mini, "--out", "index"],
+        "",
+        PRINTS,
+        false,
+    );
+    check(&home, "pack help", &["pack", "--help"], "", PRINTS, false);
+    check(
+        &home,
+        "pack search",
+        &["pack", "search", "x"],
+        "",
+        REFUSES,
+        true,
+    );
+    check(
+        &home,
+        "pack remove",
+        &["pack", "remove", "nothing"],
+        "",
+        REFUSES,
+        true,
+    );
+}

@@ -145,6 +145,16 @@ fn usage(e: &clap::Error) -> u8 {
 }
 
 fn dispatch(cli: Cli, style: Style) -> Result<u8, EngineError> {
+    // A goal over its limit is refused before anything reads it.
+    let goal = match &cli.command {
+        Some(Command::Detect { goal, .. }) => Some(goal),
+        Some(Command::Run(args)) => args.goal.as_ref(),
+        None => cli.journey.goal.as_ref(),
+        _ => None,
+    };
+    if let Some(goal) = goal {
+        crate::limits::check_goal(goal).map_err(EngineError::Other)?;
+    }
     // The packs live until the process exits: freeing them one allocation
     // at a time would be a tenth of a `detect`.
     let registry = || load_packs(&cli.global, style).map(|r| &*Box::leak(Box::new(r)));

@@ -383,7 +383,12 @@ fn import(
             ))
         })?
     } else {
-        std::fs::read_to_string(source).map_err(|e| EngineError::io(source, e))?
+        crate::textfile::read(
+            Path::new(source),
+            crate::limits::PACK_ARCHIVE,
+            "registry files",
+        )
+        .map_err(|e| EngineError::Other(e.to_string()))?
     };
     let id = match id {
         Some(id) => id,

@@ -315,6 +315,8 @@ pub fn run(
             .map(|o| std::path::absolute(o).unwrap_or_else(|_| o.clone())),
     };
     let mut saver = Saver::new(path.map(|p| Autosave::new(p, meta).with_baseline(&session)));
+    // Like the app when it opens a journey: the folder is made whole first.
+    say_recovery(&out, st);
     let end = journey(det, session, out, &mut p, st, &mut saver)?;
     Ok(finish(end, &saver))
 }
@@ -336,6 +338,10 @@ fn start(
                 None => return Ok(Err(End::InputEnded)),
             },
         };
+        if let Err(e) = crate::limits::check_goal(&g) {
+            println!("{}", st.yellow(&e));
+            continue;
+        }
         match detect::detect_with(registry, &g, args.pack.as_deref()) {
             Ok(det) => {
                 let Some(pack) = registry.get(&det.inner.pack).cloned() else {
@@ -763,6 +769,9 @@ fn tree_and_report(
     st: Style,
     saver: &mut Saver,
 ) -> Result<End, EngineError> {
+    // The plan must see the folder whole: a write killed meanwhile is
+    // finished or rolled back first, and said.
+    say_recovery(out, st);
     let plan = build_plan(s, out)?;
     print_plan(&plan, st, false);
     let mut overwrite = BTreeSet::new();
@@ -802,11 +811,29 @@ fn tree_and_report(
         return Ok(End::Quit);
     }
     let done = generate::write_and_validate(s, &plan, &overwrite)?;
+    say_recovered(done.written.recovered.as_ref(), st);
     saver.finish(st);
     let _ = s.apply(Command::ToReport);
     print_written(&done, &plan, st);
     offer_to_remember(s, p, st);
     report_loop(s, &plan, done.report, p, st)
+}
+
+/// Finishes or rolls back a write that a killed process left in `out`, and
+/// says which on stderr in the one line `run`, `validate`, `resume` and the
+/// app use. A folder another writer holds is only warned about here: the
+/// write itself waits for it or refuses.
+fn say_recovery(out: &std::path::Path, st: Style) {
+    match generate::recover(out) {
+        Ok(r) => say_recovered(r.as_ref(), st),
+        Err(e) => eprintln!("{}", st.yellow(&format!("⚠ {}: {e}", out.display()))),
+    }
+}
+
+fn say_recovered(r: Option<&generate::Recovered>, st: Style) {
+    if let Some(r) = r {
+        eprintln!("{}", st.yellow(&format!("⚠ {r}")));
+    }
 }
 
 fn report_loop(
@@ -843,6 +870,7 @@ fn report_loop(
                     .collect();
                 let fresh = build_plan(s, &plan.root)?;
                 let done = generate::write_and_validate(s, &fresh, &overwrite)?;
+                say_recovered(done.written.recovered.as_ref(), st);
                 print_written(&done, &fresh, st);
                 report = done.report;
             }

@@ -30,7 +30,9 @@ pub fn run(
     super::run::report_recovery(dir)?;
     let record = dir.join(".skillchain/answers.yaml");
     let mut decisions = Vec::new();
-    let (deliverables, maturity, bp_name, chain) = if record.is_file() {
+    // Anything at the record's name is read (and refused with what it is,
+    // if not a file), never taken for a missing record.
+    let (deliverables, maturity, bp_name, chain) = if std::fs::symlink_metadata(&record).is_ok() {
         let origin = record.display().to_string();
         let file = answers::read(&record).map_err(|p| refuse("validate", vec![p]))?;
         let req = Request {

@@ -28,14 +28,20 @@ impl Finished {
 
 /// Writes every new file, overwrites the conflicting files named in
 /// `overwrite` (the others are kept as they are), records the session, and
-/// validates the folder against the session's deliverables.
+/// validates the folder against the session's deliverables. What the lock
+/// did first about a write a killed process had left is in
+/// `written.recovered`, for the caller to say.
 pub fn write_and_validate(
     session: &Session,
     plan: &Plan,
     overwrite: &BTreeSet<String>,
 ) -> Result<Finished, EngineError> {
-    let lock = FolderLock::acquire(&plan.root).map_err(|e| EngineError::Other(e.to_string()))?;
-    write_and_validate_locked(&lock, session, plan, overwrite)
+    let mut lock =
+        FolderLock::acquire(&plan.root).map_err(|e| EngineError::Other(e.to_string()))?;
+    let recovered = lock.take_recovered();
+    let mut done = write_and_validate_locked(&lock, session, plan, overwrite)?;
+    done.written.recovered = recovered;
+    Ok(done)
 }
 
 /// [`write_and_validate`] under the output folder's lock, held by the

@@ -217,17 +217,22 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
 fn compare_with_disk(root: &Path, f: &mut PlannedFile) -> Result<(), Problem> {
     let target = root.join(&f.path);
     let limit = super::budget::MAX_FILE_BYTES as u64;
-    match super::read_regular(&target, false, limit) {
+    match crate::textfile::read_bytes_with(
+        &target,
+        limit,
+        "files in the output folder",
+        crate::textfile::Links::Refuse,
+    ) {
         Ok(bytes) if bytes == f.content.as_bytes() => f.status = FileStatus::Identical,
         Ok(bytes) => {
             f.status = FileStatus::Conflict;
             f.existing = Some(String::from_utf8_lossy(&bytes).into_owned());
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => f.status = FileStatus::New,
-        Err(e) if super::write::is_not_regular(&e) => {
+        Err(e) if e.is_not_found() => f.status = FileStatus::New,
+        Err(crate::textfile::ReadError::NotAFile { kind, .. }) => {
             return Err(Problem::new(
                 target.display().to_string(),
-                format!("{e}; remove it or choose another --out"),
+                super::write::cannot_write_over(kind),
             ))
         }
         // Unreadable or larger than anything generated: it differs.

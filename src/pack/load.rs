@@ -51,9 +51,7 @@ impl PackFiles {
             let entry = entry.map_err(|e| {
                 EngineError::Other(format!("{}: cannot read pack folder: {e}", dir.display()))
             })?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
+            let ft = entry.file_type();
             let rel = entry
                 .path()
                 .strip_prefix(dir)
@@ -63,6 +61,31 @@ impl PackFiles {
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
+            // A link, FIFO, socket or device where a pack file would be:
+            // named, never opened (it could block or lead out of the pack)
+            // nor taken for a missing file.
+            if ft.is_dir() {
+                // A folder named like the manifest, a skill or a template.
+                if key == MANIFEST
+                    || is_yaml_in(&key, "skills/")
+                    || is_yaml_in(&key, "blueprints/")
+                    || (key.starts_with("templates/") && key.ends_with(".j2"))
+                {
+                    refused.push((key, crate::textfile::not_a_file("folder")));
+                }
+                continue;
+            }
+            if !ft.is_file() {
+                if is_pack_file(&key) {
+                    let kind = std::fs::symlink_metadata(entry.path())
+                        .ok()
+                        .as_ref()
+                        .and_then(crate::textfile::kind_of)
+                        .unwrap_or("special file");
+                    refused.push((key, crate::textfile::not_a_file(kind)));
+                }
+                continue;
+            }
             if !is_pack_file(&key) {
                 // A README is kept; an image, a data dump or anything over
                 // the limit next to the pack is none of its business.
@@ -701,7 +724,9 @@ pub fn pack_folders(dir: &Path) -> Result<Vec<PathBuf>, EngineError> {
             dir.display()
         )));
     }
-    if dir.join(MANIFEST).is_file() {
+    // Whatever stands at pack.yaml makes this a pack, so that a FIFO or a
+    // device there is named when the pack is read, not called missing.
+    if std::fs::symlink_metadata(dir.join(MANIFEST)).is_ok() {
         return Ok(vec![dir.to_path_buf()]);
     }
     let mut out = Vec::new();

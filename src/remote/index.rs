@@ -193,15 +193,14 @@ pub struct IndexesFile {
 impl IndexesFile {
     /// The configured index locations; none when the file is missing.
     pub fn read(path: &Path) -> Result<Vec<String>, String> {
-        let text = match std::fs::read_to_string(path) {
+        let text = match crate::textfile::read(
+            path,
+            crate::limits::PACK_CONFIG_FILE,
+            "the list of pack indexes",
+        ) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => {
-                return Err(format!(
-                    "{}: cannot read ({e}); check its permissions",
-                    path.display()
-                ))
-            }
+            Err(e) if e.is_not_found() => return Ok(Vec::new()),
+            Err(e) => return Err(e.to_string()),
         };
         if text.trim().is_empty() {
             return Ok(Vec::new());

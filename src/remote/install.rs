@@ -121,8 +121,12 @@ impl Installer {
         if is_url(location) {
             self.fetcher()?.get(location)
         } else {
-            std::fs::read(location)
-                .map_err(|e| format!("{location}: cannot read ({e}); check the path"))
+            crate::textfile::read_bytes(
+                Path::new(location),
+                crate::limits::PACK_ARCHIVE,
+                "pack archives and indexes",
+            )
+            .map_err(|e| e.to_string())
         }
     }
 
@@ -182,14 +186,20 @@ impl Installer {
                 expect_id: None,
             });
         }
-        if path.is_file() {
+        // Anything there but a folder is read as a file, so that a FIFO or
+        // a device is named as such rather than called missing.
+        if std::fs::symlink_metadata(path).is_ok() {
             let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
             let name = abs.display().to_string();
-            if name.ends_with(".yaml") || name.ends_with(".yml") {
+            if path.is_file() && (name.ends_with(".yaml") || name.ends_with(".yml")) {
                 return self.fetch_via_index(&name, opts);
             }
-            let bytes = std::fs::read(&abs)
-                .map_err(|e| format!("{name}: cannot read ({e}); check the path"))?;
+            let bytes = crate::textfile::read_bytes(
+                &abs,
+                crate::limits::PACK_ARCHIVE,
+                "pack archives and indexes",
+            )
+            .map_err(|e| e.to_string())?;
             let kind = ArchiveKind::sniff(&bytes).ok_or_else(|| {
                 format!("{name}: not a pack archive (.tar.gz, .tgz, .zip) nor a pack index; pass an archive, a pack folder or an index")
             })?;
@@ -378,18 +388,8 @@ impl Installer {
     }
 
     /// Keeps two pack commands from rewriting the lock at once.
-    fn lock_guard(&self) -> Result<std::fs::File, EngineError> {
-        std::fs::create_dir_all(&self.places.config)
-            .map_err(|e| EngineError::io(&self.places.config, e))?;
-        let path = self.places.config.join(".packs.lock.guard");
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| EngineError::io(&path, e))?;
-        file.lock().map_err(|e| EngineError::io(&path, e))?;
-        Ok(file)
+    fn lock_guard(&self) -> Result<crate::generate::FolderLock, EngineError> {
+        store_lock(&self.places)
     }
 }
 
@@ -499,8 +499,17 @@ pub fn update(
     Ok(out)
 }
 
+/// The config dir locked by skillchain's one advisory lock (see
+/// [`crate::generate::FolderLock`]): a second pack command waits a few
+/// seconds, then refuses naming the first; a killed one's lock is freed.
+fn store_lock(places: &Places) -> Result<crate::generate::FolderLock, EngineError> {
+    crate::generate::FolderLock::acquire_store(&places.config)
+        .map_err(|e| EngineError::Other(e.to_string()))
+}
+
 /// `pack remove ID`.
 pub fn remove(places: &Places, id: &str) -> Result<LockEntry, EngineError> {
+    let _guard = store_lock(places)?;
     let lock_path = places.lock_file();
     let mut lock = LockFile::read(&lock_path).map_err(EngineError::Other)?;
     let entry = lock.get(id).cloned().ok_or_else(|| not_installed(id))?;
@@ -657,7 +666,7 @@ pub fn find_pack_root(dir: &Path, name: Option<&str>) -> Result<PathBuf, String>
             .collect();
     }
     let id_of = |p: &Path| -> String {
-        std::fs::read_to_string(p.join(MANIFEST))
+        crate::textfile::read(&p.join(MANIFEST), crate::limits::PACK_FILE, "pack files")
             .ok()
             .and_then(|t| serde_yaml::from_str::<serde_yaml::Value>(&t).ok())
             .and_then(|v| v.get("id").and_then(|i| i.as_str().map(str::to_string)))
@@ -723,9 +732,15 @@ pub(crate) fn folder_files(
             .collect::<Vec<_>>()
             .join("/");
         if !ft.is_file() {
+            let kind = std::fs::symlink_metadata(entry.path())
+                .ok()
+                .as_ref()
+                .and_then(crate::textfile::kind_of)
+                .unwrap_or("special file");
             problems.push(format!(
-                "{}: `{rel}` is a link or a special file; a pack holds regular files only: replace it with the file itself",
-                src.display()
+                "{}: `{rel}` {}; a pack holds regular files only: replace it with the file itself",
+                src.display(),
+                crate::textfile::not_regular(kind)
             ));
             continue;
         }
@@ -754,8 +769,8 @@ pub(crate) fn tree_sha256(src: &Path, limits: &Limits) -> Result<String, String>
     let files = folder_files(src, limits).map_err(|p| p.join("\n"))?;
     let mut hasher = sha2::Sha256::new();
     for (rel, path) in files {
-        let bytes =
-            std::fs::read(&path).map_err(|e| format!("{}: cannot read ({e})", path.display()))?;
+        let bytes = crate::textfile::read_bytes(&path, limits.max_total_bytes, "pack files")
+            .map_err(|e| e.to_string())?;
         hasher.update(rel.as_bytes());
         hasher.update([0]);
         hasher.update((bytes.len() as u64).to_le_bytes());

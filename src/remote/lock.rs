@@ -48,16 +48,12 @@ const HEADER: &str = "# Installed packs, written by `skillchain pack add|update|
 impl LockFile {
     /// Reads the lock; a missing file is an empty lock.
     pub fn read(path: &Path) -> Result<LockFile, String> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(LockFile::default()),
-            Err(e) => {
-                return Err(format!(
-                    "{}: cannot read the pack lock ({e}); check its permissions",
-                    path.display()
-                ))
-            }
-        };
+        let text =
+            match crate::textfile::read(path, crate::limits::PACK_CONFIG_FILE, "the pack lock") {
+                Ok(t) => t,
+                Err(e) if e.is_not_found() => return Ok(LockFile::default()),
+                Err(e) => return Err(e.to_string()),
+            };
         if text.trim().is_empty()
             || serde_yaml::from_str::<serde_yaml::Value>(&text).is_ok_and(|v| v.is_null())
         {
@@ -125,39 +121,5 @@ impl LockFile {
 
 /// Now, as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn utc_timestamp() -> String {
-    format_utc(crate::store::now_secs())
-}
-
-fn format_utc(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn timestamps() {
-        assert_eq!(format_utc(0), "1970-01-01T00:00:00Z");
-        assert_eq!(format_utc(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(format_utc(1_795_917_353), "2026-11-29T01:55:53Z");
-        assert_eq!(format_utc(4_102_444_799), "2099-12-31T23:59:59Z");
-    }
+    crate::utc::iso(crate::store::now_secs())
 }

@@ -23,7 +23,8 @@ pub fn tar_gz_folder(dir: &Path, prefix: &str) -> Result<Vec<u8>, String> {
     let mut tar = tar::Builder::new(gz);
     tar.mode(tar::HeaderMode::Deterministic);
     for (rel, path) in files {
-        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let bytes = crate::textfile::read_bytes(&path, crate::limits::PACK_TOTAL, "pack files")
+            .map_err(|e| e.to_string())?;
         let mut header = tar::Header::new_gnu();
         header.set_entry_type(tar::EntryType::Regular);
         header.set_size(bytes.len() as u64);

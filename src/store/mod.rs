@@ -79,6 +79,9 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    /// Not a regular file, too large, or unreadable: the message says which.
+    #[error("{0}")]
+    Unreadable(crate::textfile::ReadError),
     /// The file was renamed aside (`kept_as`) so nothing is lost.
     #[error("`{path}` is not a readable session file ({reason}); it was kept as `{kept_as}` (nothing was deleted): its answers can be read there by hand; start a new journey to go on", path = .path.display(), kept_as = .kept_as.display())]
     CorruptSession {

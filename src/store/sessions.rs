@@ -106,10 +106,10 @@ fn write_session(path: &Path, saved: &SavedSession, durable: bool) -> Result<(),
 /// parse (corrupt, truncated, empty) is renamed aside to
 /// `session.json.corrupt-<seconds>` and reported, never deleted.
 pub fn load_session(path: &Path) -> Result<Option<SavedSession>, StoreError> {
-    let bytes = match crate::generate::read_regular(path, true, 64 << 20) {
+    let bytes = match crate::textfile::read_bytes(path, 64 << 20, "session files") {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(StoreError::io("read", path, e)),
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => return Err(StoreError::Unreadable(e)),
     };
     // The version first, so a newer file is not mistaken for a corrupt one.
     if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) {

@@ -323,8 +323,12 @@ impl ContentCache {
         self.files
             .entry(index)
             .or_insert_with(|| {
-                crate::generate::read_regular(&tree.entries[index].path, true, 1 << 30)
-                    .map_err(|e| e.to_string())
+                crate::textfile::read_bytes(
+                    &tree.entries[index].path,
+                    crate::limits::VALIDATED_FILE,
+                    "validated files",
+                )
+                .map_err(|e| e.reason())
             })
             .as_ref()
             .map(Vec::as_slice)

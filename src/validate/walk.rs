@@ -184,10 +184,11 @@ pub(crate) fn walk(root: &Path) -> Result<Tree, EngineError> {
             let kind = std::fs::symlink_metadata(entry.path())
                 .ok()
                 .as_ref()
-                .and_then(crate::generate::write::kind_of)
+                .and_then(crate::textfile::kind_of)
                 .unwrap_or("special file");
             warnings.push(format!(
-                "`{rel}` is a {kind}, not a regular file; not counted"
+                "`{rel}` {}; not counted",
+                crate::textfile::not_regular(kind)
             ));
             continue;
         }
@@ -245,17 +246,18 @@ fn check_root(root: &Path) -> Result<(), EngineError> {
 }
 
 /// Size of the file a link points to, or why the link does not count.
-fn linked_file_size(link: &Path, canonical_root: &Path) -> Result<u64, &'static str> {
-    let target = link.canonicalize().map_err(|_| "is a broken link")?;
+fn linked_file_size(link: &Path, canonical_root: &Path) -> Result<u64, String> {
+    let broken = |_| "is a broken link".to_string();
+    let target = link.canonicalize().map_err(broken)?;
     if !target.starts_with(canonical_root) {
-        return Err("links out of the project folder");
+        return Err("links out of the project folder".to_string());
     }
-    let meta = std::fs::metadata(&target).map_err(|_| "is a broken link")?;
+    let meta = std::fs::metadata(&target).map_err(broken)?;
     if meta.is_dir() {
-        return Err("is a link to a folder, which validation does not follow");
+        return Err("is a link to a folder, which validation does not follow".to_string());
     }
-    if !meta.is_file() {
-        return Err("is a link to a FIFO, socket or device, not a regular file");
+    if let Some(kind) = crate::textfile::kind_of(&meta) {
+        return Err(format!("is a link to a {kind}, not a regular file"));
     }
     Ok(meta.len())
 }

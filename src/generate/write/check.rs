@@ -9,10 +9,11 @@ use std::fs;
 use std::io::ErrorKind;
 use std::path::Path;
 
-use super::fs::{kind_of, parent_or_dot, read_regular};
+use super::fs::parent_or_dot;
 use super::{WriteItem, WriteMode};
 use crate::error::Problem;
 use crate::generate::paths::{is_git_dir, unsafe_item_path};
+use crate::textfile::{kind_of, read_bytes_with, Links};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Action {
@@ -160,13 +161,18 @@ fn inspect_target(root: &Path, segments: &[&str], item: &WriteItem) -> Result<Ac
             );
         }
         if let Some(kind) = kind_of(&meta) {
-            return Err(format!(
-                "is a {kind}, not a regular file, so a file cannot be written there; remove it or choose another --out"
-            ));
+            return Err(super::cannot_write_over(kind));
         }
         // Equal sizes are needed before reading; most changed files differ in size.
         let same = if meta.len() == item.content.len() as u64 {
-            read_regular(&path, false, meta.len()).map(|old| old == item.content)
+            read_bytes_with(
+                &path,
+                meta.len(),
+                "files in the output folder",
+                Links::Refuse,
+            )
+            .map(|old| old == item.content)
+            .map_err(|e| e.reason())
         } else {
             Ok(false)
         };

@@ -1,9 +1,9 @@
 //! Platform calls of the write path: atomic single-file saves, rename without
-//! replace, flushing folders and whole filesystems, and reading a file only
-//! when it is a regular file (never blocking on a FIFO or a device).
+//! replace, flushing folders and whole filesystems. Reading goes through
+//! [`crate::textfile`], the one reader that opens only regular files.
 
 use std::fs::{self, File};
-use std::io::{self, ErrorKind, Read, Write};
+use std::io::{self, ErrorKind, Write};
 use std::path::Path;
 
 /// Write `content` to `path` so that a reader (or a crash) sees either the old
@@ -55,100 +55,6 @@ fn replace_via_temp(path: &Path, content: &[u8], sync: bool) -> io::Result<()> {
 pub fn make_durable(path: &Path) -> io::Result<()> {
     File::open(path)?.sync_all()?;
     sync_dir(parent_or_dot(path))
-}
-
-/// What a non-regular file is, in words: "FIFO", "socket", "character
-/// device", "block device", "folder", "symbolic link"; `None` for a file.
-pub fn kind_of(meta: &fs::Metadata) -> Option<&'static str> {
-    let t = meta.file_type();
-    if t.is_file() {
-        return None;
-    }
-    if t.is_dir() {
-        return Some("folder");
-    }
-    if t.is_symlink() {
-        return Some("symbolic link");
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if t.is_fifo() {
-            return Some("FIFO");
-        }
-        if t.is_socket() {
-            return Some("socket");
-        }
-        if t.is_char_device() {
-            return Some("character device");
-        }
-        if t.is_block_device() {
-            return Some("block device");
-        }
-    }
-    Some("special file")
-}
-
-/// The error [`read_regular`] gives for something that is not a regular file.
-/// Its kind is `InvalidInput`; its message says what was found.
-pub fn not_regular(kind: &str) -> io::Error {
-    io::Error::new(
-        ErrorKind::InvalidInput,
-        format!("it is a {kind}, not a regular file"),
-    )
-}
-
-/// True when `e` came from [`read_regular`] finding something else than a file.
-pub fn is_not_regular(e: &io::Error) -> bool {
-    e.kind() == ErrorKind::InvalidInput && e.to_string().ends_with("not a regular file")
-}
-
-/// Reads `path` only if it is a regular file of at most `limit` bytes. The
-/// open never blocks (a FIFO without a writer, a tty) and the type is checked
-/// on the opened file, so nothing can be swapped in between. With `follow`
-/// false a symbolic link at `path` is refused instead of read through.
-pub fn read_regular(path: &Path, follow: bool, limit: u64) -> io::Result<Vec<u8>> {
-    let mut options = fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        let nofollow = if follow { 0 } else { libc::O_NOFOLLOW };
-        options.custom_flags(libc::O_NONBLOCK | nofollow);
-    }
-    let file = match options.open(path) {
-        Ok(f) => f,
-        // O_NOFOLLOW on a link, or a socket (which cannot be opened): say what it is.
-        Err(e) => {
-            return Err(
-                match fs::symlink_metadata(path).ok().as_ref().and_then(kind_of) {
-                    Some(kind) if kind != "folder" => not_regular(kind),
-                    _ => e,
-                },
-            )
-        }
-    };
-    let meta = file.metadata()?;
-    if let Some(kind) = kind_of(&meta) {
-        return Err(not_regular(kind));
-    }
-    if meta.len() > limit {
-        return Err(too_large(meta.len(), limit));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    // A file that grows while it is read stops at the limit too.
-    file.take(limit + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large(bytes.len() as u64, limit));
-    }
-    Ok(bytes)
-}
-
-fn too_large(size: u64, limit: u64) -> io::Error {
-    io::Error::new(
-        ErrorKind::FileTooLarge,
-        format!("it is {size} bytes or more, over the limit of {limit} bytes"),
-    )
 }
 
 /// True when both paths name the same file (same device and inode).

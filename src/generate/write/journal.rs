@@ -30,8 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use super::check::{Action, Planned};
 use super::fs::{
-    parent_or_dot, read_regular, remove_tree, rename_no_replace, same_file, sync_dir,
-    sync_filesystem,
+    parent_or_dot, remove_tree, rename_no_replace, same_file, sync_dir, sync_filesystem,
 };
 use super::{failure, WriteError, WriteFailure};
 use crate::generate::interrupt;
@@ -519,8 +518,14 @@ pub(super) fn recover_locked(
             (false, false) => None,
         });
     }
-    let journal = match read_regular(&txn.join(JOURNAL), false, MAX_JOURNAL) {
-        Err(e) if e.kind() == ErrorKind::NotFound => {
+    let read = crate::textfile::read_bytes_with(
+        &txn.join(JOURNAL),
+        MAX_JOURNAL,
+        "write journals",
+        crate::textfile::Links::Refuse,
+    );
+    let journal = match read {
+        Err(e) if e.is_not_found() => {
             // Never committed: the output folder was not touched.
             discard(&txn).map_err(|e| {
                 WriteError::RolledBack(failure(
@@ -536,7 +541,7 @@ pub(super) fn recover_locked(
                 by,
             }));
         }
-        Err(e) => return Err(unreadable_journal(&txn, &e.to_string())),
+        Err(e) => return Err(unreadable_journal(&txn, &e.reason())),
         Ok(bytes) => serde_json::from_slice::<Journal>(&bytes)
             .map_err(|e| unreadable_journal(&txn, &e.to_string()))?,
     };

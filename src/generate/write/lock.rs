@@ -1,5 +1,6 @@
-//! The output-folder lock: one writer at a time for the whole
-//! plan-check-write. An advisory lock (`flock`) on `<out>/.skillchain/lock`,
+//! The advisory file lock of skillchain: one writer at a time for the
+//! whole plan-check-write of an output folder, and for the pack store
+//! (`pack add|update|remove` rewriting `packs.lock`). An advisory lock (`flock`) on `<out>/.skillchain/lock`,
 //! which also says who holds it (pid, command, since when) and which folders
 //! its holder created, so that a lock left by a killed process is recovered:
 //! the OS drops the locks of a dead process, and the next holder reads what
@@ -16,11 +17,12 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use super::fs::{kind_of, parent_or_dot};
+use super::fs::parent_or_dot;
 use super::journal::{self, Recovered};
 use super::{failure, WriteError};
 use crate::generate::interrupt;
 use crate::generate::paths::STATE_DIR;
+use crate::textfile::kind_of;
 
 pub const LOCK_FILE: &str = "lock";
 
@@ -64,7 +66,7 @@ impl FolderLock {
 
     /// [`FolderLock::acquire`], waiting at most `wait` for another writer.
     pub fn acquire_waiting(root: &Path, wait: Duration) -> Result<FolderLock, WriteError> {
-        let (mut lock, dead) = acquire(root, wait, true)?;
+        let (mut lock, dead) = acquire(root, wait, true, FOR_OUTPUT)?;
         lock.recovered =
             journal::recover_locked(root, dead.as_ref().map(Holder::who), dead.is_some())?;
         Ok(lock)
@@ -73,7 +75,22 @@ impl FolderLock {
     /// Locks an existing folder that has a lock file or a write in progress,
     /// without creating anything: for commands that only read it.
     pub(super) fn acquire_existing(root: &Path) -> Result<FolderLock, WriteError> {
-        let (mut lock, dead) = acquire(root, wait_time(), false)?;
+        let (mut lock, dead) = acquire(root, wait_time(), false, FOR_OUTPUT)?;
+        lock.recovered =
+            journal::recover_locked(root, dead.as_ref().map(Holder::who), dead.is_some())?;
+        Ok(lock)
+    }
+
+    /// Locks a folder of skillchain's own (the config dir, while a pack
+    /// command rewrites `packs.lock`); a busy lock says to run that
+    /// command again.
+    pub fn acquire_store(root: &Path) -> Result<FolderLock, WriteError> {
+        let (mut lock, dead) = acquire(
+            root,
+            wait_time(),
+            true,
+            "Wait for it to finish and run the command again",
+        )?;
         lock.recovered =
             journal::recover_locked(root, dead.as_ref().map(Holder::who), dead.is_some())?;
         Ok(lock)
@@ -123,11 +140,16 @@ impl Holder {
     }
 }
 
+/// What a busy output folder's message says to do.
+const FOR_OUTPUT: &str = "Wait for it to finish and run again, or choose another --out";
+
 /// Locks `root`; also returns what a dead holder left in the lock file.
+/// `advice` ends the message when another process holds it.
 fn acquire(
     root: &Path,
     wait: Duration,
     create: bool,
+    advice: &str,
 ) -> Result<(FolderLock, Option<Holder>), WriteError> {
     let deadline = Instant::now() + wait;
     let state = root.join(STATE_DIR);
@@ -137,9 +159,17 @@ fn acquire(
         if create {
             create_missing(root, &mut created)?;
         }
-        check_state_dir(&state)?;
-        let file = open_lock_file(&path)
-            .map_err(|e| WriteError::RolledBack(failure("lock", shown(&path), e, &state)))?;
+        let file = match check_state_dir(&state).and_then(|()| open_lock_file(&path)) {
+            Ok(f) => f,
+            // `.skillchain` was removed, empty, by a holder releasing or a
+            // repair between our creating it and opening the lock: again.
+            Err(_)
+                if create && fs::symlink_metadata(&state).is_err() && Instant::now() < deadline =>
+            {
+                continue
+            }
+            Err(e) => return Err(e),
+        };
         match file.try_lock() {
             Ok(()) => {
                 // Removed (and maybe created anew) by its last holder between
@@ -179,7 +209,7 @@ fn acquire(
                 if Instant::now() >= deadline {
                     let mut file = file;
                     let holder = read_holder(&mut file).unwrap_or_default();
-                    return Err(WriteError::Busy(describe(&holder, root, wait)));
+                    return Err(WriteError::Busy(describe(&holder, root, wait, advice)));
                 }
                 std::thread::sleep(POLL);
             }
@@ -263,7 +293,20 @@ fn check_state_dir(state: &Path) -> Result<(), WriteError> {
     }
 }
 
-fn open_lock_file(path: &Path) -> io::Result<File> {
+/// Opens (or creates) the lock file; anything else than a regular file
+/// there is refused with what it is.
+fn open_lock_file(path: &Path) -> Result<File, WriteError> {
+    let not_a_file = |kind: &str| {
+        WriteError::Refused(vec![crate::error::Problem::new(
+            shown(path),
+            format!(
+                "{}; skillchain keeps its lock file there: remove it",
+                crate::textfile::not_regular(kind)
+            ),
+        )])
+    };
+    let io_failure =
+        |e: io::Error| WriteError::RolledBack(failure("lock", shown(path), e, parent_or_dot(path)));
     let mut options = fs::OpenOptions::new();
     options.read(true).write(true).create(true);
     #[cfg(unix)]
@@ -276,19 +319,22 @@ fn open_lock_file(path: &Path) -> io::Result<File> {
         Ok(f) => f,
         // A read-only folder: locking works on a read-only descriptor too.
         Err(e) if e.kind() == ErrorKind::PermissionDenied && path.exists() => {
-            fs::OpenOptions::new().read(true).open(path)?
+            fs::OpenOptions::new()
+                .read(true)
+                .open(path)
+                .map_err(io_failure)?
         }
         Err(e) => {
             return Err(
                 match fs::symlink_metadata(path).ok().as_ref().and_then(kind_of) {
-                    Some(kind) => super::fs::not_regular(kind),
-                    None => e,
+                    Some(kind) => not_a_file(kind),
+                    None => io_failure(e),
                 },
             )
         }
     };
-    if let Some(kind) = kind_of(&file.metadata()?) {
-        return Err(super::fs::not_regular(kind));
+    if let Some(kind) = kind_of(&file.metadata().map_err(io_failure)?) {
+        return Err(not_a_file(kind));
     }
     Ok(file)
 }
@@ -322,10 +368,18 @@ fn command_label() -> String {
         .unwrap_or_else(|| "skillchain".to_string());
     // The first word that is a subcommand (global flags may come first);
     // without one it is the app.
-    const COMMANDS: [&str; 4] = ["run", "resume", "validate", "prefs"];
-    match args.find(|a| COMMANDS.contains(&a.as_str())) {
-        Some(sub) => format!("{program} {sub}"),
-        None => program,
+    const COMMANDS: [&str; 5] = ["run", "resume", "validate", "prefs", "pack"];
+    let mut args = args.skip_while(|a| !COMMANDS.contains(&a.as_str()));
+    match (args.next(), args.next()) {
+        // `pack add`: the pack command too (never its arguments).
+        (Some(sub), Some(what)) if sub == "pack" && !what.starts_with('-') => {
+            format!(
+                "{program} {sub} {}",
+                what.chars().take(20).collect::<String>()
+            )
+        }
+        (Some(sub), _) => format!("{program} {sub}"),
+        (None, _) => program,
     }
 }
 
@@ -336,7 +390,7 @@ fn now() -> u64 {
         .unwrap_or(0)
 }
 
-fn describe(holder: &Holder, root: &Path, wait: Duration) -> String {
+fn describe(holder: &Holder, root: &Path, wait: Duration, advice: &str) -> String {
     let who = if holder.pid == 0 {
         "another process".to_string()
     } else {
@@ -344,50 +398,16 @@ fn describe(holder: &Holder, root: &Path, wait: Duration) -> String {
             "`{}` (pid {}, since {})",
             holder.command,
             holder.pid,
-            utc(holder.since)
+            crate::utc::readable(holder.since)
         )
     };
     format!(
-        "`{}` is being written by {who}; waited {:.0} s. Wait for it to finish and run again, or choose another --out",
+        "`{}` is being written by {who}; waited {:.0} s. {advice}",
         root.display(),
         wait.as_secs_f64()
     )
 }
 
-/// `2026-11-29 01:55:49 UTC`.
-fn utc(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60
-    )
-}
-
 fn shown(path: &Path) -> String {
     path.display().to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn utc_formats_known_instants() {
-        assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(utc(951_782_400), "2000-02-29 00:00:00 UTC");
-        assert_eq!(utc(1_764_381_349), "2025-11-29 01:55:49 UTC");
-    }
 }

@@ -22,9 +22,7 @@ use std::path::Path;
 
 use crate::error::Problem;
 
-pub use self::fs::{
-    atomic_replace, atomic_write, is_not_regular, kind_of, make_durable, read_regular,
-};
+pub use self::fs::{atomic_replace, atomic_write, make_durable};
 pub use crate::generate::paths::STATE_DIR;
 pub use journal::Recovered;
 pub use lock::FolderLock;
@@ -164,10 +162,28 @@ pub fn write_locked(lock: &FolderLock, items: &[WriteItem]) -> Result<WriteSumma
 /// for a live writer, then refuses with who it is.
 pub fn recover(root: &Path) -> Result<Option<Recovered>, WriteError> {
     if !journal::needs_recovery(root) {
+        // A process killed between creating `.skillchain` and its lock file
+        // leaves the folder empty: it means nothing, and the folder is as
+        // before without it. (Fails, as it should, when it holds anything.)
+        let _ = std::fs::remove_dir(root.join(STATE_DIR));
         return Ok(None);
     }
-    let mut lock = FolderLock::acquire_existing(root)?;
-    Ok(lock.take_recovered())
+    match FolderLock::acquire_existing(root) {
+        Ok(mut lock) => Ok(lock.take_recovered()),
+        // Another command finished the repair (or its write) meanwhile.
+        Err(_) if !journal::needs_recovery(root) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Why no file can be written where a `kind` (see
+/// [`crate::textfile::kind_of`]) stands: the same words for the plan and
+/// for the write.
+pub fn cannot_write_over(kind: &str) -> String {
+    format!(
+        "{}, so a file cannot be written there; remove it or choose another --out",
+        crate::textfile::not_regular(kind)
+    )
 }
 
 pub(crate) fn failure(
@@ -211,7 +227,7 @@ pub(super) fn hint_for(e: &io::Error, dir: &Path) -> String {
         ErrorKind::NotADirectory | ErrorKind::IsADirectory | ErrorKind::AlreadyExists => {
             format!("something in `{dir}` changed while writing; look at it and run again")
         }
-        ErrorKind::FileTooLarge => "the file is too large for this drive".to_string(),
+        ErrorKind::FileTooLarge => "the file is larger than this drive or the file-size limit of this shell (`ulimit -f`) allows; raise the limit or choose another output folder".to_string(),
         _ => format!("check that `{dir}` is writable and try again"),
     }
 }

@@ -299,6 +299,9 @@ pub fn write(j: &mut Journey) {
                 }
             }
             let _ = j.session.apply(Command::ToReport);
+            if let Some(r) = &done.written.recovered {
+                j.notice = Some(format!("⚠ {r}"));
+            }
             j.report = Some(ReportUi::new(done.report, line, plan));
             if j.notice.is_none() && !crate::store::prefs::candidates(&j.session).is_empty() {
                 j.notice = Some(
