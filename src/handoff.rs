@@ -74,7 +74,7 @@ pub fn render(session: &Session, plan: &Plan, deliverables: &[Deliverable]) -> S
             let prov = r
                 .provenance
                 .as_ref()
-                .map(|p| p.to_string())
+                .map(|p| session.describe(p))
                 .unwrap_or_default();
             let _ = writeln!(
                 md,

@@ -511,7 +511,10 @@ fn remembered_answers_come_back_as_saved_preferences_and_no_prefs_ignores_them()
     );
     let text = stdout(&o);
     assert!(text.contains("  Default: aws (skill default)"), "{text}");
-    assert!(text.contains("  Default: large (blueprint pipe)"), "{text}");
+    assert!(
+        text.contains("  Default: large (blueprint “Pipe”)"),
+        "{text}"
+    );
 
     let o = home.run(&["prefs", "show", "mini"], "");
     assert_eq!(code(&o), 0);

@@ -277,7 +277,7 @@ fn a_changed_answer_reports_which_later_answers_moved() {
         "{s}"
     );
     assert!(
-        s.contains("Which platform: pubsub  (earlier answer (base.cloud == 'gcp'))"),
+        s.contains("Which platform: pubsub  (follows your answer to “Which cloud” (gcp))"),
         "{s}"
     );
 }
@@ -420,7 +420,7 @@ fn a_conflict_on_review_blocks_writing_until_a_resolution_is_chosen() {
         ("avro".into(), "conflict resolution".into())
     );
     assert!(
-        !ui.screen().contains("dbt contracts need typed events"),
+        !ui.screen().contains("⚠ dbt contracts need typed events"),
         "with avro the conflict no longer holds"
     );
     ui.keys("w");

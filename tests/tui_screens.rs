@@ -155,7 +155,7 @@ fn a_review_taller_than_the_screen_says_what_is_below_and_keeps_no_blank_rows() 
         ui.keys("up enter");
         let s = ui.screen();
         assert!(
-            !s.contains("dbt contracts need typed events"),
+            !s.contains("⚠ dbt contracts need typed events"),
             "{w}x{h}: {s}"
         );
         assert!(s.contains("Format: avro"), "{w}x{h}: {s}");

@@ -589,7 +589,7 @@ fn current_line(s: &Session, q: &crate::pack::Question, r: &crate::session::Reso
     let prov = r
         .provenance
         .as_ref()
-        .map(|p| p.to_string())
+        .map(|p| s.describe(p))
         .unwrap_or_default();
     let label = if s.answer(&r.key).is_some() {
         "Current"
@@ -675,7 +675,7 @@ fn review(s: &mut Session, p: &mut Prompt, st: Style) -> Result<Command, End> {
             let prov = r
                 .provenance
                 .as_ref()
-                .map(|p| p.to_string())
+                .map(|p| s.describe(p))
                 .unwrap_or_default();
             println!(
                 "   {:>3}. {}: {value} {}",

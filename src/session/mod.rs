@@ -17,6 +17,7 @@ mod answers;
 mod chain;
 mod commands;
 mod conflicts;
+mod describe;
 mod navigation;
 mod provenance;
 mod resolve;
@@ -364,3 +365,6 @@ mod walk_tests;
 
 #[cfg(test)]
 mod conflict_tests;
+
+#[cfg(test)]
+mod describe_tests;

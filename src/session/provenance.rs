@@ -1,7 +1,8 @@
-//! Where an answer came from, and the precedence between sources.
+//! Where an answer came from, and the precedence between sources. The
+//! words a person reads are `Session::describe` (`describe.rs`): the detail
+//! here holds ids and expressions for tools.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// Sources of an answer, strongest first: typed, then answers file or command
 /// line, then saved session, then saved preference, then blueprint, then smart default (goal
@@ -69,18 +70,6 @@ impl Provenance {
         Provenance {
             source,
             detail: Some(detail.into()),
-        }
-    }
-}
-
-impl fmt::Display for Provenance {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.source, &self.detail) {
-            (Source::GoalKeyword, Some(d)) => write!(f, "goal keyword \"{d}\""),
-            (Source::EarlierAnswer, Some(d)) => write!(f, "earlier answer ({d})"),
-            (Source::Blueprint, Some(d)) => write!(f, "blueprint {d}"),
-            (Source::ConflictResolution, Some(d)) => write!(f, "conflict resolution {d}"),
-            (s, _) => f.write_str(s.as_str()),
         }
     }
 }

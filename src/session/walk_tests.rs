@@ -257,7 +257,7 @@ fn step(s: &mut Session, given: &mut Given, cmd: Command, trace: &str) {
             Some(a) => {
                 assert!(
                     same(&a.value, v),
-                    "{trace}: {k} was {v}, is now {} ({})",
+                    "{trace}: {k} was {v}, is now {} ({:?})",
                     a.value,
                     a.provenance
                 );

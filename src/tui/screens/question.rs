@@ -316,7 +316,7 @@ pub fn render(
     let prov = r
         .provenance
         .as_ref()
-        .map(|p| p.to_string())
+        .map(|p| s.describe(p))
         .unwrap_or_default();
     below.extend(lines_of(
         &format!("{label}: {shown}  ({prov})"),

@@ -64,7 +64,7 @@ pub fn rows(s: &Session) -> Vec<Row> {
                     provenance: r
                         .provenance
                         .as_ref()
-                        .map(|p| p.to_string())
+                        .map(|p| s.describe(p))
                         .unwrap_or_default(),
                 })
             })
