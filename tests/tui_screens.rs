@@ -742,3 +742,76 @@ fn a_text_question_on_a_short_screen_cuts_no_placeholder_or_hint_mid_word() {
         assert!(ui.screen().contains("✗ "), "{w}x{h}:\n{}", ui.screen());
     }
 }
+
+/// The preview pane's rows (inside its borders) and its title, at the
+/// right of the tree screen.
+fn preview_pane(s: &str) -> (String, Vec<String>) {
+    let lines: Vec<Vec<char>> = s.lines().map(|l| l.chars().collect()).collect();
+    let top = &lines[1];
+    let Some(x0) = top.iter().skip(1).position(|&c| c == '╭').map(|p| p + 1) else {
+        return (String::new(), Vec::new());
+    };
+    let title: String = top[x0..].iter().collect();
+    let right = top.len() - 1;
+    let rows = lines[2..]
+        .iter()
+        .take_while(|l| l.get(x0) == Some(&'│'))
+        .map(|l| l[x0 + 1..right.min(l.len())].iter().collect())
+        .collect();
+    (title, rows)
+}
+
+#[test]
+fn the_tree_preview_marks_every_line_it_cuts_at_the_pane_edge() {
+    let mut ui = Ui::bundled("streaming pipeline from kafka to snowflake with dbt tests");
+    ui.keys("enter ctrl-d w");
+    assert_eq!(ui.screen_kind(), Screen::Tree);
+    let plan = skillchain::generate::build_plan(ui.session(), &ui.out()).expect("a plan");
+    // Every whole line the preview may show, tabs as it draws them.
+    let whole: std::collections::HashSet<String> = plan
+        .files
+        .iter()
+        .flat_map(|f| f.content.lines().map(|l| l.replace('\t', "    ")))
+        .map(|l| l.trim_end().to_string())
+        .collect();
+    ui.size(80, 24);
+    ui.keys("home");
+    let (mut cut, mut files) = (0, 0);
+    for _ in 0..plan.files.len() * 2 {
+        let s = ui.screen();
+        let (title, rows) = preview_pane(&s);
+        if ["(new)", "(identical)", "(conflict)"]
+            .iter()
+            .any(|t| title.contains(t))
+        {
+            files += 1;
+            for row in rows {
+                if row.trim().is_empty() {
+                    continue;
+                }
+                // Every row is a whole line, or says it is cut.
+                match row.strip_suffix('…') {
+                    Some(kept) => {
+                        cut += 1;
+                        assert!(
+                            whole
+                                .iter()
+                                .any(|l| l.starts_with(kept) && l.len() > kept.len()),
+                            "a marked row is no cut of any line: {row:?}\n{s}"
+                        );
+                    }
+                    None => assert!(
+                        whole.contains(row.trim_end()),
+                        "a line cut at the pane edge with no mark: {row:?}\n{s}"
+                    ),
+                }
+            }
+        }
+        ui.keys("j");
+    }
+    assert!(files > 20, "only {files} file previews seen");
+    assert!(
+        cut > 0,
+        "no preview line was long enough to be cut at 80x24"
+    );
+}

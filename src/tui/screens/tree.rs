@@ -520,12 +520,14 @@ fn preview(f: &mut Frame, area: Rect, t: &TreeUi, node: Option<&Node>, th: &Them
         _ => file.content.lines().count(),
     };
     // Only the rows that show are built: a long file costs no more than a
-    // short one.
+    // short one. A line wider than the pane ends in `…`, so a cut line
+    // never passes for a whole one.
+    let inner_w = area.width.saturating_sub(2) as usize;
     let window = |text: &str| -> Vec<String> {
         text.lines()
             .skip(t.preview_scroll as usize)
             .take(area.height as usize)
-            .map(|l| l.replace('\t', "    "))
+            .map(|l| cut(&l.replace('\t', "    "), inner_w))
             .collect()
     };
     let (title, lines): (String, Vec<Line>) = match file.status {
@@ -585,6 +587,27 @@ fn preview(f: &mut Frame, area: Rect, t: &TreeUi, node: Option<&Node>, th: &Them
             f.render_widget(Paragraph::new(text).style(th.dim()), r);
         }
     }
+}
+
+/// `line` in at most `max` columns, ending in `…` when it had to be cut;
+/// linear in the line, so a minified file's one huge line stays cheap.
+fn cut(line: &str, max: usize) -> String {
+    if width(line) <= max {
+        return line.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    let mut buf = [0u8; 4];
+    for c in line.chars() {
+        let w = width(c.encode_utf8(&mut buf));
+        if used + w + 1 > max {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
 }
 
 /// Lines of what the preview shows for the row under the cursor.
