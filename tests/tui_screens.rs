@@ -815,3 +815,40 @@ fn the_tree_preview_marks_every_line_it_cuts_at_the_pane_edge() {
         "no preview line was long enough to be cut at 80x24"
     );
 }
+
+#[test]
+fn a_question_after_any_resize_draws_as_it_would_at_that_size_from_the_start() {
+    let goal = "new bigquery table for daily user retention with tests and monitoring";
+    let fresh = |w: u16, h: u16| {
+        let mut ui = Ui::bundled(goal);
+        ui.size(w, h);
+        ui.keys("enter");
+        ui.screen()
+    };
+    // Narrow enough to shorten the placeholder, then wide again, in turns.
+    let sizes = [
+        (60, 16),
+        (120, 40),
+        (61, 17),
+        (72, 18),
+        (100, 30),
+        (60, 16),
+        (80, 24),
+        (160, 50),
+    ];
+    let mut ui = Ui::bundled(goal);
+    ui.size(sizes[0].0, sizes[0].1);
+    ui.keys("enter");
+    for (w, h) in sizes {
+        ui.size(w, h);
+        let want = fresh(w, h);
+        assert_eq!(ui.screen(), want, "{w}x{h}");
+    }
+    ui.size(120, 40);
+    assert!(
+        ui.screen()
+            .contains("Enter takes the default: acme-data-prod"),
+        "{}",
+        ui.screen()
+    );
+}

@@ -26,6 +26,9 @@ pub struct QuestionUi {
     /// Picked options of a multi-choice question (indices).
     pub picked: BTreeSet<usize>,
     pub input: TextArea<'static>,
+    /// The whole placeholder of the text field; each draw fits it to the
+    /// field's width then, so a shortened one grows back with the terminal.
+    pub placeholder: String,
 }
 
 /// The rows of a list question: (value, label, help).
@@ -117,7 +120,8 @@ impl QuestionUi {
             (Some(v), _) if !v.is_empty() => v.to_string(),
             _ => "(empty)".to_string(),
         };
-        input.set_placeholder_text(format!("Enter takes the default: {default}"));
+        self.placeholder = format!("Enter takes the default: {default}");
+        input.set_placeholder_text(self.placeholder.clone());
         if q.kind == QuestionKind::Secret {
             input.set_mask_char('•');
         }
@@ -413,10 +417,16 @@ pub fn render(
         // A placeholder wider than the field says less rather than being
         // cut mid-word (the default is on the line below the field).
         let room = input_a.width.saturating_sub(2) as usize;
-        if width(ui.input.placeholder_text()) > room {
-            let short = "Enter takes the default";
-            let text = if width(short) <= room { short } else { "" };
-            ui.input.set_placeholder_text(text);
+        let short = "Enter takes the default";
+        let text = if width(&ui.placeholder) <= room {
+            ui.placeholder.as_str()
+        } else if width(short) <= room {
+            short
+        } else {
+            ""
+        };
+        if ui.input.placeholder_text() != text {
+            ui.input.set_placeholder_text(text.to_string());
         }
         super::field::draw(f, input_a, &ui.input);
     }
