@@ -58,7 +58,7 @@ fn a_plain_journey_with_back_skip_status_and_done_writes_the_tree_and_passes() {
         "{text}"
     );
     assert!(
-        text.contains("Later answers changed:\n  stream.platform: kafka → pubsub\n"),
+        text.contains("Later answers changed:\n  “Which platform”: kafka → pubsub\n"),
         "{text}"
     );
     assert!(text.contains("STATUS: step 3/4, 4 answered, 6 to go\n  ✓ Pipe (quick setup)\n  ✓ Base\n  ◆ Stream (question 1/4)\n  ○ Transform\n"), "{text}");

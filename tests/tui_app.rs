@@ -273,7 +273,7 @@ fn a_changed_answer_reports_which_later_answers_moved() {
         "an edit returns to review"
     );
     assert!(
-        s.contains("⚠ Later answers changed: stream.platform: kafka → pubsub"),
+        s.contains("⚠ Later answers changed: “Which platform”: kafka → pubsub"),
         "{s}"
     );
     assert!(
@@ -292,7 +292,7 @@ fn a_changed_answer_inside_the_flow_lists_the_moved_answers_under_the_question()
     ui.keys("down enter");
     let s = ui.screen();
     assert!(s.contains("Your change moved later answers"), "{s}");
-    assert!(s.contains("⚠ stream.platform: kafka → pubsub"), "{s}");
+    assert!(s.contains("⚠ “Which platform”: kafka → pubsub"), "{s}");
 }
 
 #[test]

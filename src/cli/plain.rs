@@ -485,7 +485,7 @@ pub(super) fn journey(
                 if !s.changes.is_empty() {
                     say(&st.yellow("Later answers changed:"));
                     for c in &s.changes {
-                        say(&format!("  {}", c.describe()));
+                        say(&format!("  {}", s.describe_change(c)));
                     }
                 }
                 if was_chain && s.screen == Screen::Chain {

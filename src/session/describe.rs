@@ -2,7 +2,7 @@
 //! never the ids or expressions stored with it (those stay in the answers
 //! file and the session file, where tools read them).
 
-use super::{Provenance, QKey, Session, Source};
+use super::{Change, Provenance, QKey, Session, Source};
 use crate::pack::QuestionKind;
 
 impl Session {
@@ -27,6 +27,33 @@ impl Session {
             (Source::EarlierAnswer, None) => "follows an earlier answer".to_string(),
             (Source::Blueprint, None) => "blueprint preset".to_string(),
             (s, _) => s.as_str().to_string(),
+        }
+    }
+
+    /// A later answer that moved, named by its question's prompt:
+    /// "“Which platform”: kafka → pubsub".
+    pub fn describe_change(&self, c: &Change) -> String {
+        let q = self.question(c.key());
+        let name = q.map_or_else(
+            || "an answer".to_string(),
+            |q| format!("“{}”", q.prompt.trim_end_matches('?')),
+        );
+        let secret = q.is_some_and(|q| q.kind == QuestionKind::Secret);
+        let shown = |v: &crate::value::AnswerValue| {
+            if secret {
+                "(hidden)".to_string()
+            } else {
+                v.to_string()
+            }
+        };
+        match c {
+            Change::Changed { from, to, .. } => {
+                format!("{name}: {} → {}", shown(from), shown(to))
+            }
+            Change::Dropped { was, .. } => format!("{name}: no longer asked (was {})", shown(was)),
+            Change::Appeared { value, .. } => {
+                format!("{name}: now asked (default {})", shown(value))
+            }
         }
     }
 

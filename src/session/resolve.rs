@@ -35,14 +35,6 @@ impl Change {
             | Change::Appeared { key, .. } => key,
         }
     }
-
-    pub fn describe(&self) -> String {
-        match self {
-            Change::Changed { key, from, to } => format!("{key}: {from} → {to}"),
-            Change::Dropped { key, was } => format!("{key}: no longer asked (was {was})"),
-            Change::Appeared { key, value } => format!("{key}: now asked (default {value})"),
-        }
-    }
 }
 
 /// One question as resolved against the current answers.

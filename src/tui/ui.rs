@@ -141,7 +141,12 @@ fn footer_message(app: &App) -> Option<(String, Style)> {
                 return Some((format!("✗ {e}"), th.error()));
             }
             if !j.session.changes.is_empty() && !inline {
-                let all: Vec<String> = j.session.changes.iter().map(|c| c.describe()).collect();
+                let all: Vec<String> = j
+                    .session
+                    .changes
+                    .iter()
+                    .map(|c| j.session.describe_change(c))
+                    .collect();
                 return Some((
                     format!("⚠ Later answers changed: {}", all.join("; ")),
                     th.warn(),

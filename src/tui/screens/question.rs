@@ -347,7 +347,13 @@ pub fn render(
     let change_lines: Vec<Line> = s
         .changes
         .iter()
-        .flat_map(|c| wrap(&format!("⚠ {}", c.describe()), w.saturating_sub(2), "  "))
+        .flat_map(|c| {
+            wrap(
+                &format!("⚠ {}", s.describe_change(c)),
+                w.saturating_sub(2),
+                "  ",
+            )
+        })
         .map(|l| Line::styled(l, th.warn()))
         .collect();
     let changes_h = if change_lines.is_empty() {
