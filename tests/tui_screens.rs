@@ -780,6 +780,11 @@ fn the_tree_preview_marks_every_line_it_cuts_at_the_pane_edge() {
     for _ in 0..plan.files.len() * 2 {
         let s = ui.screen();
         let (title, rows) = preview_pane(&s);
+        // The title is whole (its closing space shows), or says it is cut.
+        assert!(
+            title.ends_with("─╮") || title.ends_with(" ╮"),
+            "a preview title cut with no mark: {title}\n{s}"
+        );
         if ["(new)", "(identical)", "(conflict)"]
             .iter()
             .any(|t| title.contains(t))

@@ -505,7 +505,11 @@ fn preview(f: &mut Frame, area: Rect, t: &TreeUi, node: Option<&Node>, th: &Them
             Paragraph::new(text)
                 .style(th.text())
                 .wrap(ratatui::widgets::Wrap { trim: false })
-                .block(panel(&node.path, th, false)),
+                .block(panel(
+                    &cut(&node.path, (area.width as usize).saturating_sub(4)),
+                    th,
+                    false,
+                )),
             area,
         );
         return;
@@ -571,7 +575,10 @@ fn preview(f: &mut Frame, area: Rect, t: &TreeUi, node: Option<&Node>, th: &Them
                 .collect(),
         ),
     };
-    f.render_widget(Paragraph::new(lines).block(panel(&title, th, false)), area);
+    f.render_widget(
+        Paragraph::new(lines).block(panel(&cut(&title, inner_w.saturating_sub(2)), th, false)),
+        area,
+    );
     if total > 0 {
         let first = (t.preview_scroll as usize + 1).min(total);
         let last = (t.preview_scroll as usize + rows).min(total);
