@@ -8,19 +8,7 @@ use crate::detect::{build_chain, detect_in_pack, PackIndex, Reason};
 use crate::pack::{Pack, QuestionKind, Registry};
 use std::collections::HashMap;
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+use super::test_rng::Rng;
 
 fn session(pack: &Arc<Pack>, bp: Option<String>) -> Session {
     let det = detect_in_pack(pack, &PackIndex::new(pack), "pipeline");

@@ -358,6 +358,9 @@ pub(super) fn not_here(cmd: &Command, place: &str) -> Refusal {
 }
 
 #[cfg(test)]
+mod test_rng;
+
+#[cfg(test)]
 mod tests;
 
 #[cfg(test)]

@@ -11,23 +11,7 @@ use crate::detect::{build_chain, detect_in_pack, PackIndex, Reason};
 use crate::pack::{Pack, QuestionKind, Registry};
 use std::collections::HashMap;
 
-/// xorshift64*: a seeded generator, so a failure names the seed to replay.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
+use super::test_rng::Rng;
 
 fn packs() -> Vec<Arc<Pack>> {
     Registry::bundled()
