@@ -405,7 +405,7 @@ fn secrets_are_never_written_to_the_session_and_are_asked_again_on_resume() {
     let text = stdout(&o);
     assert!(
         text.contains(
-            "Since it was saved:\n  ⚠ tune.token: secrets are never saved; it is asked again\n"
+            "Since it was saved:\n  ⚠ “Warehouse token”: secrets are never saved; it is asked again\n"
         ),
         "{text}"
     );
@@ -467,7 +467,7 @@ fn a_session_saved_with_an_older_pack_resumes_with_an_account_of_every_change() 
             "Since it was saved:\n\
              \x20 ⚠ the pack changed since the save (version 1.0.0 then, 1.1.0 now)\n\
              \x20 ⚠ base.name: the question no longer exists; your answer shop was dropped\n\
-             \x20 ⚠ stream.platform: `kinesis` is no longer an option (renamed to `kinesis-streams`?); the options are kafka, kinesis-streams, pubsub; it takes its default now (kafka)\n"
+             \x20 ⚠ “Which platform”: `kinesis` is no longer an option (renamed to `kinesis-streams`?); the options are kafka, kinesis-streams, pubsub; it takes its default now (kafka)\n"
         ),
         "{text}"
     );

@@ -86,7 +86,10 @@ pub fn run(
     if !notices.is_empty() {
         println!("\n{}", st.bold("Since it was saved:"));
         for n in &notices {
-            println!("  {}", st.yellow(&format!("⚠ {}", n.describe())));
+            println!(
+                "  {}",
+                st.yellow(&format!("⚠ {}", n.describe_for(&session)))
+            );
         }
     }
     for w in warnings {

@@ -157,7 +157,37 @@ pub enum RestoreNotice {
 }
 
 impl RestoreNotice {
+    /// In the words of the restored session: a question that still exists
+    /// is named by its prompt, a skill or conflict by its title; what the
+    /// pack no longer has keeps its id (there is nothing else to call it).
+    pub fn describe_for(&self, session: &super::Session) -> String {
+        let pack = session.pack();
+        let question = |k: &QKey| match session.question(k) {
+            Some(q) => format!("“{}”", q.prompt.trim_end_matches('?')),
+            None => k.to_string(),
+        };
+        let skill = |id: &str| match pack.skill(id) {
+            Some(sk) => format!("“{}”", sk.title),
+            None => id.to_string(),
+        };
+        let conflict = |id: &str| match pack.manifest.conflicts.iter().find(|c| c.id == id) {
+            Some(c) => format!("“{}”", c.title),
+            None => id.to_string(),
+        };
+        self.describe_with(&question, &skill, &conflict)
+    }
+
+    /// With the ids as they are (no session to name them from).
     pub fn describe(&self) -> String {
+        self.describe_with(&|k: &QKey| k.to_string(), &str::to_string, &str::to_string)
+    }
+
+    fn describe_with(
+        &self,
+        question: &dyn Fn(&QKey) -> String,
+        skill_name: &dyn Fn(&str) -> String,
+        conflict_name: &dyn Fn(&str) -> String,
+    ) -> String {
         let now = |v: &Option<AnswerValue>| match v {
             Some(v) => format!("it takes its default now ({v})"),
             None => "it takes its default now".to_string(),
@@ -173,10 +203,13 @@ impl RestoreNotice {
                 format!("skill {skill} is no longer in the pack; it left the chain")
             }
             RestoreNotice::SkillAdded { skill, why } => {
-                format!("skill {skill} joined the chain ({why})")
+                format!("skill {} joined the chain ({why})", skill_name(skill))
             }
             RestoreNotice::QuestionRemoved { key, was } => {
-                format!("{key}: the question no longer exists; your answer {was} was dropped")
+                format!(
+                    "{}: the question no longer exists; your answer {was} was dropped",
+                    question(key)
+                )
             }
             RestoreNotice::OptionRemoved {
                 key,
@@ -190,7 +223,8 @@ impl RestoreNotice {
                     None => String::new(),
                 };
                 format!(
-                    "{key}: `{was}` is no longer an option{renamed}; the options are {}; {}",
+                    "{}: `{was}` is no longer an option{renamed}; the options are {}; {}",
+                    question(key),
                     options.join(", "),
                     now(n)
                 )
@@ -201,20 +235,26 @@ impl RestoreNotice {
                 reason,
                 now: n,
             } => format!(
-                "{key}: your answer {was} is no longer accepted ({reason}); {}",
+                "{}: your answer {was} is no longer accepted ({reason}); {}",
+                question(key),
                 now(n)
             ),
             RestoreNotice::NoLongerAsked { key, was } => format!(
-                "{key}: no longer asked with these answers; your answer {was} is not used"
+                "{}: no longer asked with these answers; your answer {was} is not used",
+                question(key)
             ),
             RestoreNotice::SecretAskedAgain { key } => {
-                format!("{key}: secrets are never saved; it is asked again")
+                format!(
+                    "{}: secrets are never saved; it is asked again",
+                    question(key)
+                )
             }
             RestoreNotice::ResolutionRemoved {
                 conflict,
                 resolution,
             } => format!(
-                "conflict {conflict}: resolution {resolution} no longer exists; choose again on the review"
+                "conflict {}: resolution {resolution} no longer exists; choose again on the review",
+                conflict_name(conflict)
             ),
             RestoreNotice::PositionMoved { from, to } => {
                 format!("you were at {from}, which no longer exists; continuing at {to}")

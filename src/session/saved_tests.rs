@@ -363,3 +363,70 @@ fn restarting_with_the_answers_as_defaults_clears_answers_and_offers_them_as_sav
         Some(Source::Default)
     );
 }
+
+#[test]
+fn every_restore_notice_names_what_still_exists_in_words() {
+    let s = session("kafka pipeline with dbt");
+    let was = AnswerValue::Text("x".to_string());
+    let conflict = s.pack().manifest.conflicts.first().map(|c| c.id.clone());
+    for (si, st) in s.steps().iter().enumerate() {
+        for q in &st.questions {
+            let key = QKey::new(&st.key, &q.id);
+            let prompt = format!("“{}”", q.prompt.trim_end_matches('?'));
+            let notices = [
+                RestoreNotice::OptionRemoved {
+                    key: key.clone(),
+                    was: was.clone(),
+                    options: vec!["a".to_string()],
+                    renamed_to: None,
+                    now: None,
+                },
+                RestoreNotice::ValueInvalid {
+                    key: key.clone(),
+                    was: was.clone(),
+                    reason: "too long".to_string(),
+                    now: None,
+                },
+                RestoreNotice::NoLongerAsked {
+                    key: key.clone(),
+                    was: was.clone(),
+                },
+                RestoreNotice::SecretAskedAgain { key: key.clone() },
+            ];
+            for n in notices {
+                let text = n.describe_for(&s);
+                assert!(text.starts_with(&prompt), "step {si}: {text}");
+                assert!(!text.contains(&key.to_string()), "{text}");
+            }
+        }
+        let added = RestoreNotice::SkillAdded {
+            skill: st.key.clone(),
+            why: "required".to_string(),
+        }
+        .describe_for(&s);
+        assert_eq!(
+            added,
+            format!("skill “{}” joined the chain (required)", st.title)
+        );
+    }
+    // What the pack no longer has keeps its id: there is nothing else to call it.
+    let gone = QKey::new("base", "no-such-question");
+    let text = RestoreNotice::QuestionRemoved {
+        key: gone,
+        was: was.clone(),
+    }
+    .describe_for(&s);
+    assert_eq!(
+        text,
+        "base.no-such-question: the question no longer exists; your answer x was dropped"
+    );
+    if let Some(id) = conflict {
+        let title = &s.pack().manifest.conflicts[0].title;
+        let text = RestoreNotice::ResolutionRemoved {
+            conflict: id,
+            resolution: "old".to_string(),
+        }
+        .describe_for(&s);
+        assert!(text.starts_with(&format!("conflict “{title}”: ")), "{text}");
+    }
+}

@@ -106,7 +106,7 @@ impl App {
         let pack = Arc::new(pack);
         let (prefs, warnings) = store::prefs::for_pack(self.opts.no_prefs, &pack);
         let (session, notices) = Session::restore_with_preferences(pack, &saved, prefs);
-        let mut all: Vec<String> = notices.iter().map(|n| n.describe()).collect();
+        let mut all: Vec<String> = notices.iter().map(|n| n.describe_for(&session)).collect();
         all.extend(warnings);
         self.phase = Phase::Resume(Box::new(ResumeScreen {
             path,
