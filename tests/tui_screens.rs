@@ -465,6 +465,11 @@ fn every_pack_at_every_maturity_the_report_and_generate_missing_agree() {
             if to_fix {
                 assert!(!after.contains("nothing to generate"), "{goal}: {after}");
                 assert!(after.contains("• generated again: "), "{goal}: {after}");
+                // Every file of the tree is what the answers the record now
+                // holds generate: none was left with the answers before `m`.
+                let plan = skillchain::generate::build_plan(ui.session(), &ui.out()).expect("plan");
+                let stale: Vec<&str> = plan.conflicts().map(|f| f.path.as_str()).collect();
+                assert!(stale.is_empty(), "{goal}: stale after g: {stale:?}");
             } else {
                 assert!(after.contains("nothing to generate"), "{goal}: {after}");
             }
@@ -856,4 +861,35 @@ fn a_question_after_any_resize_draws_as_it_would_at_that_size_from_the_start() {
         "{}",
         ui.screen()
     );
+}
+
+/// After `m`, `g` regenerates a file the answers moved only while it is
+/// exactly as written: a file the user edited is kept, and named.
+#[test]
+fn generate_missing_after_a_maturity_switch_keeps_and_names_an_edited_file() {
+    let mut ui = Ui::bundled("streaming pipeline from kafka to snowflake with dbt tests");
+    ui.keys("enter ctrl-d w w");
+    assert!(ui.screen().contains("Wrote 45 new"), "{}", ui.screen());
+    // An edit that keeps every check of its deliverable passing.
+    let edited = ui.out().join("transforms/dags/data_pipeline.py");
+    let mine = format!(
+        "{}\n# my own note\n",
+        std::fs::read_to_string(&edited).expect("read")
+    );
+    std::fs::write(&edited, &mine).expect("edit");
+    ui.keys("m");
+    ui.size(200, 60);
+    ui.keys("g");
+    let s = ui.screen();
+    assert!(s.contains("• generated again: "), "{s}");
+    assert!(
+        s.contains(
+            "kept as you edited them, though the answers now generate them otherwise: transforms/dags/data_pipeline.py"
+        ),
+        "{s}"
+    );
+    assert_eq!(std::fs::read_to_string(&edited).expect("read"), mine);
+    let plan = skillchain::generate::build_plan(ui.session(), &ui.out()).expect("plan");
+    let stale: Vec<&str> = plan.conflicts().map(|f| f.path.as_str()).collect();
+    assert_eq!(stale, vec!["transforms/dags/data_pipeline.py"]);
 }

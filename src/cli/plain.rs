@@ -15,7 +15,7 @@ use super::saving::{finish, offer_to_remember, resume_command, Saver};
 use super::Style;
 use crate::detect::{self, Detection};
 use crate::error::EngineError;
-use crate::generate::{self, build_plan, FileStatus, Plan};
+use crate::generate::{self, build_plan, Plan};
 use crate::pack::{Maturity, QuestionKind, Registry};
 use crate::session::{
     Command, Overlay, Pending, QKey, Screen, Session, SessionMeta, StepState, TYPED_COMMANDS,
@@ -843,6 +843,8 @@ fn report_loop(
     p: &mut Prompt,
     st: Style,
 ) -> Result<End, EngineError> {
+    // What is on disk as skillchain wrote it, updated by each "generate".
+    let mut plan = plan.clone();
     loop {
         for line in s.asked_but_removed_lines() {
             println!("{}", st.yellow(&line));
@@ -859,20 +861,16 @@ fn report_loop(
             "c" | "continue" | "" => return Ok(End::Code(1)),
             "d" | "details" => print_details(&report, st),
             "g" | "generate" | "generate missing" => {
-                let skills: BTreeSet<&str> = report.to_fix().map(|r| r.skill.as_str()).collect();
-                let overwrite: BTreeSet<String> = plan
-                    .files
-                    .iter()
-                    .filter(|f| {
-                        skills.contains(f.skill.as_str()) && f.status != FileStatus::Skipped
-                    })
-                    .map(|f| f.path.clone())
-                    .collect();
                 let fresh = build_plan(s, &plan.root)?;
+                let (overwrite, kept) = generate::missing_overwrites(&report, &plan, &fresh);
                 let done = generate::write_and_validate(s, &fresh, &overwrite)?;
+                if let Some(kept) = generate::kept_edited_note(&kept) {
+                    println!("{}", st.yellow(&format!("⚠ {kept}")));
+                }
                 say_recovered(done.written.recovered.as_ref(), st);
                 print_written(&done, &fresh, st);
                 report = done.report;
+                plan = fresh;
             }
             other => match other.parse::<Maturity>() {
                 Ok(m) => {

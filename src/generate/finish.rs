@@ -88,3 +88,53 @@ pub fn rejudge(session: &Session, root: &std::path::Path) -> Result<Report, Engi
     let plan = super::build_plan(session, root).map_err(|p| EngineError::Other(p.to_string()))?;
     validate::validate_session(root, &deliverables(session, &plan), session)
 }
+
+/// What "generate missing" overwrites when the tree `written` was written
+/// and `fresh` is planned with the answers as they are now: every file of
+/// the skills whose deliverables `report` shows to fix, and every other
+/// file the answers moved (a maturity switch moves several) while it is
+/// still exactly as written, so the record never holds answers the tree
+/// does not reflect. A file the user edited is kept; the second list names
+/// those, for the caller to say.
+pub fn missing_overwrites(
+    report: &Report,
+    written: &Plan,
+    fresh: &Plan,
+) -> (BTreeSet<String>, Vec<String>) {
+    let skills: BTreeSet<&str> = report.to_fix().map(|d| d.skill.as_str()).collect();
+    let mut overwrite: BTreeSet<String> = written
+        .files
+        .iter()
+        .filter(|f| skills.contains(f.skill.as_str()) && f.status != FileStatus::Skipped)
+        .map(|f| f.path.clone())
+        .collect();
+    let was: std::collections::BTreeMap<&str, &str> = written
+        .files
+        .iter()
+        .filter(|f| f.status != FileStatus::Skipped)
+        .map(|f| (f.path.as_str(), f.content.as_str()))
+        .collect();
+    let mut kept_edited = Vec::new();
+    for f in fresh.conflicts() {
+        if overwrite.contains(&f.path) {
+            continue;
+        }
+        match (was.get(f.path.as_str()), f.existing.as_deref()) {
+            (Some(w), Some(disk)) if *w == disk => {
+                overwrite.insert(f.path.clone());
+            }
+            _ => kept_edited.push(f.path.clone()),
+        }
+    }
+    (overwrite, kept_edited)
+}
+
+/// The sentence for files "generate missing" kept as the user edited them.
+pub fn kept_edited_note(kept: &[String]) -> Option<String> {
+    (!kept.is_empty()).then(|| {
+        format!(
+            "kept as you edited them, though the answers now generate them otherwise: {}",
+            kept.join(", ")
+        )
+    })
+}

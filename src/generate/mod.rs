@@ -8,7 +8,10 @@ pub mod paths;
 mod plan;
 pub mod write;
 
-pub use finish::{rejudge, write_and_validate, write_and_validate_locked, Finished};
+pub use finish::{
+    kept_edited_note, missing_overwrites, rejudge, write_and_validate, write_and_validate_locked,
+    Finished,
+};
 pub use plan::{build_plan, deliverables, FileStatus, Plan, PlannedFile};
 
 pub use diff::{diff_stat, unified_diff, DiffStat};

@@ -172,16 +172,12 @@ fn generate_missing(j: &mut Journey) {
         return;
     }
     let skills: BTreeSet<String> = shown.iter().map(|(_, s)| s.clone()).collect();
-    let overwrite: BTreeSet<String> = r
-        .plan
-        .files
-        .iter()
-        .filter(|f| skills.contains(&f.skill) && f.status != FileStatus::Skipped)
-        .map(|f| f.path.clone())
-        .collect();
+    let mut kept_edited = Vec::new();
     let result = build_plan(&j.session, &r.plan.root)
         .map_err(|p| p.to_string())
         .and_then(|fresh| {
+            let (overwrite, kept) = generate::missing_overwrites(&r.report, &r.plan, &fresh);
+            kept_edited = kept;
             generate::write_and_validate(&j.session, &fresh, &overwrite)
                 .map(|done| (fresh, done))
                 .map_err(|e| e.to_string())
@@ -200,6 +196,9 @@ fn generate_missing(j: &mut Journey) {
                 .collect();
             if !still.is_empty() {
                 note.push_str(&format!("; still not fulfilled: {}", still.join("; ")));
+            }
+            if let Some(kept) = generate::kept_edited_note(&kept_edited) {
+                note.push_str(&format!("; {kept}"));
             }
             r.written_line.push_str(&format!(
                 " Then generated again: {created} new and {overwritten} overwritten files."
