@@ -646,41 +646,34 @@ fn filter_error(e: String) -> Error {
     Error::new(ErrorKind::InvalidOperation, e)
 }
 
+/// An escaper that needs nothing but the text.
+type Escaper = fn(&str) -> String;
+
 /// Registers the escaping filters.
 pub fn add_filters(env: &mut minijinja::Environment<'_>) {
-    env.add_filter("yaml", |state: &State, v: Value| {
-        finish(state, json_like(&text_of(&v)))
-    });
-    env.add_filter("toml_str", |state: &State, v: Value| {
-        finish(state, json_like(&text_of(&v)))
-    });
-    env.add_filter("py_str", |state: &State, v: Value| {
-        finish(state, py_str(&text_of(&v)))
-    });
-    env.add_filter("sh", |state: &State, v: Value| {
-        finish(state, sh(&text_of(&v)))
-    });
-    env.add_filter("md", |state: &State, v: Value| {
-        finish(state, md(&text_of(&v)))
-    });
+    // The filters that take the value alone, by the escaper they apply.
+    let plain: [(&str, Escaper); 9] = [
+        ("yaml", json_like),
+        ("toml_str", json_like),
+        ("py_str", py_str),
+        ("sh", sh),
+        ("md", md),
+        ("md_span", md_span),
+        ("comment", comment),
+        ("line", comment),
+        ("sql_comment", sql_comment),
+    ];
+    for (name, escape) in plain {
+        env.add_filter(name, move |state: &State, v: Value| {
+            finish(state, escape(&text_of(&v)))
+        });
+    }
     env.add_filter(
         "md_code",
         |state: &State, v: Value, lang: Option<String>| {
             finish(state, md_code(&text_of(&v), lang.as_deref().unwrap_or("")))
         },
     );
-    env.add_filter("md_span", |state: &State, v: Value| {
-        finish(state, md_span(&text_of(&v)))
-    });
-    env.add_filter("comment", |state: &State, v: Value| {
-        finish(state, comment(&text_of(&v)))
-    });
-    env.add_filter("line", |state: &State, v: Value| {
-        finish(state, comment(&text_of(&v)))
-    });
-    env.add_filter("sql_comment", |state: &State, v: Value| {
-        finish(state, sql_comment(&text_of(&v)))
-    });
     env.add_filter(
         "sql_string",
         |state: &State, v: Value, dialect: Option<String>| -> Result<Value, Error> {

@@ -4,25 +4,10 @@
 //! question key or an expression.
 
 use super::*;
-use crate::detect::{build_chain, detect_in_pack, PackIndex, Reason};
 use crate::pack::{Pack, QuestionKind, Registry};
-use std::collections::HashMap;
 
 use super::test_rng::Rng;
-
-fn session(pack: &Arc<Pack>, bp: Option<String>) -> Session {
-    let det = detect_in_pack(pack, &PackIndex::new(pack), "pipeline");
-    let mut s = Session::new(pack.clone(), det, bp.clone(), Maturity::Intermediate);
-    if bp.is_none() {
-        let seeds = pack
-            .skills
-            .iter()
-            .map(|sk| (sk.id.clone(), vec![Reason::Chosen]))
-            .collect();
-        s.set_chain(build_chain(pack, seeds, &HashMap::new()));
-    }
-    s
-}
+use super::walk_tests::full_session as session;
 
 /// A valid value of a choice or yes/no question; other kinds keep their default.
 fn pick(q: &Question, rng: &mut Rng) -> Option<AnswerValue> {

@@ -23,7 +23,7 @@ fn packs() -> Vec<Arc<Pack>> {
 }
 
 /// A session over every skill of `pack`, with a blueprint when `bp` is set.
-fn full_session(pack: &Arc<Pack>, bp: Option<String>) -> Session {
+pub(super) fn full_session(pack: &Arc<Pack>, bp: Option<String>) -> Session {
     let det = detect_in_pack(pack, &PackIndex::new(pack), "pipeline");
     let mut s = Session::new(pack.clone(), det, bp.clone(), Maturity::Intermediate);
     if bp.is_none() {
