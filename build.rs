@@ -18,6 +18,8 @@ use std::path::Path;
 
 #[path = "src/value/answer.rs"]
 mod answer;
+#[path = "src/pack/lazy.rs"]
+mod lazy;
 #[path = "src/pack/model.rs"]
 mod model;
 #[path = "src/pack/words.rs"]
@@ -26,7 +28,7 @@ mod words;
 /// `crate::pack` and `crate::value` as the model files name them.
 mod pack {
     pub use crate::model::*;
-    pub(crate) use crate::words;
+    pub(crate) use crate::{lazy, words};
 }
 mod value {
     pub use crate::answer::AnswerValue;
@@ -48,8 +50,9 @@ mod detect {
 mod stored;
 
 /// Everything that decides the blob's content.
-const SOURCES: [&str; 7] = [
+const SOURCES: [&str; 8] = [
     "src/pack/model.rs",
+    "src/pack/lazy.rs",
     "src/value/answer.rs",
     "src/pack/words.rs",
     "src/detect/index.rs",
@@ -80,7 +83,13 @@ fn main() {
     }
     packs.sort_by(|a, b| a.id().cmp(b.id()));
     let bytes = if complete {
-        stored::encode(&packs)
+        let bytes = stored::encode(&packs);
+        // Every part decodes back, lazy ones included, so the binary never
+        // meets a part it cannot read.
+        if let Err(e) = stored::check(&bytes) {
+            panic!("the bundled packs' blob does not decode back: {e}");
+        }
+        bytes
     } else {
         Vec::new()
     };

@@ -81,7 +81,7 @@ pub fn run(
             .collect();
         match found.as_slice() {
             [(_, bp)] => (
-                bp.deliverables.clone(),
+                bp.deliverables.to_vec(),
                 maturity.unwrap_or_default(),
                 Some(bp.id.clone()),
                 None,

@@ -253,7 +253,7 @@ pub fn deliverables(session: &Session, plan: &Plan) -> Vec<Deliverable> {
         .as_deref()
         .and_then(|id| pack.blueprint(id))
     {
-        return b.deliverables.clone();
+        return b.deliverables.to_vec();
     }
     session
         .chain

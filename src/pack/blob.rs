@@ -158,16 +158,103 @@ mod tests {
                 "cut at {len}"
             );
         }
+        // Seeded byte flips across the whole blob, the lazily decoded parts
+        // included: the checksum refuses every one (the caller then reads
+        // the YAML), so no damaged part is ever decoded later.
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        for _ in 0..100 {
+        for _ in 0..300 {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
             let mut damaged = bytes.clone();
             let at = (seed % damaged.len() as u64) as usize;
-            damaged[at] ^= 0xff;
-            // Either refused or decoded to packs; never a panic.
-            let _ = crate::pack::stored::decode(&damaged);
+            damaged[at] ^= 1 << (seed >> 61);
+            assert!(
+                crate::pack::stored::decode(&damaged).is_none(),
+                "flip at {at}"
+            );
+        }
+        assert_eq!(crate::pack::stored::check(&bytes), Ok(()));
+    }
+
+    /// Which lazy parts of `packs` have been decoded, as "pack/skill.part".
+    fn decoded(packs: &[Pack]) -> Vec<String> {
+        let mut out = Vec::new();
+        for p in packs {
+            for s in &p.skills {
+                for (part, done) in [
+                    ("questions", s.questions.is_decoded()),
+                    ("outputs", s.outputs.is_decoded()),
+                    ("checks", s.checks.is_decoded()),
+                ] {
+                    if done {
+                        out.push(format!("{}/{}.{part}", p.manifest.id, s.id));
+                    }
+                }
+            }
+            for b in &p.blueprints {
+                for (part, done) in [
+                    ("questions", b.questions.is_decoded()),
+                    ("presets", b.presets.is_decoded()),
+                    ("deliverables", b.deliverables.is_decoded()),
+                ] {
+                    if done {
+                        out.push(format!("{}/{}.{part}", p.manifest.id, b.id));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn detection_decodes_no_question_output_or_check_and_a_journey_only_its_own() {
+        let goals = [
+            "dbt models on snowflake with tests and docs",
+            "kafka streaming pipeline into bigquery with airflow",
+            "analyse why my pipeline is slow",
+            "",
+            "no dbt, no airflow: 日本 ü \u{0} {{ x }}",
+        ];
+        for goal in goals {
+            let reg = Registry::bundled().expect("bundled");
+            assert!(decoded(&reg.packs).is_empty());
+            let Ok(det) = crate::detect::detect(&reg, goal) else {
+                assert!(decoded(&reg.packs).is_empty(), "{goal}");
+                continue;
+            };
+            assert!(
+                decoded(&reg.packs).is_empty(),
+                "{goal}: {:?}",
+                decoded(&reg.packs)
+            );
+            let det = det.inner;
+            let pack = reg.get(&det.pack).expect("the detected pack");
+            let session = crate::session::Session::new(
+                std::sync::Arc::new(pack.clone()),
+                det.clone(),
+                det.offer.clone(),
+                crate::pack::Maturity::default(),
+            );
+            // The registry's packs stay packed: the session decoded its copy.
+            assert!(decoded(&reg.packs).is_empty(), "{goal}");
+            let chain: Vec<String> = session
+                .chain
+                .iter()
+                .map(|e| format!("{}/{}.questions", det.pack, e.id))
+                .collect();
+            let offered: Vec<String> = session
+                .blueprint
+                .iter()
+                .flat_map(|b| ["questions", "presets"].map(|p| format!("{}/{b}.{p}", det.pack)))
+                .collect();
+            let used = decoded(std::slice::from_ref(session.pack()));
+            for d in &used {
+                assert!(
+                    chain.contains(d) || offered.contains(d),
+                    "{goal}: {d} decoded, chain {chain:?}"
+                );
+            }
         }
     }
 }

@@ -2,6 +2,7 @@
 
 mod blob;
 mod jinja_names;
+mod lazy;
 mod lint;
 mod load;
 mod model;

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub use crate::pack::lazy::Lazy;
 use crate::value::AnswerValue;
 
 /// `pack.yaml`: identity, domain triggers and cross-skill rules of a pack.
@@ -105,13 +106,14 @@ pub struct Skill {
     pub dependencies: Dependencies,
     #[serde(default)]
     pub estimated_minutes: u32,
+    /// Lazy: `detect` reads no question, output or check (see `lazy.rs`).
     #[serde(default)]
-    pub questions: Vec<Question>,
+    pub questions: Lazy<Vec<Question>>,
     #[serde(default)]
-    pub outputs: Vec<Output>,
+    pub outputs: Lazy<Vec<Output>>,
     /// Content checks on this skill's outputs, used when no blueprint is chosen.
     #[serde(default)]
-    pub checks: Vec<ContentCheck>,
+    pub checks: Lazy<Vec<ContentCheck>>,
 }
 
 fn default_priority() -> i32 {
@@ -362,13 +364,14 @@ pub struct Blueprint {
     /// The chain this blueprint proposes (dependencies are added).
     pub skills: Vec<String>,
     /// Quick questions asked first, visible as `blueprint.<id>` in expressions.
+    /// Lazy, as are the presets and deliverables: detection reads none of them.
     #[serde(default)]
-    pub questions: Vec<Question>,
+    pub questions: Lazy<Vec<Question>>,
     /// `skill-id.question-id` → value, used as defaults with provenance "blueprint".
     #[serde(default)]
-    pub presets: BTreeMap<String, AnswerValue>,
+    pub presets: Lazy<BTreeMap<String, AnswerValue>>,
     #[serde(default)]
-    pub deliverables: Vec<Deliverable>,
+    pub deliverables: Lazy<Vec<Deliverable>>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

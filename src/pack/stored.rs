@@ -7,8 +7,10 @@
 //! a pack's templates are read from there when first rendered.
 //!
 //! MessagePack with field names: the model needs a self-describing format
-//! (an untagged answer value, keywords read through `serde_yaml::Value`,
-//! fields skipped when empty).
+//! (keywords read through `serde_yaml::Value`, fields skipped when empty).
+//! A skill's questions, outputs and checks and a blueprint's questions,
+//! presets and deliverables are stored as bytes inside it and decoded on
+//! first use (`lazy.rs`), so `detect` decodes only what detection reads.
 
 use serde::{Deserialize, Serialize};
 
@@ -57,14 +59,50 @@ impl StoredPack {
     }
 }
 
+/// The CRC-32 of the MessagePack (little-endian), then the MessagePack.
 #[allow(dead_code)]
 pub fn encode(packs: &[StoredPack]) -> Vec<u8> {
-    rmp_serde::to_vec_named(packs).unwrap_or_default()
+    let Ok(body) = rmp_serde::to_vec_named(packs) else {
+        return Vec::new();
+    };
+    let mut out = crc32fast::hash(&body).to_le_bytes().to_vec();
+    out.extend_from_slice(&body);
+    out
 }
 
 /// `None` when the bytes are not a list of stored packs (an empty blob means
-/// the build left the packs to be parsed from YAML).
+/// the build left the packs to be parsed from YAML). The checksum covers the
+/// parts decoded later (see `lazy.rs`): a damaged blob is refused here, as a
+/// whole, and the caller falls back to the YAML.
 pub fn decode(bytes: &[u8]) -> Option<Vec<Pack>> {
-    let stored: Vec<StoredPack> = rmp_serde::from_slice(bytes).ok()?;
+    let (sum, body) = bytes.split_first_chunk::<4>()?;
+    if crc32fast::hash(body) != u32::from_le_bytes(*sum) {
+        return None;
+    }
+    let stored: Vec<StoredPack> = rmp_serde::from_slice(body).ok()?;
     Some(stored.into_iter().map(StoredPack::into_pack).collect())
+}
+
+/// Decodes everything, the lazy parts too; the first part that does not
+/// decode is the error (build.rs runs this on the blob it writes).
+#[allow(dead_code)]
+pub fn check(bytes: &[u8]) -> Result<(), String> {
+    let packs = decode(bytes).ok_or("the blob does not decode")?;
+    for p in &packs {
+        let at =
+            |what: &str, id: &str, e: String| format!("pack {}, {what} {id}: {e}", p.manifest.id);
+        for s in &p.skills {
+            s.questions.check().map_err(|e| at("skill", &s.id, e))?;
+            s.outputs.check().map_err(|e| at("skill", &s.id, e))?;
+            s.checks.check().map_err(|e| at("skill", &s.id, e))?;
+        }
+        for b in &p.blueprints {
+            b.questions.check().map_err(|e| at("blueprint", &b.id, e))?;
+            b.presets.check().map_err(|e| at("blueprint", &b.id, e))?;
+            b.deliverables
+                .check()
+                .map_err(|e| at("blueprint", &b.id, e))?;
+        }
+    }
+    Ok(())
 }

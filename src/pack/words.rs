@@ -31,7 +31,14 @@ fn text(v: Value, what: &str) -> Result<String, String> {
     ))
 }
 
+// The embedded packs' blob (a binary format, see `stored.rs`) holds only
+// text already checked at build time: it is read as text directly, without
+// the detour through YAML values.
+
 pub(crate) fn text_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    if !d.is_human_readable() {
+        return Vec::<String>::deserialize(d);
+    }
     Vec::<Value>::deserialize(d)?
         .into_iter()
         .map(|v| text(v, "a keyword").map_err(D::Error::custom))
@@ -41,6 +48,9 @@ pub(crate) fn text_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, 
 pub(crate) fn text_keys<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<BTreeMap<String, u32>, D::Error> {
+    if !d.is_human_readable() {
+        return BTreeMap::<String, u32>::deserialize(d);
+    }
     let raw = serde_yaml::Mapping::deserialize(d)?;
     let mut out = BTreeMap::new();
     for (k, v) in raw {
@@ -55,6 +65,9 @@ pub(crate) fn text_keys<'de, D: Deserializer<'de>>(
 pub(crate) fn text_map<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<BTreeMap<String, String>, D::Error> {
+    if !d.is_human_readable() {
+        return BTreeMap::<String, String>::deserialize(d);
+    }
     let raw = serde_yaml::Mapping::deserialize(d)?;
     let mut out = BTreeMap::new();
     for (k, v) in raw {

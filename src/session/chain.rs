@@ -79,7 +79,7 @@ impl Session {
                     key: "blueprint".to_string(),
                     title: format!("{} (quick setup)", b.title),
                     scope_key: "blueprint".to_string(),
-                    questions: b.questions.clone(),
+                    questions: b.questions.to_vec(),
                 });
             }
         }
@@ -89,7 +89,7 @@ impl Session {
                     key: skill.id.clone(),
                     title: skill.title.clone(),
                     scope_key: skill_key(&skill.id),
-                    questions: skill.questions.clone(),
+                    questions: skill.questions.to_vec(),
                 });
             }
         }
