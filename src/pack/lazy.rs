@@ -14,12 +14,12 @@
 
 use serde::de::{DeserializeOwned, Deserializer, Error, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 pub struct Lazy<T> {
     value: OnceLock<T>,
-    /// MessagePack of the value, until it is decoded.
-    packed: Option<Box<[u8]>>,
+    /// MessagePack of the value, until it is decoded; shared by clones.
+    packed: Option<Arc<[u8]>>,
 }
 
 impl<T: DeserializeOwned + Default> Lazy<T> {
@@ -161,15 +161,12 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lazy<T> {
 struct Bytes;
 
 impl<'de> Visitor<'de> for Bytes {
-    type Value = Box<[u8]>;
+    type Value = Arc<[u8]>;
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("the MessagePack bytes of a pack part")
     }
-    fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<Box<[u8]>, E> {
+    fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<Arc<[u8]>, E> {
         Ok(v.into())
-    }
-    fn visit_byte_buf<E: Error>(self, v: Vec<u8>) -> Result<Box<[u8]>, E> {
-        Ok(v.into_boxed_slice())
     }
 }
 

@@ -452,8 +452,9 @@ pub struct Pack {
     /// Skill id → position in `skills`, built on first lookup (packs can
     /// hold thousands of skills; detection looks them up constantly).
     pub(crate) by_id: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
-    /// Normalised keywords for detection, built on first use.
-    pub(crate) detect_index: std::sync::OnceLock<crate::detect::PackIndex>,
+    /// Normalised keywords for detection, built on first use; shared by
+    /// clones (a journey clones its pack, and the index is most of a pack).
+    pub(crate) detect_index: std::sync::OnceLock<std::sync::Arc<crate::detect::PackIndex>>,
 }
 
 /// A pack's templates: path (relative to `templates/`) → source. Bundled
@@ -579,7 +580,7 @@ impl Pack {
     /// The pack's detection index, built once.
     pub fn detect_index(&self) -> &crate::detect::PackIndex {
         self.detect_index
-            .get_or_init(|| crate::detect::PackIndex::new(self))
+            .get_or_init(|| std::sync::Arc::new(crate::detect::PackIndex::new(self)))
     }
 
     pub fn blueprint(&self, id: &str) -> Option<&Blueprint> {

@@ -54,7 +54,7 @@ impl StoredPack {
             origin: self.origin,
             source: PackSource::Bundled,
             by_id: Default::default(),
-            detect_index: std::sync::OnceLock::from(self.index),
+            detect_index: std::sync::OnceLock::from(std::sync::Arc::new(self.index)),
         }
     }
 }
