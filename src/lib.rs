@@ -9,6 +9,7 @@
 pub mod output;
 
 pub mod answers;
+pub mod arena;
 pub mod artifacts;
 pub mod cli;
 pub mod detect;
@@ -32,3 +33,8 @@ pub mod utc;
 pub mod validate;
 pub mod value;
 pub mod yamlfile;
+
+// The lib's own tests run with the binary's allocator.
+#[cfg(test)]
+#[global_allocator]
+static ALLOC: arena::StartupAlloc = arena::StartupAlloc;

@@ -1,5 +1,10 @@
 //! The `skillchain` binary: a thin shell over the engine's command line.
 
+/// The system allocator, plus a region for the bundled packs decoded at
+/// start (see `skillchain::arena`).
+#[global_allocator]
+static ALLOC: skillchain::arena::StartupAlloc = skillchain::arena::StartupAlloc;
+
 fn main() -> std::process::ExitCode {
     // SIGPIPE stays ignored (Rust's default): a closed pipe is an EPIPE
     // error that the output layer handles, so a `run` piped into `head`

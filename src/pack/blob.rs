@@ -20,7 +20,8 @@ pub(crate) fn bundled_packs() -> Option<Vec<Pack>> {
     if BLOB.is_empty() {
         return None;
     }
-    let mut packs = super::stored::decode(BLOB)?;
+    // Decoded once and kept to the end: from the start-up region.
+    let mut packs = crate::arena::scope(|| super::stored::decode(BLOB))?;
     for p in &mut packs {
         let dir = p.origin.strip_prefix("bundled:").unwrap_or(&p.origin);
         p.templates =

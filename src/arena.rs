@@ -1,0 +1,195 @@
+//! The allocator of the binary: the system's, plus one region for what a
+//! start decodes once and keeps to the end (the bundled packs, `pack::blob`).
+//!
+//! Decoding the packs makes about 15,000 small allocations, and glibc's
+//! malloc spent a quarter of a whole `detect` process on them. Inside
+//! [`scope`], allocations of that thread are carved from a static region by
+//! moving a pointer, and freeing them does nothing: the packs live until the
+//! process ends anyway. Everything else, on every thread, and whatever does
+//! not fit once the region is full, goes to the system allocator as before.
+//! The region is zero-initialised static memory, so only the pages used are
+//! ever resident; what is freed from it is not reused (a registry loaded
+//! again, as tests do, falls back to the system allocator once it is full).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::{Cell, UnsafeCell};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Room for the bundled packs several times over (they take about 1 MiB).
+const SIZE: usize = 8 << 20;
+
+#[repr(C, align(4096))]
+struct Region(UnsafeCell<[u8; SIZE]>);
+
+// SAFETY: bytes of the region are handed out once each (`USED` only grows),
+// so no two owners ever share them.
+unsafe impl Sync for Region {}
+
+static REGION: Region = Region(UnsafeCell::new([0; SIZE]));
+/// Bytes of the region handed out so far.
+static USED: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    /// True while this thread is inside [`scope`].
+    static ACTIVE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with this thread's allocations taken from the region; they are
+/// never freed, so use it only for what lives until the process ends.
+pub fn scope<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            ACTIVE.with(|a| a.set(self.0));
+        }
+    }
+    let _restore = Restore(ACTIVE.with(|a| a.replace(true)));
+    f()
+}
+
+fn base() -> usize {
+    REGION.0.get() as usize
+}
+
+fn in_region(ptr: *mut u8) -> bool {
+    let p = ptr as usize;
+    p >= base() && p < base() + SIZE
+}
+
+/// `layout` bytes from the region, or `None` when it is full.
+fn bump(layout: Layout) -> Option<*mut u8> {
+    let base = base();
+    let mut used = USED.load(Ordering::Relaxed);
+    loop {
+        let start = (base + used).checked_add(layout.align() - 1)? & !(layout.align() - 1);
+        let end = start.checked_add(layout.size())?;
+        if end > base + SIZE {
+            return None;
+        }
+        match USED.compare_exchange_weak(used, end - base, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => return Some(start as *mut u8),
+            Err(now) => used = now,
+        }
+    }
+}
+
+fn active() -> bool {
+    ACTIVE.with(Cell::get)
+}
+
+/// The system allocator, with [`scope`]'s region.
+pub struct StartupAlloc;
+
+// SAFETY: region memory is handed out once, aligned and sized as asked, and
+// never given back to the system allocator; every other pointer is the
+// system allocator's, passed back to it unchanged.
+unsafe impl GlobalAlloc for StartupAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if active() {
+            if let Some(p) = bump(layout) {
+                return p;
+            }
+        }
+        System.alloc(layout)
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        if active() {
+            // The region starts zeroed and no byte of it is handed out twice.
+            if let Some(p) = bump(layout) {
+                return p;
+            }
+        }
+        System.alloc_zeroed(layout)
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if !in_region(ptr) {
+            System.dealloc(ptr, layout);
+        }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if !in_region(ptr) {
+            return System.realloc(ptr, layout, new_size);
+        }
+        // SAFETY: the caller guarantees a valid size for this alignment.
+        let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
+        let new = self.alloc(new_layout);
+        if !new.is_null() {
+            std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+        }
+        new
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lib's tests run with this allocator (see `lib.rs`).
+    #[test]
+    fn scoped_allocations_come_from_the_region_and_others_do_not() {
+        let outside = vec![1u8; 100];
+        assert!(!in_region(outside.as_ptr() as *mut u8));
+        let (inside, nested_outside) = scope(|| {
+            let v: Vec<String> = (0..500).map(|i| format!("stem {i} ü")).collect();
+            // Another thread inside the scope allocates as usual.
+            let other = std::thread::spawn(|| vec![7u64; 10])
+                .join()
+                .expect("thread");
+            (v, other)
+        });
+        // The region may be full after other tests: then nothing comes from it.
+        if USED.load(Ordering::Relaxed) + 4096 < SIZE {
+            assert!(in_region(inside.as_ptr() as *mut u8));
+        }
+        assert!(!in_region(nested_outside.as_ptr() as *mut u8));
+        assert!(!active(), "the scope ends with the closure");
+        for (i, s) in inside.iter().enumerate() {
+            assert_eq!(s, &format!("stem {i} ü"));
+        }
+        // Growing and freeing region memory outside the scope moves it to
+        // the system allocator and keeps the contents.
+        let mut grown = inside;
+        grown.extend((500..3000).map(|i| format!("stem {i} ü")));
+        assert!(!in_region(grown.as_ptr() as *mut u8));
+        for (i, s) in grown.iter().enumerate() {
+            assert_eq!(s, &format!("stem {i} ü"));
+        }
+        drop(grown);
+        drop(outside);
+    }
+
+    #[test]
+    fn alignments_and_zeroed_memory_are_as_asked() {
+        scope(|| {
+            for (size, align) in [(1, 1), (3, 2), (24, 8), (100, 64), (5000, 4096), (1, 16)] {
+                let layout = Layout::from_size_align(size, align).expect("layout");
+                // SAFETY: non-zero sizes; each pointer is freed with its layout.
+                unsafe {
+                    let p = StartupAlloc.alloc_zeroed(layout);
+                    assert!(!p.is_null());
+                    assert_eq!(p as usize % align, 0, "{size} {align}");
+                    assert!(std::slice::from_raw_parts(p, size).iter().all(|b| *b == 0));
+                    StartupAlloc.dealloc(p, layout);
+                }
+            }
+        });
+    }
+
+    #[test]
+    fn a_full_region_falls_back_to_the_system_allocator() {
+        let layout = Layout::from_size_align(SIZE + 1, 8).expect("layout");
+        scope(|| {
+            assert!(bump(layout).is_none());
+            // SAFETY: a valid layout, freed with it.
+            unsafe {
+                let p = StartupAlloc.alloc(layout);
+                assert!(!p.is_null());
+                assert!(!in_region(p));
+                StartupAlloc.dealloc(p, layout);
+            }
+        });
+    }
+}
