@@ -28,6 +28,10 @@ unsafe impl Sync for Region {}
 static REGION: Region = Region(UnsafeCell::new([0; SIZE]));
 /// Bytes of the region handed out so far.
 static USED: AtomicUsize = AtomicUsize::new(0);
+/// Threads inside [`scope`] now: while none is, an allocation costs one
+/// load more than the system allocator's (parsing packs from YAML makes
+/// millions of them).
+static SCOPES: AtomicUsize = AtomicUsize::new(0);
 
 thread_local! {
     /// True while this thread is inside [`scope`].
@@ -41,8 +45,10 @@ pub fn scope<R>(f: impl FnOnce() -> R) -> R {
     impl Drop for Restore {
         fn drop(&mut self) {
             ACTIVE.with(|a| a.set(self.0));
+            SCOPES.fetch_sub(1, Ordering::Relaxed);
         }
     }
+    SCOPES.fetch_add(1, Ordering::Relaxed);
     let _restore = Restore(ACTIVE.with(|a| a.replace(true)));
     f()
 }
@@ -51,9 +57,9 @@ fn base() -> usize {
     REGION.0.get() as usize
 }
 
+#[inline]
 fn in_region(ptr: *mut u8) -> bool {
-    let p = ptr as usize;
-    p >= base() && p < base() + SIZE
+    (ptr as usize).wrapping_sub(base()) < SIZE
 }
 
 /// `layout` bytes from the region, or `None` when it is full.
@@ -73,8 +79,9 @@ fn bump(layout: Layout) -> Option<*mut u8> {
     }
 }
 
+#[inline]
 fn active() -> bool {
-    ACTIVE.with(Cell::get)
+    SCOPES.load(Ordering::Relaxed) != 0 && ACTIVE.with(Cell::get)
 }
 
 /// The system allocator, with [`scope`]'s region.
@@ -84,6 +91,7 @@ pub struct StartupAlloc;
 // never given back to the system allocator; every other pointer is the
 // system allocator's, passed back to it unchanged.
 unsafe impl GlobalAlloc for StartupAlloc {
+    #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if active() {
             if let Some(p) = bump(layout) {
@@ -93,6 +101,7 @@ unsafe impl GlobalAlloc for StartupAlloc {
         System.alloc(layout)
     }
 
+    #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         if active() {
             // The region starts zeroed and no byte of it is handed out twice.
@@ -103,12 +112,14 @@ unsafe impl GlobalAlloc for StartupAlloc {
         System.alloc_zeroed(layout)
     }
 
+    #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         if !in_region(ptr) {
             System.dealloc(ptr, layout);
         }
     }
 
+    #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         if !in_region(ptr) {
             return System.realloc(ptr, layout, new_size);
