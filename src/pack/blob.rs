@@ -104,7 +104,9 @@ mod tests {
         for (b, y) in blob.iter().zip(&yaml) {
             let stored = b.detect_index.get().expect("the index comes with the pack");
             let built = crate::detect::PackIndex::new(y);
-            let as_yaml = |ix: &crate::detect::PackIndex| canonical(&serde_yaml::to_value(ix).expect("the index serialises"));
+            let as_yaml = |ix: &crate::detect::PackIndex| {
+                canonical(&serde_yaml::to_value(ix).expect("the index serialises"))
+            };
             assert!(
                 as_yaml(stored) == as_yaml(&built),
                 "pack {}: the stored index differs from one built now",
