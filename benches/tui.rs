@@ -24,6 +24,7 @@ use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use skillchain::pack::Registry;
+use skillchain::tui::paint::Painter;
 use skillchain::tui::{ui, App, Keymap, Options, Theme};
 
 const CASES: &[Case] = &[
@@ -45,16 +46,31 @@ fn main() {
     harness::run("tui", CASES);
 }
 
-type Term = Terminal<CrosstermBackend<std::io::Sink>>;
+/// A 200×60 terminal drawn the way the app draws (`tui::paint`).
+struct Term {
+    terminal: Terminal<CrosstermBackend<std::io::Sink>>,
+    painter: Painter,
+}
+
+impl Term {
+    fn draw(&mut self, app: &mut App) {
+        self.painter
+            .draw(&mut self.terminal, |f| ui::draw(f, app))
+            .expect("draw");
+    }
+}
 
 fn terminal() -> Term {
-    Terminal::with_options(
-        CrosstermBackend::new(std::io::sink()),
-        TerminalOptions {
-            viewport: Viewport::Fixed(Rect::new(0, 0, 200, 60)),
-        },
-    )
-    .expect("terminal")
+    Term {
+        terminal: Terminal::with_options(
+            CrosstermBackend::new(std::io::sink()),
+            TerminalOptions {
+                viewport: Viewport::Fixed(Rect::new(0, 0, 200, 60)),
+            },
+        )
+        .expect("terminal"),
+        painter: Painter::new(),
+    }
 }
 
 fn app(goal: &str) -> App {
@@ -80,7 +96,7 @@ fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) {
 /// Alternates Down and Up (so every key changes the screen) and draws.
 fn keystroke_case(mode: Mode, name: &str, mut app: App, mut term: Term) -> Measurement {
     let mut down = true;
-    term.draw(|f| ui::draw(f, &mut app)).expect("draw");
+    term.draw(&mut app);
     bench(mode, name, Duration::from_millis(1), 2000, || {
         press(
             &mut app,
@@ -88,7 +104,7 @@ fn keystroke_case(mode: Mode, name: &str, mut app: App, mut term: Term) -> Measu
             KeyModifiers::NONE,
         );
         down = !down;
-        term.draw(|f| ui::draw(f, &mut app)).expect("draw");
+        term.draw(&mut app);
     })
 }
 
@@ -164,7 +180,7 @@ fn case_answer_saved(mode: Mode) -> Measurement {
             forward = !forward;
             let start = Instant::now();
             app.handle_event(Event::Key(KeyEvent::new(key, KeyModifiers::NONE)));
-            term.draw(|f| ui::draw(f, &mut app)).expect("draw");
+            term.draw(&mut app);
             let took = start.elapsed();
             app.flush_saves();
             took
@@ -194,7 +210,7 @@ fn case_goal(mode: Mode) -> Measurement {
                 press(&mut app, KeyCode::Backspace, KeyModifiers::NONE);
             }
             i += 1;
-            term.draw(|f| ui::draw(f, &mut app)).expect("draw");
+            term.draw(&mut app);
         },
     )
 }
@@ -224,7 +240,7 @@ fn case_goal_at_cap(mode: Mode) -> Measurement {
                 press(&mut app, KeyCode::Backspace, KeyModifiers::NONE);
             }
             i += 1;
-            term.draw(|f| ui::draw(f, &mut app)).expect("draw");
+            term.draw(&mut app);
         },
     )
 }
