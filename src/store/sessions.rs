@@ -1,7 +1,9 @@
 //! The session file on disk: atomic saves, loads that keep what they cannot
 //! read, and the small clock helpers the session's metadata needs.
 
+use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::StoreError;
@@ -109,6 +111,96 @@ pub fn remove_spare(path: &Path) -> Result<(), StoreError> {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(StoreError::io("remove", &spare, e)),
+    }
+}
+
+/// Flushes quick saves to the disk on a thread of its own, so the app reads
+/// the next key while the disk works (an fsync waits 1–30 ms on a busy
+/// disk). Dropping it waits for every flush asked for: an app that ends
+/// has its last save on the disk.
+pub struct SessionFlusher {
+    work: Option<mpsc::Sender<(File, PathBuf)>>,
+    failed: mpsc::Receiver<StoreError>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl SessionFlusher {
+    /// Starts the thread; without one (the system refused it) each flush
+    /// waits for the disk where it is asked for.
+    pub fn start() -> SessionFlusher {
+        let (work, jobs) = mpsc::channel::<(File, PathBuf)>();
+        let (report, failed) = mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("session-flush".to_string())
+            .spawn(move || {
+                while let Ok(job) = jobs.recv() {
+                    // A save replaced by a newer one of the same file needs
+                    // no flush of its own.
+                    let mut batch = vec![job];
+                    while let Ok(newer) = jobs.try_recv() {
+                        match batch.iter_mut().find(|(_, p)| *p == newer.1) {
+                            Some(older) => *older = newer,
+                            None => batch.push(newer),
+                        }
+                    }
+                    for (file, path) in batch {
+                        if let Err(e) = sync_saved(&file, &path) {
+                            let _ = report.send(e);
+                        }
+                    }
+                }
+            })
+            .ok();
+        SessionFlusher {
+            work: thread.is_some().then_some(work),
+            failed,
+            thread,
+        }
+    }
+
+    /// Has a session saved by [`save_session_quick`] flushed to the disk:
+    /// the previous save left in the spare is removed here (the next quick
+    /// save writes the spare again), the flush itself happens on the thread.
+    pub fn flush(&self, path: &Path) -> Result<(), StoreError> {
+        remove_spare(path)?;
+        let file = File::open(path).map_err(|e| StoreError::io("flush", path, e))?;
+        match &self.work {
+            Some(work) => match work.send((file, path.to_path_buf())) {
+                Ok(()) => Ok(()),
+                Err(mpsc::SendError((file, path))) => sync_saved(&file, &path),
+            },
+            None => sync_saved(&file, path),
+        }
+    }
+
+    /// A flush that failed on the thread since the last call, if any.
+    pub fn failure(&self) -> Option<StoreError> {
+        self.failed.try_recv().ok()
+    }
+}
+
+impl Drop for SessionFlusher {
+    fn drop(&mut self) {
+        drop(self.work.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Flushes a saved session's content and its folder's entry.
+fn sync_saved(file: &File, path: &Path) -> Result<(), StoreError> {
+    file.sync_all()
+        .map_err(|e| StoreError::io("flush", path, e))?;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match File::open(dir).and_then(|d| d.sync_all()) {
+        Ok(()) => Ok(()),
+        // The journey ended and its folder went with it: nothing to keep.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(StoreError::io("flush", dir, e)),
     }
 }
 
@@ -345,6 +437,33 @@ mod tests {
         save_session_quick(&path, &saved()).expect("saved quickly");
         discard_session(&path).expect("discarded");
         assert!(!path.exists() && !spare.exists());
+    }
+
+    #[test]
+    fn the_flusher_removes_the_spare_at_once_and_its_drop_waits_for_the_flushes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let paths: Vec<PathBuf> = (0..3)
+            .map(|n| session_path(&dir.path().join(format!("out{n}"))))
+            .collect();
+        let flusher = SessionFlusher::start();
+        for round in 0..20u64 {
+            for path in &paths {
+                let mut s = saved();
+                s.updated = round;
+                save_session_quick(path, &s).expect("saved quickly");
+                flusher.flush(path).expect("flush asked for");
+                assert!(!spare_path(path).exists());
+            }
+        }
+        drop(flusher);
+        for path in &paths {
+            let loaded = load_session(path).expect("loads").expect("exists");
+            assert_eq!(loaded.updated, 19);
+        }
+        let err = SessionFlusher::start()
+            .flush(&dir.path().join("none/session.json"))
+            .expect_err("nothing saved there");
+        assert!(err.to_string().contains("none/session.json"), "{err}");
     }
 
     #[cfg(unix)]
