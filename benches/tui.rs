@@ -1,8 +1,10 @@
 //! Terminal app benchmarks against the budgets of DESIGN §6:
-//! keystroke to finished frame at 200×60 on the question and tree screens,
+//! keystroke to finished frame at 200×60 on the question, tree and goal
+//! screens, an answer with its session saved,
 //! start to first frame of the real binary, and what an idle app costs.
 //!
-//! A frame is "finished" when ratatui has diffed it and crossterm has
+//! A frame is "finished" when it is drawn as the app draws it
+//! (`tui::paint`: rendered, diffed with the last frame) and crossterm has
 //! encoded every escape sequence (into a sink instead of a terminal), so
 //! the figure includes everything but the terminal's own drawing.
 //!
@@ -143,9 +145,12 @@ fn case_tree(mode: Mode) -> Measurement {
     )
 }
 
-/// An answer changes the session, so it is saved (temp file, rename) before
-/// the next frame, and flushed to the disk (fsync) after it: a kill at any
-/// moment loses nothing, and the frame does not wait for the disk.
+/// An answer changes the session, so it is saved (spare file, atomic
+/// exchange) before the next frame, and handed to the flusher thread
+/// (fsync) after it: a kill at any moment loses nothing, and the frame
+/// does not wait for the disk. The figure runs from the key to the app
+/// ready for the next key: answer, save, frame and the hand-off (which
+/// removes the previous save), all the loop's thread does for an answer.
 fn case_answer_saved(mode: Mode) -> Measurement {
     let dir = std::env::temp_dir().join("skillchain-bench-saved");
     let _ = std::fs::remove_dir_all(&dir);
@@ -181,9 +186,8 @@ fn case_answer_saved(mode: Mode) -> Measurement {
             let start = Instant::now();
             app.handle_event(Event::Key(KeyEvent::new(key, KeyModifiers::NONE)));
             term.draw(&mut app);
-            let took = start.elapsed();
             app.flush_saves();
-            took
+            start.elapsed()
         },
     );
     let _ = std::fs::remove_dir_all(&dir);
