@@ -57,6 +57,13 @@ impl App {
         }
     }
 
+    /// Waits until the saves handed to the disk are flushed.
+    pub fn wait_for_flushes(&self) {
+        if let Some(flusher) = &self.flusher {
+            flusher.wait_idle();
+        }
+    }
+
     /// Opens the resume screen when a saved session waits (or was asked
     /// for); true when it did, or when the app must end instead.
     pub(super) fn offer_saved_session(&mut self) -> bool {
