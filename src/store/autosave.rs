@@ -7,7 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use super::{
-    discard_session, make_session_durable, now_secs, save_session, save_session_quick, StoreError,
+    discard_session, make_session_durable, now_secs, save_session, save_session_quick,
+    SessionFlusher, StoreError,
 };
 use crate::session::{SavedSession, Session, SessionMeta};
 
@@ -69,6 +70,15 @@ impl Autosave {
     pub fn flush(&mut self) -> Result<(), StoreError> {
         if std::mem::take(&mut self.unflushed) {
             make_session_durable(&self.path)?;
+        }
+        Ok(())
+    }
+
+    /// Like [`Autosave::flush`], with the wait for the disk on `flusher`'s
+    /// thread.
+    pub fn flush_with(&mut self, flusher: &SessionFlusher) -> Result<(), StoreError> {
+        if std::mem::take(&mut self.unflushed) {
+            flusher.flush(&self.path)?;
         }
         Ok(())
     }

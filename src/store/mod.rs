@@ -13,7 +13,8 @@ mod sessions;
 pub use autosave::Autosave;
 pub use sessions::{
     describe_age, discard_session, journey_session_path, load_session, make_session_durable,
-    new_session_id, now_secs, save_session, save_session_quick, session_path, SESSION_FILE,
+    new_session_id, now_secs, save_session, save_session_quick, session_path, SessionFlusher,
+    SESSION_FILE,
 };
 
 use std::path::{Path, PathBuf};

@@ -8,6 +8,7 @@ pub mod app;
 pub mod colours;
 mod hangup;
 pub mod keymap;
+pub mod paint;
 pub mod screens;
 pub mod theme;
 pub mod ui;
@@ -32,6 +33,7 @@ pub use keymap::Keymap;
 pub use theme::Theme;
 
 use crate::pack::Registry;
+use paint::Painter;
 
 /// The user's config folder (`~/.config/skillchain` on Linux), where
 /// `keymap.yaml`, `themes/`, `skillchains/` and preferences live.
@@ -109,7 +111,7 @@ where
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let ended = rt.block_on(event_loop(app, rx, &mut terminal));
+    let ended = rt.block_on(event_loop(app, rx, &mut terminal, Painter::new()));
     // ratatui shows the cursor again when the terminal is dropped and
     // prints (with a panicking `eprintln!`) when that fails, as it does on a
     // terminal that is gone; the guard restores what can be restored.
@@ -123,13 +125,14 @@ async fn event_loop(
     mut app: App,
     mut packs: tokio::sync::oneshot::Receiver<Result<Arc<Registry>, String>>,
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    mut painter: Painter,
 ) -> io::Result<Ended> {
     let mut loading = true;
     let mut events = EventStream::new();
     let mut closing = Closing::new()?;
     let mut hangup = hangup::watch();
     let mut watching = true;
-    if terminal.draw(|f| ui::draw(f, &mut app)).is_err() {
+    if painter.draw(terminal, |f| ui::draw(f, &mut app)).is_err() {
         return Ok(gone(&mut app));
     }
     loop {
@@ -177,7 +180,7 @@ async fn event_loop(
             },
         };
         if dirty {
-            if terminal.draw(|f| ui::draw(f, &mut app)).is_err() {
+            if painter.draw(terminal, |f| ui::draw(f, &mut app)).is_err() {
                 return Ok(gone(&mut app));
             }
             // The answer was saved before the frame; now it reaches the disk.
@@ -189,7 +192,7 @@ async fn event_loop(
                 let _busy = hangup::Busy::enter();
                 app.run_requested_write();
             }
-            if terminal.draw(|f| ui::draw(f, &mut app)).is_err() {
+            if painter.draw(terminal, |f| ui::draw(f, &mut app)).is_err() {
                 return Ok(gone(&mut app));
             }
         }

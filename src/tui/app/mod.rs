@@ -156,6 +156,9 @@ pub struct App {
     /// goal brings it back whole; another goal of the same pack starts
     /// with its answers as defaults. Going back never loses an answer.
     pub(super) parked: Option<Box<Journey>>,
+    /// Flushes saves to the disk behind the frames; started at the first
+    /// save, and dropping it waits for the last flush.
+    flusher: Option<crate::store::SessionFlusher>,
 }
 
 impl App {
@@ -189,6 +192,7 @@ impl App {
             startup_note: None,
             guard: Guard::default(),
             parked: None,
+            flusher: None,
         }
     }
 

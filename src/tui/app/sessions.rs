@@ -8,7 +8,7 @@ use super::{App, Exit, Journey, ListCursor, Phase};
 use crate::detect::Detection;
 use crate::session::Screen;
 use crate::session::{Session, SessionMeta};
-use crate::store::{self, Autosave};
+use crate::store::{self, Autosave, SessionFlusher};
 use crate::tui::action::Action;
 use crate::tui::screens::goal::GoalScreen;
 use crate::tui::screens::question::QuestionUi;
@@ -34,14 +34,22 @@ impl App {
         }
     }
 
-    /// Opens the resume screen when a saved session waits (or was asked
-    /// for); true when it did, or when the app must end instead.
-    /// Flushes the last save to the disk; the loop calls it after drawing.
+    /// Has the last save flushed to the disk, on a thread of its own (the
+    /// loop calls it after drawing, and reads the next key at once); a
+    /// flush that failed since is said here. The app waits for the last
+    /// flush when it ends (dropping the flusher).
     pub fn flush_saves(&mut self) {
         let Phase::Journey(j) = &mut self.phase else {
             return;
         };
-        if let Some(Err(e)) = j.saver.as_mut().map(Autosave::flush) {
+        let Some(saver) = j.saver.as_mut() else {
+            return;
+        };
+        let flusher = self.flusher.get_or_insert_with(SessionFlusher::start);
+        let flushed = saver
+            .flush_with(flusher)
+            .and_then(|()| flusher.failure().map_or(Ok(()), Err));
+        if let Err(e) = flushed {
             if !j.save_warned {
                 j.save_warned = true;
                 j.notice = Some(format!("⚠ {e}: your answers are not being saved"));
@@ -49,6 +57,15 @@ impl App {
         }
     }
 
+    /// Waits until the saves handed to the disk are flushed.
+    pub fn wait_for_flushes(&self) {
+        if let Some(flusher) = &self.flusher {
+            flusher.wait_idle();
+        }
+    }
+
+    /// Opens the resume screen when a saved session waits (or was asked
+    /// for); true when it did, or when the app must end instead.
     pub(super) fn offer_saved_session(&mut self) -> bool {
         let asked_for = self.opts.resume.is_some();
         if !asked_for && !self.opts.autosave {

@@ -19,7 +19,7 @@ pub fn draw(f: &mut Frame, area: Rect, input: &TextArea) {
     for y in inner.top()..inner.bottom() {
         for x in inner.left()..inner.right() {
             if buf[(x, y)].modifier.contains(cursor) {
-                f.set_cursor_position(Position { x, y });
+                crate::tui::paint::place_cursor(f, Position { x, y });
                 return;
             }
         }
