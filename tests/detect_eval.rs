@@ -39,7 +39,13 @@ struct Score {
     blueprint_goals: usize,
     blueprint_right: usize,
     clear_flagged_ambiguous: usize,
+    /// Goals labelled `blueprint: none` (with the right pack) and how many
+    /// of them were offered a blueprint anyway.
+    blueprint_none_goals: usize,
+    blueprint_none_offered: usize,
     misses: Vec<String>,
+    /// Clear goals flagged ambiguous: not misses, listed to keep them few.
+    flagged_clear: Vec<String>,
 }
 
 fn pct(a: usize, b: usize) -> f64 {
@@ -80,7 +86,8 @@ impl Score {
              | non-data goals refused | {:.1} % ({}/{}) |\n\
              | ambiguous goals flagged with a right runner-up | {:.1} % ({}/{}) |\n\
              | blueprint offer right | {:.1} % ({}/{}) |\n\
-             | clear goals flagged ambiguous | {} |\n",
+             | clear goals flagged ambiguous | {} |\n\
+             | blueprint offered where the label is none | {} of {} |\n",
             self.goals,
             self.right_pack_pct(),
             self.right_pack,
@@ -100,6 +107,8 @@ impl Score {
             self.blueprint_right,
             self.blueprint_goals,
             self.clear_flagged_ambiguous,
+            self.blueprint_none_offered,
+            self.blueprint_none_goals,
         )
     }
 }
@@ -189,6 +198,15 @@ fn score(file: &str) -> Score {
         s.right_pack += 1;
         if d.inner.ambiguous {
             s.clear_flagged_ambiguous += 1;
+            s.flagged_clear.push(format!(
+                "CLEAR-FLAGGED {goal:?}: {} or {:?}",
+                d.inner.pack,
+                d.inner
+                    .runner_ups
+                    .iter()
+                    .map(|r| format!("{} {}", r.id, r.evidence))
+                    .collect::<Vec<_>>()
+            ));
         }
         let pack = registry
             .get(&d.inner.pack)
@@ -219,6 +237,12 @@ fn score(file: &str) -> Score {
         }
         if let Some(b) = &c.blueprint {
             s.blueprint_goals += 1;
+            if b == "none" {
+                s.blueprint_none_goals += 1;
+                if d.inner.offer.is_some() {
+                    s.blueprint_none_offered += 1;
+                }
+            }
             let got = d.inner.offer.as_deref().unwrap_or("none");
             if got == b {
                 s.blueprint_right += 1;
@@ -240,7 +264,7 @@ fn score(file: &str) -> Score {
 fn report(name: &str, s: &Score) {
     println!("{}", s.table(name));
     if std::env::var_os("SKILLCHAIN_EVAL_MISSES").is_some() {
-        for m in &s.misses {
+        for m in s.misses.iter().chain(&s.flagged_clear) {
             println!("  {m}");
         }
     }
@@ -256,6 +280,8 @@ struct Floors {
     refused: f64,
     ambiguous: f64,
     blueprint: f64,
+    /// Most blueprints offered on goals labelled `blueprint: none`.
+    blueprint_none_offered: usize,
 }
 
 fn assert_floors(name: &str, s: &Score, f: &Floors) {
@@ -280,6 +306,12 @@ fn assert_floors(name: &str, s: &Score, f: &Floors) {
         };
         assert!(ok, "{name}: {what} {got:.1} against the floor {floor:.1}");
     }
+    assert!(
+        s.blueprint_none_offered <= f.blueprint_none_offered,
+        "{name}: {} blueprints offered where the label is none, at most {} allowed",
+        s.blueprint_none_offered,
+        f.blueprint_none_offered
+    );
 }
 
 #[test]
@@ -297,6 +329,7 @@ fn tuning_set_scores_at_or_above_the_floors() {
             refused: 99.5,
             ambiguous: 86.0,
             blueprint: 99.5,
+            blueprint_none_offered: 0,
         },
     );
 }
@@ -317,6 +350,7 @@ fn heldout_set_scores_at_or_above_the_floors() {
             refused: 99.5,
             ambiguous: 83.0,
             blueprint: 90.5,
+            blueprint_none_offered: 0,
         },
     );
 }
@@ -335,6 +369,28 @@ fn heldout2_set_scores_at_or_above_the_floors() {
             refused: 99.5,
             ambiguous: 93.0,
             blueprint: 83.0,
+            blueprint_none_offered: 0,
+        },
+    );
+}
+
+/// Fresh set A (session 5), written by a colleague who had not seen the
+/// detector; committed before detection was changed for it.
+#[test]
+fn heldout3_set_scores_at_or_above_the_floors() {
+    let s = score("heldout3.yaml");
+    report("third held-out set (heldout3.yaml)", &s);
+    assert_floors(
+        "heldout3.yaml",
+        &s,
+        &Floors {
+            right_pack: 97.0,
+            must: 95.0,
+            must_not_per_100: 2.8,
+            refused: 69.0,
+            ambiguous: 77.0,
+            blueprint: 89.0,
+            blueprint_none_offered: 2,
         },
     );
 }
