@@ -325,11 +325,11 @@ fn tuning_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 99.5,
             must: 99.5,
-            must_not_per_100: 0.0,
+            must_not_per_100: 0.4,
             refused: 99.5,
-            ambiguous: 86.0,
-            blueprint: 99.5,
-            blueprint_none_offered: 0,
+            ambiguous: 85.0,
+            blueprint: 97.0,
+            blueprint_none_offered: 1,
         },
     );
 }
@@ -349,7 +349,7 @@ fn heldout_set_scores_at_or_above_the_floors() {
             must_not_per_100: 0.0,
             refused: 99.5,
             ambiguous: 83.0,
-            blueprint: 90.5,
+            blueprint: 99.5,
             blueprint_none_offered: 0,
         },
     );
@@ -387,10 +387,10 @@ fn heldout3_set_scores_at_or_above_the_floors() {
             right_pack: 97.0,
             must: 95.0,
             must_not_per_100: 2.8,
-            refused: 69.0,
+            refused: 92.0,
             ambiguous: 77.0,
-            blueprint: 89.0,
-            blueprint_none_offered: 2,
+            blueprint: 91.5,
+            blueprint_none_offered: 0,
         },
     );
 }

@@ -29,6 +29,47 @@ pub const SHORT_GOAL_WORDS: usize = 5;
 /// keyword) before sharing is its runner-up.
 pub const SHORT_RUNNER_UP: f64 = 5.0;
 
+/// A pack resting on one word needs at least this share (%) of the goal's
+/// content words to be words some pack knows.
+pub const LONE_WORD_KNOWN_SHARE: usize = 34;
+
+/// "only "security" of 9 words is data work" when the best pack rests on one
+/// single word and fewer than a third of the goal's content words are known
+/// to any pack (inside a phrase or not).
+fn lone_word(a: &Analysis, best: &PackScore) -> Option<String> {
+    let [word] = best.words.as_slice() else {
+        return None;
+    };
+    if word.keyword.contains(' ') {
+        return None;
+    }
+    let content: Vec<usize> = a
+        .reading
+        .tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| {
+            !super::normalise::is_stopword(&t.word) && !t.word.chars().all(|c| c.is_ascii_digit())
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let known = content
+        .iter()
+        .filter(|&&i| {
+            a.all_found
+                .iter()
+                .any(|f| f.start <= i && i < f.start + f.len)
+        })
+        .count();
+    (known * 100 < LONE_WORD_KNOWN_SHARE * content.len()).then(|| {
+        format!(
+            "only \"{}\" of its {} words is data work",
+            word.keyword,
+            content.len()
+        )
+    })
+}
+
 pub fn detect(registry: &Registry, goal: &str) -> Result<Detection, NoMatch> {
     detect_with(registry, goal, None)
 }
@@ -150,19 +191,29 @@ pub fn detect_with(
             .then(b.trigger_weight.cmp(&a.trigger_weight))
             .then(pa.cmp(pb))
     });
-    let elsewhere = super::context::elsewhere(&a.reading.tokens);
+    let scoped: Vec<bool> = a
+        .scope_of
+        .iter()
+        .map(|s| s.is_some_and(|i| a.scopes[i].kind == super::negation::ScopeKind::Negated))
+        .collect();
+    let elsewhere = super::context::elsewhere(&a.reading.tokens, &scoped);
     let minimum = if elsewhere.is_some() {
         super::context::MIN_EVIDENCE_ELSEWHERE
     } else {
         MIN_EVIDENCE
     };
+    // A goal whose only data word is one word among many others is about
+    // something else that happens to use the word ("sanitize input and add
+    // a Content-Security-Policy header" knows "security").
+    let thin = scores.first().and_then(|(_, s)| lone_word(&a, s));
     let Some((best_pos, best)) = scores
         .first()
         .cloned()
-        .filter(|(_, s)| f64::from(s.raw_evidence) >= minimum)
+        .filter(|(_, s)| f64::from(s.raw_evidence) >= minimum && thin.is_none())
     else {
         return Err(NoMatch {
             goal: goal.to_string(),
+            thin,
             elsewhere,
             packs: registry
                 .packs
@@ -197,6 +248,7 @@ pub fn detect_with(
     let Some(mut inner) = dets.remove(&best_pos) else {
         return Err(NoMatch {
             goal: goal.to_string(),
+            thin: None,
             elsewhere: None,
             packs: Vec::new(),
         });

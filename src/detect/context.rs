@@ -7,15 +7,19 @@
 //! are not in the list.
 
 /// Least weight of matched words (before sharing) when the goal names
-/// another kind of software work: three primary keywords' worth.
+/// another kind of software work: more than three primary keywords' worth.
 pub const MIN_EVIDENCE_ELSEWHERE: f64 = 30.0;
 
 /// The first word of the goal (as typed) that names software work other
-/// than data engineering, if any. Names (`fct_helm_releases`) do not count.
-pub fn elsewhere(tokens: &[super::normalise::Token]) -> Option<String> {
+/// than data engineering, if any. Names (`fct_helm_releases`) do not count,
+/// nor words the goal negates (`dbt models, no react front end` is not
+/// front-end work): `scoped[i]` marks those.
+pub fn elsewhere(tokens: &[super::normalise::Token], scoped: &[bool]) -> Option<String> {
     tokens
         .iter()
-        .filter(|t| !t.in_name)
+        .enumerate()
+        .filter(|(i, t)| !t.in_name && !scoped.get(*i).copied().unwrap_or(false))
+        .map(|(_, t)| t)
         .find(|t| is_elsewhere(&t.typed) || is_elsewhere(&t.word))
         .map(|t| t.typed.clone())
 }
@@ -45,7 +49,7 @@ mod tests {
     use crate::detect::normalise::{stemmer, tokenise};
 
     fn el(goal: &str) -> Option<String> {
-        elsewhere(&tokenise(&stemmer(), goal))
+        elsewhere(&tokenise(&stemmer(), goal), &[])
     }
 
     #[test]
@@ -55,5 +59,11 @@ mod tests {
         assert_eq!(el("optimize the images").as_deref(), Some("images"));
         assert_eq!(el("fct_helm_releases daily counts"), None);
         assert_eq!(el("daily orders table in bigquery"), None);
+        let toks = tokenise(&stemmer(), "dbt models, no react front end");
+        let react = toks.iter().position(|t| t.word == "react").expect("read");
+        let mut negated = vec![false; toks.len()];
+        negated[react] = true;
+        assert_eq!(elsewhere(&toks, &negated), None);
+        assert_eq!(elsewhere(&toks, &[]).as_deref(), Some("react"));
     }
 }
