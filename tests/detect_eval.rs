@@ -327,7 +327,7 @@ fn tuning_set_scores_at_or_above_the_floors() {
             must: 99.5,
             must_not_per_100: 0.4,
             refused: 99.5,
-            ambiguous: 85.0,
+            ambiguous: 94.0,
             blueprint: 97.0,
             blueprint_none_offered: 1,
         },

@@ -177,6 +177,22 @@ pub(super) fn print_chain_screen(det: &Detection, session: &Session, st: Style) 
                 r.evidence,
                 evidence_words(r)
             );
+            let alone: Vec<&String> = r
+                .own_words
+                .iter()
+                .filter(|w| !r.words.iter().any(|x| &x.keyword == *w))
+                .collect();
+            if !alone.is_empty() {
+                println!(
+                    "           it reads {} on its own too (weight {}), inside another pack's longer phrase",
+                    alone
+                        .iter()
+                        .map(|w| format!("\"{w}\""))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    r.own_raw
+                );
+            }
         }
     }
     match det.inner.blueprints.first() {

@@ -119,6 +119,7 @@ pub fn detect_with(
     let mut raw = vec![0u32; packs.len()];
     let mut words: Vec<Vec<PackWord>> = vec![Vec::new(); packs.len()];
     let mut counted: Vec<Vec<usize>> = vec![Vec::new(); packs.len()];
+
     for members in groups.values() {
         // How many packs know the word (with a weight, after gates).
         let df = members
@@ -143,6 +144,7 @@ pub fn detect_with(
             let ev = f64::from(w) * share;
             evidence[p] += ev;
             raw[p] += w;
+
             words[p].push(PackWord {
                 keyword: indexes[p].terms[t].text.clone(),
                 weight: w,
@@ -169,6 +171,21 @@ pub fn detect_with(
             }
         }
         let skill_score = det.scores.iter().map(|s| s.score).sum();
+        // The pack's words read with its own vocabulary alone: another
+        // pack's longer phrase ("airflow dag") does not take them.
+        let mut own_words: Vec<String> = Vec::new();
+        let mut own_raw = 0;
+        for f in a
+            .found_in(pos, |t| ix.weight_without(t, &gated[pos]) > 0)
+            .iter()
+            .filter(|f| !a.is_negated(f))
+        {
+            let text = &ix.terms[f.term].text;
+            if !own_words.contains(text) {
+                own_raw += ix.weight_without(f.term, &gated[pos]);
+                own_words.push(text.clone());
+            }
+        }
         scores.push((
             pos,
             PackScore {
@@ -179,6 +196,8 @@ pub fn detect_with(
                 evidence: round1(evidence[pos]),
                 raw_evidence: raw[pos],
                 words: std::mem::take(&mut words[pos]),
+                own_raw,
+                own_words,
                 source: pack.source.describe(),
             },
         ));
@@ -231,17 +250,26 @@ pub fn detect_with(
     // A short goal says too little to rule a pack out: any other pack with a
     // secondary keyword's worth of its own words is a runner-up.
     // A goal whose words make up one of the best pack's blueprints is
-    // specific however short it is.
-    let short = a.reading.content_words() <= SHORT_GOAL_WORDS
-        && dets.get(&best_pos).is_some_and(|d| d.offer.is_none());
+    // specific however short it is, unless the other pack reads every word
+    // the blueprint was offered on ("fact table" is a word of both).
+    let short = a.reading.content_words() <= SHORT_GOAL_WORDS;
+    let offer_hits: Option<&Vec<String>> = dets.get(&best_pos).and_then(|d| {
+        d.offer
+            .as_ref()
+            .and_then(|o| d.blueprints.iter().find(|b| &b.id == o))
+            .map(|b| &b.hits)
+    });
+    let specific_against = |s: &PackScore| {
+        offer_hits.is_some_and(|hits| hits.iter().any(|h| !s.own_words.contains(h)))
+    };
     let runner_ups: Vec<PackScore> = scores
         .iter()
         .skip(1)
         .filter(|(_, s)| {
-            f64::from(s.raw_evidence) >= MIN_EVIDENCE / 2.0
+            (f64::from(s.raw_evidence) >= MIN_EVIDENCE / 2.0
                 && (s.evidence >= best.evidence * AMBIGUOUS_RATIO
-                    || best.evidence - s.evidence < AMBIGUOUS_GAP
-                    || (short && f64::from(s.raw_evidence) >= SHORT_RUNNER_UP))
+                    || best.evidence - s.evidence < AMBIGUOUS_GAP))
+                || (short && f64::from(s.own_raw) >= SHORT_RUNNER_UP && !specific_against(s))
         })
         .map(|(_, s)| s.clone())
         .collect();

@@ -144,6 +144,13 @@ pub struct PackScore {
     pub raw_evidence: u32,
     /// The words behind `evidence`.
     pub words: Vec<PackWord>,
+    /// The weight of the pack's words read with its own vocabulary alone
+    /// (another pack's longer phrase of shared words, such as "slow query"
+    /// or "airflow dag", not taking them), before sharing: for a short goal,
+    /// 5 or more makes the pack a runner-up.
+    pub own_raw: u32,
+    /// Those words.
+    pub own_words: Vec<String>,
     /// Where the pack comes from: bundled, folder, or installed from a URL
     /// with its sha256 pin.
     pub source: String,
