@@ -325,9 +325,9 @@ fn tuning_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 99.5,
             must: 99.5,
-            must_not_per_100: 0.4,
+            must_not_per_100: 0.35,
             refused: 99.5,
-            ambiguous: 94.0,
+            ambiguous: 94.4,
             blueprint: 97.0,
             blueprint_none_offered: 1,
         },

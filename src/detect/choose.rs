@@ -34,13 +34,14 @@ pub const SHORT_RUNNER_UP: f64 = 5.0;
 pub const LONE_WORD_KNOWN_SHARE: usize = 34;
 
 /// "only "security" of 9 words is data work" when the best pack rests on one
-/// single word and fewer than a third of the goal's content words are known
-/// to any pack (inside a phrase or not).
+/// single word, the goal names no data tool, and fewer than a third of its
+/// content words are known to any pack (inside a phrase or not).
 fn lone_word(a: &Analysis, best: &PackScore) -> Option<String> {
     let [word] = best.words.as_slice() else {
         return None;
     };
-    if word.keyword.contains(' ') {
+    // A data tool is data work however few words surround it.
+    if word.keyword.contains(' ') || super::context::data_tool(&a.reading.tokens).is_some() {
         return None;
     }
     let content: Vec<usize> = a
@@ -216,6 +217,9 @@ pub fn detect_with(
         .map(|s| s.is_some_and(|i| a.scopes[i].kind == super::negation::ScopeKind::Negated))
         .collect();
     let elsewhere = super::context::elsewhere(&a.reading.tokens, &scoped);
+    // Infrastructure around a data tool is data work: the tool lifts the
+    // raised minimum ("helm chart for airflow on k8s").
+    let elsewhere = elsewhere.filter(|_| super::context::data_tool(&a.reading.tokens).is_none());
     let minimum = if elsewhere.is_some() {
         super::context::MIN_EVIDENCE_ELSEWHERE
     } else {

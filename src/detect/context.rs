@@ -24,6 +24,43 @@ pub fn elsewhere(tokens: &[super::normalise::Token], scoped: &[bool]) -> Option<
         .map(|t| t.typed.clone())
 }
 
+/// The first data tool the goal names (as typed), if any: infrastructure
+/// work around a data tool ("helm chart for airflow on k8s", "terraform
+/// for the snowflake warehouse") is data work a pack fits, so a word of
+/// other software work does not raise the minimum then.
+/// A tool written as a kind of thing ("kafka-style event bus", "airflow
+/// like scheduler") is not named.
+pub fn data_tool(tokens: &[super::normalise::Token]) -> Option<String> {
+    tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !t.in_name && is_data_tool(&t.word))
+        .find(|(i, _)| {
+            !tokens
+                .get(i + 1)
+                .is_some_and(|n| matches!(n.word.as_str(), "style" | "like" | "esque" | "ish"))
+        })
+        .map(|(_, t)| t.typed.clone())
+}
+
+fn is_data_tool(w: &str) -> bool {
+    matches!(
+        w,
+        // orchestrators
+        "airflow" | "dagster" | "prefect" | "mage" | "composer" | "luigi"
+            // transformation and loading
+            | "dbt" | "dlt" | "fivetran" | "airbyte" | "debezium" | "meltano" | "spark"
+            | "flink" | "beam" | "dataflow"
+            // streaming
+            | "kafka" | "kinesis" | "pubsub" | "redpanda" | "pulsar"
+            // warehouses, lakes and engines
+            | "snowflake" | "bigquery" | "redshift" | "databricks" | "duckdb" | "trino"
+            | "presto" | "clickhouse" | "iceberg" | "hudi"
+            // data quality and monitoring
+            | "bigeye" | "soda" | "monte"
+    )
+}
+
 fn is_elsewhere(w: &str) -> bool {
     let w = w.strip_suffix('s').filter(|s| s.len() > 3).unwrap_or(w);
     matches!(
@@ -65,5 +102,21 @@ mod tests {
         negated[react] = true;
         assert_eq!(elsewhere(&toks, &negated), None);
         assert_eq!(elsewhere(&toks, &[]).as_deref(), Some("react"));
+    }
+
+    #[test]
+    fn names_a_data_tool_but_not_inside_a_name() {
+        let tool = |g: &str| data_tool(&tokenise(&stemmer(), g));
+        assert_eq!(
+            tool("helm chart for Airflow on k8s").as_deref(),
+            Some("airflow")
+        );
+        assert_eq!(tool("terraform the vpc and subnets"), None);
+        assert_eq!(tool("helm values for fct_kafka_lag"), None);
+        assert_eq!(tool("kafka-style event bus in Go"), None);
+        assert_eq!(
+            tool("a kafka-like bus, then kafka").as_deref(),
+            Some("kafka")
+        );
     }
 }
