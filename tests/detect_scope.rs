@@ -3,7 +3,7 @@
 //! session generates from still holds every dependency; a goal that names
 //! other software work needs three primary keywords' worth of evidence; a
 //! short goal names every other pack with a secondary keyword's worth of
-//! its own words as runner-up.
+//! its own words as runner-up; infrastructure around a data tool matches.
 
 use std::collections::BTreeSet;
 
@@ -234,7 +234,8 @@ fn a_short_goal_names_every_pack_with_a_secondary_keywords_worth_as_runner_up() 
             continue;
         }
         for p in d.packs.iter().filter(|p| p.id != d.inner.pack) {
-            if f64::from(p.raw_evidence) >= skillchain::detect::SHORT_RUNNER_UP {
+            // Its own words count, even inside another pack's phrase.
+            if f64::from(p.own_raw) >= skillchain::detect::SHORT_RUNNER_UP {
                 flagged += 1;
                 assert!(d.inner.ambiguous, "{goal}: {} not flagged", p.id);
                 assert!(
