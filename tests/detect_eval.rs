@@ -386,8 +386,8 @@ fn heldout3_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 97.0,
             must: 95.0,
-            must_not_per_100: 2.8,
-            refused: 92.0,
+            must_not_per_100: 1.0,
+            refused: 99.5,
             ambiguous: 77.0,
             blueprint: 91.5,
             blueprint_none_offered: 0,

@@ -150,6 +150,38 @@ fn a_goal_naming_other_software_work_needs_three_primary_keywords_of_evidence() 
     assert!(refused > 50, "only {refused} refused");
 }
 
+#[test]
+fn each_further_word_of_other_software_work_raises_the_minimum() {
+    let need =
+        MIN_EVIDENCE_ELSEWHERE + skillchain::detect::context::MIN_EVIDENCE_PER_MORE_ELSEWHERE;
+    let mut refused = 0;
+    for (i, goal) in keyword_goals().iter().enumerate() {
+        let (a, b) = (
+            ELSEWHERE[i % ELSEWHERE.len()],
+            ELSEWHERE[(i + 3) % ELSEWHERE.len()],
+        );
+        let g = format!("{goal} for the {a} app and its {b}");
+        match detect(bundled(), &g) {
+            Ok(_) if names_a_data_tool(&g) => {}
+            Ok(d) => {
+                let best = d
+                    .packs
+                    .iter()
+                    .find(|p| p.id == d.inner.pack)
+                    .expect("scored");
+                assert!(
+                    f64::from(best.raw_evidence) >= need,
+                    "{g}: matched {} on {}",
+                    best.id,
+                    best.raw_evidence
+                );
+            }
+            Err(_) => refused += 1,
+        }
+    }
+    assert!(refused > 50, "only {refused} refused");
+}
+
 /// Data tools, one per kind, and infrastructure words around them.
 const TOOLS: &[&str] = &[
     "airflow",

@@ -221,7 +221,9 @@ pub fn detect_with(
     // raised minimum ("helm chart for airflow on k8s").
     let elsewhere = elsewhere.filter(|_| super::context::data_tool(&a.reading.tokens).is_none());
     let minimum = if elsewhere.is_some() {
+        let more = super::context::elsewhere_count(&a.reading.tokens, &scoped).saturating_sub(1);
         super::context::MIN_EVIDENCE_ELSEWHERE
+            + super::context::MIN_EVIDENCE_PER_MORE_ELSEWHERE * more as f64
     } else {
         MIN_EVIDENCE
     };

@@ -10,6 +10,26 @@
 /// another kind of software work: more than three primary keywords' worth.
 pub const MIN_EVIDENCE_ELSEWHERE: f64 = 30.0;
 
+/// Each further distinct word of other software work raises the minimum by
+/// this much (a primary keyword): "GitHub Actions ... react app" needs more
+/// than "... for the react app".
+pub const MIN_EVIDENCE_PER_MORE_ELSEWHERE: f64 = 10.0;
+
+/// How many distinct words of the goal name other software work (the same
+/// reading as [`elsewhere`]).
+pub fn elsewhere_count(tokens: &[super::normalise::Token], scoped: &[bool]) -> usize {
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if t.in_name || scoped.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        if (is_elsewhere(&t.typed) || is_elsewhere(&t.word)) && !seen.contains(&t.word.as_str()) {
+            seen.push(&t.word);
+        }
+    }
+    seen.len()
+}
+
 /// The first word of the goal (as typed) that names software work other
 /// than data engineering, if any. Names (`fct_helm_releases`) do not count,
 /// nor words the goal negates (`dbt models, no react front end` is not
@@ -73,6 +93,8 @@ fn is_elsewhere(w: &str) -> bool {
             // infrastructure and backend services
             | "helm" | "kubernete" | "k8s" | "nginx" | "apache2" | "terraform" | "dockerfile"
             | "ansible" | "jenkin" | "microservice" | "endpoint" | "tls"
+            // source hosting and CI services
+            | "github" | "gitlab" | "circleci" | "bitbucket"
             // machine-learning research
             | "llama" | "llm" | "gpt" | "pytorch" | "tensorflow" | "finetune" | "prompt"
             // office work
@@ -102,6 +124,11 @@ mod tests {
         negated[react] = true;
         assert_eq!(elsewhere(&toks, &negated), None);
         assert_eq!(elsewhere(&toks, &[]).as_deref(), Some("react"));
+        let more = tokenise(
+            &stemmer(),
+            "GitHub Actions lint for the React app, react again",
+        );
+        assert_eq!(elsewhere_count(&more, &[]), 2);
     }
 
     #[test]

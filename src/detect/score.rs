@@ -408,6 +408,15 @@ fn is_change_cue(w: &str) -> bool {
             | "review"
             | "debug"
             | "diagnose"
+            | "fill"
+            | "complete"
+            | "rename"
+            | "refactor"
+            | "rewrite"
+            | "correct"
+            | "repair"
+            | "patch"
+            | "edit"
     )
 }
 
