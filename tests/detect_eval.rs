@@ -2,7 +2,8 @@
 //! fails below the floors reached. Prints the table; with
 //! `SKILLCHAIN_EVAL_MISSES=1` it lists every miss too
 //! (`SKILLCHAIN_EVAL_MISSES=1 cargo test --test detect_eval -- --nocapture`).
-//! Each set (the tuning set and both held-out sets) has its own floors.
+//! Each set (the tuning set and every held-out set) has its own floors, and
+//! the blueprints offered where the label is `none` are counted and floored.
 
 use serde::Deserialize;
 use skillchain::detect::{blueprint_chain, detect};
