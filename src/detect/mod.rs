@@ -26,7 +26,7 @@ mod score;
 
 pub use chain::{blueprint_chain, build_chain, build_chain_with, chain_for, Pull};
 pub use choose::{
-    detect, detect_with, AMBIGUOUS_GAP, AMBIGUOUS_RATIO, MIN_EVIDENCE, SHORT_GOAL_WORDS,
+    detect, detect_with, AMBIGUOUS_GAP, AMBIGUOUS_RATIO, MIN_EVIDENCE, OWN_RATIO, SHORT_GOAL_WORDS,
     SHORT_RUNNER_UP,
 };
 pub use index::{PackIndex, PRIMARY_POINTS, SECONDARY_POINTS};
