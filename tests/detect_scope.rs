@@ -182,43 +182,6 @@ fn each_further_word_of_other_software_work_raises_the_minimum() {
     assert!(refused > 50, "only {refused} refused");
 }
 
-#[test]
-fn a_pack_reading_most_of_the_best_packs_weight_on_its_own_is_a_runner_up() {
-    let mut flagged = 0;
-    for goal in keyword_goals() {
-        let Ok(d) = detect(
-            bundled(),
-            &format!("{goal} with airflow and dbt on postgres"),
-        ) else {
-            continue;
-        };
-        let best = d
-            .packs
-            .iter()
-            .find(|p| p.id == d.inner.pack)
-            .expect("scored");
-        for p in d.packs.iter().filter(|p| p.id != d.inner.pack) {
-            if f64::from(p.own_raw) >= f64::from(best.raw_evidence) * skillchain::detect::OWN_RATIO
-                && d.inner.offer.is_none()
-                && d.inner
-                    .blueprints
-                    .iter()
-                    .all(|b| b.confidence < skillchain::detect::OFFER_THRESHOLD)
-            {
-                flagged += 1;
-                assert!(
-                    d.inner.runner_ups.iter().any(|r| r.id == p.id),
-                    "{goal}: {} reads {} of {} alone and is no runner-up",
-                    p.id,
-                    p.own_raw,
-                    best.raw_evidence
-                );
-            }
-        }
-    }
-    assert!(flagged > 20, "only {flagged} runner-ups");
-}
-
 /// Data tools, one per kind, and infrastructure words around them.
 const TOOLS: &[&str] = &[
     "airflow",

@@ -4,9 +4,10 @@
 //! says too little to be a sure match. Offered at ≥ 70 %, unless another
 //! blueprint is as likely (a close call is the user's to make), and only
 //! when the goal asks for the whole thing: it names several of the
-//! blueprint's skills, or says the blueprint's own phrase (a trigger phrase
-//! of several words that reaches the offer alone). A narrow goal that only
-//! shares a tool word with the blueprint is not offered it.
+//! blueprint's skills, says the blueprint's own phrase (a trigger phrase of
+//! several words that reaches the offer alone), or reaches the confidence on
+//! more than one weighty trigger word. A narrow goal that reaches it on one
+//! word ("pick an orchestrator ...") is not offered it.
 
 use super::index::PackIndex;
 use super::score::Analysis;
@@ -91,8 +92,19 @@ pub(super) fn score_blueprints(
                 .filter_map(|t| triggers.iter().find(|(x, _)| x == t))
                 .filter(|(_, w)| w.saturating_mul(100) >= SUBSTANTIAL_HIT * full_weight)
                 .count();
+            // Two of its skills and trigger words beyond the heaviest worth
+            // 30 % ("cdc ingestion ... orchestrated with prefect").
+            let heaviest = seen
+                .iter()
+                .filter_map(|t| triggers.iter().find(|(x, _)| x == t))
+                .map(|(_, w)| *w)
+                .max()
+                .unwrap_or(0);
+            let beyond_one =
+                (hit_weight - heaviest).saturating_mul(100) >= SUBSTANTIAL_HIT * full_weight;
             let whole = own_phrase.is_some()
                 || substantial >= 2
+                || (skills_named.len() >= 2 && beyond_one)
                 || skills_named.len() >= skills_for_whole(b.skills.len());
             BlueprintScore {
                 id: b.id.clone(),

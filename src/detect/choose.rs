@@ -29,12 +29,6 @@ pub const SHORT_GOAL_WORDS: usize = 5;
 /// keyword) before sharing is its runner-up.
 pub const SHORT_RUNNER_UP: f64 = 5.0;
 
-/// Any other pack reading, with its own vocabulary, at least this share of
-/// the best pack's raw weight is a runner-up, whatever the goal's length:
-/// the goal's words are not the best pack's alone ("airflow dag that runs
-/// dbt build every morning": data-engineering reads airflow, dag and dbt).
-pub const OWN_RATIO: f64 = 0.75;
-
 /// A pack resting on one word needs at least this share (%) of the goal's
 /// content words to be words some pack knows.
 pub const LONE_WORD_KNOWN_SHARE: usize = 34;
@@ -282,8 +276,6 @@ pub fn detect_with(
                 && (s.evidence >= best.evidence * AMBIGUOUS_RATIO
                     || best.evidence - s.evidence < AMBIGUOUS_GAP))
                 || (short && f64::from(s.own_raw) >= SHORT_RUNNER_UP && !specific_against(s))
-                || (f64::from(s.own_raw) >= f64::from(best.raw_evidence) * OWN_RATIO
-                    && !specific_against(s))
         })
         .map(|(_, s)| s.clone())
         .collect();

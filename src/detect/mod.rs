@@ -26,7 +26,7 @@ mod score;
 
 pub use chain::{blueprint_chain, build_chain, build_chain_with, chain_for, Pull};
 pub use choose::{
-    detect, detect_with, AMBIGUOUS_GAP, AMBIGUOUS_RATIO, MIN_EVIDENCE, OWN_RATIO, SHORT_GOAL_WORDS,
+    detect, detect_with, AMBIGUOUS_GAP, AMBIGUOUS_RATIO, MIN_EVIDENCE, SHORT_GOAL_WORDS,
     SHORT_RUNNER_UP,
 };
 pub use index::{PackIndex, PRIMARY_POINTS, SECONDARY_POINTS};
@@ -125,8 +125,9 @@ pub struct BlueprintScore {
     /// trigger of several words that reaches the offer alone.
     pub own_phrase: Option<String>,
     /// The goal asks for the whole thing (its own phrase, two of its skills
-    /// or a third of a larger blueprint, or two trigger words each worth
-    /// 30 % of the full weight): only then is it offered.
+    /// or a third of a larger blueprint, two trigger words each worth 30 %
+    /// of the full weight, or two of its skills and trigger words beyond
+    /// the heaviest worth 30 %): only then is it offered.
     pub whole: bool,
 }
 
