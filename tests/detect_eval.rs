@@ -2,7 +2,8 @@
 //! fails below the floors reached. Prints the table; with
 //! `SKILLCHAIN_EVAL_MISSES=1` it lists every miss too
 //! (`SKILLCHAIN_EVAL_MISSES=1 cargo test --test detect_eval -- --nocapture`).
-//! Each set (the tuning set and both held-out sets) has its own floors.
+//! Each set (the tuning set and every held-out set) has its own floors, and
+//! the blueprints offered where the label is `none` are counted and floored.
 
 use serde::Deserialize;
 use skillchain::detect::{blueprint_chain, detect};
@@ -39,7 +40,13 @@ struct Score {
     blueprint_goals: usize,
     blueprint_right: usize,
     clear_flagged_ambiguous: usize,
+    /// Goals labelled `blueprint: none` (with the right pack) and how many
+    /// of them were offered a blueprint anyway.
+    blueprint_none_goals: usize,
+    blueprint_none_offered: usize,
     misses: Vec<String>,
+    /// Clear goals flagged ambiguous: not misses, listed to keep them few.
+    flagged_clear: Vec<String>,
 }
 
 fn pct(a: usize, b: usize) -> f64 {
@@ -80,7 +87,8 @@ impl Score {
              | non-data goals refused | {:.1} % ({}/{}) |\n\
              | ambiguous goals flagged with a right runner-up | {:.1} % ({}/{}) |\n\
              | blueprint offer right | {:.1} % ({}/{}) |\n\
-             | clear goals flagged ambiguous | {} |\n",
+             | clear goals flagged ambiguous | {} |\n\
+             | blueprint offered where the label is none | {} of {} |\n",
             self.goals,
             self.right_pack_pct(),
             self.right_pack,
@@ -100,6 +108,8 @@ impl Score {
             self.blueprint_right,
             self.blueprint_goals,
             self.clear_flagged_ambiguous,
+            self.blueprint_none_offered,
+            self.blueprint_none_goals,
         )
     }
 }
@@ -189,6 +199,15 @@ fn score(file: &str) -> Score {
         s.right_pack += 1;
         if d.inner.ambiguous {
             s.clear_flagged_ambiguous += 1;
+            s.flagged_clear.push(format!(
+                "CLEAR-FLAGGED {goal:?}: {} or {:?}",
+                d.inner.pack,
+                d.inner
+                    .runner_ups
+                    .iter()
+                    .map(|r| format!("{} {}", r.id, r.evidence))
+                    .collect::<Vec<_>>()
+            ));
         }
         let pack = registry
             .get(&d.inner.pack)
@@ -219,6 +238,12 @@ fn score(file: &str) -> Score {
         }
         if let Some(b) = &c.blueprint {
             s.blueprint_goals += 1;
+            if b == "none" {
+                s.blueprint_none_goals += 1;
+                if d.inner.offer.is_some() {
+                    s.blueprint_none_offered += 1;
+                }
+            }
             let got = d.inner.offer.as_deref().unwrap_or("none");
             if got == b {
                 s.blueprint_right += 1;
@@ -240,7 +265,7 @@ fn score(file: &str) -> Score {
 fn report(name: &str, s: &Score) {
     println!("{}", s.table(name));
     if std::env::var_os("SKILLCHAIN_EVAL_MISSES").is_some() {
-        for m in &s.misses {
+        for m in s.misses.iter().chain(&s.flagged_clear) {
             println!("  {m}");
         }
     }
@@ -256,6 +281,8 @@ struct Floors {
     refused: f64,
     ambiguous: f64,
     blueprint: f64,
+    /// Most blueprints offered on goals labelled `blueprint: none`.
+    blueprint_none_offered: usize,
 }
 
 fn assert_floors(name: &str, s: &Score, f: &Floors) {
@@ -280,6 +307,12 @@ fn assert_floors(name: &str, s: &Score, f: &Floors) {
         };
         assert!(ok, "{name}: {what} {got:.1} against the floor {floor:.1}");
     }
+    assert!(
+        s.blueprint_none_offered <= f.blueprint_none_offered,
+        "{name}: {} blueprints offered where the label is none, at most {} allowed",
+        s.blueprint_none_offered,
+        f.blueprint_none_offered
+    );
 }
 
 #[test]
@@ -293,10 +326,11 @@ fn tuning_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 99.5,
             must: 99.5,
-            must_not_per_100: 0.0,
+            must_not_per_100: 0.35,
             refused: 99.5,
-            ambiguous: 86.0,
-            blueprint: 99.5,
+            ambiguous: 94.4,
+            blueprint: 97.0,
+            blueprint_none_offered: 1,
         },
     );
 }
@@ -316,7 +350,8 @@ fn heldout_set_scores_at_or_above_the_floors() {
             must_not_per_100: 0.0,
             refused: 99.5,
             ambiguous: 83.0,
-            blueprint: 90.5,
+            blueprint: 99.5,
+            blueprint_none_offered: 0,
         },
     );
 }
@@ -335,6 +370,28 @@ fn heldout2_set_scores_at_or_above_the_floors() {
             refused: 99.5,
             ambiguous: 93.0,
             blueprint: 83.0,
+            blueprint_none_offered: 0,
+        },
+    );
+}
+
+/// Fresh set A (session 5), written by a colleague who had not seen the
+/// detector; committed before detection was changed for it.
+#[test]
+fn heldout3_set_scores_at_or_above_the_floors() {
+    let s = score("heldout3.yaml");
+    report("third held-out set (heldout3.yaml)", &s);
+    assert_floors(
+        "heldout3.yaml",
+        &s,
+        &Floors {
+            right_pack: 97.0,
+            must: 95.0,
+            must_not_per_100: 1.0,
+            refused: 99.5,
+            ambiguous: 77.0,
+            blueprint: 91.5,
+            blueprint_none_offered: 0,
         },
     );
 }

@@ -73,7 +73,7 @@ pub fn run(
         Err(no) => {
             if json {
                 print_json(
-                    &serde_json::json!({ "goal": goal, "pack": null, "error": "no pack matches the goal", "elsewhere": no.elsewhere,
+                    &serde_json::json!({ "goal": goal, "pack": null, "error": "no pack matches the goal", "elsewhere": no.elsewhere, "thin": no.thin,
                     "packs": no.packs.iter().map(|(id, title, ex)| serde_json::json!({"id": id, "title": title, "examples": ex})).collect::<Vec<_>>() }),
                 )?;
             } else {
@@ -177,6 +177,22 @@ pub(super) fn print_chain_screen(det: &Detection, session: &Session, st: Style) 
                 r.evidence,
                 evidence_words(r)
             );
+            let alone: Vec<&String> = r
+                .own_words
+                .iter()
+                .filter(|w| !r.words.iter().any(|x| &x.keyword == *w))
+                .collect();
+            if !alone.is_empty() {
+                println!(
+                    "           it reads {} on its own too (weight {}), inside another pack's longer phrase",
+                    alone
+                        .iter()
+                        .map(|w| format!("\"{w}\""))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    r.own_raw
+                );
+            }
         }
     }
     match det.inner.blueprints.first() {
@@ -208,6 +224,11 @@ pub(super) fn print_chain_screen(det: &Detection, session: &Session, st: Style) 
             );
             if det.inner.ambiguous && b.confidence >= detect::OFFER_THRESHOLD {
                 println!("           not offered: the pack is a close call");
+            } else if !b.whole && b.confidence >= detect::OFFER_THRESHOLD {
+                println!(
+                    "           not offered: it asks for part of it (names {} of its skills, one weighty trigger word, not its own phrase)",
+                    b.skills_named.len()
+                );
             }
         }
         None => println!("Blueprint: none in this pack"),

@@ -2,7 +2,12 @@
 //! the goal (a phrase and the words inside it count once; negated words not at
 //! all) over its full weight, capped for short goals: a goal of a few words
 //! says too little to be a sure match. Offered at ≥ 70 %, unless another
-//! blueprint is as likely (a close call is the user's to make).
+//! blueprint is as likely (a close call is the user's to make), and only
+//! when the goal asks for the whole thing: it names several of the
+//! blueprint's skills, says the blueprint's own phrase (a trigger phrase of
+//! several words that reaches the offer alone), or reaches the confidence on
+//! more than one weighty trigger word. A narrow goal that reaches it on one
+//! word ("pick an orchestrator ...") is not offered it.
 
 use super::index::PackIndex;
 use super::score::Analysis;
@@ -13,6 +18,16 @@ use crate::pack::Pack;
 pub const FULL_CONFIDENCE_WORDS: usize = 5;
 /// Two blueprints this close (in points) are a close call: neither is offered.
 pub const BLUEPRINT_MARGIN: u32 = 10;
+
+/// A trigger hit worth at least this share (%) of the full weight is
+/// substantial; two of them ask for the whole blueprint.
+pub const SUBSTANTIAL_HIT: u32 = 30;
+
+/// A blueprint of `n` skills is asked for whole when the goal names at least
+/// this many of them: two, or a third of a larger blueprint.
+pub fn skills_for_whole(n: usize) -> usize {
+    n.div_ceil(3).max(2)
+}
 
 /// The highest confidence a goal of `content` words can reach.
 pub fn confidence_cap(content: usize) -> u32 {
@@ -28,6 +43,7 @@ pub(super) fn score_blueprints(
     index: &PackIndex,
     a: &Analysis,
     pos: usize,
+    matched: &[&str],
 ) -> (Vec<BlueprintScore>, Option<String>) {
     let cap = confidence_cap(a.reading.content_words());
     let mut out: Vec<BlueprintScore> = pack
@@ -56,6 +72,40 @@ pub(super) fn score_blueprints(
             let confidence = (hit_weight.saturating_mul(100) / full_weight)
                 .min(100)
                 .min(cap);
+            let skills_named: Vec<String> = b
+                .skills
+                .iter()
+                .filter(|s| matched.contains(&s.as_str()))
+                .cloned()
+                .collect();
+            // The blueprint's own phrase: several words that reach the offer alone.
+            let own_phrase = local
+                .iter()
+                .filter(|f| f.len > 1 && !a.is_negated(f))
+                .filter_map(|f| triggers.iter().find(|(t, _)| *t == f.term))
+                .find(|(_, w)| w.saturating_mul(100) >= OFFER_THRESHOLD * full_weight)
+                .map(|(t, _)| index.terms[*t].text.clone());
+            // An offer that rests on one word, the other hits being tool or
+            // cadence words of little weight, is a goal about one part of it.
+            let substantial = seen
+                .iter()
+                .filter_map(|t| triggers.iter().find(|(x, _)| x == t))
+                .filter(|(_, w)| w.saturating_mul(100) >= SUBSTANTIAL_HIT * full_weight)
+                .count();
+            // Two of its skills and trigger words beyond the heaviest worth
+            // 30 % ("cdc ingestion ... orchestrated with prefect").
+            let heaviest = seen
+                .iter()
+                .filter_map(|t| triggers.iter().find(|(x, _)| x == t))
+                .map(|(_, w)| *w)
+                .max()
+                .unwrap_or(0);
+            let beyond_one =
+                (hit_weight - heaviest).saturating_mul(100) >= SUBSTANTIAL_HIT * full_weight;
+            let whole = own_phrase.is_some()
+                || substantial >= 2
+                || (skills_named.len() >= 2 && beyond_one)
+                || skills_named.len() >= skills_for_whole(b.skills.len());
             BlueprintScore {
                 id: b.id.clone(),
                 title: b.title.clone(),
@@ -65,6 +115,9 @@ pub(super) fn score_blueprints(
                 full_weight,
                 offered: false,
                 cap,
+                skills_named,
+                own_phrase,
+                whole,
             }
         })
         .collect();
@@ -77,7 +130,7 @@ pub(super) fn score_blueprints(
     };
     let mut offer = None;
     if let Some(first) = out.first_mut() {
-        if first.confidence >= OFFER_THRESHOLD && !close_call {
+        if first.confidence >= OFFER_THRESHOLD && !close_call && first.whole {
             first.offered = true;
             offer = Some(first.id.clone());
         }
@@ -96,5 +149,11 @@ mod tests {
         assert_eq!(confidence_cap(4), 90);
         assert_eq!(confidence_cap(5), 100);
         assert_eq!(confidence_cap(40), 100);
+    }
+
+    #[test]
+    fn a_blueprint_is_whole_from_two_skills_or_a_third() {
+        let got: Vec<usize> = (1..=9).map(skills_for_whole).collect();
+        assert_eq!(got, vec![2, 2, 2, 2, 2, 2, 3, 3, 3]);
     }
 }

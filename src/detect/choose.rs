@@ -29,6 +29,48 @@ pub const SHORT_GOAL_WORDS: usize = 5;
 /// keyword) before sharing is its runner-up.
 pub const SHORT_RUNNER_UP: f64 = 5.0;
 
+/// A pack resting on one word needs at least this share (%) of the goal's
+/// content words to be words some pack knows.
+pub const LONE_WORD_KNOWN_SHARE: usize = 34;
+
+/// "only "security" of 9 words is data work" when the best pack rests on one
+/// single word, the goal names no data tool, and fewer than a third of its
+/// content words are known to any pack (inside a phrase or not).
+fn lone_word(a: &Analysis, best: &PackScore) -> Option<String> {
+    let [word] = best.words.as_slice() else {
+        return None;
+    };
+    // A data tool is data work however few words surround it.
+    if word.keyword.contains(' ') || super::context::data_tool(&a.reading.tokens).is_some() {
+        return None;
+    }
+    let content: Vec<usize> = a
+        .reading
+        .tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| {
+            !super::normalise::is_stopword(&t.word) && !t.word.chars().all(|c| c.is_ascii_digit())
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let known = content
+        .iter()
+        .filter(|&&i| {
+            a.all_found
+                .iter()
+                .any(|f| f.start <= i && i < f.start + f.len)
+        })
+        .count();
+    (known * 100 < LONE_WORD_KNOWN_SHARE * content.len()).then(|| {
+        format!(
+            "only \"{}\" of its {} words is data work",
+            word.keyword,
+            content.len()
+        )
+    })
+}
+
 pub fn detect(registry: &Registry, goal: &str) -> Result<Detection, NoMatch> {
     detect_with(registry, goal, None)
 }
@@ -78,6 +120,7 @@ pub fn detect_with(
     let mut raw = vec![0u32; packs.len()];
     let mut words: Vec<Vec<PackWord>> = vec![Vec::new(); packs.len()];
     let mut counted: Vec<Vec<usize>> = vec![Vec::new(); packs.len()];
+
     for members in groups.values() {
         // How many packs know the word (with a weight, after gates).
         let df = members
@@ -102,6 +145,7 @@ pub fn detect_with(
             let ev = f64::from(w) * share;
             evidence[p] += ev;
             raw[p] += w;
+
             words[p].push(PackWord {
                 keyword: indexes[p].terms[t].text.clone(),
                 weight: w,
@@ -128,6 +172,21 @@ pub fn detect_with(
             }
         }
         let skill_score = det.scores.iter().map(|s| s.score).sum();
+        // The pack's words read with its own vocabulary alone: another
+        // pack's longer phrase ("airflow dag") does not take them.
+        let mut own_words: Vec<String> = Vec::new();
+        let mut own_raw = 0;
+        for f in a
+            .found_in(pos, |t| ix.weight_without(t, &gated[pos]) > 0)
+            .iter()
+            .filter(|f| !a.is_negated(f))
+        {
+            let text = &ix.terms[f.term].text;
+            if !own_words.contains(text) {
+                own_raw += ix.weight_without(f.term, &gated[pos]);
+                own_words.push(text.clone());
+            }
+        }
         scores.push((
             pos,
             PackScore {
@@ -138,6 +197,8 @@ pub fn detect_with(
                 evidence: round1(evidence[pos]),
                 raw_evidence: raw[pos],
                 words: std::mem::take(&mut words[pos]),
+                own_raw,
+                own_words,
                 source: pack.source.describe(),
             },
         ));
@@ -150,19 +211,34 @@ pub fn detect_with(
             .then(b.trigger_weight.cmp(&a.trigger_weight))
             .then(pa.cmp(pb))
     });
-    let elsewhere = super::context::elsewhere(&a.reading.tokens);
+    let scoped: Vec<bool> = a
+        .scope_of
+        .iter()
+        .map(|s| s.is_some_and(|i| a.scopes[i].kind == super::negation::ScopeKind::Negated))
+        .collect();
+    let elsewhere = super::context::elsewhere(&a.reading.tokens, &scoped);
+    // Infrastructure around a data tool is data work: the tool lifts the
+    // raised minimum ("helm chart for airflow on k8s").
+    let elsewhere = elsewhere.filter(|_| super::context::data_tool(&a.reading.tokens).is_none());
     let minimum = if elsewhere.is_some() {
+        let more = super::context::elsewhere_count(&a.reading.tokens, &scoped).saturating_sub(1);
         super::context::MIN_EVIDENCE_ELSEWHERE
+            + super::context::MIN_EVIDENCE_PER_MORE_ELSEWHERE * more as f64
     } else {
         MIN_EVIDENCE
     };
+    // A goal whose only data word is one word among many others is about
+    // something else that happens to use the word ("sanitize input and add
+    // a Content-Security-Policy header" knows "security").
+    let thin = scores.first().and_then(|(_, s)| lone_word(&a, s));
     let Some((best_pos, best)) = scores
         .first()
         .cloned()
-        .filter(|(_, s)| f64::from(s.raw_evidence) >= minimum)
+        .filter(|(_, s)| f64::from(s.raw_evidence) >= minimum && thin.is_none())
     else {
         return Err(NoMatch {
             goal: goal.to_string(),
+            thin,
             elsewhere,
             packs: registry
                 .packs
@@ -180,23 +256,33 @@ pub fn detect_with(
     // A short goal says too little to rule a pack out: any other pack with a
     // secondary keyword's worth of its own words is a runner-up.
     // A goal whose words make up one of the best pack's blueprints is
-    // specific however short it is.
-    let short = a.reading.content_words() <= SHORT_GOAL_WORDS
-        && dets.get(&best_pos).is_some_and(|d| d.offer.is_none());
+    // specific however short it is, unless the other pack reads every word
+    // the blueprint was offered on ("fact table" is a word of both).
+    let short = a.reading.content_words() <= SHORT_GOAL_WORDS;
+    let offer_hits: Option<&Vec<String>> = dets.get(&best_pos).and_then(|d| {
+        d.offer
+            .as_ref()
+            .and_then(|o| d.blueprints.iter().find(|b| &b.id == o))
+            .map(|b| &b.hits)
+    });
+    let specific_against = |s: &PackScore| {
+        offer_hits.is_some_and(|hits| hits.iter().any(|h| !s.own_words.contains(h)))
+    };
     let runner_ups: Vec<PackScore> = scores
         .iter()
         .skip(1)
         .filter(|(_, s)| {
-            f64::from(s.raw_evidence) >= MIN_EVIDENCE / 2.0
+            (f64::from(s.raw_evidence) >= MIN_EVIDENCE / 2.0
                 && (s.evidence >= best.evidence * AMBIGUOUS_RATIO
-                    || best.evidence - s.evidence < AMBIGUOUS_GAP
-                    || (short && f64::from(s.raw_evidence) >= SHORT_RUNNER_UP))
+                    || best.evidence - s.evidence < AMBIGUOUS_GAP))
+                || (short && f64::from(s.own_raw) >= SHORT_RUNNER_UP && !specific_against(s))
         })
         .map(|(_, s)| s.clone())
         .collect();
     let Some(mut inner) = dets.remove(&best_pos) else {
         return Err(NoMatch {
             goal: goal.to_string(),
+            thin: None,
             elsewhere: None,
             packs: Vec::new(),
         });

@@ -7,17 +7,78 @@
 //! are not in the list.
 
 /// Least weight of matched words (before sharing) when the goal names
-/// another kind of software work: three primary keywords' worth.
+/// another kind of software work: more than three primary keywords' worth.
 pub const MIN_EVIDENCE_ELSEWHERE: f64 = 30.0;
 
+/// Each further distinct word of other software work raises the minimum by
+/// this much (a primary keyword): "GitHub Actions ... react app" needs more
+/// than "... for the react app".
+pub const MIN_EVIDENCE_PER_MORE_ELSEWHERE: f64 = 10.0;
+
+/// How many distinct words of the goal name other software work (the same
+/// reading as [`elsewhere`]).
+pub fn elsewhere_count(tokens: &[super::normalise::Token], scoped: &[bool]) -> usize {
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if t.in_name || scoped.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        if (is_elsewhere(&t.typed) || is_elsewhere(&t.word)) && !seen.contains(&t.word.as_str()) {
+            seen.push(&t.word);
+        }
+    }
+    seen.len()
+}
+
 /// The first word of the goal (as typed) that names software work other
-/// than data engineering, if any. Names (`fct_helm_releases`) do not count.
-pub fn elsewhere(tokens: &[super::normalise::Token]) -> Option<String> {
+/// than data engineering, if any. Names (`fct_helm_releases`) do not count,
+/// nor words the goal negates (`dbt models, no react front end` is not
+/// front-end work): `scoped[i]` marks those.
+pub fn elsewhere(tokens: &[super::normalise::Token], scoped: &[bool]) -> Option<String> {
     tokens
         .iter()
-        .filter(|t| !t.in_name)
+        .enumerate()
+        .filter(|(i, t)| !t.in_name && !scoped.get(*i).copied().unwrap_or(false))
+        .map(|(_, t)| t)
         .find(|t| is_elsewhere(&t.typed) || is_elsewhere(&t.word))
         .map(|t| t.typed.clone())
+}
+
+/// The first data tool the goal names (as typed), if any: infrastructure
+/// work around a data tool ("helm chart for airflow on k8s", "terraform
+/// for the snowflake warehouse") is data work a pack fits, so a word of
+/// other software work does not raise the minimum then.
+/// A tool written as a kind of thing ("kafka-style event bus", "airflow
+/// like scheduler") is not named.
+pub fn data_tool(tokens: &[super::normalise::Token]) -> Option<String> {
+    tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !t.in_name && is_data_tool(&t.word))
+        .find(|(i, _)| {
+            !tokens
+                .get(i + 1)
+                .is_some_and(|n| matches!(n.word.as_str(), "style" | "like" | "esque" | "ish"))
+        })
+        .map(|(_, t)| t.typed.clone())
+}
+
+fn is_data_tool(w: &str) -> bool {
+    matches!(
+        w,
+        // orchestrators
+        "airflow" | "dagster" | "prefect" | "mage" | "composer" | "luigi"
+            // transformation and loading
+            | "dbt" | "dlt" | "fivetran" | "airbyte" | "debezium" | "meltano" | "spark"
+            | "flink" | "beam" | "dataflow"
+            // streaming
+            | "kafka" | "kinesis" | "pubsub" | "redpanda" | "pulsar"
+            // warehouses, lakes and engines
+            | "snowflake" | "bigquery" | "redshift" | "databricks" | "duckdb" | "trino"
+            | "presto" | "clickhouse" | "iceberg" | "hudi"
+            // data quality and monitoring
+            | "bigeye" | "soda" | "monte"
+    )
 }
 
 fn is_elsewhere(w: &str) -> bool {
@@ -32,6 +93,8 @@ fn is_elsewhere(w: &str) -> bool {
             // infrastructure and backend services
             | "helm" | "kubernete" | "k8s" | "nginx" | "apache2" | "terraform" | "dockerfile"
             | "ansible" | "jenkin" | "microservice" | "endpoint" | "tls"
+            // source hosting and CI services
+            | "github" | "gitlab" | "circleci" | "bitbucket"
             // machine-learning research
             | "llama" | "llm" | "gpt" | "pytorch" | "tensorflow" | "finetune" | "prompt"
             // office work
@@ -45,7 +108,7 @@ mod tests {
     use crate::detect::normalise::{stemmer, tokenise};
 
     fn el(goal: &str) -> Option<String> {
-        elsewhere(&tokenise(&stemmer(), goal))
+        elsewhere(&tokenise(&stemmer(), goal), &[])
     }
 
     #[test]
@@ -55,5 +118,32 @@ mod tests {
         assert_eq!(el("optimize the images").as_deref(), Some("images"));
         assert_eq!(el("fct_helm_releases daily counts"), None);
         assert_eq!(el("daily orders table in bigquery"), None);
+        let toks = tokenise(&stemmer(), "dbt models, no react front end");
+        let react = toks.iter().position(|t| t.word == "react").expect("read");
+        let mut negated = vec![false; toks.len()];
+        negated[react] = true;
+        assert_eq!(elsewhere(&toks, &negated), None);
+        assert_eq!(elsewhere(&toks, &[]).as_deref(), Some("react"));
+        let more = tokenise(
+            &stemmer(),
+            "GitHub Actions lint for the React app, react again",
+        );
+        assert_eq!(elsewhere_count(&more, &[]), 2);
+    }
+
+    #[test]
+    fn names_a_data_tool_but_not_inside_a_name() {
+        let tool = |g: &str| data_tool(&tokenise(&stemmer(), g));
+        assert_eq!(
+            tool("helm chart for Airflow on k8s").as_deref(),
+            Some("airflow")
+        );
+        assert_eq!(tool("terraform the vpc and subnets"), None);
+        assert_eq!(tool("helm values for fct_kafka_lag"), None);
+        assert_eq!(tool("kafka-style event bus in Go"), None);
+        assert_eq!(
+            tool("a kafka-like bus, then kafka").as_deref(),
+            Some("kafka")
+        );
     }
 }

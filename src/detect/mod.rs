@@ -119,6 +119,16 @@ pub struct BlueprintScore {
     /// The most this goal can reach: short goals are capped (60 % for one
     /// content word, +10 per word, 100 % from five on).
     pub cap: u32,
+    /// The blueprint's skills the goal names (a primary keyword or two secondary ones).
+    pub skills_named: Vec<String>,
+    /// The blueprint's own phrase the goal says ("new fact table"): a
+    /// trigger of several words that reaches the offer alone.
+    pub own_phrase: Option<String>,
+    /// The goal asks for the whole thing (its own phrase, two of its skills
+    /// or a third of a larger blueprint, two trigger words each worth 30 %
+    /// of the full weight, or two of its skills and trigger words beyond
+    /// the heaviest worth 30 %): only then is it offered.
+    pub whole: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -135,6 +145,13 @@ pub struct PackScore {
     pub raw_evidence: u32,
     /// The words behind `evidence`.
     pub words: Vec<PackWord>,
+    /// The weight of the pack's words read with its own vocabulary alone
+    /// (another pack's longer phrase of shared words, such as "slow query"
+    /// or "airflow dag", not taking them), before sharing: for a short goal,
+    /// 5 or more makes the pack a runner-up.
+    pub own_raw: u32,
+    /// Those words.
+    pub own_words: Vec<String>,
     /// Where the pack comes from: bundled, folder, or installed from a URL
     /// with its sha256 pin.
     pub source: String,
@@ -268,6 +285,9 @@ pub struct NoMatch {
     /// The word that places the goal in other software work ("nginx"),
     /// when that raised the minimum the best pack missed.
     pub elsewhere: Option<String>,
+    /// Why one data word among many others is not enough ("only "security"
+    /// of its 9 words is data work").
+    pub thin: Option<String>,
     /// (pack id, title, example goals)
     pub packs: Vec<(String, String, Vec<String>)>,
 }
@@ -280,6 +300,9 @@ impl std::fmt::Display for NoMatch {
                 f,
                 "\"{w}\" reads as software work other than data engineering, and the goal has too few data words."
             )?;
+        }
+        if let Some(t) = &self.thin {
+            writeln!(f, "The goal reads as other work: {t}.")?;
         }
         writeln!(f, "Describe what you want to build with words like these:")?;
         for (id, title, examples) in &self.packs {

@@ -2,7 +2,8 @@
 //! query" remove what they name; "existing query", "the sql is already
 //! written" say a thing exists, so the skill that would make it is not asked.
 //! A cue covers the next few words of its clause (a comma or "just", "only",
-//! "but" ends it); a cue that is part of a matched phrase ("no code changes")
+//! "but" ends it); "X and Y stay as they are", "X remains unchanged" say
+//! what is kept exists, like "already"; a cue that is part of a matched phrase ("no code changes")
 //! is read as that phrase instead.
 
 use super::normalise::{is_stopword, Token};
@@ -135,6 +136,14 @@ fn text_of(toks: &[Token], cue: std::ops::Range<usize>, words: &[usize]) -> Stri
         .replace("don t", "don't")
 }
 
+/// Words saying something is kept as it is.
+fn is_kept_cue(w: &str) -> bool {
+    matches!(
+        w,
+        "stay" | "stays" | "remain" | "remains" | "unchanged" | "untouched" | "intact"
+    )
+}
+
 /// The scopes of the goal; `consumed[i]` is true when word `i` belongs to a
 /// matched multi-word term, which then is not read as a cue.
 pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
@@ -166,6 +175,37 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
                     text: text_of(toks, i..i + 1, &words),
                     words,
                 });
+            }
+        } else if is_kept_cue(w) && !toks[i].in_name {
+            // "metadata and schema stay as they are": what is kept exists.
+            let mut words = backward(toks, i);
+            while let Some(&first) = words.first() {
+                let Some(and) = first.checked_sub(1) else {
+                    break;
+                };
+                if toks[and].word != "and" || toks[first].clause_start {
+                    break;
+                }
+                let more = backward(toks, and);
+                if more.is_empty() {
+                    break;
+                }
+                words = more
+                    .into_iter()
+                    .chain(std::iter::once(and))
+                    .chain(words)
+                    .collect();
+            }
+            if !words.is_empty() {
+                out.push(Scope {
+                    kind: ScopeKind::Exists,
+                    text: text_of(toks, i..i + 1, &words),
+                    words,
+                });
+            }
+            // "stays unchanged" is one cue.
+            while toks.get(i + 1).is_some_and(|t| is_kept_cue(&t.word)) {
+                i += 1;
             }
         } else if w == "already" {
             let next = toks.get(i + 1).map(|t| t.word.as_str());
@@ -229,5 +269,13 @@ mod tests {
             vec![(ScopeKind::Exists, "existing query".into())]
         );
         assert!(sc("not_null tests on dim_customer").is_empty());
+        assert_eq!(
+            sc("rewrite query.sql; metadata and schema stay as they are"),
+            vec![(ScopeKind::Exists, "metadata and schema stay".into())]
+        );
+        assert_eq!(
+            sc("new table, the dag stays unchanged"),
+            vec![(ScopeKind::Exists, "dag stays".into())]
+        );
     }
 }

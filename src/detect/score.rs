@@ -257,9 +257,14 @@ pub(super) fn detect_analysed(
     // Narrowness counts skills the goal names by a primary keyword.
     let matched = all_scores
         .iter()
-        .filter(|s| s.score > 0 && !s.primary.is_empty())
+        .filter(|s| s.score >= PRIMARY_POINTS)
         .count();
-    let (blueprints, offer) = score_blueprints(pack, index, a, pos);
+    let named: Vec<&str> = all_scores
+        .iter()
+        .filter(|s| s.score >= PRIMARY_POINTS)
+        .map(|s| s.id.as_str())
+        .collect();
+    let (blueprints, offer) = score_blueprints(pack, index, a, pos, &named);
     let narrow = matched > 0 && matched <= 2 && offer.is_none();
     let mut seeds: Vec<(String, Vec<Reason>)> = Vec::new();
     for s in all_scores.iter().filter(|s| s.score > 0) {
@@ -403,6 +408,15 @@ fn is_change_cue(w: &str) -> bool {
             | "review"
             | "debug"
             | "diagnose"
+            | "fill"
+            | "complete"
+            | "rename"
+            | "refactor"
+            | "rewrite"
+            | "correct"
+            | "repair"
+            | "patch"
+            | "edit"
     )
 }
 

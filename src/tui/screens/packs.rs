@@ -78,7 +78,19 @@ fn evidence_with_words(p: &crate::detect::PackScore) -> String {
         .map(|w| format!("\"{}\"", w.keyword))
         .collect();
     if quoted.is_empty() {
-        format!("{} ({})", p.id, p.evidence)
+        // A runner-up of a short goal may read its words only on its own
+        // (another pack's phrase took them from the shared evidence).
+        let own: Vec<String> = p
+            .own_words
+            .iter()
+            .take(LINE_WORDS)
+            .map(|w| format!("\"{w}\""))
+            .collect();
+        if own.is_empty() {
+            format!("{} ({})", p.id, p.evidence)
+        } else {
+            format!("{} ({}, alone {})", p.id, p.evidence, own.join(" "))
+        }
     } else {
         format!("{} ({} {})", p.id, p.evidence, quoted.join(" "))
     }
