@@ -395,3 +395,24 @@ fn heldout3_set_scores_at_or_above_the_floors() {
         },
     );
 }
+
+/// Committed unchanged and scored before any detection change for it: the
+/// floors are its clean first score.
+#[test]
+fn heldout4_set_scores_at_or_above_the_floors() {
+    let s = score("heldout4.yaml");
+    report("fourth held-out set (heldout4.yaml)", &s);
+    assert_floors(
+        "heldout4.yaml",
+        &s,
+        &Floors {
+            right_pack: 90.5,
+            must: 89.9,
+            must_not_per_100: 7.5,
+            refused: 84.5,
+            ambiguous: 54.0,
+            blueprint: 83.9,
+            blueprint_none_offered: 1,
+        },
+    );
+}
