@@ -75,8 +75,32 @@ pub fn write_and_validate_locked(
         handoff::render(session, plan, &delivers),
         WriteMode::Overwrite,
     ));
-    let written = write_locked(lock, &items).map_err(|e| EngineError::Other(e.to_string()))?;
-    let report = validate::validate_session(&plan.root, &delivers, session)?;
+    // The validation's globs and regexes (most of its work) are compiled on
+    // a second thread while the write waits for the disk's flushes.
+    let blueprint = session.blueprint.as_deref();
+    let (written, compiled) = std::thread::scope(|scope| {
+        let compiling = std::thread::Builder::new()
+            .spawn_scoped(scope, || validate::compile(&delivers, blueprint))
+            .ok();
+        let written = write_locked(lock, &items);
+        let compiled = match compiling.map(|h| h.join()) {
+            Some(Ok(compiled)) => compiled,
+            // No thread could be started (or it died): compile here.
+            _ => validate::compile(&delivers, blueprint),
+        };
+        (written, compiled)
+    });
+    let written = written.map_err(|e| EngineError::Other(e.to_string()))?;
+    // Every item is now on disk exactly as written (created, replaced, or
+    // found identical), under the lock: validation need not read it back.
+    let known = validate::Known(
+        items
+            .iter()
+            .map(|i| (i.path.as_str(), i.content.as_slice()))
+            .collect(),
+    );
+    let report =
+        validate::validate_session_compiled(&plan.root, &delivers, session, &compiled?, &known)?;
     Ok(Finished { written, report })
 }
 
