@@ -189,20 +189,50 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
         })
         .collect();
     let env = expr::file_env(pack, jinja_roots);
-    for f in files.iter_mut().filter(|f| f.status != FileStatus::Skipped) {
-        let Some(source) = pack.templates.get(&f.template) else {
-            problems.push(Problem::new(
-                format!("{}: output {}", f.skill, f.path),
-                format!("template {} does not exist", f.template),
-            ));
+    let mut sources = Vec::new();
+    // Each file's problem, by file, so they are listed in the plan's order.
+    let mut failed: Vec<(usize, Problem)> = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        if f.status == FileStatus::Skipped {
             continue;
-        };
-        // Rendered under its output path: the path's type picks the escaping.
-        match budget.render(&env, &f.path, &f.template, source, &ctx) {
-            Ok(c) => f.content = c,
-            Err(e) => problems.push(Problem::new(format!("{}: output {}", f.skill, f.path), e)),
+        }
+        match pack.templates.get(&f.template) {
+            Some(source) => sources.push((i, source.as_str())),
+            None => failed.push((
+                i,
+                Problem::new(
+                    format!("{}: output {}", f.skill, f.path),
+                    format!("template {} does not exist", f.template),
+                ),
+            )),
         }
     }
+    let rendered: Vec<(usize, Result<String, String>)> = {
+        // Compiled under its output path: the path's type picks the escaping.
+        let compiled = compile_all(&env, &files, &sources);
+        // Rendered in order, so the run's output budget runs out at the
+        // same file every time.
+        sources
+            .iter()
+            .zip(compiled)
+            .map(|(&(i, _), tpl)| {
+                let out = tpl.and_then(|t| budget.render_compiled(&t, &files[i].template, &ctx));
+                (i, out)
+            })
+            .collect()
+    };
+    for (i, out) in rendered {
+        let f = &mut files[i];
+        match out {
+            Ok(c) => f.content = c,
+            Err(e) => failed.push((
+                i,
+                Problem::new(format!("{}: output {}", f.skill, f.path), e),
+            )),
+        }
+    }
+    failed.sort_by_key(|(i, _)| *i);
+    problems.extend(failed.into_iter().map(|(_, p)| p));
     if !problems.is_empty() {
         return Err(Problems {
             context: "generation".to_string(),
@@ -232,8 +262,39 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
     })
 }
 
-/// Only a regular file is ever read: a FIFO or a device at a planned path
-/// would block or never end, a link would be written through.
+/// Below this many templates a second thread costs more than it saves.
+const PARALLEL_COMPILE_MIN: usize = 8;
+
+/// Compiles the template of each `(file index, source)`, in order. Parsing is
+/// most of a render's work and each template's is independent, so the second
+/// half is compiled on another thread.
+fn compile_all<'env, 'source>(
+    env: &'env minijinja::Environment<'env>,
+    files: &'source [PlannedFile],
+    sources: &[(usize, &'source str)],
+) -> Vec<Result<minijinja::Template<'env, 'source>, String>> {
+    let compile = |&(i, source): &(usize, &'source str)| {
+        let f = &files[i];
+        super::budget::compile(env, &f.path, &f.template, source)
+    };
+    if sources.len() < PARALLEL_COMPILE_MIN {
+        return sources.iter().map(compile).collect();
+    }
+    let (first, second) = sources.split_at(sources.len() / 2);
+    std::thread::scope(|scope| {
+        let helper = std::thread::Builder::new()
+            .spawn_scoped(scope, || second.iter().map(compile).collect::<Vec<_>>())
+            .ok();
+        let mut out: Vec<_> = first.iter().map(compile).collect();
+        match helper.map(|h| h.join()) {
+            Some(Ok(rest)) => out.extend(rest),
+            // No thread could be started (or it died): compile here.
+            _ => out.extend(second.iter().map(compile)),
+        }
+        out
+    })
+}
+
 /// Which folders of the output paths exist, each looked up once: a fresh
 /// output folder costs one lookup per top folder instead of one open per file.
 #[derive(Default)]
@@ -268,6 +329,8 @@ impl Folders {
     }
 }
 
+/// Only a regular file is ever read: a FIFO or a device at a planned path
+/// would block or never end, a link would be written through.
 fn compare_with_disk(root: &Path, f: &mut PlannedFile) -> Result<(), Problem> {
     let target = root.join(&f.path);
     let limit = super::budget::MAX_FILE_BYTES as u64;

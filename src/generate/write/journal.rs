@@ -122,7 +122,12 @@ enum Stop {
 
 /// Writes `changes` through the journal. On any failure, or a signal, the
 /// folder is put back as it was and the error says so.
-pub(super) fn write_changes(root: &Path, changes: &[&Planned<'_>]) -> Result<(), WriteError> {
+/// `overlap` runs once every file is in place, while the renames are flushed.
+pub(super) fn write_changes(
+    root: &Path,
+    changes: &[&Planned<'_>],
+    overlap: &mut dyn FnMut(),
+) -> Result<(), WriteError> {
     let txn = root.join(STATE_DIR).join(TXN_DIR);
     let journal = match prepare(root, &txn, changes) {
         Ok(j) => j,
@@ -135,7 +140,7 @@ pub(super) fn write_changes(root: &Path, changes: &[&Planned<'_>]) -> Result<(),
         }
     };
     let stop = match apply(root, &txn, &journal, true) {
-        Ok(()) => match flush_applied(root, &journal) {
+        Ok(()) => match flush_during(root, &journal, overlap) {
             Ok(()) => {
                 complete(root, &txn);
                 return Ok(());
@@ -396,6 +401,27 @@ fn flush_applied(root: &Path, journal: &Journal) -> Result<(), WriteFailure> {
         sync_dir(&dir).map_err(|e| failure("flush", dir.display().to_string(), e, &dir))?;
     }
     Ok(())
+}
+
+/// [`flush_applied`] on another thread while `overlap` runs on this one:
+/// the flush mostly waits for the disk. The journal is dropped only after
+/// both, so the order on disk is unchanged.
+fn flush_during(
+    root: &Path,
+    journal: &Journal,
+    overlap: &mut dyn FnMut(),
+) -> Result<(), WriteFailure> {
+    std::thread::scope(|scope| {
+        let flushing = std::thread::Builder::new()
+            .spawn_scoped(scope, || flush_applied(root, journal))
+            .ok();
+        overlap();
+        match flushing.map(|h| h.join()) {
+            Some(Ok(flushed)) => flushed,
+            // No thread could be started (or it died): flush here.
+            _ => flush_applied(root, journal),
+        }
+    })
 }
 
 /// The new tree is whole: drop the journal and the originals.
