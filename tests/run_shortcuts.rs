@@ -235,3 +235,82 @@ fn a_runs_report_is_the_report_validate_reads_from_disk() {
         );
     }
 }
+
+/// Copies the `mini` fixture pack to `to`, with the base skill writing
+/// `count` files from templates `t<k>.txt.j2`, those in `broken` failing
+/// when rendered (an answer that is not a number piped to `int`).
+fn pack_with_outputs(to: &Path, count: usize, broken: &[usize]) {
+    for e in walkdir::WalkDir::new(common::mini()).into_iter().flatten() {
+        let rel = e.path().strip_prefix(common::mini()).unwrap();
+        let target = to.join(rel);
+        if e.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(e.path(), &target).unwrap();
+        }
+    }
+    let skill = to.join("skills/base.yaml");
+    let text = fs::read_to_string(&skill).unwrap();
+    let (head, _) = text.split_once("outputs:").unwrap();
+    let mut outputs = String::from("outputs:\n");
+    for k in 0..count {
+        outputs.push_str(&format!(
+            "  - {{ template: t{k}.txt.j2, path: \"base/f{k}.txt\" }}\n"
+        ));
+        let body = if broken.contains(&k) {
+            format!("file {k}: {{{{ base.name | int }}}}\n")
+        } else {
+            format!("file {k}: {{{{ base.name }}}}\n")
+        };
+        fs::write(to.join(format!("templates/t{k}.txt.j2")), body).unwrap();
+    }
+    fs::write(&skill, format!("{head}{outputs}")).unwrap();
+}
+
+#[test]
+fn template_failures_are_listed_in_the_plans_order_however_many_files() {
+    let dir = tempfile::tempdir().unwrap();
+    for seed in 1..=4u64 {
+        let mut rng = Rng(0x5851_f42d_4c95_7f2d ^ seed.wrapping_mul(0x1405_7b7e_f767_814f));
+        // Below and above the count where templates compile on two threads.
+        let count = [3usize, 9, 17, 40][seed as usize - 1];
+        let mut broken: Vec<usize> = (0..count).filter(|_| rng.below(3) == 0).collect();
+        if broken.is_empty() {
+            broken.push(count - 1);
+        }
+        let pack = dir.path().join(format!("pack-{seed}"));
+        pack_with_outputs(&pack, count, &broken);
+        let out = dir.path().join(format!("out-{seed}"));
+        let o = sc(&[
+            "--skillchains",
+            pack.to_str().unwrap(),
+            "run",
+            "kafka pipeline with dbt",
+            "--pack",
+            "mini",
+            "--defaults",
+            "--pretend",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_ne!(code(&o), 0, "seed {seed}: {}", stdout(&o));
+        let err = stderr(&o);
+        let named: Vec<usize> = err
+            .lines()
+            .filter_map(|l| {
+                let at = l.find("output base/f")? + "output base/f".len();
+                let k = &l[at..];
+                k[..k.find('.')?].parse().ok()
+            })
+            .collect();
+        assert_eq!(named, broken, "seed {seed}: {err}");
+        for k in &broken {
+            assert!(
+                err.contains(&format!(
+                    "base: output base/f{k}.txt: template t{k}.txt.j2 failed"
+                )),
+                "seed {seed}: {err}"
+            );
+        }
+    }
+}

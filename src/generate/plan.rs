@@ -4,6 +4,7 @@
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::unsafe_path;
 
@@ -266,8 +267,9 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
 const PARALLEL_COMPILE_MIN: usize = 8;
 
 /// Compiles the template of each `(file index, source)`, in order. Parsing is
-/// most of a render's work and each template's is independent, so the second
-/// half is compiled on another thread.
+/// most of a render's work and each template's is independent, so two
+/// threads take the next template to compile from one counter until none is
+/// left (template sizes vary too much to split the list in halves).
 fn compile_all<'env, 'source>(
     env: &'env minijinja::Environment<'env>,
     files: &'source [PlannedFile],
@@ -280,19 +282,37 @@ fn compile_all<'env, 'source>(
     if sources.len() < PARALLEL_COMPILE_MIN {
         return sources.iter().map(compile).collect();
     }
-    let (first, second) = sources.split_at(sources.len() / 2);
-    std::thread::scope(|scope| {
-        let helper = std::thread::Builder::new()
-            .spawn_scoped(scope, || second.iter().map(compile).collect::<Vec<_>>())
-            .ok();
-        let mut out: Vec<_> = first.iter().map(compile).collect();
-        match helper.map(|h| h.join()) {
-            Some(Ok(rest)) => out.extend(rest),
-            // No thread could be started (or it died): compile here.
-            _ => out.extend(second.iter().map(compile)),
+    let next = AtomicUsize::new(0);
+    let take = || {
+        let mut done = Vec::new();
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = sources.get(k) else {
+                return done;
+            };
+            done.push((k, compile(item)));
         }
-        out
-    })
+    };
+    let mut done = std::thread::scope(|scope| {
+        let helper = std::thread::Builder::new().spawn_scoped(scope, take).ok();
+        let mut done = take();
+        // A helper that could not start took nothing; one that died took
+        // templates nobody compiled: compile those here.
+        if let Some(Ok(theirs)) = helper.map(|h| h.join()) {
+            done.extend(theirs);
+        }
+        done
+    });
+    done.sort_unstable_by_key(|(k, _)| *k);
+    let mut out = Vec::with_capacity(sources.len());
+    let mut have = done.into_iter().peekable();
+    for (k, item) in sources.iter().enumerate() {
+        match have.next_if(|(j, _)| *j == k) {
+            Some((_, compiled)) => out.push(compiled),
+            None => out.push(compile(item)),
+        }
+    }
+    out
 }
 
 /// Which folders of the output paths exist, each looked up once: a fresh
