@@ -89,13 +89,18 @@ pub fn write_and_validate_locked(
             .collect(),
     );
     let (written, report) = std::thread::scope(|scope| {
-        let mut compiling = std::thread::Builder::new()
-            .spawn_scoped(scope, || validate::compile(&delivers, blueprint))
-            .ok();
+        let mut compiling = super::spare_core()
+            .then(|| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, || validate::compile(&delivers, blueprint))
+                    .ok()
+            })
+            .flatten();
         let mut validate = || {
             let compiled = match compiling.take().map(|h| h.join()) {
                 Some(Ok(compiled)) => compiled,
-                // No thread could be started (or it died): compile here.
+                // No spare core, no thread could be started (or it died):
+                // compile here.
                 _ => validate::compile(&delivers, blueprint),
             };
             compiled.and_then(|c| {

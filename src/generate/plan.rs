@@ -279,7 +279,7 @@ fn compile_all<'env, 'source>(
         let f = &files[i];
         super::budget::compile(env, &f.path, &f.template, source)
     };
-    if sources.len() < PARALLEL_COMPILE_MIN {
+    if sources.len() < PARALLEL_COMPILE_MIN || !super::spare_core() {
         return sources.iter().map(compile).collect();
     }
     let next = AtomicUsize::new(0);
