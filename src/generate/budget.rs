@@ -5,7 +5,7 @@
 
 use std::io;
 
-use minijinja::{Environment, ErrorKind, Template, Value};
+use minijinja::{Environment, ErrorKind, Value};
 
 /// Steps of template work per render or expression (a bundled template
 /// needs well under 1 % of it). Two nested `range(100000)` stop in well
@@ -36,17 +36,9 @@ impl Budget {
         source: &str,
         ctx: &Value,
     ) -> Result<String, String> {
-        let tpl = compile(env, name, template, source)?;
-        self.render_compiled(&tpl, template, ctx)
-    }
-
-    /// [`Budget::render`] of a template [`compile`]d already.
-    pub fn render_compiled(
-        &mut self,
-        tpl: &Template<'_, '_>,
-        template: &str,
-        ctx: &Value,
-    ) -> Result<String, String> {
+        let tpl = env
+            .template_from_named_str(name, source)
+            .map_err(|e| format!("template {template} failed: {e:#}"))?;
         let left = MAX_RUN_BYTES.saturating_sub(self.used);
         let limit = MAX_FILE_BYTES.min(left);
         let mut out = Capped {
@@ -79,18 +71,6 @@ impl Budget {
         String::from_utf8(out.bytes)
             .map_err(|_| format!("template {template} produced text that is not UTF-8"))
     }
-}
-
-/// Compiles `source` under the name `name` (its output path, which picks
-/// the escaping); a failure names the pack's `template`.
-pub fn compile<'env, 'source>(
-    env: &'env Environment<'env>,
-    name: &'source str,
-    template: &str,
-    source: &'source str,
-) -> Result<Template<'env, 'source>, String> {
-    env.template_from_named_str(name, source)
-        .map_err(|e| format!("template {template} failed: {e:#}"))
 }
 
 fn mib(bytes: usize) -> String {

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::write::FolderLock;
+use super::write::{write_locked, FolderLock};
 use super::{deliverables, FileStatus, Plan, WriteItem, WriteMode, WriteSummary};
 use crate::answers;
 use crate::error::EngineError;
@@ -75,52 +75,18 @@ pub fn write_and_validate_locked(
         handoff::render(session, plan, &delivers),
         WriteMode::Overwrite,
     ));
-    // The validation's globs and regexes (most of its work) are compiled on
-    // a second thread while the write waits for the disk's first flushes;
-    // the tree is validated while the last flush is under way.
-    let blueprint = session.blueprint.as_deref();
-    // Every item is on disk exactly as written (created, replaced, or found
-    // identical) once the write succeeds, under the lock: validation need
-    // not read it back.
+    let written = write_locked(lock, &items).map_err(|e| EngineError::Other(e.to_string()))?;
+    // Every item is now on disk exactly as written (created, replaced, or
+    // found identical), under the lock: validation need not read it back.
     let known = validate::Known(
         items
             .iter()
             .map(|i| (i.path.as_str(), i.content.as_slice()))
             .collect(),
     );
-    let (written, report) = std::thread::scope(|scope| {
-        let mut compiling = super::spare_core()
-            .then(|| {
-                std::thread::Builder::new()
-                    .spawn_scoped(scope, || validate::compile(&delivers, blueprint))
-                    .ok()
-            })
-            .flatten();
-        let mut validate = || {
-            let compiled = match compiling.take().map(|h| h.join()) {
-                Some(Ok(compiled)) => compiled,
-                // No spare core, no thread could be started (or it died):
-                // compile here.
-                _ => validate::compile(&delivers, blueprint),
-            };
-            compiled.and_then(|c| {
-                validate::validate_session_compiled(&plan.root, &delivers, session, &c, &known)
-            })
-        };
-        let mut report = None;
-        let written = super::write::write_locked_overlapped(lock, &items, &mut || {
-            report = Some(validate());
-        });
-        match written {
-            Ok(written) => {
-                // Nothing needed writing: validate now.
-                let report = report.unwrap_or_else(&mut validate);
-                Ok((written, report))
-            }
-            Err(e) => Err(EngineError::Other(e.to_string())),
-        }
-    })?;
-    let report = report?;
+    let compiled = validate::compile(&delivers, session.blueprint.as_deref())?;
+    let report =
+        validate::validate_session_compiled(&plan.root, &delivers, session, &compiled, &known)?;
     Ok(Finished { written, report })
 }
 

@@ -1,7 +1,6 @@
 //! Generation: render a plan of files in memory, then write it all-or-nothing.
 
 pub mod budget;
-mod cores;
 pub mod diff;
 mod finish;
 pub mod interrupt;
@@ -15,7 +14,6 @@ pub use finish::{
 };
 pub use plan::{build_plan, deliverables, FileStatus, Plan, PlannedFile};
 
-pub(crate) use cores::spare_core;
 pub use diff::{diff_stat, unified_diff, DiffStat};
 pub use paths::unsafe_path;
 pub use write::{

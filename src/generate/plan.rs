@@ -4,7 +4,6 @@
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::unsafe_path;
 
@@ -190,50 +189,20 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
         })
         .collect();
     let env = expr::file_env(pack, jinja_roots);
-    let mut sources = Vec::new();
-    // Each file's problem, by file, so they are listed in the plan's order.
-    let mut failed: Vec<(usize, Problem)> = Vec::new();
-    for (i, f) in files.iter().enumerate() {
-        if f.status == FileStatus::Skipped {
+    for f in files.iter_mut().filter(|f| f.status != FileStatus::Skipped) {
+        let Some(source) = pack.templates.get(&f.template) else {
+            problems.push(Problem::new(
+                format!("{}: output {}", f.skill, f.path),
+                format!("template {} does not exist", f.template),
+            ));
             continue;
-        }
-        match pack.templates.get(&f.template) {
-            Some(source) => sources.push((i, source.as_str())),
-            None => failed.push((
-                i,
-                Problem::new(
-                    format!("{}: output {}", f.skill, f.path),
-                    format!("template {} does not exist", f.template),
-                ),
-            )),
-        }
-    }
-    let rendered: Vec<(usize, Result<String, String>)> = {
-        // Compiled under its output path: the path's type picks the escaping.
-        let compiled = compile_all(&env, &files, &sources);
-        // Rendered in order, so the run's output budget runs out at the
-        // same file every time.
-        sources
-            .iter()
-            .zip(compiled)
-            .map(|(&(i, _), tpl)| {
-                let out = tpl.and_then(|t| budget.render_compiled(&t, &files[i].template, &ctx));
-                (i, out)
-            })
-            .collect()
-    };
-    for (i, out) in rendered {
-        let f = &mut files[i];
-        match out {
+        };
+        // Rendered under its output path: the path's type picks the escaping.
+        match budget.render(&env, &f.path, &f.template, source, &ctx) {
             Ok(c) => f.content = c,
-            Err(e) => failed.push((
-                i,
-                Problem::new(format!("{}: output {}", f.skill, f.path), e),
-            )),
+            Err(e) => problems.push(Problem::new(format!("{}: output {}", f.skill, f.path), e)),
         }
     }
-    failed.sort_by_key(|(i, _)| *i);
-    problems.extend(failed.into_iter().map(|(_, p)| p));
     if !problems.is_empty() {
         return Err(Problems {
             context: "generation".to_string(),
@@ -261,58 +230,6 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
         root: root.to_path_buf(),
         files,
     })
-}
-
-/// Below this many templates a second thread costs more than it saves.
-const PARALLEL_COMPILE_MIN: usize = 8;
-
-/// Compiles the template of each `(file index, source)`, in order. Parsing is
-/// most of a render's work and each template's is independent, so two
-/// threads take the next template to compile from one counter until none is
-/// left (template sizes vary too much to split the list in halves).
-fn compile_all<'env, 'source>(
-    env: &'env minijinja::Environment<'env>,
-    files: &'source [PlannedFile],
-    sources: &[(usize, &'source str)],
-) -> Vec<Result<minijinja::Template<'env, 'source>, String>> {
-    let compile = |&(i, source): &(usize, &'source str)| {
-        let f = &files[i];
-        super::budget::compile(env, &f.path, &f.template, source)
-    };
-    if sources.len() < PARALLEL_COMPILE_MIN || !super::spare_core() {
-        return sources.iter().map(compile).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let take = || {
-        let mut done = Vec::new();
-        loop {
-            let k = next.fetch_add(1, Ordering::Relaxed);
-            let Some(item) = sources.get(k) else {
-                return done;
-            };
-            done.push((k, compile(item)));
-        }
-    };
-    let mut done = std::thread::scope(|scope| {
-        let helper = std::thread::Builder::new().spawn_scoped(scope, take).ok();
-        let mut done = take();
-        // A helper that could not start took nothing; one that died took
-        // templates nobody compiled: compile those here.
-        if let Some(Ok(theirs)) = helper.map(|h| h.join()) {
-            done.extend(theirs);
-        }
-        done
-    });
-    done.sort_unstable_by_key(|(k, _)| *k);
-    let mut out = Vec::with_capacity(sources.len());
-    let mut have = done.into_iter().peekable();
-    for (k, item) in sources.iter().enumerate() {
-        match have.next_if(|(j, _)| *j == k) {
-            Some((_, compiled)) => out.push(compiled),
-            None => out.push(compile(item)),
-        }
-    }
-    out
 }
 
 /// Which folders of the output paths exist, each looked up once: a fresh

@@ -362,9 +362,8 @@ pub fn validate_session(
     validate_session_compiled(root, deliverables, session, &compiled, &Known::default())
 }
 
-/// The globs and regexes of a set of deliverables, compiled ahead of
-/// [`validate_session_compiled`]: a run compiles them on another thread
-/// while its write waits for the disk.
+/// The globs and regexes of a set of deliverables, compiled for
+/// [`validate_session_compiled`].
 pub struct Compiled(matcher::Matcher);
 
 /// Compiles the deliverables' globs and regexes, listing every invalid one.

@@ -122,12 +122,7 @@ enum Stop {
 
 /// Writes `changes` through the journal. On any failure, or a signal, the
 /// folder is put back as it was and the error says so.
-/// `overlap` runs once every file is in place, while the renames are flushed.
-pub(super) fn write_changes(
-    root: &Path,
-    changes: &[&Planned<'_>],
-    overlap: &mut dyn FnMut(),
-) -> Result<(), WriteError> {
+pub(super) fn write_changes(root: &Path, changes: &[&Planned<'_>]) -> Result<(), WriteError> {
     let txn = root.join(STATE_DIR).join(TXN_DIR);
     let journal = match prepare(root, &txn, changes) {
         Ok(j) => j,
@@ -140,7 +135,7 @@ pub(super) fn write_changes(
         }
     };
     let stop = match apply(root, &txn, &journal, true) {
-        Ok(()) => match flush_during(root, &journal, overlap) {
+        Ok(()) => match flush_applied(root, &journal) {
             Ok(()) => {
                 complete(root, &txn);
                 return Ok(());
@@ -401,31 +396,6 @@ fn flush_applied(root: &Path, journal: &Journal) -> Result<(), WriteFailure> {
         sync_dir(&dir).map_err(|e| failure("flush", dir.display().to_string(), e, &dir))?;
     }
     Ok(())
-}
-
-/// [`flush_applied`] on another thread while `overlap` runs on this one:
-/// the flush mostly waits for the disk. The journal is dropped only after
-/// both, so the order on disk is unchanged.
-fn flush_during(
-    root: &Path,
-    journal: &Journal,
-    overlap: &mut dyn FnMut(),
-) -> Result<(), WriteFailure> {
-    if !crate::generate::spare_core() {
-        overlap();
-        return flush_applied(root, journal);
-    }
-    std::thread::scope(|scope| {
-        let flushing = std::thread::Builder::new()
-            .spawn_scoped(scope, || flush_applied(root, journal))
-            .ok();
-        overlap();
-        match flushing.map(|h| h.join()) {
-            Some(Ok(flushed)) => flushed,
-            // No thread could be started (or it died): flush here.
-            _ => flush_applied(root, journal),
-        }
-    })
 }
 
 /// The new tree is whole: drop the journal and the originals.

@@ -135,19 +135,6 @@ pub fn write_all(root: &Path, items: &[WriteItem]) -> Result<WriteSummary, Write
 /// [`write_all`] under a lock the caller already holds (so that its plan and
 /// this write see the same folder).
 pub fn write_locked(lock: &FolderLock, items: &[WriteItem]) -> Result<WriteSummary, WriteError> {
-    write_locked_overlapped(lock, items, &mut || {})
-}
-
-/// [`write_locked`] that calls `overlap` once every file is in place, while
-/// another thread waits for the disk to make the renames durable (before the
-/// journal goes). `overlap` may read the new tree; should the write still
-/// fail and roll back, what it found is stale and the error says so. It is
-/// not called when nothing needed writing.
-pub fn write_locked_overlapped(
-    lock: &FolderLock,
-    items: &[WriteItem],
-    overlap: &mut dyn FnMut(),
-) -> Result<WriteSummary, WriteError> {
     let root = lock.root();
     let plan = check::check(root, items).map_err(WriteError::Refused)?;
     let mut summary = WriteSummary::default();
@@ -164,7 +151,7 @@ pub fn write_locked_overlapped(
         .filter(|p| p.action != check::Action::Unchanged)
         .collect();
     if !changes.is_empty() {
-        journal::write_changes(root, &changes, overlap)?;
+        journal::write_changes(root, &changes)?;
     }
     Ok(summary)
 }
