@@ -2,6 +2,7 @@
 
 use clap::Args;
 use serde::Serialize;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::{print_json, refuse, Style};
@@ -256,7 +257,10 @@ fn print_header(session: &Session, st: Style) {
 /// skipped. Skipped files are listed with their reason only when `detailed`
 /// (`--pretend`); otherwise counted, so the list stays readable.
 pub(super) fn print_plan(plan: &Plan, st: Style, detailed: bool) {
-    println!(
+    // One write to the terminal, not one per line.
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
         "\n{} {}: {} new, {} identical, {} conflict, {} skipped",
         st.bold("Plan for"),
         display(&plan.root),
@@ -272,7 +276,7 @@ pub(super) fn print_plan(plan: &Plan, st: Style, detailed: bool) {
         }
     }
     for skill in skills {
-        println!("  {}", st.bold(skill));
+        let _ = writeln!(out, "  {}", st.bold(skill));
         let mut skipped = 0;
         for f in plan.files.iter().filter(|f| f.skill == skill) {
             let mark = match f.status {
@@ -290,13 +294,14 @@ pub(super) fn print_plan(plan: &Plan, st: Style, detailed: bool) {
                 FileStatus::Conflict => st.red(" (exists with other content)"),
                 _ => String::new(),
             };
-            println!("    {mark} {}{note}", f.path);
+            let _ = writeln!(out, "    {mark} {}{note}", f.path);
             if let (FileStatus::Skipped, Some(reason)) = (f.status, &f.reason) {
-                println!("        {}", st.dim(reason));
+                let _ = writeln!(out, "        {}", st.dim(reason));
             }
         }
         if skipped > 0 {
-            println!(
+            let _ = writeln!(
+                out,
                 "    {}",
                 st.dim(&format!(
                     "({skipped} skipped: their conditions do not hold)"
@@ -304,6 +309,7 @@ pub(super) fn print_plan(plan: &Plan, st: Style, detailed: bool) {
             );
         }
     }
+    print!("{out}");
 }
 
 pub(super) fn print_written(done: &generate::Finished, plan: &Plan, st: Style) {

@@ -76,7 +76,17 @@ pub fn write_and_validate_locked(
         WriteMode::Overwrite,
     ));
     let written = write_locked(lock, &items).map_err(|e| EngineError::Other(e.to_string()))?;
-    let report = validate::validate_session(&plan.root, &delivers, session)?;
+    // Every item is now on disk exactly as written (created, replaced, or
+    // found identical), under the lock: validation need not read it back.
+    let known = validate::Known(
+        items
+            .iter()
+            .map(|i| (i.path.as_str(), i.content.as_slice()))
+            .collect(),
+    );
+    let compiled = validate::compile(&delivers, session.blueprint.as_deref())?;
+    let report =
+        validate::validate_session_compiled(&plan.root, &delivers, session, &compiled, &known)?;
     Ok(Finished { written, report })
 }
 

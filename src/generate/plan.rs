@@ -2,7 +2,7 @@
 //! and compared with what is on disk, before anything is written.
 
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::unsafe_path;
@@ -85,13 +85,23 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
     let mut files: Vec<PlannedFile> = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     let mut budget = super::budget::Budget::default();
+    // Every output sees the same answers, so a condition shared by several
+    // outputs is evaluated once.
+    let mut conditions: HashMap<&str, Result<bool, String>> = HashMap::new();
     for entry in &session.chain {
         let Some(skill) = pack.skill(&entry.id) else {
             continue;
         };
         for out in &skill.outputs {
             let loc = format!("{}: output {}", skill.id, out.path);
-            let path = match expr::render_str(&path_env, &out.path, &ctx) {
+            // A path without `{` has no tag, so it renders as itself: no
+            // template to compile.
+            let rendered = if out.path.contains('{') {
+                expr::render_str(&path_env, &out.path, &ctx)
+            } else {
+                Ok(out.path.clone())
+            };
+            let path = match rendered {
                 Ok(p) => p.trim().to_string(),
                 Err(e) => {
                     problems.push(Problem::new(&loc, format!("path does not render: {e}")));
@@ -99,7 +109,11 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
                 }
             };
             if let Some(w) = &out.when {
-                match expr::eval_bool(&path_env, w, &ctx) {
+                let holds = conditions
+                    .entry(w.as_str())
+                    .or_insert_with(|| expr::eval_bool(&path_env, w, &ctx))
+                    .clone();
+                match holds {
                     Ok(true) => {}
                     Ok(false) => {
                         files.push(PlannedFile {
@@ -195,7 +209,13 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
             problems,
         });
     }
+    let mut folders = Folders::default();
     for f in files.iter_mut().filter(|f| f.status != FileStatus::Skipped) {
+        if folders.missing_parent(root, &f.path) {
+            // Nothing can stand below a missing folder: no need to look.
+            f.status = FileStatus::New;
+            continue;
+        }
         if let Err(p) = compare_with_disk(root, f) {
             problems.push(p);
         }
@@ -210,6 +230,40 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
         root: root.to_path_buf(),
         files,
     })
+}
+
+/// Which folders of the output paths exist, each looked up once: a fresh
+/// output folder costs one lookup per top folder instead of one open per file.
+#[derive(Default)]
+struct Folders {
+    missing: HashMap<String, bool>,
+}
+
+impl Folders {
+    /// True when a folder on the way to `path` (relative) does not exist.
+    /// Anything else (a file or link in the way, an error) is left to
+    /// [`compare_with_disk`], which names it.
+    fn missing_parent(&mut self, root: &Path, path: &str) -> bool {
+        let mut end = 0;
+        while let Some(i) = path[end..].find('/') {
+            end += i;
+            let dir = &path[..end];
+            let missing = match self.missing.get(dir) {
+                Some(&m) => m,
+                None => {
+                    let m = std::fs::symlink_metadata(root.join(dir))
+                        .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+                    self.missing.insert(dir.to_string(), m);
+                    m
+                }
+            };
+            if missing {
+                return true;
+            }
+            end += 1;
+        }
+        false
+    }
 }
 
 /// Only a regular file is ever read: a FIFO or a device at a planned path

@@ -2,6 +2,7 @@
 //! `GlobSet` matched against each path of the tree in a single pass, and the
 //! content checks, which read each file they need at most once.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use globset::{Candidate, GlobBuilder, GlobSet, GlobSetBuilder};
@@ -223,7 +224,7 @@ impl Matcher {
         deliverable: &Deliverable,
         tree: &Tree,
         hits: &[Vec<usize>],
-        cache: &mut ContentCache,
+        cache: &mut ContentCache<'_>,
     ) -> Evaluation {
         let plan = &self.plans[index];
         let mut found: Vec<usize> = Vec::new();
@@ -268,7 +269,7 @@ impl Matcher {
         files: &[usize],
         re: &Regex,
         tree: &Tree,
-        cache: &mut ContentCache,
+        cache: &mut ContentCache<'_>,
     ) -> Option<String> {
         if files.is_empty() {
             return Some(format!("no non-empty file matches `{}`", check.path));
@@ -313,12 +314,18 @@ fn regex_reason(e: &regex::Error) -> String {
 
 /// File contents read for content checks, so two checks on the same file
 /// read it once.
+/// Contents a run has just written are borrowed, not copied.
 #[derive(Default)]
-pub(crate) struct ContentCache {
-    files: HashMap<usize, Result<Vec<u8>, String>>,
+pub(crate) struct ContentCache<'a> {
+    files: HashMap<usize, Result<Cow<'a, [u8]>, String>>,
 }
 
-impl ContentCache {
+impl<'a> ContentCache<'a> {
+    /// `bytes` is what the file at `index` holds (a run has just written it).
+    pub(crate) fn preset(&mut self, index: usize, bytes: &'a [u8]) {
+        self.files.insert(index, Ok(Cow::Borrowed(bytes)));
+    }
+
     fn read(&mut self, tree: &Tree, index: usize) -> Result<&[u8], &str> {
         self.files
             .entry(index)
@@ -328,10 +335,11 @@ impl ContentCache {
                     crate::limits::VALIDATED_FILE,
                     "validated files",
                 )
+                .map(Cow::Owned)
                 .map_err(|e| e.reason())
             })
             .as_ref()
-            .map(Vec::as_slice)
+            .map(|c| &**c)
             .map_err(String::as_str)
     }
 }

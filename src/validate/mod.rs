@@ -358,16 +358,60 @@ pub fn validate_session(
     deliverables: &[Deliverable],
     session: &Session,
 ) -> Result<Report, EngineError> {
+    let compiled = compile(deliverables, session.blueprint.as_deref())?;
+    validate_session_compiled(root, deliverables, session, &compiled, &Known::default())
+}
+
+/// The globs and regexes of a set of deliverables, compiled for
+/// [`validate_session_compiled`].
+pub struct Compiled(matcher::Matcher);
+
+/// Compiles the deliverables' globs and regexes, listing every invalid one.
+pub fn compile(
+    deliverables: &[Deliverable],
+    blueprint: Option<&str>,
+) -> Result<Compiled, EngineError> {
+    Ok(Compiled(matcher::Matcher::compile(
+        deliverables,
+        &context_for(blueprint),
+    )?))
+}
+
+/// Contents of files known to be on disk as they are here, by path relative
+/// to the root: the files a run has just written under the folder's lock.
+/// Validation takes their size and content from here instead of reading
+/// them back; every other file is read from disk.
+#[derive(Default)]
+pub struct Known<'a>(pub std::collections::HashMap<&'a str, &'a [u8]>);
+
+/// [`validate_session`] with the deliverables compiled by [`compile`] and
+/// the contents a run has just written.
+pub fn validate_session_compiled(
+    root: &Path,
+    deliverables: &[Deliverable],
+    session: &Session,
+    compiled: &Compiled,
+    known: &Known<'_>,
+) -> Result<Report, EngineError> {
     let chain: Vec<String> = session.chain.iter().map(|e| e.id.clone()).collect();
     let decisions = decide(deliverables, session.scope())?;
-    validate_decided(
+    validate_with(
         root,
         deliverables,
         session.maturity,
         session.blueprint.as_deref(),
         Some(&chain),
         &decisions,
+        &compiled.0,
+        known,
     )
+}
+
+fn context_for(blueprint: Option<&str>) -> String {
+    match blueprint {
+        Some(b) => format!("cannot validate against blueprint `{b}`"),
+        None => "cannot validate against the skills' outputs".to_string(),
+    }
 }
 
 /// What the answers say about one deliverable's requirement.
@@ -458,14 +502,45 @@ pub fn validate_decided(
     chain: Option<&[String]>,
     decisions: &[Decision],
 ) -> Result<Report, EngineError> {
-    let context = match blueprint {
-        Some(b) => format!("cannot validate against blueprint `{b}`"),
-        None => "cannot validate against the skills' outputs".to_string(),
-    };
-    let matcher = matcher::Matcher::compile(deliverables, &context)?;
+    let matcher = matcher::Matcher::compile(deliverables, &context_for(blueprint))?;
+    validate_with(
+        root,
+        deliverables,
+        maturity,
+        blueprint,
+        chain,
+        decisions,
+        &matcher,
+        &Known::default(),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn validate_with(
+    root: &Path,
+    deliverables: &[Deliverable],
+    maturity: Maturity,
+    blueprint: Option<&str>,
+    chain: Option<&[String]>,
+    decisions: &[Decision],
+    matcher: &matcher::Matcher,
+    known: &Known<'_>,
+) -> Result<Report, EngineError> {
     let mut tree = walk::walk(root)?;
-    let hits = matcher.match_tree(&mut tree);
     let mut cache = matcher::ContentCache::default();
+    if !known.0.is_empty() {
+        for (i, e) in tree.entries.iter_mut().enumerate() {
+            // A link found by the walk is measured by what it points to.
+            if e.is_dir || e.size.is_some() {
+                continue;
+            }
+            if let Some(bytes) = known.0.get(e.rel.as_str()) {
+                e.size = Some(bytes.len() as u64);
+                cache.preset(i, bytes);
+            }
+        }
+    }
+    let hits = matcher.match_tree(&mut tree);
 
     let results = deliverables
         .iter()

@@ -81,10 +81,16 @@ impl Tree {
             .copied()
             .filter(|&i| self.entries[i].size.is_none() && !self.entries[i].is_dir)
             .collect();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(8);
-        let sizes: Vec<std::io::Result<u64>> = if threads < 2 || todo.len() < PARALLEL_MEASURE_MIN {
+        // Asking for the core count reads cgroup files: only worth it when
+        // the threads could pay off.
+        let threads = if todo.len() < PARALLEL_MEASURE_MIN {
+            1
+        } else {
+            std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(8)
+        };
+        let sizes: Vec<std::io::Result<u64>> = if threads < 2 {
             todo.iter()
                 .map(|&i| file_size(&self.entries[i].path))
                 .collect()

@@ -84,6 +84,7 @@ pub(super) fn check<'a>(
     }
 
     let mut plan = Vec::new();
+    let mut known = HashMap::new();
     for (index, item, rel, segments) in shaped {
         if let Some(child) = folders.get(&rel) {
             problems.push(Problem::new(
@@ -92,7 +93,7 @@ pub(super) fn check<'a>(
             ));
             continue;
         }
-        let action = match inspect_target(root, &segments, item) {
+        let action = match inspect_target(root, &segments, item, &mut known) {
             Ok(action) => action,
             Err(why) => {
                 problems.push(Problem::new(&item.path, why));
@@ -115,18 +116,43 @@ pub(super) fn check<'a>(
     }
 }
 
+/// What a parent folder was found to be, so that the items sharing it look
+/// it up once.
+#[derive(Clone, Copy)]
+enum Parent {
+    Folder,
+    Missing,
+}
+
 /// What writing `segments` needs to do, or why it must not: every existing parent
 /// must be a real folder (never a link), and the target a regular file or absent.
-fn inspect_target(root: &Path, segments: &[&str], item: &WriteItem) -> Result<Action, String> {
+fn inspect_target(
+    root: &Path,
+    segments: &[&str],
+    item: &WriteItem,
+    known: &mut HashMap<String, Parent>,
+) -> Result<Action, String> {
     let mut path = root.to_path_buf();
     for (depth, seg) in segments.iter().enumerate() {
         path.push(seg);
         let shown = segments[..=depth].join("/");
         let is_target = depth + 1 == segments.len();
+        if !is_target {
+            match known.get(&shown) {
+                Some(Parent::Folder) => continue,
+                Some(Parent::Missing) => return Ok(Action::Create),
+                None => {}
+            }
+        }
         let meta = match fs::symlink_metadata(&path) {
             Ok(meta) => meta,
             // Nothing below a missing folder can exist either.
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Action::Create),
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                if !is_target {
+                    known.insert(shown, Parent::Missing);
+                }
+                return Ok(Action::Create);
+            }
             Err(e) => {
                 return Err(format!(
                     "cannot inspect `{shown}`: {e}; {}",
@@ -153,6 +179,7 @@ fn inspect_target(root: &Path, segments: &[&str], item: &WriteItem) -> Result<Ac
                     kind_of(&meta).unwrap_or("file")
                 ));
             }
+            known.insert(shown, Parent::Folder);
             continue;
         }
         if meta.is_dir() {

@@ -207,9 +207,15 @@ fn prepare(root: &Path, txn: &Path, changes: &[&Planned<'_>]) -> Result<Journal,
                 continue;
             }
             seen_dirs.insert(dir.clone());
+            // Below a folder to create, every folder is to create too.
+            let parent_missing = depth > 1
+                && journal
+                    .dirs
+                    .last()
+                    .is_some_and(|last| p.segments[..depth - 1].join("/") == *last);
             // Anything but an existing entry (missing, or a name too long
             // to look up) is created in apply, where a failure is reported.
-            if fs::symlink_metadata(root.join(&dir)).is_err() {
+            if parent_missing || fs::symlink_metadata(root.join(&dir)).is_err() {
                 journal.dirs.push(dir);
             }
         }
@@ -319,7 +325,9 @@ fn apply(root: &Path, txn: &Path, journal: &Journal, live: bool) -> Result<(), S
         let staged = txn.join("new").join(&entry.staged);
         let target = root.join(&entry.path);
         let folder = parent_or_dot(&target).to_path_buf();
-        if fs::symlink_metadata(&staged).is_err() {
+        // A live write staged every file itself; a recovery may find some
+        // already in place.
+        if !live && fs::symlink_metadata(&staged).is_err() {
             continue; // already in place
         }
         let placed = if entry.replace {
