@@ -893,3 +893,53 @@ fn generate_missing_after_a_maturity_switch_keeps_and_names_an_edited_file() {
     let stale: Vec<&str> = plan.conflicts().map(|f| f.path.as_str()).collect();
     assert_eq!(stale, vec!["transforms/dags/data_pipeline.py"]);
 }
+
+/// `g` regenerates the files of the skills whose deliverables are missing,
+/// but a file of those skills the user edited is theirs: it is kept byte
+/// for byte and named, whatever its skill.
+#[test]
+fn generate_missing_keeps_an_edited_file_of_a_skill_it_regenerates() {
+    let mut ui = Ui::bundled("streaming pipeline from kafka to snowflake with dbt tests");
+    ui.keys("enter ctrl-d w w");
+    assert!(ui.screen().contains("Wrote 45 new"), "{}", ui.screen());
+    let written = skillchain::generate::build_plan(ui.session(), &ui.out()).expect("plan");
+    let mine: Vec<(String, String)> = written
+        .files
+        .iter()
+        .filter(|f| {
+            f.skill == "performance-engineering"
+                && f.status == skillchain::generate::FileStatus::Identical
+        })
+        .map(|f| {
+            let path = ui.out().join(&f.path);
+            let edited = format!(
+                "{}\n{}\n",
+                std::fs::read_to_string(&path).expect("read"),
+                if f.path.ends_with(".sql") {
+                    "-- mine"
+                } else {
+                    "# mine"
+                }
+            );
+            std::fs::write(&path, &edited).expect("edit");
+            (f.path.clone(), edited)
+        })
+        .collect();
+    assert!(!mine.is_empty(), "performance-engineering wrote no file");
+    // At advanced its load tests and manifests are missing: `g` acts on it.
+    ui.keys("m");
+    ui.size(240, 60);
+    ui.keys("g");
+    let s = ui.screen();
+    assert!(s.contains("• generated again: "), "{s}");
+    assert!(s.contains(" files of performance-engineering"), "{s}");
+    for (path, content) in &mine {
+        assert_eq!(
+            &std::fs::read_to_string(ui.out().join(path)).expect("read"),
+            content,
+            "{path} was overwritten"
+        );
+        assert!(s.contains(path.as_str()), "{path} is not named:\n{s}");
+    }
+    assert!(s.contains("kept as you edited them"), "{s}");
+}

@@ -100,23 +100,29 @@ pub fn rejudge(session: &Session, root: &std::path::Path) -> Result<Report, Engi
 }
 
 /// What "generate missing" overwrites when the tree `written` was written
-/// and `fresh` is planned with the answers as they are now: every file of
-/// the skills whose deliverables `report` shows to fix, and every other
-/// file the answers moved (a maturity switch moves several) while it is
-/// still exactly as written, so the record never holds answers the tree
-/// does not reflect. A file the user edited is kept; the second list names
-/// those, for the caller to say.
+/// and `fresh` is planned with the answers as they are now: the files whose
+/// content checks fail in a deliverable `report` shows to fix (what the user
+/// asked to generate again), and every other file the answers now generate
+/// otherwise (a maturity switch moves several) while it is still exactly as
+/// written, so the record never holds answers the tree does not reflect.
+/// Any other file the user edited is theirs, whatever its skill: it is kept,
+/// and the second list names those for the caller to say. Absent files are
+/// written anyway.
 pub fn missing_overwrites(
     report: &Report,
     written: &Plan,
     fresh: &Plan,
 ) -> (BTreeSet<String>, Vec<String>) {
-    let skills: BTreeSet<&str> = report.to_fix().map(|d| d.skill.as_str()).collect();
-    let mut overwrite: BTreeSet<String> = written
-        .files
-        .iter()
-        .filter(|f| skills.contains(f.skill.as_str()) && f.status != FileStatus::Skipped)
-        .map(|f| f.path.clone())
+    let failing: Vec<globset::GlobMatcher> = report
+        .to_fix()
+        .flat_map(|d| d.failed_checks.iter())
+        .filter_map(|c| {
+            globset::GlobBuilder::new(&c.path)
+                .literal_separator(true)
+                .build()
+                .ok()
+        })
+        .map(|g| g.compile_matcher())
         .collect();
     let was: std::collections::BTreeMap<&str, &str> = written
         .files
@@ -124,16 +130,17 @@ pub fn missing_overwrites(
         .filter(|f| f.status != FileStatus::Skipped)
         .map(|f| (f.path.as_str(), f.content.as_str()))
         .collect();
+    let mut overwrite = BTreeSet::new();
     let mut kept_edited = Vec::new();
     for f in fresh.conflicts() {
-        if overwrite.contains(&f.path) {
-            continue;
-        }
-        match (was.get(f.path.as_str()), f.existing.as_deref()) {
-            (Some(w), Some(disk)) if *w == disk => {
-                overwrite.insert(f.path.clone());
-            }
-            _ => kept_edited.push(f.path.clone()),
+        let as_written = matches!(
+            (was.get(f.path.as_str()), f.existing.as_deref()),
+            (Some(w), Some(disk)) if *w == disk
+        );
+        if as_written || failing.iter().any(|g| g.is_match(&f.path)) {
+            overwrite.insert(f.path.clone());
+        } else {
+            kept_edited.push(f.path.clone());
         }
     }
     (overwrite, kept_edited)
@@ -143,7 +150,7 @@ pub fn missing_overwrites(
 pub fn kept_edited_note(kept: &[String]) -> Option<String> {
     (!kept.is_empty()).then(|| {
         format!(
-            "kept as you edited them, though the answers now generate them otherwise: {}",
+            "kept as you edited them, though the answers now generate them otherwise: {} (delete one and generate missing again to take the generated version)",
             kept.join(", ")
         )
     })
