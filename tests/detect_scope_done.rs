@@ -175,3 +175,45 @@ fn dbt_relationships_tests_do_not_ask_for_the_semantic_model() {
         );
     }
 }
+
+/// A read-only scope said either way round ("report only", "just a
+/// report", "only research") asks for an analysis, not a change.
+#[test]
+fn read_only_scopes_either_way_round_ask_for_an_analysis() {
+    read_only_asks(&[
+        "list the airflow tasks that retried most last month",
+        "how often does the orders dag miss its sla",
+        "summarise which pipelines failed most this quarter",
+    ]);
+}
+
+/// Known gap (`-- --ignored`): a tool's own words ("dbt models") outweigh
+/// the read-only scope, in either order ("report only" too): dbt-workflows
+/// wins or ties.
+#[test]
+#[ignore = "known gap: dbt models outweigh a read-only scope"]
+fn read_only_scopes_outweigh_a_tools_own_words() {
+    read_only_asks(&["which dbt models took longest in the last 20 runs"]);
+}
+
+fn read_only_asks(asks: &[&str]) {
+    let scopes = [
+        "just a report",
+        "only a report",
+        "report only",
+        "just research",
+        "only research",
+        "research only",
+    ];
+    for (i, ask) in asks.iter().enumerate() {
+        for (j, scope) in scopes.iter().enumerate() {
+            let goal = if (i + j) % 2 == 0 {
+                format!("{ask}, {scope}")
+            } else {
+                format!("{scope}: {ask}")
+            };
+            let (pack, _) = asked(&goal);
+            assert_eq!(pack, "pipeline-analysis", "{goal:?}");
+        }
+    }
+}
