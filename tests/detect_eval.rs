@@ -390,7 +390,7 @@ fn heldout3_set_scores_at_or_above_the_floors() {
             must_not_per_100: 0.0,
             refused: 99.5,
             ambiguous: 77.0,
-            blueprint: 91.5,
+            blueprint: 94.6,
             blueprint_none_offered: 0,
         },
     );
@@ -411,7 +411,7 @@ fn heldout4_set_scores_at_or_above_the_floors() {
             must_not_per_100: 1.0,
             refused: 99.5,
             ambiguous: 63.5,
-            blueprint: 85.2,
+            blueprint: 86.6,
             blueprint_none_offered: 1,
         },
     );

@@ -290,6 +290,17 @@ pub fn detect_with(
             .and_then(|o| d.blueprints.iter().find(|b| &b.id == o))
             .map(|b| &b.hits)
     });
+    // A goal that asks for the whole of an offered blueprint by naming
+    // several of its skills is not a close call with a pack that does not
+    // read every word the blueprint was offered on. A question ("what
+    // happened?", "which orchestrator fits?") asks, it does not order.
+    let whole_request = !goal.contains('?')
+        && dets.get(&best_pos).is_some_and(|d| {
+            d.offer
+                .as_ref()
+                .and_then(|o| d.blueprints.iter().find(|b| &b.id == o))
+                .is_some_and(|b| b.skills_named.len() >= 2)
+        });
     let specific_against = |s: &PackScore| {
         offer_hits.is_some_and(|hits| hits.iter().any(|h| !s.own_words.contains(h)))
     };
@@ -301,7 +312,8 @@ pub fn detect_with(
             (below && f64::from(s.raw_evidence) >= VAGUE_RUNNER_UP)
                 || (f64::from(s.raw_evidence) >= MIN_EVIDENCE / 2.0
                     && (s.evidence >= best.evidence * AMBIGUOUS_RATIO
-                        || best.evidence - s.evidence < AMBIGUOUS_GAP))
+                        || best.evidence - s.evidence < AMBIGUOUS_GAP)
+                    && !(whole_request && specific_against(s)))
                 || (short && f64::from(s.own_raw) >= SHORT_RUNNER_UP && !specific_against(s))
         })
         .map(|(_, s)| s.clone())
