@@ -44,3 +44,25 @@ fn an_order_for_the_whole_pipeline_keeps_its_offer() {
         }
     }
 }
+
+/// "just the ...", "only the ...", "... only" restrict a goal to a part: a
+/// blueprint is offered only on its own phrase then; "it just works"
+/// restricts nothing.
+#[test]
+fn a_goal_restricted_to_a_part_is_not_offered_the_whole() {
+    let parts = ["the models", "the dbt models", "the two models"];
+    for (i, part) in parts.iter().enumerate() {
+        let cue = ["just", "only"][i % 2];
+        let goal =
+            format!("re-run {cue} {part} that failed in last night's build and check it's green");
+        let d = detect(bundled(), &goal).expect("matches");
+        assert_eq!(d.inner.offer, None, "{goal:?}");
+    }
+    for src in SOURCES {
+        let goal = format!(
+            "data pipeline from scratch: {src} into raw tables, dbt marts with tests, orchestration, secrets managed, and it just works locally"
+        );
+        let d = detect(bundled(), &goal).expect("matches");
+        assert_eq!(d.inner.offer.as_deref(), Some("data-pipeline"), "{goal:?}");
+    }
+}
