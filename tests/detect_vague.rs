@@ -91,3 +91,46 @@ fn short_goals_of_other_work_stay_refused() {
         );
     }
 }
+
+/// Two packs each reading their own words: every pack with
+/// `AMBIGUOUS_RATIO` of the best evidence (and half the minimum before
+/// sharing) is a runner-up, unless the goal orders a whole blueprint of the
+/// best pack. Goals join a primary keyword of one pack's skill with one of
+/// another pack's, across every pair of bundled packs.
+#[test]
+fn a_pack_close_to_the_best_is_always_a_runner_up() {
+    use skillchain::detect::{AMBIGUOUS_RATIO, MIN_EVIDENCE};
+    let packs = &bundled().packs;
+    let mut checked = 0;
+    for (i, a) in packs.iter().enumerate() {
+        for (j, b) in packs.iter().enumerate().filter(|(j, _)| *j != i) {
+            let ka = a.skills.iter().flat_map(|s| &s.keywords.primary).nth(j);
+            let kb = b.skills.iter().flat_map(|s| &s.keywords.primary).nth(i);
+            let (Some(ka), Some(kb)) = (ka, kb) else {
+                continue;
+            };
+            let goal = format!("{ka} for the orders data, and {kb} next to it");
+            let Ok(d) = detect(bundled(), &goal) else {
+                continue;
+            };
+            if d.inner.offer.is_some() {
+                continue;
+            }
+            let best = d.packs[0].evidence;
+            for p in d.packs.iter().skip(1) {
+                if p.evidence >= best * AMBIGUOUS_RATIO
+                    && f64::from(p.raw_evidence) >= MIN_EVIDENCE / 2.0
+                {
+                    assert!(
+                        d.inner.runner_ups.iter().any(|r| r.id == p.id),
+                        "{goal:?}: {} at {} of {best} is not a runner-up",
+                        p.id,
+                        p.evidence
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked >= 5, "only {checked} close packs generated");
+}

@@ -18,7 +18,7 @@ use crate::pack::Registry;
 pub const MIN_EVIDENCE: f64 = 8.0;
 /// A runner-up with at least this share of the best pack's evidence makes
 /// the result ambiguous.
-pub const AMBIGUOUS_RATIO: f64 = 0.6;
+pub const AMBIGUOUS_RATIO: f64 = 0.55;
 /// ... and so does one less than this far behind (less than one distinctive
 /// secondary keyword apart), however large both are.
 pub const AMBIGUOUS_GAP: f64 = 6.0;
