@@ -387,10 +387,10 @@ fn heldout3_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 97.0,
             must: 95.0,
-            must_not_per_100: 1.0,
+            must_not_per_100: 0.0,
             refused: 99.5,
-            ambiguous: 77.0,
-            blueprint: 91.5,
+            ambiguous: 81.5,
+            blueprint: 94.6,
             blueprint_none_offered: 0,
         },
     );
@@ -406,13 +406,13 @@ fn heldout4_set_scores_at_or_above_the_floors() {
         "heldout4.yaml",
         &s,
         &Floors {
-            right_pack: 90.5,
-            must: 89.9,
-            must_not_per_100: 7.5,
-            refused: 84.5,
-            ambiguous: 54.0,
-            blueprint: 83.9,
-            blueprint_none_offered: 1,
+            right_pack: 91.9,
+            must: 91.9,
+            must_not_per_100: 1.0,
+            refused: 99.5,
+            ambiguous: 68.0,
+            blueprint: 87.9,
+            blueprint_none_offered: 0,
         },
     );
 }

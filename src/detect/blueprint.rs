@@ -46,6 +46,26 @@ pub(super) fn score_blueprints(
     matched: &[&str],
 ) -> (Vec<BlueprintScore>, Option<String>) {
     let cap = confidence_cap(a.reading.content_words());
+    // "re-run just the failed models", "only the tests", "streaming leg
+    // only": the goal restricts itself to a part, so only the blueprint's
+    // own phrase still asks for the whole thing.
+    // "it just works" restricts nothing: the word must come before what it
+    // singles out ("just the", "only a") or close its clause ("leg only").
+    let toks = &a.reading.tokens;
+    let restricted = toks.iter().enumerate().any(|(i, t)| {
+        let next = toks.get(i + 1);
+        !t.in_name
+            && match t.word.as_str() {
+                "just" | "only" => next.is_some_and(|n| {
+                    matches!(
+                        n.word.as_str(),
+                        "the" | "a" | "an" | "one" | "this" | "these" | "those" | "our" | "my"
+                    )
+                }),
+                _ => false,
+            }
+            || (t.word == "only" && next.is_none_or(|n| n.clause_start))
+    });
     let mut out: Vec<BlueprintScore> = pack
         .blueprints
         .iter()
@@ -103,9 +123,10 @@ pub(super) fn score_blueprints(
             let beyond_one =
                 (hit_weight - heaviest).saturating_mul(100) >= SUBSTANTIAL_HIT * full_weight;
             let whole = own_phrase.is_some()
-                || substantial >= 2
-                || (skills_named.len() >= 2 && beyond_one)
-                || skills_named.len() >= skills_for_whole(b.skills.len());
+                || (!restricted && substantial >= 2)
+                || (!restricted
+                    && ((skills_named.len() >= 2 && beyond_one)
+                        || skills_named.len() >= skills_for_whole(b.skills.len())));
             BlueprintScore {
                 id: b.id.clone(),
                 title: b.title.clone(),

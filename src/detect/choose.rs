@@ -18,7 +18,7 @@ use crate::pack::Registry;
 pub const MIN_EVIDENCE: f64 = 8.0;
 /// A runner-up with at least this share of the best pack's evidence makes
 /// the result ambiguous.
-pub const AMBIGUOUS_RATIO: f64 = 0.6;
+pub const AMBIGUOUS_RATIO: f64 = 0.55;
 /// ... and so does one less than this far behind (less than one distinctive
 /// secondary keyword apart), however large both are.
 pub const AMBIGUOUS_GAP: f64 = 6.0;
@@ -28,6 +28,10 @@ pub const SHORT_GOAL_WORDS: usize = 5;
 /// ... and any other pack whose own words weigh this much (one secondary
 /// keyword) before sharing is its runner-up.
 pub const SHORT_RUNNER_UP: f64 = 5.0;
+
+/// A goal below the minimum with at least two packs reading this much
+/// (a secondary keyword) each is vague data work: ambiguous between them.
+pub const VAGUE_RUNNER_UP: f64 = 5.0;
 
 /// A pack resting on one word needs at least this share (%) of the goal's
 /// content words to be words some pack knows.
@@ -40,8 +44,19 @@ fn lone_word(a: &Analysis, best: &PackScore) -> Option<String> {
     let [word] = best.words.as_slice() else {
         return None;
     };
-    // A data tool is data work however few words surround it.
-    if word.keyword.contains(' ') || super::context::data_tool(&a.reading.tokens).is_some() {
+    // A data tool or a modelled table the goal names ("dim_customer",
+    // "stg_orders") is data work however few words surround it; a code
+    // name ("parse_duration") is not.
+    if word.keyword.contains(' ')
+        || super::context::data_tool(&a.reading.tokens).is_some()
+        || a.reading.tokens.iter().any(|t| {
+            t.in_name
+                && matches!(
+                    t.typed.as_str(),
+                    "fct" | "fact" | "dim" | "stg" | "int" | "mart" | "raw" | "src"
+                )
+        })
+    {
         return None;
     }
     let content: Vec<usize> = a
@@ -231,10 +246,20 @@ pub fn detect_with(
     // something else that happens to use the word ("sanitize input and add
     // a Content-Security-Policy header" knows "security").
     let thin = scores.first().and_then(|(_, s)| lone_word(&a, s));
+    // A vague data goal ("why is fct_orders so slow?") reaches no pack's
+    // minimum but gives two or more packs a secondary keyword's worth each:
+    // it is a close call between them, not a refusal.
+    let vague = elsewhere.is_none()
+        && thin.is_none()
+        && scores
+            .iter()
+            .filter(|(_, s)| f64::from(s.raw_evidence) >= VAGUE_RUNNER_UP)
+            .count()
+            >= 2;
     let Some((best_pos, best)) = scores
         .first()
         .cloned()
-        .filter(|(_, s)| f64::from(s.raw_evidence) >= minimum && thin.is_none())
+        .filter(|(_, s)| (f64::from(s.raw_evidence) >= minimum || vague) && thin.is_none())
     else {
         return Err(NoMatch {
             goal: goal.to_string(),
@@ -265,16 +290,30 @@ pub fn detect_with(
             .and_then(|o| d.blueprints.iter().find(|b| &b.id == o))
             .map(|b| &b.hits)
     });
+    // A goal that asks for the whole of an offered blueprint by naming
+    // several of its skills is not a close call with a pack that does not
+    // read every word the blueprint was offered on. A question ("what
+    // happened?", "which orchestrator fits?") asks, it does not order.
+    let whole_request = !goal.contains('?')
+        && dets.get(&best_pos).is_some_and(|d| {
+            d.offer
+                .as_ref()
+                .and_then(|o| d.blueprints.iter().find(|b| &b.id == o))
+                .is_some_and(|b| b.skills_named.len() >= 2)
+        });
     let specific_against = |s: &PackScore| {
         offer_hits.is_some_and(|hits| hits.iter().any(|h| !s.own_words.contains(h)))
     };
+    let below = f64::from(best.raw_evidence) < minimum;
     let runner_ups: Vec<PackScore> = scores
         .iter()
         .skip(1)
         .filter(|(_, s)| {
-            (f64::from(s.raw_evidence) >= MIN_EVIDENCE / 2.0
-                && (s.evidence >= best.evidence * AMBIGUOUS_RATIO
-                    || best.evidence - s.evidence < AMBIGUOUS_GAP))
+            (below && f64::from(s.raw_evidence) >= VAGUE_RUNNER_UP)
+                || (f64::from(s.raw_evidence) >= MIN_EVIDENCE / 2.0
+                    && (s.evidence >= best.evidence * AMBIGUOUS_RATIO
+                        || best.evidence - s.evidence < AMBIGUOUS_GAP)
+                    && !(whole_request && specific_against(s)))
                 || (short && f64::from(s.own_raw) >= SHORT_RUNNER_UP && !specific_against(s))
         })
         .map(|(_, s)| s.clone())

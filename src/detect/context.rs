@@ -88,13 +88,15 @@ fn is_elsewhere(w: &str) -> bool {
         // web and mobile front ends
         "css" | "html" | "flexbox" | "react" | "vue" | "angular" | "svelte" | "nextjs"
             | "jsx" | "tsx" | "jest" | "cypres" | "frontend" | "button" | "navbar"
-            | "website" | "webpage" | "image" | "signup" | "oauth" | "captcha"
+            | "website" | "webpage" | "image" | "signup" | "login" | "oauth" | "captcha"
             | "ios" | "android" | "swiftui" | "kotlin" | "flutter" | "xcode"
             // infrastructure and backend services
             | "helm" | "kubernete" | "k8s" | "nginx" | "apache2" | "terraform" | "dockerfile"
             | "ansible" | "jenkin" | "microservice" | "endpoint" | "tls"
             // source hosting and CI services
-            | "github" | "gitlab" | "circleci" | "bitbucket"
+            | "github" | "gitlab" | "circleci" | "bitbucket" | "ci" | "cd" | "cicd"
+            | "inference" | "quantize" | "quantise" | "quantization" | "quantisation"
+            | "gpu" | "onnx"
             // machine-learning research
             | "llama" | "llm" | "gpt" | "pytorch" | "tensorflow" | "finetune" | "prompt"
             // office work

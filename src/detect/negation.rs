@@ -144,6 +144,70 @@ fn is_kept_cue(w: &str) -> bool {
     )
 }
 
+/// Words saying something is finished or there ("query.sql is done", "query
+/// and metadata are final", "the warehouse already exists"). They read so
+/// only after what they describe: "the final mart" is still to build.
+fn is_done_cue(w: &str) -> bool {
+    matches!(
+        w,
+        "done"
+            | "final"
+            | "finalised"
+            | "finalized"
+            | "finished"
+            | "ready"
+            | "merged"
+            | "shipped"
+            | "exist"
+            | "exists"
+    )
+}
+
+/// A done word closes what it describes: nothing but a clause break, a small
+/// word or a scope end follows it.
+fn closes(toks: &[Token], i: usize) -> bool {
+    match toks.get(i + 1) {
+        None => true,
+        Some(t) => t.clause_start || is_stopword(&t.word) || ends_scope(t) || t.word == "now",
+    }
+}
+
+/// [`backward`] from `at`, joined over "and" ("the transforms and the
+/// warehouse already exist" covers both).
+fn backward_joined(toks: &[Token], at: usize) -> Vec<usize> {
+    let mut words = backward(toks, at);
+    while let Some(&first) = words.first() {
+        if toks[first].clause_start {
+            break;
+        }
+        // Small words between the "and" and the part ("and the warehouse").
+        let mut k = first;
+        while k > 0 && toks[k - 1].word != "and" && is_stopword(&toks[k - 1].word) {
+            if toks[k].clause_start {
+                break;
+            }
+            k -= 1;
+        }
+        let Some(and) = k.checked_sub(1) else {
+            break;
+        };
+        if toks[and].word != "and" || toks[k].clause_start {
+            break;
+        }
+        let more = backward(toks, and);
+        if more.is_empty() {
+            break;
+        }
+        words = more
+            .into_iter()
+            .chain(std::iter::once(and))
+            .chain(k..first)
+            .chain(words)
+            .collect();
+    }
+    words
+}
+
 /// The scopes of the goal; `consumed[i]` is true when word `i` belongs to a
 /// matched multi-word term, which then is not read as a cue.
 pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
@@ -167,7 +231,8 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             continue;
         }
         let w = toks[i].word.as_str();
-        if matches!(w, "existing" | "preexisting" | "exist") && !toks[i].in_name {
+        let after_already = i > 0 && toks[i - 1].word == "already";
+        if matches!(w, "existing" | "preexisting") && !toks[i].in_name {
             let words = forward(toks, i + 1);
             if !words.is_empty() {
                 out.push(Scope {
@@ -176,26 +241,13 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
                     words,
                 });
             }
-        } else if is_kept_cue(w) && !toks[i].in_name {
-            // "metadata and schema stay as they are": what is kept exists.
-            let mut words = backward(toks, i);
-            while let Some(&first) = words.first() {
-                let Some(and) = first.checked_sub(1) else {
-                    break;
-                };
-                if toks[and].word != "and" || toks[first].clause_start {
-                    break;
-                }
-                let more = backward(toks, and);
-                if more.is_empty() {
-                    break;
-                }
-                words = more
-                    .into_iter()
-                    .chain(std::iter::once(and))
-                    .chain(words)
-                    .collect();
-            }
+        } else if !toks[i].in_name
+            && !after_already
+            && (is_kept_cue(w) || (is_done_cue(w) && closes(toks, i)))
+        {
+            // "metadata and schema stay as they are", "query and metadata
+            // are final": what is kept or done exists.
+            let words = backward_joined(toks, i);
             if !words.is_empty() {
                 out.push(Scope {
                     kind: ScopeKind::Exists,
@@ -212,7 +264,7 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             let words = if matches!(next, Some("have" | "got" | "has")) {
                 forward(toks, i + 2)
             } else {
-                backward(toks, i)
+                backward_joined(toks, i)
             };
             if !words.is_empty() {
                 let mut cue = i..i + 1;
@@ -277,5 +329,27 @@ mod tests {
             sc("new table, the dag stays unchanged"),
             vec![(ScopeKind::Exists, "dag stays".into())]
         );
+    }
+
+    #[test]
+    fn done_words_after_a_part_say_it_exists() {
+        assert_eq!(
+            sc("query and metadata are final, only the tests"),
+            vec![(ScopeKind::Exists, "query and metadata are final".into())]
+        );
+        assert_eq!(
+            sc("I've got query.sql done for x, now schema.yaml"),
+            vec![(ScopeKind::Exists, "got query sql done".into())]
+        );
+        assert_eq!(
+            sc("the transforms and the warehouse already exist"),
+            vec![(
+                ScopeKind::Exists,
+                "transforms and the warehouse already exist".into()
+            )]
+        );
+        // Before a noun they describe what is still to build.
+        assert!(sc("build the final revenue mart").is_empty());
+        assert!(sc("a ready made table").is_empty());
     }
 }

@@ -216,7 +216,10 @@ pub(super) fn detect_analysed(
         }
         // The goal says what this skill makes exists ("the query is already
         // written"): other words that point at it do not bring it back.
-        if exists_by.is_some() {
+        // Likewise a goal that rules out one of the skill's words ("no
+        // schema changes"): a side word ("postgres") does not bring it back,
+        // only a primary keyword outside the negation does.
+        if exists_by.is_some() || (negated_by.is_some() && primary.is_empty()) {
             primary.clear();
             secondary.clear();
             hits.clear();
@@ -340,7 +343,25 @@ pub(super) fn detect_analysed(
         .iter()
         .any(|t| !t.in_name && is_change_cue(&t.word));
     let on_existing = !creates && (changes || !det.names.is_empty());
-    let (chain, assumed) = split_assumed(pack, full, narrow, narrow && on_existing);
+    // Skills the goal rules out or says are done: not asked even when the
+    // pack requires them (their defaults stay for the templates).
+    let settled: BTreeSet<&str> = det
+        .negated
+        .iter()
+        .map(|n| n.skill.as_str())
+        .chain(exists_skills.iter().map(|(id, _)| id.as_str()))
+        .collect();
+    let (chain, assumed) = split_assumed(
+        pack,
+        full,
+        &Narrowing {
+            narrow,
+            assume_deps: narrow && on_existing,
+            demote_secondary: narrow && on_existing && changes,
+            named: &named,
+            settled: &settled,
+        },
+    );
     det.chain = chain;
     det.assumed = assumed;
     det.scores = all_scores
@@ -417,6 +438,9 @@ fn is_change_cue(w: &str) -> bool {
             | "repair"
             | "patch"
             | "edit"
+            | "move"
+            | "alert"
+            | "monitor"
     )
 }
 
@@ -427,20 +451,51 @@ fn is_change_cue(w: &str) -> bool {
 /// something existing), and the required skills unless the goal is narrow and they
 /// do not frame it ([`frames`]). Every
 /// skill keeps its place in run order.
+/// What decides which skills of the chain a goal asks about.
+struct Narrowing<'a> {
+    /// One or two skills named by a primary keyword, no blueprint.
+    narrow: bool,
+    /// A narrow goal that works on something existing: hard dependencies
+    /// are assumed.
+    assume_deps: bool,
+    /// A narrow goal that says it changes something existing ("move",
+    /// "add", "fix"): a skill it meets only by secondary words ("daily" in
+    /// a table name) that a named skill builds on is that existing thing,
+    /// not asked.
+    demote_secondary: bool,
+    /// Skills named by a primary keyword (or two secondary ones).
+    named: &'a [&'a str],
+    /// Skills the goal rules out or says are done.
+    settled: &'a BTreeSet<&'a str>,
+}
+
 fn split_assumed(
     pack: &Pack,
     full: Vec<super::ChainEntry>,
-    narrow: bool,
-    assume_deps: bool,
+    n: &Narrowing,
 ) -> (Vec<super::ChainEntry>, Vec<super::ChainEntry>) {
+    let (narrow, assume_deps) = (n.narrow, n.assume_deps);
+    // What the named skills build on, transitively.
+    let mut beneath: BTreeSet<&str> = BTreeSet::new();
+    if n.demote_secondary {
+        let mut queue: Vec<&str> = n.named.to_vec();
+        while let Some(id) = queue.pop() {
+            for dep in pack.skill(id).iter().flat_map(|s| &s.dependencies.hard) {
+                if beneath.insert(dep.as_str()) {
+                    queue.push(dep.as_str());
+                }
+            }
+        }
+    }
     let mut asked: BTreeSet<String> = full
         .iter()
+        .filter(|e| !n.settled.contains(e.id.as_str()))
         .filter(|e| {
             e.reasons.iter().any(|r| {
-                matches!(
-                    r,
-                    Reason::Matched { .. } | Reason::Blueprint { .. } | Reason::Chosen
-                ) || (matches!(r, Reason::Required) && (!narrow || frames(pack, &e.id)))
+                (matches!(r, Reason::Matched { .. })
+                    && (n.named.contains(&e.id.as_str()) || !beneath.contains(e.id.as_str())))
+                    || matches!(r, Reason::Blueprint { .. } | Reason::Chosen)
+                    || (matches!(r, Reason::Required) && (!narrow || frames(pack, &e.id)))
             })
         })
         .map(|e| e.id.clone())
@@ -460,7 +515,10 @@ fn split_assumed(
                 continue;
             };
             for dep in &skill.dependencies.hard {
-                if in_full.get(dep.as_str()) == Some(&false) && asked.insert(dep.clone()) {
+                if in_full.get(dep.as_str()) == Some(&false)
+                    && !n.settled.contains(dep.as_str())
+                    && asked.insert(dep.clone())
+                {
                     queue.push(dep.clone());
                 }
             }
