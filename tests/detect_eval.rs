@@ -416,3 +416,24 @@ fn heldout4_set_scores_at_or_above_the_floors() {
         },
     );
 }
+
+/// Committed unchanged and scored before any detection change for it: the
+/// floors are its clean first score.
+#[test]
+fn heldout5_set_scores_at_or_above_the_floors() {
+    let s = score("heldout5.yaml");
+    report("fifth held-out set (heldout5.yaml)", &s);
+    assert_floors(
+        "heldout5.yaml",
+        &s,
+        &Floors {
+            right_pack: 0.0,
+            must: 0.0,
+            must_not_per_100: 100.0,
+            refused: 0.0,
+            ambiguous: 0.0,
+            blueprint: 0.0,
+            blueprint_none_offered: 100,
+        },
+    );
+}
