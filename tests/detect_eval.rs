@@ -427,13 +427,13 @@ fn heldout5_set_scores_at_or_above_the_floors() {
         "heldout5.yaml",
         &s,
         &Floors {
-            right_pack: 0.0,
-            must: 0.0,
-            must_not_per_100: 100.0,
-            refused: 0.0,
-            ambiguous: 0.0,
-            blueprint: 0.0,
-            blueprint_none_offered: 100,
+            right_pack: 89.0,
+            must: 89.5,
+            must_not_per_100: 7.5,
+            refused: 92.0,
+            ambiguous: 68.0,
+            blueprint: 82.5,
+            blueprint_none_offered: 3,
         },
     );
 }
