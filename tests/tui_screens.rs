@@ -942,4 +942,13 @@ fn generate_missing_keeps_an_edited_file_of_a_skill_it_regenerates() {
         assert!(s.contains(path.as_str()), "{path} is not named:\n{s}");
     }
     assert!(s.contains("kept as you edited them"), "{s}");
+    // At 80x24 the note takes more than its three lines: the cut is marked.
+    ui.size(80, 24);
+    let s = ui.screen();
+    let hints = s
+        .lines()
+        .position(|l| l.contains("d details"))
+        .expect("key hints");
+    let last = s.lines().nth(hints - 1).expect("message line").trim_end();
+    assert!(last.ends_with('…'), "{s}");
 }

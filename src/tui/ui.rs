@@ -54,10 +54,14 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     let ctx = app.context();
     let hints = footer_lines(footer_hints(app, ctx), area.width as usize);
     let hint_lines = hints.len() as u16;
-    // A message takes up to three lines: errors say what to do, in full.
+    // A message takes up to three lines: errors say what to do, in full;
+    // a longer one ends in `…`, so a cut never reads as the whole message.
     let message: Option<(Vec<String>, Style)> = footer_message(app).map(|(text, style)| {
         let mut lines = wrap(&text, area.width as usize, "  ");
-        lines.truncate(3);
+        if lines.len() > 3 {
+            lines.truncate(3);
+            lines[2] = screens::question::truncate(&format!("{}…", lines[2]), area.width as usize);
+        }
         (lines, style)
     });
     let message_h = message.as_ref().map_or(0, |(l, _)| l.len() as u16);
