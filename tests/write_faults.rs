@@ -359,7 +359,13 @@ fn kill_loop(kills: usize, files: usize, force: bool, seed: u64) -> KillStats {
 
     let mut rng = Rng::new(seed);
     let mut stats = KillStats::default();
-    for k in 0..kills {
+    // The reference run can be slower than the runs after it (cold caches,
+    // a busy machine): each run that ends before its kill halves the delays
+    // after it, and the loop goes on (at most six times as long) until a
+    // kill has landed mid-write.
+    let mut scale = 1.0;
+    let mut k = 0;
+    while k < kills || (stats.torn_at_kill == 0 && k < kills * 6) {
         reset(&out, base);
         let mut child = command(pack, &args)
             .stdout(Stdio::null())
@@ -369,12 +375,13 @@ fn kill_loop(kills: usize, files: usize, force: bool, seed: u64) -> KillStats {
         // One kill in four anywhere in the run; the others once the folder
         // is locked, where writing happens.
         if k % 4 == 0 {
-            std::thread::sleep(rng.upto(whole));
+            std::thread::sleep(rng.upto(whole.mul_f64(scale)));
         } else if wait_for(&lock, &mut child, Duration::from_secs(60)) {
-            std::thread::sleep(rng.upto(write_phase.mul_f64(1.2)));
+            std::thread::sleep(rng.upto(write_phase.mul_f64(1.2 * scale)));
         }
         if child.try_wait().unwrap().is_some() {
             stats.ended_before_kill += 1;
+            scale *= 0.5;
         }
         child.kill().unwrap(); // SIGKILL: no chance to clean up
         child.wait().unwrap();
@@ -423,6 +430,7 @@ fn kill_loop(kills: usize, files: usize, force: bool, seed: u64) -> KillStats {
                 "kill {k}: the repair was not reported on one line: {said}"
             );
         }
+        k += 1;
     }
     stats
 }
@@ -556,7 +564,12 @@ fn sigint_and_sigterm_during_run_roll_back_and_exit_128_plus_the_signal() {
     ] {
         let mut interrupted = 0;
         let attempts = if stress() { 40 } else { 4 };
-        for attempt in 0..attempts {
+        // A run that finished before its signal halves the delays after it,
+        // and the loop goes on (at most six times as long) until a signal
+        // has landed during the write.
+        let mut scale = 1.0;
+        let mut attempt = 0;
+        while attempt < attempts || (interrupted == 0 && attempt < attempts * 6) {
             reset(&out, Some(&base));
             let mut child = command(pack, &args)
                 .stdout(Stdio::null())
@@ -564,7 +577,9 @@ fn sigint_and_sigterm_during_run_roll_back_and_exit_128_plus_the_signal() {
                 .spawn()
                 .unwrap();
             if wait_for(&lock, &mut child, Duration::from_secs(60)) {
-                std::thread::sleep(rng.upto(Duration::from_millis(40 + attempt * 10)));
+                std::thread::sleep(
+                    rng.upto(Duration::from_millis(40 + attempt * 10).mul_f64(scale)),
+                );
             }
             // SAFETY: sending a signal to our own child.
             unsafe { libc::kill(child.id() as i32, signal) };
@@ -577,11 +592,15 @@ fn sigint_and_sigterm_during_run_roll_back_and_exit_128_plus_the_signal() {
                     let e = text(&o.stderr);
                     assert!(e.contains(&format!("interrupted by {name}")), "{e}");
                 }
-                Some(0) => assert_eq!(now, planned),
+                Some(0) => {
+                    assert_eq!(now, planned);
+                    scale *= 0.5;
+                }
                 other => panic!("{name}: exit {other:?}: {}", text(&o.stderr)),
             }
+            attempt += 1;
         }
-        eprintln!("{name}: {attempts} signals, {interrupted} rolled back (exit {code}), the others after the write was complete");
+        eprintln!("{name}: {attempt} signals, {interrupted} rolled back (exit {code}), the others after the write was complete");
         assert!(interrupted > 0, "no {name} landed during the write");
     }
 }
