@@ -129,11 +129,7 @@ fn one_data_word_among_words_no_pack_knows_matches_nothing_two_do() {
                     }
                     Ok(d) => {
                         // Only when the pack reads more than the one word.
-                        let best = d
-                            .packs
-                            .iter()
-                            .find(|p| p.id == d.inner.pack)
-                            .expect("scored");
+                        let best = d.chosen().expect("scored");
                         assert!(
                             best.words.len() > 1
                                 || best.words.iter().any(|w| w.keyword.contains(' ')),

@@ -123,11 +123,7 @@ fn refused_or_with_evidence(g: &str, need: f64) -> Option<Option<String>> {
     match detect(bundled(), g) {
         Ok(_) if names_a_data_tool(g) => None,
         Ok(d) => {
-            let best = d
-                .packs
-                .iter()
-                .find(|p| p.id == d.inner.pack)
-                .expect("scored");
+            let best = d.chosen().expect("scored");
             assert!(
                 f64::from(best.raw_evidence) >= need,
                 "{g}: matched {} on {}",

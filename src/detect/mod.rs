@@ -322,3 +322,10 @@ pub struct Detection {
     #[serde(flatten)]
     pub inner: PackDetection,
 }
+
+impl Detection {
+    /// The score of the pack detection chose.
+    pub fn chosen(&self) -> Option<&PackScore> {
+        self.packs.iter().find(|p| p.id == self.inner.pack)
+    }
+}

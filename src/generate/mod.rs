@@ -17,6 +17,6 @@ pub use plan::{build_plan, deliverables, FileStatus, Plan, PlannedFile};
 pub use diff::{diff_stat, unified_diff, DiffStat};
 pub use paths::unsafe_path;
 pub use write::{
-    atomic_replace, atomic_write, make_durable, recover, recovery_notice, write_all, FolderLock,
-    Recovered, WriteError, WriteFailure, WriteItem, WriteMode, WriteSummary,
+    atomic_write, make_durable, recover, recovery_notice, write_all, FolderLock, Recovered,
+    WriteError, WriteFailure, WriteItem, WriteMode, WriteSummary,
 };

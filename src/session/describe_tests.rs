@@ -72,12 +72,7 @@ fn every_provenance_of_every_pack_reads_in_words() {
                 let mut s = session(pack, bp.clone());
                 let _ = s.apply(Command::Confirm);
                 for round in 0..3 {
-                    let keys: Vec<QKey> = s
-                        .resolved()
-                        .iter()
-                        .filter(|r| r.applicable)
-                        .map(|r| r.key.clone())
-                        .collect();
+                    let keys: Vec<QKey> = s.applicable().map(|r| r.key.clone()).collect();
                     for key in keys {
                         if (seed + round) % 2 == 0 && rng.below(3) == 0 {
                             continue;

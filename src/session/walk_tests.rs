@@ -126,12 +126,7 @@ fn pick(s: &Session, rng: &mut Rng) -> Command {
         }
         Screen::Review => {
             let conflicts = s.conflicts();
-            let keys: Vec<QKey> = s
-                .resolved()
-                .iter()
-                .filter(|r| r.applicable)
-                .map(|r| r.key.clone())
-                .collect();
+            let keys: Vec<QKey> = s.applicable().map(|r| r.key.clone()).collect();
             match rng.below(10) {
                 0..=3 if !keys.is_empty() => Command::Edit(keys[rng.below(keys.len())].clone()),
                 4..=6 if !conflicts.is_empty() => {

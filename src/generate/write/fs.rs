@@ -11,21 +11,12 @@ use std::path::Path;
 /// fsync the folder. An existing file keeps its permissions; a new one is private
 /// to the user, since session files can hold answers.
 pub fn atomic_write(path: &Path, content: &[u8]) -> io::Result<()> {
-    replace_via_temp(path, content, true)?;
+    replace_via_temp(path, content)?;
     sync_dir(parent_or_dot(path))
 }
 
-/// The atomic part of [`atomic_write`] without the fsyncs: another process
-/// (or this one after a kill) sees the old or the new content, never a mix,
-/// but an OS crash before [`make_durable`] may lose the new one. For saves
-/// that must not delay the next frame.
-pub fn atomic_replace(path: &Path, content: &[u8]) -> io::Result<()> {
-    replace_via_temp(path, content, false)
-}
-
-/// Writes a temp file beside `path` (flushed first when `sync`) and renames
-/// it over `path`.
-fn replace_via_temp(path: &Path, content: &[u8], sync: bool) -> io::Result<()> {
+/// Writes a flushed temp file beside `path` and renames it over `path`.
+fn replace_via_temp(path: &Path, content: &[u8]) -> io::Result<()> {
     let name = path.file_name().ok_or_else(|| {
         io::Error::new(
             ErrorKind::InvalidInput,
@@ -43,15 +34,13 @@ fn replace_via_temp(path: &Path, content: &[u8], sync: bool) -> io::Result<()> {
     if let Ok(meta) = fs::metadata(path) {
         tmp.as_file().set_permissions(meta.permissions())?;
     }
-    if sync {
-        tmp.as_file().sync_all()?;
-    }
+    tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 
-/// Flushes a file written by [`atomic_replace`], and its folder's entry,
-/// to the disk.
+/// Flushes a file written without a flush, and its folder's entry, to the
+/// disk.
 pub fn make_durable(path: &Path) -> io::Result<()> {
     File::open(path)?.sync_all()?;
     sync_dir(parent_or_dot(path))

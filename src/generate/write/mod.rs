@@ -22,7 +22,7 @@ use std::path::Path;
 
 use crate::error::Problem;
 
-pub use self::fs::{atomic_replace, atomic_write, make_durable};
+pub use self::fs::{atomic_write, make_durable};
 pub use crate::generate::paths::STATE_DIR;
 pub use journal::Recovered;
 pub use lock::FolderLock;

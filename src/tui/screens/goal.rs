@@ -130,9 +130,7 @@ fn example_lines<'a>(
 fn detection_lines<'a>(d: &'a Detection, th: &Theme, lines: &mut Vec<Line<'a>>) {
     let inner = &d.inner;
     let triggers = d
-        .packs
-        .iter()
-        .find(|p| p.id == inner.pack)
+        .chosen()
         .map(|p| p.triggers.join(", "))
         .unwrap_or_default();
     lines.push(Line::from(vec![

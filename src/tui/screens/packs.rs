@@ -104,9 +104,7 @@ pub fn ambiguity_line<'a>(det: &Detection, th: &Theme, key_hint: bool) -> Option
         return None;
     }
     let best = det
-        .packs
-        .iter()
-        .find(|p| p.id == inner.pack)
+        .chosen()
         .map_or_else(|| format!("{} (0)", inner.pack), evidence_with_words);
     let others: Vec<String> = inner.runner_ups.iter().map(evidence_with_words).collect();
     let mut spans = vec![
@@ -219,7 +217,7 @@ mod tests {
                 let Some(line) = line else { continue };
                 seen += 1;
                 let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
-                let best = det.packs.iter().find(|p| p.id == det.inner.pack);
+                let best = det.chosen();
                 for p in best.into_iter().chain(det.inner.runner_ups.iter()) {
                     assert!(
                         text.contains(&format!("{} ({}", p.id, p.evidence)),
