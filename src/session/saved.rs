@@ -193,6 +193,9 @@ impl RestoreNotice {
             None => "it takes its default now".to_string(),
         };
         match self {
+            RestoreNotice::PackChanged { saved, now } if saved == now => {
+                format!("the pack's content changed since the save, under the same version {now}")
+            }
             RestoreNotice::PackChanged { saved, now } => {
                 format!("the pack changed since the save (version {saved} then, {now} now)")
             }

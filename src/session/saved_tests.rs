@@ -157,6 +157,27 @@ fn a_question_removed_from_the_pack_is_reported_with_the_answer_it_drops() {
 }
 
 #[test]
+fn a_pack_edited_without_a_new_version_says_its_content_changed_not_a_version_change() {
+    let mut s = session("kafka streaming");
+    run(&mut s, &["<confirm>", "", "", "", "", "", "", "12"]);
+    let saved = through_json(&s);
+    let pack = edited(|p| {
+        let stream = p
+            .skills
+            .iter_mut()
+            .find(|s| s.id == "stream")
+            .expect("stream");
+        stream.questions.retain(|q| q.id != "partitions");
+    });
+    let version = pack.manifest.version.clone();
+    let (_, notices) = Session::restore(pack, &saved);
+    assert_eq!(
+        describe(&notices)[0],
+        format!("the pack's content changed since the save, under the same version {version}")
+    );
+}
+
+#[test]
 fn an_option_renamed_in_the_pack_is_reported_with_the_likely_new_name_and_the_default_taken() {
     let mut s = session("kafka streaming");
     run(&mut s, &["<confirm>", "", "", "", "kinesis"]);
