@@ -49,8 +49,14 @@ mod detect {
 #[path = "src/pack/stored.rs"]
 mod stored;
 
+// The content checks' DFAs (`$OUT_DIR/checks.bin`, `src/validate/content.rs`).
+#[path = "src/validate/embedded.rs"]
+mod embedded;
+#[path = "src/validate/precompile.rs"]
+mod precompile;
+
 /// Everything that decides the blob's content.
-const SOURCES: [&str; 8] = [
+const SOURCES: [&str; 10] = [
     "src/pack/model.rs",
     "src/pack/lazy.rs",
     "src/value/answer.rs",
@@ -58,6 +64,8 @@ const SOURCES: [&str; 8] = [
     "src/detect/index.rs",
     "src/detect/normalise.rs",
     "src/pack/stored.rs",
+    "src/validate/embedded.rs",
+    "src/validate/precompile.rs",
     "skillchains",
 ];
 
@@ -95,6 +103,43 @@ fn main() {
     };
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(Path::new(&out).join("bundled.msgpack"), bytes).expect("write the pack blob");
+    std::fs::write(Path::new(&out).join("checks.bin"), check_dfas(&packs))
+        .expect("write the content checks' DFAs");
+}
+
+/// Every content-check pattern of the bundled packs compiled to a DFA (see
+/// `src/validate/precompile.rs`). A target of the other byte order gets an
+/// empty table (its patterns are compiled at run time): the DFAs are
+/// checked by reading them back here.
+fn check_dfas(packs: &[stored::StoredPack]) -> Vec<u8> {
+    let host_big = cfg!(target_endian = "big");
+    if std::env::var("CARGO_CFG_TARGET_ENDIAN").is_ok_and(|e| (e == "big") != host_big) {
+        return Vec::new();
+    }
+    let mut patterns = std::collections::BTreeSet::new();
+    for p in packs {
+        for s in p.skills() {
+            patterns.extend(s.checks.iter().map(|c| c.pattern.clone()));
+        }
+        for b in p.blueprints() {
+            for d in b.deliverables.iter() {
+                patterns.extend(d.checks.iter().map(|c| c.pattern.clone()));
+            }
+        }
+    }
+    let items = patterns
+        .into_iter()
+        .filter_map(|pattern| {
+            let pre = precompile::precompile(&pattern)?;
+            let flags = if pre.quits { embedded::QUITS } else { 0 };
+            Some(embedded::Item {
+                pattern,
+                dfa: pre.bytes,
+                flags,
+            })
+        })
+        .collect();
+    embedded::encode(items)
 }
 
 /// One pack folder as the runtime's YAML loader reads it (`src/pack/load.rs`,

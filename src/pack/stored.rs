@@ -43,6 +43,15 @@ impl StoredPack {
         &self.manifest.id
     }
 
+    /// For build.rs's precompiled content checks.
+    pub fn skills(&self) -> &[Skill] {
+        &self.skills
+    }
+
+    pub fn blueprints(&self) -> &[Blueprint] {
+        &self.blueprints
+    }
+
     /// The pack, its detection index already built, without templates
     /// (the binary has them: see `blob.rs`).
     pub fn into_pack(self) -> Pack {

@@ -6,8 +6,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use globset::{Candidate, GlobBuilder, GlobSet, GlobSetBuilder};
-use regex::bytes::Regex;
 
+use super::content::ContentRegex;
 use super::walk::Tree;
 use super::CheckFailure;
 use crate::error::{Problem, Problems};
@@ -24,7 +24,7 @@ struct Plan {
 pub(crate) struct Matcher {
     set: GlobSet,
     glob_count: usize,
-    regexes: Vec<Regex>,
+    regexes: Vec<ContentRegex<'static>>,
     plans: Vec<Plan>,
 }
 
@@ -114,7 +114,7 @@ impl Matcher {
                 let g = glob_id(&c.path, "check path", &mut problems);
                 let r = match regex_ids.get(c.pattern.as_str()) {
                     Some(&id) => Some(id),
-                    None => match Regex::new(&c.pattern) {
+                    None => match ContentRegex::new(&c.pattern) {
                         Ok(re) => {
                             regexes.push(re);
                             regex_ids.insert(&c.pattern, regexes.len() - 1);
@@ -267,7 +267,7 @@ impl Matcher {
         &self,
         check: &ContentCheck,
         files: &[usize],
-        re: &Regex,
+        re: &ContentRegex<'_>,
         tree: &Tree,
         cache: &mut ContentCache<'_>,
     ) -> Option<String> {

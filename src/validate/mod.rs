@@ -85,7 +85,13 @@
 //! - `warnings` names parts of the tree that could not be read or links that
 //!   were not followed: a deliverable behind them looks missing.
 
+mod content;
+#[cfg(test)]
+mod content_tests;
+mod embedded;
 mod matcher;
+#[cfg(test)]
+mod precompile;
 mod render;
 mod walk;
 

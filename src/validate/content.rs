@@ -1,0 +1,104 @@
+//! A content check's regex as validation asks it: does it match anywhere in
+//! a file's bytes? Every pattern of the bundled packs has a DFA compiled at
+//! build time (`precompile.rs`, embedded by `embedded.rs`), which answers
+//! exactly as `regex::bytes::Regex::is_match` without the cost of building
+//! a `Regex` (about 0.4 M instructions a pattern: parser, NFAs, prefilters).
+//! Any other pattern is a `Regex` compiled here, as before.
+
+use std::sync::OnceLock;
+
+use regex::bytes::Regex;
+use regex_automata::dfa::{dense, Automaton};
+use regex_automata::Input;
+
+use super::embedded::Table;
+
+/// The table build.rs wrote, aligned as a DFA's transition table must be.
+#[repr(C)]
+struct Aligned<B: ?Sized> {
+    _align: [u64; 0],
+    bytes: B,
+}
+
+static EMBEDDED: &Aligned<[u8]> = &Aligned {
+    _align: [],
+    bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/checks.bin")),
+};
+
+/// The embedded table, its index checked once per process.
+fn table() -> Option<&'static Table<'static>> {
+    static TABLE: OnceLock<Option<Table<'static>>> = OnceLock::new();
+    TABLE.get_or_init(|| Table::new(&EMBEDDED.bytes)).as_ref()
+}
+
+/// The embedded table's bytes, for the tests.
+#[cfg(test)]
+pub(crate) fn embedded_bytes() -> &'static [u8] {
+    &EMBEDDED.bytes
+}
+
+/// A content check's compiled regex.
+pub(crate) enum ContentRegex<'a> {
+    Dfa {
+        dfa: dense::DFA<&'a [u32]>,
+        pattern: String,
+        /// Compiled only when the DFA stops at a non-ASCII byte it cannot
+        /// decide (see `precompile.rs`).
+        fallback: OnceLock<Option<Regex>>,
+    },
+    Regex(Regex),
+}
+
+impl ContentRegex<'static> {
+    /// The embedded DFA of `pattern`, or the pattern compiled now. Errors
+    /// are `Regex::new`'s: an embedded pattern is one it accepted.
+    pub(crate) fn new(pattern: &str) -> Result<ContentRegex<'static>, regex::Error> {
+        match table().and_then(|t| ContentRegex::from_table(t, pattern)) {
+            Some(re) => Ok(re),
+            None => Regex::new(pattern).map(ContentRegex::Regex),
+        }
+    }
+}
+
+impl<'a> ContentRegex<'a> {
+    /// `pattern`'s DFA from `table`, or `None` when the table has none or
+    /// its bytes do not deserialise (another byte order, a damaged table).
+    pub(crate) fn from_table(table: &Table<'a>, pattern: &str) -> Option<ContentRegex<'a>> {
+        let found = table.find(pattern)?;
+        // SAFETY: `find` returns only bytes whose CRC-32 is the one build.rs
+        // computed over `to_bytes_*` of a DFA it had just built and read back
+        // with the checked `from_bytes` (same regex-automata: one Cargo.lock
+        // entry; `tests::every_embedded_dfa_passes_the_checked_read` reads
+        // every one with `from_bytes` in this binary's crate). The check
+        // `from_bytes` adds walks every transition: 0.8 M of the 1 M
+        // instructions the 20 DFAs of a data-engineering run cost.
+        let (dfa, _) = unsafe { dense::DFA::from_bytes_unchecked(found.dfa) }.ok()?;
+        Some(ContentRegex::Dfa {
+            dfa,
+            pattern: pattern.to_string(),
+            fallback: OnceLock::new(),
+        })
+    }
+
+    /// Whether the pattern matches anywhere in `haystack`: exactly
+    /// `Regex::new(pattern)?.is_match(haystack)`.
+    pub(crate) fn is_match(&self, haystack: &[u8]) -> bool {
+        match self {
+            ContentRegex::Regex(re) => re.is_match(haystack),
+            ContentRegex::Dfa {
+                dfa,
+                pattern,
+                fallback,
+            } => match dfa.try_search_fwd(&Input::new(haystack).earliest(true)) {
+                Ok(found) => found.is_some(),
+                // A quit byte: the DFA cannot decide this haystack. The
+                // pattern was accepted by `Regex::new` at build time, with
+                // the same crate, so the fallback is always there.
+                Err(_) => fallback
+                    .get_or_init(|| Regex::new(pattern).ok())
+                    .as_ref()
+                    .is_some_and(|re| re.is_match(haystack)),
+            },
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The table of precompiled content-check DFAs: build.rs writes it (with
+//! [`encode`], compiling this file with `#[path]`) for every pattern of the
+//! bundled packs, the binary embeds it, and [`Table::find`] returns a
+//! pattern's DFA bytes. Patterns are looked up by their text, so a pack from
+//! disk that uses a bundled pattern gets its DFA too; any other pattern is
+//! compiled at run time as before.
+//!
+//! Layout (integers little-endian `u32`):
+//!
+//! ```text
+//! "SKCD" | version | count | CRC-32 of the index (entries and names)
+//! count × entry: name offset, name length, DFA offset, DFA length, DFA CRC-32, flags
+//! names (sorted by bytes) | DFAs, each at an 8-byte-aligned offset
+//! ```
+//!
+//! Each DFA carries its own CRC, checked before it is deserialised, so a
+//! damaged table costs only the damaged patterns' speed: they are then
+//! compiled at run time.
+
+const MAGIC: &[u8; 4] = b"SKCD";
+const VERSION: u32 = 1;
+const HEADER: usize = 16;
+const ENTRY: usize = 24;
+/// Entry flag: the DFA stops at non-ASCII bytes (see `precompile.rs`).
+#[allow(dead_code)]
+pub const QUITS: u32 = 1;
+
+/// One pattern and its DFA as build.rs hands them to [`encode`].
+#[allow(dead_code)]
+pub struct Item {
+    pub pattern: String,
+    pub dfa: Vec<u8>,
+    pub flags: u32,
+}
+
+/// The table's bytes for `items`; a pattern listed twice is kept once.
+#[allow(dead_code)]
+pub fn encode(mut items: Vec<Item>) -> Vec<u8> {
+    items.sort_by(|a, b| a.pattern.as_bytes().cmp(b.pattern.as_bytes()));
+    items.dedup_by(|a, b| a.pattern == b.pattern);
+    let names_at = HEADER + ENTRY * items.len();
+    let names_len: usize = items.iter().map(|i| i.pattern.len()).sum();
+    let mut dfa_at = align8(names_at + names_len);
+    let mut index = Vec::with_capacity(names_at - HEADER + names_len);
+    let mut names = Vec::with_capacity(names_len);
+    let mut dfas: Vec<u8> = Vec::new();
+    for item in &items {
+        let fields = [
+            names_at + names.len(),
+            item.pattern.len(),
+            dfa_at,
+            item.dfa.len(),
+            crc32fast::hash(&item.dfa) as usize,
+            item.flags as usize,
+        ];
+        for f in fields {
+            index.extend_from_slice(&(f as u32).to_le_bytes());
+        }
+        names.extend_from_slice(item.pattern.as_bytes());
+        dfas.extend_from_slice(&item.dfa);
+        dfas.resize(align8(dfas.len()), 0);
+        dfa_at = align8(dfa_at + item.dfa.len());
+    }
+    index.extend_from_slice(&names);
+    let mut out = Vec::with_capacity(HEADER + index.len() + dfas.len() + 8);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(&(items.len() as u32).to_le_bytes());
+    out.extend_from_slice(&crc32fast::hash(&index).to_le_bytes());
+    out.extend_from_slice(&index);
+    out.resize(align8(out.len()), 0);
+    out.extend_from_slice(&dfas);
+    out
+}
+
+fn align8(n: usize) -> usize {
+    n.div_ceil(8) * 8
+}
+
+/// A checked view of a table's bytes.
+pub struct Table<'a> {
+    bytes: &'a [u8],
+    count: usize,
+}
+
+/// A pattern's entry: its DFA's bytes (CRC checked) and flags.
+pub struct Found<'a> {
+    pub dfa: &'a [u8],
+    pub flags: u32,
+}
+
+impl<'a> Table<'a> {
+    /// `None` unless `bytes` is a table of this version whose index is
+    /// intact (an empty table, from a build that compiled no pack, too).
+    pub fn new(bytes: &'a [u8]) -> Option<Table<'a>> {
+        let header = bytes.get(..HEADER)?;
+        if &header[..4] != MAGIC || word(header, 4)? != VERSION as usize {
+            return None;
+        }
+        let count = word(header, 8)?;
+        let table = Table { bytes, count };
+        let index_end = (0..count).try_fold(HEADER + ENTRY * count, |end, k| {
+            let e = table.entry(k)?;
+            Some(end.max(e[0].checked_add(e[1])?))
+        })?;
+        let index = bytes.get(HEADER..index_end)?;
+        (crc32fast::hash(index) == word(header, 12)? as u32).then_some(table)
+    }
+
+    /// The DFA of `pattern`, or `None` when the table has none or its bytes
+    /// are damaged.
+    pub fn find(&self, pattern: &str) -> Option<Found<'a>> {
+        let (mut lo, mut hi) = (0, self.count);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let e = self.entry(mid)?;
+            let name = self.bytes.get(e[0]..e[0] + e[1])?;
+            match name.cmp(pattern.as_bytes()) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => {
+                    let dfa = self.bytes.get(e[2]..e[2].checked_add(e[3])?)?;
+                    return (crc32fast::hash(dfa) == e[4] as u32).then_some(Found {
+                        dfa,
+                        flags: e[5] as u32,
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    fn entry(&self, k: usize) -> Option<[usize; 6]> {
+        let at = HEADER + ENTRY * k;
+        let raw = self.bytes.get(at..at + ENTRY)?;
+        let mut e = [0; 6];
+        for (i, f) in e.iter_mut().enumerate() {
+            *f = word(raw, 4 * i)?;
+        }
+        Some(e)
+    }
+}
+
+fn word(bytes: &[u8], at: usize) -> Option<usize> {
+    let w: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
+    Some(u32::from_le_bytes(w) as usize)
+}
