@@ -371,3 +371,9 @@ mod conflict_tests;
 
 #[cfg(test)]
 mod describe_tests;
+
+#[cfg(test)]
+pub(crate) mod generated;
+
+#[cfg(test)]
+mod resolve_tests;
