@@ -38,7 +38,7 @@ fn packs() -> Vec<Arc<Pack>> {
 /// The default of `q` as the full computation found it.
 fn reference_default(
     s: &Session,
-    env: &Environment<'static>,
+    env: &minijinja::Environment<'static>,
     step: &Step,
     q: &Question,
     key: &QKey,
