@@ -7,8 +7,9 @@
 //! the pack named by its key (`streaming_data.platform`).
 
 use minijinja::value::Value;
-use minijinja::{Environment, State, UndefinedBehavior};
-use std::collections::BTreeMap;
+use minijinja::{Environment, Expression, State, UndefinedBehavior};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 pub mod escape;
 
@@ -87,7 +88,7 @@ pub fn file_env(pack: &Pack, jinja_roots: Vec<String>) -> Environment<'static> {
     // Templates are compiled when a render includes or imports them, not
     // all up front: a plan renders each output once, by its path.
     let mut env = base_env();
-    let templates = std::sync::Arc::new(pack.templates.clone());
+    let templates = Arc::new(pack.templates.clone());
     env.set_loader(move |name| Ok(templates.get(name).cloned()));
     let declared = jinja_globs(&pack.manifest.jinja_files);
     env.set_auto_escape_callback(move |name| {
@@ -245,6 +246,167 @@ impl Scope {
             Value::from(self.blueprint_id.clone().unwrap_or_default()),
         );
         Value::from(root)
+    }
+}
+
+/// The base environment shared by every session's conditions: it holds no
+/// state of its own, so building one per session only repeated the work.
+pub fn shared_env() -> &'static Environment<'static> {
+    static ENV: std::sync::OnceLock<Environment<'static>> = std::sync::OnceLock::new();
+    ENV.get_or_init(base_env)
+}
+
+/// A condition compiled against [`shared_env`], or why it does not parse.
+type CompiledCondition = Arc<Result<Expression<'static, 'static>, String>>;
+
+/// Conditions compiled once each, keyed by their source: answer resolution
+/// evaluates the same `when`s and smart defaults at every pass over the
+/// questions. Clones share what was compiled.
+#[derive(Clone, Default)]
+pub struct Conditions {
+    compiled: Arc<Mutex<HashMap<String, CompiledCondition>>>,
+}
+
+impl std::fmt::Debug for Conditions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.compiled.lock().map(|c| c.len()).unwrap_or(0);
+        write!(f, "Conditions({n} compiled)")
+    }
+}
+
+impl Conditions {
+    fn compiled(&self, expr: &str) -> CompiledCondition {
+        if let Ok(map) = self.compiled.lock() {
+            if let Some(c) = map.get(expr) {
+                return c.clone();
+            }
+        }
+        let c = Arc::new(
+            shared_env()
+                .compile_expression_owned(expr.to_string())
+                .map_err(|e| format!("cannot parse `{expr}`: {e}")),
+        );
+        if let Ok(mut map) = self.compiled.lock() {
+            map.insert(expr.to_string(), c.clone());
+        }
+        c
+    }
+
+    /// [`eval_bool`] with [`shared_env`], compiling `expr` only the first time.
+    pub fn eval_bool(&self, expr: &str, ctx: &Value) -> Result<bool, String> {
+        match &*self.compiled(expr) {
+            Ok(compiled) => compiled
+                .eval(ctx)
+                .map(|v| v.is_true())
+                .map_err(|e| format!("cannot evaluate `{expr}`: {e}")),
+            Err(e) => Err(e.clone()),
+        }
+    }
+}
+
+/// The expression context of a [`Scope`] kept as answers are set one by
+/// one: [`Context::value`] is always what [`Scope::to_value`] gives for the
+/// scope as it stands, but only the skill whose answer changed is converted
+/// again, not every answer for every condition.
+pub struct Context {
+    /// Skill key → its answers as values, and the map built from them.
+    answers: BTreeMap<String, (BTreeMap<String, Value>, Option<Value>)>,
+    loaded: BTreeMap<String, BTreeMap<String, Value>>,
+    loaded_value: Option<Value>,
+    /// `goal`, `pack`, `maturity`, `chain`, `blueprint_id`.
+    builtins: Vec<(String, Value)>,
+    root: Option<Value>,
+}
+
+impl Context {
+    pub fn new(scope: &Scope) -> Context {
+        let answers = scope
+            .answers
+            .iter()
+            .map(|(key, qs)| {
+                let map = qs.iter().map(|(k, v)| (k.clone(), v.to_jinja())).collect();
+                (key.clone(), (map, None))
+            })
+            .collect();
+        let mut pack = BTreeMap::new();
+        pack.insert("id", Value::from(scope.pack_id.as_str()));
+        pack.insert("title", Value::from(scope.pack_title.as_str()));
+        pack.insert("version", Value::from(scope.pack_version.as_str()));
+        let builtins = vec![
+            ("goal".to_string(), Value::from(scope.goal.as_str())),
+            ("pack".to_string(), Value::from(pack)),
+            (
+                "maturity".to_string(),
+                Value::from(scope.maturity.unwrap_or_default().as_str()),
+            ),
+            ("chain".to_string(), Value::from(scope.chain.clone())),
+            (
+                "blueprint_id".to_string(),
+                Value::from(scope.blueprint_id.clone().unwrap_or_default()),
+            ),
+        ];
+        Context {
+            answers,
+            loaded: scope.loaded.clone(),
+            loaded_value: None,
+            builtins,
+            root: None,
+        }
+    }
+
+    /// Mirrors [`Scope::set`].
+    pub fn set(&mut self, key: &str, question: &str, value: &AnswerValue) {
+        let entry = match self.answers.get_mut(key) {
+            Some(e) => e,
+            None => {
+                // A new skill map also gets its (empty) `loaded` map.
+                self.loaded_value = None;
+                self.answers.entry(key.to_string()).or_default()
+            }
+        };
+        entry.0.insert(question.to_string(), value.to_jinja());
+        entry.1 = None;
+        self.root = None;
+    }
+
+    /// Mirrors an insertion into [`Scope::loaded`].
+    pub fn set_loaded(&mut self, key: &str, question: &str, content: Value) {
+        self.loaded
+            .entry(key.to_string())
+            .or_default()
+            .insert(question.to_string(), content);
+        self.loaded_value = None;
+        self.root = None;
+    }
+
+    /// The context, built as [`Scope::to_value`] builds it.
+    pub fn value(&mut self) -> Value {
+        if let Some(v) = &self.root {
+            return v.clone();
+        }
+        let mut root: BTreeMap<String, Value> = BTreeMap::new();
+        for (key, (map, built)) in &mut self.answers {
+            let v = built.get_or_insert_with(|| Value::from(map.clone()));
+            root.insert(key.clone(), v.clone());
+        }
+        let loaded = self.loaded_value.get_or_insert_with(|| {
+            let mut loaded: BTreeMap<String, Value> = self
+                .answers
+                .keys()
+                .map(|k| (k.clone(), Value::from(BTreeMap::<String, Value>::new())))
+                .collect();
+            for (key, qs) in &self.loaded {
+                loaded.insert(key.clone(), Value::from(qs.clone()));
+            }
+            Value::from(loaded)
+        });
+        for (name, v) in &self.builtins {
+            root.insert(name.clone(), v.clone());
+        }
+        root.insert("loaded".into(), loaded.clone());
+        let v = Value::from(root);
+        self.root = Some(v.clone());
+        v
     }
 }
 

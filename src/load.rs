@@ -223,6 +223,9 @@ pub fn message(errors: &[LoadError]) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct Cache {
     entries: Arc<Mutex<Entries>>,
+    /// Counts loads, so a session can tell that content it resolved with
+    /// may have changed.
+    generation: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// (spec, answer as given) → content, or the message saying why it did not load.
@@ -240,9 +243,16 @@ impl Cache {
         self.refresh(spec, answer)
     }
 
+    /// How many times a file was loaded (a first use or a reload).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Loads `answer` again, replacing what was cached.
     pub fn refresh(&self, spec: &Load, answer: &str) -> Result<Value, String> {
         let result = load(spec, answer).map_err(|e| message(&e));
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Ok(mut entries) = self.entries.lock() {
             entries.insert((spec.clone(), answer.to_string()), result.clone());
         }

@@ -356,3 +356,7 @@ fn globset_escape(path: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+#[path = "plan_digest_tests.rs"]
+mod digest_tests;

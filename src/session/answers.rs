@@ -63,6 +63,7 @@ impl Session {
     ) -> Vec<(QKey, String)> {
         let mut problems = Vec::new();
         let mut given = Vec::new();
+        let items_given = items.len();
         for (key, v) in items {
             let Some(step) = self.steps.iter().find(|s| s.key == key.step) else {
                 problems.push((key, "not a step of this chain".to_string()));
@@ -85,9 +86,19 @@ impl Session {
                 Err(e) => problems.push((key, e)),
             }
         }
-        let resolved = self.compute().resolved;
+        if items_given == 0 {
+            // Nothing was set or loaded: the resolution stands.
+            return problems;
+        }
+        let computed = self.compute();
+        let mut dropped = false;
         for key in given {
-            if resolved.iter().any(|r| r.key == key && !r.applicable) {
+            if computed
+                .resolved
+                .iter()
+                .any(|r| r.key == key && !r.applicable)
+            {
+                dropped = true;
                 let cond = self
                     .question(&key)
                     .and_then(|q| q.when.clone())
@@ -100,7 +111,12 @@ impl Session {
                 self.visited.remove(&key);
             }
         }
-        self.refresh();
+        if dropped {
+            self.refresh();
+        } else {
+            // The computation above is of the answers as they stand.
+            self.settle(computed);
+        }
         problems
     }
 

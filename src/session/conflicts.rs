@@ -4,7 +4,6 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 use super::{Provenance, QKey, Refusal, Session, Source};
-use crate::expr;
 use crate::pack::ConflictRule;
 use crate::value::{self, AnswerValue};
 
@@ -138,7 +137,7 @@ impl Session {
             .manifest
             .conflicts
             .iter()
-            .filter(|c| expr::eval_bool(&self.env, &c.when, &ctx).unwrap_or(false))
+            .filter(|c| self.conditions.eval_bool(&c.when, &ctx).unwrap_or(false))
             .map(|c| ActiveConflict {
                 id: c.id.clone(),
                 title: c.title.clone(),

@@ -71,7 +71,7 @@ impl Session {
     /// A smart default's condition → the earlier answers it reads, by
     /// prompt and current value, in the order the condition names them.
     fn condition_words(&self, condition: &str) -> String {
-        let Ok(compiled) = self.env.compile_expression(condition) else {
+        let Ok(compiled) = crate::expr::shared_env().compile_expression(condition) else {
             return "follows an earlier answer".to_string();
         };
         let mut names: Vec<String> = compiled.undeclared_variables(true).into_iter().collect();

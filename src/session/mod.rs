@@ -36,7 +36,6 @@ pub use saved::{
 };
 pub use status::{StatusView, StepState, StepStatus};
 
-use minijinja::Environment;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -118,7 +117,8 @@ impl std::fmt::Display for Refusal {
 #[derive(Debug, Clone)]
 pub struct Session {
     pack: Arc<Pack>,
-    env: Arc<Environment<'static>>,
+    /// The conditions of the pack's questions, each compiled once.
+    conditions: expr::Conditions,
     pub goal: String,
     pub detection: PackDetection,
     pub blueprint: Option<String>,
@@ -154,6 +154,8 @@ pub struct Session {
     /// before they get here.
     pub load_errors: Vec<(QKey, String)>,
     loads: crate::load::Cache,
+    /// The generation of `loads` the resolution was computed with.
+    loads_seen: u64,
     /// False when only the shape of the tree matters (`validate`): `load:`
     /// answers are taken as given and their files are not read.
     read_loads: bool,
@@ -174,7 +176,7 @@ impl Session {
         let goal = detection.goal.clone();
         let scope = Scope::for_pack(&pack, &goal);
         let mut s = Session {
-            env: Arc::new(expr::base_env()),
+            conditions: expr::Conditions::default(),
             goal,
             chain: Vec::new(),
             blueprint: None,
@@ -198,6 +200,7 @@ impl Session {
             eval_errors: Vec::new(),
             load_errors: Vec::new(),
             loads: crate::load::Cache::default(),
+            loads_seen: 0,
             read_loads: true,
             fingerprint: std::sync::OnceLock::new(),
             detection,
@@ -371,3 +374,9 @@ mod conflict_tests;
 
 #[cfg(test)]
 mod describe_tests;
+
+#[cfg(test)]
+pub(crate) mod generated;
+
+#[cfg(test)]
+mod resolve_tests;

@@ -160,25 +160,21 @@ impl Session {
     }
 
     /// Every applicable question that `which` selects and nobody has seen
-    /// takes its default (answers given are kept), repeated until taking
-    /// defaults reveals no more questions.
+    /// takes its default (answers given are kept). Taking a default stores
+    /// no answer, so values and conditions stay as resolved: no question
+    /// appears that would need another pass.
     pub(super) fn default_unvisited(&mut self, which: impl Fn(&Resolved) -> bool) {
-        loop {
-            self.refresh();
-            let fresh: Vec<QKey> = self
-                .applicable()
-                .filter(|r| which(r) && !self.visited.contains(&r.key))
-                .map(|r| r.key.clone())
-                .collect();
-            if fresh.is_empty() {
-                break;
+        self.ensure_current();
+        let fresh: Vec<QKey> = self
+            .applicable()
+            .filter(|r| which(r) && !self.visited.contains(&r.key))
+            .map(|r| r.key.clone())
+            .collect();
+        for k in fresh {
+            if !self.answers.contains_key(&k) {
+                self.defaulted.insert(k.clone());
             }
-            for k in fresh {
-                if !self.answers.contains_key(&k) {
-                    self.defaulted.insert(k.clone());
-                }
-                self.visited.insert(k);
-            }
+            self.visited.insert(k);
         }
     }
 

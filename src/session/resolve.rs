@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::{Provenance, QKey, Session, Source, Step};
-use crate::expr::{self, Scope};
+use crate::expr::{Context, Scope};
 use crate::pack::{Question, QuestionKind};
 use crate::value::{self, AnswerValue};
 use serde::Serialize;
@@ -94,7 +94,7 @@ impl Session {
                 }
             }
             if let Some(w) = &sd.when {
-                match expr::eval_bool(&self.env, w, ctx) {
+                match self.conditions.eval_bool(w, ctx) {
                     Ok(true) => {
                         if let Ok(v) = value::check_value(q, &sd.value) {
                             return (v, Provenance::with(Source::EarlierAnswer, w.clone()));
@@ -136,6 +136,9 @@ impl Session {
         scope.maturity = Some(self.maturity);
         scope.chain = self.chain.iter().map(|e| e.id.clone()).collect();
         scope.blueprint_id = self.blueprint.clone();
+        // The context conditions see, kept in step with `scope` so each one
+        // converts only what changed since the last.
+        let mut context = Context::new(&scope);
         let mut out = Vec::new();
         let mut errors = Vec::new();
         let mut load_errors = Vec::new();
@@ -147,13 +150,13 @@ impl Session {
                 let needs_ctx =
                     q.when.is_some() || q.smart_defaults.iter().any(|sd| sd.when.is_some());
                 let ctx = if needs_ctx {
-                    scope.to_value()
+                    context.value()
                 } else {
                     minijinja::Value::UNDEFINED
                 };
                 let applicable = match &q.when {
                     None => true,
-                    Some(w) => match expr::eval_bool(&self.env, w, &ctx) {
+                    Some(w) => match self.conditions.eval_bool(w, &ctx) {
                         Ok(b) => b,
                         Err(e) => {
                             errors.push(format!("{key}: {e}"));
@@ -177,12 +180,14 @@ impl Session {
                     None => self.default_for(step, q, &key, &ctx, &mut errors),
                 };
                 if q.kind != QuestionKind::Secret {
+                    context.set(&step.scope_key, &q.id, &value);
                     scope.set(&step.scope_key, &q.id, value.clone());
                 }
                 if let (Some(spec), AnswerValue::Text(path)) = (&q.load, &value) {
                     if self.read_loads && !path.trim().is_empty() {
                         match self.loads.get(spec, path) {
                             Ok(content) => {
+                                context.set_loaded(&step.scope_key, &q.id, content.clone());
                                 scope
                                     .loaded
                                     .entry(step.scope_key.clone())
@@ -229,15 +234,23 @@ impl Session {
     }
 
     /// Recomputes everything and drops explicit answers (and visits) of
-    /// questions that no longer apply. Returns the answers dropped.
+    /// questions that no longer apply.
     pub(super) fn refresh(&mut self) {
+        let computed = self.compute();
+        self.settle(computed);
+    }
+
+    /// Takes `computed` (a [`Session::compute`] of the session as it is) as
+    /// the resolution, then drops explicit answers (and visits) of questions
+    /// that no longer apply and computes again until none is left.
+    pub(super) fn settle(&mut self, mut computed: Computed) {
         loop {
             let Computed {
                 resolved,
                 scope,
                 eval_errors: errors,
                 load_errors,
-            } = self.compute();
+            } = computed;
             let stale: Vec<QKey> = resolved
                 .iter()
                 .filter(|r| {
@@ -250,6 +263,7 @@ impl Session {
             self.scope = scope;
             self.eval_errors = errors;
             self.load_errors = load_errors;
+            self.loads_seen = self.loads.generation();
             if stale.is_empty() {
                 break;
             }
@@ -258,7 +272,21 @@ impl Session {
                 self.visited.remove(&k);
                 self.defaulted.remove(&k);
             }
+            computed = self.compute();
         }
+    }
+
+    /// Brings the resolution up to date when a file a `load:` answer names
+    /// was read again since it was computed (a refused answer naming the
+    /// same file reloads it). Every other change refreshes as it is made.
+    pub(super) fn ensure_current(&mut self) {
+        if self.loads_seen != self.loads.generation() {
+            self.refresh();
+        }
+        debug_assert!(
+            self.compute().resolved == self.resolved,
+            "the resolution is out of date"
+        );
     }
 
     pub(super) fn position_of(&self, key: &QKey) -> Option<(usize, usize)> {

@@ -94,7 +94,7 @@ fn shown(s: &Session, key: &QKey) -> Option<(AnswerValue, Provenance)> {
 }
 
 /// Picks the next command for the screen the session is on.
-fn pick(s: &Session, rng: &mut Rng) -> Command {
+pub(super) fn pick(s: &Session, rng: &mut Rng) -> Command {
     match s.screen {
         Screen::Chain => Command::Confirm,
         Screen::Customize => Command::FinishCustomize,
