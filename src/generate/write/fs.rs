@@ -127,6 +127,37 @@ pub fn start_writeback(file: &File) {
     }
 }
 
+/// False when `dir` lies on a file system held in memory only (tmpfs,
+/// ramfs): nothing on it survives a power loss, so flushing it orders
+/// nothing and only costs time (the kill-safety of a write never rests on
+/// flushes). True wherever that cannot be told.
+pub fn outlives_power_loss(dir: &Path) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        const RAMFS_MAGIC: i64 = 0x8584_58f6;
+        let Ok(path) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+            return true;
+        };
+        // SAFETY: a zeroed `statfs` is a valid value for the call to fill.
+        let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+        // SAFETY: `path` is NUL-terminated and `st` is writable for the call.
+        if unsafe { libc::statfs(path.as_ptr(), &mut st) } != 0 {
+            return true;
+        }
+        #[allow(clippy::unnecessary_cast)]
+        let kind = st.f_type as i64;
+        #[allow(clippy::unnecessary_cast)]
+        let tmpfs = libc::TMPFS_MAGIC as i64;
+        kind != tmpfs && kind != RAMFS_MAGIC
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = dir;
+        true
+    }
+}
+
 /// At most this many flushes wait on the disk at once: each `fsync` ends
 /// with a flush of the disk's write cache, and flushes that wait together
 /// are served together (the block layer merges them), so `n` files take
