@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::write::{write_locked, FolderLock};
+use super::write::{write_locked_with, FolderLock};
 use super::{deliverables, FileStatus, Plan, WriteItem, WriteMode, WriteSummary};
 use crate::answers;
 use crate::error::EngineError;
@@ -75,18 +75,32 @@ pub fn write_and_validate_locked(
         handoff::render(session, plan, &delivers),
         WriteMode::Overwrite,
     ));
-    let written = write_locked(lock, &items).map_err(|e| EngineError::Other(e.to_string()))?;
-    // Every item is now on disk exactly as written (created, replaced, or
-    // found identical), under the lock: validation need not read it back.
+    // Every item is on disk exactly as written (created, replaced, or
+    // found identical) once the write returns, under the lock: validation
+    // need not read it back.
     let known = validate::Known(
         items
             .iter()
             .map(|i| (i.path.as_str(), i.content.as_slice()))
             .collect(),
     );
-    let compiled = validate::compile(&delivers, session.blueprint.as_deref())?;
-    let report =
-        validate::validate_session_compiled(&plan.root, &delivers, session, &compiled, &known)?;
+    // The content checks compile while the staged files go to the disk; the
+    // tree is validated once every file is in place, while the renames are
+    // flushed. Either result counts only if the write succeeds.
+    let (written, report) = write_locked_with(
+        lock,
+        &items,
+        || validate::compile(&delivers, session.blueprint.as_deref()),
+        |compiled| {
+            compiled.and_then(|compiled| {
+                validate::validate_session_compiled(
+                    &plan.root, &delivers, session, &compiled, &known,
+                )
+            })
+        },
+    )
+    .map_err(|e| EngineError::Other(e.to_string()))?;
+    let report = report?;
     Ok(Finished { written, report })
 }
 

@@ -7,18 +7,53 @@
 //!    that will be replaced gets a second name in `backup/<n>` (a hard link,
 //!    or a copy), and the list of steps is written to `journal.json.tmp`;
 //!    all flushed. The output folder itself is untouched.
-//! 2. *commit*: `journal.json.tmp` is renamed to `journal.json`.
+//! 2. *commit*: `journal.json.tmp` is renamed to `journal.json`, flushed.
 //! 3. *apply*: missing folders are created and each `new/<n>` is renamed
 //!    onto its target: a target holds its old or its new content, never half.
+//!    Then every folder that gained or lost a name is flushed.
 //! 4. *complete*: `write/` is renamed to `write.done/` and deleted. Only now
 //!    do the originals go.
 //!
 //! A failure or a signal during apply rolls back: `rolling-back` is written
-//! first, so a kill during the rollback finishes the rollback. Recovery, by
-//! the next command that locks the folder: no `write/` → nothing to do;
-//! `write/` without `journal.json` → the folder was never touched: delete
-//! it (rolled back); `rolling-back` present → roll back; else roll forward
-//! (every step is idempotent) and, should that fail, roll back.
+//! and flushed first, so a kill during the rollback finishes the rollback.
+//! Recovery, by the next command that locks the folder: no `write/` →
+//! nothing to do; `write/` without `journal.json` → the folder was never
+//! touched: delete it (rolled back); `rolling-back` present → roll back;
+//! else roll forward (every step is idempotent) and, should that fail, roll
+//! back.
+//!
+//! Power loss. Only our own files and folders are flushed (`fsync` of each
+//! staged file, of the journal and of each folder a name was added to or
+//! removed from), never the whole file system: a `syncfs` also waits for
+//! every other process's dirty data (hundreds of milliseconds behind a
+//! build). Writeback of each staged file starts as soon as it is written,
+//! and the flushes of one step are issued together from a few threads, so
+//! the disk serves their cache flushes together. Three barriers order what
+//! survives a power loss:
+//! - B1, before the commit: every staged file (data and mode), every backup
+//!   copy, `journal.json.tmp` and the folders naming them (`new/`,
+//!   `backup/`, `write/`, `.skillchain/` and the output folder) are flushed.
+//!   So a `journal.json` that survives names staged files and backups that
+//!   survive whole.
+//! - B2, the commit: the rename to `journal.json` is flushed (`write/`)
+//!   before any target is touched. So if any change to the output folder
+//!   survives, the committed journal does too, and recovery can finish or
+//!   undo it; without `journal.json` the output folder was never touched.
+//! - B3, before completing: the folders the renames and new folders changed
+//!   are flushed before `write/` is renamed away, so the journal goes only
+//!   once the whole new tree is durable. A lost completion leaves the
+//!   journal, and the roll forward finds every file in place (idempotent).
+//! - A rollback flushes its `rolling-back` mark before undoing anything (a
+//!   roll forward over a half undone write would mix old and new), and the
+//!   undone folders before the staging folder (with the backups) goes.
+//!
+//! On tmpfs or ramfs nothing survives a power loss, so nothing is flushed
+//! there; safety against a kill never rests on flushes.
+//!
+//! A checksum per staged file in the journal could fold B1 into B2 only if
+//! a torn `journal.json` could be told from a damaged one (the first means
+//! nothing was applied, the second may not): a flushed temp file renamed
+//! into place makes that certain, for one small flush more.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -30,7 +65,8 @@ use serde::{Deserialize, Serialize};
 
 use super::check::{Action, Planned};
 use super::fs::{
-    parent_or_dot, remove_tree, rename_no_replace, same_file, sync_dir, sync_filesystem,
+    outlives_power_loss, parent_or_dot, remove_tree, rename_no_replace, same_file, start_writeback,
+    sync_all_parallel, sync_dir, sync_dirs,
 };
 use super::{failure, WriteError, WriteFailure};
 use crate::generate::interrupt;
@@ -44,6 +80,10 @@ const JOURNAL_TMP: &str = "journal.json.tmp";
 const ROLLING_BACK: &str = "rolling-back";
 /// A journal lists one line per file; even 100,000 files stay far below.
 const MAX_JOURNAL: u64 = 256 << 20;
+/// Staged files kept open until they are flushed; past this many, the ones
+/// open are flushed at once, so a large write stays far from the limit of
+/// open files.
+const MAX_OPEN: usize = 256;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Journal {
@@ -121,10 +161,19 @@ enum Stop {
 }
 
 /// Writes `changes` through the journal. On any failure, or a signal, the
-/// folder is put back as it was and the error says so.
-pub(super) fn write_changes(root: &Path, changes: &[&Planned<'_>]) -> Result<(), WriteError> {
+/// folder is put back as it was and the error says so. `while_staged` runs
+/// while the staged files are being written to the disk (before the
+/// commit), `while_flushing` once every file is in place while the renames
+/// are being flushed (on another thread); both must not touch the folder's
+/// files, and their results count only if the write succeeds.
+pub(super) fn write_changes<S, F>(
+    root: &Path,
+    changes: &[&Planned<'_>],
+    while_staged: impl FnOnce() -> S,
+    while_flushing: impl FnOnce(S) -> F,
+) -> Result<F, WriteError> {
     let txn = root.join(STATE_DIR).join(TXN_DIR);
-    let journal = match prepare(root, &txn, changes) {
+    let (journal, staged) = match prepare(root, &txn, changes, while_staged) {
         Ok(j) => j,
         Err(stop) => {
             let _ = discard(&txn);
@@ -135,13 +184,16 @@ pub(super) fn write_changes(root: &Path, changes: &[&Planned<'_>]) -> Result<(),
         }
     };
     let stop = match apply(root, &txn, &journal, true) {
-        Ok(()) => match flush_applied(root, &journal) {
-            Ok(()) => {
-                complete(root, &txn);
-                return Ok(());
+        Ok(()) => {
+            let (flushed, done) = flush_while(root, &journal, || while_flushing(staged));
+            match flushed {
+                Ok(()) => {
+                    complete(root, &txn);
+                    return Ok(done);
+                }
+                Err(f) => Stop::Failed(f),
             }
-            Err(f) => Stop::Failed(f),
-        },
+        }
         Err(stop) => stop,
     };
     let leftovers = roll_back(root, &txn, &journal);
@@ -170,7 +222,12 @@ fn check_signal() -> Result<(), Stop> {
     }
 }
 
-fn prepare(root: &Path, txn: &Path, changes: &[&Planned<'_>]) -> Result<Journal, Stop> {
+fn prepare<S>(
+    root: &Path,
+    txn: &Path,
+    changes: &[&Planned<'_>],
+    while_staged: impl FnOnce() -> S,
+) -> Result<(Journal, S), Stop> {
     let state = root.join(STATE_DIR);
     let fail_state = |e| {
         Stop::Failed(failure(
@@ -188,17 +245,31 @@ fn prepare(root: &Path, txn: &Path, changes: &[&Planned<'_>]) -> Result<Journal,
         files: Vec::with_capacity(changes.len()),
     };
     let mut seen_dirs = HashSet::new();
+    // Flushing a file system held in memory orders nothing (see above).
+    let durable = outlives_power_loss(txn);
+    // Staged (and copied) files written but not flushed yet, with their item.
+    let mut unflushed: Vec<(File, Unflushed<'_>)> =
+        Vec::with_capacity(changes.len().min(MAX_OPEN) + 6);
     for (n, p) in changes.iter().enumerate() {
         if n % 64 == 0 {
             check_signal()?;
         }
         let staged = p.index.to_string();
         let target = root.join(&p.rel);
-        stage(root, &txn.join("new").join(&staged), p, &target).map_err(Stop::Failed)?;
+        let file = stage(root, &txn.join("new").join(&staged), p, &target).map_err(Stop::Failed)?;
+        if durable {
+            unflushed.push((file, Unflushed::Staged(&p.rel)));
+        }
         if p.action == Action::Replace {
-            back_up(&target, &txn.join("backup").join(&staged)).map_err(|e| {
+            let copy = back_up(&target, &txn.join("backup").join(&staged)).map_err(|e| {
                 Stop::Failed(failure("back up", p.rel.clone(), e, parent_or_dot(&target)))
             })?;
+            if let Some(copy) = copy.filter(|_| durable) {
+                unflushed.push((copy, Unflushed::Staged(&p.rel)));
+            }
+        }
+        if unflushed.len() >= MAX_OPEN {
+            flush_staged(root, &state, &mut unflushed).map_err(Stop::Failed)?;
         }
         // Folders that do not exist yet, parents first.
         for depth in 1..p.segments.len() {
@@ -243,24 +314,57 @@ fn prepare(root: &Path, txn: &Path, changes: &[&Planned<'_>]) -> Result<Journal,
     };
     let mut file = File::create_new(txn.join(JOURNAL_TMP)).map_err(fail_journal)?;
     file.write_all(&text).map_err(fail_journal)?;
-    // Everything staged must be on disk before the journal says it is.
-    match sync_filesystem(txn) {
-        Some(r) => r.map_err(fail_journal)?,
-        None => {
-            file.sync_all().map_err(fail_journal)?;
-            for sub in ["new", "backup"] {
-                sync_dir(&txn.join(sub)).map_err(fail_journal)?;
-            }
+    start_writeback(&file);
+    // The disk is busy with our files: the caller's work overlaps it.
+    let staged = while_staged();
+    // B1: everything staged is on disk before the journal says it is: the
+    // files, the journal and the folders naming them, all flushed at once.
+    if durable {
+        unflushed.push((file, Unflushed::Journal));
+        let new = txn.join("new");
+        let backup = txn.join("backup");
+        for dir in [new.as_path(), backup.as_path(), txn, state.as_path(), root] {
+            let open = File::open(dir)
+                .map_err(|e| Stop::Failed(failure("flush", dir.display().to_string(), e, dir)))?;
+            unflushed.push((open, Unflushed::Folder(dir.to_path_buf())));
         }
+        flush_staged(root, &state, &mut unflushed).map_err(Stop::Failed)?;
     }
     check_signal()?;
+    // B2: the commit.
     fs::rename(txn.join(JOURNAL_TMP), txn.join(JOURNAL)).map_err(fail_journal)?;
-    sync_dir(txn).map_err(fail_journal)?;
-    Ok(journal)
+    if durable {
+        sync_dir(txn).map_err(fail_journal)?;
+    }
+    Ok((journal, staged))
 }
 
-/// Writes the new content of `p` to `staged`.
-fn stage(root: &Path, staged: &Path, p: &Planned<'_>, target: &Path) -> Result<(), WriteFailure> {
+/// What an open file waiting for its flush is, for the error.
+enum Unflushed<'a> {
+    /// The staged file (or backup copy) of this item.
+    Staged(&'a str),
+    Journal,
+    Folder(PathBuf),
+}
+
+/// Flushes the files written so far, several at once (their data is
+/// already on its way to the disk).
+fn flush_staged(
+    root: &Path,
+    state: &Path,
+    unflushed: &mut Vec<(File, Unflushed<'_>)>,
+) -> Result<(), WriteFailure> {
+    let (files, what): (Vec<File>, Vec<Unflushed<'_>>) = unflushed.drain(..).unzip();
+    sync_all_parallel(&files).map_err(|(i, e)| match &what[i] {
+        Unflushed::Staged(rel) => failure("stage", rel.to_string(), e, root),
+        Unflushed::Journal => failure("record the journal in", STATE_DIR.to_string(), e, state),
+        Unflushed::Folder(dir) => failure("flush", dir.display().to_string(), e, dir),
+    })
+}
+
+/// Writes the new content of `p` to `staged` and starts writing it to the
+/// disk; the open file is flushed before the commit.
+fn stage(root: &Path, staged: &Path, p: &Planned<'_>, target: &Path) -> Result<File, WriteFailure> {
     // Staging shares the output folder's drive and permissions, so point the
     // user at the output folder rather than at our own one.
     let fail = |e| failure("stage", p.rel.clone(), e, root);
@@ -272,22 +376,21 @@ fn stage(root: &Path, staged: &Path, p: &Planned<'_>, target: &Path) -> Result<(
             file.set_permissions(meta.permissions()).map_err(fail)?;
         }
     }
-    if cfg!(target_os = "linux") {
-        // Flushed all at once by `syncfs` before the commit.
-        Ok(())
-    } else {
-        file.sync_all().map_err(fail)
-    }
+    start_writeback(&file);
+    Ok(file)
 }
 
 /// Keep the original of a file about to be replaced. A hard link leaves the
-/// original in place and costs no space; a copy is the fallback.
-fn back_up(target: &Path, backup: &Path) -> io::Result<()> {
+/// original in place and costs no space; a copy is the fallback, returned
+/// open to be flushed with the staged files.
+fn back_up(target: &Path, backup: &Path) -> io::Result<Option<File>> {
     if fs::hard_link(target, backup).is_ok() {
-        return Ok(());
+        return Ok(None);
     }
     fs::copy(target, backup)?;
-    Ok(())
+    let copy = File::open(backup)?;
+    start_writeback(&copy);
+    Ok(Some(copy))
 }
 
 /// Rolls the journal forward: each step is done unless it already is, so a
@@ -380,22 +483,57 @@ fn place_new(staged: &Path, target: &Path) -> io::Result<()> {
     }
 }
 
-/// Renames are durable only once their folders are flushed.
+/// Renames are durable only once their folders are flushed: the folder of
+/// each target, and the parent of each folder created (B3).
 fn flush_applied(root: &Path, journal: &Journal) -> Result<(), WriteFailure> {
-    if let Some(r) = sync_filesystem(root) {
-        return r.map_err(|e| failure("flush", root.display().to_string(), e, root));
+    if !outlives_power_loss(root) {
+        return Ok(());
     }
     let mut dirs: Vec<PathBuf> = journal
         .files
         .iter()
-        .map(|e| parent_or_dot(&root.join(&e.path)).to_path_buf())
+        .map(|e| e.path.as_str())
+        .chain(journal.dirs.iter().map(String::as_str))
+        .map(|rel| parent_or_dot(&root.join(rel)).to_path_buf())
         .collect();
     dirs.sort();
     dirs.dedup();
-    for dir in dirs {
-        sync_dir(&dir).map_err(|e| failure("flush", dir.display().to_string(), e, &dir))?;
+    let dirs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
+    sync_dirs(&dirs).map_err(|(dir, e)| failure("flush", dir.display().to_string(), e, dir))
+}
+
+/// [`flush_applied`] on a thread of its own while `work` runs here; inline
+/// where no thread can be started.
+fn flush_while<F>(
+    root: &Path,
+    journal: &Journal,
+    work: impl FnOnce() -> F,
+) -> (Result<(), WriteFailure>, F) {
+    if !outlives_power_loss(root) {
+        return (Ok(()), work());
     }
-    Ok(())
+    std::thread::scope(|scope| {
+        // The thread only opens and flushes folders.
+        let flusher = std::thread::Builder::new()
+            .name("flush".to_string())
+            .stack_size(64 << 10)
+            .spawn_scoped(scope, || flush_applied(root, journal));
+        match flusher {
+            Ok(handle) => {
+                let done = work();
+                let flushed = handle.join().unwrap_or_else(|_| {
+                    Err(failure(
+                        "flush",
+                        root.display().to_string(),
+                        io::Error::other("the flushing thread stopped"),
+                        root,
+                    ))
+                });
+                (flushed, done)
+            }
+            Err(_) => (flush_applied(root, journal), work()),
+        }
+    })
 }
 
 /// The new tree is whole: drop the journal and the originals.
@@ -421,7 +559,10 @@ fn discard(txn: &Path) -> io::Result<()> {
 fn roll_back(root: &Path, txn: &Path, journal: &Journal) -> Vec<String> {
     let mut leftovers = Vec::new();
     // From here on a recovery rolls back too, whatever happens.
-    if let Err(e) = File::create(txn.join(ROLLING_BACK)).and_then(|f| f.sync_all()) {
+    let marked = File::create(txn.join(ROLLING_BACK))
+        .and_then(|f| f.sync_all())
+        .and_then(|()| sync_dir(txn));
+    if let Err(e) = marked {
         leftovers.push(format!("could not mark the write as rolling back: {e}"));
     }
     let mut unrestored = Vec::new();
@@ -470,7 +611,8 @@ fn roll_back(root: &Path, txn: &Path, journal: &Journal) -> Vec<String> {
             }
         }
     }
-    let _ = sync_filesystem(root);
+    // What was put back is durable before the backups' folder goes.
+    let _ = flush_applied(root, journal);
     if unrestored.is_empty() {
         if let Err(e) = discard(txn) {
             leftovers.push(format!(

@@ -10,7 +10,8 @@
 //! target only by `rename` of a complete, flushed staged file listed in a
 //! committed journal, originals keep a second name until the whole new tree
 //! is in place, and the next command that locks the folder finishes or rolls
-//! back what the journal says was under way.
+//! back what the journal says was under way. Why a power loss is safe too
+//! (which flush comes before which step): see [`journal`].
 
 mod check;
 mod fs;
@@ -135,6 +136,22 @@ pub fn write_all(root: &Path, items: &[WriteItem]) -> Result<WriteSummary, Write
 /// [`write_all`] under a lock the caller already holds (so that its plan and
 /// this write see the same folder).
 pub fn write_locked(lock: &FolderLock, items: &[WriteItem]) -> Result<WriteSummary, WriteError> {
+    write_locked_with(lock, items, || (), |()| ()).map(|(summary, ())| summary)
+}
+
+/// [`write_locked`], overlapping the caller's work with the disk's:
+/// `while_staged` runs while the new contents are on their way to the disk
+/// (nothing of the output folder changed yet), `while_flushing` gets its
+/// result once every file is in place, while the renames are flushed. Both
+/// must leave the output folder alone. Their result counts only with the
+/// write's: on an error it is dropped. With nothing to change, both simply
+/// run.
+pub fn write_locked_with<S, F>(
+    lock: &FolderLock,
+    items: &[WriteItem],
+    while_staged: impl FnOnce() -> S,
+    while_flushing: impl FnOnce(S) -> F,
+) -> Result<(WriteSummary, F), WriteError> {
     let root = lock.root();
     let plan = check::check(root, items).map_err(WriteError::Refused)?;
     let mut summary = WriteSummary::default();
@@ -150,10 +167,12 @@ pub fn write_locked(lock: &FolderLock, items: &[WriteItem]) -> Result<WriteSumma
         .iter()
         .filter(|p| p.action != check::Action::Unchanged)
         .collect();
-    if !changes.is_empty() {
-        journal::write_changes(root, &changes)?;
-    }
-    Ok(summary)
+    let done = if changes.is_empty() {
+        while_flushing(while_staged())
+    } else {
+        journal::write_changes(root, &changes, while_staged, while_flushing)?
+    };
+    Ok((summary, done))
 }
 
 /// Finishes or rolls back a write that a killed process left in `root`, if
