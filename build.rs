@@ -116,17 +116,23 @@ fn check_dfas(packs: &[stored::StoredPack]) -> Vec<u8> {
     if std::env::var("CARGO_CFG_TARGET_ENDIAN").is_ok_and(|e| (e == "big") != host_big) {
         return Vec::new();
     }
-    let mut patterns = std::collections::BTreeSet::new();
+    // Pack by pack, so the DFAs one run uses lie together in the binary
+    // (fewer pages read in); `encode` keeps a shared pattern's first place.
+    let mut patterns = Vec::new();
     for p in packs {
+        let mut of_pack = std::collections::BTreeSet::new();
         for s in p.skills() {
-            patterns.extend(s.checks.iter().map(|c| c.pattern.clone()));
+            of_pack.extend(s.checks.iter().map(|c| c.pattern.clone()));
         }
         for b in p.blueprints() {
             for d in b.deliverables.iter() {
-                patterns.extend(d.checks.iter().map(|c| c.pattern.clone()));
+                of_pack.extend(d.checks.iter().map(|c| c.pattern.clone()));
             }
         }
+        patterns.extend(of_pack);
     }
+    let mut seen = std::collections::HashSet::new();
+    patterns.retain(|p| seen.insert(p.clone()));
     let items = patterns
         .into_iter()
         .filter_map(|pattern| {

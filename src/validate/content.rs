@@ -40,7 +40,8 @@ pub(crate) fn embedded_bytes() -> &'static [u8] {
 /// A content check's compiled regex.
 pub(crate) enum ContentRegex<'a> {
     Dfa {
-        dfa: dense::DFA<&'a [u32]>,
+        /// Boxed: the DFA's struct is many times the size of a `Regex`.
+        dfa: Box<dense::DFA<&'a [u32]>>,
         pattern: String,
         /// Compiled only when the DFA stops at a non-ASCII byte it cannot
         /// decide (see `precompile.rs`).
@@ -74,7 +75,7 @@ impl<'a> ContentRegex<'a> {
         // instructions the 20 DFAs of a data-engineering run cost.
         let (dfa, _) = unsafe { dense::DFA::from_bytes_unchecked(found.dfa) }.ok()?;
         Some(ContentRegex::Dfa {
-            dfa,
+            dfa: Box::new(dfa),
             pattern: pattern.to_string(),
             fallback: OnceLock::new(),
         })

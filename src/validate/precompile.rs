@@ -24,7 +24,7 @@ use regex_automata::util::syntax;
 use regex_automata::MatchKind;
 
 /// Largest serialised DFA that decides every byte (non-ASCII included).
-pub const FULL_LIMIT: usize = 128 * 1024;
+pub const FULL_LIMIT: usize = 64 * 1024;
 /// Largest serialised DFA that quits on non-ASCII bytes.
 pub const QUIT_LIMIT: usize = 256 * 1024;
 
