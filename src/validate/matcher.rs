@@ -1,6 +1,8 @@
-//! Every glob and regex of a set of deliverables, compiled once: one
-//! `GlobSet` matched against each path of the tree in a single pass, and the
-//! content checks, which read each file they need at most once.
+//! Every glob and regex of a set of deliverables, compiled once: the globs
+//! matched against each path of the tree in a single pass (the bundled
+//! packs' as DFAs compiled at build time, `globs.rs`; any other in one
+//! `GlobSet`), and the content checks (`content.rs`), which read each file
+//! they need at most once.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
