@@ -105,6 +105,54 @@ fn main() {
     std::fs::write(Path::new(&out).join("bundled.msgpack"), bytes).expect("write the pack blob");
     std::fs::write(Path::new(&out).join("checks.bin"), check_dfas(&packs))
         .expect("write the content checks' DFAs");
+    std::fs::write(Path::new(&out).join("globs.bin"), glob_dfas(&packs))
+        .expect("write the deliverables' glob DFAs");
+}
+
+/// Every glob of the bundled packs' deliverables and checks, as the
+/// validation normalises it, compiled to a DFA (`glob_dfa` in
+/// `src/validate/precompile.rs`). Empty for a target of the other byte
+/// order or path convention (globset's default escapes differ on Windows).
+fn glob_dfas(packs: &[stored::StoredPack]) -> Vec<u8> {
+    let host_big = cfg!(target_endian = "big");
+    let target_windows = std::env::var_os("CARGO_CFG_WINDOWS").is_some();
+    if std::env::var("CARGO_CFG_TARGET_ENDIAN").is_ok_and(|e| (e == "big") != host_big)
+        || target_windows != cfg!(windows)
+    {
+        return Vec::new();
+    }
+    let mut globs = Vec::new();
+    for p in packs {
+        let mut of_pack = std::collections::BTreeSet::new();
+        for s in p.skills() {
+            of_pack.extend(s.checks.iter().map(|c| c.path.clone()));
+        }
+        for b in p.blueprints() {
+            for d in b.deliverables.iter() {
+                of_pack.extend(d.files.iter().cloned());
+                of_pack.extend(d.checks.iter().map(|c| c.path.clone()));
+            }
+        }
+        globs.extend(
+            of_pack
+                .iter()
+                .map(|g| embedded::normalise_glob(g).to_string()),
+        );
+    }
+    let mut seen = std::collections::HashSet::new();
+    globs.retain(|g| seen.insert(g.clone()));
+    let items = globs
+        .into_iter()
+        .filter_map(|glob| {
+            let dfa = precompile::glob_dfa(&glob)?;
+            Some(embedded::Item {
+                pattern: glob,
+                dfa,
+                flags: 0,
+            })
+        })
+        .collect();
+    embedded::encode(items)
 }
 
 /// Every content-check pattern of the bundled packs compiled to a DFA (see
@@ -116,17 +164,23 @@ fn check_dfas(packs: &[stored::StoredPack]) -> Vec<u8> {
     if std::env::var("CARGO_CFG_TARGET_ENDIAN").is_ok_and(|e| (e == "big") != host_big) {
         return Vec::new();
     }
-    let mut patterns = std::collections::BTreeSet::new();
+    // Pack by pack, so the DFAs one run uses lie together in the binary
+    // (fewer pages read in); `encode` keeps a shared pattern's first place.
+    let mut patterns = Vec::new();
     for p in packs {
+        let mut of_pack = std::collections::BTreeSet::new();
         for s in p.skills() {
-            patterns.extend(s.checks.iter().map(|c| c.pattern.clone()));
+            of_pack.extend(s.checks.iter().map(|c| c.pattern.clone()));
         }
         for b in p.blueprints() {
             for d in b.deliverables.iter() {
-                patterns.extend(d.checks.iter().map(|c| c.pattern.clone()));
+                of_pack.extend(d.checks.iter().map(|c| c.pattern.clone()));
             }
         }
+        patterns.extend(of_pack);
     }
+    let mut seen = std::collections::HashSet::new();
+    patterns.retain(|p| seen.insert(p.clone()));
     let items = patterns
         .into_iter()
         .filter_map(|pattern| {

@@ -11,14 +11,7 @@ use regex::bytes::Regex;
 use regex_automata::dfa::{dense, Automaton};
 use regex_automata::Input;
 
-use super::embedded::Table;
-
-/// The table build.rs wrote, aligned as a DFA's transition table must be.
-#[repr(C)]
-struct Aligned<B: ?Sized> {
-    _align: [u64; 0],
-    bytes: B,
-}
+use super::embedded::{read_dfa, Aligned, Table};
 
 static EMBEDDED: &Aligned<[u8]> = &Aligned {
     _align: [],
@@ -40,7 +33,8 @@ pub(crate) fn embedded_bytes() -> &'static [u8] {
 /// A content check's compiled regex.
 pub(crate) enum ContentRegex<'a> {
     Dfa {
-        dfa: dense::DFA<&'a [u32]>,
+        /// Boxed: the DFA's struct is many times the size of a `Regex`.
+        dfa: Box<dense::DFA<&'a [u32]>>,
         pattern: String,
         /// Compiled only when the DFA stops at a non-ASCII byte it cannot
         /// decide (see `precompile.rs`).
@@ -64,17 +58,9 @@ impl<'a> ContentRegex<'a> {
     /// `pattern`'s DFA from `table`, or `None` when the table has none or
     /// its bytes do not deserialise (another byte order, a damaged table).
     pub(crate) fn from_table(table: &Table<'a>, pattern: &str) -> Option<ContentRegex<'a>> {
-        let found = table.find(pattern)?;
-        // SAFETY: `find` returns only bytes whose CRC-32 is the one build.rs
-        // computed over `to_bytes_*` of a DFA it had just built and read back
-        // with the checked `from_bytes` (same regex-automata: one Cargo.lock
-        // entry; `tests::every_embedded_dfa_passes_the_checked_read` reads
-        // every one with `from_bytes` in this binary's crate). The check
-        // `from_bytes` adds walks every transition: 0.8 M of the 1 M
-        // instructions the 20 DFAs of a data-engineering run cost.
-        let (dfa, _) = unsafe { dense::DFA::from_bytes_unchecked(found.dfa) }.ok()?;
+        let (dfa, _) = read_dfa(table, pattern)?;
         Some(ContentRegex::Dfa {
-            dfa,
+            dfa: Box::new(dfa),
             pattern: pattern.to_string(),
             fallback: OnceLock::new(),
         })

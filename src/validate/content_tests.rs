@@ -434,3 +434,61 @@ fn bundled_checks_answer_as_regex_on_the_generated_files() {
     }
     assert!(compared > 1000, "{compared}");
 }
+
+#[test]
+fn a_damaged_table_never_yields_other_bytes() {
+    let items = || {
+        ["b(c)", "a", "zz", "é\\s"]
+            .iter()
+            .enumerate()
+            .map(|(k, p)| Item {
+                pattern: p.to_string(),
+                dfa: (0..(5 + 7 * k) as u8).map(|b| b.wrapping_mul(31)).collect(),
+                flags: k as u32 % 2,
+            })
+            .collect::<Vec<_>>()
+    };
+    let good = encode(items());
+    let expected = items();
+    let read = |bytes: &[u8]| -> Vec<Option<(Vec<u8>, u32)>> {
+        let Some(table) = Table::new(bytes) else {
+            return vec![None; expected.len()];
+        };
+        expected
+            .iter()
+            .map(|i| table.find(&i.pattern).map(|f| (f.dfa.to_vec(), f.flags)))
+            .collect()
+    };
+    let whole: Vec<_> = expected
+        .iter()
+        .map(|i| Some((i.dfa.clone(), i.flags)))
+        .collect();
+    assert_eq!(read(&good), whole);
+    assert!(Table::new(&good).is_some_and(|t| t.find("b").is_none() && t.find("").is_none()));
+    let (mut refused, mut kept) = (0, 0);
+    for at in 0..good.len() {
+        for flip in [0x01, 0x80, 0xFF] {
+            let mut bad = good.clone();
+            bad[at] ^= flip;
+            for (got, want) in read(&bad).into_iter().zip(&whole) {
+                match got {
+                    None => refused += 1,
+                    Some(g) => {
+                        assert_eq!(Some(&g), want.as_ref(), "byte {at} ^ {flip:#x}");
+                        kept += 1;
+                    }
+                }
+            }
+        }
+    }
+    // Padding bytes change nothing; every other byte is caught.
+    assert!(refused > 0 && kept > 0, "{refused} refused, {kept} kept");
+    for cut in 0..good.len() {
+        for (got, want) in read(&good[..cut]).into_iter().zip(&whole) {
+            assert!(
+                got.is_none() || got.as_ref() == want.as_ref(),
+                "cut at {cut}"
+            );
+        }
+    }
+}

@@ -1,6 +1,8 @@
-//! Every glob and regex of a set of deliverables, compiled once: one
-//! `GlobSet` matched against each path of the tree in a single pass, and the
-//! content checks, which read each file they need at most once.
+//! Every glob and regex of a set of deliverables, compiled once: the globs
+//! matched against each path of the tree in a single pass (the bundled
+//! packs' as DFAs compiled at build time, `globs.rs`; any other in one
+//! `GlobSet`), and the content checks (`content.rs`), which read each file
+//! they need at most once.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -8,6 +10,8 @@ use std::collections::HashMap;
 use globset::{Candidate, GlobBuilder, GlobSet, GlobSetBuilder};
 
 use super::content::ContentRegex;
+use super::embedded::normalise_glob as normalise;
+use super::globs::GlobDfa;
 use super::walk::Tree;
 use super::CheckFailure;
 use crate::error::{Problem, Problems};
@@ -22,7 +26,11 @@ struct Plan {
 }
 
 pub(crate) struct Matcher {
+    /// The globs without an embedded DFA, and the glob index of each.
     set: GlobSet,
+    set_ids: Vec<usize>,
+    /// The globs with one (the bundled packs'), with their index.
+    dfas: Vec<(usize, GlobDfa<'static>)>,
     glob_count: usize,
     regexes: Vec<ContentRegex<'static>>,
     plans: Vec<Plan>,
@@ -45,22 +53,13 @@ pub(crate) fn promised_files(d: &Deliverable) -> Vec<&str> {
     }
 }
 
-/// `./models/` and `models` mean the same folder to a pack author; globset
-/// would not match the first against the path `models`.
-fn normalise(glob: &str) -> &str {
-    let g = glob.trim();
-    let g = g.strip_prefix("./").unwrap_or(g);
-    match g.strip_suffix('/') {
-        Some(stripped) if !stripped.is_empty() => stripped,
-        _ => g,
-    }
-}
-
 impl Matcher {
     /// Compiles the globs and regexes of `deliverables`, listing every invalid
     /// one (not just the first) with the deliverable that holds it.
     pub fn compile(deliverables: &[Deliverable], context: &str) -> Result<Matcher, Problems> {
         let mut builder = GlobSetBuilder::new();
+        let mut set_ids = Vec::new();
+        let mut dfas = Vec::new();
         let mut glob_ids: HashMap<String, usize> = HashMap::new();
         let mut regex_ids: HashMap<&str, usize> = HashMap::new();
         let mut regexes = Vec::new();
@@ -85,6 +84,12 @@ impl Matcher {
                     problems.push(Problem::new(&loc, format!("{what} is empty")));
                     return None;
                 }
+                if let Some(dfa) = GlobDfa::find(g) {
+                    let id = glob_ids.len();
+                    glob_ids.insert(g.to_string(), id);
+                    dfas.push((id, dfa));
+                    return Some(id);
+                }
                 // `*` must stay inside one folder: `models/*.sql` is not a
                 // promise about `models/staging/x.sql`.
                 match GlobBuilder::new(g).literal_separator(true).build() {
@@ -92,6 +97,7 @@ impl Matcher {
                         let id = glob_ids.len();
                         glob_ids.insert(g.to_string(), id);
                         builder.add(glob);
+                        set_ids.push(id);
                         Some(id)
                     }
                     Err(e) => {
@@ -140,12 +146,14 @@ impl Matcher {
             plans.push(Plan { files, checks });
         }
 
-        let set = match builder.build() {
-            Ok(set) => set,
-            Err(e) => {
+        // Every glob of a bundled pack has a DFA: no set to build then.
+        let set = if set_ids.is_empty() {
+            GlobSet::empty()
+        } else {
+            builder.build().unwrap_or_else(|e| {
                 problems.push(Problem::new("deliverables", format!("globs: {e}")));
                 GlobSet::empty()
-            }
+            })
         };
         if !problems.is_empty() {
             return Err(Problems {
@@ -155,6 +163,8 @@ impl Matcher {
         }
         Ok(Matcher {
             set,
+            set_ids,
+            dfas,
             glob_count: glob_ids.len(),
             regexes,
             plans,
@@ -173,8 +183,19 @@ impl Matcher {
             if !e.is_dir && !e.is_candidate() {
                 continue;
             }
-            self.set
-                .matches_candidate_into(&Candidate::new(&e.rel), &mut buf);
+            buf.clear();
+            if !self.set_ids.is_empty() {
+                self.set
+                    .matches_candidate_into(&Candidate::new(&e.rel), &mut buf);
+                for k in &mut buf {
+                    *k = self.set_ids[*k];
+                }
+            }
+            for (id, dfa) in &self.dfas {
+                if dfa.is_match(&e.rel) {
+                    buf.push(*id);
+                }
+            }
             for &g in &buf {
                 if e.is_dir {
                     folder_hits[g].push(i);

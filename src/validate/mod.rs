@@ -89,6 +89,9 @@ mod content;
 #[cfg(test)]
 mod content_tests;
 mod embedded;
+mod globs;
+#[cfg(test)]
+mod globs_tests;
 mod matcher;
 #[cfg(test)]
 mod precompile;

@@ -1,8 +1,9 @@
-//! Compiles a content check's regex into a serialised forward DFA, at build
-//! time: build.rs compiles this file with `#[path]` for every bundled
-//! pattern, and the tests compile it to compare the DFA's answers with
-//! `regex::bytes::Regex::is_match`. The runtime only deserialises
-//! (`embedded.rs`) and searches (`content.rs`).
+//! Compiles a content check's regex, or a deliverable's glob, into a
+//! serialised forward DFA, at build time: build.rs compiles this file with
+//! `#[path]` for every bundled pattern and glob, and the tests compile it
+//! to compare the DFAs' answers with `regex::bytes::Regex::is_match` and
+//! globset. The runtime only deserialises (`embedded.rs`) and searches
+//! (`content.rs`, `globs.rs`).
 //!
 //! The DFA is built with exactly the configuration `regex::bytes::Regex::new`
 //! gives its engines (regex-syntax defaults with Unicode on and `utf8(false)`,
@@ -24,7 +25,7 @@ use regex_automata::util::syntax;
 use regex_automata::MatchKind;
 
 /// Largest serialised DFA that decides every byte (non-ASCII included).
-pub const FULL_LIMIT: usize = 128 * 1024;
+pub const FULL_LIMIT: usize = 64 * 1024;
 /// Largest serialised DFA that quits on non-ASCII bytes.
 pub const QUIT_LIMIT: usize = 256 * 1024;
 
@@ -53,7 +54,36 @@ pub fn precompile(pattern: &str) -> Option<Precompiled> {
 /// The serialised DFA of `pattern` (one that quits on non-ASCII bytes if
 /// `quit_non_ascii`), or `None` when it does not build within `limit` bytes.
 pub fn dfa(pattern: &str, quit_non_ascii: bool, limit: usize) -> Option<Vec<u8>> {
-    let dfa = build(pattern, quit_non_ascii, limit)?;
+    serialise(build(pattern, REGEX_SYNTAX, quit_non_ascii, limit)?, limit)
+}
+
+/// A glob's DFA (see [`GLOB_SYNTAX`]): the glob as the validation's matcher
+/// builds it (`*` stays inside one folder), or `None` when globset refuses
+/// it or its DFA passes [`FULL_LIMIT`]. Glob regexes are byte-wise
+/// (`(?-u)`), so the full DFA is small.
+pub fn glob_dfa(glob: &str) -> Option<Vec<u8>> {
+    let parsed = globset::GlobBuilder::new(glob)
+        .literal_separator(true)
+        .build()
+        .ok()?;
+    // globset's own build: the limits it compiles the regex with.
+    globset::GlobSetBuilder::new()
+        .add(parsed.clone())
+        .build()
+        .ok()?;
+    serialise(
+        build(parsed.regex(), GLOB_SYNTAX, false, FULL_LIMIT)?,
+        FULL_LIMIT,
+    )
+}
+
+/// `regex::bytes::Regex::new`'s syntax.
+const REGEX_SYNTAX: fn() -> syntax::Config = || syntax::Config::new().utf8(false);
+/// globset's (`new_regex` in globset 0.4): a glob's `**` spans lines.
+const GLOB_SYNTAX: fn() -> syntax::Config =
+    || syntax::Config::new().utf8(false).dot_matches_new_line(true);
+
+fn serialise(dfa: dense::DFA<Vec<u32>>, limit: usize) -> Option<Vec<u8>> {
     let (bytes, pad) = dfa.to_bytes_native_endian();
     let bytes = bytes.get(pad..)?.to_vec();
     // The runtime reads these bytes without checking the transitions
@@ -61,7 +91,12 @@ pub fn dfa(pattern: &str, quit_non_ascii: bool, limit: usize) -> Option<Vec<u8>>
     (bytes.len() <= limit && reads_back(&bytes)).then_some(bytes)
 }
 
-fn build(pattern: &str, quit_non_ascii: bool, limit: usize) -> Option<dense::DFA<Vec<u32>>> {
+fn build(
+    pattern: &str,
+    syntax: fn() -> syntax::Config,
+    quit_non_ascii: bool,
+    limit: usize,
+) -> Option<dense::DFA<Vec<u32>>> {
     let mut config = dense::Config::new()
         .start_kind(StartKind::Unanchored)
         .match_kind(MatchKind::LeftmostFirst)
@@ -77,7 +112,7 @@ fn build(pattern: &str, quit_non_ascii: bool, limit: usize) -> Option<dense::DFA
         }
     }
     dense::Builder::new()
-        .syntax(syntax::Config::new().utf8(false))
+        .syntax(syntax())
         .thompson(
             thompson::Config::new()
                 .utf8(false)
