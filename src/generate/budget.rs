@@ -36,40 +36,58 @@ impl Budget {
         source: &str,
         ctx: &Value,
     ) -> Result<String, String> {
-        let tpl = env
-            .template_from_named_str(name, source)
-            .map_err(|e| format!("template {template} failed: {e:#}"))?;
         let left = MAX_RUN_BYTES.saturating_sub(self.used);
         let limit = MAX_FILE_BYTES.min(left);
+        // The output is allocated before the scratch scope, so it grows
+        // with the system allocator and outlives the scope.
         let mut out = Capped {
-            bytes: Vec::new(),
+            bytes: Vec::with_capacity(source.len().min(limit)),
             limit,
             hit: false,
         };
-        match tpl.render_captured_to(ctx, &mut out) {
-            Ok(_) => {}
-            Err(_) if out.hit && limit < MAX_FILE_BYTES => {
-                return Err(format!(
-                    "template {template} stopped: the files of this run passed {}, the limit for one run; a loop in a template is probably unbounded",
-                    mib(MAX_RUN_BYTES)
-                ))
-            }
-            Err(_) if out.hit => {
-                return Err(format!(
-                    "template {template} stopped: its output passed {}, the limit for one generated file; a loop in it is probably unbounded",
-                    mib(MAX_FILE_BYTES)
-                ))
-            }
-            Err(e) if e.kind() == ErrorKind::OutOfFuel => {
-                return Err(format!(
-                    "template {template} stopped: it did more than {FUEL} steps of work, the limit for one template; a loop in it is probably unbounded"
-                ))
-            }
-            Err(e) => return Err(format!("template {template} failed: {e:#}")),
-        }
+        // Compiling makes and drops a syntax tree of many small nodes: all
+        // of it is scratch, taken back at once (`arena::scratch`); messages
+        // that outlive it are made outside.
+        crate::arena::scratch(|| render_into(env, name, template, source, ctx, &mut out))?;
         self.used += out.bytes.len();
         String::from_utf8(out.bytes)
             .map_err(|_| format!("template {template} produced text that is not UTF-8"))
+    }
+}
+
+fn render_into(
+    env: &Environment<'_>,
+    name: &str,
+    template: &str,
+    source: &str,
+    ctx: &Value,
+    out: &mut Capped,
+) -> Result<(), String> {
+    use crate::arena::outside;
+    let tpl = env
+        .template_from_named_str(name, source)
+        .map_err(|e| outside(|| format!("template {template} failed: {e:#}")))?;
+    let limit = out.limit;
+    match tpl.render_captured_to(ctx, &mut *out) {
+        Ok(_) => Ok(()),
+        Err(_) if out.hit && limit < MAX_FILE_BYTES => Err(outside(|| {
+            format!(
+            "template {template} stopped: the files of this run passed {}, the limit for one run; a loop in a template is probably unbounded",
+            mib(MAX_RUN_BYTES)
+        )
+        })),
+        Err(_) if out.hit => Err(outside(|| {
+            format!(
+            "template {template} stopped: its output passed {}, the limit for one generated file; a loop in it is probably unbounded",
+            mib(MAX_FILE_BYTES)
+        )
+        })),
+        Err(e) if e.kind() == ErrorKind::OutOfFuel => Err(outside(|| {
+            format!(
+            "template {template} stopped: it did more than {FUEL} steps of work, the limit for one template; a loop in it is probably unbounded"
+        )
+        })),
+        Err(e) => Err(outside(|| format!("template {template} failed: {e:#}"))),
     }
 }
 
