@@ -185,7 +185,7 @@ mod tests {
 
     #[test]
     fn a_scope_that_frees_everything_gives_the_region_back() {
-        let outside_value = vec![1u8; 10];
+        let outside_value = Box::new([1u8; 10]);
         let (start, inside, end) = held(|| {
             let start = used();
             let v: Vec<String> = (0..300).map(|i| format!("node {i} é")).collect();
@@ -208,7 +208,7 @@ mod tests {
             let mut grown = Vec::with_capacity(1);
             grown.extend(0..5000u32);
             let mut moved = vec![9u8; 16];
-            let _other = vec![0u8; 32];
+            let _other = Box::new([0u8; 32]);
             moved.extend_from_slice(&[3; 100]);
             assert_eq!(
                 grown.iter().map(|&x| x as u64).sum::<u64>(),
