@@ -1,5 +1,6 @@
 //! The allocator of the binary: the system's, plus one region for what a
-//! start decodes once and keeps to the end (the bundled packs, `pack::blob`).
+//! start decodes once and keeps to the end (the bundled packs, `pack::blob`),
+//! and a scratch region for short-lived work ([`scratch`]).
 //!
 //! Decoding the packs makes about 15,000 small allocations, and glibc's
 //! malloc spent a quarter of a whole `detect` process on them. Inside
@@ -10,6 +11,9 @@
 //! The region is zero-initialised static memory, so only the pages used are
 //! ever resident; what is freed from it is not reused (a registry loaded
 //! again, as tests do, falls back to the system allocator once it is full).
+
+mod scratch;
+pub use scratch::{outside, scratch};
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::{Cell, UnsafeCell};
@@ -98,6 +102,11 @@ unsafe impl GlobalAlloc for StartupAlloc {
                 return p;
             }
         }
+        if scratch::active() {
+            if let Some(p) = scratch::alloc(layout) {
+                return p;
+            }
+        }
         System.alloc(layout)
     }
 
@@ -109,18 +118,40 @@ unsafe impl GlobalAlloc for StartupAlloc {
                 return p;
             }
         }
+        if scratch::active() {
+            if let Some(p) = scratch::alloc(layout) {
+                // Scratch bytes are reused: zero them.
+                std::ptr::write_bytes(p, 0, layout.size());
+                return p;
+            }
+        }
         System.alloc_zeroed(layout)
     }
 
     #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        if !in_region(ptr) {
+        if scratch::contains(ptr) {
+            scratch::dealloc(ptr, layout);
+        } else if !in_region(ptr) {
             System.dealloc(ptr, layout);
         }
     }
 
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if scratch::contains(ptr) {
+            if scratch::resize_in_place(ptr, layout, new_size) {
+                return ptr;
+            }
+            // SAFETY: the caller guarantees a valid size for this alignment.
+            let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
+            let new = self.alloc(new_layout);
+            if !new.is_null() {
+                std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+                scratch::dealloc(ptr, layout);
+            }
+            return new;
+        }
         if !in_region(ptr) {
             return System.realloc(ptr, layout, new_size);
         }

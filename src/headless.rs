@@ -112,6 +112,8 @@ pub fn pick_pack(registry: &Registry, req: &Request) -> Result<Pack, Problems> {
 
 /// A session on the review screen with every answer set, or every problem.
 pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> {
+    // One journey per process: what the pack decodes for it stays to the end.
+    crate::pack::decode_for_the_process();
     let goal = goal_of(req)?;
     let file = req.answers.as_ref().map(|(_, f)| f);
     let origin = req

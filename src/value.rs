@@ -333,12 +333,21 @@ impl AnswerValue {
 /// pattern is invalid: lint reports it). Compiled regexes are kept per
 /// thread: a session checks the same few patterns at every refresh, and
 /// compiling one costs far more than matching it.
+///
+/// An answer is short and checked once, so the pattern is compiled only as
+/// a Pike VM (the same syntax and matches as `regex::Regex`, whose default
+/// size limit it keeps), without the reverse automaton, one-pass DFA and
+/// prefilters `Regex::new` builds for fast searches of long texts: those
+/// were most of a `run`'s cost of checking its defaults.
 fn matches_pattern(pattern: &str, text: &str) -> bool {
+    use regex_automata::nfa::thompson::{self, pikevm::PikeVM};
     use std::collections::HashMap;
     thread_local! {
-        static COMPILED: std::cell::RefCell<HashMap<String, Option<regex::Regex>>> =
+        static COMPILED: std::cell::RefCell<HashMap<String, Option<PikeVM>>> =
             std::cell::RefCell::new(HashMap::new());
     }
+    /// `regex::RegexBuilder`'s default `size_limit`.
+    const SIZE_LIMIT: usize = 10 * (1 << 20);
     COMPILED.with(|cache| {
         let mut cache = cache.borrow_mut();
         if !cache.contains_key(pattern) {
@@ -347,12 +356,16 @@ fn matches_pattern(pattern: &str, text: &str) -> bool {
             if cache.len() >= 256 {
                 cache.clear();
             }
-            cache.insert(pattern.to_string(), regex::Regex::new(pattern).ok());
+            let vm = PikeVM::builder()
+                .thompson(thompson::Config::new().nfa_size_limit(Some(SIZE_LIMIT)))
+                .build(pattern)
+                .ok();
+            cache.insert(pattern.to_string(), vm);
         }
         cache
             .get(pattern)
             .and_then(Option::as_ref)
-            .is_some_and(|re| re.is_match(text))
+            .is_some_and(|vm| vm.is_match(&mut vm.create_cache(), text))
     })
 }
 
@@ -568,5 +581,89 @@ mod tests {
             check_value(&m, &text("b")),
             Ok(AnswerValue::List(vec!["b".into()]))
         );
+    }
+}
+
+#[cfg(test)]
+mod pattern_tests {
+    use super::matches_pattern;
+
+    /// The full `regex::Regex`, as answers were checked before.
+    fn full(re: &Option<regex::Regex>, text: &str) -> bool {
+        re.as_ref().is_some_and(|re| re.is_match(text))
+    }
+
+    /// Every `regex:` of the bundled packs, and hostile ones: Unicode
+    /// classes, flags, anchors, alternations, an invalid pattern and ones
+    /// over the size limit.
+    fn patterns() -> Vec<String> {
+        let mut out: Vec<String> = [
+            r"^[a-z][a-z0-9_]{1,39}$",
+            r"^[A-Za-z0-9][A-Za-z0-9/_.-]*[A-Za-z0-9]$",
+            r"^[0-9*/,\-]+( [0-9*/,\-]+){4}$",
+            r"\w+",
+            r"^\p{Greek}+$",
+            r"(?i)^select\b",
+            r"(?m)^x$",
+            r"(?s)a.b",
+            r"\bword\b",
+            r"^(a|ab)(c|bcd)$",
+            r"^$",
+            r"[",
+            r"a{1000}{1000}",
+            r"(\w{50}){40}",
+            r"é|名",
+            r".",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for entry in walkdir::WalkDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/skillchains"))
+            .into_iter()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
+        {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            for line in text.lines() {
+                if let Some(p) = line.trim().strip_prefix("regex: ") {
+                    out.push(p.trim_matches('\'').trim_matches('"').to_string());
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn answer_patterns_match_exactly_as_the_full_regex_does() {
+        let alphabet = [
+            "a", "z", "A", "0", "9", "_", "-", "/", ".", "*", ",", " ", "\n", "é", "名", "Ω",
+            "select", "word", "x", "ab", "bcd", "c",
+        ];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            state.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        };
+        let patterns = patterns();
+        assert!(patterns.len() > 16, "the packs' patterns were read");
+        for p in &patterns {
+            let re = regex::Regex::new(p).ok();
+            for _ in 0..150 {
+                let len = (next() % 12) as usize;
+                let text: String = (0..len)
+                    .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                    .collect();
+                assert_eq!(
+                    matches_pattern(p, &text),
+                    full(&re, &text),
+                    "pattern {p:?} on {text:?}"
+                );
+            }
+            for text in ["", "orders_daily", "0 */2 * * *", "a.b-c", "αβγ", "x\n"] {
+                assert_eq!(matches_pattern(p, text), full(&re, text), "{p:?} {text:?}");
+            }
+        }
     }
 }

@@ -99,6 +99,8 @@ pub fn run(
             eprintln!("{}", st.yellow(&format!("⚠ {w}")));
         }
         req.preferences = prefs;
+        // `prepare` takes the same pack without detecting it again.
+        req.pack = Some(pack.manifest.id.clone());
     }
     let session = prepare(registry, &req)?;
     let out = args

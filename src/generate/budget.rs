@@ -36,41 +36,77 @@ impl Budget {
         source: &str,
         ctx: &Value,
     ) -> Result<String, String> {
-        let tpl = env
-            .template_from_named_str(name, source)
-            .map_err(|e| format!("template {template} failed: {e:#}"))?;
         let left = MAX_RUN_BYTES.saturating_sub(self.used);
         let limit = MAX_FILE_BYTES.min(left);
+        // The output is allocated before the scratch scope, so it grows
+        // with the system allocator and outlives the scope.
         let mut out = Capped {
-            bytes: Vec::new(),
+            bytes: Vec::with_capacity(source.len().min(limit)),
             limit,
             hit: false,
         };
-        match tpl.render_captured_to(ctx, &mut out) {
-            Ok(_) => {}
-            Err(_) if out.hit && limit < MAX_FILE_BYTES => {
-                return Err(format!(
-                    "template {template} stopped: the files of this run passed {}, the limit for one run; a loop in a template is probably unbounded",
-                    mib(MAX_RUN_BYTES)
-                ))
-            }
-            Err(_) if out.hit => {
-                return Err(format!(
-                    "template {template} stopped: its output passed {}, the limit for one generated file; a loop in it is probably unbounded",
-                    mib(MAX_FILE_BYTES)
-                ))
-            }
-            Err(e) if e.kind() == ErrorKind::OutOfFuel => {
-                return Err(format!(
-                    "template {template} stopped: it did more than {FUEL} steps of work, the limit for one template; a loop in it is probably unbounded"
-                ))
-            }
-            Err(e) => return Err(format!("template {template} failed: {e:#}")),
-        }
+        // Compiling makes and drops a syntax tree of many small nodes: all
+        // of it is scratch, taken back at once (`arena::scratch`); messages
+        // that outlive it are made outside.
+        crate::arena::scratch(|| render_into(env, name, template, source, ctx, &mut out))?;
         self.used += out.bytes.len();
         String::from_utf8(out.bytes)
             .map_err(|_| format!("template {template} produced text that is not UTF-8"))
     }
+}
+
+fn render_into(
+    env: &Environment<'_>,
+    name: &str,
+    template: &str,
+    source: &str,
+    ctx: &Value,
+    out: &mut Capped,
+) -> Result<(), String> {
+    use crate::arena::outside;
+    use std::io::Write as _;
+    let limit = out.limit;
+    let rendered = if is_plain_text(source) {
+        // No tag, comment or printed value: it renders as itself, with
+        // nothing to compile.
+        out.write_all(source.as_bytes())
+            .map_err(|e| minijinja::Error::new(ErrorKind::WriteFailure, e.to_string()))
+    } else {
+        let tpl = env
+            .template_from_named_str(name, source)
+            .map_err(|e| outside(|| format!("template {template} failed: {e:#}")))?;
+        tpl.render_captured_to(ctx, &mut *out).map(|_| ())
+    };
+    match rendered {
+        Ok(_) => Ok(()),
+        Err(_) if out.hit && limit < MAX_FILE_BYTES => Err(outside(|| {
+            format!(
+            "template {template} stopped: the files of this run passed {}, the limit for one run; a loop in a template is probably unbounded",
+            mib(MAX_RUN_BYTES)
+        )
+        })),
+        Err(_) if out.hit => Err(outside(|| {
+            format!(
+            "template {template} stopped: its output passed {}, the limit for one generated file; a loop in it is probably unbounded",
+            mib(MAX_FILE_BYTES)
+        )
+        })),
+        Err(e) if e.kind() == ErrorKind::OutOfFuel => Err(outside(|| {
+            format!(
+            "template {template} stopped: it did more than {FUEL} steps of work, the limit for one template; a loop in it is probably unbounded"
+        )
+        })),
+        Err(e) => Err(outside(|| format!("template {template} failed: {e:#}"))),
+    }
+}
+
+/// True when `source` has no `{{`, `{%` or `{#`: minijinja emits such a
+/// template byte for byte.
+fn is_plain_text(source: &str) -> bool {
+    !source
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'{' && matches!(w[1], b'{' | b'%' | b'#'))
 }
 
 fn mib(bytes: usize) -> String {
@@ -105,6 +141,69 @@ mod tests {
 
     fn env() -> Environment<'static> {
         crate::expr::base_env()
+    }
+
+    /// Generated texts without a tag: single braces, closers, percent
+    /// signs, blank lines, CRLF, tabs, Unicode.
+    #[test]
+    fn plain_text_renders_as_minijinja_renders_it() {
+        let pieces = [
+            "a", "{", "}", "}}", "%}", "#}", "%", "#", " ", "\t", "\n", "\r\n", "  \n", "é", "名",
+            "{ {", "x}", "-", "$", "\\",
+        ];
+        let e = env();
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            state.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        };
+        let mut checked = 0;
+        for _ in 0..2000 {
+            let n = (next() % 30) as usize;
+            let text: String = (0..n)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            if !is_plain_text(&text) {
+                continue;
+            }
+            checked += 1;
+            for name in ["out.txt", "out.yml", "dbt/models/x.sql"] {
+                let direct = e
+                    .template_from_named_str(name, &text)
+                    .and_then(|t| t.render(Value::UNDEFINED))
+                    .expect("plain text compiles");
+                let budgeted = Budget::default()
+                    .render(&e, name, "t.j2", &text, &Value::UNDEFINED)
+                    .expect("renders");
+                assert_eq!(budgeted, direct, "{text:?}");
+                assert_eq!(budgeted, text);
+            }
+        }
+        assert!(checked > 500, "{checked}");
+        for tagged in ["{{ x }}", "a{%- if 1 %}b{% endif %}", "{# c #}", "{{"] {
+            assert!(!is_plain_text(tagged));
+        }
+    }
+
+    #[test]
+    fn plain_text_over_the_run_limit_stops_like_a_template() {
+        let seven = "x".repeat(7 << 20);
+        let mut budget = Budget::default();
+        let e = env();
+        let results: Vec<_> = (0..10)
+            .map(|_| budget.render(&e, "out.txt", "t.j2", &seven, &Value::UNDEFINED))
+            .collect();
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 9);
+        assert_eq!(results[9].as_ref().unwrap_err(), "template t.j2 stopped: the files of this run passed 64 MiB, the limit for one run; a loop in a template is probably unbounded");
+        let nine = "x".repeat(9 << 20);
+        assert_eq!(
+            Budget::default()
+                .render(&e, "out.txt", "t.j2", &nine, &Value::UNDEFINED)
+                .unwrap_err(),
+            "template t.j2 stopped: its output passed 8 MiB, the limit for one generated file; a loop in it is probably unbounded"
+        );
     }
 
     #[test]

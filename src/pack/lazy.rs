@@ -14,7 +14,21 @@
 
 use serde::de::{DeserializeOwned, Deserializer, Error, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
+
+/// Set by a command that runs one journey and ends: what its pack decodes
+/// then lives until the process ends, as the packs themselves do.
+static FOR_THE_PROCESS: AtomicBool = AtomicBool::new(false);
+
+/// From now on, parts are decoded into the start-up region
+/// (`arena::scope`): allocated by moving a pointer and never freed, instead
+/// of thousands of calls to malloc and, at the end, to free. Only for a
+/// process that runs one journey (`run`, `validate`); the app, which starts
+/// journey after journey, keeps the system allocator.
+pub fn decode_for_the_process() {
+    FOR_THE_PROCESS.store(true, Ordering::Relaxed);
+}
 
 pub struct Lazy<T> {
     value: OnceLock<T>,
@@ -24,9 +38,16 @@ pub struct Lazy<T> {
 
 impl<T: DeserializeOwned + Default> Lazy<T> {
     fn decode(packed: Option<&[u8]>) -> T {
-        packed
-            .and_then(|b| rmp_serde::from_slice(b).ok())
-            .unwrap_or_default()
+        let decode = || {
+            packed
+                .and_then(|b| rmp_serde::from_slice(b).ok())
+                .unwrap_or_default()
+        };
+        if FOR_THE_PROCESS.load(Ordering::Relaxed) {
+            crate::arena::scope(decode)
+        } else {
+            decode()
+        }
     }
 
     /// True once the value has been decoded (tests check laziness).

@@ -3,6 +3,7 @@
 mod blob;
 mod jinja_names;
 mod lazy;
+pub use lazy::decode_for_the_process;
 mod lint;
 mod load;
 mod model;

@@ -57,6 +57,7 @@ impl Session {
         q: &Question,
         key: &QKey,
         ctx: &minijinja::Value,
+        goal_words: &[String],
         errors: &mut Vec<String>,
     ) -> (AnswerValue, Provenance) {
         if let Some(v) = self.session_defaults.get(key) {
@@ -82,12 +83,11 @@ impl Session {
                 }
             }
         }
-        let goal_words = crate::text::normalise(&self.goal);
         for sd in &q.smart_defaults {
             if let Some(p) = sd
                 .goal
                 .iter()
-                .find(|p| crate::text::Phrase::new(p).is_in(&goal_words))
+                .find(|p| crate::text::Phrase::new(p).is_in(goal_words))
             {
                 if let Ok(v) = value::check_value(q, &sd.value) {
                     return (v, Provenance::with(Source::GoalKeyword, p.clone()));
@@ -139,6 +139,8 @@ impl Session {
         // The context conditions see, kept in step with `scope` so each one
         // converts only what changed since the last.
         let mut context = Context::new(&scope);
+        // The goal's words, for the goal-keyword smart defaults.
+        let goal_words = crate::text::normalise(&self.goal);
         let mut out = Vec::new();
         let mut errors = Vec::new();
         let mut load_errors = Vec::new();
@@ -177,7 +179,7 @@ impl Session {
                 }
                 let (value, provenance) = match self.answers.get(&key) {
                     Some(a) => (a.value.clone(), a.provenance.clone()),
-                    None => self.default_for(step, q, &key, &ctx, &mut errors),
+                    None => self.default_for(step, q, &key, &ctx, &goal_words, &mut errors),
                 };
                 if q.kind != QuestionKind::Secret {
                     context.set(&step.scope_key, &q.id, &value);

@@ -110,9 +110,17 @@ fn reference_default(
     }
 }
 
-/// The full computation: resolved questions, scope (as text: it has no
-/// equality), evaluation errors and load errors.
-fn reference(s: &Session) -> (Vec<Resolved>, String, Vec<String>, Vec<(QKey, String)>) {
+/// What the full computation gives.
+struct Reference {
+    resolved: Vec<Resolved>,
+    /// As text: a scope has no equality.
+    scope: String,
+    errors: Vec<String>,
+    load_errors: Vec<(QKey, String)>,
+}
+
+/// The full computation.
+fn reference(s: &Session) -> Reference {
     let env = expr::base_env();
     let mut scope = Scope::for_pack(&s.pack, &s.goal);
     scope.maturity = Some(s.maturity);
@@ -177,7 +185,12 @@ fn reference(s: &Session) -> (Vec<Resolved>, String, Vec<String>, Vec<(QKey, Str
             });
         }
     }
-    (out, format!("{scope:?}"), errors, load_errors)
+    Reference {
+        resolved: out,
+        scope: format!("{scope:?}"),
+        errors,
+        load_errors,
+    }
 }
 
 #[test]
@@ -185,7 +198,12 @@ fn resolution_matches_the_full_computation_after_every_command() {
     for pack in packs() {
         for seed in 0..sweep_seeds() {
             generated_session(&pack, seed, &mut |s, what| {
-                let (resolved, scope, errors, load_errors) = reference(s);
+                let Reference {
+                    resolved,
+                    scope,
+                    errors,
+                    load_errors,
+                } = reference(s);
                 let trace = format!("pack {} seed {seed} after {what}", pack.id());
                 assert_eq!(s.resolved, resolved, "{trace}");
                 assert_eq!(format!("{:?}", s.scope), scope, "{trace}");
