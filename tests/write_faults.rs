@@ -1349,9 +1349,6 @@ fn call_paths(args: &str) -> (Vec<String>, Vec<String>) {
 /// they completed (a call split by another thread counts where it resumed).
 fn parse_trace(log: &str) -> Vec<Step> {
     let mut pending: BTreeMap<String, String> = BTreeMap::new();
-    // Flushes handed to the kernel (native AIO), by context: the file of
-    // each, in submission order (`aio_data` is that index).
-    let mut submitted: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut steps = Vec::new();
     for line in log.lines() {
         let Some((pid, rest)) = line.split_once(' ') else {
@@ -1382,37 +1379,6 @@ fn parse_trace(log: &str) -> Vec<Step> {
         }
         let (quoted, fds) = call_paths(args);
         let (_, ret_fds) = call_paths(ret);
-        let ctx = args.split(',').next().unwrap_or("").to_string();
-        if name == "io_setup" {
-            // A new context may reuse the address of one destroyed before.
-            let new_ctx = args.split(['[', ']']).nth(1).unwrap_or("").to_string();
-            submitted.insert(new_ctx, Vec::new());
-            continue;
-        }
-        if name == "io_submit" {
-            // Only fsyncs are submitted; each iocb names its file.
-            assert!(!args.contains("IOCB_CMD_P"), "not a flush: {call}");
-            let taken: usize = ret.trim().parse().unwrap_or(0);
-            submitted
-                .entry(ctx)
-                .or_default()
-                .extend(fds.into_iter().take(taken));
-            continue;
-        }
-        if name == "io_getevents" {
-            let files = submitted.get(&ctx).cloned().unwrap_or_default();
-            for event in args.split("{data=").skip(1) {
-                let data = event.split(',').next().unwrap_or("");
-                let index = match data.strip_prefix("0x") {
-                    Some(hex) => usize::from_str_radix(hex, 16).unwrap(),
-                    None => data.parse().unwrap(),
-                };
-                if event.contains("res=0,") {
-                    steps.push(Step::Flush(files[index].clone()));
-                }
-            }
-            continue;
-        }
         let last = |v: &[String]| v.last().cloned().unwrap_or_default();
         steps.push(match name {
             "openat" | "open" | "creat" if args.contains("O_CREAT") => {
@@ -1437,14 +1403,12 @@ fn traced(pack: &Path, args: &[String], work: &Path) -> Option<(Output, Vec<Step
     let log = work.join("strace.log");
     let _ = fs::remove_file(&log);
     let mut cmd = Command::new("strace");
-    cmd.args(["-f", "-y", "-qq", "-v", "-s", "65535", "-o"])
-        .arg(&log)
-        .args([
-            "-e",
-            "trace=openat,open,creat,fsync,fdatasync,syncfs,sync,rename,renameat,renameat2,\
-         mkdir,mkdirat,link,linkat,unlink,unlinkat,rmdir,io_setup,io_submit,io_getevents",
-            bin(),
-        ]);
+    cmd.args(["-f", "-y", "-qq", "-o"]).arg(&log).args([
+        "-e",
+        "trace=openat,open,creat,fsync,fdatasync,syncfs,sync,rename,renameat,renameat2,\
+         mkdir,mkdirat,link,linkat,unlink,unlinkat,rmdir",
+        bin(),
+    ]);
     isolated(&mut cmd)
         .arg("--skillchains")
         .arg(pack)

@@ -64,10 +64,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::check::{Action, Planned};
-use super::flush::{sync_all_at_once, Flushes};
 use super::fs::{
     outlives_power_loss, parent_or_dot, remove_tree, rename_no_replace, same_file, start_writeback,
-    sync_dir,
+    sync_all_parallel, sync_dir, sync_dirs,
 };
 use super::{failure, WriteError, WriteFailure};
 use crate::generate::interrupt;
@@ -316,10 +315,10 @@ fn prepare<S>(
     let mut file = File::create_new(txn.join(JOURNAL_TMP)).map_err(fail_journal)?;
     file.write_all(&text).map_err(fail_journal)?;
     start_writeback(&file);
+    // The disk is busy with our files: the caller's work overlaps it.
+    let staged = while_staged();
     // B1: everything staged is on disk before the journal says it is: the
-    // files, the journal and the folders naming them, all flushed at once
-    // while the caller's work runs.
-    let mut flushing = None;
+    // files, the journal and the folders naming them, all flushed at once.
     if durable {
         unflushed.push((file, Unflushed::Journal));
         let new = txn.join("new");
@@ -329,14 +328,7 @@ fn prepare<S>(
                 .map_err(|e| Stop::Failed(failure("flush", dir.display().to_string(), e, dir)))?;
             unflushed.push((open, Unflushed::Folder(dir.to_path_buf())));
         }
-        let (files, what): (Vec<File>, Vec<Unflushed<'_>>) = unflushed.drain(..).unzip();
-        flushing = Some((Flushes::start(files), what));
-    }
-    let staged = while_staged();
-    if let Some((flushes, what)) = flushing {
-        flushes
-            .wait()
-            .map_err(|(i, e)| Stop::Failed(unflushed_failure(root, &state, &what[i], e)))?;
+        flush_staged(root, &state, &mut unflushed).map_err(Stop::Failed)?;
     }
     check_signal()?;
     // B2: the commit.
@@ -355,28 +347,19 @@ enum Unflushed<'a> {
     Folder(PathBuf),
 }
 
-/// Flushes the files written so far, all at once (their data is already
-/// on its way to the disk).
+/// Flushes the files written so far, several at once (their data is
+/// already on its way to the disk).
 fn flush_staged(
     root: &Path,
     state: &Path,
     unflushed: &mut Vec<(File, Unflushed<'_>)>,
 ) -> Result<(), WriteFailure> {
     let (files, what): (Vec<File>, Vec<Unflushed<'_>>) = unflushed.drain(..).unzip();
-    sync_all_at_once(files).map_err(|(i, e)| unflushed_failure(root, state, &what[i], e))
-}
-
-fn unflushed_failure(
-    root: &Path,
-    state: &Path,
-    what: &Unflushed<'_>,
-    e: io::Error,
-) -> WriteFailure {
-    match what {
+    sync_all_parallel(&files).map_err(|(i, e)| match &what[i] {
         Unflushed::Staged(rel) => failure("stage", rel.to_string(), e, root),
         Unflushed::Journal => failure("record the journal in", STATE_DIR.to_string(), e, state),
         Unflushed::Folder(dir) => failure("flush", dir.display().to_string(), e, dir),
-    }
+    })
 }
 
 /// Writes the new content of `p` to `staged` and starts writing it to the
@@ -503,17 +486,8 @@ fn place_new(staged: &Path, target: &Path) -> io::Result<()> {
 /// Renames are durable only once their folders are flushed: the folder of
 /// each target, and the parent of each folder created (B3).
 fn flush_applied(root: &Path, journal: &Journal) -> Result<(), WriteFailure> {
-    flush_while(root, journal, || ()).0
-}
-
-/// [`flush_applied`], started before `work` runs and waited for after it.
-fn flush_while<F>(
-    root: &Path,
-    journal: &Journal,
-    work: impl FnOnce() -> F,
-) -> (Result<(), WriteFailure>, F) {
     if !outlives_power_loss(root) {
-        return (Ok(()), work());
+        return Ok(());
     }
     let mut dirs: Vec<PathBuf> = journal
         .files
@@ -524,17 +498,42 @@ fn flush_while<F>(
         .collect();
     dirs.sort();
     dirs.dedup();
-    let fail = |dir: &Path, e| failure("flush", dir.display().to_string(), e, dir);
-    let mut open = Vec::with_capacity(dirs.len());
-    for dir in &dirs {
-        match File::open(dir) {
-            Ok(f) => open.push(f),
-            Err(e) => return (Err(fail(dir, e)), work()),
-        }
+    let dirs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
+    sync_dirs(&dirs).map_err(|(dir, e)| failure("flush", dir.display().to_string(), e, dir))
+}
+
+/// [`flush_applied`] on a thread of its own while `work` runs here; inline
+/// where no thread can be started.
+fn flush_while<F>(
+    root: &Path,
+    journal: &Journal,
+    work: impl FnOnce() -> F,
+) -> (Result<(), WriteFailure>, F) {
+    if !outlives_power_loss(root) {
+        return (Ok(()), work());
     }
-    let flushes = Flushes::start(open);
-    let done = work();
-    (flushes.wait().map_err(|(i, e)| fail(&dirs[i], e)), done)
+    std::thread::scope(|scope| {
+        // The thread only opens and flushes folders.
+        let flusher = std::thread::Builder::new()
+            .name("flush".to_string())
+            .stack_size(64 << 10)
+            .spawn_scoped(scope, || flush_applied(root, journal));
+        match flusher {
+            Ok(handle) => {
+                let done = work();
+                let flushed = handle.join().unwrap_or_else(|_| {
+                    Err(failure(
+                        "flush",
+                        root.display().to_string(),
+                        io::Error::other("the flushing thread stopped"),
+                        root,
+                    ))
+                });
+                (flushed, done)
+            }
+            Err(_) => (flush_applied(root, journal), work()),
+        }
+    })
 }
 
 /// The new tree is whole: drop the journal and the originals.

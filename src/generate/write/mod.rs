@@ -14,7 +14,6 @@
 //! (which flush comes before which step): see [`journal`].
 
 mod check;
-mod flush;
 mod fs;
 mod journal;
 mod lock;
