@@ -22,14 +22,15 @@
 //! else roll forward (every step is idempotent) and, should that fail, roll
 //! back.
 //!
-//! Power loss. Only our own files and folders are flushed (`fsync` of each
+//! Power loss. A barrier flushes our own files and folders (`fsync` of each
 //! staged file, of the journal and of each folder a name was added to or
-//! removed from), never the whole file system: a `syncfs` also waits for
-//! every other process's dirty data (hundreds of milliseconds behind a
-//! build). Writeback of each staged file starts as soon as it is written,
-//! and the flushes of one step are issued together from a few threads, so
-//! the disk serves their cache flushes together. Three barriers order what
-//! survives a power loss:
+//! removed from, issued from a few threads at once so the disk serves their
+//! cache flushes together), or, while the machine holds almost no dirty
+//! data but ours, the whole file system in one `syncfs` (see
+//! [`super::fs::flush_for`]): a `syncfs` also writes back every other
+//! process's dirty data, hundreds of milliseconds behind a build. Writeback
+//! of each staged file starts as soon as it is written. Three barriers
+//! order what survives a power loss:
 //! - B1, before the commit: every staged file (data and mode), every backup
 //!   copy, `journal.json.tmp` and the folders naming them (`new/`,
 //!   `backup/`, `write/`, `.skillchain/` and the output folder) are flushed.
