@@ -202,6 +202,77 @@ pub fn sync_all_parallel(files: &[File]) -> Result<(), (usize, io::Error)> {
     })
 }
 
+/// How a barrier of the write makes its files durable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flush {
+    /// A file system held in memory (see [`outlives_power_loss`]).
+    Nothing,
+    /// One `syncfs`: while the kernel holds almost no dirty data but ours,
+    /// it costs what our own files cost, in one pass.
+    WholeFs,
+    /// An `fsync` of each file and folder: never waits for other processes'
+    /// dirty data, but costs a write of each inode (and, on ext4 without a
+    /// journal, far more than one pass).
+    Each,
+}
+
+/// Dirty or in-flight data of others below which one `syncfs` cannot wait
+/// long for them (2 MiB: a few milliseconds of a disk's writing).
+const QUIET_BYTES: u64 = 2 << 20;
+
+/// How to flush `own` bytes just written under `dir`: [`Flush::WholeFs`]
+/// only while the kernel holds at most [`QUIET_BYTES`] of dirty or
+/// in-flight data besides ours (`/proc/meminfo`), and never with
+/// `SKILLCHAIN_FLUSH=each`.
+pub fn flush_for(dir: &Path, own: u64) -> Flush {
+    if !outlives_power_loss(dir) {
+        return Flush::Nothing;
+    }
+    if cfg!(not(target_os = "linux"))
+        || std::env::var("SKILLCHAIN_FLUSH").is_ok_and(|v| v == "each")
+    {
+        return Flush::Each;
+    }
+    match unwritten_bytes() {
+        Some(n) if n <= own.saturating_add(QUIET_BYTES) => Flush::WholeFs,
+        _ => Flush::Each,
+    }
+}
+
+/// Dirty and under-writeback bytes of the whole machine (`/proc/meminfo`).
+fn unwritten_bytes() -> Option<u64> {
+    let text = fs::read_to_string("/proc/meminfo").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        let line = text.lines().find(|l| l.starts_with(name))?;
+        let kb = line[name.len()..]
+            .split_whitespace()
+            .next()?
+            .parse::<u64>()
+            .ok()?;
+        Some(kb * 1024)
+    };
+    Some(field("Dirty:")? + field("Writeback:")?)
+}
+
+/// Flushes the whole file system holding `dir` in one call (Linux `syncfs`).
+pub fn sync_filesystem(dir: &Path) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let f = File::open(dir)?;
+        // SAFETY: `f` is an open descriptor for the duration of the call.
+        if unsafe { libc::syncfs(f.as_raw_fd()) } == 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        sync_dir(dir)
+    }
+}
+
 /// Flushes each folder in `dirs` (see [`sync_dir`]), several at once; the
 /// first failure says which folder.
 pub fn sync_dirs<'a>(dirs: &[&'a Path]) -> Result<(), (&'a Path, io::Error)> {

@@ -22,14 +22,15 @@
 //! else roll forward (every step is idempotent) and, should that fail, roll
 //! back.
 //!
-//! Power loss. Only our own files and folders are flushed (`fsync` of each
+//! Power loss. A barrier flushes our own files and folders (`fsync` of each
 //! staged file, of the journal and of each folder a name was added to or
-//! removed from), never the whole file system: a `syncfs` also waits for
-//! every other process's dirty data (hundreds of milliseconds behind a
-//! build). Writeback of each staged file starts as soon as it is written,
-//! and the flushes of one step are issued together from a few threads, so
-//! the disk serves their cache flushes together. Three barriers order what
-//! survives a power loss:
+//! removed from, issued from a few threads at once so the disk serves their
+//! cache flushes together), or, while the machine holds almost no dirty
+//! data but ours, the whole file system in one `syncfs` (see
+//! [`super::fs::flush_for`]): a `syncfs` also writes back every other
+//! process's dirty data, hundreds of milliseconds behind a build. Writeback
+//! of each staged file starts as soon as it is written. Three barriers
+//! order what survives a power loss:
 //! - B1, before the commit: every staged file (data and mode), every backup
 //!   copy, `journal.json.tmp` and the folders naming them (`new/`,
 //!   `backup/`, `write/`, `.skillchain/` and the output folder) are flushed.
@@ -65,8 +66,8 @@ use serde::{Deserialize, Serialize};
 
 use super::check::{Action, Planned};
 use super::fs::{
-    outlives_power_loss, parent_or_dot, remove_tree, rename_no_replace, same_file, start_writeback,
-    sync_all_parallel, sync_dir, sync_dirs,
+    flush_for, parent_or_dot, remove_tree, rename_no_replace, same_file, start_writeback,
+    sync_all_parallel, sync_dir, sync_dirs, sync_filesystem, Flush,
 };
 use super::{failure, WriteError, WriteFailure};
 use crate::generate::interrupt;
@@ -245,8 +246,9 @@ fn prepare<S>(
         files: Vec::with_capacity(changes.len()),
     };
     let mut seen_dirs = HashSet::new();
-    // Flushing a file system held in memory orders nothing (see above).
-    let durable = outlives_power_loss(txn);
+    // How B1 flushes: decided once, when the first file must be flushed.
+    let mut mode: Option<Flush> = None;
+    let mut own: u64 = 0;
     // Staged (and copied) files written but not flushed yet, with their item.
     let mut unflushed: Vec<(File, Unflushed<'_>)> =
         Vec::with_capacity(changes.len().min(MAX_OPEN) + 6);
@@ -257,19 +259,23 @@ fn prepare<S>(
         let staged = p.index.to_string();
         let target = root.join(&p.rel);
         let file = stage(root, &txn.join("new").join(&staged), p, &target).map_err(Stop::Failed)?;
-        if durable {
-            unflushed.push((file, Unflushed::Staged(&p.rel)));
-        }
+        own += p.content.len() as u64;
+        unflushed.push((file, Unflushed::Staged(&p.rel)));
         if p.action == Action::Replace {
             let copy = back_up(&target, &txn.join("backup").join(&staged)).map_err(|e| {
                 Stop::Failed(failure("back up", p.rel.clone(), e, parent_or_dot(&target)))
             })?;
-            if let Some(copy) = copy.filter(|_| durable) {
+            if let Some(copy) = copy {
                 unflushed.push((copy, Unflushed::Staged(&p.rel)));
             }
         }
         if unflushed.len() >= MAX_OPEN {
-            flush_staged(root, &state, &mut unflushed).map_err(Stop::Failed)?;
+            // Too many open files: flush them now, or close them for the
+            // one pass over the file system.
+            if *mode.get_or_insert_with(|| flush_for(txn, own)) == Flush::Each {
+                flush_staged(root, &state, &mut unflushed).map_err(Stop::Failed)?;
+            }
+            unflushed.clear();
         }
         // Folders that do not exist yet, parents first.
         for depth in 1..p.segments.len() {
@@ -318,22 +324,31 @@ fn prepare<S>(
     // The disk is busy with our files: the caller's work overlaps it.
     let staged = while_staged();
     // B1: everything staged is on disk before the journal says it is: the
-    // files, the journal and the folders naming them, all flushed at once.
-    if durable {
-        unflushed.push((file, Unflushed::Journal));
-        let new = txn.join("new");
-        let backup = txn.join("backup");
-        for dir in [new.as_path(), backup.as_path(), txn, state.as_path(), root] {
-            let open = File::open(dir)
-                .map_err(|e| Stop::Failed(failure("flush", dir.display().to_string(), e, dir)))?;
-            unflushed.push((open, Unflushed::Folder(dir.to_path_buf())));
+    // files, the journal and the folders naming them.
+    let mode = *mode.get_or_insert_with(|| flush_for(txn, own + text.len() as u64));
+    match mode {
+        Flush::Nothing => {}
+        Flush::WholeFs => {
+            unflushed.clear();
+            sync_filesystem(txn).map_err(fail_journal)?;
         }
-        flush_staged(root, &state, &mut unflushed).map_err(Stop::Failed)?;
+        Flush::Each => {
+            unflushed.push((file, Unflushed::Journal));
+            let new = txn.join("new");
+            let backup = txn.join("backup");
+            for dir in [new.as_path(), backup.as_path(), txn, state.as_path(), root] {
+                let open = File::open(dir).map_err(|e| {
+                    Stop::Failed(failure("flush", dir.display().to_string(), e, dir))
+                })?;
+                unflushed.push((open, Unflushed::Folder(dir.to_path_buf())));
+            }
+            flush_staged(root, &state, &mut unflushed).map_err(Stop::Failed)?;
+        }
     }
     check_signal()?;
     // B2: the commit.
     fs::rename(txn.join(JOURNAL_TMP), txn.join(JOURNAL)).map_err(fail_journal)?;
-    if durable {
+    if mode != Flush::Nothing {
         sync_dir(txn).map_err(fail_journal)?;
     }
     Ok((journal, staged))
@@ -486,8 +501,13 @@ fn place_new(staged: &Path, target: &Path) -> io::Result<()> {
 /// Renames are durable only once their folders are flushed: the folder of
 /// each target, and the parent of each folder created (B3).
 fn flush_applied(root: &Path, journal: &Journal) -> Result<(), WriteFailure> {
-    if !outlives_power_loss(root) {
-        return Ok(());
+    match flush_for(root, 0) {
+        Flush::Nothing => return Ok(()),
+        Flush::WholeFs => {
+            return sync_filesystem(root)
+                .map_err(|e| failure("flush", root.display().to_string(), e, root))
+        }
+        Flush::Each => {}
     }
     let mut dirs: Vec<PathBuf> = journal
         .files
@@ -509,7 +529,7 @@ fn flush_while<F>(
     journal: &Journal,
     work: impl FnOnce() -> F,
 ) -> (Result<(), WriteFailure>, F) {
-    if !outlives_power_loss(root) {
+    if flush_for(root, 0) == Flush::Nothing {
         return (Ok(()), work());
     }
     std::thread::scope(|scope| {
