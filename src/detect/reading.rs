@@ -48,6 +48,11 @@ pub fn read(goal: &str, packs: &[&PackIndex]) -> Reading {
     let mut tokens = Vec::new();
     let raw = tokenise(&st, goal);
     for (i, t) in raw.iter().cloned().enumerate() {
+        // "every 15 minutes" is a cadence like "every minute": the count
+        // between "every" and a unit of time says how often, not what.
+        if is_cadence_count(&raw, i) {
+            continue;
+        }
         // A name's shape is evidence of its own: a pack declares it as a
         // synonym of a prefix (`fct_`) or a suffix (`_v`, any version
         // number); it is read as a word standing before the name.
@@ -116,6 +121,29 @@ pub fn read(goal: &str, packs: &[&PackIndex]) -> Reading {
         }
     }
     Reading { tokens }
+}
+
+/// A number standing between "every" and a unit of time.
+fn is_cadence_count(raw: &[Token], i: usize) -> bool {
+    let unit = |t: &Token| {
+        matches!(
+            t.word.as_str(),
+            "minute"
+                | "minutes"
+                | "min"
+                | "mins"
+                | "hour"
+                | "hours"
+                | "day"
+                | "days"
+                | "week"
+                | "weeks"
+        )
+    };
+    i > 0
+        && raw[i].word.chars().all(|c| c.is_ascii_digit())
+        && raw[i - 1].word == "every"
+        && raw.get(i + 1).is_some_and(unit)
 }
 
 /// True for a word read from a name's shape (`fct_`, `_v`), not typed.
@@ -251,4 +279,32 @@ fn typo_fix(typed: &str, packs: &[&PackIndex]) -> Option<(String, String)> {
         }
     }
     best.map(|(_, w, s)| (w, s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_count_between_every_and_a_unit_of_time_is_dropped() {
+        for (goal, words) in [
+            (
+                "refresh every 15 minutes",
+                vec!["refresh", "every", "minutes"],
+            ),
+            (
+                "every 2 hours, and 3 retries",
+                vec!["every", "hours", "and", "3", "retries"],
+            ),
+            ("every 10 rows", vec!["every", "10", "rows"]),
+            (
+                "load 15 minutes late",
+                vec!["load", "15", "minutes", "late"],
+            ),
+        ] {
+            let r = read(goal, &[]);
+            let got: Vec<&str> = r.tokens.iter().map(|t| t.word.as_str()).collect();
+            assert_eq!(got, words, "{goal}");
+        }
+    }
 }

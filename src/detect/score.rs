@@ -295,6 +295,7 @@ pub(super) fn detect_analysed(
         .collect();
     let (blueprints, offer) = score_blueprints(pack, index, a, pos, &named);
     let narrow = matched > 0 && matched <= 2 && offer.is_none();
+    let offer_internal_none = offer.is_none();
     let mut seeds: Vec<(String, Vec<Reason>)> = Vec::new();
     // One secondary word of a skill read inside a name (`fct_events`), in
     // a goal that names other skills by their primary keywords, is context,
@@ -364,6 +365,7 @@ pub(super) fn detect_analysed(
         negated,
         dependencies_exist,
         narrow,
+        focused: matched > 0 && offer_internal_none,
         assumed: Vec::new(),
         names: names::names(&a.goal),
     };
@@ -390,7 +392,7 @@ pub(super) fn detect_analysed(
         pack,
         full,
         &Narrowing {
-            focused: matched > 0 && det.offer.is_none(),
+            focused: det.focused,
             assume_deps: narrow && on_existing,
             demote_secondary: narrow && on_existing && changes,
             named: &named,
@@ -433,16 +435,18 @@ fn is_creation_cue(w: &str) -> bool {
     )
 }
 
-/// A required skill that frames every goal of its pack (foundation: the
-/// conventions and requirements everything reads; assembly: the report that
-/// closes the work) stays asked even for a narrow goal; a required
+/// A required skill that frames every goal of its pack (a root foundation
+/// skill: the conventions and requirements everything reads; assembly: the
+/// report that closes the work) stays asked even for a narrow goal; a required
 /// component or integration skill does not.
 fn frames(pack: &Pack, id: &str) -> bool {
-    pack.skill(id).is_some_and(|s| {
-        matches!(
-            s.tier,
-            crate::pack::Tier::Foundation | crate::pack::Tier::Assembly
-        )
+    // A foundation skill that builds on another (the orchestrator on the
+    // requirements) is a choice of its own, not the frame: only the roots
+    // of the pack frame every goal.
+    pack.skill(id).is_some_and(|s| match s.tier {
+        crate::pack::Tier::Foundation => s.dependencies.hard.is_empty(),
+        crate::pack::Tier::Assembly => true,
+        _ => false,
     })
 }
 
