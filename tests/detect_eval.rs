@@ -463,6 +463,48 @@ fn heldout6_dev_set_scores_at_or_above_the_floors() {
     );
 }
 
+/// The seventh and eighth sets (session 6): written by someone who read only
+/// the seeds and the packs' ids and titles, kept outside the repository
+/// while detection was worked on, and scored twice: before that work and
+/// after it. The floors are the second, still clean, score.
+#[test]
+fn heldout7_set_scores_at_or_above_the_floors() {
+    let s = score("heldout7.yaml");
+    report("seventh held-out set (heldout7.yaml)", &s);
+    assert_floors(
+        "heldout7.yaml",
+        &s,
+        &Floors {
+            right_pack: 93.3,
+            must: 93.8,
+            must_not_per_100: 1.9,
+            refused: 92.3,
+            ambiguous: 59.0,
+            blueprint: 81.3,
+            blueprint_none_offered: 3,
+        },
+    );
+}
+
+#[test]
+fn heldout8_set_scores_at_or_above_the_floors() {
+    let s = score("heldout8.yaml");
+    report("eighth held-out set (heldout8.yaml)", &s);
+    assert_floors(
+        "heldout8.yaml",
+        &s,
+        &Floors {
+            right_pack: 94.6,
+            must: 92.7,
+            must_not_per_100: 2.8,
+            refused: 92.3,
+            ambiguous: 59.0,
+            blueprint: 85.3,
+            blueprint_none_offered: 3,
+        },
+    );
+}
+
 /// Scores any set in this format without floors, e.g. one kept outside the
 /// repository: `SKILLCHAIN_EVAL_FILE=/abs/set.yaml cargo test --test
 /// detect_eval -- --ignored --nocapture any_set`.
