@@ -83,3 +83,48 @@ fn enter_on_the_pack_in_use_closes_the_picker_and_keeps_the_pack() {
     assert!(!ui.screen().contains("Pick a pack"));
     assert_eq!(ui.session().pack().manifest.id, "data-engineering");
 }
+
+/// The picker's word lists wrap under their pack with the same indent at
+/// every width, and never split a word from its evidence.
+#[test]
+fn the_pickers_word_lists_wrap_under_their_pack_without_splitting_a_word_from_its_evidence() {
+    let goal = "add a bigconfig.yml for telemetry_derived.clients_daily_v6 with freshness and volume checks, incremental on submission_date, schema.yaml and metadata.yaml owners, airflow dag, dbt tests";
+    for width in [60u16, 67, 80, 97, 120] {
+        let mut ui = Ui::bundled(goal);
+        ui.size(width, 40);
+        ui.keys("p");
+        let s = ui.screen();
+        assert!(s.contains("Pick a pack"), "{s}");
+        let mut word_lines = 0;
+        for line in s.lines() {
+            let Some(inner) = line.strip_prefix('│') else {
+                continue;
+            };
+            let inner = inner.trim_end_matches('│').trim_end();
+            if !inner.contains('“') && !inner.trim_start().starts_with(|c: char| c.is_ascii_digit())
+            {
+                continue;
+            }
+            word_lines += 1;
+            assert!(
+                inner.starts_with("      ") && !inner.starts_with("       "),
+                "{width} columns: a word line without the pack's indent: {inner:?}\n{s}"
+            );
+            // Every quoted word is followed by its evidence on the same line.
+            for part in inner.split('“').skip(1) {
+                let (_, rest) = part
+                    .split_once('”')
+                    .unwrap_or_else(|| panic!("{width} columns: a word split at {part:?}\n{s}"));
+                assert!(
+                    rest.trim_start_matches(['\u{a0}', ' '])
+                        .starts_with(|c: char| c.is_ascii_digit()),
+                    "{width} columns: a word without its evidence on its line: {inner:?}\n{s}"
+                );
+            }
+        }
+        assert!(
+            word_lines >= 5,
+            "{width} columns: {word_lines} word lines\n{s}"
+        );
+    }
+}

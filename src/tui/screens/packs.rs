@@ -153,20 +153,20 @@ pub fn render(f: &mut Frame, area: Rect, j: &mut Journey, th: &Theme) -> usize {
         let words: Vec<String> = p
             .words
             .iter()
-            .map(|w| format!("“{}” {}", w.keyword, w.evidence))
+            // No-break spaces keep a word and its evidence on one line.
+            .map(|w| format!("“{}” {}", w.keyword, w.evidence).replace(' ', "\u{a0}"))
             .collect();
         lines.push(Line::styled(format!("      {}", p.source), th.dim()));
-        lines.push(Line::styled(
-            format!(
-                "      {}",
-                if words.is_empty() {
-                    "no words of the goal".to_string()
-                } else {
-                    words.join(", ")
-                }
-            ),
-            th.dim(),
-        ));
+        let words = if words.is_empty() {
+            "no words of the goal".to_string()
+        } else {
+            words.join(", ")
+        };
+        // Wrapped here so a long list keeps its indent under the pack.
+        let width = area.width.saturating_sub(2) as usize;
+        for line in crate::tui::ui::wrap(&format!("      {words}"), width, "      ") {
+            lines.push(Line::styled(line, th.dim()));
+        }
     }
     lines.push(Line::from(""));
     lines.push(Line::styled(
