@@ -231,17 +231,10 @@ impl Scope {
             Value::from(self.maturity.unwrap_or_default().as_str()),
         );
         root.insert("chain".into(), Value::from(self.chain.clone()));
-        // Every skill has a (possibly empty) map, so `loaded.<skill>.<q>` is
-        // merely undefined, never an error, when nothing was loaded.
-        let mut loaded: BTreeMap<String, Value> = self
-            .answers
-            .keys()
-            .map(|k| (k.clone(), Value::from(BTreeMap::<String, Value>::new())))
-            .collect();
-        for (key, qs) in &self.loaded {
-            loaded.insert(key.clone(), Value::from(qs.clone()));
-        }
-        root.insert("loaded".into(), Value::from(loaded));
+        root.insert(
+            "loaded".into(),
+            loaded_value(self.answers.keys(), &self.loaded),
+        );
         root.insert(
             "blueprint_id".into(),
             Value::from(self.blueprint_id.clone().unwrap_or_default()),
@@ -390,17 +383,9 @@ impl Context {
             let v = built.get_or_insert_with(|| Value::from(map.clone()));
             root.insert(key.clone(), v.clone());
         }
-        let loaded = self.loaded_value.get_or_insert_with(|| {
-            let mut loaded: BTreeMap<String, Value> = self
-                .answers
-                .keys()
-                .map(|k| (k.clone(), Value::from(BTreeMap::<String, Value>::new())))
-                .collect();
-            for (key, qs) in &self.loaded {
-                loaded.insert(key.clone(), Value::from(qs.clone()));
-            }
-            Value::from(loaded)
-        });
+        let loaded = self
+            .loaded_value
+            .get_or_insert_with(|| loaded_value(self.answers.keys(), &self.loaded));
         for (name, v) in &self.builtins {
             root.insert(name.clone(), v.clone());
         }
@@ -425,6 +410,22 @@ pub fn eval_bool(env: &Environment<'_>, expr: &str, ctx: &Value) -> Result<bool,
 
 pub fn render_str(env: &Environment<'_>, source: &str, ctx: &Value) -> Result<String, String> {
     env.render_str(source, ctx).map_err(|e| e.to_string())
+}
+
+/// The `loaded` map of a context: every skill has a (possibly empty) map, so
+/// `loaded.<skill>.<q>` is merely undefined, never an error, when nothing
+/// was loaded.
+fn loaded_value<'a>(
+    skills: impl Iterator<Item = &'a String>,
+    loaded: &BTreeMap<String, BTreeMap<String, Value>>,
+) -> Value {
+    let mut map: BTreeMap<String, Value> = skills
+        .map(|k| (k.clone(), Value::from(BTreeMap::<String, Value>::new())))
+        .collect();
+    for (key, qs) in loaded {
+        map.insert(key.clone(), Value::from(qs.clone()));
+    }
+    Value::from(map)
 }
 
 #[cfg(test)]
