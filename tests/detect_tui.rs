@@ -89,6 +89,7 @@ fn enter_on_the_pack_in_use_closes_the_picker_and_keeps_the_pack() {
 #[test]
 fn the_pickers_word_lists_wrap_under_their_pack_without_splitting_a_word_from_its_evidence() {
     let goal = "add a bigconfig.yml for telemetry_derived.clients_daily_v6 with freshness and volume checks, incremental on submission_date, schema.yaml and metadata.yaml owners, airflow dag, dbt tests";
+    let mut counts = Vec::new();
     for width in [60u16, 67, 80, 97, 120] {
         let mut ui = Ui::bundled(goal);
         ui.size(width, 40);
@@ -123,8 +124,11 @@ fn the_pickers_word_lists_wrap_under_their_pack_without_splitting_a_word_from_it
             }
         }
         assert!(
-            word_lines >= 5,
+            word_lines >= 3,
             "{width} columns: {word_lines} word lines\n{s}"
         );
+        counts.push(word_lines);
     }
+    // The narrowest picker wrapped some list, or the check saw no wrap.
+    assert!(counts[0] > counts[counts.len() - 1], "{counts:?}");
 }
