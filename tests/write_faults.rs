@@ -1482,6 +1482,12 @@ fn flush_order_violations(steps: &[Step], out: &str, each: bool) -> Vec<String> 
     else {
         return vec!["the journal was never committed".to_string()];
     };
+    // A write that only creates files has no staging folder for new contents.
+    if !steps.contains(&Step::Name(format!("{txn}/new"))) {
+        bad.extend(created_in_place_violations(steps, out, commit));
+        bad.truncate(12);
+        return bad;
+    }
     // B1: staged files, copies and the journal, then their folders.
     for (i, s) in steps[..commit].iter().enumerate() {
         if !tree_dirs(s).is_empty() {
@@ -1550,6 +1556,97 @@ fn flush_order_violations(steps: &[Step], out: &str, each: bool) -> Vec<String> 
         }
     }
     bad.truncate(12);
+    bad
+}
+
+/// [`flush_order_violations`] of a write that creates every file in place
+/// (no file replaced): C1, C2 and C3 of `src/generate/write/direct.rs`.
+fn created_in_place_violations(steps: &[Step], out: &str, commit: usize) -> Vec<String> {
+    let state = format!("{out}/.skillchain");
+    let txn = format!("{state}/write");
+    let journal_tmp = format!("{txn}/journal.json.tmp");
+    let mut bad = Vec::new();
+    let flushed = |path: &str, after: usize, before: usize| {
+        steps[after.min(before)..before]
+            .iter()
+            .any(|s| *s == Step::Flush(path.to_string()) || *s == Step::WholeFs)
+    };
+    let in_tree = |p: &str| {
+        p.starts_with(&format!("{out}/")) && !p.starts_with(&format!("{state}/")) && p != state
+    };
+    let changes_tree = |s: &Step| match s {
+        Step::Create(p) | Step::Name(p) | Step::Remove(p) => in_tree(p),
+        Step::Rename(a, b) => in_tree(a) || in_tree(b),
+        _ => false,
+    };
+    if let Some(i) = steps[..commit].iter().position(changes_tree) {
+        bad.push(format!(
+            "{:?} changes the output tree before the commit",
+            steps[i]
+        ));
+    }
+    // C1: the journal's content before its name, then the folders naming it.
+    match steps[..commit]
+        .iter()
+        .rposition(|s| *s == Step::Create(journal_tmp.clone()))
+    {
+        Some(i) if flushed(&journal_tmp, i, commit) => {}
+        _ => bad.push("journal.json.tmp is not flushed before the commit".to_string()),
+    }
+    let first_change = steps
+        .iter()
+        .enumerate()
+        .skip(commit)
+        .find(|(_, s)| changes_tree(s))
+        .map_or(steps.len(), |(i, _)| i);
+    for (i, s) in steps.iter().enumerate().take(first_change) {
+        let named = match s {
+            Step::Create(p) | Step::Name(p) => parent(p).to_string(),
+            Step::Rename(_, b) => parent(b).to_string(),
+            _ => continue,
+        };
+        if [txn.as_str(), state.as_str(), out].contains(&named.as_str())
+            && !flushed(&named, i, first_change)
+        {
+            bad.push(format!(
+                "the folder {named} is not flushed after {s:?}, before the tree changes"
+            ));
+        }
+    }
+    // C2: every created file and every folder a name was added to, before
+    // the journal goes.
+    let done = format!("{state}/write.done");
+    let Some(end) = steps
+        .iter()
+        .position(|s| *s == Step::Rename(txn.clone(), done.clone()))
+    else {
+        bad.push("the journal was never removed".to_string());
+        return bad;
+    };
+    for (i, s) in steps.iter().enumerate().take(end).skip(commit) {
+        if !changes_tree(s) {
+            continue;
+        }
+        if let Step::Create(p) = s {
+            let removed = steps[i..end].contains(&Step::Remove(p.clone()));
+            if !removed && !flushed(p, i, end) {
+                bad.push(format!("{p} is not flushed before the journal goes"));
+            }
+        }
+        if let Step::Create(p) | Step::Name(p) | Step::Remove(p) = s {
+            if !flushed(parent(p), i, end) {
+                bad.push(format!(
+                    "{} is not flushed after {s:?}, before the journal goes",
+                    parent(p)
+                ));
+            }
+        }
+    }
+    // C3: the completion is durable before the process ends.
+    if !steps[end..].contains(&Step::Flush(state.clone())) && !steps[end..].contains(&Step::WholeFs)
+    {
+        bad.push("the journal's removal (.skillchain) is never flushed".to_string());
+    }
     bad
 }
 

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::write::{write_locked_with, FolderLock};
+use super::write::{write_locked_knowing, FolderLock};
 use super::{deliverables, FileStatus, Plan, WriteItem, WriteMode, WriteSummary};
 use crate::answers;
 use crate::error::EngineError;
@@ -77,21 +77,20 @@ pub fn write_and_validate_locked(
     ));
     // Every item is on disk exactly as written (created, replaced, or
     // found identical) once the write returns, under the lock: validation
-    // need not read it back.
-    let known = validate::Known(
-        items
-            .iter()
-            .map(|i| (i.path.as_str(), i.content.as_slice()))
-            .collect(),
-    );
+    // need not read it back, nor walk a folder that held nothing else.
+    let files = items
+        .iter()
+        .map(|i| (i.path.as_str(), i.content.as_slice()))
+        .collect();
     // The content checks compile while the staged files go to the disk; the
     // tree is validated once every file is in place, while the renames are
     // flushed. Either result counts only if the write succeeds.
-    let (written, report) = write_locked_with(
+    let (written, report) = write_locked_knowing(
         lock,
         &items,
         || validate::compile(&delivers, session.blueprint.as_deref()),
-        |compiled| {
+        |compiled, whole| {
+            let known = validate::Known { files, whole };
             compiled.and_then(|compiled| {
                 validate::validate_session_compiled(
                     &plan.root, &delivers, session, &compiled, &known,

@@ -391,7 +391,13 @@ pub fn compile(
 /// Validation takes their size and content from here instead of reading
 /// them back; every other file is read from disk.
 #[derive(Default)]
-pub struct Known<'a>(pub std::collections::HashMap<&'a str, &'a [u8]>);
+pub struct Known<'a> {
+    pub files: std::collections::HashMap<&'a str, &'a [u8]>,
+    /// `files` (outside `.skillchain`) are the whole tree: the folder held
+    /// nothing else before the run created them. The tree is then not
+    /// walked, and the report is the one a walk would give.
+    pub whole: bool,
+}
 
 /// [`validate_session`] with the deliverables compiled by [`compile`] and
 /// the contents a run has just written.
@@ -535,15 +541,19 @@ fn validate_with(
     matcher: &matcher::Matcher,
     known: &Known<'_>,
 ) -> Result<Report, EngineError> {
-    let mut tree = walk::walk(root)?;
+    let mut tree = match known.whole {
+        true => walk::of_files(root, known.files.keys().copied()),
+        false => None,
+    }
+    .map_or_else(|| walk::walk(root), Ok)?;
     let mut cache = matcher::ContentCache::default();
-    if !known.0.is_empty() {
+    if !known.files.is_empty() {
         for (i, e) in tree.entries.iter_mut().enumerate() {
             // A link found by the walk is measured by what it points to.
             if e.is_dir || e.size.is_some() {
                 continue;
             }
-            if let Some(bytes) = known.0.get(e.rel.as_str()) {
+            if let Some(bytes) = known.files.get(e.rel.as_str()) {
                 e.size = Some(bytes.len() as u64);
                 cache.preset(i, bytes);
             }

@@ -236,6 +236,56 @@ pub(crate) fn walk(root: &Path) -> Result<Tree, EngineError> {
     Ok(Tree { entries, warnings })
 }
 
+/// The tree a [`walk`] of `root` finds when its files outside
+/// `.skillchain` are exactly `files` (relative, `/`-separated) and nothing
+/// else is there: the folders are those the files lie in. `None` when a
+/// path is one a walk would see otherwise (a skipped folder below the top,
+/// an empty or odd segment): then walk.
+pub(crate) fn of_files<'a>(root: &Path, files: impl Iterator<Item = &'a str>) -> Option<Tree> {
+    let mut entries = Vec::new();
+    let mut dirs = std::collections::HashSet::new();
+    for rel in files {
+        if rel.contains('\\') {
+            return None;
+        }
+        let segments: Vec<&str> = rel.split('/').collect();
+        if segments[0] == SKIPPED_FOLDERS[0] {
+            continue;
+        }
+        if segments
+            .iter()
+            .any(|s| s.is_empty() || *s == "." || *s == ".." || SKIPPED_FOLDERS.contains(s))
+        {
+            return None;
+        }
+        for depth in 1..segments.len() {
+            let dir = segments[..depth].join("/");
+            if dirs.insert(dir.clone()) {
+                entries.push(Entry {
+                    path: root.join(&dir),
+                    rel: dir,
+                    is_dir: true,
+                    placeholder: false,
+                    size: None,
+                });
+            }
+        }
+        let name = segments[segments.len() - 1];
+        entries.push(Entry {
+            rel: rel.to_string(),
+            path: root.join(rel),
+            is_dir: false,
+            placeholder: PLACEHOLDER_NAMES.contains(&name),
+            size: None,
+        });
+    }
+    entries.sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
+    Some(Tree {
+        entries,
+        warnings: Vec::new(),
+    })
+}
+
 fn check_root(root: &Path) -> Result<(), EngineError> {
     match std::fs::metadata(root) {
         Ok(m) if m.is_dir() => Ok(()),

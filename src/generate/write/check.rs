@@ -12,7 +12,7 @@ use std::path::Path;
 use super::fs::parent_or_dot;
 use super::{WriteItem, WriteMode};
 use crate::error::Problem;
-use crate::generate::paths::{is_git_dir, unsafe_item_path};
+use crate::generate::paths::{is_git_dir, unsafe_item_path, STATE_DIR};
 use crate::textfile::{kind_of, read_bytes_with, Links};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,10 +33,13 @@ pub(super) struct Planned<'a> {
 }
 
 /// Every reason the items cannot be written, all at once, or the plan.
-/// `root` exists (the folder lock created it).
+/// `root` exists (the folder lock created it). `fresh`: `root` holds
+/// nothing but `.skillchain` (see [`holds_only_state`]), so every target
+/// outside it is absent without looking.
 pub(super) fn check<'a>(
     root: &Path,
     items: &'a [WriteItem],
+    fresh: bool,
 ) -> Result<Vec<Planned<'a>>, Vec<Problem>> {
     let mut problems = Vec::new();
     if let Some(seg) = root
@@ -93,7 +96,7 @@ pub(super) fn check<'a>(
             ));
             continue;
         }
-        let action = match inspect_target(root, &segments, item, &mut known) {
+        let action = match inspect_target(root, &segments, item, &mut known, fresh) {
             Ok(action) => action,
             Err(why) => {
                 problems.push(Problem::new(&item.path, why));
@@ -131,7 +134,11 @@ fn inspect_target(
     segments: &[&str],
     item: &WriteItem,
     known: &mut HashMap<String, Parent>,
+    fresh: bool,
 ) -> Result<Action, String> {
+    if fresh && segments.first() != Some(&STATE_DIR) {
+        return unnameable(root, segments).map_or(Ok(Action::Create), Err);
+    }
     let mut path = root.to_path_buf();
     for (depth, seg) in segments.iter().enumerate() {
         path.push(seg);
@@ -219,6 +226,30 @@ fn inspect_target(
     Ok(Action::Create)
 }
 
+/// Without looking at the disk, what looking up `segments` would say of a
+/// name too long for it (`NAME_MAX`, `PATH_MAX` of Linux): the same
+/// refusal as [`inspect_target`] gives after a failed lookup.
+fn unnameable(root: &Path, segments: &[&str]) -> Option<String> {
+    const NAME_MAX: usize = 255;
+    const PATH_MAX: usize = 4096;
+    let mut path = root.to_path_buf();
+    for (depth, seg) in segments.iter().enumerate() {
+        path.push(seg);
+        if seg.len() > NAME_MAX || path.as_os_str().len() >= PATH_MAX {
+            #[cfg(unix)]
+            let e = std::io::Error::from_raw_os_error(libc::ENAMETOOLONG);
+            #[cfg(not(unix))]
+            let e = std::io::Error::new(ErrorKind::InvalidFilename, "name too long");
+            let shown = segments[..=depth].join("/");
+            return Some(format!(
+                "cannot inspect `{shown}`: {e}; {}",
+                super::hint_for(&e, parent_or_dot(&path))
+            ));
+        }
+    }
+    None
+}
+
 /// Only used to word the message: every link is refused either way.
 fn points_outside(root: &Path, link: &Path) -> bool {
     match (fs::canonicalize(root), fs::canonicalize(link)) {
@@ -226,4 +257,48 @@ fn points_outside(root: &Path, link: &Path) -> bool {
         // A dangling link cannot be placed; call it outside to be safe.
         _ => true,
     }
+}
+
+/// True when `root` holds nothing but skillchain's own folder: a fresh
+/// output folder (the lock just created it, or it was empty). Its plan
+/// needs no look at the disk, and once written its tree is exactly what
+/// was written. One short read of the folder; false on any error.
+pub(super) fn holds_only_state(root: &Path) -> bool {
+    // Name limits are known (see `unnameable`) only for Linux.
+    if cfg!(not(target_os = "linux")) {
+        return false;
+    }
+    match fs::read_dir(root) {
+        Ok(mut entries) => entries.all(|e| e.is_ok_and(|e| e.file_name() == STATE_DIR)),
+        Err(_) => false,
+    }
+}
+
+/// Folders the changes need that do not exist yet, relative, parents first
+/// (in the order the changes first need them). Outside `.skillchain`, a
+/// `fresh` folder has none, so nothing is looked up.
+pub(super) fn missing_dirs(root: &Path, changes: &[&Planned<'_>], fresh: bool) -> Vec<String> {
+    let mut dirs: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for p in changes {
+        for depth in 1..p.segments.len() {
+            let dir = p.segments[..depth].join("/");
+            if seen.contains(&dir) {
+                continue;
+            }
+            seen.insert(dir.clone());
+            // Below a folder to create, every folder is to create too.
+            let parent_missing = depth > 1
+                && dirs
+                    .last()
+                    .is_some_and(|last| p.segments[..depth - 1].join("/") == *last);
+            let known_missing = fresh && p.segments[0] != STATE_DIR;
+            // Anything but an existing entry (missing, or a name too long
+            // to look up) is created in apply, where a failure is reported.
+            if parent_missing || known_missing || fs::symlink_metadata(root.join(&dir)).is_err() {
+                dirs.push(dir);
+            }
+        }
+    }
+    dirs
 }

@@ -241,7 +241,22 @@ pub fn flush_for(dir: &Path, own: u64) -> Flush {
 
 /// Dirty and under-writeback bytes of the whole machine (`/proc/meminfo`).
 fn unwritten_bytes() -> Option<u64> {
-    let text = fs::read_to_string("/proc/meminfo").ok()?;
+    use std::io::Read;
+    // One read of a buffer that holds the whole file (about 1.5 KiB), not
+    // the small growing reads of `read_to_string` on a file of size 0.
+    let mut buf = vec![0u8; 8192];
+    let mut file = File::open("/proc/meminfo").ok()?;
+    let mut len = 0;
+    loop {
+        match file.read(&mut buf[len..]).ok()? {
+            0 => break,
+            n => len += n,
+        }
+        if len == buf.len() {
+            buf.resize(len * 2, 0);
+        }
+    }
+    let text = std::str::from_utf8(&buf[..len]).ok()?;
     let field = |name: &str| -> Option<u64> {
         let line = text.lines().find(|l| l.starts_with(name))?;
         let kb = line[name.len()..]
@@ -321,4 +336,124 @@ pub fn same_file_as(file: &File, path: &Path) -> bool {
 #[cfg(not(unix))]
 pub fn same_file_as(_file: &File, path: &Path) -> bool {
     path.exists()
+}
+
+/// Runs `flush` on a thread of its own while `work` runs here (one after
+/// the other where no thread can be started), so the disk's waits overlap
+/// the caller's work. `None`: the flushing thread panicked.
+pub fn beside<R: Send, W>(
+    flush: impl FnOnce() -> R + Send,
+    work: impl FnOnce() -> W,
+) -> (Option<R>, W) {
+    // Kept here, not moved into the thread, so a thread that cannot start
+    // leaves it to run inline.
+    let slot = std::sync::Mutex::new(Some(flush));
+    let run = || {
+        let f = slot.lock().ok().and_then(|mut s| s.take());
+        f.map(|f| f())
+    };
+    std::thread::scope(|scope| {
+        let flusher = std::thread::Builder::new()
+            .name("flush".to_string())
+            .stack_size(64 << 10)
+            .spawn_scoped(scope, run);
+        match flusher {
+            Ok(handle) => {
+                let done = work();
+                (handle.join().ok().flatten(), done)
+            }
+            Err(_) => (run(), work()),
+        }
+    })
+}
+
+/// Creates `target` holding `content` so that its name appears only once
+/// the content is whole, never over an existing file: on Linux an unnamed
+/// file is written in the target's folder (`O_TMPFILE`) and then named
+/// (`linkat`, which never replaces). A kill before the name leaves nothing
+/// (the kernel frees an unnamed file with its last descriptor). `None`
+/// where the system or the file system has no unnamed files: the caller
+/// creates the file by name.
+pub fn create_whole(target: &Path, content: &[u8]) -> Option<io::Result<File>> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        use std::os::unix::fs::OpenOptionsExt;
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_TMPFILE)
+            .mode(0o666)
+            .open(parent_or_dot(target));
+        let mut file = match file {
+            Ok(f) => f,
+            Err(e) => {
+                return match e.raw_os_error() {
+                    Some(libc::EOPNOTSUPP) | Some(libc::EISDIR) | Some(libc::EINVAL) => None,
+                    _ => Some(Err(e)),
+                }
+            }
+        };
+        if let Err(e) = file.write_all(content) {
+            return Some(Err(e));
+        }
+        let Ok(to) = std::ffi::CString::new(target.as_os_str().as_bytes()) else {
+            return Some(Err(io::Error::new(
+                ErrorKind::InvalidInput,
+                "the name holds a NUL byte",
+            )));
+        };
+        Some(name_unnamed(&file, &to).map(|()| file))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (target, content);
+        None
+    }
+}
+
+/// Gives the unnamed `file` the name `to`. `linkat(AT_EMPTY_PATH)` needs a
+/// capability most users lack; the `/proc/self/fd` link works for anyone.
+/// Which one works is remembered.
+#[cfg(target_os = "linux")]
+fn name_unnamed(file: &File, to: &std::ffi::CStr) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static BY_PROC: AtomicBool = AtomicBool::new(false);
+    let fd = file.as_raw_fd();
+    if !BY_PROC.load(Ordering::Relaxed) {
+        // SAFETY: `fd` is open; both strings are NUL-terminated.
+        let rc = unsafe {
+            libc::linkat(
+                fd,
+                c"".as_ptr(),
+                libc::AT_FDCWD,
+                to.as_ptr(),
+                libc::AT_EMPTY_PATH,
+            )
+        };
+        if rc == 0 {
+            return Ok(());
+        }
+        let e = io::Error::last_os_error();
+        if e.raw_os_error() != Some(libc::ENOENT) && e.raw_os_error() != Some(libc::EPERM) {
+            return Err(e);
+        }
+        BY_PROC.store(true, Ordering::Relaxed);
+    }
+    let from = std::ffi::CString::new(format!("/proc/self/fd/{fd}")).map_err(io::Error::other)?;
+    // SAFETY: both strings are NUL-terminated.
+    let rc = unsafe {
+        libc::linkat(
+            libc::AT_FDCWD,
+            from.as_ptr(),
+            libc::AT_FDCWD,
+            to.as_ptr(),
+            libc::AT_SYMLINK_FOLLOW,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
 }

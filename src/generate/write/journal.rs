@@ -56,7 +56,6 @@
 //! nothing was applied, the second may not): a flushed temp file renamed
 //! into place makes that certain, for one small flush more.
 
-use std::collections::HashSet;
 use std::fmt;
 use std::fs::{self, File};
 use std::io::{self, ErrorKind, Write};
@@ -64,7 +63,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::check::{Action, Planned};
+use super::check::{missing_dirs, Action, Planned};
+use super::direct::{self, Created};
 use super::fs::{
     flush_for, parent_or_dot, remove_tree, rename_no_replace, same_file, start_writeback,
     sync_all_parallel, sync_dir, sync_dirs, sync_filesystem, Flush,
@@ -73,18 +73,18 @@ use super::{failure, WriteError, WriteFailure};
 use crate::generate::interrupt;
 use crate::generate::paths::STATE_DIR;
 
-const TXN_DIR: &str = "write";
-const DONE_DIR: &str = "write.done";
+pub(super) const TXN_DIR: &str = "write";
+pub(super) const DONE_DIR: &str = "write.done";
 const RESCUED_PREFIX: &str = "write.rescued-";
-const JOURNAL: &str = "journal.json";
-const JOURNAL_TMP: &str = "journal.json.tmp";
+pub(super) const JOURNAL: &str = "journal.json";
+pub(super) const JOURNAL_TMP: &str = "journal.json.tmp";
 const ROLLING_BACK: &str = "rolling-back";
 /// A journal lists one line per file; even 100,000 files stay far below.
 const MAX_JOURNAL: u64 = 256 << 20;
 /// Staged files kept open until they are flushed; past this many, the ones
 /// open are flushed at once, so a large write stays far from the limit of
 /// open files.
-const MAX_OPEN: usize = 256;
+pub(super) const MAX_OPEN: usize = 256;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Journal {
@@ -156,9 +156,38 @@ impl fmt::Display for Recovered {
     }
 }
 
-enum Stop {
+pub(super) enum Stop {
     Failed(WriteFailure),
     Interrupted(i32),
+}
+
+impl Stop {
+    /// The error of a write stopped before anything of the output folder
+    /// changed, or once all of it was put back.
+    pub(super) fn undone(self) -> WriteError {
+        match self {
+            Stop::Failed(f) => WriteError::RolledBack(f),
+            Stop::Interrupted(s) => WriteError::Interrupted(s),
+        }
+    }
+
+    /// The error of a write whose rollback left `leftovers` (none: the
+    /// folder is as before).
+    pub(super) fn after_rollback(self, root: &Path, leftovers: Vec<String>) -> WriteError {
+        if leftovers.is_empty() {
+            return self.undone();
+        }
+        let failure = match self {
+            Stop::Failed(f) => f,
+            Stop::Interrupted(s) => failure(
+                "finish writing",
+                root.display().to_string(),
+                io::Error::new(ErrorKind::Interrupted, interrupt::name(s)),
+                root,
+            ),
+        };
+        WriteError::RollbackIncomplete { failure, leftovers }
+    }
 }
 
 /// Writes `changes` through the journal. On any failure, or a signal, the
@@ -166,22 +195,26 @@ enum Stop {
 /// while the staged files are being written to the disk (before the
 /// commit), `while_flushing` once every file is in place while the renames
 /// are being flushed (on another thread); both must not touch the folder's
-/// files, and their results count only if the write succeeds.
+/// files, and their results count only if the write succeeds. A write that
+/// replaces nothing goes in place instead (see [`direct`]); `fresh`: the
+/// folder holds nothing but `.skillchain`.
 pub(super) fn write_changes<S, F>(
     root: &Path,
     changes: &[&Planned<'_>],
+    fresh: bool,
     while_staged: impl FnOnce() -> S,
     while_flushing: impl FnOnce(S) -> F,
 ) -> Result<F, WriteError> {
     let txn = root.join(STATE_DIR).join(TXN_DIR);
-    let (journal, staged) = match prepare(root, &txn, changes, while_staged) {
+    let dirs = missing_dirs(root, changes, fresh);
+    if changes.iter().all(|p| p.action == Action::Create) {
+        return direct::write_created(root, &txn, changes, dirs, while_staged, while_flushing);
+    }
+    let (journal, staged) = match prepare(root, &txn, changes, dirs, while_staged) {
         Ok(j) => j,
         Err(stop) => {
             let _ = discard(&txn);
-            return Err(match stop {
-                Stop::Failed(f) => WriteError::RolledBack(f),
-                Stop::Interrupted(s) => WriteError::Interrupted(s),
-            });
+            return Err(stop.undone());
         }
     };
     let stop = match apply(root, &txn, &journal, true) {
@@ -198,25 +231,10 @@ pub(super) fn write_changes<S, F>(
         Err(stop) => stop,
     };
     let leftovers = roll_back(root, &txn, &journal);
-    match (stop, leftovers.is_empty()) {
-        (Stop::Interrupted(s), true) => Err(WriteError::Interrupted(s)),
-        (Stop::Failed(f), true) => Err(WriteError::RolledBack(f)),
-        (Stop::Interrupted(s), false) => Err(WriteError::RollbackIncomplete {
-            failure: failure(
-                "finish writing",
-                root.display().to_string(),
-                io::Error::new(ErrorKind::Interrupted, interrupt::name(s)),
-                root,
-            ),
-            leftovers,
-        }),
-        (Stop::Failed(failure), false) => {
-            Err(WriteError::RollbackIncomplete { failure, leftovers })
-        }
-    }
+    Err(stop.after_rollback(root, leftovers))
 }
 
-fn check_signal() -> Result<(), Stop> {
+pub(super) fn check_signal() -> Result<(), Stop> {
     match interrupt::pending() {
         Some(s) => Err(Stop::Interrupted(s)),
         None => Ok(()),
@@ -227,6 +245,7 @@ fn prepare<S>(
     root: &Path,
     txn: &Path,
     changes: &[&Planned<'_>],
+    dirs: Vec<String>,
     while_staged: impl FnOnce() -> S,
 ) -> Result<(Journal, S), Stop> {
     let state = root.join(STATE_DIR);
@@ -242,10 +261,9 @@ fn prepare<S>(
     fs::create_dir(txn.join("new")).map_err(fail_state)?;
     fs::create_dir(txn.join("backup")).map_err(fail_state)?;
     let mut journal = Journal {
-        dirs: Vec::new(),
+        dirs,
         files: Vec::with_capacity(changes.len()),
     };
-    let mut seen_dirs = HashSet::new();
     // How B1 flushes: decided once, when the first file must be flushed.
     let mut mode: Option<Flush> = None;
     let mut own: u64 = 0;
@@ -276,25 +294,6 @@ fn prepare<S>(
                 flush_staged(root, &state, &mut unflushed).map_err(Stop::Failed)?;
             }
             unflushed.clear();
-        }
-        // Folders that do not exist yet, parents first.
-        for depth in 1..p.segments.len() {
-            let dir = p.segments[..depth].join("/");
-            if seen_dirs.contains(&dir) {
-                continue;
-            }
-            seen_dirs.insert(dir.clone());
-            // Below a folder to create, every folder is to create too.
-            let parent_missing = depth > 1
-                && journal
-                    .dirs
-                    .last()
-                    .is_some_and(|last| p.segments[..depth - 1].join("/") == *last);
-            // Anything but an existing entry (missing, or a name too long
-            // to look up) is created in apply, where a failure is reported.
-            if parent_missing || fs::symlink_metadata(root.join(&dir)).is_err() {
-                journal.dirs.push(dir);
-            }
         }
         journal.files.push(Entry {
             path: p.rel.clone(),
@@ -411,7 +410,36 @@ fn back_up(target: &Path, backup: &Path) -> io::Result<Option<File>> {
 /// Rolls the journal forward: each step is done unless it already is, so a
 /// recovery can run it again after a kill at any point.
 fn apply(root: &Path, txn: &Path, journal: &Journal, live: bool) -> Result<(), Stop> {
-    for dir in &journal.dirs {
+    create_dirs(root, &journal.dirs)?;
+    for (n, entry) in journal.files.iter().enumerate() {
+        if live && n % 16 == 0 {
+            check_signal()?;
+        }
+        let staged = txn.join("new").join(&entry.staged);
+        let target = root.join(&entry.path);
+        let folder = parent_or_dot(&target).to_path_buf();
+        // A live write staged every file itself; a recovery may find some
+        // already in place.
+        if !live && fs::symlink_metadata(&staged).is_err() {
+            continue; // already in place
+        }
+        let placed = if entry.replace {
+            fs::rename(&staged, &target)
+        } else {
+            place_new(&staged, &target)
+        };
+        placed.map_err(|e| {
+            let action = if entry.replace { "replace" } else { "write" };
+            Stop::Failed(failure(action, entry.path.clone(), e, &folder))
+        })?;
+    }
+    Ok(())
+}
+
+/// Creates the folders `dirs` (relative, parents first) under `root`; one
+/// that exists already is fine unless it is not a folder.
+pub(super) fn create_dirs(root: &Path, dirs: &[String]) -> Result<(), Stop> {
+    for dir in dirs {
         let path = root.join(dir);
         match fs::create_dir(&path) {
             Ok(()) => {}
@@ -435,28 +463,6 @@ fn apply(root: &Path, txn: &Path, journal: &Journal, live: bool) -> Result<(), S
                 )))
             }
         }
-    }
-    for (n, entry) in journal.files.iter().enumerate() {
-        if live && n % 16 == 0 {
-            check_signal()?;
-        }
-        let staged = txn.join("new").join(&entry.staged);
-        let target = root.join(&entry.path);
-        let folder = parent_or_dot(&target).to_path_buf();
-        // A live write staged every file itself; a recovery may find some
-        // already in place.
-        if !live && fs::symlink_metadata(&staged).is_err() {
-            continue; // already in place
-        }
-        let placed = if entry.replace {
-            fs::rename(&staged, &target)
-        } else {
-            place_new(&staged, &target)
-        };
-        placed.map_err(|e| {
-            let action = if entry.replace { "replace" } else { "write" };
-            Stop::Failed(failure(action, entry.path.clone(), e, &folder))
-        })?;
     }
     Ok(())
 }
@@ -557,7 +563,7 @@ fn flush_while<F>(
 }
 
 /// The new tree is whole: drop the journal and the originals.
-fn complete(root: &Path, txn: &Path) {
+pub(super) fn complete(root: &Path, txn: &Path) {
     let done = root.join(STATE_DIR).join(DONE_DIR);
     // One rename marks the write complete; a kill while deleting leaves only
     // `write.done`, which the next lock holder deletes.
@@ -567,7 +573,7 @@ fn complete(root: &Path, txn: &Path) {
 }
 
 /// Deletes a `write/` that was never committed (the folder is untouched).
-fn discard(txn: &Path) -> io::Result<()> {
+pub(super) fn discard(txn: &Path) -> io::Result<()> {
     let done = parent_or_dot(txn).join(DONE_DIR);
     remove_tree(&done)?;
     fs::rename(txn, &done)?;
@@ -712,8 +718,14 @@ pub(super) fn recover_locked(
             }));
         }
         Err(e) => return Err(unreadable_journal(&txn, &e.reason())),
-        Ok(bytes) => serde_json::from_slice::<Journal>(&bytes)
-            .map_err(|e| unreadable_journal(&txn, &e.to_string()))?,
+        Ok(bytes) => match serde_json::from_slice::<Created>(&bytes) {
+            // A write that only created files: always undone.
+            Ok(created) => {
+                return direct::recover(root, &txn, &created, by).map(Some);
+            }
+            Err(_) => serde_json::from_slice::<Journal>(&bytes)
+                .map_err(|e| unreadable_journal(&txn, &e.to_string()))?,
+        },
     };
     let mut reason = None;
     if fs::symlink_metadata(txn.join(ROLLING_BACK)).is_err() {
@@ -752,7 +764,7 @@ pub(super) fn recover_locked(
     }
 }
 
-fn unreadable_journal(txn: &Path, why: &str) -> WriteError {
+pub(super) fn unreadable_journal(txn: &Path, why: &str) -> WriteError {
     WriteError::Refused(vec![crate::error::Problem::new(
         txn.join(JOURNAL).display().to_string(),
         format!(

@@ -3,7 +3,8 @@
 //! What lives where: [`check`] refuses unsafe items before the disk is
 //! touched, [`lock`] keeps one writer per output folder, [`journal`] stages,
 //! commits, applies and rolls back (and recovers a write a killed process
-//! left), [`fs`] holds the platform calls. This file is the public face:
+//! left; [`direct`] when the write only creates files), [`fs`] holds the
+//! platform calls. This file is the public face:
 //! the items, the outcome, the errors, and [`write_all`] / [`recover`].
 //!
 //! Why it is safe to kill the process at any moment: new contents reach a
@@ -14,6 +15,7 @@
 //! (which flush comes before which step): see [`journal`].
 
 mod check;
+mod direct;
 mod fs;
 mod journal;
 mod lock;
@@ -152,8 +154,22 @@ pub fn write_locked_with<S, F>(
     while_staged: impl FnOnce() -> S,
     while_flushing: impl FnOnce(S) -> F,
 ) -> Result<(WriteSummary, F), WriteError> {
+    write_locked_knowing(lock, items, while_staged, |s, _| while_flushing(s))
+}
+
+/// [`write_locked_with`], telling `while_flushing` whether the items are
+/// the whole tree of the folder outside `.skillchain` once written: it
+/// held nothing else, and every item was created. Validation then needs
+/// no walk of the disk.
+pub fn write_locked_knowing<S, F>(
+    lock: &FolderLock,
+    items: &[WriteItem],
+    while_staged: impl FnOnce() -> S,
+    while_flushing: impl FnOnce(S, bool) -> F,
+) -> Result<(WriteSummary, F), WriteError> {
     let root = lock.root();
-    let plan = check::check(root, items).map_err(WriteError::Refused)?;
+    let fresh = check::holds_only_state(root);
+    let plan = check::check(root, items, fresh).map_err(WriteError::Refused)?;
     let mut summary = WriteSummary::default();
     for p in &plan {
         let list = match p.action {
@@ -167,10 +183,13 @@ pub fn write_locked_with<S, F>(
         .iter()
         .filter(|p| p.action != check::Action::Unchanged)
         .collect();
+    let whole = fresh;
     let done = if changes.is_empty() {
-        while_flushing(while_staged())
+        while_flushing(while_staged(), whole)
     } else {
-        journal::write_changes(root, &changes, while_staged, while_flushing)?
+        journal::write_changes(root, &changes, fresh, while_staged, |s| {
+            while_flushing(s, whole)
+        })?
     };
     Ok((summary, done))
 }
