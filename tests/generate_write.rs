@@ -704,3 +704,285 @@ impl Drop for LockHolder {
         self.release();
     }
 }
+
+// ---------------------------------------------------------------------------
+// The report after a write into a folder that held nothing else is built
+// from the written contents (no walk of the folder, no read back): it must
+// be the report `validate` gives of that folder, byte for byte.
+
+/// A small seeded generator (xorshift), so a failure names its seed.
+struct Seeded(u64);
+
+impl Seeded {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n.max(1) as u64) as usize
+    }
+}
+
+/// `skill.question=value` answers to about a quarter of the choice, multi
+/// choice and bool questions of `pack`, picked by `rng`.
+fn random_sets(pack: &skillchain::pack::Pack, rng: &mut Seeded) -> Vec<String> {
+    use skillchain::pack::QuestionKind as K;
+    let mut sets = Vec::new();
+    for skill in &pack.skills {
+        for q in skill.questions.iter() {
+            if rng.below(4) != 0 {
+                continue;
+            }
+            let value = match q.kind {
+                K::Choice | K::MultiChoice if !q.options.is_empty() => {
+                    q.options[rng.below(q.options.len())].value.clone()
+                }
+                K::Bool => ["true", "false"][rng.below(2)].to_string(),
+                _ => continue,
+            };
+            sets.push(format!("{}.{}={value}", skill.id, q.id));
+        }
+    }
+    sets
+}
+
+#[test]
+fn the_report_after_a_fresh_write_is_the_report_of_validating_the_folder() {
+    use skillchain::generate::{build_plan, deliverables, write_and_validate};
+    use skillchain::headless::{prepare, Request};
+    use skillchain::pack::{Maturity, Registry};
+    use skillchain::validate::{render_text, validate_session};
+
+    let registry = Registry::bundled().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut rng = Seeded(0x5eed_0013);
+    let (mut compared, mut with_answers) = (0, 0);
+    for pack in &registry.packs {
+        let mut blueprints: Vec<Option<String>> =
+            pack.blueprints.iter().map(|b| Some(b.id.clone())).collect();
+        blueprints.push(None);
+        for blueprint in &blueprints {
+            for maturity in [
+                Maturity::Starter,
+                Maturity::Intermediate,
+                Maturity::Advanced,
+            ] {
+                let request = |sets: Vec<String>| Request {
+                    goal: pack.manifest.examples.first().cloned(),
+                    pack: Some(pack.id().to_string()),
+                    blueprint: blueprint.clone(),
+                    no_blueprint: blueprint.is_none(),
+                    skills: blueprint
+                        .is_none()
+                        .then(|| pack.skills.iter().map(|s| s.id.clone()).collect()),
+                    maturity: Some(maturity),
+                    sets,
+                    defaults: true,
+                    skip_loads: true,
+                    ..Request::default()
+                };
+                // Answers refused (a conflict, a question closed by another
+                // answer) are drawn again, then dropped: the defaults are
+                // compared then.
+                let mut drawn = None;
+                let mut sets = Vec::new();
+                for _ in 0..4 {
+                    sets = random_sets(pack, &mut rng);
+                    if let Ok(s) = prepare(&registry, &request(sets.clone())) {
+                        drawn = Some(s);
+                        break;
+                    }
+                }
+                let answered = drawn.is_some() && !sets.is_empty();
+                let session = match drawn {
+                    Some(s) => s,
+                    None => prepare(&registry, &request(Vec::new())).unwrap(),
+                };
+                let root = tmp.path().join(format!("out{compared}"));
+                let plan = build_plan(&session, &root).unwrap();
+                let done = write_and_validate(&session, &plan, &Default::default())
+                    .unwrap_or_else(|e| panic!("{} {blueprint:?} {sets:?}: {e}", pack.id()));
+                let walked =
+                    validate_session(&root, &deliverables(&session, &plan), &session).unwrap();
+                let what = format!("{} {blueprint:?} {maturity:?} {sets:?}", pack.id());
+                assert_eq!(
+                    serde_json::to_string_pretty(&done.report).unwrap(),
+                    serde_json::to_string_pretty(&walked).unwrap(),
+                    "{what}"
+                );
+                assert_eq!(
+                    render_text(&done.report, false),
+                    render_text(&walked, false),
+                    "{what}"
+                );
+                compared += 1;
+                with_answers += usize::from(answered);
+            }
+        }
+    }
+    assert!(compared >= 30, "only {compared} trees compared");
+    assert!(
+        with_answers >= 10,
+        "only {with_answers} with random answers"
+    );
+}
+
+/// The same through the command line: `run --json`'s report of a fresh
+/// folder is `validate --json` of it, for every bundled pack's first
+/// example goal, into a folder the run creates and into one that exists
+/// empty.
+#[test]
+fn run_and_validate_print_the_same_report_of_a_fresh_folder() {
+    let registry = skillchain::pack::Registry::bundled().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_skillchain");
+    let cli = |args: &[&str]| {
+        let o = Command::new(bin)
+            .args(args)
+            .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+            .env("XDG_DATA_HOME", tmp.path().join("data"))
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert!(
+            o.status.code().is_some_and(|c| c <= 1),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()
+    };
+    for (n, pack) in registry.packs.iter().enumerate() {
+        let goal = pack.manifest.examples.first().cloned().unwrap();
+        for existing in [false, true] {
+            let out = tmp.path().join(format!("out{n}-{existing}"));
+            if existing {
+                fs::create_dir(&out).unwrap();
+            }
+            let out_s = out.to_str().unwrap();
+            let ran = cli(&[
+                "run",
+                &goal,
+                "--pack",
+                pack.id(),
+                "--defaults",
+                "--out",
+                out_s,
+                "--json",
+            ]);
+            let validated = cli(&["validate", out_s, "--json"]);
+            assert_eq!(ran["report"], validated, "{} {goal}", pack.id());
+        }
+    }
+}
+
+/// The files under `root` (`.skillchain` included) with their contents.
+fn contents(root: &Path) -> BTreeMap<String, String> {
+    walkdir::WalkDir::new(root)
+        .min_depth(1)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(root).unwrap().display().to_string();
+            (rel, fs::read_to_string(e.path()).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn a_staged_journal_of_an_earlier_version_is_finished() {
+    // The layout every earlier version writes, for any write: new contents
+    // staged under `write/new`, committed, one file already renamed into
+    // place when the process died.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("out");
+    let txn = root.join(".skillchain/write");
+    fs::create_dir_all(txn.join("new")).unwrap();
+    fs::create_dir_all(txn.join("backup")).unwrap();
+    fs::write(root.join("mine.txt"), "the user's\n").unwrap();
+    fs::write(txn.join("new/0"), "alpha\n").unwrap();
+    fs::write(root.join("top.txt"), "beta\n").unwrap();
+    fs::write(
+        txn.join("journal.json"),
+        r#"{"dirs":["a","a/b"],"files":[{"path":"a/b/x.txt","staged":"0","replace":false},{"path":"top.txt","staged":"1","replace":false}]}"#,
+    )
+    .unwrap();
+    let r = skillchain::generate::write::recover(&root).unwrap();
+    assert!(
+        matches!(r, Some(Recovered::Finished { files: 2, .. })),
+        "{r:?}"
+    );
+    let expected: BTreeMap<String, String> = [
+        ("a/b/x.txt", "alpha\n"),
+        ("mine.txt", "the user's\n"),
+        ("top.txt", "beta\n"),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(contents(&root), expected);
+    assert!(!root.join(".skillchain").exists());
+}
+
+#[test]
+fn a_create_only_journal_left_by_a_kill_is_undone_and_keeps_what_was_there() {
+    // Every moment of a killed create-only write: the journal committed,
+    // then 0, 1, 2 or all 3 files (and their folders) in place.
+    let created = ["n/m/a.txt", "b.txt", "n/c.txt"];
+    for placed in 0..=created.len() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("out");
+        let txn = root.join(".skillchain/write");
+        fs::create_dir_all(&txn).unwrap();
+        fs::write(root.join("mine.txt"), "the user's\n").unwrap();
+        fs::create_dir(root.join("kept")).unwrap();
+        fs::write(
+            txn.join("journal.json"),
+            r#"{"dirs":["n","n/m"],"created":["n/m/a.txt","b.txt","n/c.txt"]}"#,
+        )
+        .unwrap();
+        if placed > 0 {
+            fs::create_dir_all(root.join("n/m")).unwrap();
+        }
+        for rel in &created[..placed] {
+            fs::write(root.join(rel), "new\n").unwrap();
+        }
+        let r = skillchain::generate::write::recover(&root).unwrap();
+        assert!(
+            matches!(r, Some(Recovered::RolledBack { reason: None, .. })),
+            "{placed}: {r:?}"
+        );
+        let mut left: Vec<String> = walkdir::WalkDir::new(&root)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| {
+                let e = e.unwrap();
+                e.path().strip_prefix(&root).unwrap().display().to_string()
+            })
+            .collect();
+        left.sort();
+        assert_eq!(left, ["kept", "mine.txt"], "{placed} placed");
+    }
+}
+
+#[test]
+fn a_journal_that_cannot_be_read_is_refused_with_what_to_do() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("out");
+    let txn = root.join(".skillchain/write");
+    fs::create_dir_all(&txn).unwrap();
+    // Neither layout: fields of both, or of none.
+    for text in [
+        r#"{"dirs":[],"created":["a"],"files":[]}"#,
+        r#"{"dirs":[]}"#,
+        "\0\0",
+    ] {
+        fs::write(txn.join("journal.json"), text).unwrap();
+        let e = skillchain::generate::write::recover(&root).unwrap_err();
+        let shown = e.to_string();
+        assert!(
+            shown.contains("journal.json") && shown.contains("cannot be read"),
+            "{text}: {shown}"
+        );
+        assert!(txn.join("journal.json").exists());
+    }
+}

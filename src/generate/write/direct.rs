@@ -150,13 +150,18 @@ fn commit<S>(
     check_signal()?;
     let record = || -> io::Result<()> {
         if mode != Flush::Nothing {
-            file.sync_all()?;
+            // The journal's content and the folders naming `write/`, their
+            // flushes waiting on the disk together.
+            let mut batch = vec![file];
+            #[cfg(unix)]
+            for dir in [state.as_path(), root] {
+                batch.push(File::open(dir)?);
+            }
+            sync_all_parallel(&batch).map_err(|(_, e)| e)?;
         }
         fs::rename(&tmp, txn.join(JOURNAL))?;
         if mode != Flush::Nothing {
-            for dir in [txn, state.as_path(), root] {
-                sync_dir(dir)?;
-            }
+            sync_dir(txn)?;
         }
         Ok(())
     };

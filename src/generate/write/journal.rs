@@ -86,7 +86,10 @@ const MAX_JOURNAL: u64 = 256 << 20;
 /// open files.
 pub(super) const MAX_OPEN: usize = 256;
 
+/// Unknown fields are refused: a journal with the fields of both layouts
+/// (see [`Created`]) cannot be told to be either.
 #[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Journal {
     /// Folders to create, relative, parents first.
     dirs: Vec<String>,
