@@ -299,8 +299,14 @@ fn complete(root: &Path, txn: &Path, mode: Flush) -> Result<(), WriteFailure> {
     if mode != Flush::Nothing {
         sync_dir(&state).map_err(fail)?;
     }
-    // A kill now leaves only `write.done`, which the next lock holder deletes.
-    let _ = super::fs::remove_tree(&done);
+    // A kill now leaves only `write.done`, which the next lock holder
+    // deletes. It holds the journal alone: two calls, not a tree walk.
+    if fs::remove_file(done.join(JOURNAL))
+        .and_then(|()| fs::remove_dir(&done))
+        .is_err()
+    {
+        let _ = super::fs::remove_tree(&done);
+    }
     Ok(())
 }
 

@@ -2,6 +2,13 @@
 //! any moment leaves the folder recoverable to exactly before or exactly
 //! after, and the recovery itself.
 //!
+//! Two layouts. A write that replaces no file (every target absent, as in
+//! a fresh output folder) creates its files in place under a create-only
+//! journal: see [`super::direct`], which has its own power-loss argument
+//! (two barriers and a flushed completion). Every other write, and every
+//! write of versions before the create-only journal (whose journals the
+//! recovery below still finishes), is staged as follows.
+//!
 //! Under the folder lock, in `.skillchain/write/`:
 //! 1. *prepare*: every new content is written to `new/<n>`, every original
 //!    that will be replaced gets a second name in `backup/<n>` (a hard link,

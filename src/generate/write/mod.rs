@@ -9,10 +9,12 @@
 //!
 //! Why it is safe to kill the process at any moment: new contents reach a
 //! target only by `rename` of a complete, flushed staged file listed in a
-//! committed journal, originals keep a second name until the whole new tree
-//! is in place, and the next command that locks the folder finishes or rolls
-//! back what the journal says was under way. Why a power loss is safe too
-//! (which flush comes before which step): see [`journal`].
+//! committed journal, or, when the write replaces nothing, by naming a
+//! complete unnamed file at a target the committed journal lists;
+//! originals keep a second name until the whole new tree is in place, and
+//! the next command that locks the folder finishes or rolls back what the
+//! journal says was under way. Why a power loss is safe too (which flush
+//! comes before which step): see [`journal`] and [`direct`].
 
 mod check;
 mod direct;
