@@ -1135,6 +1135,53 @@ fn a_write_error_half_way_puts_back_the_exact_previous_tree_and_names_the_file()
 }
 
 #[test]
+fn a_write_error_in_the_first_half_of_a_fresh_write_puts_back_the_previous_tree() {
+    // A fresh folder's files are written from two threads, a half each:
+    // the big file first, so the error strikes in the first half while the
+    // second half is being written.
+    let big =
+        "{% for i in range(20000) %}{{ files.tag }}: line {{ i }} of a big file\n{% endfor %}";
+    let small: Vec<(String, String)> = (0..60)
+        .map(|i| {
+            (
+                format!("e{}/g{i}.txt", i % 5),
+                "g {{ files.tag }}\n".to_string(),
+            )
+        })
+        .collect();
+    let mut extra = vec![("aa/big.txt", "big.txt.j2", big)];
+    extra.extend(
+        small
+            .iter()
+            .map(|(p, c)| (p.as_str(), "g.txt.j2", c.as_str())),
+    );
+    let pack = bulk_pack(0, &extra);
+    let work = tempfile::tempdir().unwrap();
+    for existing in [false, true] {
+        let out = work.path().join(format!("out-{existing}"));
+        if existing {
+            fs::create_dir(&out).unwrap();
+            fs::write(out.join("mine.txt"), "the user's\n").unwrap();
+        }
+        let before = snapshot(&out);
+        let o = output_with_file_limit(pack.path(), &run_args(&out, "one", false), 64 * 1024);
+        let e = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{e}");
+        assert!(e.contains("aa/big.txt") && e.contains("too large"), "{e}");
+        assert!(
+            e.contains("nothing was changed: every file written so far was put back"),
+            "{e}"
+        );
+        assert_eq!(
+            snapshot(&out),
+            before,
+            "{}",
+            difference(&snapshot(&out), &before)
+        );
+    }
+}
+
+#[test]
 fn a_read_only_subfolder_half_way_puts_back_the_previous_tree() {
     if unsafe { libc::geteuid() } == 0 {
         return; // root writes through read-only folders

@@ -338,9 +338,10 @@ pub fn same_file_as(_file: &File, path: &Path) -> bool {
     path.exists()
 }
 
-/// Runs `flush` on a thread of its own while `work` runs here (one after
-/// the other where no thread can be started), so the disk's waits overlap
-/// the caller's work. `None`: the flushing thread panicked.
+/// Runs `flush` (a flush of the disk, or half of a write) on a thread of
+/// its own while `work` runs here, one after the other where no thread can
+/// be started, so the disk's waits overlap the caller's work. `None`: the
+/// other thread panicked.
 pub fn beside<R: Send, W>(
     flush: impl FnOnce() -> R + Send,
     work: impl FnOnce() -> W,
@@ -354,8 +355,8 @@ pub fn beside<R: Send, W>(
     };
     std::thread::scope(|scope| {
         let flusher = std::thread::Builder::new()
-            .name("flush".to_string())
-            .stack_size(64 << 10)
+            .name("write".to_string())
+            .stack_size(256 << 10)
             .spawn_scoped(scope, run);
         match flusher {
             Ok(handle) => {
