@@ -965,24 +965,75 @@ fn a_create_only_journal_left_by_a_kill_is_undone_and_keeps_what_was_there() {
 }
 
 #[test]
-fn a_journal_that_cannot_be_read_is_refused_with_what_to_do() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("out");
-    let txn = root.join(".skillchain/write");
-    fs::create_dir_all(&txn).unwrap();
-    // Neither layout: fields of both, or of none.
-    for text in [
+fn a_journal_that_cannot_be_read_is_refused_unless_it_was_cut_short_before_anything_was_applied() {
+    // A user's files where a cut-short journal would put its own: a journal
+    // that is deleted must leave them alone.
+    let users: BTreeMap<String, String> = [("a/b.txt", "the user's\n"), ("top.txt", "mine\n")]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    let whole = r#"{"dirs":["a"],"created":["a/b.txt","top.txt"]}"#;
+    // Every prefix of a create-only journal, with and without the zeros of
+    // blocks the disk never got: cut short, so nothing was applied.
+    let mut cut: Vec<Vec<u8>> = (0..whole.len())
+        .map(|n| whole.as_bytes()[..n].to_vec())
+        .collect();
+    cut.extend((0..whole.len()).step_by(7).map(|n| {
+        let mut v = whole.as_bytes()[..n].to_vec();
+        v.extend([0u8; 64]);
+        v
+    }));
+    // Neither layout, or damaged inside: refused, naming the journal.
+    let damaged: Vec<Vec<u8>> = [
         r#"{"dirs":[],"created":["a"],"files":[]}"#,
         r#"{"dirs":[]}"#,
-        "\0\0",
-    ] {
+        "[1, 2]",
+        "garbage {",
+        "{\"dirs\":[\0\0\0\0],\"created\":[]}",
+    ]
+    .iter()
+    .map(|t| t.as_bytes().to_vec())
+    .collect();
+    for (text, staged, refused) in cut
+        .iter()
+        .map(|t| (t, false, false))
+        .chain(cut.iter().take(5).map(|t| (t, true, true)))
+        .chain(damaged.iter().map(|t| (t, false, true)))
+    {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("out");
+        let txn = root.join(".skillchain/write");
+        fs::create_dir_all(&txn).unwrap();
+        if staged {
+            // The staged layout: its journal is renamed into place whole,
+            // so one that does not parse was damaged.
+            fs::create_dir(txn.join("new")).unwrap();
+        }
+        for (rel, content) in &users {
+            fs::create_dir_all(root.join(rel).parent().unwrap()).unwrap();
+            fs::write(root.join(rel), content).unwrap();
+        }
         fs::write(txn.join("journal.json"), text).unwrap();
-        let e = skillchain::generate::write::recover(&root).unwrap_err();
-        let shown = e.to_string();
-        assert!(
-            shown.contains("journal.json") && shown.contains("cannot be read"),
-            "{text}: {shown}"
-        );
-        assert!(txn.join("journal.json").exists());
+        let shown = String::from_utf8_lossy(text).into_owned();
+        match skillchain::generate::write::recover(&root) {
+            Err(e) => {
+                assert!(refused, "{shown:?} staged {staged}: refused: {e}");
+                let e = e.to_string();
+                assert!(
+                    e.contains("journal.json") && e.contains("cannot be read"),
+                    "{shown:?}: {e}"
+                );
+                assert!(txn.join("journal.json").exists());
+            }
+            Ok(r) => {
+                assert!(!refused, "{shown:?} staged {staged}: not refused: {r:?}");
+                assert!(
+                    matches!(r, Some(Recovered::RolledBack { reason: None, .. })),
+                    "{shown:?}: {r:?}"
+                );
+                assert_eq!(contents(&root), users, "{shown:?}");
+                assert!(!root.join(".skillchain").exists(), "{shown:?}");
+            }
+        }
     }
 }

@@ -1523,18 +1523,18 @@ fn flush_order_violations(steps: &[Step], out: &str, each: bool) -> Vec<String> 
                 .to_string(),
         );
     }
+    // A write that only creates files has no staging folder for new contents.
+    if !steps.contains(&Step::Name(format!("{txn}/new"))) {
+        bad.extend(created_in_place_violations(steps, out));
+        bad.truncate(12);
+        return bad;
+    }
     let Some(commit) = steps
         .iter()
         .position(|s| *s == Step::Rename(journal_tmp.clone(), format!("{txn}/journal.json")))
     else {
         return vec!["the journal was never committed".to_string()];
     };
-    // A write that only creates files has no staging folder for new contents.
-    if !steps.contains(&Step::Name(format!("{txn}/new"))) {
-        bad.extend(created_in_place_violations(steps, out, commit));
-        bad.truncate(12);
-        return bad;
-    }
     // B1: staged files, copies and the journal, then their folders.
     for (i, s) in steps[..commit].iter().enumerate() {
         if !tree_dirs(s).is_empty() {
@@ -1608,10 +1608,16 @@ fn flush_order_violations(steps: &[Step], out: &str, each: bool) -> Vec<String> 
 
 /// [`flush_order_violations`] of a write that creates every file in place
 /// (no file replaced): C1, C2 and C3 of `src/generate/write/direct.rs`.
-fn created_in_place_violations(steps: &[Step], out: &str, commit: usize) -> Vec<String> {
+fn created_in_place_violations(steps: &[Step], out: &str) -> Vec<String> {
     let state = format!("{out}/.skillchain");
     let txn = format!("{state}/write");
-    let journal_tmp = format!("{txn}/journal.json.tmp");
+    let journal = format!("{txn}/journal.json");
+    let Some(commit) = steps
+        .iter()
+        .position(|s| *s == Step::Create(journal.clone()))
+    else {
+        return vec!["the journal was never written".to_string()];
+    };
     let mut bad = Vec::new();
     let flushed = |path: &str, after: usize, before: usize| {
         steps[after.min(before)..before]
@@ -1632,20 +1638,16 @@ fn created_in_place_violations(steps: &[Step], out: &str, commit: usize) -> Vec<
             steps[i]
         ));
     }
-    // C1: the journal's content before its name, then the folders naming it.
-    match steps[..commit]
-        .iter()
-        .rposition(|s| *s == Step::Create(journal_tmp.clone()))
-    {
-        Some(i) if flushed(&journal_tmp, i, commit) => {}
-        _ => bad.push("journal.json.tmp is not flushed before the commit".to_string()),
-    }
     let first_change = steps
         .iter()
         .enumerate()
         .skip(commit)
         .find(|(_, s)| changes_tree(s))
         .map_or(steps.len(), |(i, _)| i);
+    // C1: the journal and the folders naming it, before the tree changes.
+    if !flushed(&journal, commit, first_change) {
+        bad.push("journal.json is not flushed before the tree changes".to_string());
+    }
     for (i, s) in steps.iter().enumerate().take(first_change) {
         let named = match s {
             Step::Create(p) | Step::Name(p) => parent(p).to_string(),

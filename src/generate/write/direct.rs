@@ -6,8 +6,7 @@
 //!
 //! Under the folder lock, in `.skillchain/write/`:
 //! 1. *commit*: the folders and files to create are listed in
-//!    `journal.json.tmp`, renamed to `journal.json`. The output folder is
-//!    untouched.
+//!    `journal.json`. The output folder is untouched.
 //! 2. *apply*: the missing folders are created, then each file is written
 //!    unnamed in its folder and named once whole (Linux `O_TMPFILE` and
 //!    `linkat`, which never replaces a file that appeared meanwhile; by
@@ -24,10 +23,14 @@
 //! Power loss. Two barriers and a flush of the completion order what
 //! survives (our own files and folders, or one `syncfs` while the machine
 //! holds almost no other dirty data, as for [`super::journal`]):
-//! - C1, before the first change to the output tree: `journal.json.tmp` is
-//!   flushed before its rename to `journal.json`, then `write/` and the
-//!   folders naming it (`.skillchain/`, the output folder). So any created
-//!   file that survives comes with a whole journal that lists it.
+//! - C1, before the first change to the output tree: `journal.json`,
+//!   `write/` and the folders naming it (`.skillchain/`, the output
+//!   folder), flushed together. So any created file that survives comes
+//!   with a whole journal that lists it. A journal cut short (a kill while
+//!   it is written, a power cut before C1 ends) does not parse, and means
+//!   that nothing was applied: recovery deletes it. Only this layout can
+//!   leave one, and it never has the staged layout's `write/new/`, so a
+//!   journal that does not parse beside `new/` is still refused.
 //! - C2, before completing: every created file (data and size) and every
 //!   folder a name was added to. So once the journal's removal survives,
 //!   the whole new tree does.
@@ -39,7 +42,8 @@
 //!   could come back.
 //!
 //! Against the staged journal this saves a write, a rename and a removal
-//! per file and one barrier: C1 flushes only the small journal.
+//! per file, and the staged files' barrier: C1 flushes only the small
+//! journal and three folders, in one round.
 
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -54,7 +58,7 @@ use super::fs::{
     sync_filesystem, Flush,
 };
 use super::journal::{
-    check_signal, create_dirs, discard, Recovered, Stop, DONE_DIR, JOURNAL, JOURNAL_TMP, MAX_OPEN,
+    check_signal, create_dirs, discard, Recovered, Stop, DONE_DIR, JOURNAL, MAX_OPEN,
 };
 use super::{failure, WriteError, WriteFailure};
 use crate::generate::paths::STATE_DIR;
@@ -145,29 +149,24 @@ fn commit<S>(
         ))
     })?;
     let text = serde_json::to_vec(journal).map_err(|e| fail(io::Error::other(e)))?;
-    let tmp = txn.join(JOURNAL_TMP);
-    let mut file = File::create_new(&tmp).map_err(fail)?;
+    // Written under its own name: a journal cut short (by a kill, or by a
+    // power cut during C1) does not parse, and then nothing was applied
+    // (see `super::journal::recover_locked`).
+    let mut file = File::create_new(txn.join(JOURNAL)).map_err(fail)?;
     file.write_all(&text).map_err(fail)?;
     check_signal()?;
     let record = || -> io::Result<()> {
-        if mode != Flush::Nothing {
-            // The journal's content and the folders naming `write/`, their
-            // flushes waiting on the disk together.
-            let mut batch = vec![file];
-            #[cfg(unix)]
-            for dir in [state.as_path(), root] {
-                batch.push(File::open(dir)?);
-            }
-            sync_all_parallel(&batch).map_err(|(_, e)| e)?;
+        // The journal and every folder naming it down from the output
+        // folder, their flushes waiting on the disk together.
+        let mut batch = vec![file];
+        #[cfg(unix)]
+        for dir in [txn, state.as_path(), root] {
+            batch.push(File::open(dir)?);
         }
-        fs::rename(&tmp, txn.join(JOURNAL))?;
-        if mode != Flush::Nothing {
-            sync_dir(txn)?;
-        }
-        Ok(())
+        sync_all_parallel(&batch).map_err(|(_, e)| e)
     };
     let (recorded, staged) = if mode == Flush::Nothing {
-        (Some(record()), while_staged())
+        (Some(Ok(())), while_staged())
     } else {
         beside(record, while_staged)
     };

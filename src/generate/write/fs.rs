@@ -222,16 +222,19 @@ const QUIET_BYTES: u64 = 2 << 20;
 
 /// How to flush `own` bytes just written under `dir`: [`Flush::WholeFs`]
 /// only while the kernel holds at most [`QUIET_BYTES`] of dirty or
-/// in-flight data besides ours (`/proc/meminfo`), and never with
-/// `SKILLCHAIN_FLUSH=each`.
+/// in-flight data besides ours (`/proc/meminfo`). `SKILLCHAIN_FLUSH=each`
+/// always flushes file by file, `SKILLCHAIN_FLUSH=syncfs` always with
+/// `syncfs` (to measure either on a busy machine); both stay durable.
 pub fn flush_for(dir: &Path, own: u64) -> Flush {
     if !outlives_power_loss(dir) {
         return Flush::Nothing;
     }
-    if cfg!(not(target_os = "linux"))
-        || std::env::var("SKILLCHAIN_FLUSH").is_ok_and(|v| v == "each")
-    {
+    let forced = std::env::var("SKILLCHAIN_FLUSH").ok();
+    if cfg!(not(target_os = "linux")) || forced.as_deref() == Some("each") {
         return Flush::Each;
+    }
+    if forced.as_deref() == Some("syncfs") {
+        return Flush::WholeFs;
     }
     match unwritten_bytes() {
         Some(n) if n <= own.saturating_add(QUIET_BYTES) => Flush::WholeFs,

@@ -733,8 +733,28 @@ pub(super) fn recover_locked(
             Ok(created) => {
                 return direct::recover(root, &txn, &created, by).map(Some);
             }
-            Err(_) => serde_json::from_slice::<Journal>(&bytes)
-                .map_err(|e| unreadable_journal(&txn, &e.to_string()))?,
+            Err(_) => match serde_json::from_slice::<Journal>(&bytes) {
+                Ok(journal) => journal,
+                // Cut short while a create-only write recorded it (the
+                // staged layout renames a flushed journal into place, after
+                // making `new/`): nothing was applied.
+                Err(_) if cut_short(&bytes) && fs::symlink_metadata(txn.join("new")).is_err() => {
+                    discard(&txn).map_err(|e| {
+                        WriteError::RolledBack(failure(
+                            "remove the staging folder",
+                            txn.display().to_string(),
+                            e,
+                            &state,
+                        ))
+                    })?;
+                    return Ok(Some(Recovered::RolledBack {
+                        root: root.to_path_buf(),
+                        reason: None,
+                        by,
+                    }));
+                }
+                Err(e) => return Err(unreadable_journal(&txn, &e.to_string())),
+            },
         },
     };
     let mut reason = None;
@@ -771,6 +791,25 @@ pub(super) fn recover_locked(
             ),
             leftovers,
         })
+    }
+}
+
+/// What a journal written in place looks like when a kill or a power cut
+/// stopped it: a prefix of a JSON object (it ends before the object does),
+/// or blocks the disk never received (zeros). Anything else that does not
+/// parse was damaged, and is refused.
+fn cut_short(bytes: &[u8]) -> bool {
+    let written = bytes
+        .iter()
+        .rposition(|&b| b != 0)
+        .map_or(&bytes[..0], |end| &bytes[..=end]);
+    if written.is_empty() {
+        return true;
+    }
+    let mut reader = serde_json::Deserializer::from_slice(written).into_iter::<serde_json::Value>();
+    match reader.next() {
+        Some(Err(e)) => e.is_eof(),
+        _ => false,
     }
 }
 
