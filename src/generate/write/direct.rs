@@ -106,11 +106,16 @@ pub(super) fn write_created<S, F>(
     let stop = match apply(root, changes, &journal, mode, &mut made, &mut open) {
         Ok(()) => {
             // C2 on another thread while the caller works here.
-            let (flushed, done) = beside(
-                || flush_created(root, &journal, mode, open),
-                || while_flushing(staged),
-            );
-            let flushed = flushed.unwrap_or_else(|| Err(thread_stopped(root)));
+            let (flushed, done) = match mode {
+                Flush::Nothing => (Ok(()), while_flushing(staged)),
+                _ => {
+                    let (flushed, done) = beside(
+                        || flush_created(root, &journal, mode, open),
+                        || while_flushing(staged),
+                    );
+                    (flushed.unwrap_or_else(|| Err(thread_stopped(root))), done)
+                }
+            };
             match flushed.and_then(|()| complete(root, txn, mode)) {
                 Ok(()) => return Ok(done),
                 Err(f) => Stop::Failed(f),
