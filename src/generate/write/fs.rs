@@ -376,8 +376,8 @@ pub fn beside<R: Send, W>(
 /// file is written in the target's folder (`O_TMPFILE`) and then named
 /// (`linkat`, which never replaces). A kill before the name leaves nothing
 /// (the kernel frees an unnamed file with its last descriptor). `None`
-/// where the system or the file system has no unnamed files: the caller
-/// creates the file by name.
+/// where the system or the file system has no unnamed files, or cannot
+/// name one: the caller creates the file by name.
 pub fn create_whole(target: &Path, content: &[u8]) -> Option<io::Result<File>> {
     #[cfg(target_os = "linux")]
     {
@@ -406,7 +406,21 @@ pub fn create_whole(target: &Path, content: &[u8]) -> Option<io::Result<File>> {
                 "the name holds a NUL byte",
             )));
         };
-        Some(name_unnamed(&file, &to).map(|()| file))
+        match name_unnamed(&file, &to) {
+            Ok(()) => Some(Ok(file)),
+            // No way to name it here (no `/proc`, no links on this file
+            // system): the unnamed file goes with its descriptor, and the
+            // caller creates the file by name.
+            Err(e)
+                if matches!(
+                    e.raw_os_error(),
+                    Some(libc::ENOENT | libc::EPERM | libc::EOPNOTSUPP)
+                ) =>
+            {
+                None
+            }
+            Err(e) => Some(Err(e)),
+        }
     }
     #[cfg(not(target_os = "linux"))]
     {
