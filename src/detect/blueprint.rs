@@ -122,11 +122,20 @@ pub(super) fn score_blueprints(
                 .unwrap_or(0);
             let beyond_one =
                 (hit_weight - heaviest).saturating_mul(100) >= SUBSTANTIAL_HIT * full_weight;
+            // Foundation skills (requirements, the storage pattern) frame
+            // every goal of the pack: naming them asks for no build. The
+            // goal must name the blueprint's working skills.
+            let working = |id: &String| {
+                pack.skill(id)
+                    .is_some_and(|s| s.tier != crate::pack::Tier::Foundation)
+            };
+            let working_total = b.skills.iter().filter(|s| working(s)).count();
+            let working_named = skills_named.iter().filter(|s| working(s)).count();
             let whole = own_phrase.is_some()
-                || (!restricted && substantial >= 2)
+                || (!restricted && substantial >= 2 && working_named >= 1)
                 || (!restricted
-                    && ((skills_named.len() >= 2 && beyond_one)
-                        || skills_named.len() >= skills_for_whole(b.skills.len())));
+                    && working_named >= 2
+                    && (beyond_one || working_named >= skills_for_whole(working_total)));
             BlueprintScore {
                 id: b.id.clone(),
                 title: b.title.clone(),

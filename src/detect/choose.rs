@@ -86,6 +86,19 @@ fn lone_word(a: &Analysis, best: &PackScore) -> Option<String> {
     })
 }
 
+/// A word read inside a name counts this fraction of its weight (rounded,
+/// at least 1): `clients_daily` hints at a daily table, it does not ask
+/// for one.
+pub const NAME_PART_DIVISOR: u32 = 4;
+
+fn name_part_weight(w: u32, in_name: bool) -> u32 {
+    if in_name && w > 0 {
+        ((w + NAME_PART_DIVISOR / 2) / NAME_PART_DIVISOR).max(1)
+    } else {
+        w
+    }
+}
+
 pub fn detect(registry: &Registry, goal: &str) -> Result<Detection, NoMatch> {
     detect_with(registry, goal, None)
 }
@@ -136,7 +149,16 @@ pub fn detect_with(
     let mut words: Vec<Vec<PackWord>> = vec![Vec::new(); packs.len()];
     let mut counted: Vec<Vec<usize>> = vec![Vec::new(); packs.len()];
 
-    for members in groups.values() {
+    let name_part = super::reading::name_parts(&a.reading.tokens);
+    let in_name = |start: usize, len: usize| {
+        name_part
+            .get(start..start + len)
+            .is_some_and(|ws| ws.iter().all(|&w| w))
+    };
+    for (&(start, len), members) in &groups {
+        // Words inside a name ("warehouse" of `dim_warehouse`) are weak
+        // context: the name's shape speaks for it instead.
+        let in_name = in_name(start, len);
         // How many packs know the word (with a weight, after gates).
         let df = members
             .iter()
@@ -152,7 +174,7 @@ pub fn detect_with(
                 continue;
             }
             counted[p].push(t);
-            let w = indexes[p].weight_without(t, &gated[p]);
+            let w = name_part_weight(indexes[p].weight_without(t, &gated[p]), in_name);
             if w == 0 {
                 continue;
             }
@@ -198,7 +220,10 @@ pub fn detect_with(
         {
             let text = &ix.terms[f.term].text;
             if !own_words.contains(text) {
-                own_raw += ix.weight_without(f.term, &gated[pos]);
+                own_raw += name_part_weight(
+                    ix.weight_without(f.term, &gated[pos]),
+                    in_name(f.start, f.len),
+                );
                 own_words.push(text.clone());
             }
         }
