@@ -2,7 +2,10 @@
 //! requirements, the storage pattern), which frame every goal of the pack,
 //! does not ask for it. Goals that change one working part (ingestion,
 //! retries) of a pipeline, with cadence and freshness words, are not offered
-//! the orchestrated pipeline; goals that name several working parts are.
+//! the orchestrated pipeline; goals that name several working parts are, and
+//! so are goals that name one working part, the frame, and a flow from a
+//! source into a destination or an orchestration of the whole
+//! (the packs' own example goals are of this kind).
 
 use skillchain::detect::detect;
 use skillchain::pack::Registry;
@@ -46,6 +49,62 @@ fn several_working_parts_are_offered_the_blueprint() {
                 "{goal}: {:?}",
                 d.inner.blueprints
             );
+        }
+    }
+}
+
+const SOURCE_DBS: &[&str] = &["postgres", "mysql", "the oracle erp"];
+const TOOLS: &[&str] = &["airflow", "dagster", "prefect"];
+
+/// "batch ELT from X into bigquery with T": a flow from a source into a
+/// warehouse asks for the whole data pipeline.
+#[test]
+fn a_flow_from_a_source_into_a_warehouse_is_offered_the_pipeline() {
+    for s in SOURCE_DBS {
+        for t in TOOLS {
+            for g in [
+                "batch ELT from {s} into bigquery with {t}",
+                "nightly batch elt from {s} into snowflake, scheduled with {t}",
+            ] {
+                let goal = g.replace("{s}", s).replace("{t}", t);
+                let d = detect(bundled(), &goal).expect("matches");
+                assert_eq!(d.inner.pack, "data-engineering", "{goal}");
+                let bp = d
+                    .inner
+                    .blueprints
+                    .iter()
+                    .find(|b| b.id == "data-pipeline")
+                    .expect("scored");
+                assert!(bp.whole, "{goal}: {bp:?}");
+                // A close call with the orchestration pack (mysql is one of
+                // its sources) is no ground for an offer; otherwise offered.
+                let want = (!d.inner.ambiguous).then_some("data-pipeline");
+                assert_eq!(d.inner.offer.as_deref(), want, "{goal}: {bp:?}");
+            }
+        }
+    }
+}
+
+/// "orchestrate a daily refresh of ... from X", "cdc ingestion from X
+/// orchestrated with T": the orchestration of a whole flow.
+#[test]
+fn orchestrating_a_whole_flow_is_offered_the_orchestrated_pipeline() {
+    for s in SOURCE_DBS {
+        for t in TOOLS {
+            for g in [
+                "orchestrate a daily refresh of the finance dashboard from {s}",
+                "cdc ingestion from {s} orchestrated with {t} every 30 minutes",
+            ] {
+                let goal = g.replace("{s}", s).replace("{t}", t);
+                let d = detect(bundled(), &goal).expect("matches");
+                assert_eq!(d.inner.pack, "data-orchestration", "{goal}");
+                assert_eq!(
+                    d.inner.offer.as_deref(),
+                    Some("orchestrated-pipeline"),
+                    "{goal}: {:?}",
+                    d.inner.blueprints
+                );
+            }
         }
     }
 }

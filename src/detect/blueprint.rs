@@ -4,10 +4,13 @@
 //! says too little to be a sure match. Offered at ≥ 70 %, unless another
 //! blueprint is as likely (a close call is the user's to make), and only
 //! when the goal asks for the whole thing: it names several of the
-//! blueprint's skills, says the blueprint's own phrase (a trigger phrase of
+//! blueprint's skills, one of them a working part (not the pack's root
+//! frame) and, with only one part, says more (its triggers in full, or a flow
+//! "from X into Y"), says the blueprint's own phrase (a trigger phrase of
 //! several words that reaches the offer alone), or reaches the confidence on
 //! more than one weighty trigger word. A narrow goal that reaches it on one
-//! word ("pick an orchestrator ...") is not offered it.
+//! word ("pick an orchestrator ...") or changes one part of a running
+//! pipeline ("move it to CDC") is not offered it.
 
 use super::index::PackIndex;
 use super::score::Analysis;
@@ -66,6 +69,19 @@ pub(super) fn score_blueprints(
             }
             || (t.word == "only" && next.is_none_or(|n| n.clause_start))
     });
+    let changes = toks.iter().any(|t| {
+        !t.in_name && matches!(t.word.as_str(), "move" | "switch" | "convert" | "replace")
+    }) && !toks.iter().any(|t| super::score::is_creation_cue(&t.word));
+    // A goal that changes a part of something that runs ("move it to
+    // CDC", "switch the load to incremental") asks for that part.
+    let free = !restricted && !changes;
+    // "from postgres into bigquery": a source and a destination.
+    let flow = toks.iter().enumerate().any(|(i, t)| {
+        t.word == "from"
+            && toks[i + 1..]
+                .iter()
+                .any(|n| matches!(n.word.as_str(), "into" | "to" | "onto"))
+    });
     let mut out: Vec<BlueprintScore> = pack
         .blueprints
         .iter()
@@ -122,20 +138,34 @@ pub(super) fn score_blueprints(
                 .unwrap_or(0);
             let beyond_one =
                 (hit_weight - heaviest).saturating_mul(100) >= SUBSTANTIAL_HIT * full_weight;
-            // Foundation skills (requirements, the storage pattern) frame
-            // every goal of the pack: naming them asks for no build. The
-            // goal must name the blueprint's working skills.
+            // The pack's root foundation skills (requirements, the storage
+            // pattern) frame every goal: naming them asks for no build. A
+            // working skill is a component, an integration, or a foundation
+            // choice that builds on the roots (the orchestrator).
             let working = |id: &String| {
+                pack.skill(id).is_some_and(|s| {
+                    s.tier != crate::pack::Tier::Foundation || !s.dependencies.hard.is_empty()
+                })
+            };
+            let part = |id: &String| {
                 pack.skill(id)
                     .is_some_and(|s| s.tier != crate::pack::Tier::Foundation)
             };
-            let working_total = b.skills.iter().filter(|s| working(s)).count();
             let working_named = skills_named.iter().filter(|s| working(s)).count();
+            let parts_total = b.skills.iter().filter(|s| part(s)).count();
+            let parts_named = skills_named.iter().filter(|s| part(s)).count();
+            // Two named skills with one working part describe the whole only
+            // with more said: a second part or the blueprint's triggers in
+            // full; a flow from a source into a destination describes it
+            // with one working part.
+            let described = parts_named >= 2 || hit_weight >= full_weight || flow;
             let whole = own_phrase.is_some()
                 || (!restricted && substantial >= 2 && working_named >= 1)
-                || (!restricted
-                    && working_named >= 2
-                    && (beyond_one || working_named >= skills_for_whole(working_total)));
+                || (free
+                    && working_named >= 1
+                    && ((skills_named.len() >= 2 && described) || flow)
+                    && (beyond_one || skills_named.len() >= skills_for_whole(b.skills.len())))
+                || (free && parts_named >= 2 && parts_named >= skills_for_whole(parts_total));
             BlueprintScore {
                 id: b.id.clone(),
                 title: b.title.clone(),

@@ -417,7 +417,7 @@ fn side_word(s: &SkillScore) -> bool {
 
 /// Words that say the goal makes something new: its dependencies are new
 /// work too, so a narrow goal still asks them.
-fn is_creation_cue(w: &str) -> bool {
+pub(super) fn is_creation_cue(w: &str) -> bool {
     matches!(
         w,
         "new"
