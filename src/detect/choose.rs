@@ -28,6 +28,12 @@ pub const SHORT_GOAL_WORDS: usize = 5;
 /// ... and any other pack whose own words weigh this much (one secondary
 /// keyword) before sharing is its runner-up.
 pub const SHORT_RUNNER_UP: f64 = 5.0;
+/// A goal of one word more is brief: such a pack is a runner-up when it
+/// reads a word the best pack does not read at all (a second reading of
+/// the goal, not the best pack's words seen again: `data lake on s3 with
+/// spark and vault secrets` is no close call with a pack that knows only
+/// `s3`, `vault` and `secrets`).
+pub const BRIEF_GOAL_WORDS: usize = 6;
 
 /// A goal below the minimum with at least two packs reading this much
 /// (a secondary keyword) each is vague data work: ambiguous between them.
@@ -330,6 +336,12 @@ pub fn detect_with(
         offer_hits.is_some_and(|hits| hits.iter().any(|h| !s.own_words.contains(h)))
     };
     let below = f64::from(best.raw_evidence) < minimum;
+    let brief = a.reading.content_words() <= BRIEF_GOAL_WORDS;
+    let reads_apart = |s: &PackScore| {
+        s.own_words
+            .iter()
+            .any(|w| !best.own_words.contains(w) && !best.words.iter().any(|b| &b.keyword == w))
+    };
     let runner_ups: Vec<PackScore> = scores
         .iter()
         .skip(1)
@@ -339,7 +351,9 @@ pub fn detect_with(
                     && (s.evidence >= best.evidence * AMBIGUOUS_RATIO
                         || best.evidence - s.evidence < AMBIGUOUS_GAP)
                     && !(whole_request && specific_against(s)))
-                || (short && f64::from(s.own_raw) >= SHORT_RUNNER_UP && !specific_against(s))
+                || ((short || (brief && reads_apart(s)))
+                    && f64::from(s.own_raw) >= SHORT_RUNNER_UP
+                    && !specific_against(s))
         })
         .map(|(_, s)| s.clone())
         .collect();
