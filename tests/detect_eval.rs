@@ -373,7 +373,7 @@ fn heldout2_set_scores_at_or_above_the_floors() {
             must_not_per_100: 0.0,
             refused: 99.5,
             ambiguous: 99.5,
-            blueprint: 83.0,
+            blueprint: 99.5,
             blueprint_none_offered: 0,
         },
     );
@@ -436,7 +436,7 @@ fn heldout5_set_scores_at_or_above_the_floors() {
             must_not_per_100: 2.8,
             refused: 99.5,
             ambiguous: 81.5,
-            blueprint: 87.9,
+            blueprint: 89.2,
             blueprint_none_offered: 1,
         },
     );
@@ -457,7 +457,7 @@ fn heldout6_dev_set_scores_at_or_above_the_floors() {
             must_not_per_100: 2.8,
             refused: 87.5,
             ambiguous: 90.9,
-            blueprint: 89.0,
+            blueprint: 94.5,
             blueprint_none_offered: 0,
         },
     );
@@ -480,7 +480,7 @@ fn heldout7_set_scores_at_or_above_the_floors() {
             must_not_per_100: 1.9,
             refused: 92.3,
             ambiguous: 59.0,
-            blueprint: 81.3,
+            blueprint: 82.6,
             blueprint_none_offered: 3,
         },
     );

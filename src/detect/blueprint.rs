@@ -82,6 +82,48 @@ pub(super) fn score_blueprints(
                 .iter()
                 .any(|n| matches!(n.word.as_str(), "into" | "to" | "onto"))
     });
+    // The first modelled table the goal names, unless a source or a place
+    // ("new fct_shipments", "dim_supplier with type 2 history"; not "from
+    // fct_sales") is the model the goal is about:
+    // the plain word of its prefix by the pack's synonyms (`fct` is "fact")
+    // is read for the blueprints, once; the pack and its skills read only
+    // the name's shape.
+    let subject = toks
+        .iter()
+        .enumerate()
+        .find(|&(i, t)| {
+            t.in_name && t.name_start && i > 0 && super::reading::is_shape(&toks[i - 1])
+        })
+        // A name after "from", "into", "in"... is a source or a place,
+        // not the model the goal makes.
+        .filter(|&(i, _)| {
+            let before = toks[..i]
+                .iter()
+                .rev()
+                .find(|t| !super::reading::is_shape(t));
+            // It opens the goal ("dim_supplier with type 2 history"), is
+            // what it adds ("add dim_customer with SCD2"), or the goal
+            // builds anew ("new fct_shipments", "build dim_product").
+            match before {
+                None => true,
+                Some(t) if t.word == "add" || t.word == "new" => true,
+                Some(t) => {
+                    !matches!(
+                        t.word.as_str(),
+                        "from" | "into" | "to" | "in" | "on" | "of" | "behind" | "with" | "and"
+                    ) && toks.iter().any(|t| super::score::is_creation_cue(&t.word))
+                }
+            }
+        })
+        .and_then(|(_, t)| index.synonyms.get(&t.typed))
+        .and_then(|words| {
+            let st = super::normalise::stemmer();
+            let stems: Vec<String> = words
+                .iter()
+                .map(|w| super::normalise::stem_word(&st, w))
+                .collect();
+            index.term_id(&stems)
+        });
     let mut out: Vec<BlueprintScore> = pack
         .blueprints
         .iter()
@@ -99,6 +141,15 @@ pub(super) fn score_blueprints(
                     seen.push(f.term);
                     hit_weight += w;
                     hits.push(index.terms[f.term].text.clone());
+                }
+            }
+            let mut subject_weight = 0;
+            if let Some(t) = subject.filter(|t| !seen.contains(t)) {
+                if let Some((_, w)) = triggers.iter().find(|(x, _)| *x == t) {
+                    seen.push(t);
+                    hit_weight += w;
+                    subject_weight = *w;
+                    hits.push(index.terms[t].text.clone());
                 }
             }
             let full_weight = b
@@ -159,7 +210,12 @@ pub(super) fn score_blueprints(
             // full; a flow from a source into a destination describes it
             // with one working part.
             let described = parts_named >= 2 || hit_weight >= full_weight || flow;
+            // The model the goal makes is of this blueprint's kind (a
+            // weighty trigger) and the goal says more of it.
+            let subject_whole = subject_weight.saturating_mul(100) >= SUBSTANTIAL_HIT * full_weight
+                && hits.len() >= 2;
             let whole = own_phrase.is_some()
+                || (!restricted && subject_whole)
                 || (!restricted && substantial >= 2 && working_named >= 1)
                 || (free
                     && working_named >= 1
