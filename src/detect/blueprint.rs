@@ -69,11 +69,11 @@ pub(super) fn score_blueprints(
             }
             || (t.word == "only" && next.is_none_or(|n| n.clause_start))
     });
+    // A goal that changes a part of something that runs ("move it to
+    // CDC", "switch the load to incremental") asks for that part.
     let changes = toks.iter().any(|t| {
         !t.in_name && matches!(t.word.as_str(), "move" | "switch" | "convert" | "replace")
     }) && !toks.iter().any(|t| super::score::is_creation_cue(&t.word));
-    // A goal that changes a part of something that runs ("move it to
-    // CDC", "switch the load to incremental") asks for that part.
     let free = !restricted && !changes;
     // "from postgres into bigquery": a source and a destination.
     let flow = toks.iter().enumerate().any(|(i, t)| {
@@ -82,12 +82,11 @@ pub(super) fn score_blueprints(
                 .iter()
                 .any(|n| matches!(n.word.as_str(), "into" | "to" | "onto"))
     });
-    // The first modelled table the goal names, unless a source or a place
-    // ("new fct_shipments", "dim_supplier with type 2 history"; not "from
-    // fct_sales") is the model the goal is about:
-    // the plain word of its prefix by the pack's synonyms (`fct` is "fact")
-    // is read for the blueprints, once; the pack and its skills read only
-    // the name's shape.
+    // The model the goal makes: the first modelled table it names ("new
+    // fct_shipments", "dim_supplier with type 2 history"). The plain word
+    // of its prefix by the pack's synonyms (`fct` is "fact") is read for
+    // the blueprints, once; the pack and its skills read only the name's
+    // shape.
     let subject = toks
         .iter()
         .enumerate()
