@@ -435,7 +435,7 @@ fn heldout5_set_scores_at_or_above_the_floors() {
             must: 93.5,
             must_not_per_100: 2.8,
             refused: 99.5,
-            ambiguous: 81.5,
+            ambiguous: 86.0,
             blueprint: 89.2,
             blueprint_none_offered: 1,
         },

@@ -23,6 +23,10 @@ pub const AMBIGUOUS_RATIO: f64 = 0.55;
 /// secondary keyword apart), however large both are.
 pub const AMBIGUOUS_GAP: f64 = 6.0;
 
+/// A runner-up with this share of the best evidence is a close call even
+/// against a goal that orders the whole of an offered blueprint.
+pub const CLOSE_RATIO: f64 = 0.8;
+
 /// A goal of at most this many content words is short ...
 pub const SHORT_GOAL_WORDS: usize = 5;
 /// ... and any other pack whose own words weigh this much (one secondary
@@ -350,7 +354,9 @@ pub fn detect_with(
                 || (f64::from(s.raw_evidence) >= MIN_EVIDENCE / 2.0
                     && (s.evidence >= best.evidence * AMBIGUOUS_RATIO
                         || best.evidence - s.evidence < AMBIGUOUS_GAP)
-                    && !(whole_request && specific_against(s)))
+                    && !(whole_request
+                        && specific_against(s)
+                        && s.evidence < best.evidence * CLOSE_RATIO))
                 || ((short || (brief && reads_apart(s)))
                     && f64::from(s.own_raw) >= SHORT_RUNNER_UP
                     && !specific_against(s))
