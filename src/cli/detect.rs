@@ -31,6 +31,9 @@ struct DetectJson<'a> {
     dependencies_exist: bool,
     /// True for a narrow goal: required skills outside foundation/assembly left out.
     narrow: bool,
+    /// True when the goal names skills and no blueprint is offered: required
+    /// skills that do not frame it are assumed, not asked.
+    focused: bool,
     /// Names the goal mentions (tables, datasets) used as defaults.
     names: &'a [Name],
     packs: &'a [PackScore],
@@ -105,6 +108,7 @@ pub fn run(
             negated: &det.inner.negated,
             dependencies_exist: det.inner.dependencies_exist,
             narrow: det.inner.narrow,
+            focused: det.inner.focused,
             names: &det.inner.names,
             packs: &det.packs,
             blueprint: det.inner.offer.as_deref(),

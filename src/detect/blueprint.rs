@@ -4,10 +4,13 @@
 //! says too little to be a sure match. Offered at ≥ 70 %, unless another
 //! blueprint is as likely (a close call is the user's to make), and only
 //! when the goal asks for the whole thing: it names several of the
-//! blueprint's skills, says the blueprint's own phrase (a trigger phrase of
+//! blueprint's skills, one of them a working part (not the pack's root
+//! frame) and, with only one part, says more (its triggers in full, or a flow
+//! "from X into Y"), says the blueprint's own phrase (a trigger phrase of
 //! several words that reaches the offer alone), or reaches the confidence on
 //! more than one weighty trigger word. A narrow goal that reaches it on one
-//! word ("pick an orchestrator ...") is not offered it.
+//! word ("pick an orchestrator ...") or changes one part of a running
+//! pipeline ("move it to CDC") is not offered it.
 
 use super::index::PackIndex;
 use super::score::Analysis;
@@ -66,6 +69,60 @@ pub(super) fn score_blueprints(
             }
             || (t.word == "only" && next.is_none_or(|n| n.clause_start))
     });
+    // A goal that changes a part of something that runs ("move it to
+    // CDC", "switch the load to incremental") asks for that part.
+    let changes = toks.iter().any(|t| {
+        !t.in_name && matches!(t.word.as_str(), "move" | "switch" | "convert" | "replace")
+    }) && !toks.iter().any(|t| super::score::is_creation_cue(&t.word));
+    let free = !restricted && !changes;
+    // "from postgres into bigquery": a source and a destination.
+    let flow = toks.iter().enumerate().any(|(i, t)| {
+        t.word == "from"
+            && toks[i + 1..]
+                .iter()
+                .any(|n| matches!(n.word.as_str(), "into" | "to" | "onto"))
+    });
+    // The model the goal makes: the first modelled table it names ("new
+    // fct_shipments", "dim_supplier with type 2 history"). The plain word
+    // of its prefix by the pack's synonyms (`fct` is "fact") is read for
+    // the blueprints, once; the pack and its skills read only the name's
+    // shape.
+    let subject = toks
+        .iter()
+        .enumerate()
+        .find(|&(i, t)| {
+            t.in_name && t.name_start && i > 0 && super::reading::is_shape(&toks[i - 1])
+        })
+        // A name after "from", "into", "in"... is a source or a place,
+        // not the model the goal makes.
+        .filter(|&(i, _)| {
+            let before = toks[..i]
+                .iter()
+                .rev()
+                .find(|t| !super::reading::is_shape(t));
+            // It opens the goal ("dim_supplier with type 2 history"), is
+            // what it adds ("add dim_customer with SCD2"), or the goal
+            // builds anew ("new fct_shipments", "build dim_product").
+            match before {
+                None => true,
+                Some(t) if t.word == "add" || t.word == "new" => true,
+                Some(t) => {
+                    !matches!(
+                        t.word.as_str(),
+                        "from" | "into" | "to" | "in" | "on" | "of" | "behind" | "with" | "and"
+                    ) && toks.iter().any(|t| super::score::is_creation_cue(&t.word))
+                }
+            }
+        })
+        .and_then(|(_, t)| index.synonyms.get(&t.typed))
+        .and_then(|words| {
+            let st = super::normalise::stemmer();
+            let stems: Vec<String> = words
+                .iter()
+                .map(|w| super::normalise::stem_word(&st, w))
+                .collect();
+            index.term_id(&stems)
+        });
     let mut out: Vec<BlueprintScore> = pack
         .blueprints
         .iter()
@@ -83,6 +140,15 @@ pub(super) fn score_blueprints(
                     seen.push(f.term);
                     hit_weight += w;
                     hits.push(index.terms[f.term].text.clone());
+                }
+            }
+            let mut subject_weight = 0;
+            if let Some(t) = subject.filter(|t| !seen.contains(t)) {
+                if let Some((_, w)) = triggers.iter().find(|(x, _)| *x == t) {
+                    seen.push(t);
+                    hit_weight += w;
+                    subject_weight = *w;
+                    hits.push(index.terms[t].text.clone());
                 }
             }
             let full_weight = b
@@ -122,11 +188,39 @@ pub(super) fn score_blueprints(
                 .unwrap_or(0);
             let beyond_one =
                 (hit_weight - heaviest).saturating_mul(100) >= SUBSTANTIAL_HIT * full_weight;
+            // The pack's root foundation skills (requirements, the storage
+            // pattern) frame every goal: naming them asks for no build. A
+            // working skill is a component, an integration, or a foundation
+            // choice that builds on the roots (the orchestrator).
+            let working = |id: &String| {
+                pack.skill(id).is_some_and(|s| {
+                    s.tier != crate::pack::Tier::Foundation || !s.dependencies.hard.is_empty()
+                })
+            };
+            let part = |id: &String| {
+                pack.skill(id)
+                    .is_some_and(|s| s.tier != crate::pack::Tier::Foundation)
+            };
+            let working_named = skills_named.iter().filter(|s| working(s)).count();
+            let parts_total = b.skills.iter().filter(|s| part(s)).count();
+            let parts_named = skills_named.iter().filter(|s| part(s)).count();
+            // Two named skills with one working part describe the whole only
+            // with more said: a second part or the blueprint's triggers in
+            // full; a flow from a source into a destination describes it
+            // with one working part.
+            let described = parts_named >= 2 || hit_weight >= full_weight || flow;
+            // The model the goal makes is of this blueprint's kind (a
+            // weighty trigger) and the goal says more of it.
+            let subject_whole = subject_weight.saturating_mul(100) >= SUBSTANTIAL_HIT * full_weight
+                && hits.len() >= 2;
             let whole = own_phrase.is_some()
-                || (!restricted && substantial >= 2)
-                || (!restricted
-                    && ((skills_named.len() >= 2 && beyond_one)
-                        || skills_named.len() >= skills_for_whole(b.skills.len())));
+                || (!restricted && subject_whole)
+                || (!restricted && substantial >= 2 && working_named >= 1)
+                || (free
+                    && working_named >= 1
+                    && ((skills_named.len() >= 2 && described) || flow)
+                    && (beyond_one || skills_named.len() >= skills_for_whole(b.skills.len())))
+                || (free && parts_named >= 2 && parts_named >= skills_for_whole(parts_total));
             BlueprintScore {
                 id: b.id.clone(),
                 title: b.title.clone(),

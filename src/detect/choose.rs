@@ -23,11 +23,21 @@ pub const AMBIGUOUS_RATIO: f64 = 0.55;
 /// secondary keyword apart), however large both are.
 pub const AMBIGUOUS_GAP: f64 = 6.0;
 
+/// A runner-up with this share of the best evidence is a close call even
+/// against a goal that orders the whole of an offered blueprint.
+pub const CLOSE_RATIO: f64 = 0.8;
+
 /// A goal of at most this many content words is short ...
 pub const SHORT_GOAL_WORDS: usize = 5;
 /// ... and any other pack whose own words weigh this much (one secondary
 /// keyword) before sharing is its runner-up.
 pub const SHORT_RUNNER_UP: f64 = 5.0;
+/// A goal of one word more is brief: such a pack is a runner-up when it
+/// reads a word the best pack does not read at all (a second reading of
+/// the goal, not the best pack's words seen again: `data lake on s3 with
+/// spark and vault secrets` is no close call with a pack that knows only
+/// `s3`, `vault` and `secrets`).
+pub const BRIEF_GOAL_WORDS: usize = 6;
 
 /// A goal below the minimum with at least two packs reading this much
 /// (a secondary keyword) each is vague data work: ambiguous between them.
@@ -86,6 +96,19 @@ fn lone_word(a: &Analysis, best: &PackScore) -> Option<String> {
     })
 }
 
+/// A word read inside a name counts this fraction of its weight (rounded,
+/// at least 1): `clients_daily` hints at a daily table, it does not ask
+/// for one.
+pub const NAME_PART_DIVISOR: u32 = 4;
+
+fn name_part_weight(w: u32, in_name: bool) -> u32 {
+    if in_name && w > 0 {
+        ((w + NAME_PART_DIVISOR / 2) / NAME_PART_DIVISOR).max(1)
+    } else {
+        w
+    }
+}
+
 pub fn detect(registry: &Registry, goal: &str) -> Result<Detection, NoMatch> {
     detect_with(registry, goal, None)
 }
@@ -136,7 +159,16 @@ pub fn detect_with(
     let mut words: Vec<Vec<PackWord>> = vec![Vec::new(); packs.len()];
     let mut counted: Vec<Vec<usize>> = vec![Vec::new(); packs.len()];
 
-    for members in groups.values() {
+    let name_part = super::reading::name_parts(&a.reading.tokens);
+    let in_name = |start: usize, len: usize| {
+        name_part
+            .get(start..start + len)
+            .is_some_and(|ws| ws.iter().all(|&w| w))
+    };
+    for (&(start, len), members) in &groups {
+        // Words inside a name ("warehouse" of `dim_warehouse`) are weak
+        // context: the name's shape speaks for it instead.
+        let in_name = in_name(start, len);
         // How many packs know the word (with a weight, after gates).
         let df = members
             .iter()
@@ -152,7 +184,7 @@ pub fn detect_with(
                 continue;
             }
             counted[p].push(t);
-            let w = indexes[p].weight_without(t, &gated[p]);
+            let w = name_part_weight(indexes[p].weight_without(t, &gated[p]), in_name);
             if w == 0 {
                 continue;
             }
@@ -198,7 +230,10 @@ pub fn detect_with(
         {
             let text = &ix.terms[f.term].text;
             if !own_words.contains(text) {
-                own_raw += ix.weight_without(f.term, &gated[pos]);
+                own_raw += name_part_weight(
+                    ix.weight_without(f.term, &gated[pos]),
+                    in_name(f.start, f.len),
+                );
                 own_words.push(text.clone());
             }
         }
@@ -305,6 +340,12 @@ pub fn detect_with(
         offer_hits.is_some_and(|hits| hits.iter().any(|h| !s.own_words.contains(h)))
     };
     let below = f64::from(best.raw_evidence) < minimum;
+    let brief = a.reading.content_words() <= BRIEF_GOAL_WORDS;
+    let reads_apart = |s: &PackScore| {
+        s.own_words
+            .iter()
+            .any(|w| !best.own_words.contains(w) && !best.words.iter().any(|b| &b.keyword == w))
+    };
     let runner_ups: Vec<PackScore> = scores
         .iter()
         .skip(1)
@@ -313,8 +354,12 @@ pub fn detect_with(
                 || (f64::from(s.raw_evidence) >= MIN_EVIDENCE / 2.0
                     && (s.evidence >= best.evidence * AMBIGUOUS_RATIO
                         || best.evidence - s.evidence < AMBIGUOUS_GAP)
-                    && !(whole_request && specific_against(s)))
-                || (short && f64::from(s.own_raw) >= SHORT_RUNNER_UP && !specific_against(s))
+                    && !(whole_request
+                        && specific_against(s)
+                        && s.evidence < best.evidence * CLOSE_RATIO))
+                || ((short || (brief && reads_apart(s)))
+                    && f64::from(s.own_raw) >= SHORT_RUNNER_UP
+                    && !specific_against(s))
         })
         .map(|(_, s)| s.clone())
         .collect();

@@ -93,12 +93,17 @@ fn is_elsewhere(w: &str) -> bool {
             // infrastructure and backend services
             | "helm" | "kubernete" | "k8s" | "nginx" | "apache2" | "terraform" | "dockerfile"
             | "ansible" | "jenkin" | "microservice" | "endpoint" | "tls"
+            // web application frameworks
+            | "django" | "rail" | "flask" | "laravel" | "graphql" | "celery"
             // source hosting and CI services
             | "github" | "gitlab" | "circleci" | "bitbucket" | "ci" | "cd" | "cicd"
             | "inference" | "quantize" | "quantise" | "quantization" | "quantisation"
             | "gpu" | "onnx"
             // machine-learning research
             | "llama" | "llm" | "gpt" | "pytorch" | "tensorflow" | "finetune" | "prompt"
+            | "sklearn" | "scikit" | "hyperparameter" | "xgboost" | "keras"
+            // team process and sales work
+            | "sprint" | "backlog" | "retro" | "standup" | "jira" | "sdr"
             // office work
             | "meeting" | "slide" | "powerpoint" | "calendar"
     )

@@ -231,6 +231,11 @@ pub struct PackDetection {
     /// keyword, no blueprint): the required skills are still in the chain,
     /// and their defaults are usually enough.
     pub narrow: bool,
+    /// True when the goal names skills (a primary keyword or two secondary
+    /// ones) and its pack offers no blueprint: it asks for those skills,
+    /// so required skills that do not frame every goal (components,
+    /// integrations, foundation skills that build on another) are assumed.
+    pub focused: bool,
     /// Names the goal mentions (tables, datasets), usable as defaults.
     pub names: Vec<names::Name>,
     /// Skills the templates still need but the goal does not ask about:

@@ -7,6 +7,7 @@
 //! is read as that phrase instead.
 
 use super::normalise::{is_stopword, Token};
+use super::reading::is_shape;
 
 /// Content words a cue reaches at most.
 const SCOPE_WORDS: usize = 3;
@@ -60,6 +61,15 @@ fn negation_cue(toks: &[Token], i: usize) -> Option<usize> {
         "no" | "not" | "without" | "never" | "dont" | "doesnt" | "didnt" | "wont" | "isnt"
         | "arent" | "shouldnt" | "except" | "excluding" | "exclude" | "avoid" => Some(1),
         "don" | "doesn" | "didn" | "won" if next == Some("t") => Some(2),
+        // "before writing any sql", "before we deprecate it": later work,
+        // not asked now (a time, "before 8am", is no cue).
+        "before"
+            if next.is_some_and(|n| {
+                (n.len() > 5 && n.ends_with("ing")) || matches!(n, "we" | "you" | "i" | "they")
+            }) =>
+        {
+            Some(1)
+        }
         _ => None,
     }
 }
@@ -85,6 +95,7 @@ fn forward(toks: &[Token], from: usize) -> Vec<usize> {
 
 /// Positions before `at` in the same clause, up to `SCOPE_WORDS` content words.
 fn backward(toks: &[Token], at: usize) -> Vec<usize> {
+    let names = super::reading::name_parts(toks);
     let mut out = Vec::new();
     let mut content = 0;
     let mut j = at;
@@ -94,6 +105,15 @@ fn backward(toks: &[Token], at: usize) -> Vec<usize> {
         }
         j -= 1;
         let t = &toks[j];
+        // "the query for x_v1 already exists": a name is what the thing is
+        // for; the thing stands before the preposition.
+        let only_names = !out.is_empty()
+            && out
+                .iter()
+                .all(|&p: &usize| toks[p].in_name || is_shape(&toks[p]));
+        if only_names && matches!(t.word.as_str(), "for" | "of") && !t.clause_start {
+            continue;
+        }
         if ends_scope(t)
             || matches!(
                 t.word.as_str(),
@@ -103,7 +123,8 @@ fn backward(toks: &[Token], at: usize) -> Vec<usize> {
             break;
         }
         out.push(j);
-        if !is_stopword(&t.word) {
+        // A name counts once, at its first part.
+        if !is_stopword(&t.word) && (!names[j] || t.name_start) && !is_shape(t) {
             content += 1;
             if content == SCOPE_WORDS {
                 break;
@@ -123,7 +144,11 @@ fn text_of(toks: &[Token], cue: std::ops::Range<usize>, words: &[usize]) -> Stri
     pos.dedup();
     let typed: Vec<&str> = pos
         .iter()
-        .filter_map(|&p| toks.get(p).map(|t| t.typed.as_str()))
+        .filter_map(|&p| {
+            toks.get(p)
+                .filter(|t| !is_shape(t))
+                .map(|t| t.typed.as_str())
+        })
         .collect();
     let mut out: Vec<&str> = Vec::new();
     for w in typed {
@@ -134,6 +159,30 @@ fn text_of(toks: &[Token], cue: std::ops::Range<usize>, words: &[usize]) -> Stri
     out.join(" ")
         .replace("dont", "don't")
         .replace("don t", "don't")
+}
+
+/// "as is", "as it is", "as they are", "alone", "the same" closing a
+/// clause: the number of cue words at `i`.
+fn kept_phrase(toks: &[Token], i: usize) -> Option<usize> {
+    let w = |k: usize| toks.get(i + k).map(|t| t.word.as_str());
+    let n = match (w(0)?, w(1), w(2)) {
+        ("as", Some("is"), _) => 2,
+        ("as", Some("it" | "they" | "that" | "those"), Some("is" | "are")) => 3,
+        ("alone", _, _) if i > 0 => 1,
+        ("the", Some("same"), _) if i > 0 && is_kept_cue_verb(&toks[i - 1].word) => 2,
+        _ => return None,
+    };
+    // "stay as they are" is one cue, read at "stay".
+    let after_kept = i > 0 && is_kept_cue(&toks[i - 1].word);
+    if toks[i].in_name || after_kept || !closes(toks, i + n - 1) {
+        return None;
+    }
+    Some(n)
+}
+
+/// Verbs before "the same" that say a thing is kept ("stays the same").
+fn is_kept_cue_verb(w: &str) -> bool {
+    matches!(w, "is" | "are" | "keep" | "kept")
 }
 
 /// Words saying something is kept as it is.
@@ -241,6 +290,19 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
                     words,
                 });
             }
+        } else if let Some(n) = kept_phrase(toks, i) {
+            // "leave the sql as it is", "query and schema are fine as they
+            // are", "leave the DAG alone": what is kept exists.
+            let words = backward_joined(toks, i);
+            if !words.is_empty() {
+                out.push(Scope {
+                    kind: ScopeKind::Exists,
+                    text: text_of(toks, i..i + n, &words),
+                    words,
+                });
+            }
+            i += n;
+            continue;
         } else if !toks[i].in_name
             && !after_already
             && (is_kept_cue(w) || (is_done_cue(w) && closes(toks, i)))
@@ -351,5 +413,65 @@ mod tests {
         // Before a noun they describe what is still to build.
         assert!(sc("build the final revenue mart").is_empty());
         assert!(sc("a ready made table").is_empty());
+    }
+
+    /// Every part × every way of saying it is kept, said after it: the
+    /// part's words are in an exists scope.
+    #[test]
+    fn kept_said_after_the_part_says_it_exists() {
+        let parts = ["the sql", "query and schema", "the dag", "metadata yaml"];
+        let forms = [
+            ("leave {} as it is", "leave"),
+            ("leave {} as is", "leave"),
+            ("{} are fine as they are", ""),
+            ("leave {} alone", "leave"),
+            ("{} is the same", ""),
+        ];
+        for part in parts {
+            for (form, _) in forms {
+                let goal = format!("add bigeye monitors, {}", form.replace("{}", part));
+                let toks = tokenise(&stemmer(), &goal);
+                let consumed = vec![false; toks.len()];
+                let got = scopes(&toks, &consumed);
+                let covered: Vec<&str> = got
+                    .iter()
+                    .filter(|s| s.kind == ScopeKind::Exists)
+                    .flat_map(|s| s.words.iter().map(|&w| toks[w].word.as_str()))
+                    .collect();
+                let last = part.split(' ').next_back().unwrap_or_default();
+                assert!(covered.contains(&last), "{goal}: {got:?}");
+                assert!(!covered.contains(&"bigeye"), "{goal}: {got:?}");
+            }
+        }
+        // "as" elsewhere is no cue.
+        assert!(sc("as soon as the load lands, run the tests").is_empty());
+        assert!(sc("leave a note as a comment in the model").is_empty());
+    }
+
+    #[test]
+    fn work_said_to_come_later_is_not_asked_now() {
+        assert_eq!(
+            sc("before writing any sql, pin down the grain"),
+            vec![(ScopeKind::Negated, "before writing any sql".into())]
+        );
+        assert_eq!(
+            sc("list what is downstream before we drop it"),
+            vec![(ScopeKind::Negated, "before we drop".into())]
+        );
+        assert!(sc("load it before 8am every day").is_empty());
+    }
+
+    #[test]
+    fn a_thing_for_a_name_that_exists_is_the_thing() {
+        let toks = tokenise(
+            &stemmer(),
+            "the query for search_derived.engine_share_daily_v1 already exists",
+        );
+        let got = scopes(&toks, &vec![false; toks.len()]);
+        let covered: Vec<&str> = got
+            .iter()
+            .flat_map(|s| s.words.iter().map(|&w| toks[w].word.as_str()))
+            .collect();
+        assert!(covered.contains(&"query"), "{got:?}");
     }
 }

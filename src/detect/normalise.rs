@@ -28,6 +28,8 @@ pub struct Token {
     pub clause_start: bool,
     /// Part of a snake_case or dotted name, not a word on its own.
     pub in_name: bool,
+    /// The first part of such a name (`dim` of `dim_customer`).
+    pub name_start: bool,
 }
 
 pub fn stemmer() -> Stemmer {
@@ -115,6 +117,8 @@ pub fn tokenise(st: &Stemmer, text: &str) -> Vec<Token> {
             }
         }
         let in_name = parts.len() > 1 || dotted;
+        // "dataset.table" is one name: its table part does not start one.
+        let name_start = in_name && !dotted;
         for (i, p) in parts.iter().enumerate() {
             out.push(Token {
                 typed: (*p).to_string(),
@@ -123,6 +127,7 @@ pub fn tokenise(st: &Stemmer, text: &str) -> Vec<Token> {
                 how: How::Word,
                 clause_start: clause_start && i == 0 && !dotted,
                 in_name,
+                name_start: name_start && i == 0,
             });
         }
     }

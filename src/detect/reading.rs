@@ -20,7 +20,9 @@ impl Reading {
     pub fn content_words(&self) -> usize {
         self.tokens
             .iter()
-            .filter(|t| !is_stopword(&t.word) && !t.word.chars().all(|c| c.is_ascii_digit()))
+            .filter(|t| {
+                !is_stopword(&t.word) && !t.word.chars().all(|c| c.is_ascii_digit()) && !is_shape(t)
+            })
             .count()
     }
 
@@ -44,7 +46,39 @@ impl Reading {
 pub fn read(goal: &str, packs: &[&PackIndex]) -> Reading {
     let st = stemmer();
     let mut tokens = Vec::new();
-    for t in tokenise(&st, goal) {
+    let raw = tokenise(&st, goal);
+    for (i, t) in raw.iter().cloned().enumerate() {
+        // "every 15 minutes" is a cadence like "every minute": the count
+        // between "every" and a unit of time says how often, not what.
+        if is_cadence_count(&raw, i) {
+            continue;
+        }
+        // A name's shape is evidence of its own: a pack declares it as a
+        // synonym of a prefix (`fct_`) or a suffix (`_v`, any version
+        // number); it is read as a word standing before the name.
+        let shape = name_shape(&raw, i, packs);
+        let shaped = shape.is_some();
+        if let Some((key, words)) = shape {
+            for (k, w) in words.iter().enumerate() {
+                tokens.push(Token {
+                    typed: key.clone(),
+                    word: w.clone(),
+                    stem: stem_word(&st, w),
+                    how: How::Synonym { typed: key.clone() },
+                    clause_start: t.clause_start && k == 0,
+                    in_name: false,
+                    name_start: false,
+                });
+            }
+        }
+        let t = if shaped {
+            Token {
+                clause_start: false,
+                ..t
+            }
+        } else {
+            t
+        };
         // A name's parts are not abbreviations: `fct_trips` names a model,
         // it does not ask for a fact table.
         let syn = if t.in_name {
@@ -64,6 +98,7 @@ pub fn read(goal: &str, packs: &[&PackIndex]) -> Reading {
                         },
                         clause_start: t.clause_start && i == 0,
                         in_name: t.in_name,
+                        name_start: t.name_start && i == 0,
                     });
                 }
             }
@@ -86,6 +121,116 @@ pub fn read(goal: &str, packs: &[&PackIndex]) -> Reading {
         }
     }
     Reading { tokens }
+}
+
+/// A number standing between "every" and a unit of time.
+fn is_cadence_count(raw: &[Token], i: usize) -> bool {
+    let unit = |t: &Token| {
+        matches!(
+            t.word.as_str(),
+            "minute"
+                | "minutes"
+                | "min"
+                | "mins"
+                | "hour"
+                | "hours"
+                | "day"
+                | "days"
+                | "week"
+                | "weeks"
+        )
+    };
+    i > 0
+        && raw[i].word.chars().all(|c| c.is_ascii_digit())
+        && raw[i - 1].word == "every"
+        && raw.get(i + 1).is_some_and(unit)
+}
+
+/// True for a word read from a name's shape (`fct_`, `_v`), not typed.
+pub fn is_shape(t: &Token) -> bool {
+    matches!(&t.how, How::Synonym { typed } if typed.starts_with('_') || typed.ends_with('_'))
+}
+
+/// (start, len) of every run of words read from one name's shape.
+pub fn shape_spans(tokens: &[Token]) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if !is_shape(t) {
+            continue;
+        }
+        match out.last_mut() {
+            Some((s, l)) if *s + *l == i && !t.clause_start && tokens[*s].typed == t.typed => {
+                *l += 1
+            }
+            _ => out.push((i, 1)),
+        }
+    }
+    out
+}
+
+/// File extensions: a dotted name ending in one is a file (`run_results.json`,
+/// `metadata.yaml`), whose words say what the goal works on.
+fn is_file_extension(w: &str) -> bool {
+    matches!(
+        w,
+        "json" | "yaml" | "yml" | "sql" | "py" | "csv" | "md" | "toml" | "txt" | "ipynb"
+    )
+}
+
+/// Per word: true when it is part of a table or code name (not a file
+/// name): weak context for choosing a pack.
+pub fn name_parts(tokens: &[Token]) -> Vec<bool> {
+    let mut out = vec![false; tokens.len()];
+    let mut i = 0;
+    while i < tokens.len() {
+        if !tokens[i].in_name {
+            i += 1;
+            continue;
+        }
+        let end = tokens[i + 1..]
+            .iter()
+            .position(|n| !n.in_name || n.name_start)
+            .map_or(tokens.len(), |p| i + 1 + p);
+        let file = is_file_extension(&tokens[end - 1].typed);
+        for w in out.iter_mut().take(end).skip(i) {
+            *w = !file;
+        }
+        i = end;
+    }
+    out
+}
+
+/// The shape synonym of the name starting at `raw[i]`, if a pack declares
+/// one: `fct_` for a first part `fct`, `_v` for a last part `v` + digits,
+/// `_derived` for a later part `derived`. The first pack that declares a
+/// matching shape wins; a name has at most one shape.
+fn name_shape(raw: &[Token], i: usize, packs: &[&PackIndex]) -> Option<(String, Vec<String>)> {
+    let t = raw.get(i)?;
+    if !t.name_start {
+        return None;
+    }
+    let end = raw[i + 1..]
+        .iter()
+        .position(|n| !n.in_name || n.name_start)
+        .map_or(raw.len(), |p| i + 1 + p);
+    let parts = &raw[i..end];
+    let mut keys: Vec<String> = vec![format!("{}_", t.typed)];
+    for p in &parts[1..] {
+        let versioned = p.typed.len() > 1
+            && p.typed.starts_with('v')
+            && p.typed[1..].chars().all(|c| c.is_ascii_digit());
+        if versioned {
+            keys.push("_v".to_string());
+        } else {
+            keys.push(format!("_{}", p.typed));
+        }
+    }
+    keys.iter().find_map(|k| {
+        packs
+            .iter()
+            .find_map(|p| p.synonyms.get(k))
+            .map(|w| (k.clone(), w.clone()))
+    })
 }
 
 /// Below this length a one-letter substitution is not read as a typo: short
@@ -134,4 +279,32 @@ fn typo_fix(typed: &str, packs: &[&PackIndex]) -> Option<(String, String)> {
         }
     }
     best.map(|(_, w, s)| (w, s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_count_between_every_and_a_unit_of_time_is_dropped() {
+        for (goal, words) in [
+            (
+                "refresh every 15 minutes",
+                vec!["refresh", "every", "minutes"],
+            ),
+            (
+                "every 2 hours, and 3 retries",
+                vec!["every", "hours", "and", "3", "retries"],
+            ),
+            ("every 10 rows", vec!["every", "10", "rows"]),
+            (
+                "load 15 minutes late",
+                vec!["load", "15", "minutes", "late"],
+            ),
+        ] {
+            let r = read(goal, &[]);
+            let got: Vec<&str> = r.tokens.iter().map(|t| t.word.as_str()).collect();
+            assert_eq!(got, words, "{goal}");
+        }
+    }
 }

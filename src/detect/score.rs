@@ -36,6 +36,16 @@ impl Analysis {
         for (i, p) in packs.iter().enumerate() {
             find(i, p, &reading, &mut all);
         }
+        // A name's shape is read as a whole ("modelled table" for `fct_`):
+        // its words on their own ("table", "model") are no one's keywords.
+        let shapes = super::reading::shape_spans(&reading.tokens);
+        all.retain(|f| {
+            let span = (f.start, f.len);
+            shapes.contains(&span)
+                || !shapes
+                    .iter()
+                    .any(|&(s, l)| f.start < s + l && s < f.start + f.len)
+        });
         let n = reading.tokens.len();
         let all_found = all.clone();
         let found = consume(all, n);
@@ -154,6 +164,7 @@ pub(super) fn detect_analysed(
     // Skill keywords consume each other's words, not the pack's triggers'.
     let local = a.found_in(pos, |t| index.is_skill_term(t));
     let mine: Vec<&Found> = local.iter().collect();
+    let name_part = super::reading::name_parts(&a.reading.tokens);
     let mut candidates: BTreeSet<usize> = BTreeSet::new();
     for f in &mine {
         candidates.extend(index.skills_of[f.term].iter().copied());
@@ -161,6 +172,7 @@ pub(super) fn detect_analysed(
     let mut all_scores = Vec::new();
     let mut negated = Vec::new();
     let mut exists_skills: Vec<(String, String)> = Vec::new();
+    let mut in_names_only: Vec<String> = Vec::new();
     for &i in &candidates {
         let (Some(skill), Some(st)) = (pack.skills.get(i), index.skills.get(i)) else {
             continue;
@@ -170,6 +182,8 @@ pub(super) fn detect_analysed(
         let mut hits = Vec::new();
         let mut negated_by = None;
         let mut exists_by = None;
+        // Some word of the skill stands outside a table or code name.
+        let mut outside_names = false;
         // Gates look at every word, inside a longer phrase or not.
         let present = |t: &usize| {
             a.all_found
@@ -183,8 +197,14 @@ pub(super) fn detect_analysed(
             .map(|&t| index.terms[t].text.clone());
         let has_required = st.requires_any.is_empty() || st.requires_any.iter().any(present);
         for f in &mine {
-            let is_p = st.primary.contains(&f.term);
-            let is_s = st.secondary.contains(&f.term);
+            // A word inside a table or code name ("aggregates" of
+            // `active_users_aggregates_v3`) hints at the skill, it does not
+            // name it: a primary keyword there counts as a secondary one.
+            let named_in_name = name_part
+                .get(f.start..f.start + f.len)
+                .is_some_and(|ws| ws.iter().all(|&w| w));
+            let is_p = st.primary.contains(&f.term) && !named_in_name;
+            let is_s = st.secondary.contains(&f.term) || st.primary.contains(&f.term);
             let scope = a.scope(f);
             match scope.map(|s| s.kind) {
                 Some(ScopeKind::Negated) => {
@@ -205,6 +225,9 @@ pub(super) fn detect_analysed(
                     continue;
                 }
                 None => {}
+            }
+            if (is_p || is_s) && !named_in_name {
+                outside_names = true;
             }
             if is_p && !primary.contains(&f.term) {
                 primary.push(f.term);
@@ -245,6 +268,9 @@ pub(super) fn detect_analysed(
                 .map(|&t| index.terms[t].text.clone())
                 .collect::<Vec<_>>()
         };
+        if !outside_names && raw > 0 {
+            in_names_only.push(skill.id.clone());
+        }
         all_scores.push(SkillScore {
             id: skill.id.clone(),
             score,
@@ -269,8 +295,18 @@ pub(super) fn detect_analysed(
         .collect();
     let (blueprints, offer) = score_blueprints(pack, index, a, pos, &named);
     let narrow = matched > 0 && matched <= 2 && offer.is_none();
+    let offer_internal_none = offer.is_none();
     let mut seeds: Vec<(String, Vec<Reason>)> = Vec::new();
-    for s in all_scores.iter().filter(|s| s.score > 0) {
+    // One secondary word of a skill read inside a name (`fct_events`), in
+    // a goal that names other skills by their primary keywords, is context,
+    // not a request for that skill.
+    let any_primary = all_scores
+        .iter()
+        .any(|s| s.score > 0 && !s.primary.is_empty());
+    for s in all_scores
+        .iter()
+        .filter(|s| s.score > 0 && !(any_primary && side_word(s) && in_names_only.contains(&s.id)))
+    {
         let mut keywords = s.primary.clone();
         keywords.extend(s.secondary.iter().cloned());
         seeds.push((
@@ -329,6 +365,7 @@ pub(super) fn detect_analysed(
         negated,
         dependencies_exist,
         narrow,
+        focused: matched > 0 && offer_internal_none,
         assumed: Vec::new(),
         names: names::names(&a.goal),
     };
@@ -355,7 +392,7 @@ pub(super) fn detect_analysed(
         pack,
         full,
         &Narrowing {
-            narrow,
+            focused: det.focused,
             assume_deps: narrow && on_existing,
             demote_secondary: narrow && on_existing && changes,
             named: &named,
@@ -373,9 +410,14 @@ pub(super) fn detect_analysed(
     det
 }
 
+/// A skill met by one secondary keyword and nothing else.
+fn side_word(s: &SkillScore) -> bool {
+    s.primary.is_empty() && s.secondary.len() == 1
+}
+
 /// Words that say the goal makes something new: its dependencies are new
 /// work too, so a narrow goal still asks them.
-fn is_creation_cue(w: &str) -> bool {
+pub(super) fn is_creation_cue(w: &str) -> bool {
     matches!(
         w,
         "new"
@@ -393,16 +435,18 @@ fn is_creation_cue(w: &str) -> bool {
     )
 }
 
-/// A required skill that frames every goal of its pack (foundation: the
-/// conventions and requirements everything reads; assembly: the report that
-/// closes the work) stays asked even for a narrow goal; a required
+/// A required skill that frames every goal of its pack (a root foundation
+/// skill: the conventions and requirements everything reads; assembly: the
+/// report that closes the work) stays asked even for a narrow goal; a required
 /// component or integration skill does not.
 fn frames(pack: &Pack, id: &str) -> bool {
-    pack.skill(id).is_some_and(|s| {
-        matches!(
-            s.tier,
-            crate::pack::Tier::Foundation | crate::pack::Tier::Assembly
-        )
+    // A foundation skill that builds on another (the orchestrator on the
+    // requirements) is a choice of its own, not the frame: only the roots
+    // of the pack frame every goal.
+    pack.skill(id).is_some_and(|s| match s.tier {
+        crate::pack::Tier::Foundation => s.dependencies.hard.is_empty(),
+        crate::pack::Tier::Assembly => true,
+        _ => false,
     })
 }
 
@@ -453,8 +497,10 @@ fn is_change_cue(w: &str) -> bool {
 /// skill keeps its place in run order.
 /// What decides which skills of the chain a goal asks about.
 struct Narrowing<'a> {
-    /// One or two skills named by a primary keyword, no blueprint.
-    narrow: bool,
+    /// The goal names skills and no blueprint is offered: it asks for
+    /// those skills, not for the pack's whole build, so required skills
+    /// that do not frame it (components, integrations) are assumed.
+    focused: bool,
     /// A narrow goal that works on something existing: hard dependencies
     /// are assumed.
     assume_deps: bool,
@@ -474,7 +520,7 @@ fn split_assumed(
     full: Vec<super::ChainEntry>,
     n: &Narrowing,
 ) -> (Vec<super::ChainEntry>, Vec<super::ChainEntry>) {
-    let (narrow, assume_deps) = (n.narrow, n.assume_deps);
+    let assume_deps = n.assume_deps;
     // What the named skills build on, transitively.
     let mut beneath: BTreeSet<&str> = BTreeSet::new();
     if n.demote_secondary {
@@ -495,7 +541,7 @@ fn split_assumed(
                 (matches!(r, Reason::Matched { .. })
                     && (n.named.contains(&e.id.as_str()) || !beneath.contains(e.id.as_str())))
                     || matches!(r, Reason::Blueprint { .. } | Reason::Chosen)
-                    || (matches!(r, Reason::Required) && (!narrow || frames(pack, &e.id)))
+                    || (matches!(r, Reason::Required) && (!n.focused || frames(pack, &e.id)))
             })
         })
         .map(|e| e.id.clone())
