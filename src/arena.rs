@@ -12,6 +12,7 @@
 //! ever resident; what is freed from it is not reused (a registry loaded
 //! again, as tests do, falls back to the system allocator once it is full).
 
+pub mod ahead;
 mod scratch;
 pub use scratch::{outside, scratch};
 
@@ -59,6 +60,18 @@ pub fn scope<R>(f: impl FnOnce() -> R) -> R {
 
 fn base() -> usize {
     REGION.0.get() as usize
+}
+
+/// The first `len` bytes of the start-up region not yet handed out, as
+/// (start, length), for [`ahead`].
+fn startup_span(len: usize) -> (usize, usize) {
+    let used = USED.load(Ordering::Relaxed).min(SIZE);
+    (base() + used, len.min(SIZE - used))
+}
+
+/// The first `len` bytes of the scratch region, for [`ahead`].
+fn scratch_span(len: usize) -> (usize, usize) {
+    scratch::span(len)
 }
 
 #[inline]

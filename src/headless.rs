@@ -114,6 +114,9 @@ pub fn pick_pack(registry: &Registry, req: &Request) -> Result<Pack, Problems> {
 pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> {
     // One journey per process: what the pack decodes for it stays to the end.
     crate::pack::decode_for_the_process();
+    // The heap the session, plan and write grow into is mapped on the
+    // other core meanwhile.
+    crate::arena::ahead::journey();
     let goal = goal_of(req)?;
     let file = req.answers.as_ref().map(|(_, f)| f);
     let origin = req

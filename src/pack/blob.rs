@@ -14,6 +14,13 @@ use super::model::Pack;
 
 static BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/bundled.msgpack"));
 
+/// `bytes` as a slice of the embedded blob when that is where they are
+/// (decoding it hands out its own bytes), else `None`.
+pub(crate) fn embedded(bytes: &[u8]) -> Option<&'static [u8]> {
+    let start = (bytes.as_ptr() as usize).checked_sub(BLOB.as_ptr() as usize)?;
+    BLOB.get(start..start.checked_add(bytes.len())?)
+}
+
 /// The bundled packs from the blob, or `None` when the build left them to
 /// the YAML (the caller then parses it).
 pub(crate) fn bundled_packs() -> Option<Vec<Pack>> {
@@ -135,6 +142,59 @@ mod tests {
             }
             other => format!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn only_slices_inside_the_blob_are_borrowed_from_it() {
+        let n = BLOB.len();
+        assert!(n > 100);
+        for (start, end) in [(0, 0), (0, n), (1, 7), (n - 5, n), (n / 2, n / 2 + 1)] {
+            let got = embedded(&BLOB[start..end]).expect("inside");
+            assert_eq!(got.as_ptr(), BLOB[start..].as_ptr());
+            assert_eq!(got.len(), end - start);
+        }
+        // Equal bytes elsewhere, and slices that start before or run past it.
+        let copy = BLOB.to_vec();
+        assert!(embedded(&copy[..10]).is_none());
+        assert!(embedded(&copy).is_none());
+        let before = [0u8; 4];
+        assert!(embedded(&before).is_none());
+    }
+
+    #[test]
+    fn the_lazy_parts_of_bundled_packs_borrow_the_blob() {
+        let packs = bundled_packs().expect("build.rs compiled every bundled pack");
+        let mut parts = 0;
+        for p in &packs {
+            for s in &p.skills {
+                for borrowed in [
+                    s.questions.borrows_embedded(),
+                    s.outputs.borrows_embedded(),
+                    s.checks.borrows_embedded(),
+                ] {
+                    assert!(borrowed, "{}/{}", p.manifest.id, s.id);
+                    parts += 1;
+                }
+            }
+            for b in &p.blueprints {
+                assert!(b.questions.borrows_embedded(), "{}/{}", p.manifest.id, b.id);
+                assert!(
+                    b.deliverables.borrows_embedded(),
+                    "{}/{}",
+                    p.manifest.id,
+                    b.id
+                );
+            }
+        }
+        assert!(parts > 30, "{parts}");
+        // A clone still borrows, and reads the same as the YAML.
+        let yaml = from_yaml();
+        let first = packs[0].clone();
+        assert!(first.skills[0].outputs.borrows_embedded());
+        assert_eq!(
+            format!("{:?}", first.skills[0].outputs),
+            format!("{:?}", yaml[0].skills[0].outputs)
+        );
     }
 
     #[test]
