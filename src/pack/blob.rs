@@ -10,6 +10,9 @@
 //! broken pack during development) the blob is empty and the packs are
 //! parsed from YAML, which reports the problem.
 
+use std::sync::Mutex;
+use std::thread::JoinHandle;
+
 use super::model::Pack;
 
 static BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/bundled.msgpack"));
@@ -21,14 +24,70 @@ pub(crate) fn embedded(bytes: &[u8]) -> Option<&'static [u8]> {
     BLOB.get(start..start.checked_add(bytes.len())?)
 }
 
+/// The second half of the bundled packs (by size), being decoded on a
+/// helper thread since the process started; the first [`bundled_packs`]
+/// takes it.
+static AHEAD: Mutex<Option<JoinHandle<Option<Vec<Pack>>>>> = Mutex::new(None);
+
+/// Starts decoding the second half of the bundled packs on another thread,
+/// so that the first [`bundled_packs`] decodes only the first half itself.
+/// Called first thing in `main`, while the command line is parsed.
+pub fn decode_ahead() {
+    if BLOB.is_empty() {
+        return;
+    }
+    let helper = std::thread::Builder::new().name("decode".into()).spawn(|| {
+        let parts = super::stored::parts(BLOB)?;
+        let second = &parts[split(&parts)..];
+        crate::arena::scope(|| {
+            second
+                .iter()
+                .map(|p| super::stored::decode_part(p))
+                .collect()
+        })
+    });
+    if let (Ok(helper), Ok(mut ahead)) = (helper, AHEAD.lock()) {
+        *ahead = Some(helper);
+    }
+}
+
+/// Where the packs split into two halves of about equal size.
+fn split(parts: &[&[u8]]) -> usize {
+    let total: usize = parts.iter().map(|p| p.len()).sum();
+    let mut sum = 0;
+    parts
+        .iter()
+        .position(|p| {
+            sum += p.len();
+            sum * 2 >= total
+        })
+        .map_or(parts.len(), |i| i + 1)
+}
+
 /// The bundled packs from the blob, or `None` when the build left them to
 /// the YAML (the caller then parses it).
 pub(crate) fn bundled_packs() -> Option<Vec<Pack>> {
     if BLOB.is_empty() {
         return None;
     }
+    let parts = super::stored::parts(BLOB)?;
+    let at = split(&parts);
+    let ahead = AHEAD.lock().ok().and_then(|mut a| a.take());
     // Decoded once and kept to the end: from the start-up region.
-    let mut packs = crate::arena::scope(|| super::stored::decode(BLOB))?;
+    let decode = |parts: &[&[u8]]| -> Option<Vec<Pack>> {
+        crate::arena::scope(|| {
+            parts
+                .iter()
+                .map(|p| super::stored::decode_part(p))
+                .collect()
+        })
+    };
+    let mut packs = decode(&parts[..at])?;
+    let rest = match ahead.and_then(|h| h.join().ok()).flatten() {
+        Some(rest) => rest,
+        None => decode(&parts[at..])?,
+    };
+    packs.extend(rest);
     for p in &mut packs {
         let dir = p.origin.strip_prefix("bundled:").unwrap_or(&p.origin);
         p.templates =
@@ -88,6 +147,25 @@ mod tests {
         // The registry the app gets is the blob's.
         let reg = Registry::bundled().expect("bundled");
         assert_same(&reg.packs, &yaml);
+    }
+
+    #[test]
+    fn packs_decoded_ahead_on_a_helper_equal_those_decoded_in_place() {
+        let yaml = from_yaml();
+        for _ in 0..3 {
+            decode_ahead();
+            let packs = bundled_packs().expect("build.rs compiled every bundled pack");
+            assert!(packs.iter().all(|p| !p.templates.loaded()));
+            assert_same(&packs, &yaml);
+        }
+        // The halves: both non-empty, in blob order.
+        let parts = crate::pack::stored::parts(BLOB).expect("blob");
+        let at = split(&parts);
+        assert!(at >= 1 && at < parts.len(), "{at} of {}", parts.len());
+        assert_eq!(split(&[]), 0);
+        assert_eq!(split(&[&[1u8][..]]), 1);
+        assert_eq!(split(&[&[1u8; 10][..], &[1u8; 10][..]]), 1);
+        assert_eq!(split(&[&[1u8; 1][..], &[1u8; 1][..], &[1u8; 10][..]]), 3);
     }
 
     #[test]
