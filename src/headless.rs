@@ -114,9 +114,6 @@ pub fn pick_pack(registry: &Registry, req: &Request) -> Result<Pack, Problems> {
 pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> {
     // One journey per process: what the pack decodes for it stays to the end.
     crate::pack::decode_for_the_process();
-    // The heap the session, plan and write grow into is mapped on the
-    // other core meanwhile.
-    crate::arena::ahead::journey();
     let goal = goal_of(req)?;
     let file = req.answers.as_ref().map(|(_, f)| f);
     let origin = req
@@ -127,6 +124,13 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
     let pack = pick_pack(registry, req)?;
     let mut list = Vec::new();
     let pack = Arc::new(pack);
+    // On the other core meanwhile: the pack's templates are read out of
+    // the binary (the plan needs them next), and the heap the session,
+    // plan and write grow into is mapped.
+    let shared = Arc::clone(&pack);
+    crate::arena::ahead::journey(move || {
+        let _ = shared.templates.len();
+    });
     let det = detect_in_pack(&pack, pack.detect_index(), &goal);
 
     // Blueprint: --blueprint > the file's choice > --skills means none > the offer.

@@ -22,20 +22,20 @@ const SCRATCH_AHEAD: usize = 128 << 10;
 /// Maps the start-up region's first pages on a helper thread. Called once,
 /// first thing in `main`.
 pub fn startup() {
-    populate_on_helper(vec![super::startup_span(STARTUP_AHEAD)]);
+    on_helper(|| {}, vec![super::startup_span(STARTUP_AHEAD)]);
 }
 
-/// Maps the heap a journey is about to grow into, and the scratch region,
-/// on a helper thread. The heap is first made to grow by that much at once
+/// Runs `first` and then maps the heap a journey is about to grow into,
+/// and the scratch region, on a helper thread. The heap is first made to grow by that much at once
 /// and to keep it (`mallopt`): by default glibc grows the heap 132 KiB at a
 /// time, one `brk` call each, and gives its top back to the system as soon
 /// as it is free, to fault it in again later.
-pub fn journey() {
+pub fn journey(first: impl FnOnce() + Send + 'static) {
     let mut spans = vec![super::scratch_span(SCRATCH_AHEAD)];
     if let Some(heap) = grow_heap() {
         spans.insert(0, heap);
     }
-    populate_on_helper(spans);
+    on_helper(first, spans);
 }
 
 /// The heap span the next allocations will be carved from, once the heap
@@ -64,14 +64,13 @@ fn grow_heap() -> Option<(usize, usize)> {
     }
 }
 
-/// Starts a thread that maps `spans` (start, length), in order. Nothing
-/// waits for it: the process may end before it does.
-fn populate_on_helper(spans: Vec<(usize, usize)>) {
-    // A small stack: the thread calls the kernel and nothing else.
+/// Starts a thread that runs `first`, then maps `spans` (start, length),
+/// in order. Nothing waits for it: the process may end before it does.
+fn on_helper(first: impl FnOnce() + Send + 'static, spans: Vec<(usize, usize)>) {
     let _ = std::thread::Builder::new()
-        .name("prefault".into())
-        .stack_size(64 << 10)
+        .name("ahead".into())
         .spawn(move || {
+            first();
             for (start, len) in spans {
                 populate(start, len);
             }
