@@ -16,26 +16,34 @@ const STARTUP_AHEAD: usize = 576 << 10;
 /// Bytes of heap a journey's session, plan and write use at their peak
 /// (`run` of the largest pack: about 1 MiB).
 const HEAP_AHEAD: usize = 1 << 20;
+/// Of those, the bytes the session takes first, mapped before anything
+/// else the helper does.
+const HEAP_EARLY: usize = 256 << 10;
 /// Bytes of the scratch region a plan reuses template after template.
 const SCRATCH_AHEAD: usize = 128 << 10;
 
 /// Maps the start-up region's first pages on a helper thread. Called once,
 /// first thing in `main`.
 pub fn startup() {
-    on_helper(|| {}, vec![super::startup_span(STARTUP_AHEAD)]);
+    on_helper(vec![super::startup_span(STARTUP_AHEAD)], || {}, Vec::new());
 }
 
-/// Runs `first` and then maps the heap a journey is about to grow into,
-/// and the scratch region, on a helper thread. The heap is first made to grow by that much at once
-/// and to keep it (`mallopt`): by default glibc grows the heap 132 KiB at a
-/// time, one `brk` call each, and gives its top back to the system as soon
-/// as it is free, to fault it in again later.
-pub fn journey(first: impl FnOnce() + Send + 'static) {
-    let mut spans = vec![super::scratch_span(SCRATCH_AHEAD)];
-    if let Some(heap) = grow_heap() {
-        spans.insert(0, heap);
+/// Maps the first pages of the heap a journey is about to grow into, runs
+/// `then`, and maps the rest of that heap and the scratch region, on a
+/// helper thread.
+pub fn journey(then: impl FnOnce() + Send + 'static) {
+    let scratch = super::scratch_span(SCRATCH_AHEAD);
+    match grow_heap() {
+        Some((start, len)) => {
+            let early = len.min(HEAP_EARLY);
+            on_helper(
+                vec![(start, early)],
+                then,
+                vec![(start + early, len - early), scratch],
+            );
+        }
+        None => on_helper(Vec::new(), then, vec![scratch]),
     }
-    on_helper(first, spans);
 }
 
 /// The heap span the next allocations will be carved from, once the heap
@@ -64,14 +72,22 @@ fn grow_heap() -> Option<(usize, usize)> {
     }
 }
 
-/// Starts a thread that runs `first`, then maps `spans` (start, length),
-/// in order. Nothing waits for it: the process may end before it does.
-fn on_helper(first: impl FnOnce() + Send + 'static, spans: Vec<(usize, usize)>) {
+/// Starts a thread that maps the spans (start, length) of `before`, runs
+/// `then`, and maps those of `after`. Nothing waits for it: the process may
+/// end before it does.
+fn on_helper(
+    before: Vec<(usize, usize)>,
+    then: impl FnOnce() + Send + 'static,
+    after: Vec<(usize, usize)>,
+) {
     let _ = std::thread::Builder::new()
         .name("ahead".into())
         .spawn(move || {
-            first();
-            for (start, len) in spans {
+            for (start, len) in before {
+                populate(start, len);
+            }
+            then();
+            for (start, len) in after {
                 populate(start, len);
             }
         });
