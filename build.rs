@@ -89,7 +89,9 @@ fn main() {
     // the loader then has no 26,000 relocations to apply and no 120 pages
     // of `.data.rel.ro` to copy at every start (`--version` 1.5 -> 1.1 ms
     // of CPU). Libraries, heap and stack keep their random addresses.
-    println!("cargo:rustc-link-arg-bins=-no-pie");
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        println!("cargo:rustc-link-arg-bins=-no-pie");
+    }
     let root = Path::new("skillchains");
     let mut packs = Vec::new();
     let mut dirs: Vec<_> = std::fs::read_dir(root)

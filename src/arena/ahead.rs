@@ -48,6 +48,7 @@ pub fn journey(then: impl FnOnce() + Send + 'static) {
 
 /// The heap span the next allocations will be carved from, once the heap
 /// has grown by [`HEAP_AHEAD`]; `None` where the settings are refused.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn grow_heap() -> Option<(usize, usize)> {
     let ahead = i32::try_from(HEAP_AHEAD).ok()?;
     // SAFETY: mallopt takes any value and says whether it took it; then a
@@ -70,6 +71,12 @@ fn grow_heap() -> Option<(usize, usize)> {
         libc::free(p);
         Some((p as usize, HEAP_AHEAD))
     }
+}
+
+/// Other C libraries keep their own heap policy: nothing is mapped ahead.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn grow_heap() -> Option<(usize, usize)> {
+    None
 }
 
 /// Starts a thread that maps the spans (start, length) of `before`, runs
@@ -95,6 +102,7 @@ fn on_helper(
 
 /// Asks the kernel to map the pages of `[start, start + len)` writable;
 /// false when it refused (an old kernel, memory not mapped).
+#[cfg(target_os = "linux")]
 fn populate(start: usize, len: usize) -> bool {
     let page = 4096;
     let first = start & !(page - 1);
@@ -113,6 +121,12 @@ fn populate(start: usize, len: usize) -> bool {
             libc::MADV_POPULATE_WRITE,
         ) == 0
     }
+}
+
+/// Only Linux maps pages ahead on request.
+#[cfg(not(target_os = "linux"))]
+fn populate(_start: usize, _len: usize) -> bool {
+    false
 }
 
 #[cfg(test)]
