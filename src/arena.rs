@@ -12,6 +12,7 @@
 //! ever resident; what is freed from it is not reused (a registry loaded
 //! again, as tests do, falls back to the system allocator once it is full).
 
+pub mod ahead;
 mod scratch;
 pub use scratch::{outside, scratch};
 
@@ -61,23 +62,64 @@ fn base() -> usize {
     REGION.0.get() as usize
 }
 
+/// The first `len` bytes of the start-up region not yet handed out, as
+/// (start, length), for [`ahead`].
+fn startup_span(len: usize) -> (usize, usize) {
+    let used = USED.load(Ordering::Relaxed).min(SIZE);
+    (base() + used, len.min(SIZE - used))
+}
+
+/// The first `len` bytes of the scratch region, for [`ahead`].
+fn scratch_span(len: usize) -> (usize, usize) {
+    scratch::span(len)
+}
+
 #[inline]
 fn in_region(ptr: *mut u8) -> bool {
     (ptr as usize).wrapping_sub(base()) < SIZE
 }
 
+/// Bytes a thread takes from the region at a time: allocations are carved
+/// from the thread's own chunk, so two threads decoding at once do not
+/// contend for one counter at every allocation.
+const CHUNK: usize = 64 << 10;
+
+thread_local! {
+    /// This thread's chunk of the region: offsets of its next free byte and
+    /// of its end.
+    static OWN: Cell<(usize, usize)> = const { Cell::new((0, 0)) };
+}
+
 /// `layout` bytes from the region, or `None` when it is full.
 fn bump(layout: Layout) -> Option<*mut u8> {
     let base = base();
+    let (next, end) = OWN.with(Cell::get);
+    let start = (base + next).checked_add(layout.align() - 1)? & !(layout.align() - 1);
+    let stop = start.checked_add(layout.size())?;
+    if stop <= base + end {
+        OWN.with(|o| o.set((stop - base, end)));
+        return Some(start as *mut u8);
+    }
+    // A new chunk, or one of its own for a large block.
+    let want = layout.size().checked_add(layout.align())?.max(CHUNK);
+    let from = claim(want)?;
+    let start = (base + from).checked_add(layout.align() - 1)? & !(layout.align() - 1);
+    let stop = start.checked_add(layout.size())?;
+    OWN.with(|o| o.set((stop - base, from + want)));
+    Some(start as *mut u8)
+}
+
+/// Offset of `len` bytes of the region taken for one thread, or `None`
+/// when the region has no such room left.
+fn claim(len: usize) -> Option<usize> {
     let mut used = USED.load(Ordering::Relaxed);
     loop {
-        let start = (base + used).checked_add(layout.align() - 1)? & !(layout.align() - 1);
-        let end = start.checked_add(layout.size())?;
-        if end > base + SIZE {
+        let end = used.checked_add(len)?;
+        if end > SIZE {
             return None;
         }
-        match USED.compare_exchange_weak(used, end - base, Ordering::Relaxed, Ordering::Relaxed) {
-            Ok(_) => return Some(start as *mut u8),
+        match USED.compare_exchange_weak(used, end, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => return Some(used),
             Err(now) => used = now,
         }
     }

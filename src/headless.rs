@@ -125,6 +125,33 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
     let mut list = Vec::new();
     let pack = Arc::new(pack);
     let det = detect_in_pack(&pack, pack.detect_index(), &goal);
+    // On the other core meanwhile: the heap the session, plan and write
+    // grow into is mapped, and what the plan and the validation read next
+    // is decoded (the pack's templates, the detected chain's outputs and
+    // checks, the offered blueprint's deliverables). Each is a OnceLock: a
+    // thread that needs one first decodes it or waits for it.
+    // Only when detection decides the chain and the blueprint: otherwise
+    // the session may not read them.
+    let detected = req.skills.is_none()
+        && req.blueprint.is_none()
+        && !req.no_blueprint
+        && file.is_none_or(|f| f.skills.is_none() && f.blueprint.is_none());
+    let shared = Arc::clone(&pack);
+    let (chain, offer): (Vec<String>, Option<String>) = if detected {
+        let chain = det.chain.iter().map(|e| e.id.clone()).collect();
+        (chain, det.offer.clone())
+    } else {
+        (Vec::new(), None)
+    };
+    crate::arena::ahead::journey(move || {
+        let _ = shared.templates.len();
+        for skill in chain.iter().filter_map(|id| shared.skill(id)) {
+            let _ = (skill.outputs.len(), skill.checks.len());
+        }
+        if let Some(b) = offer.as_deref().and_then(|b| shared.blueprint(b)) {
+            let _ = b.deliverables.len();
+        }
+    });
 
     // Blueprint: --blueprint > the file's choice > --skills means none > the offer.
     let blueprint = if req.no_blueprint {

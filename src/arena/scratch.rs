@@ -60,6 +60,12 @@ pub(super) fn contains(ptr: *mut u8) -> bool {
     (ptr as usize).wrapping_sub(base()) < SIZE
 }
 
+/// The `len` bytes above the region's top now, as (start, length).
+pub(super) fn span(len: usize) -> (usize, usize) {
+    let top = TOP.load(Ordering::Relaxed).min(SIZE);
+    (base() + top, len.min(SIZE - top))
+}
+
 /// True when this thread's allocations come from the region now.
 #[inline]
 pub(super) fn active() -> bool {

@@ -113,20 +113,97 @@ fn is_ignorable(c: char) -> bool {
         '\u{200c}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{206a}'..='\u{206f}' | '\u{feff}')
 }
 
+/// True when a filesystem may see `seg` as one of `names` (lowercase).
+/// Every output path's segments are checked at each plan and write, so an
+/// ASCII segment (no code point HFS+ ignores, lowercasing is ASCII's) is
+/// compared in place instead of building its lowercased copy.
+fn seen_as(seg: &str, names: [&str; 2]) -> bool {
+    if seg.is_ascii() {
+        let base = seg.split(':').next().unwrap_or("");
+        let base = base.trim_end_matches(['.', ' ']);
+        return names.iter().any(|n| base.eq_ignore_ascii_case(n));
+    }
+    let seen = as_filesystems_see_it(seg);
+    names.contains(&seen.as_str())
+}
+
 /// `.git` as any filesystem may read it, including the NTFS short name `git~1`.
 pub fn is_git_dir(seg: &str) -> bool {
-    let seen = as_filesystems_see_it(seg);
-    seen == ".git" || seen == "git~1"
+    seen_as(seg, [".git", "git~1"])
 }
 
 fn is_state_dir(seg: &str) -> bool {
-    let seen = as_filesystems_see_it(seg);
-    seen == STATE_DIR || seen == "skillc~1"
+    seen_as(seg, [STATE_DIR, "skillc~1"])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The in-place comparison answers as the lowercased copy does, for
+    /// seeded segments built from the names' letters in both cases,
+    /// trailing dots and spaces, stream suffixes and non-ASCII code points.
+    #[test]
+    fn ascii_segments_compare_as_their_lowercased_copy() {
+        let pieces = [
+            ".",
+            "g",
+            "G",
+            "i",
+            "I",
+            "t",
+            "T",
+            "~",
+            "1",
+            " ",
+            ":",
+            "x",
+            "s",
+            "K",
+            "l",
+            "c",
+            "skillchain",
+            ".SkillChain",
+            "\u{200c}",
+            "\u{feff}",
+            "é",
+            "İ",
+            "K",
+            "ſ",
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut hits = 0;
+        for _ in 0..20_000 {
+            let n = (next() % 8) as usize;
+            let seg: String = (0..n)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            for names in [[".git", "git~1"], [STATE_DIR, "skillc~1"]] {
+                let slow = names.contains(&as_filesystems_see_it(&seg).as_str());
+                assert_eq!(seen_as(&seg, names), slow, "{seg:?} {names:?}");
+                hits += usize::from(slow);
+            }
+        }
+        for seg in [
+            ".git",
+            ".GIT",
+            ".git.",
+            ".git ",
+            ".git:x",
+            "GIT~1",
+            ".Git. . ",
+            ".skillchain",
+        ] {
+            assert!(is_git_dir(seg) || is_state_dir(seg), "{seg}");
+        }
+        assert!(hits > 20, "{hits}");
+    }
 
     #[test]
     fn paths_that_leave_the_output_folder_are_named() {

@@ -84,7 +84,6 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
     let mut problems = Vec::new();
     let mut files: Vec<PlannedFile> = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    let mut budget = super::budget::Budget::default();
     // Every output sees the same answers, so a condition shared by several
     // outputs is evaluated once.
     let mut conditions: HashMap<&str, Result<bool, String>> = HashMap::new();
@@ -189,16 +188,39 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
         })
         .collect();
     let env = expr::file_env(pack, jinja_roots);
-    for f in files.iter_mut().filter(|f| f.status != FileStatus::Skipped) {
-        let Some(source) = pack.templates.get(&f.template) else {
-            problems.push(Problem::new(
-                format!("{}: output {}", f.skill, f.path),
-                format!("template {} does not exist", f.template),
-            ));
-            continue;
+    // Each file to render with its template's source; `None` when the
+    // template does not exist.
+    let wanted: Vec<(usize, Option<&String>)> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.status != FileStatus::Skipped)
+        .map(|(i, f)| (i, pack.templates.get(&f.template)))
+        .collect();
+    let jobs: Vec<Job> = wanted
+        .iter()
+        .filter_map(|&(i, source)| {
+            source.map(|source| Job {
+                path: &files[i].path,
+                template: &files[i].template,
+                source,
+            })
+        })
+        .collect();
+    let mut rendered = render_all(&env, &jobs, &ctx).into_iter();
+    let mut contents = Vec::with_capacity(wanted.len());
+    for &(i, source) in &wanted {
+        let f = &files[i];
+        let result = match source {
+            None => Err(format!("template {} does not exist", f.template)),
+            Some(_) => rendered
+                .next()
+                .unwrap_or_else(|| Err(format!("template {} was not rendered", f.template))),
         };
-        // Rendered under its output path: the path's type picks the escaping.
-        match budget.render(&env, &f.path, &f.template, source, &ctx) {
+        contents.push((i, result));
+    }
+    for (i, result) in contents {
+        let f = &mut files[i];
+        match result {
             Ok(c) => f.content = c,
             Err(e) => problems.push(Problem::new(format!("{}: output {}", f.skill, f.path), e)),
         }
@@ -230,6 +252,78 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
         root: root.to_path_buf(),
         files,
     })
+}
+
+/// One file to render: its output path (which picks the escaping), the
+/// pack template it comes from, and that template's source.
+struct Job<'a> {
+    path: &'a str,
+    template: &'a str,
+    source: &'a str,
+}
+
+/// Renders `jobs` in order with one budget, as one thread would.
+fn render_in_order(
+    env: &minijinja::Environment<'_>,
+    jobs: &[Job],
+    ctx: &minijinja::Value,
+) -> Vec<Result<String, String>> {
+    let mut budget = super::budget::Budget::default();
+    jobs.iter()
+        .map(|j| budget.render(env, j.path, j.template, j.source, ctx))
+        .collect()
+}
+
+/// Below this much template source, a second thread costs more than it saves.
+const PARALLEL_MIN_BYTES: usize = 16 << 10;
+
+/// Renders `jobs`, the second half (by source size) on another thread:
+/// compiling templates is most of a plan's work, and each file renders
+/// from the same answers alone. The result is exactly what rendering in
+/// order gives: when every file rendered within the run's budget in both
+/// halves, it is the same files in order; otherwise (an error, the run's
+/// byte budget passed, no thread) everything is rendered again in order,
+/// so which file reports which limit stays as it was.
+fn render_all(
+    env: &minijinja::Environment<'_>,
+    jobs: &[Job],
+    ctx: &minijinja::Value,
+) -> Vec<Result<String, String>> {
+    let total: usize = jobs.iter().map(|j| j.source.len()).sum();
+    if jobs.len() < 4 || total < PARALLEL_MIN_BYTES {
+        return render_in_order(env, jobs, ctx);
+    }
+    let mut sum = 0;
+    let split = jobs
+        .iter()
+        .position(|j| {
+            sum += j.source.len();
+            sum * 2 >= total
+        })
+        .map_or(jobs.len() / 2, |i| i + 1)
+        .clamp(1, jobs.len() - 1);
+    let (first, second) = jobs.split_at(split);
+    let halves = std::thread::scope(|s| {
+        // The main thread's stack size: templates may nest deeply.
+        let helper = std::thread::Builder::new()
+            .name("render".into())
+            .stack_size(8 << 20)
+            .spawn_scoped(s, || render_in_order(env, second, ctx));
+        let mine = render_in_order(env, first, ctx);
+        helper
+            .ok()
+            .and_then(|h| h.join().ok())
+            .map(|theirs| (mine, theirs))
+    });
+    let Some((mut all, theirs)) = halves else {
+        return render_in_order(env, jobs, ctx);
+    };
+    all.extend(theirs);
+    let bytes: usize = all.iter().map(|r| r.as_ref().map_or(0, String::len)).sum();
+    if bytes > super::budget::MAX_RUN_BYTES || all.iter().any(Result::is_err) {
+        return render_in_order(env, jobs, ctx);
+    }
+    all
 }
 
 /// Which folders of the output paths exist, each looked up once: a fresh
@@ -360,3 +454,88 @@ fn globset_escape(path: &str) -> String {
 #[cfg(test)]
 #[path = "plan_digest_tests.rs"]
 mod digest_tests;
+
+#[cfg(test)]
+mod render_tests {
+    use super::*;
+    use minijinja::Value;
+
+    /// A seeded template: plain text, printed values, loops of varied
+    /// output size, and now and then one that fails; padded with a
+    /// comment so that a set of them takes the two-thread path.
+    fn template(next: &mut impl FnMut() -> u64) -> String {
+        let body = match next() % 7 {
+            0 => "plain text only\n".to_string(),
+            1 => "{{ name }} has {{ n }} rows\n".to_string(),
+            2 => format!(
+                "{{% for i in range({}) %}}{{{{ i }}}},{{% endfor %}}",
+                next() % 300
+            ),
+            3 => "{{ name | upper }}{% if n > 3 %} big{% endif %}".to_string(),
+            4 => format!("{{{{ 'ab' * {} }}}}", next() % 5000),
+            5 if next().is_multiple_of(4) => "{{ name | no_such_filter }}".to_string(),
+            5 => "{% for k in [1, 2] %}{{ loop.index }}{% endfor %}".to_string(),
+            _ => "{{ 'é' ~ name }} {{ missing }}".to_string(),
+        };
+        let pad = "x".repeat((next() % 3000) as usize);
+        format!("{{# {pad} #}}{body}")
+    }
+
+    #[test]
+    fn two_threads_render_exactly_what_one_does() {
+        let env = crate::expr::base_env();
+        let ctx = Value::from_serialize(serde_json::json!({"name": "orders", "n": 5}));
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut parallel = 0;
+        for _ in 0..40 {
+            let count = 1 + (next() % 30) as usize;
+            let sources: Vec<String> = (0..count).map(|_| template(&mut next)).collect();
+            let paths: Vec<String> = (0..count).map(|i| format!("out/f{i}.sql")).collect();
+            let jobs: Vec<Job> = sources
+                .iter()
+                .zip(&paths)
+                .map(|(source, path)| Job {
+                    path,
+                    template: "t.j2",
+                    source,
+                })
+                .collect();
+            let total: usize = sources.iter().map(String::len).sum();
+            if count >= 4 && total >= PARALLEL_MIN_BYTES {
+                parallel += 1;
+            }
+            assert_eq!(
+                render_all(&env, &jobs, &ctx),
+                render_in_order(&env, &jobs, &ctx)
+            );
+        }
+        assert!(parallel > 10, "{parallel}");
+    }
+
+    #[test]
+    fn past_the_run_budget_the_same_file_reports_the_same_limit() {
+        let env = crate::expr::base_env();
+        // Ten files just under the file limit: the run's budget runs out
+        // at the tenth, whichever thread renders it.
+        let seven = format!("{{# {} #}}{{{{ 'x' * 7340032 }}}}", "p".repeat(4096));
+        let jobs: Vec<Job> = (0..10)
+            .map(|_| Job {
+                path: "out.txt",
+                template: "t.j2",
+                source: &seven,
+            })
+            .collect();
+        let got = render_all(&env, &jobs, &Value::UNDEFINED);
+        assert_eq!(got, render_in_order(&env, &jobs, &Value::UNDEFINED));
+        assert_eq!(got.iter().filter(|r| r.is_ok()).count(), 9);
+        assert!(got[9]
+            .as_ref()
+            .is_err_and(|e| e.contains("the limit for one run")));
+    }
+}

@@ -10,9 +10,59 @@
 //! broken pack during development) the blob is empty and the packs are
 //! parsed from YAML, which reports the problem.
 
+use std::sync::Mutex;
+use std::thread::JoinHandle;
+
 use super::model::Pack;
 
 static BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/bundled.msgpack"));
+
+/// `bytes` as a slice of the embedded blob when that is where they are
+/// (decoding it hands out its own bytes), else `None`.
+pub(crate) fn embedded(bytes: &[u8]) -> Option<&'static [u8]> {
+    let start = (bytes.as_ptr() as usize).checked_sub(BLOB.as_ptr() as usize)?;
+    BLOB.get(start..start.checked_add(bytes.len())?)
+}
+
+/// The second half of the bundled packs (by size), being decoded on a
+/// helper thread since the process started; the first [`bundled_packs`]
+/// takes it.
+static AHEAD: Mutex<Option<JoinHandle<Option<Vec<Pack>>>>> = Mutex::new(None);
+
+/// Starts decoding the second half of the bundled packs on another thread,
+/// so that the first [`bundled_packs`] decodes only the first half itself.
+/// Called first thing in `main`, while the command line is parsed.
+pub fn decode_ahead() {
+    if BLOB.is_empty() {
+        return;
+    }
+    let helper = std::thread::Builder::new().name("decode".into()).spawn(|| {
+        let parts = super::stored::parts(BLOB)?;
+        let second = &parts[split(&parts)..];
+        crate::arena::scope(|| {
+            second
+                .iter()
+                .map(|p| super::stored::decode_part(p))
+                .collect()
+        })
+    });
+    if let (Ok(helper), Ok(mut ahead)) = (helper, AHEAD.lock()) {
+        *ahead = Some(helper);
+    }
+}
+
+/// Where the packs split into two halves of about equal size.
+fn split(parts: &[&[u8]]) -> usize {
+    let total: usize = parts.iter().map(|p| p.len()).sum();
+    let mut sum = 0;
+    parts
+        .iter()
+        .position(|p| {
+            sum += p.len();
+            sum * 2 >= total
+        })
+        .map_or(parts.len(), |i| i + 1)
+}
 
 /// The bundled packs from the blob, or `None` when the build left them to
 /// the YAML (the caller then parses it).
@@ -20,8 +70,24 @@ pub(crate) fn bundled_packs() -> Option<Vec<Pack>> {
     if BLOB.is_empty() {
         return None;
     }
+    let parts = super::stored::parts(BLOB)?;
+    let at = split(&parts);
+    let ahead = AHEAD.lock().ok().and_then(|mut a| a.take());
     // Decoded once and kept to the end: from the start-up region.
-    let mut packs = crate::arena::scope(|| super::stored::decode(BLOB))?;
+    let decode = |parts: &[&[u8]]| -> Option<Vec<Pack>> {
+        crate::arena::scope(|| {
+            parts
+                .iter()
+                .map(|p| super::stored::decode_part(p))
+                .collect()
+        })
+    };
+    let mut packs = decode(&parts[..at])?;
+    let rest = match ahead.and_then(|h| h.join().ok()).flatten() {
+        Some(rest) => rest,
+        None => decode(&parts[at..])?,
+    };
+    packs.extend(rest);
     for p in &mut packs {
         let dir = p.origin.strip_prefix("bundled:").unwrap_or(&p.origin);
         p.templates =
@@ -84,6 +150,25 @@ mod tests {
     }
 
     #[test]
+    fn packs_decoded_ahead_on_a_helper_equal_those_decoded_in_place() {
+        let yaml = from_yaml();
+        for _ in 0..3 {
+            decode_ahead();
+            let packs = bundled_packs().expect("build.rs compiled every bundled pack");
+            assert!(packs.iter().all(|p| !p.templates.loaded()));
+            assert_same(&packs, &yaml);
+        }
+        // The halves: both non-empty, in blob order.
+        let parts = crate::pack::stored::parts(BLOB).expect("blob");
+        let at = split(&parts);
+        assert!(at >= 1 && at < parts.len(), "{at} of {}", parts.len());
+        assert_eq!(split(&[]), 0);
+        assert_eq!(split(&[&[1u8][..]]), 1);
+        assert_eq!(split(&[&[1u8; 10][..], &[1u8; 10][..]]), 1);
+        assert_eq!(split(&[&[1u8; 1][..], &[1u8; 1][..], &[1u8; 10][..]]), 3);
+    }
+
+    #[test]
     fn templates_are_copied_out_only_for_the_pack_that_uses_them() {
         let reg = Registry::bundled().expect("bundled");
         assert!(reg.packs.len() > 1);
@@ -135,6 +220,59 @@ mod tests {
             }
             other => format!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn only_slices_inside_the_blob_are_borrowed_from_it() {
+        let n = BLOB.len();
+        assert!(n > 100);
+        for (start, end) in [(0, 0), (0, n), (1, 7), (n - 5, n), (n / 2, n / 2 + 1)] {
+            let got = embedded(&BLOB[start..end]).expect("inside");
+            assert_eq!(got.as_ptr(), BLOB[start..].as_ptr());
+            assert_eq!(got.len(), end - start);
+        }
+        // Equal bytes elsewhere, and slices that start before or run past it.
+        let copy = BLOB.to_vec();
+        assert!(embedded(&copy[..10]).is_none());
+        assert!(embedded(&copy).is_none());
+        let before = [0u8; 4];
+        assert!(embedded(&before).is_none());
+    }
+
+    #[test]
+    fn the_lazy_parts_of_bundled_packs_borrow_the_blob() {
+        let packs = bundled_packs().expect("build.rs compiled every bundled pack");
+        let mut parts = 0;
+        for p in &packs {
+            for s in &p.skills {
+                for borrowed in [
+                    s.questions.borrows_embedded(),
+                    s.outputs.borrows_embedded(),
+                    s.checks.borrows_embedded(),
+                ] {
+                    assert!(borrowed, "{}/{}", p.manifest.id, s.id);
+                    parts += 1;
+                }
+            }
+            for b in &p.blueprints {
+                assert!(b.questions.borrows_embedded(), "{}/{}", p.manifest.id, b.id);
+                assert!(
+                    b.deliverables.borrows_embedded(),
+                    "{}/{}",
+                    p.manifest.id,
+                    b.id
+                );
+            }
+        }
+        assert!(parts > 30, "{parts}");
+        // A clone still borrows, and reads the same as the YAML.
+        let yaml = from_yaml();
+        let first = packs[0].clone();
+        assert!(first.skills[0].outputs.borrows_embedded());
+        assert_eq!(
+            format!("{:?}", first.skills[0].outputs),
+            format!("{:?}", yaml[0].skills[0].outputs)
+        );
     }
 
     #[test]

@@ -33,7 +33,26 @@ pub fn decode_for_the_process() {
 pub struct Lazy<T> {
     value: OnceLock<T>,
     /// MessagePack of the value, until it is decoded; shared by clones.
-    packed: Option<Arc<[u8]>>,
+    packed: Option<Packed>,
+}
+
+/// The MessagePack of a part: borrowed from the blob embedded in the binary
+/// (no copy: the blob outlives everything), or a shared copy of bytes from
+/// anywhere else.
+#[derive(Clone)]
+enum Packed {
+    Embedded(&'static [u8]),
+    Shared(Arc<[u8]>),
+}
+
+impl std::ops::Deref for Packed {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Packed::Embedded(b) => b,
+            Packed::Shared(b) => b,
+        }
+    }
 }
 
 impl<T: DeserializeOwned + Default> Lazy<T> {
@@ -54,6 +73,13 @@ impl<T: DeserializeOwned + Default> Lazy<T> {
     #[allow(dead_code)]
     pub fn is_decoded(&self) -> bool {
         self.value.get().is_some()
+    }
+
+    /// True while the value is still the embedded blob's bytes, not a copy
+    /// (tests check the blob is borrowed).
+    #[allow(dead_code)]
+    pub fn borrows_embedded(&self) -> bool {
+        matches!(self.packed, Some(Packed::Embedded(_))) && !self.is_decoded()
     }
 
     /// Decodes the value now; `Err` when the stored bytes do not decode
@@ -182,12 +208,17 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lazy<T> {
 struct Bytes;
 
 impl<'de> Visitor<'de> for Bytes {
-    type Value = Arc<[u8]>;
+    type Value = Packed;
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("the MessagePack bytes of a pack part")
     }
-    fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<Arc<[u8]>, E> {
-        Ok(v.into())
+    fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<Packed, E> {
+        // Decoding the embedded blob hands out slices of it: keep the slice
+        // instead of copying a quarter of a megabyte at every start.
+        Ok(match crate::pack::blob::embedded(v) {
+            Some(b) => Packed::Embedded(b),
+            None => Packed::Shared(v.into()),
+        })
     }
 }
 
@@ -295,7 +326,7 @@ mod tests {
         for bytes in [&[0xc1][..], &[0x92, 0x81], &[0xdd, 0, 0, 0, 9], &[]] {
             let bad: Lazy<Vec<BTreeMap<String, Vec<String>>>> = Lazy {
                 value: std::sync::OnceLock::new(),
-                packed: Some(bytes.into()),
+                packed: Some(super::Packed::Shared(bytes.into())),
             };
             assert!(bad.check().is_err(), "{bytes:?}");
             assert!(bad.is_empty());

@@ -1,6 +1,7 @@
 //! Packs: the model, loading from the binary or from disk, and lint.
 
 mod blob;
+pub use blob::decode_ahead;
 mod jinja_names;
 mod lazy;
 pub use lazy::decode_for_the_process;

@@ -68,28 +68,75 @@ impl StoredPack {
     }
 }
 
-/// The CRC-32 of the MessagePack (little-endian), then the MessagePack.
+/// The CRC-32 of the body (little-endian), then the body: the number of
+/// packs and each pack's length (u32, little-endian), then each pack's
+/// MessagePack. Packs stand apart so that two threads can decode them.
 #[allow(dead_code)]
 pub fn encode(packs: &[StoredPack]) -> Vec<u8> {
-    let Ok(body) = rmp_serde::to_vec_named(packs) else {
+    let mut parts = Vec::with_capacity(packs.len());
+    for p in packs {
+        let Ok(bytes) = rmp_serde::to_vec_named(p) else {
+            return Vec::new();
+        };
+        parts.push(bytes);
+    }
+    let mut body = Vec::new();
+    let count = |n: usize| u32::try_from(n).map(u32::to_le_bytes);
+    let Ok(n) = count(parts.len()) else {
         return Vec::new();
     };
+    body.extend_from_slice(&n);
+    for part in &parts {
+        let Ok(len) = count(part.len()) else {
+            return Vec::new();
+        };
+        body.extend_from_slice(&len);
+    }
+    for part in &parts {
+        body.extend_from_slice(part);
+    }
     let mut out = crc32fast::hash(&body).to_le_bytes().to_vec();
     out.extend_from_slice(&body);
     out
 }
 
-/// `None` when the bytes are not a list of stored packs (an empty blob means
-/// the build left the packs to be parsed from YAML). The checksum covers the
-/// parts decoded later (see `lazy.rs`): a damaged blob is refused here, as a
-/// whole, and the caller falls back to the YAML.
-pub fn decode(bytes: &[u8]) -> Option<Vec<Pack>> {
+/// Each pack's MessagePack, in order; `None` when the checksum or the
+/// framing does not hold. The checksum covers the parts decoded later (see
+/// `lazy.rs`): a damaged blob is refused here, as a whole, and the caller
+/// falls back to the YAML.
+pub fn parts(bytes: &[u8]) -> Option<Vec<&[u8]>> {
     let (sum, body) = bytes.split_first_chunk::<4>()?;
     if crc32fast::hash(body) != u32::from_le_bytes(*sum) {
         return None;
     }
-    let stored: Vec<StoredPack> = rmp_serde::from_slice(body).ok()?;
-    Some(stored.into_iter().map(StoredPack::into_pack).collect())
+    let word = |at: usize| -> Option<usize> {
+        let b = body.get(at..at.checked_add(4)?)?;
+        usize::try_from(u32::from_le_bytes(b.try_into().ok()?)).ok()
+    };
+    let n = word(0)?;
+    let mut start = n.checked_add(1)?.checked_mul(4)?;
+    let mut out = Vec::with_capacity(n.min(body.len() / 4));
+    for i in 0..n {
+        let len = word((i + 1) * 4)?;
+        let end = start.checked_add(len)?;
+        out.push(body.get(start..end)?);
+        start = end;
+    }
+    (start == body.len()).then_some(out)
+}
+
+/// One pack from its MessagePack (a part of [`parts`]).
+pub fn decode_part(part: &[u8]) -> Option<Pack> {
+    rmp_serde::from_slice::<StoredPack>(part)
+        .ok()
+        .map(StoredPack::into_pack)
+}
+
+/// `None` when the bytes are not a blob of stored packs (an empty blob means
+/// the build left the packs to be parsed from YAML), or any pack in it does
+/// not decode.
+pub fn decode(bytes: &[u8]) -> Option<Vec<Pack>> {
+    parts(bytes)?.into_iter().map(decode_part).collect()
 }
 
 /// Decodes everything, the lazy parts too; the first part that does not
