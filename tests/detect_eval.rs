@@ -505,6 +505,48 @@ fn heldout8_set_scores_at_or_above_the_floors() {
     );
 }
 
+/// The ninth and tenth sets (session 8): written from the seeds and the
+/// catalogue of ids and titles only, kept outside the repository while
+/// detection was changed, never read by anyone who changed it, and scored
+/// once, on the merged result. The floors are that clean first score.
+#[test]
+fn heldout9_set_scores_at_or_above_the_floors() {
+    let s = score("heldout9.yaml");
+    report("ninth held-out set (heldout9.yaml)", &s);
+    assert_floors(
+        "heldout9.yaml",
+        &s,
+        &Floors {
+            right_pack: 98.6,
+            must: 99.1,
+            must_not_per_100: 1.9,
+            refused: 84.6,
+            ambiguous: 45.4,
+            blueprint: 95.7,
+            blueprint_none_offered: 2,
+        },
+    );
+}
+
+#[test]
+fn heldout10_set_scores_at_or_above_the_floors() {
+    let s = score("heldout10.yaml");
+    report("tenth held-out set (heldout10.yaml)", &s);
+    assert_floors(
+        "heldout10.yaml",
+        &s,
+        &Floors {
+            right_pack: 93.3,
+            must: 94.3,
+            must_not_per_100: 2.8,
+            refused: 100.0,
+            ambiguous: 68.1,
+            blueprint: 91.4,
+            blueprint_none_offered: 1,
+        },
+    );
+}
+
 /// Scores any set in this format without floors, e.g. one kept outside the
 /// repository: `SKILLCHAIN_EVAL_FILE=/abs/set.yaml cargo test --test
 /// detect_eval -- --ignored --nocapture any_set`.
