@@ -704,6 +704,22 @@ pub(super) fn recover_locked(
             (false, false) => None,
         });
     }
+    // Nothing of the write reached the output folder: the staging folder goes.
+    let never_applied = || {
+        discard(&txn).map_err(|e| {
+            WriteError::RolledBack(failure(
+                "remove the staging folder",
+                txn.display().to_string(),
+                e,
+                &state,
+            ))
+        })?;
+        Ok(Some(Recovered::RolledBack {
+            root: root.to_path_buf(),
+            reason: None,
+            by: by.clone(),
+        }))
+    };
     let read = crate::textfile::read_bytes_with(
         &txn.join(JOURNAL),
         MAX_JOURNAL,
@@ -711,22 +727,8 @@ pub(super) fn recover_locked(
         crate::textfile::Links::Refuse,
     );
     let journal = match read {
-        Err(e) if e.is_not_found() => {
-            // Never committed: the output folder was not touched.
-            discard(&txn).map_err(|e| {
-                WriteError::RolledBack(failure(
-                    "remove the staging folder",
-                    txn.display().to_string(),
-                    e,
-                    &state,
-                ))
-            })?;
-            return Ok(Some(Recovered::RolledBack {
-                root: root.to_path_buf(),
-                reason: None,
-                by,
-            }));
-        }
+        // Never committed: the output folder was not touched.
+        Err(e) if e.is_not_found() => return never_applied(),
         Err(e) => return Err(unreadable_journal(&txn, &e.reason())),
         Ok(bytes) => match serde_json::from_slice::<Created>(&bytes) {
             // A write that only created files: always undone.
@@ -739,19 +741,7 @@ pub(super) fn recover_locked(
                 // staged layout renames a flushed journal into place, after
                 // making `new/`): nothing was applied.
                 Err(_) if cut_short(&bytes) && fs::symlink_metadata(txn.join("new")).is_err() => {
-                    discard(&txn).map_err(|e| {
-                        WriteError::RolledBack(failure(
-                            "remove the staging folder",
-                            txn.display().to_string(),
-                            e,
-                            &state,
-                        ))
-                    })?;
-                    return Ok(Some(Recovered::RolledBack {
-                        root: root.to_path_buf(),
-                        reason: None,
-                        by,
-                    }));
+                    return never_applied();
                 }
                 Err(e) => return Err(unreadable_journal(&txn, &e.to_string())),
             },
