@@ -204,7 +204,10 @@ pub(super) fn print_chain_screen(det: &Detection, session: &Session, st: Style) 
             let verdict = if b.offered {
                 st.green("offered")
             } else {
-                st.dim(&format!("not offered (needs {}%)", detect::OFFER_THRESHOLD))
+                st.dim(&format!(
+                    "not offered ({})",
+                    det.inner.blueprint_withheld().unwrap_or_default()
+                ))
             };
             println!(
                 "Blueprint: {}, {}% confidence, {verdict}",
@@ -226,9 +229,7 @@ pub(super) fn print_chain_screen(det: &Detection, session: &Session, st: Style) 
                     String::new()
                 }
             );
-            if det.inner.ambiguous && b.confidence >= detect::OFFER_THRESHOLD {
-                println!("           not offered: the pack is a close call");
-            } else if !b.whole && b.confidence >= detect::OFFER_THRESHOLD {
+            if !det.inner.ambiguous && !b.whole && b.confidence >= detect::OFFER_THRESHOLD {
                 println!(
                     "           not offered: it asks for part of it (names {} of its skills, one weighty trigger word, not its own phrase)",
                     b.skills_named.len()

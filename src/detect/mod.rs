@@ -270,6 +270,26 @@ impl PackDetection {
         chain::build_chain_with(pack, seeds, &scores, &self.pull())
     }
 
+    /// Why the best blueprint is not offered, in a few words for the screens
+    /// ("needs 70%", "the pack is a close call"); `None` when it is offered
+    /// or the pack has none.
+    pub fn blueprint_withheld(&self) -> Option<String> {
+        let best = self.blueprints.first().filter(|b| !b.offered)?;
+        Some(if best.confidence < OFFER_THRESHOLD {
+            format!("needs {OFFER_THRESHOLD}%")
+        } else if self.ambiguous {
+            "the pack is a close call".to_string()
+        } else if let Some(next) = self
+            .blueprints
+            .get(1)
+            .filter(|b| b.confidence >= OFFER_THRESHOLD)
+        {
+            format!("{} at {}% is as likely", next.id, next.confidence)
+        } else {
+            "the goal asks for part of it".to_string()
+        })
+    }
+
     /// The dependency rule this detection's chain was built with.
     pub fn pull(&self) -> Pull {
         Pull {

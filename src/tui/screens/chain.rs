@@ -62,10 +62,12 @@ pub fn render(f: &mut Frame, area: Rect, j: &mut Journey, th: &Theme) -> usize {
                 Span::styled(
                     match best {
                         Some(b) => format!(
-                            "none offered (best: {} at {}%, needs {}%)",
+                            "none offered (best: {} at {}%, {})",
                             b.id,
                             b.confidence,
-                            crate::detect::OFFER_THRESHOLD
+                            s.detection
+                                .blueprint_withheld()
+                                .unwrap_or_else(|| "not chosen".to_string())
                         ),
                         None => "none: each skill's outputs are the deliverables".to_string(),
                     },

@@ -155,7 +155,10 @@ fn detection_lines<'a>(d: &'a Detection, th: &Theme, lines: &mut Vec<Line<'a>>) 
                 Span::styled("✓ offered", th.ok())
             } else {
                 Span::styled(
-                    format!("○ not offered (needs {}%)", detect::OFFER_THRESHOLD),
+                    format!(
+                        "○ not offered ({})",
+                        inner.blueprint_withheld().unwrap_or_default()
+                    ),
                     th.dim(),
                 )
             },
