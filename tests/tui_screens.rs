@@ -952,3 +952,78 @@ fn generate_missing_keeps_an_edited_file_of_a_skill_it_regenerates() {
     let last = s.lines().nth(hints - 1).expect("message line").trim_end();
     assert!(last.ends_with('…'), "{s}");
 }
+
+/// Goals nobody wrote for this test: every 25th goal of the evaluation sets.
+fn sample_eval_goals() -> Vec<String> {
+    let dir = harness::repo().join("tests/fixtures/detect_eval");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("eval folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    let mut goals = Vec::new();
+    for f in files {
+        let items: Vec<serde_yaml::Value> =
+            serde_yaml::from_str(&std::fs::read_to_string(&f).expect("read")).expect("parses");
+        goals.extend(
+            items
+                .iter()
+                .filter_map(|i| i.get("goal").and_then(|g| g.as_str()).map(str::to_string)),
+        );
+    }
+    goals.into_iter().step_by(25).collect()
+}
+
+/// The id in a skill row of the live detection ("✓ id  +15  words") and of
+/// the chain ("3. id  4 questions") is always followed by a space, however
+/// long the id (`researching-documentation` once ran into its score).
+#[test]
+fn skill_and_pack_ids_never_run_into_the_column_after_them() {
+    let mut goals = sample_eval_goals();
+    goals.push(
+        "research only: why did the nightly run fail? read the docs and the task logs".into(),
+    );
+    let mut rows = 0;
+    for goal in &goals {
+        for (w, h) in [(80, 24), (120, 40)] {
+            let mut ui = Ui::with("", None, "out", Keymap::default());
+            ui.size(w, h);
+            ui.burst_text(goal);
+            let s = ui.screen();
+            for line in s.lines() {
+                let body = line.trim_start_matches('│').trim_start();
+                if let Some(rest) = body.strip_prefix("✓ ") {
+                    rows += 1;
+                    let id: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
+                    assert!(
+                        !id.contains('+') && rest[id.len()..].starts_with(' '),
+                        "{goal} at {w}x{h}: {line}"
+                    );
+                }
+            }
+            ui.keys("Enter");
+            let s = ui.screen();
+            if !s.contains("Chain ") {
+                continue;
+            }
+            for line in s.lines() {
+                let body = line.trim_start_matches('│').trim_start();
+                let Some((n, rest)) = body.split_once(". ") else {
+                    continue;
+                };
+                if n.parse::<u32>().is_err() {
+                    continue;
+                }
+                rows += 1;
+                let id: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
+                assert!(
+                    id.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+                    "{goal} at {w}x{h}: {line}"
+                );
+            }
+        }
+    }
+    assert!(rows > 100, "only {rows} rows checked");
+}

@@ -78,6 +78,14 @@ pub fn render(f: &mut Frame, area: Rect, j: &mut Journey, th: &Theme) -> usize {
     }
     lines.push(Line::from(""));
     let status = s.status();
+    // The id column fits the longest id, with a space before the counts.
+    let id_width = s
+        .chain
+        .iter()
+        .map(|e| e.id.chars().count() + 1)
+        .max()
+        .unwrap_or(0)
+        .max(26);
     for (i, e) in s.chain.iter().enumerate() {
         let (minutes, questions) = pack
             .skill(&e.id)
@@ -98,7 +106,7 @@ pub fn render(f: &mut Frame, area: Rect, j: &mut Journey, th: &Theme) -> usize {
         };
         lines.push(Line::from(vec![
             Span::styled(format!("{:>3}. ", i + 1), th.dim()),
-            Span::styled(format!("{:<26}", e.id), th.text()),
+            Span::styled(format!("{:<id_width$}", e.id), th.text()),
             Span::styled(size, th.dim()),
             Span::styled(e.tier.as_str().to_string(), th.dim()),
         ]));

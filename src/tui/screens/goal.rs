@@ -170,6 +170,15 @@ fn detection_lines<'a>(d: &'a Detection, th: &Theme, lines: &mut Vec<Line<'a>>) 
     }
     lines.push(Line::styled("Skills matched so far", th.dim()));
     let mut any = false;
+    // The id column fits the longest id listed, with a space before the score.
+    let id_width = inner
+        .scores
+        .iter()
+        .filter(|s| s.score > 0 || s.excluded_by.is_some())
+        .map(|s| s.id.chars().count() + 1)
+        .max()
+        .unwrap_or(0)
+        .max(24);
     for s in inner.scores.iter() {
         let words: Vec<String> = s
             .primary
@@ -181,14 +190,14 @@ fn detection_lines<'a>(d: &'a Detection, th: &Theme, lines: &mut Vec<Line<'a>>) 
             any = true;
             lines.push(Line::from(vec![
                 Span::styled("  ✓ ", th.ok()),
-                Span::styled(format!("{:<24}", s.id), th.text()),
+                Span::styled(format!("{:<id_width$}", s.id), th.text()),
                 Span::styled(format!("+{:<3} ", s.score), th.accent()),
                 Span::styled(words.join(", "), th.dim()),
             ]));
         } else if let Some(x) = &s.excluded_by {
             lines.push(Line::from(vec![
                 Span::styled("  ✗ ", th.error()),
-                Span::styled(format!("{:<24}", s.id), th.text()),
+                Span::styled(format!("{:<id_width$}", s.id), th.text()),
                 Span::styled(format!("excluded by “{x}”"), th.dim()),
             ]));
         }

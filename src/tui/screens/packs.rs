@@ -127,6 +127,15 @@ pub fn render(f: &mut Frame, area: Rect, j: &mut Journey, th: &Theme) -> usize {
         ),
         Line::from(""),
     ];
+    // The id column fits the longest pack id, with a space before the evidence.
+    let id_width = j
+        .det
+        .packs
+        .iter()
+        .map(|p| p.id.chars().count() + 1)
+        .max()
+        .unwrap_or(0)
+        .max(22);
     for (i, p) in j.det.packs.iter().enumerate() {
         let marker = if i == index { "▶ " } else { "  " };
         let mut tags = Vec::new();
@@ -139,7 +148,7 @@ pub fn render(f: &mut Frame, area: Rect, j: &mut Journey, th: &Theme) -> usize {
         let style = if i == index { th.accent() } else { th.text() };
         lines.push(Line::from(vec![
             Span::styled(marker, th.accent()),
-            Span::styled(format!("{:<22}", p.id), style),
+            Span::styled(format!("{:<id_width$}", p.id), style),
             Span::styled(format!("evidence {:>5}", p.evidence), th.text()),
             Span::styled(
                 if tags.is_empty() {
