@@ -11,24 +11,13 @@ use regex::bytes::Regex;
 use regex_automata::dfa::{dense, Automaton};
 use regex_automata::Input;
 
-use super::embedded::{read_dfa, Aligned, Table};
+use super::embedded::{read_dfa, Aligned, Embedded, Table};
 
-static EMBEDDED: &Aligned<[u8]> = &Aligned {
+static BYTES: &Aligned<[u8]> = &Aligned {
     _align: [],
     bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/checks.bin")),
 };
-
-/// The embedded table, its index checked once per process.
-fn table() -> Option<&'static Table<'static>> {
-    static TABLE: OnceLock<Option<Table<'static>>> = OnceLock::new();
-    TABLE.get_or_init(|| Table::new(&EMBEDDED.bytes)).as_ref()
-}
-
-/// The embedded table's bytes, for the tests.
-#[cfg(test)]
-pub(crate) fn embedded_bytes() -> &'static [u8] {
-    &EMBEDDED.bytes
-}
+pub(crate) static EMBEDDED: Embedded = Embedded::new(BYTES);
 
 /// A content check's compiled regex.
 pub(crate) enum ContentRegex<'a> {
@@ -47,7 +36,10 @@ impl ContentRegex<'static> {
     /// The embedded DFA of `pattern`, or the pattern compiled now. Errors
     /// are `Regex::new`'s: an embedded pattern is one it accepted.
     pub(crate) fn new(pattern: &str) -> Result<ContentRegex<'static>, regex::Error> {
-        match table().and_then(|t| ContentRegex::from_table(t, pattern)) {
+        match EMBEDDED
+            .table()
+            .and_then(|t| ContentRegex::from_table(t, pattern))
+        {
             Some(re) => Ok(re),
             None => Regex::new(pattern).map(ContentRegex::Regex),
         }

@@ -97,6 +97,34 @@ pub struct Aligned<B: ?Sized> {
     pub bytes: B,
 }
 
+/// An embedded table with its index, checked once per process on first use.
+pub struct Embedded {
+    bytes: &'static Aligned<[u8]>,
+    table: std::sync::OnceLock<Option<Table<'static>>>,
+}
+
+impl Embedded {
+    pub const fn new(bytes: &'static Aligned<[u8]>) -> Embedded {
+        Embedded {
+            bytes,
+            table: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The table, or `None` when its index is damaged.
+    pub fn table(&'static self) -> Option<&'static Table<'static>> {
+        self.table
+            .get_or_init(|| Table::new(&self.bytes.bytes))
+            .as_ref()
+    }
+
+    /// The raw bytes, for the tests.
+    #[cfg(test)]
+    pub fn bytes(&self) -> &'static [u8] {
+        &self.bytes.bytes
+    }
+}
+
 /// The DFA stored under `key`, or `None` when the table has none or its
 /// bytes do not deserialise (another byte order, a damaged table).
 pub fn read_dfa<'a>(table: &Table<'a>, key: &str) -> Option<(dense::DFA<&'a [u32]>, u32)> {

@@ -6,28 +6,16 @@
 //! does (globset's `GlobMatcher`), for 0.1 M. Any other glob goes to a
 //! `GlobSet`, as before.
 
-use std::sync::OnceLock;
-
 use regex_automata::dfa::{dense, Automaton};
 use regex_automata::Input;
 
-use super::embedded::{read_dfa, Aligned, Table};
+use super::embedded::{read_dfa, Aligned, Embedded, Table};
 
-static EMBEDDED: &Aligned<[u8]> = &Aligned {
+static BYTES: &Aligned<[u8]> = &Aligned {
     _align: [],
     bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/globs.bin")),
 };
-
-fn table() -> Option<&'static Table<'static>> {
-    static TABLE: OnceLock<Option<Table<'static>>> = OnceLock::new();
-    TABLE.get_or_init(|| Table::new(&EMBEDDED.bytes)).as_ref()
-}
-
-/// The embedded table's bytes, for the tests.
-#[cfg(test)]
-pub(crate) fn embedded_bytes() -> &'static [u8] {
-    &EMBEDDED.bytes
-}
+pub(crate) static EMBEDDED: Embedded = Embedded::new(BYTES);
 
 /// A glob (`*` inside one folder) as a DFA over a `/`-separated path.
 pub(crate) struct GlobDfa<'a>(Box<dense::DFA<&'a [u32]>>);
@@ -35,7 +23,7 @@ pub(crate) struct GlobDfa<'a>(Box<dense::DFA<&'a [u32]>>);
 impl GlobDfa<'static> {
     /// The embedded DFA of `glob`, if the bundled packs have it.
     pub(crate) fn find(glob: &str) -> Option<GlobDfa<'static>> {
-        GlobDfa::from_table(table()?, glob)
+        GlobDfa::from_table(EMBEDDED.table()?, glob)
     }
 }
 

@@ -174,7 +174,7 @@ fn generated_globs_match_exactly_as_globset_does() {
 #[test]
 fn bundled_globs_are_embedded_and_match_as_globset_on_the_generated_paths() {
     use crate::headless::{prepare, Request};
-    let table = Table::new(super::globs::embedded_bytes()).expect("build.rs embedded globs");
+    let table = Table::new(super::globs::EMBEDDED.bytes()).expect("build.rs embedded globs");
     let registry = crate::pack::Registry::bundled().expect("bundled packs load");
     let dir = tempfile::tempdir().expect("temp dir");
     let mut compared = 0;
