@@ -47,6 +47,43 @@ fn ends_scope(t: &Token) -> bool {
             | "with"
             | "in"
             | "on"
+            | "leave"
+            | "keep"
+    )
+}
+
+/// Words for rows and values a load skips ("skip bad rows", "skip the
+/// header"): a rule of the load, not a part of the work ruled out.
+fn is_row_word(w: &str) -> bool {
+    matches!(
+        w,
+        "bad"
+            | "invalid"
+            | "malformed"
+            | "corrupt"
+            | "corrupted"
+            | "broken"
+            | "empty"
+            | "null"
+            | "nulls"
+            | "duplicate"
+            | "duplicates"
+            | "dupes"
+            | "header"
+            | "headers"
+            | "first"
+            | "row"
+            | "rows"
+            | "record"
+            | "records"
+            | "line"
+            | "lines"
+            | "weekend"
+            | "weekends"
+            | "holiday"
+            | "holidays"
+            | "missing"
+            | "late"
     )
 }
 
@@ -61,11 +98,28 @@ fn negation_cue(toks: &[Token], i: usize) -> Option<usize> {
         "no" | "not" | "without" | "never" | "dont" | "doesnt" | "didnt" | "wont" | "isnt"
         | "arent" | "shouldnt" | "except" | "excluding" | "exclude" | "avoid" => Some(1),
         "don" | "doesn" | "didn" | "won" if next == Some("t") => Some(2),
+        // "skip monitoring", "omit the dag entry", but not a load's rule
+        // about rows ("skip bad rows", "skip the header").
+        "skip" | "skipping" | "omit" | "omitting" | "minus" => {
+            let object = toks
+                .iter()
+                .skip(i + 1)
+                .take_while(|t| !t.clause_start)
+                .find(|t| !is_stopword(&t.word));
+            (!object.is_some_and(|t| is_row_word(&t.word))).then_some(1)
+        }
+        "w" if next == Some("o") => Some(2),
+        "leave" if next == Some("out") => Some(2),
+        "hold" if next == Some("off") => Some(2),
         // "before writing any sql", "before we deprecate it": later work,
         // not asked now (a time, "before 8am", is no cue).
         "before"
             if next.is_some_and(|n| {
-                (n.len() > 5 && n.ends_with("ing")) || matches!(n, "we" | "you" | "i" | "they")
+                (n.len() > 5 && n.ends_with("ing"))
+                    || matches!(
+                        n,
+                        "we" | "you" | "i" | "they" | "anyone" | "someone" | "anybody" | "somebody"
+                    )
             }) =>
         {
             Some(1)
@@ -83,7 +137,9 @@ fn forward(toks: &[Token], from: usize) -> Vec<usize> {
             break;
         }
         out.push(j);
-        if !is_stopword(&t.word) {
+        // "query.sql" and `dim_customer` are one word each.
+        let continues_name = t.in_name && !t.name_start && j > from && toks[j - 1].in_name;
+        if !is_stopword(&t.word) && !continues_name {
             content += 1;
             if content == SCOPE_WORDS {
                 break;
@@ -180,6 +236,30 @@ fn kept_phrase(toks: &[Token], i: usize) -> Option<usize> {
     Some(n)
 }
 
+/// "stay on", "stick with", "keep using", "continue with" before what the
+/// goal keeps: the number of cue words at `i`.
+fn staying_on(toks: &[Token], i: usize) -> Option<usize> {
+    let w = |k: usize| toks.get(i + k).map(|t| t.word.as_str());
+    let n = match (w(0)?, w(1)) {
+        (
+            "stay" | "stays" | "staying" | "stick" | "sticking" | "remain" | "remains",
+            Some("on" | "with" | "in"),
+        ) => 2,
+        ("keep" | "keeps" | "continue" | "continuing", Some("using" | "with")) => 2,
+        _ => return None,
+    };
+    (!toks[i].in_name).then_some(n)
+}
+
+/// A past participle after "already" ("already added", "already wrote").
+fn is_participle(w: &str) -> bool {
+    (w.len() > 4 && w.ends_with("ed"))
+        || matches!(
+            w,
+            "written" | "wrote" | "built" | "done" | "made" | "set" | "got" | "shipped" | "put"
+        )
+}
+
 /// Verbs before "the same" that say a thing is kept ("stays the same").
 fn is_kept_cue_verb(w: &str) -> bool {
     matches!(w, "is" | "are" | "keep" | "kept")
@@ -209,7 +289,39 @@ fn is_done_cue(w: &str) -> bool {
             | "shipped"
             | "exist"
             | "exists"
+            // "monitoring is sorted" ("type 1 is fine" picks a kind, it
+            // says nothing exists)
+            | "sorted"
+            | "handled"
+            | "covered"
     )
+}
+
+/// Words closing a clause that say the user does or drops its work ("I'll
+/// do the metadata myself", "monitoring later"): the work is not asked.
+fn is_not_ours_cue(w: &str) -> bool {
+    matches!(
+        w,
+        "myself" | "ourselves" | "themselves" | "yourself" | "manually" | "later"
+    )
+}
+
+/// "not needed", "not required", "out of scope" closing a clause: the
+/// number of cue words at `i`.
+fn unwanted_phrase(toks: &[Token], i: usize) -> Option<usize> {
+    let w = |k: usize| toks.get(i + k).map(|t| t.word.as_str());
+    let n = match (w(0)?, w(1), w(2)) {
+        ("not", Some("needed" | "required" | "necessary" | "wanted"), _) => 2,
+        ("unnecessary" | "unneeded", _, _) => 1,
+        ("out" | "not", Some("of" | "in"), Some("scope")) => 3,
+        // "the transformation layer is someone else's job"
+        ("someone" | "somebody", Some("else" | "elses"), _)
+        | ("another" | "other", Some("team" | "teams" | "teams'"), _) => {
+            return (i > 0 && !toks[i].in_name).then_some(2);
+        }
+        _ => return None,
+    };
+    (i > 0 && !toks[i].in_name && closes(toks, i + n - 1)).then_some(n)
 }
 
 /// A done word closes what it describes: nothing but a clause break, a small
@@ -264,7 +376,49 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
     let mut i = 0;
     while i < toks.len() {
         if consumed.get(i).copied().unwrap_or(false) {
-            i += 1;
+            // A phrase that starts with a cue ("no code changes", "no
+            // implementation") is read as itself, and rules out what it is
+            // said of: "no code changes to the SQL", "no implementation
+            // plan yet".
+            let mut end = i + 1;
+            if negation_cue(toks, i).is_some() {
+                while consumed.get(end).copied().unwrap_or(false) && !toks[end].clause_start {
+                    end += 1;
+                }
+                let after = forward(toks, end);
+                if !after.is_empty() && !toks[end].clause_start {
+                    // The phrase's own words after the cue belong to what is
+                    // ruled out ("implementation" of "implementation plan").
+                    let cue = negation_cue(toks, i).unwrap_or(1);
+                    let words: Vec<usize> = (i + cue..end).chain(after).collect();
+                    out.push(Scope {
+                        kind: ScopeKind::Negated,
+                        text: text_of(toks, i..i + cue, &words),
+                        words,
+                    });
+                }
+            }
+            i = end;
+            continue;
+        }
+        if let Some(n) = unwanted_phrase(toks, i).or_else(|| {
+            (is_not_ours_cue(&toks[i].word)
+                && !toks[i].in_name
+                && closes(toks, i)
+                && toks.get(i + 1).is_none_or(|t| t.word != "than"))
+            .then_some(1)
+        }) {
+            // "monitoring not needed", "I'll do the metadata myself": what
+            // stands before is ruled out.
+            let words = backward_joined(toks, i);
+            if !words.is_empty() {
+                out.push(Scope {
+                    kind: ScopeKind::Negated,
+                    text: text_of(toks, i..i + n, &words),
+                    words,
+                });
+            }
+            i += n;
             continue;
         }
         if let Some(n) = negation_cue(toks, i) {
@@ -290,6 +444,19 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
                     words,
                 });
             }
+        } else if let Some(n) = staying_on(toks, i) {
+            // "we stay on airflow", "keep using prefect": what the goal
+            // keeps exists.
+            let words = forward(toks, i + n);
+            if !words.is_empty() {
+                out.push(Scope {
+                    kind: ScopeKind::Exists,
+                    text: text_of(toks, i..i + n, &words),
+                    words,
+                });
+            }
+            i += n;
+            continue;
         } else if let Some(n) = kept_phrase(toks, i) {
             // "leave the sql as it is", "query and schema are fine as they
             // are", "leave the DAG alone": what is kept exists.
@@ -326,7 +493,14 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             let words = if matches!(next, Some("have" | "got" | "has")) {
                 forward(toks, i + 2)
             } else {
-                backward_joined(toks, i)
+                let before = backward_joined(toks, i);
+                // "already added 3 cols to the query": nothing stands
+                // before, the work done names the thing after.
+                if before.is_empty() && next.is_some_and(is_participle) {
+                    forward(toks, i + 2)
+                } else {
+                    before
+                }
             };
             if !words.is_empty() {
                 let mut cue = i..i + 1;

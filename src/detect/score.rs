@@ -182,6 +182,8 @@ pub(super) fn detect_analysed(
         let mut hits = Vec::new();
         let mut negated_by = None;
         let mut exists_by = None;
+        // A primary keyword of the skill lies in a negation.
+        let mut negated_primary = false;
         // Some word of the skill stands outside a table or code name.
         let mut outside_names = false;
         // Gates look at every word, inside a longer phrase or not.
@@ -208,6 +210,7 @@ pub(super) fn detect_analysed(
             let scope = a.scope(f);
             match scope.map(|s| s.kind) {
                 Some(ScopeKind::Negated) => {
+                    negated_primary |= is_p;
                     if is_p || is_s {
                         negated_by.get_or_insert_with(|| {
                             scope.map(|s| s.text.clone()).unwrap_or_default()
@@ -242,7 +245,17 @@ pub(super) fn detect_analysed(
         // Likewise a goal that rules out one of the skill's words ("no
         // schema changes"): a side word ("postgres") does not bring it back,
         // only a primary keyword outside the negation does.
-        if exists_by.is_some() || (negated_by.is_some() && primary.is_empty()) {
+        // A negation that names the skill's own work ("no code changes to
+        // the SQL") also outweighs primary keywords the skill shares with
+        // others of the pack ("derived table" is the table each of them
+        // works on); a keyword only this skill has ("kinesis" beside "no
+        // kafka") still asks for it.
+        let only_shared = primary
+            .iter()
+            .all(|&t| index.skills_of.get(t).is_some_and(|s| s.len() > 1));
+        if exists_by.is_some()
+            || (negated_by.is_some() && (primary.is_empty() || (negated_primary && only_shared)))
+        {
             primary.clear();
             secondary.clear();
             hits.clear();
