@@ -13,7 +13,10 @@ fn bundled() -> &'static Registry {
 
 /// (pack, a goal asking for the whole of its work, [(skill, how people
 /// name that skill's part)]).
-const CASES: &[(&str, &str, &[(&str, &str)])] = &[
+/// (skill, how people name that skill's part).
+type Parts = &'static [(&'static str, &'static str)];
+
+const CASES: &[(&str, &str, Parts)] = &[
     (
         "bigquery-etl",
         "new bigquery derived table telemetry_derived.crash_counts_v1 from clients_daily",
