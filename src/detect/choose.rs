@@ -266,11 +266,18 @@ pub fn detect_with(
         .iter()
         .map(|s| s.is_some_and(|i| a.scopes[i].kind == super::negation::ScopeKind::Negated))
         .collect();
-    let elsewhere = super::context::elsewhere(&a.reading.tokens, &scoped);
+    let personal = super::context::personal(&a.reading.tokens, &scoped);
+    let elsewhere = personal
+        .clone()
+        .or_else(|| super::context::elsewhere(&a.reading.tokens, &scoped));
     // Infrastructure around a data tool is data work: the tool lifts the
-    // raised minimum ("helm chart for airflow on k8s").
-    let elsewhere = elsewhere.filter(|_| super::context::data_tool(&a.reading.tokens).is_none());
-    let minimum = if elsewhere.is_some() {
+    // raised minimum ("helm chart for airflow on k8s"); a resume naming
+    // Airflow is still a resume.
+    let elsewhere = elsewhere
+        .filter(|_| personal.is_some() || super::context::data_tool(&a.reading.tokens).is_none());
+    let minimum = if personal.is_some() {
+        f64::INFINITY
+    } else if elsewhere.is_some() {
         let more = super::context::elsewhere_count(&a.reading.tokens, &scoped).saturating_sub(1);
         super::context::MIN_EVIDENCE_ELSEWHERE
             + super::context::MIN_EVIDENCE_PER_MORE_ELSEWHERE * more as f64

@@ -106,7 +106,65 @@ fn is_elsewhere(w: &str) -> bool {
             | "sprint" | "backlog" | "retro" | "standup" | "jira" | "sdr"
             // office work
             | "meeting" | "slide" | "powerpoint" | "calendar"
+            // web back ends and their load tests
+            | "fastapi" | "middleware" | "redis" | "php" | "wordpress" | "k6" | "jmeter"
+            | "locust" | "gatling" | "rps" | "5xx" | "http"
+            // games, graphics and design
+            | "game" | "multiplayer" | "unity" | "unreal" | "godot" | "blender" | "photoshop"
+            | "figma" | "instagram" | "graphic" | "logo"
+            // desktops and personal machines
+            | "windows" | "ubuntu" | "macos" | "powershell" | "rsync" | "laptop"
+            // model fine-tuning research
+            | "lora" | "changelog"
+    ) || is_personal(w)
+}
+
+/// Words of tasks about a person or a household rather than a system (a
+/// CV, a talk at a meetup, a car): such a goal is never data work, whatever
+/// data tools it names ("a CV that highlights Airflow and dbt").
+fn is_personal(w: &str) -> bool {
+    matches!(
+        w,
+        "cv" | "linkedin"
+            | "meetup"
+            | "wedding"
+            | "recipe"
+            | "bakery"
+            | "honda"
+            | "toyota"
+            | "couch"
     )
+}
+
+/// Words before "resume" that make it the document ("my resume"), not the
+/// verb ("resume the backfill").
+fn is_determiner(w: &str) -> bool {
+    matches!(
+        w,
+        "my" | "a" | "the" | "your" | "our" | "his" | "her" | "their"
+    )
+}
+
+/// The first word of the goal (as typed) naming a task about a person or a
+/// household, outside names and negations, if any; "cover letter" and
+/// "spark plugs" count as such words.
+pub fn personal(tokens: &[super::normalise::Token], scoped: &[bool]) -> Option<String> {
+    tokens
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| !t.in_name && !scoped.get(*i).copied().unwrap_or(false))
+        .find(|(i, t)| {
+            is_personal(&t.word)
+                || (t.word == "resume"
+                    && i.checked_sub(1)
+                        .and_then(|p| tokens.get(p))
+                        .is_some_and(|p| is_determiner(&p.word)))
+                || matches!(
+                    (t.word.as_str(), tokens.get(i + 1).map(|n| n.word.as_str())),
+                    ("cover", Some("letter" | "letters")) | ("spark", Some("plug" | "plugs"))
+                )
+        })
+        .map(|(_, t)| t.typed.clone())
 }
 
 #[cfg(test)]

@@ -378,7 +378,11 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             // said of: "no code changes to the SQL", "no implementation
             // plan yet".
             let mut end = i + 1;
-            if negation_cue(toks, i).is_some() {
+            // Only "no …", "without …", "don't …" phrases: "before
+            // merging" and "not null" are keywords of the work itself.
+            if negation_cue(toks, i).is_some()
+                && matches!(toks[i].word.as_str(), "no" | "without" | "dont" | "don")
+            {
                 while consumed.get(end).copied().unwrap_or(false) && !toks[end].clause_start {
                     end += 1;
                 }
