@@ -33,6 +33,9 @@ struct Score {
     must_found: usize,
     goals: usize,
     must_not_violations: usize,
+    /// Must-not skills in the chain `run` generates from (`chain` of
+    /// `detect --json`: the assumed skills included).
+    must_not_generated: usize,
     none_goals: usize,
     none_refused: usize,
     ambiguous_goals: usize,
@@ -88,7 +91,8 @@ impl Score {
              | ambiguous goals flagged with a right runner-up | {:.1} % ({}/{}) |\n\
              | blueprint offer right | {:.1} % ({}/{}) |\n\
              | clear goals flagged ambiguous | {} |\n\
-             | blueprint offered where the label is none | {} of {} |\n",
+             | blueprint offered where the label is none | {} of {} |\n\
+             | must-not-have skills generated from (assumed included), per 100 goals | {:.1} ({}) |\n",
             self.goals,
             self.right_pack_pct(),
             self.right_pack,
@@ -110,6 +114,8 @@ impl Score {
             self.clear_flagged_ambiguous,
             self.blueprint_none_offered,
             self.blueprint_none_goals,
+            100.0 * self.must_not_generated as f64 / self.goals.max(1) as f64,
+            self.must_not_generated,
         )
     }
 }
@@ -234,7 +240,15 @@ fn score(file: &str) -> Score {
                     .push(format!("MUST {goal:?}: {m} missing from {ids:?}"));
             }
         }
+        let generated: Vec<String> = if d.inner.offer.is_some() {
+            chain.iter().map(|e| e.id.clone()).collect()
+        } else {
+            d.inner.full_chain(pack).into_iter().map(|e| e.id).collect()
+        };
         for m in &c.must_not {
+            if generated.contains(m) {
+                s.must_not_generated += 1;
+            }
             if ids.contains(&m.as_str()) {
                 s.must_not_violations += 1;
                 s.misses.push(format!("MUST-NOT {goal:?}: {m} in {ids:?}"));

@@ -334,6 +334,7 @@ fn closes(toks: &[Token], i: usize) -> bool {
 /// warehouse already exist" covers both).
 fn backward_joined(toks: &[Token], at: usize) -> Vec<usize> {
     let mut words = backward(toks, at);
+    let mut joined = false;
     while let Some(&first) = words.first() {
         if toks[first].clause_start {
             break;
@@ -362,6 +363,30 @@ fn backward_joined(toks: &[Token], at: usize) -> Vec<usize> {
             .chain(k..first)
             .chain(words)
             .collect();
+        joined = true;
+    }
+    // "the query, metadata and tests are already merged": a list joined by
+    // "and" reaches back over the short items before it, comma by comma.
+    while joined {
+        let Some(&first) = words.first() else {
+            break;
+        };
+        if !toks[first].clause_start || first == 0 {
+            break;
+        }
+        let start = (0..first)
+            .rev()
+            .find(|&k| toks[k].clause_start)
+            .unwrap_or(0);
+        let item: Vec<usize> = (start..first).collect();
+        let content = item
+            .iter()
+            .filter(|&&k| !is_stopword(&toks[k].word) && (!toks[k].in_name || toks[k].name_start))
+            .count();
+        if content == 0 || content > 2 || item.iter().any(|&k| ends_scope(&toks[k])) {
+            break;
+        }
+        words = item.into_iter().chain(words).collect();
     }
     words
 }
