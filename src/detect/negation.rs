@@ -233,6 +233,36 @@ fn kept_phrase(toks: &[Token], i: usize) -> Option<usize> {
     Some(n)
 }
 
+/// "fine" at `i` says a thing works and is kept ("works fine", "the pipeline
+/// itself is fine", "the query is fine, leave it alone"), not that a choice
+/// will do ("type 1 is fine").
+fn fine_keeps(toks: &[Token], i: usize) -> bool {
+    let before = |k: usize| {
+        i.checked_sub(k)
+            .and_then(|p| toks.get(p))
+            .map(|t| t.word.as_str())
+    };
+    let works = matches!(
+        before(1),
+        Some("works" | "work" | "working" | "runs" | "running")
+    );
+    let itself = matches!(before(1), Some("is" | "are"))
+        && matches!(before(2), Some("itself" | "themselves"));
+    let after: Vec<&str> = toks
+        .iter()
+        .skip(i + 1)
+        .take(4)
+        .map(|t| t.word.as_str())
+        .collect();
+    let left_alone = after.windows(2).any(|p| {
+        matches!(
+            p,
+            ["leave", "it" | "them" | "that" | "as"] | ["touch", "it" | "them" | "that"]
+        )
+    });
+    works || itself || left_alone
+}
+
 /// "stay on", "stick with", "keep using", "continue with" before what the
 /// goal keeps: the number of cue words at `i`.
 fn staying_on(toks: &[Token], i: usize) -> Option<usize> {
@@ -371,7 +401,7 @@ fn backward_joined(toks: &[Token], at: usize) -> Vec<usize> {
         let Some(&first) = words.first() else {
             break;
         };
-        if !toks[first].clause_start || first == 0 {
+        if !toks[first].after_comma || first == 0 {
             break;
         }
         let start = (0..first)
@@ -379,11 +409,37 @@ fn backward_joined(toks: &[Token], at: usize) -> Vec<usize> {
             .find(|&k| toks[k].clause_start)
             .unwrap_or(0);
         let item: Vec<usize> = (start..first).collect();
+        // A name ("query.sql", `dim_customer`) counts once, at its first part.
         let content = item
             .iter()
-            .filter(|&&k| !is_stopword(&toks[k].word) && (!toks[k].in_name || toks[k].name_start))
+            .filter(|&&k| {
+                !is_stopword(&toks[k].word)
+                    && !(toks[k].in_name && k > start && toks[k - 1].in_name)
+            })
             .count();
-        if content == 0 || content > 2 || item.iter().any(|&k| ends_scope(&toks[k])) {
+        // An item is a thing named, not a request ("add bigeye monitors",
+        // "rewrite query.sql").
+        let request = item.iter().any(|&k| {
+            super::score::is_creation_cue(&toks[k].word)
+                || matches!(
+                    toks[k].word.as_str(),
+                    "add"
+                        | "rewrite"
+                        | "fix"
+                        | "update"
+                        | "change"
+                        | "set"
+                        | "move"
+                        | "run"
+                        | "load"
+                        | "generate"
+                        | "remove"
+                        | "drop"
+                        | "make"
+                        | "get"
+                )
+        });
+        if content == 0 || content > 2 || request || item.iter().any(|&k| ends_scope(&toks[k])) {
             break;
         }
         words = item.into_iter().chain(words).collect();
@@ -463,6 +519,17 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
         let after_already = i > 0 && toks[i - 1].word == "already";
         if matches!(w, "existing" | "preexisting") && !toks[i].in_name {
             let words = forward(toks, i + 1);
+            if !words.is_empty() {
+                out.push(Scope {
+                    kind: ScopeKind::Exists,
+                    text: text_of(toks, i..i + 1, &words),
+                    words,
+                });
+            }
+        } else if w == "fine" && !toks[i].in_name && closes(toks, i) && fine_keeps(toks, i) {
+            // "ingestion works fine", "the query is fine, leave it alone":
+            // what is fine exists.
+            let words = backward_joined(toks, i);
             if !words.is_empty() {
                 out.push(Scope {
                     kind: ScopeKind::Exists,
@@ -743,6 +810,31 @@ mod tests {
             let ex = covered(&goal, ScopeKind::Exists);
             assert!(ex.iter().any(|w| w == "airflow"), "{goal}: {ex:?}");
             assert!(!ex.iter().any(|w| w == "retries"), "{goal}: {ex:?}");
+        }
+    }
+
+    #[test]
+    fn what_works_fine_exists_and_a_choice_that_will_do_does_not() {
+        for form in [
+            "the {} works fine",
+            "the {} itself is fine",
+            "the {} is fine, leave it alone",
+            "the {} is fine leave it alone",
+            "the {} is fine, don't touch it",
+        ] {
+            for part in ["query", "ingestion", "pipeline"] {
+                let goal = format!("add bigeye checks; {}", form.replace("{}", part));
+                let ex = covered(&goal, ScopeKind::Exists);
+                assert!(ex.iter().any(|w| w == part), "{goal}: {ex:?}");
+                assert!(!ex.iter().any(|w| w == "bigeye"), "{goal}: {ex:?}");
+            }
+        }
+        for goal in [
+            "type 1 is fine, no history",
+            "weekly full refresh is fine for the reference data",
+            "a daily load is fine",
+        ] {
+            assert!(covered(goal, ScopeKind::Exists).is_empty(), "{goal}");
         }
     }
 

@@ -26,6 +26,9 @@ pub struct Token {
     pub how: How,
     /// Punctuation (, ; : ! ? ( ) or a sentence end) stands before this word.
     pub clause_start: bool,
+    /// The clause break before this word is a comma alone (an item of a
+    /// list, "query, metadata and tests").
+    pub after_comma: bool,
     /// Part of a snake_case or dotted name, not a word on its own.
     pub in_name: bool,
     /// The first part of such a name (`dim` of `dim_customer`).
@@ -126,6 +129,7 @@ pub fn tokenise(st: &Stemmer, text: &str) -> Vec<Token> {
                 stem: stem_word(st, p),
                 how: How::Word,
                 clause_start: clause_start && i == 0 && !dotted,
+                after_comma: clause_start && i == 0 && !dotted && gap.trim() == ",",
                 in_name,
                 name_start: name_start && i == 0,
             });

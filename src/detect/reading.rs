@@ -66,6 +66,7 @@ pub fn read(goal: &str, packs: &[&PackIndex]) -> Reading {
                     stem: stem_word(&st, w),
                     how: How::Synonym { typed: key.clone() },
                     clause_start: t.clause_start && k == 0,
+                    after_comma: t.after_comma && k == 0,
                     in_name: false,
                     name_start: false,
                 });
@@ -74,6 +75,7 @@ pub fn read(goal: &str, packs: &[&PackIndex]) -> Reading {
         let t = if shaped {
             Token {
                 clause_start: false,
+                after_comma: false,
                 ..t
             }
         } else {
@@ -97,6 +99,7 @@ pub fn read(goal: &str, packs: &[&PackIndex]) -> Reading {
                             typed: t.typed.clone(),
                         },
                         clause_start: t.clause_start && i == 0,
+                        after_comma: t.after_comma && i == 0,
                         in_name: t.in_name,
                         name_start: t.name_start && i == 0,
                     });
