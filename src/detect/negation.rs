@@ -397,10 +397,7 @@ fn backward_joined(toks: &[Token], at: usize) -> Vec<usize> {
     }
     // "the query, metadata and tests are already merged": a list joined by
     // "and" reaches back over the short items before it, comma by comma.
-    while joined {
-        let Some(&first) = words.first() else {
-            break;
-        };
+    while let Some(&first) = words.first().filter(|_| joined) {
         if !toks[first].after_comma || first == 0 {
             break;
         }
