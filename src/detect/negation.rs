@@ -410,8 +410,8 @@ fn backward_joined(toks: &[Token], at: usize) -> Vec<usize> {
         let content = item
             .iter()
             .filter(|&&k| {
-                !is_stopword(&toks[k].word)
-                    && !(toks[k].in_name && k > start && toks[k - 1].in_name)
+                let continues_name = toks[k].in_name && k > start && toks[k - 1].in_name;
+                !is_stopword(&toks[k].word) && !continues_name
             })
             .count();
         // An item is a thing named, not a request ("add bigeye monitors",
