@@ -1,0 +1,165 @@
+//! Close calls the evidence margin misses. Two packs can both honestly serve
+//! a goal while one of them has far more words for it: the margin of
+//! [`super::choose`] sees only the totals. Each rule here names a runner-up
+//! with the reason `detect` prints and `--json` carries (`close_call`):
+//!
+//! - **a capability of its own**: in a goal of a few words that orders no
+//!   blueprint, another pack that reads words the best pack does not and
+//!   gives one of its skills a primary keyword's worth (10) from them
+//!   offers that part of the goal as a whole ("airflow dag loading stripe
+//!   into snowflake hourly" is orchestration, and a Snowflake load too);
+//! - **a question about a problem**: a goal that reports a failure or a
+//!   slowness and asks why, without asking for a change, is a diagnosis
+//!   and an investigation alike; every other pack that reads its question
+//!   words ("why", "figure out", "what happened") is a runner-up.
+
+use super::index::PackIndex;
+use super::score::Analysis;
+use super::{PackDetection, PackScore};
+
+/// Goals of at most this many content words are read for a capability of
+/// the runner-up's own (longer goals say enough to place them).
+pub const CAPABILITY_GOAL_WORDS: usize = 10;
+/// A skill of the runner-up needs this score from its words (a primary
+/// keyword, or two secondary ones).
+pub const CAPABILITY_SCORE: u32 = 10;
+/// ... and its pack this share of the best pack's evidence.
+pub const CAPABILITY_SHARE: f64 = 0.15;
+
+/// "the goal names snowflake loading: optimizing-sql reads "snowflake" (score 10)"
+/// when `other` reads a capability of its own in a goal of a few words.
+pub fn own_capability(
+    content_words: usize,
+    offered: bool,
+    best: &PackScore,
+    other: &PackScore,
+    det: &PackDetection,
+) -> Option<String> {
+    if offered
+        || content_words > CAPABILITY_GOAL_WORDS
+        || other.evidence < best.evidence * CAPABILITY_SHARE
+    {
+        return None;
+    }
+    let best_reads =
+        |w: &String| best.own_words.contains(w) || best.words.iter().any(|b| &b.keyword == w);
+    let skill = det
+        .scores
+        .iter()
+        .filter(|s| s.score >= CAPABILITY_SCORE)
+        .filter(|s| s.primary.iter().chain(&s.secondary).any(|w| !best_reads(w)))
+        .max_by_key(|s| s.score)?;
+    let words: Vec<String> = skill
+        .primary
+        .iter()
+        .chain(&skill.secondary)
+        .map(|w| format!("\"{w}\""))
+        .collect();
+    Some(format!(
+        "its skill {} reads {} (score {}), words {} does not read",
+        skill.id,
+        words.join(", "),
+        skill.score,
+        best.id
+    ))
+}
+
+/// Words that report a problem, by how they begin ("fails", "failing",
+/// "slower", "duplicates", "flaky").
+const PROBLEM_PREFIXES: &[&str] = &[
+    "fail", "error", "slow", "stale", "duplicat", "dupe", "flak", "crash", "broke", "timeout",
+    "hang",
+];
+/// ... and whole words that do.
+const PROBLEM_WORDS: &[&str] = &["late", "missing", "wrong", "falls", "fell"];
+/// Words that ask to understand something.
+const QUESTION_PHRASES: &[&[&str]] = &[
+    &["why"],
+    &["what", "happened"],
+    &["what", "changed"],
+    &["went", "wrong"],
+    &["figure", "out"],
+    &["find", "out"],
+    &["look", "into"],
+    &["dig", "into"],
+    &["trace"],
+    &["investigate"],
+    &["root", "cause"],
+];
+/// Words that ask for a change: the goal is a fix, not only a question.
+const CHANGE_PREFIXES: &[&str] = &[
+    "fix", "repair", "resolv", "rerun", "re-run", "debug", "faster", "tune", "optimi", "rewrit",
+    "speed",
+];
+
+/// A question phrase in the goal: its first word, its length, as typed.
+type Question = (usize, usize, String);
+
+/// The goal's problem word and questions (as typed) when it asks about a
+/// problem without asking for a change.
+fn problem_question(a: &Analysis) -> Option<(String, Vec<Question>)> {
+    let toks = &a.reading.tokens;
+    let words: Vec<&str> = toks.iter().map(|t| t.word.as_str()).collect();
+    let starts = |w: &str, list: &[&str]| list.iter().any(|p| w.starts_with(p));
+    if words.iter().any(|w| starts(w, CHANGE_PREFIXES)) {
+        return None;
+    }
+    let problem = toks
+        .iter()
+        .find(|t| starts(&t.word, PROBLEM_PREFIXES) || PROBLEM_WORDS.contains(&t.word.as_str()))?;
+    let mut questions = Vec::new();
+    for (i, _) in words.iter().enumerate() {
+        for q in QUESTION_PHRASES {
+            if words.get(i..i + q.len()).is_some_and(|ws| {
+                ws.iter()
+                    .zip(q.iter())
+                    .all(|(w, q)| w == q || (q.len() > 4 && w.starts_with(q)))
+            }) {
+                let typed: Vec<&str> = toks[i..i + q.len()]
+                    .iter()
+                    .map(|t| t.typed.as_str())
+                    .collect();
+                questions.push((i, q.len(), typed.join(" ")));
+            }
+        }
+    }
+    (!questions.is_empty()).then(|| (problem.typed.clone(), questions))
+}
+
+/// For each pack position: the reason it is a runner-up because the goal
+/// asks about a problem and the pack reads the question, or `None`.
+pub fn question_readers(
+    a: &Analysis,
+    indexes: &[&PackIndex],
+    gated: &[Vec<usize>],
+    best_pos: usize,
+) -> Vec<Option<String>> {
+    let mut out = vec![None; indexes.len()];
+    let Some((problem, questions)) = problem_question(a) else {
+        return out;
+    };
+    for (pos, ix) in indexes.iter().enumerate() {
+        if pos == best_pos {
+            continue;
+        }
+        let read: Vec<&str> = questions
+            .iter()
+            .filter(|(start, len, _)| {
+                a.all_found.iter().any(|f| {
+                    f.pack == pos
+                        && !a.is_negated(f)
+                        && f.start < start + len
+                        && *start < f.start + f.len
+                        && ix.weight_without(f.term, &gated[pos]) > 0
+                })
+            })
+            .map(|(_, _, typed)| typed.as_str())
+            .collect();
+        if let Some(q) = read.first() {
+            out[pos] = Some(format!(
+                "the goal asks \"{q}\" about \"{problem}\" without asking for a change: investigating it is this pack's work as much as fixing it is the best pack's"
+            ));
+        }
+    }
+    out
+}
