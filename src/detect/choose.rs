@@ -349,6 +349,22 @@ pub fn detect_with(
     };
     let offered = dets.get(&best_pos).is_some_and(|d| d.offer.is_some());
     let questions = super::close::question_readers(&a, &indexes, &gated, best_pos);
+    // The one word the best pack weighs above all its others is what the
+    // goal mainly asks for: in a brief goal, another pack that reads it too
+    // offers that as well ("great expectations suite for the silver orders
+    // table"). Several words of equal weight name no single ask.
+    let heaviest = best.words.iter().map(|w| w.weight).max().unwrap_or(0);
+    let main_words: Vec<&String> = best
+        .words
+        .iter()
+        .filter(|w| w.weight == heaviest)
+        .map(|w| &w.keyword)
+        .collect();
+    let main_word = match main_words.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    };
+    let reads_main = |s: &PackScore| main_word.filter(|w| s.own_words.contains(w));
     let runner_ups: Vec<PackScore> = scores
         .iter()
         .skip(1)
@@ -379,6 +395,13 @@ pub fn detect_with(
                     "a goal of {} words says too little to rule out a pack whose own words weigh {}",
                     a.reading.content_words(),
                     s.own_raw
+                ))
+            } else if let Some(main) = reads_main(s).filter(|_| {
+                brief && !offered && f64::from(s.own_raw) >= SHORT_RUNNER_UP
+            }) {
+                Some(format!(
+                    "a goal of {} words that mainly asks for \"{main}\", which this pack reads too",
+                    a.reading.content_words()
                 ))
             } else if let Some(q) = questions.get(*pos).cloned().flatten() {
                 Some(q)
