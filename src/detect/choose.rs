@@ -408,7 +408,9 @@ pub fn detect_with(
             } else {
                 dets.get(pos).and_then(|d| {
                     super::close::own_capability(
-                        a.reading.content_words(),
+                        &a,
+                        &indexes,
+                        (best_pos, *pos),
                         offered,
                         &best,
                         s,

@@ -26,40 +26,69 @@ pub const CAPABILITY_SCORE: u32 = 10;
 /// ... and its pack this share of the best pack's evidence.
 pub const CAPABILITY_SHARE: f64 = 0.15;
 
-/// "the goal names snowflake loading: optimizing-sql reads "snowflake" (score 10)"
-/// when `other` reads a capability of its own in a goal of a few words.
+/// "its skill architecting-data scores 10 on "snowflake", words
+/// data-orchestration does not read" when the pack at `pos` reads a
+/// capability of its own in a goal of a few words.
 pub fn own_capability(
-    content_words: usize,
+    a: &Analysis,
+    indexes: &[&PackIndex],
+    (best_pos, pos): (usize, usize),
     offered: bool,
     best: &PackScore,
     other: &PackScore,
     det: &PackDetection,
 ) -> Option<String> {
     if offered
-        || content_words > CAPABILITY_GOAL_WORDS
+        || a.reading.content_words() > CAPABILITY_GOAL_WORDS
         || other.evidence < best.evidence * CAPABILITY_SHARE
     {
         return None;
     }
-    let best_reads =
-        |w: &String| best.own_words.contains(w) || best.words.iter().any(|b| &b.keyword == w);
-    let skill = det
+    // The goal's words the best pack reads (any term of it, not negated).
+    let mut read_by_best = vec![false; a.reading.tokens.len()];
+    for f in a
+        .all_found
+        .iter()
+        .filter(|f| f.pack == best_pos && !a.is_negated(f))
+    {
+        for w in f.start..f.start + f.len {
+            if let Some(slot) = read_by_best.get_mut(w) {
+                *slot = true;
+            }
+        }
+    }
+    let ix = indexes.get(pos)?;
+    // This pack's words standing where the best pack reads nothing.
+    let apart: Vec<&str> = a
+        .all_found
+        .iter()
+        .filter(|f| f.pack == pos && !a.is_negated(f))
+        .filter(|f| {
+            (f.start..f.start + f.len).all(|w| !read_by_best.get(w).copied().unwrap_or(true))
+        })
+        .filter_map(|f| ix.terms.get(f.term).map(|t| t.text.as_str()))
+        .collect();
+    let (skill, words) = det
         .scores
         .iter()
         .filter(|s| s.score >= CAPABILITY_SCORE)
-        .filter(|s| s.primary.iter().chain(&s.secondary).any(|w| !best_reads(w)))
-        .max_by_key(|s| s.score)?;
-    let words: Vec<String> = skill
-        .primary
-        .iter()
-        .chain(&skill.secondary)
-        .map(|w| format!("\"{w}\""))
-        .collect();
+        .filter_map(|s| {
+            let words: Vec<&str> = s
+                .primary
+                .iter()
+                .chain(&s.secondary)
+                .map(String::as_str)
+                .filter(|w| apart.contains(w))
+                .collect();
+            (!words.is_empty()).then_some((s, words))
+        })
+        .max_by_key(|(s, _)| s.score)?;
+    let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
     Some(format!(
-        "its skill {} reads {} (score {}), words {} does not read",
+        "its skill {} scores {} on {}, words {} does not read",
         skill.id,
-        words.join(", "),
         skill.score,
+        quoted.join(", "),
         best.id
     ))
 }
