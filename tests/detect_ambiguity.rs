@@ -36,6 +36,8 @@ const PROBLEMS: &[&str] = &[
     "keeps failing",
     "got slow this week",
     "errored twice",
+    "drifted from 6am to 9am",
+    "got stuck on one model",
 ];
 const QUESTIONS: &[&str] = &[
     "figure out why",
@@ -44,6 +46,7 @@ const QUESTIONS: &[&str] = &[
     "can you look into it",
     "find out why",
     "dig into it",
+    "what caused it?",
 ];
 
 /// A goal that reports a problem and asks about it, without asking for a

@@ -97,15 +97,18 @@ pub fn own_capability(
 /// "slower", "duplicates", "flaky").
 const PROBLEM_PREFIXES: &[&str] = &[
     "fail", "error", "slow", "stale", "duplicat", "dupe", "flak", "crash", "broke", "timeout",
-    "hang",
+    "hang", "drift", "spike", "regress", "mismatch", "delay", "stuck",
 ];
 /// ... and whole words that do.
-const PROBLEM_WORDS: &[&str] = &["late", "missing", "wrong", "falls", "fell"];
+const PROBLEM_WORDS: &[&str] = &[
+    "late", "missing", "wrong", "falls", "fell", "skipped", "hung", "timed",
+];
 /// Words that ask to understand something.
 const QUESTION_PHRASES: &[&[&str]] = &[
     &["why"],
     &["what", "happened"],
     &["what", "changed"],
+    &["what", "caused"],
     &["went", "wrong"],
     &["figure", "out"],
     &["find", "out"],
