@@ -4,24 +4,26 @@
 //! with the reason `detect` prints and `--json` carries (`close_call`):
 //!
 //! - **a capability of its own**: in a goal of a few words that orders no
-//!   blueprint, another pack that reads words the best pack does not and
-//!   gives one of its skills a primary keyword's worth (10) from them
-//!   offers that part of the goal as a whole ("airflow dag loading stripe
-//!   into snowflake hourly" is orchestration, and a Snowflake load too);
+//!   blueprint, another pack that reads words where the best pack reads
+//!   nothing, and whose skill scores a primary keyword's worth (10) from
+//!   them, or 15 in all with one of them, offers that part of the goal as
+//!   a whole ("airflow dag loading stripe into snowflake hourly" is
+//!   orchestration, and a Snowflake load too);
 //! - **a question about a problem**: a goal that reports a failure or a
 //!   slowness and asks why, without asking for a change, is a diagnosis
 //!   and an investigation alike; every other pack that reads its question
 //!   words ("why", "figure out", "what happened") is a runner-up.
 
-use super::index::PackIndex;
+use super::index::{PackIndex, PRIMARY_POINTS, SECONDARY_POINTS};
 use super::score::Analysis;
 use super::{PackDetection, PackScore};
 
 /// Goals of at most this many content words are read for a capability of
 /// the runner-up's own (longer goals say enough to place them).
 pub const CAPABILITY_GOAL_WORDS: usize = 10;
-/// A skill of the runner-up needs this score from its words (a primary
-/// keyword, or two secondary ones).
+/// A skill of the runner-up needs this score from words the best pack does
+/// not read (a primary keyword, or two secondary ones), or at least one
+/// such word and this score plus a secondary keyword's in all.
 pub const CAPABILITY_SCORE: u32 = 10;
 /// ... and its pack this share of the best pack's evidence.
 pub const CAPABILITY_SHARE: f64 = 0.15;
@@ -68,24 +70,25 @@ pub fn own_capability(
         })
         .filter_map(|f| ix.terms.get(f.term).map(|t| t.text.as_str()))
         .collect();
-    let (skill, words) = det
+    // The skill's points from those words alone: the capability must be
+    // named apart from the best pack's words, not only touched by them.
+    let (skill, points, words) = det
         .scores
         .iter()
-        .filter(|s| s.score >= CAPABILITY_SCORE)
         .filter_map(|s| {
-            let words: Vec<&str> = s
-                .primary
-                .iter()
-                .chain(&s.secondary)
-                .map(String::as_str)
-                .filter(|w| apart.contains(w))
-                .collect();
-            (!words.is_empty()).then_some((s, words))
+            let primary = s.primary.iter().filter(|w| apart.contains(&w.as_str()));
+            let secondary = s.secondary.iter().filter(|w| apart.contains(&w.as_str()));
+            let points = PRIMARY_POINTS * primary.clone().count() as u32
+                + SECONDARY_POINTS * secondary.clone().count() as u32;
+            let words: Vec<&String> = primary.chain(secondary).collect();
+            (points >= CAPABILITY_SCORE
+                || (points > 0 && s.score >= CAPABILITY_SCORE + SECONDARY_POINTS))
+                .then_some((s, points, words))
         })
-        .max_by_key(|(s, _)| s.score)?;
+        .max_by_key(|(s, points, _)| (*points, s.score))?;
     let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
     Some(format!(
-        "its skill {} scores {} on {}, words {} does not read",
+        "its skill {} scores {} ({points} on {}, words {} does not read)",
         skill.id,
         skill.score,
         quoted.join(", "),
