@@ -239,3 +239,43 @@ fn every_runner_up_carries_its_reason() {
     }
     assert!(flagged > 0, "no runner-up generated");
 }
+
+/// One secondary word apart ("upstream", "last night") touching a skill
+/// the best pack's words already fill is no capability of the other pack's
+/// own.
+#[test]
+fn one_side_word_apart_is_not_a_capability() {
+    let mut goals = Vec::new();
+    for api in ["partner", "vendor", "billing"] {
+        goals.push(format!(
+            "circuit breaker for when the {api} api keeps failing upstream, plus timeouts on every task"
+        ));
+    }
+    for what in ["models", "snapshots", "seeds"] {
+        goals.push(format!(
+            "re-run just the {what} that failed in last night's build and check it's green"
+        ));
+    }
+    for goal in goals {
+        let d = detect(bundled(), &goal).expect("matches");
+        for r in &d.inner.runner_ups {
+            let why = r.close_call.as_deref().unwrap_or_default();
+            assert!(!why.contains("does not read"), "{goal}: {} {why}", r.id);
+        }
+    }
+}
+
+/// One word apart with the shared words making 15 in all is enough: CDC
+/// off a database the orchestration pack ingests from names it.
+#[test]
+fn one_word_apart_in_a_strongly_named_skill_is_a_capability() {
+    for db in ["mysql", "mariadb", "sql server", "oracle"] {
+        for sink in ["s3", "gcs"] {
+            let goal = format!("debezium CDC off {db} orders into kafka, then land it in {sink}");
+            let d = detect(bundled(), &goal).expect("matches");
+            assert_eq!(d.inner.pack, "data-engineering", "{goal}");
+            let why = reason(&d, "data-orchestration").expect("data-orchestration named");
+            assert!(why.contains("its skill ingestion"), "{goal}: {why}");
+        }
+    }
+}

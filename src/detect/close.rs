@@ -46,10 +46,12 @@ pub fn own_capability(
     {
         return None;
     }
-    // The goal's words the best pack reads (any term of it, not negated).
+    // The goal's words the best pack reads (not negated), once longer
+    // phrases of any pack took theirs: `sql` inside `sql server` is not
+    // the best pack's word.
     let mut read_by_best = vec![false; a.reading.tokens.len()];
     for f in a
-        .all_found
+        .found
         .iter()
         .filter(|f| f.pack == best_pos && !a.is_negated(f))
     {
