@@ -2,7 +2,7 @@
 //! flagged with its runner-up). Each rule is tested over generated goals
 //! with exact outcomes, and against the goals it must leave alone.
 
-use skillchain::detect::{detect, Detection};
+use skillchain::detect::{detect, Detection, AMBIGUOUS_GAP, AMBIGUOUS_RATIO};
 use skillchain::pack::Registry;
 
 fn bundled() -> &'static Registry {
@@ -231,6 +231,22 @@ fn every_runner_up_carries_its_reason() {
                 assert!(r.close_call.is_some(), "{goal}: {}", r.id);
                 let json = serde_json::to_value(r).expect("serialises");
                 assert!(json["close_call"].is_string(), "{goal}");
+                // A margin reason holds for the numbers shown.
+                let best = d.chosen().expect("the chosen pack is scored");
+                if r.close_call
+                    .as_deref()
+                    .unwrap_or_default()
+                    .contains("within the margin")
+                {
+                    assert!(
+                        r.evidence >= AMBIGUOUS_RATIO * best.evidence
+                            || best.evidence - r.evidence < AMBIGUOUS_GAP,
+                        "{goal}: {} {} vs {}",
+                        r.id,
+                        r.evidence,
+                        best.evidence
+                    );
+                }
             }
             if !d.inner.ambiguous {
                 assert!(d.inner.runner_ups.is_empty(), "{goal}");

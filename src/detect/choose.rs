@@ -371,7 +371,7 @@ pub fn detect_with(
         .filter_map(|(pos, s)| {
             let reason = if below && f64::from(s.raw_evidence) >= VAGUE_RUNNER_UP {
                 Some(format!(
-                    "no pack reaches the minimum ({minimum}); this one reads {} of its own words too",
+                    "no pack reaches the minimum ({minimum}) and this one's words weigh {} as well: vague data work",
                     s.raw_evidence
                 ))
             } else if f64::from(s.raw_evidence) >= MIN_EVIDENCE / 2.0
