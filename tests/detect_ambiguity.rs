@@ -295,3 +295,32 @@ fn one_word_apart_in_a_strongly_named_skill_is_a_capability() {
         }
     }
 }
+
+/// A word the runner-up holds as a capability (a primary keyword) that the
+/// best pack knows only in passing names it in a goal of a few words, and
+/// not in a long one.
+#[test]
+fn a_word_held_as_a_capability_names_the_runner_up_in_a_short_goal() {
+    for verb in ["choose", "pick", "select"] {
+        for what in ["ELT", "ETL"] {
+            let goal =
+                format!("{verb} an orchestrator and write the dbt transforms for the new {what}");
+            let d = detect(bundled(), &goal).expect("matches");
+            assert_eq!(d.inner.pack, "data-engineering", "{goal}");
+            let why = reason(&d, "data-orchestration").expect("data-orchestration named");
+            assert!(
+                why.contains("its skill orchestrator holds \"orchestration\""),
+                "{goal}: {why}"
+            );
+            let long = format!(
+                "{goal}: staging, marts, snapshots and seeds from the salesforce and zendesk extracts"
+            );
+            if let Ok(d) = detect(bundled(), &long) {
+                for r in &d.inner.runner_ups {
+                    let why = r.close_call.as_deref().unwrap_or_default();
+                    assert!(!why.contains("only in passing"), "{long}: {} {why}", r.id);
+                }
+            }
+        }
+    }
+}

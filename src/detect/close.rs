@@ -8,7 +8,10 @@
 //!   nothing, and whose skill scores a primary keyword's worth (10) from
 //!   them, or 15 in all with one of them, offers that part of the goal as
 //!   a whole ("airflow dag loading stripe into snowflake hourly" is
-//!   orchestration, and a Snowflake load too);
+//!   orchestration, and a Snowflake load too); in a goal of at most 7
+//!   words, so does a word one of its skills holds as a primary keyword
+//!   that the best pack knows only in passing ("choose an orchestrator and
+//!   write the dbt transforms");
 //! - **a question about a problem**: a goal that reports a failure or a
 //!   slowness and asks why, without asking for a change, is a diagnosis
 //!   and an investigation alike; every other pack that reads its question
@@ -27,6 +30,12 @@ pub const CAPABILITY_GOAL_WORDS: usize = 10;
 pub const CAPABILITY_SCORE: u32 = 10;
 /// ... and its pack this share of the best pack's evidence.
 pub const CAPABILITY_SHARE: f64 = 0.15;
+/// A goal of at most this many content words is read for a word the
+/// runner-up holds as a capability (a skill's primary keyword) and the best
+/// pack knows only in passing (a secondary keyword's weight or less) ...
+pub const HELD_WORD_GOAL_WORDS: usize = 7;
+/// ... when the runner-up has this share of the best pack's evidence.
+pub const HELD_WORD_SHARE: f64 = 0.2;
 
 /// "its skill architecting-data scores 10 on "snowflake", words
 /// data-orchestration does not read" when the pack at `pos` reads a
@@ -45,6 +54,9 @@ pub fn own_capability(
         || other.evidence < best.evidence * CAPABILITY_SHARE
     {
         return None;
+    }
+    if let Some(why) = held_word(a, best, other, det) {
+        return Some(why);
     }
     // The goal's words the best pack reads (not negated), once longer
     // phrases of any pack took theirs: `sql` inside `sql server` is not
@@ -96,6 +108,32 @@ pub fn own_capability(
         quoted.join(", "),
         best.id
     ))
+}
+
+/// "its skill orchestrator holds "orchestrator" as a capability, which
+/// data-engineering knows only in passing (weight 5)".
+fn held_word(
+    a: &Analysis,
+    best: &PackScore,
+    other: &PackScore,
+    det: &PackDetection,
+) -> Option<String> {
+    if a.reading.content_words() > HELD_WORD_GOAL_WORDS
+        || other.evidence < best.evidence * HELD_WORD_SHARE
+    {
+        return None;
+    }
+    det.scores.iter().find_map(|s| {
+        s.primary.iter().find_map(|w| {
+            let in_best = best.words.iter().find(|b| &b.keyword == w)?;
+            (in_best.weight <= SECONDARY_POINTS).then(|| {
+                format!(
+                    "its skill {} holds \"{w}\" as a capability, which {} knows only in passing (weight {})",
+                    s.id, best.id, in_best.weight
+                )
+            })
+        })
+    })
 }
 
 /// Words that report a problem, by how they begin ("fails", "failing",
