@@ -181,6 +181,9 @@ pub(super) fn print_chain_screen(det: &Detection, session: &Session, st: Style) 
                 r.evidence,
                 evidence_words(r)
             );
+            if let Some(why) = &r.close_call {
+                println!("           close call: {why}");
+            }
             let alone: Vec<&String> = r
                 .own_words
                 .iter()

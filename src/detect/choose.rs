@@ -250,6 +250,7 @@ pub fn detect_with(
                 own_raw,
                 own_words,
                 source: pack.source.describe(),
+                close_call: None,
             },
         ));
     }
@@ -353,22 +354,82 @@ pub fn detect_with(
             .iter()
             .any(|w| !best.own_words.contains(w) && !best.words.iter().any(|b| &b.keyword == w))
     };
+    let offered = dets.get(&best_pos).is_some_and(|d| d.offer.is_some());
+    let questions = super::close::question_readers(&a, &indexes, &gated, best_pos);
+    // The one word the best pack weighs above all its others is what the
+    // goal mainly asks for: in a brief goal, another pack that reads it too
+    // offers that as well ("great expectations suite for the silver orders
+    // table"). Several words of equal weight name no single ask.
+    let heaviest = best.words.iter().map(|w| w.weight).max().unwrap_or(0);
+    let main_words: Vec<&String> = best
+        .words
+        .iter()
+        .filter(|w| w.weight == heaviest)
+        .map(|w| &w.keyword)
+        .collect();
+    let main_word = match main_words.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    };
+    let reads_main = |s: &PackScore| main_word.filter(|w| s.own_words.contains(w));
     let runner_ups: Vec<PackScore> = scores
         .iter()
         .skip(1)
-        .filter(|(_, s)| {
-            (below && f64::from(s.raw_evidence) >= VAGUE_RUNNER_UP)
-                || (f64::from(s.raw_evidence) >= MIN_EVIDENCE / 2.0
-                    && (s.evidence >= best.evidence * AMBIGUOUS_RATIO
-                        || best.evidence - s.evidence < AMBIGUOUS_GAP)
-                    && !(whole_request
-                        && specific_against(s)
-                        && s.evidence < best.evidence * CLOSE_RATIO))
-                || ((short || (brief && reads_apart(s)))
-                    && f64::from(s.own_raw) >= SHORT_RUNNER_UP
-                    && !specific_against(s))
+        .filter_map(|(pos, s)| {
+            let reason = if below && f64::from(s.raw_evidence) >= VAGUE_RUNNER_UP {
+                Some(format!(
+                    "no pack reaches the minimum ({minimum}) and this one's words weigh {} as well: vague data work",
+                    s.raw_evidence
+                ))
+            } else if f64::from(s.raw_evidence) >= MIN_EVIDENCE / 2.0
+                && (s.evidence >= best.evidence * AMBIGUOUS_RATIO
+                    || best.evidence - s.evidence < AMBIGUOUS_GAP)
+                && !(whole_request
+                    && specific_against(s)
+                    && s.evidence < best.evidence * CLOSE_RATIO)
+            {
+                Some(format!(
+                    "evidence {} is within the margin of the best {} (at least {:.0} % of it, or less than {AMBIGUOUS_GAP} behind)",
+                    s.evidence,
+                    best.evidence,
+                    AMBIGUOUS_RATIO * 100.0
+                ))
+            } else if (short || (brief && reads_apart(s)))
+                && f64::from(s.own_raw) >= SHORT_RUNNER_UP
+                && !specific_against(s)
+            {
+                Some(format!(
+                    "a goal of {} words says too little to rule out a pack whose own words weigh {}",
+                    a.reading.content_words(),
+                    s.own_raw
+                ))
+            } else if let Some(main) = reads_main(s).filter(|_| {
+                brief && !offered && f64::from(s.own_raw) >= SHORT_RUNNER_UP
+            }) {
+                Some(format!(
+                    "a goal of {} words that mainly asks for \"{main}\", which this pack reads too",
+                    a.reading.content_words()
+                ))
+            } else if let Some(q) = questions.get(*pos).cloned().flatten() {
+                Some(q)
+            } else {
+                dets.get(pos).and_then(|d| {
+                    super::close::own_capability(
+                        &a,
+                        &indexes,
+                        (best_pos, *pos),
+                        offered,
+                        &best,
+                        s,
+                        d,
+                    )
+                })
+            };
+            reason.map(|r| PackScore {
+                close_call: Some(r),
+                ..s.clone()
+            })
         })
-        .map(|(_, s)| s.clone())
         .collect();
     let Some(mut inner) = dets.remove(&best_pos) else {
         return Err(NoMatch {

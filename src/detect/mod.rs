@@ -15,6 +15,7 @@ use crate::pack::Tier;
 mod blueprint;
 mod chain;
 mod choose;
+mod close;
 pub mod context;
 mod index;
 pub mod names;
@@ -155,6 +156,9 @@ pub struct PackScore {
     /// Where the pack comes from: bundled, folder, or installed from a URL
     /// with its sha256 pin.
     pub source: String,
+    /// For a runner-up: why the goal is a close call with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub close_call: Option<String>,
 }
 
 /// One word's contribution to a pack's evidence.
