@@ -132,7 +132,9 @@ pub(super) fn score_blueprints(
             let mut seen: Vec<usize> = Vec::new();
             let mut hit_weight = 0u32;
             let local = a.found_in(pos, |t| triggers.iter().any(|(x, _)| *x == t));
-            for f in local.iter().filter(|f| !a.is_negated(f)) {
+            // Words the goal rules out or says exist ("ingestion logic
+            // itself is fine") ask for nothing.
+            for f in local.iter().filter(|f| a.scope(f).is_none()) {
                 if seen.contains(&f.term) {
                     continue;
                 }

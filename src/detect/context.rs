@@ -115,7 +115,14 @@ fn is_elsewhere(w: &str) -> bool {
             // desktops and personal machines
             | "windows" | "ubuntu" | "macos" | "powershell" | "rsync" | "laptop"
             // model fine-tuning research
-            | "lora" | "changelog"
+            | "lora"
+            // release writing
+            | "changelog"
+            // front-end tooling and dependency bots
+            | "renovate" | "dependabot" | "eslint" | "prettier" | "npm" | "yarn" | "webpack"
+            | "typescript" | "javascript"
+            // networks
+            | "dns"
     ) || is_personal(w)
 }
 
@@ -127,6 +134,7 @@ fn is_personal(w: &str) -> bool {
         w,
         "cv" | "linkedin"
             | "meetup"
+            | "offsite"
             | "wedding"
             | "recipe"
             | "bakery"

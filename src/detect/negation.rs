@@ -161,9 +161,10 @@ fn backward(toks: &[Token], at: usize) -> Vec<usize> {
         // "the query for x_v1 already exists": a name is what the thing is
         // for; the thing stands before the preposition.
         let only_names = !out.is_empty()
-            && out
-                .iter()
-                .all(|&p: &usize| toks[p].in_name || is_shape(&toks[p]));
+            && out.iter().any(|&p: &usize| toks[p].in_name)
+            && out.iter().all(|&p: &usize| {
+                toks[p].in_name || is_shape(&toks[p]) || is_stopword(&toks[p].word)
+            });
         if only_names && matches!(t.word.as_str(), "for" | "of") && !t.clause_start {
             continue;
         }
@@ -263,6 +264,27 @@ fn fine_keeps(toks: &[Token], i: usize) -> bool {
     works || itself || left_alone
 }
 
+/// "keep X out", "leave X out": the position of "out" when `i` starts such a
+/// phrase over one to three content words of its clause.
+fn kept_out(toks: &[Token], i: usize) -> Option<usize> {
+    if !matches!(toks[i].word.as_str(), "keep" | "leave") || toks[i].in_name {
+        return None;
+    }
+    let mut content = 0;
+    for (j, t) in toks.iter().enumerate().skip(i + 1).take(5) {
+        if t.clause_start {
+            return None;
+        }
+        if t.word == "out" {
+            return (content > 0).then_some(j);
+        }
+        if !is_stopword(&t.word) {
+            content += 1;
+        }
+    }
+    None
+}
+
 /// "stay on", "stick with", "keep using", "continue with" before what the
 /// goal keeps: the number of cue words at `i`.
 fn staying_on(toks: &[Token], i: usize) -> Option<usize> {
@@ -273,6 +295,16 @@ fn staying_on(toks: &[Token], i: usize) -> Option<usize> {
             Some("on" | "with" | "in"),
         ) => 2,
         ("keep" | "keeps" | "continue" | "continuing", Some("using" | "with")) => 2,
+        // "we already decided on Prefect", "we settled on airflow"
+        ("decided" | "settled" | "chose" | "chosen" | "picked", Some("on" | "for")) => 2,
+        // "Keep Airflow.": one word kept, the clause ends there
+        ("keep" | "keeping", Some(kept))
+            if toks.get(i + 2).is_none_or(|t| t.clause_start)
+                && !is_stopword(kept)
+                && !kept.ends_with("ing") =>
+        {
+            1
+        }
         _ => return None,
     };
     (!toks[i].in_name).then_some(n)
@@ -341,6 +373,13 @@ fn unwanted_phrase(toks: &[Token], i: usize) -> Option<usize> {
         ("not", Some("needed" | "required" | "necessary" | "wanted"), _) => 2,
         ("unnecessary" | "unneeded", _, _) => 1,
         ("out" | "not", Some("of" | "in"), Some("scope")) => 3,
+        // "monitoring can come in a follow-up PR", "the tests can wait"
+        ("can" | "will" | "should" | "could", Some("come" | "wait"), _) => {
+            return (i > 0 && !toks[i].in_name).then_some(2);
+        }
+        ("follow", Some("up" | "ups"), _) => {
+            return (i > 0 && !toks[i].in_name).then_some(2);
+        }
         // "the transformation layer is someone else's job"
         ("someone" | "somebody", Some("else" | "elses"), _)
         | ("another" | "other", Some("team" | "teams" | "teams'"), _) => {
@@ -498,6 +537,17 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
                 });
             }
             i += n;
+            continue;
+        }
+        if let Some(end) = kept_out(toks, i) {
+            // "keep recommendations out of it", "leave the dag entry out"
+            let words: Vec<usize> = (i + 1..end).collect();
+            out.push(Scope {
+                kind: ScopeKind::Negated,
+                text: text_of(toks, i..i + 1, &words),
+                words,
+            });
+            i = end + 1;
             continue;
         }
         if let Some(n) = negation_cue(toks, i) {
@@ -778,6 +828,9 @@ mod tests {
             "{} is someone else's job",
             "{} is another team's job",
             "before anyone touches {}",
+            "{} can come in a follow-up",
+            "{} can wait",
+            "keep {} out of it",
         ];
         for (part, word) in parts {
             for form in forms {
@@ -802,6 +855,8 @@ mod tests {
             "we remain on {}",
             "continue with {}",
             "already added two columns to {}",
+            "we already decided on {}",
+            "keep {}.",
         ] {
             let goal = format!("add retries, {}", form.replace("{}", "airflow"));
             let ex = covered(&goal, ScopeKind::Exists);
@@ -842,6 +897,7 @@ mod tests {
             "skip the header line of each csv",
             "skip weekends in the schedule",
             "the dag runs later than usual",
+            "the dag runs keep timing out",
             "type 1 is fine, no history needed for it",
             "load it manually triggered? no",
         ] {
