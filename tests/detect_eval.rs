@@ -342,10 +342,10 @@ fn tuning_set_scores_at_or_above_the_floors() {
         "goals.yaml",
         &s,
         &Floors {
-            right_pack: 99.5,
-            must: 99.5,
+            right_pack: 100.0,
+            must: 99.6,
             must_not_per_100: 0.35,
-            refused: 99.5,
+            refused: 100.0,
             ambiguous: 94.4,
             blueprint: 97.0,
             blueprint_none_offered: 1,
@@ -363,12 +363,12 @@ fn heldout_set_scores_at_or_above_the_floors() {
         "heldout.yaml",
         &s,
         &Floors {
-            right_pack: 99.5,
-            must: 99.5,
+            right_pack: 100.0,
+            must: 100.0,
             must_not_per_100: 0.0,
-            refused: 99.5,
-            ambiguous: 83.0,
-            blueprint: 99.5,
+            refused: 100.0,
+            ambiguous: 83.2,
+            blueprint: 100.0,
             blueprint_none_offered: 0,
         },
     );
@@ -382,12 +382,12 @@ fn heldout2_set_scores_at_or_above_the_floors() {
         "heldout2.yaml",
         &s,
         &Floors {
-            right_pack: 98.0,
-            must: 98.5,
+            right_pack: 98.2,
+            must: 98.6,
             must_not_per_100: 0.0,
-            refused: 99.5,
-            ambiguous: 99.5,
-            blueprint: 99.5,
+            refused: 100.0,
+            ambiguous: 100.0,
+            blueprint: 100.0,
             blueprint_none_offered: 0,
         },
     );
@@ -403,11 +403,11 @@ fn heldout3_set_scores_at_or_above_the_floors() {
         "heldout3.yaml",
         &s,
         &Floors {
-            right_pack: 98.5,
-            must: 96.0,
+            right_pack: 98.6,
+            must: 96.2,
             must_not_per_100: 0.0,
-            refused: 99.5,
-            ambiguous: 86.0,
+            refused: 100.0,
+            ambiguous: 86.3,
             blueprint: 95.9,
             blueprint_none_offered: 0,
         },
@@ -427,8 +427,8 @@ fn heldout4_set_scores_at_or_above_the_floors() {
             right_pack: 91.9,
             must: 90.9,
             must_not_per_100: 1.0,
-            refused: 99.5,
-            ambiguous: 81.8,
+            refused: 100.0,
+            ambiguous: 77.2,
             blueprint: 87.9,
             blueprint_none_offered: 0,
         },
@@ -448,7 +448,7 @@ fn heldout5_set_scores_at_or_above_the_floors() {
             right_pack: 94.6,
             must: 93.5,
             must_not_per_100: 2.8,
-            refused: 99.5,
+            refused: 100.0,
             ambiguous: 90.9,
             blueprint: 89.2,
             blueprint_none_offered: 1,
@@ -466,8 +466,8 @@ fn heldout6_dev_set_scores_at_or_above_the_floors() {
         "heldout6_dev.yaml",
         &s,
         &Floors {
-            right_pack: 99.5,
-            must: 97.0,
+            right_pack: 100.0,
+            must: 97.1,
             must_not_per_100: 2.8,
             refused: 87.5,
             ambiguous: 90.9,
@@ -491,7 +491,7 @@ fn heldout7_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 93.3,
             must: 93.8,
-            must_not_per_100: 1.9,
+            must_not_per_100: 0.1,
             refused: 92.3,
             ambiguous: 81.8,
             blueprint: 82.6,
@@ -510,7 +510,7 @@ fn heldout8_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 94.6,
             must: 92.7,
-            must_not_per_100: 2.8,
+            must_not_per_100: 1.9,
             refused: 92.3,
             ambiguous: 72.7,
             blueprint: 85.3,
@@ -533,8 +533,8 @@ fn heldout9_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 98.6,
             must: 99.1,
-            must_not_per_100: 1.9,
-            refused: 84.6,
+            must_not_per_100: 0.1,
+            refused: 92.2,
             ambiguous: 77.2,
             blueprint: 95.7,
             blueprint_none_offered: 2,
@@ -552,7 +552,7 @@ fn heldout10_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 93.3,
             must: 94.3,
-            must_not_per_100: 2.8,
+            must_not_per_100: 0.1,
             refused: 100.0,
             ambiguous: 86.3,
             blueprint: 91.4,
@@ -564,6 +564,101 @@ fn heldout10_set_scores_at_or_above_the_floors() {
 /// Scores any set in this format without floors, e.g. one kept outside the
 /// repository: `SKILLCHAIN_EVAL_FILE=/abs/set.yaml cargo test --test
 /// detect_eval -- --ignored --nocapture any_set`.
+#[test]
+fn heldout11_set_scores_at_or_above_the_floors() {
+    let s = score("heldout11.yaml");
+    report("eleventh held-out set (heldout11.yaml)", &s);
+    assert_floors(
+        "heldout11.yaml",
+        &s,
+        &Floors {
+            right_pack: 91.9,
+            must: 92.6,
+            must_not_per_100: 0.1,
+            refused: 92.2,
+            ambiguous: 63.5,
+            blueprint: 85.2,
+            blueprint_none_offered: 5,
+        },
+    );
+}
+
+#[test]
+fn heldout12_set_scores_at_or_above_the_floors() {
+    let s = score("heldout12.yaml");
+    report("twelfth held-out set (heldout12.yaml)", &s);
+    assert_floors(
+        "heldout12.yaml",
+        &s,
+        &Floors {
+            right_pack: 94.6,
+            must: 91.6,
+            must_not_per_100: 4.6,
+            refused: 92.2,
+            ambiguous: 31.7,
+            blueprint: 87.9,
+            blueprint_none_offered: 3,
+        },
+    );
+}
+
+#[test]
+fn heldout13_set_scores_at_or_above_the_floors() {
+    let s = score("heldout13.yaml");
+    report("thirteenth held-out set (heldout13.yaml)", &s);
+    assert_floors(
+        "heldout13.yaml",
+        &s,
+        &Floors {
+            right_pack: 95.9,
+            must: 97.2,
+            must_not_per_100: 2.8,
+            refused: 92.2,
+            ambiguous: 72.6,
+            blueprint: 86.6,
+            blueprint_none_offered: 4,
+        },
+    );
+}
+
+#[test]
+fn scope_set_scores_at_or_above_the_floors() {
+    let s = score("scope.yaml");
+    report("scope set (scope.yaml)", &s);
+    assert_floors(
+        "scope.yaml",
+        &s,
+        &Floors {
+            right_pack: 91.9,
+            must: 92.7,
+            must_not_per_100: 28.1,
+            refused: 100.0,
+            ambiguous: 100.0,
+            blueprint: 82.9,
+            blueprint_none_offered: 9,
+        },
+    );
+}
+
+#[test]
+fn nondata_set_scores_at_or_above_the_floors() {
+    let s = score("nondata.yaml");
+    report("non-data set (nondata.yaml)", &s);
+    assert_floors(
+        "nondata.yaml",
+        &s,
+        &Floors {
+            right_pack: 92.4,
+            must: 93.0,
+            must_not_per_100: 0.1,
+            refused: 89.9,
+            ambiguous: 100.0,
+            blueprint: 79.9,
+            blueprint_none_offered: 3,
+        },
+    );
+}
+
 #[test]
 #[ignore = "needs SKILLCHAIN_EVAL_FILE"]
 fn any_set_scores() {
