@@ -565,7 +565,30 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
         let w = toks[i].word.as_str();
         let after_already = i > 0 && toks[i - 1].word == "already";
         if matches!(w, "existing" | "preexisting") && !toks[i].in_name {
-            let words = forward(toks, i + 1);
+            // "our existing airflow should orchestrate …": the thing that
+            // exists ends where what is asked of it begins.
+            let mut words = forward(toks, i + 1);
+            if let Some(k) = words.iter().position(|&p| {
+                matches!(
+                    toks[p].word.as_str(),
+                    "should"
+                        | "will"
+                        | "would"
+                        | "must"
+                        | "can"
+                        | "could"
+                        | "is"
+                        | "are"
+                        | "was"
+                        | "needs"
+                        | "need"
+                        | "has"
+                        | "have"
+                        | "to"
+                )
+            }) {
+                words.truncate(k);
+            }
             if !words.is_empty() {
                 out.push(Scope {
                     kind: ScopeKind::Exists,
@@ -856,6 +879,7 @@ mod tests {
             "continue with {}",
             "already added two columns to {}",
             "we already decided on {}",
+            "our existing {} should",
             "keep {}.",
         ] {
             let goal = format!("add retries, {}", form.replace("{}", "airflow"));
@@ -887,6 +911,21 @@ mod tests {
             "a daily load is fine",
         ] {
             assert!(covered(goal, ScopeKind::Exists).is_empty(), "{goal}");
+        }
+    }
+
+    #[test]
+    fn an_existing_thing_ends_where_what_is_asked_of_it_begins() {
+        for goal in [
+            "our existing airflow should orchestrate the nightly load",
+            "the existing dag needs retries",
+            "existing warehouse is slow, tune it",
+        ] {
+            let ex = covered(goal, ScopeKind::Exists);
+            for w in ["orchestrate", "retries", "slow", "nightly"] {
+                assert!(!ex.iter().any(|x| x == w), "{goal}: {ex:?}");
+            }
+            assert_eq!(ex.len(), 1, "{goal}: {ex:?}");
         }
     }
 
