@@ -107,3 +107,52 @@ fn the_base_goals_ask_for_every_part_ruled_out() {
         }
     }
 }
+
+/// A goal that only looks ("diagnose only", "just investigate for now",
+/// "read-only") rules out the skills whose work is to change things, unless
+/// it names them by their own words.
+#[test]
+fn a_goal_that_only_looks_leaves_out_the_skills_that_change_things() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "dbt build failed on fct_orders last night with a compilation error, find the cause",
+            "dbt-runner",
+        ),
+        (
+            "go through last week's run_results.json for the finance pipelines and write up the slowest nodes",
+            "planning-changes",
+        ),
+    ];
+    let cues = [
+        "diagnose only",
+        "diagnosis only",
+        "just diagnose for now",
+        "investigation only",
+        "just investigate",
+        "review only",
+        "research only",
+        "read only",
+    ];
+    let mut failures = Vec::new();
+    for (base, skill) in cases {
+        let d = detect(bundled(), base).expect("base goal matches");
+        let ids: Vec<&str> = d.inner.chain.iter().map(|e| e.id.as_str()).collect();
+        assert!(ids.contains(skill), "{base}: {skill} not in {ids:?}");
+        for cue in cues {
+            let goal = format!("{base}, {cue}");
+            let d = detect(bundled(), &goal).expect("goal matches");
+            if d.inner.chain.iter().any(|e| e.id == *skill) {
+                failures.push(format!("{goal}: {skill} in the chain"));
+            }
+        }
+    }
+    // Named by its own words, the skill stays.
+    let goal =
+        "go through last week's run_results.json for the finance pipelines and write the rollback plan, research only";
+    let d = detect(bundled(), goal).expect("goal matches");
+    assert!(
+        d.inner.chain.iter().any(|e| e.id == "planning-changes"),
+        "{goal}"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -483,6 +483,56 @@ fn backward_joined(toks: &[Token], at: usize) -> Vec<usize> {
     words
 }
 
+/// Ways of working that change nothing: "diagnose only", "just
+/// investigate", "review only", "read-only".
+fn is_looking(w: &str) -> bool {
+    matches!(
+        w,
+        "diagnose"
+            | "diagnosis"
+            | "investigate"
+            | "investigation"
+            | "review"
+            | "research"
+            | "analysis"
+            | "analyse"
+            | "analyze"
+            | "read"
+            | "look"
+    )
+}
+
+/// "diagnose only", "just investigate for now", "read-only": the goal asks
+/// to look and change nothing. The cue as typed.
+pub fn looking_only(toks: &[Token]) -> Option<String> {
+    for (i, t) in toks.iter().enumerate() {
+        if t.in_name || !is_looking(&t.word) {
+            continue;
+        }
+        let next = toks.get(i + 1);
+        let prev = i.checked_sub(1).and_then(|p| toks.get(p));
+        let only_after =
+            next.is_some_and(|n| n.word == "only" && !n.clause_start) && closes(toks, i + 1);
+        let just_before = prev
+            .is_some_and(|p| matches!(p.word.as_str(), "just" | "only") && !t.clause_start)
+            && (closes(toks, i)
+                || toks
+                    .get(i + 1..i + 3)
+                    .is_some_and(|w| w[0].word == "for" && w[1].word == "now"));
+        if only_after {
+            return Some(format!("{} only", t.typed));
+        }
+        if just_before {
+            return Some(format!(
+                "{} {}",
+                prev.map(|p| p.typed.as_str()).unwrap_or(""),
+                t.typed
+            ));
+        }
+    }
+    None
+}
+
 /// The scopes of the goal; `consumed[i]` is true when word `i` belongs to a
 /// matched multi-word term, which then is not read as a cue.
 pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {

@@ -296,6 +296,40 @@ pub(super) fn detect_analysed(
             exists_by: if raw == 0 { exists_by } else { None },
         });
     }
+    // A goal that only looks ("diagnose only", "just investigate") rules
+    // out the skills whose own work is to change things (re-run, rebuild,
+    // fix, plan the change), unless it asks for that change in their words.
+    if let Some(cue) = super::negation::looking_only(&a.reading.tokens) {
+        for skill in pack.skills.iter().filter(|k| !k.required) {
+            let changes = skill
+                .keywords
+                .primary
+                .iter()
+                .any(|k| k.split(|c: char| !c.is_alphanumeric()).any(is_change_work));
+            // Named by words of changing ("write the rollback plan"), not by
+            // a word of the thing looked at ("dbt build failed").
+            let named = all_scores.iter().any(|s| {
+                s.id == skill.id
+                    && s.score > 0
+                    && s.primary
+                        .iter()
+                        .any(|k| k.split(|c: char| !c.is_alphanumeric()).any(is_change_work))
+            });
+            if !changes || named || negated.iter().any(|n| n.skill == skill.id) {
+                continue;
+            }
+            if let Some(s) = all_scores.iter_mut().find(|s| s.id == skill.id) {
+                s.score = 0;
+                s.secondary.clear();
+                s.hits.clear();
+                s.negated_by = Some(cue.clone());
+            }
+            negated.push(NegatedSkill {
+                skill: skill.id.clone(),
+                by: cue.clone(),
+            });
+        }
+    }
     // Narrowness counts skills the goal names by a primary keyword.
     let matched = all_scores
         .iter()
@@ -421,6 +455,32 @@ pub(super) fn detect_analysed(
         })
         .collect();
     det
+}
+
+/// Words of a keyword that name changing things rather than looking at
+/// them.
+fn is_change_work(w: &str) -> bool {
+    matches!(
+        w.to_ascii_lowercase().as_str(),
+        "fix"
+            | "rerun"
+            | "re"
+            | "rebuild"
+            | "deploy"
+            | "implement"
+            | "implementation"
+            | "plan"
+            | "planning"
+            | "migrate"
+            | "migration"
+            | "rollback"
+            | "rollout"
+            | "propose"
+            | "recommend"
+            | "recommendation"
+            | "refactor"
+            | "rewrite"
+    )
 }
 
 /// A skill met by one secondary keyword and nothing else.
