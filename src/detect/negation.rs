@@ -533,6 +533,23 @@ pub fn looking_only(toks: &[Token]) -> Option<String> {
     None
 }
 
+/// Adds a scope of `kind` read at `cue` when it covers any word.
+fn push(
+    out: &mut Vec<Scope>,
+    toks: &[Token],
+    kind: ScopeKind,
+    cue: std::ops::Range<usize>,
+    words: Vec<usize>,
+) {
+    if !words.is_empty() {
+        out.push(Scope {
+            kind,
+            text: text_of(toks, cue, &words),
+            words,
+        });
+    }
+}
+
 /// The scopes of the goal; `consumed[i]` is true when word `i` belongs to a
 /// matched multi-word term, which then is not read as a cue.
 pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
@@ -579,36 +596,25 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             // "monitoring not needed", "I'll do the metadata myself": what
             // stands before is ruled out.
             let words = backward_joined(toks, i);
-            if !words.is_empty() {
-                out.push(Scope {
-                    kind: ScopeKind::Negated,
-                    text: text_of(toks, i..i + n, &words),
-                    words,
-                });
-            }
+            push(&mut out, toks, ScopeKind::Negated, i..i + n, words);
             i += n;
             continue;
         }
         if let Some(end) = kept_out(toks, i) {
             // "keep recommendations out of it", "leave the dag entry out"
-            let words: Vec<usize> = (i + 1..end).collect();
-            out.push(Scope {
-                kind: ScopeKind::Negated,
-                text: text_of(toks, i..i + 1, &words),
-                words,
-            });
+            push(
+                &mut out,
+                toks,
+                ScopeKind::Negated,
+                i..i + 1,
+                (i + 1..end).collect(),
+            );
             i = end + 1;
             continue;
         }
         if let Some(n) = negation_cue(toks, i) {
             let words = forward(toks, i + n);
-            if !words.is_empty() {
-                out.push(Scope {
-                    kind: ScopeKind::Negated,
-                    text: text_of(toks, i..i + n, &words),
-                    words,
-                });
-            }
+            push(&mut out, toks, ScopeKind::Negated, i..i + n, words);
             i += n;
             continue;
         }
@@ -639,48 +645,24 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             }) {
                 words.truncate(k);
             }
-            if !words.is_empty() {
-                out.push(Scope {
-                    kind: ScopeKind::Exists,
-                    text: text_of(toks, i..i + 1, &words),
-                    words,
-                });
-            }
+            push(&mut out, toks, ScopeKind::Exists, i..i + 1, words);
         } else if w == "fine" && !toks[i].in_name && closes(toks, i) && fine_keeps(toks, i) {
             // "ingestion works fine", "the query is fine, leave it alone":
             // what is fine exists.
             let words = backward_joined(toks, i);
-            if !words.is_empty() {
-                out.push(Scope {
-                    kind: ScopeKind::Exists,
-                    text: text_of(toks, i..i + 1, &words),
-                    words,
-                });
-            }
+            push(&mut out, toks, ScopeKind::Exists, i..i + 1, words);
         } else if let Some(n) = staying_on(toks, i) {
             // "we stay on airflow", "keep using prefect": what the goal
             // keeps exists.
             let words = forward(toks, i + n);
-            if !words.is_empty() {
-                out.push(Scope {
-                    kind: ScopeKind::Exists,
-                    text: text_of(toks, i..i + n, &words),
-                    words,
-                });
-            }
+            push(&mut out, toks, ScopeKind::Exists, i..i + n, words);
             i += n;
             continue;
         } else if let Some(n) = kept_phrase(toks, i) {
             // "leave the sql as it is", "query and schema are fine as they
             // are", "leave the DAG alone": what is kept exists.
             let words = backward_joined(toks, i);
-            if !words.is_empty() {
-                out.push(Scope {
-                    kind: ScopeKind::Exists,
-                    text: text_of(toks, i..i + n, &words),
-                    words,
-                });
-            }
+            push(&mut out, toks, ScopeKind::Exists, i..i + n, words);
             i += n;
             continue;
         } else if !toks[i].in_name
@@ -690,13 +672,7 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             // "metadata and schema stay as they are", "query and metadata
             // are final": what is kept or done exists.
             let words = backward_joined(toks, i);
-            if !words.is_empty() {
-                out.push(Scope {
-                    kind: ScopeKind::Exists,
-                    text: text_of(toks, i..i + 1, &words),
-                    words,
-                });
-            }
+            push(&mut out, toks, ScopeKind::Exists, i..i + 1, words);
             // "stays unchanged" is one cue.
             while toks.get(i + 1).is_some_and(|t| is_kept_cue(&t.word)) {
                 i += 1;

@@ -301,19 +301,11 @@ pub(super) fn detect_analysed(
     // fix, plan the change), unless it asks for that change in their words.
     if let Some(cue) = super::negation::looking_only(&a.reading.tokens) {
         for skill in pack.skills.iter().filter(|k| !k.required) {
-            let changes = skill
-                .keywords
-                .primary
-                .iter()
-                .any(|k| k.split(|c: char| !c.is_alphanumeric()).any(is_change_work));
+            let changes = skill.keywords.primary.iter().any(|k| names_change(k));
             // Named by words of changing ("write the rollback plan"), not by
             // a word of the thing looked at ("dbt build failed").
             let named = all_scores.iter().any(|s| {
-                s.id == skill.id
-                    && s.score > 0
-                    && s.primary
-                        .iter()
-                        .any(|k| k.split(|c: char| !c.is_alphanumeric()).any(is_change_work))
+                s.id == skill.id && s.score > 0 && s.primary.iter().any(|k| names_change(k))
             });
             if !changes || named || negated.iter().any(|n| n.skill == skill.id) {
                 continue;
@@ -455,6 +447,13 @@ pub(super) fn detect_analysed(
         })
         .collect();
     det
+}
+
+/// A keyword with a word of changing things in it ("rollback plan").
+fn names_change(keyword: &str) -> bool {
+    keyword
+        .split(|c: char| !c.is_alphanumeric())
+        .any(is_change_work)
 }
 
 /// Words of a keyword that name changing things rather than looking at
