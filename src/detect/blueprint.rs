@@ -47,6 +47,7 @@ pub(super) fn score_blueprints(
     a: &Analysis,
     pos: usize,
     matched: &[&str],
+    ruled_out: &[&str],
 ) -> (Vec<BlueprintScore>, Option<String>) {
     let cap = confidence_cap(a.reading.content_words());
     // "re-run just the failed models", "only the tests", "streaming leg
@@ -75,6 +76,7 @@ pub(super) fn score_blueprints(
         !t.in_name && matches!(t.word.as_str(), "move" | "switch" | "convert" | "replace")
     }) && !toks.iter().any(|t| super::score::is_creation_cue(&t.word));
     let free = !restricted && !changes;
+    let whole_said = says_whole(toks);
     // "from postgres into bigquery": a source and a destination.
     let flow = toks.iter().enumerate().any(|(i, t)| {
         t.word == "from"
@@ -215,14 +217,25 @@ pub(super) fn score_blueprints(
             // weighty trigger) and the goal says more of it.
             let subject_whole = subject_weight.saturating_mul(100) >= SUBSTANTIAL_HIT * full_weight
                 && hits.len() >= 2;
-            let whole = own_phrase.is_some()
-                || (!restricted && subject_whole)
-                || (!restricted && substantial >= 2 && working_named >= 1)
-                || (free
-                    && working_named >= 1
-                    && ((skills_named.len() >= 2 && described) || flow)
-                    && (beyond_one || skills_named.len() >= skills_for_whole(b.skills.len())))
-                || (free && parts_named >= 2 && parts_named >= skills_for_whole(parts_total));
+            // A goal that rules out one of its skills asks for part of the
+            // journey ("build dim_vehicle ..., no code
+            // review", "diagnose only, I'll rerun it myself"), unless it says
+            // it wants the whole ("end to end, but no security work").
+            let parts_ruled_out: Vec<String> = b
+                .skills
+                .iter()
+                .filter(|s| ruled_out.contains(&s.as_str()))
+                .cloned()
+                .collect();
+            let whole = (parts_ruled_out.is_empty() || whole_said)
+                && (own_phrase.is_some()
+                    || (!restricted && subject_whole)
+                    || (!restricted && substantial >= 2 && working_named >= 1)
+                    || (free
+                        && working_named >= 1
+                        && ((skills_named.len() >= 2 && described) || flow)
+                        && (beyond_one || skills_named.len() >= skills_for_whole(b.skills.len())))
+                    || (free && parts_named >= 2 && parts_named >= skills_for_whole(parts_total)));
             BlueprintScore {
                 id: b.id.clone(),
                 title: b.title.clone(),
@@ -235,6 +248,7 @@ pub(super) fn score_blueprints(
                 skills_named,
                 own_phrase,
                 whole,
+                parts_ruled_out,
             }
         })
         .collect();
@@ -253,6 +267,18 @@ pub(super) fn score_blueprints(
         }
     }
     (out, offer)
+}
+
+/// The goal says it wants the whole journey: "end to end", "e2e",
+/// "everything", "the whole thing", "the entire pipeline".
+fn says_whole(toks: &[super::normalise::Token]) -> bool {
+    toks.iter().enumerate().any(|(i, t)| {
+        !t.in_name
+            && (matches!(t.word.as_str(), "everything" | "whole" | "entire" | "e2e")
+                || (t.word == "end"
+                    && toks.get(i + 1).is_some_and(|n| n.word == "to")
+                    && toks.get(i + 2).is_some_and(|n| n.word == "end")))
+    })
 }
 
 #[cfg(test)]

@@ -130,6 +130,11 @@ pub struct BlueprintScore {
     /// of the full weight, or two of its skills and trigger words beyond
     /// the heaviest worth 30 %): only then is it offered.
     pub whole: bool,
+    /// The blueprint's skills the goal rules out ("no code review", "I'll
+    /// rerun it myself"): the goal asks for part of the journey, so it is
+    /// not whole unless it says so ("end to end").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts_ruled_out: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -283,6 +288,8 @@ impl PackDetection {
             format!("needs {OFFER_THRESHOLD}%")
         } else if self.ambiguous {
             "the pack is a close call".to_string()
+        } else if !best.parts_ruled_out.is_empty() {
+            format!("the goal rules out {}", best.parts_ruled_out.join(", "))
         } else if let Some(next) = self
             .blueprints
             .get(1)

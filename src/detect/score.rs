@@ -332,7 +332,10 @@ pub(super) fn detect_analysed(
         .filter(|s| s.score >= PRIMARY_POINTS)
         .map(|s| s.id.as_str())
         .collect();
-    let (blueprints, offer) = score_blueprints(pack, index, a, pos, &named);
+    // Only work ruled out: a part said to exist ("our existing airflow")
+    // can still be part of the journey the goal asks for.
+    let ruled_out: Vec<&str> = negated.iter().map(|n| n.skill.as_str()).collect();
+    let (blueprints, offer) = score_blueprints(pack, index, a, pos, &named, &ruled_out);
     let narrow = matched > 0 && matched <= 2 && offer.is_none();
     let offer_internal_none = offer.is_none();
     let mut seeds: Vec<(String, Vec<Reason>)> = Vec::new();
