@@ -36,6 +36,10 @@ pub struct AnswersFile {
     /// The chain, in run order; detection decides when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skills: Option<Vec<String>>,
+    /// Skills of `skills` there only for their answers: their files are
+    /// not written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answers_only: Vec<String>,
     /// Step (skill id or `blueprint`) → question id → answer.
     #[serde(default)]
     pub answers: BTreeMap<String, BTreeMap<String, FileAnswer>>,
@@ -265,12 +269,15 @@ fn expectation(path: &str) -> Option<String> {
         "blueprint" => "a blueprint id, or null for none".to_string(),
         "maturity" => "one of starter, intermediate, advanced".to_string(),
         "skills" => "a list of skill ids, like [base, stream]".to_string(),
+        "answers_only" => "a list of skill ids of `skills` whose files are not written".to_string(),
         "answers" => "a map of skill id → question id → answer".to_string(),
         "resolutions" => "a map of conflict id → resolution id".to_string(),
         p if p.starts_with("answers.") && depth == 2 => "a map of question id → answer".to_string(),
         p if p.starts_with("answers.") && depth == 3 => ANSWER_SHAPES.to_string(),
         p if p.starts_with("resolutions.") => "a resolution id (text)".to_string(),
-        p if p.starts_with("skills[") => "a skill id (text)".to_string(),
+        p if p.starts_with("skills[") || p.starts_with("answers_only[") => {
+            "a skill id (text)".to_string()
+        }
         _ => return None,
     })
 }
@@ -345,6 +352,12 @@ pub fn from_session(session: &Session) -> AnswersFile {
         blueprint: Some(session.blueprint.clone()),
         maturity: Some(session.maturity),
         skills: Some(session.chain.iter().map(|e| e.id.clone()).collect()),
+        answers_only: session
+            .chain
+            .iter()
+            .filter(|e| !session.writes_files(&e.id))
+            .map(|e| e.id.clone())
+            .collect(),
         answers,
         resolutions,
     }

@@ -50,6 +50,12 @@ pub fn render(session: &Session, plan: &Plan, deliverables: &[Deliverable]) -> S
             })
             .unwrap_or_else(|| "blueprint quick setup".to_string());
         let _ = writeln!(md, "{n}. **{}** (`{}`): {why}", step.title, step.key);
+        if !session.writes_files(&step.key) {
+            let _ = writeln!(
+                md,
+                "   Answers only: the goal does not ask for it, so its files are not written; its answers below are what the other skills assume."
+            );
+        }
         if let Some(skill) = pack.skill(&step.key) {
             if !skill.summary.is_empty() {
                 let _ = writeln!(md, "   {}", skill.summary.trim());

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::answers::{self, AnswersFile};
-use crate::detect::{self, chain_for, detect_in_pack, Reason};
+use crate::detect::{self, chain_for_with, detect_in_pack, Reason};
 use crate::error::{Problem, Problems};
 use crate::pack::Pack;
 use crate::pack::{Maturity, Registry};
@@ -220,7 +220,7 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
             .iter()
             .map(|s| (s.id.as_str(), s.score))
             .collect();
-        let mut chain = chain_for(&pack, &ok, Reason::Chosen, &scores);
+        let mut chain = chain_for_with(&pack, &ok, Reason::Chosen, &scores, &det.pull());
         // Keep what detection knew about why each skill is there.
         for e in &mut chain {
             if let Some(d) = session.chain.iter().find(|d| d.id == e.id) {
@@ -230,6 +230,30 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
             }
         }
         session.set_chain(chain);
+        if req.skills.is_some() {
+            // A chain named on the command line is asked whole.
+            session.set_answers_only(&[]);
+        }
+    }
+    if let Some(f) = file.filter(|f| f.skills.is_none() && !f.answers_only.is_empty()) {
+        let _ = f;
+        list.push(Problem::new(
+            format!("{origin}: answers_only"),
+            "needs `skills:`, the chain it is part of; add it or remove answers_only".to_string(),
+        ));
+    }
+    // An answers file says which skills of its chain only gave their
+    // answers (none when it does not say: older files wrote them all).
+    if let Some(f) = file.filter(|f| req.skills.is_none() && f.skills.is_some()) {
+        for id in &f.answers_only {
+            if !session.chain.iter().any(|e| &e.id == id) {
+                list.push(Problem::new(
+                    format!("{origin}: answers_only"),
+                    format!("`{id}` is not in the chain; list only skills of `skills:`"),
+                ));
+            }
+        }
+        session.set_answers_only(&f.answers_only);
     }
 
     if let Some(f) = file {

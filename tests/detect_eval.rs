@@ -92,7 +92,7 @@ impl Score {
              | blueprint offer right | {:.1} % ({}/{}) |\n\
              | clear goals flagged ambiguous | {} |\n\
              | blueprint offered where the label is none | {} of {} |\n\
-             | must-not-have skills generated from (assumed included), per 100 goals | {:.1} ({}) |\n",
+             | must-not-have skills in the chain `run` writes files for, per 100 goals | {:.1} ({}) |\n",
             self.goals,
             self.right_pack_pct(),
             self.right_pack,
@@ -240,10 +240,19 @@ fn score(file: &str) -> Score {
                     .push(format!("MUST {goal:?}: {m} missing from {ids:?}"));
             }
         }
+        // The skills `run` writes files for (`chain` of `detect --json`):
+        // the asked ones and what the pack requires; the rest only give
+        // their answers.
         let generated: Vec<String> = if d.inner.offer.is_some() {
             chain.iter().map(|e| e.id.clone()).collect()
         } else {
-            d.inner.full_chain(pack).into_iter().map(|e| e.id).collect()
+            let only = d.inner.answers_only(pack);
+            d.inner
+                .full_chain(pack)
+                .into_iter()
+                .map(|e| e.id)
+                .filter(|id| !only.contains(id))
+                .collect()
         };
         for m in &c.must_not {
             if generated.contains(m) {

@@ -41,7 +41,9 @@ struct DetectJson<'a> {
     blueprint: Option<&'a str>,
     blueprints: &'a [BlueprintScore],
     scores: &'a [SkillScore],
-    /// The chain `run` uses: the blueprint's when one is offered.
+    /// The chain `run` writes files for: the blueprint's when one is
+    /// offered; without one, the skills only there for their answers
+    /// (`answers_only`) are left out.
     chain: &'a [ChainEntry],
     /// The chain from keywords alone (what "custom" starts from).
     detected_chain: &'a [ChainEntry],
@@ -49,6 +51,9 @@ struct DetectJson<'a> {
     /// defaults the templates use (dependencies it says exist; a narrow
     /// goal's required and dependency skills).
     assumed: &'a [ChainEntry],
+    /// The assumed skills the pack does not require: `run` takes their
+    /// defaults and writes none of their files.
+    answers_only: Vec<&'a str>,
     estimated_minutes: u32,
     question_count: usize,
 }
@@ -114,9 +119,20 @@ pub fn run(
             blueprint: det.inner.offer.as_deref(),
             blueprints: &det.inner.blueprints,
             scores: &det.inner.scores,
-            chain: &session.chain,
+            chain: &session
+                .chain
+                .iter()
+                .filter(|e| session.writes_files(&e.id))
+                .cloned()
+                .collect::<Vec<_>>(),
             detected_chain: &det.inner.full_chain(session.pack()),
             assumed: &det.inner.assumed,
+            answers_only: session
+                .chain
+                .iter()
+                .filter(|e| !session.writes_files(&e.id))
+                .map(|e| e.id.as_str())
+                .collect(),
             estimated_minutes: session.estimated_minutes(),
             question_count: session.question_count(),
         })?;
@@ -250,7 +266,9 @@ pub(super) fn print_chain_screen(det: &Detection, session: &Session, st: Style) 
             st.bold(&e.id),
             st.dim(&format!("({})", e.tier.as_str()))
         );
-        if det.inner.assumed.iter().any(|a| a.id == e.id) {
+        if !session.writes_files(&e.id) {
+            println!("       {}", st.dim(detect::ANSWERS_ONLY_NOTE));
+        } else if det.inner.assumed.iter().any(|a| a.id == e.id) {
             println!("       {}", st.dim(detect::ASSUMED_NOTE));
         }
         for r in &e.reasons {

@@ -58,7 +58,11 @@ struct RunJson<'a> {
     blueprint: Option<&'a str>,
     maturity: Maturity,
     out: String,
+    /// The skills whose files are written, in run order.
     chain: Vec<&'a str>,
+    /// Skills in the chain only for their answers: their files are skipped.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    answers_only: Vec<&'a str>,
     files: &'a [generate::PlannedFile],
     written: bool,
     report: Option<&'a Report>,
@@ -228,7 +232,18 @@ fn summary<'a>(
         blueprint: session.blueprint.as_deref(),
         maturity: session.maturity,
         out: plan.root.display().to_string(),
-        chain: session.chain.iter().map(|e| e.id.as_str()).collect(),
+        chain: session
+            .chain
+            .iter()
+            .filter(|e| session.writes_files(&e.id))
+            .map(|e| e.id.as_str())
+            .collect(),
+        answers_only: session
+            .chain
+            .iter()
+            .filter(|e| !session.writes_files(&e.id))
+            .map(|e| e.id.as_str())
+            .collect(),
         files: &plan.files,
         written,
         report,
@@ -245,6 +260,20 @@ fn print_header(session: &Session, st: Style) {
         session.maturity.as_str()
     );
     println!("{} {}", st.bold("Chain"), ids.join(" → "));
+    let only: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|id| !session.writes_files(id))
+        .collect();
+    if !only.is_empty() {
+        println!(
+            "{}",
+            st.dim(&format!(
+                "      answers only (not asked by the goal, files not written): {}",
+                only.join(", ")
+            ))
+        );
+    }
     for c in session.conflicts() {
         println!(
             "{} {}: resolved with {}",
@@ -280,12 +309,19 @@ pub(super) fn print_plan(plan: &Plan, st: Style, detailed: bool) {
     for skill in skills {
         let _ = writeln!(out, "  {}", st.bold(skill));
         let mut skipped = 0;
+        let mut answers_only = 0;
         for f in plan.files.iter().filter(|f| f.skill == skill) {
             let mark = match f.status {
                 FileStatus::New => st.green("+"),
                 FileStatus::Identical => st.dim("="),
                 FileStatus::Conflict => st.red("!"),
                 FileStatus::Skipped if detailed => st.dim("-"),
+                FileStatus::Skipped
+                    if f.reason.as_deref() == Some(generate::ANSWERS_ONLY_REASON) =>
+                {
+                    answers_only += 1;
+                    continue;
+                }
                 FileStatus::Skipped => {
                     skipped += 1;
                     continue;
@@ -300,6 +336,15 @@ pub(super) fn print_plan(plan: &Plan, st: Style, detailed: bool) {
             if let (FileStatus::Skipped, Some(reason)) = (f.status, &f.reason) {
                 let _ = writeln!(out, "        {}", st.dim(reason));
             }
+        }
+        if answers_only > 0 {
+            let _ = writeln!(
+                out,
+                "    {}",
+                st.dim(&format!(
+                    "({answers_only} skipped: not asked by the goal, only its answers are used)"
+                ))
+            );
         }
         if skipped > 0 {
             let _ = writeln!(

@@ -51,13 +51,7 @@ pub fn run(
             deliverables,
             session.maturity,
             session.blueprint.clone(),
-            Some(
-                session
-                    .chain
-                    .iter()
-                    .map(|e| e.id.clone())
-                    .collect::<Vec<_>>(),
-            ),
+            Some(session.writing_chain()),
         )
     } else {
         let Some(b) = blueprint else {

@@ -172,6 +172,19 @@ pub fn chain_for(
     reason: Reason,
     scores: &HashMap<&str, u32>,
 ) -> Vec<ChainEntry> {
+    chain_for_with(pack, ids, reason, scores, &Pull::default())
+}
+
+/// [`chain_for`] with a say over which dependencies are pulled in: a chain
+/// named for a goal (an answers file's, `--skills`) does not pull in what
+/// the goal rules out, so a recorded chain replays as it was.
+pub fn chain_for_with(
+    pack: &Pack,
+    ids: &[String],
+    reason: Reason,
+    scores: &HashMap<&str, u32>,
+    pull: &Pull,
+) -> Vec<ChainEntry> {
     let mut seeds: Vec<(String, Vec<Reason>)> = ids
         .iter()
         .map(|id| (id.clone(), vec![reason.clone()]))
@@ -181,7 +194,7 @@ pub fn chain_for(
             seeds.push((s.id.clone(), vec![Reason::Required]));
         }
     }
-    build_chain(pack, seeds, scores)
+    build_chain_with(pack, seeds, scores, pull)
 }
 
 /// The chain when a blueprint is used: its skills plus the matched ones.

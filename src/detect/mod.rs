@@ -25,7 +25,7 @@ mod phrases;
 mod reading;
 mod score;
 
-pub use chain::{blueprint_chain, build_chain, build_chain_with, chain_for, Pull};
+pub use chain::{blueprint_chain, build_chain, build_chain_with, chain_for, chain_for_with, Pull};
 pub use choose::{
     detect, detect_with, AMBIGUOUS_GAP, AMBIGUOUS_RATIO, MIN_EVIDENCE, SHORT_GOAL_WORDS,
     SHORT_RUNNER_UP,
@@ -59,6 +59,11 @@ pub enum Reason {
     Exists {
         by: String,
     },
+    /// A dependency the goal rules out ("don't touch the query"): only its
+    /// answers are used, by what depends on it.
+    RuledOut {
+        by: String,
+    },
 }
 
 impl Reason {
@@ -74,6 +79,9 @@ impl Reason {
             Reason::Chosen => "chosen".to_string(),
             Reason::Exists { by } => {
                 format!("exists per the goal (\"{by}\"): skip its questions, the defaults will do")
+            }
+            Reason::RuledOut { by } => {
+                format!("ruled out by \"{by}\": only its defaults are used, by what depends on it")
             }
         }
     }
@@ -257,12 +265,36 @@ pub struct PackDetection {
 
 /// How `detect` and the chain screen mark an assumed skill.
 pub const ASSUMED_NOTE: &str = "not asked by the goal: its defaults will do";
+/// How `detect` and the chain screen mark an assumed skill the pack does
+/// not require: it is in the chain only for its answers.
+pub const ANSWERS_ONLY_NOTE: &str =
+    "not asked by the goal: its defaults serve the others, its files are not written";
 
 impl PackDetection {
+    /// The skills of [`PackDetection::full_chain`] the goal does not ask
+    /// for and the pack does not require: in a session's chain only for
+    /// their answers, their files not written.
+    pub fn answers_only(&self, pack: &crate::pack::Pack) -> Vec<String> {
+        self.full_chain(pack)
+            .into_iter()
+            .filter(|e| !self.chain.iter().any(|c| c.id == e.id))
+            .filter(|e| pack.skill(&e.id).is_some_and(|s| !s.required))
+            .map(|e| e.id)
+            .collect()
+    }
+
     /// The chain with the assumed skills merged back in run order: what a
-    /// session generates from.
+    /// session's steps are built from. A dependency the goal rules out
+    /// ("don't touch the query") is pulled in as well, for its answers
+    /// only: what depends on it reads them.
     pub fn full_chain(&self, pack: &crate::pack::Pack) -> Vec<ChainEntry> {
-        if self.assumed.is_empty() {
+        let mut pull = self.pull();
+        let ruled = std::mem::take(&mut pull.never);
+        let needs_ruled = self.chain.iter().chain(&self.assumed).any(|e| {
+            pack.skill(&e.id)
+                .is_some_and(|s| s.dependencies.hard.iter().any(|d| ruled.contains(d)))
+        });
+        if self.assumed.is_empty() && !needs_ruled {
             return self.chain.clone();
         }
         let seeds: Vec<(String, Vec<Reason>)> = self
@@ -276,7 +308,13 @@ impl PackDetection {
             .iter()
             .map(|s| (s.id.as_str(), s.score))
             .collect();
-        chain::build_chain_with(pack, seeds, &scores, &self.pull())
+        let mut chain = chain::build_chain_with(pack, seeds, &scores, &pull);
+        for e in &mut chain {
+            if let Some(n) = self.negated.iter().find(|n| n.skill == e.id) {
+                e.reasons.push(Reason::RuledOut { by: n.by.clone() });
+            }
+        }
+        chain
     }
 
     /// Why the best blueprint is not offered, in a few words for the screens

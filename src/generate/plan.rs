@@ -73,6 +73,10 @@ impl Plan {
     }
 }
 
+/// Why the files of a skill in the chain only for its answers are skipped.
+pub const ANSWERS_ONLY_REASON: &str =
+    "not asked by the goal: its answers are defaults for the others, its files are not written";
+
 /// Renders every output of every skill in the chain. All problems (template
 /// errors, unsafe or duplicate paths) are reported together. Values printed
 /// into a path must be one file-name segment; values printed into a file are
@@ -107,6 +111,18 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
                     continue;
                 }
             };
+            if !session.writes_files(&skill.id) {
+                files.push(PlannedFile {
+                    path,
+                    skill: skill.id.clone(),
+                    template: out.template.clone(),
+                    status: FileStatus::Skipped,
+                    content: String::new(),
+                    existing: None,
+                    reason: Some(ANSWERS_ONLY_REASON.to_string()),
+                });
+                continue;
+            }
             if let Some(w) = &out.when {
                 let holds = conditions
                     .entry(w.as_str())
@@ -406,6 +422,7 @@ pub fn deliverables(session: &Session, plan: &Plan) -> Vec<Deliverable> {
     session
         .chain
         .iter()
+        .filter(|e| session.writes_files(&e.id))
         .filter_map(|e| pack.skill(&e.id))
         .filter_map(|skill| {
             let files: Vec<String> = plan

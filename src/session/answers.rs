@@ -21,6 +21,8 @@ impl Session {
         }
         let before = self.resolved.clone();
         self.skipped_steps.remove(&key.step);
+        // An answer typed into a skill asks for it: its files are written.
+        self.answers_only.remove(&key.step);
         self.put(key.clone(), v, Provenance::new(Source::Typed));
         self.refresh();
         self.changes = Self::diff_after(&before, &self.resolved, std::slice::from_ref(&key));

@@ -25,6 +25,8 @@ impl Session {
     /// Replaces the chain (with dependencies added and run order applied).
     pub fn set_chain(&mut self, chain: Vec<ChainEntry>) {
         self.chain = chain;
+        self.answers_only
+            .retain(|id| self.chain.iter().any(|e| &e.id == id));
         self.rebuild_steps();
     }
 
@@ -35,6 +37,7 @@ impl Session {
             Some(b) => detect::blueprint_chain(&self.pack, &self.detection, b),
             None => self.detection.full_chain(&self.pack),
         };
+        self.answers_only.clear();
         self.rebuild_steps();
         if bp.is_none() {
             self.assume_skills();
@@ -45,11 +48,22 @@ impl Session {
     /// does not ask about them) start skipped: their unanswered questions
     /// take their defaults, and the user can still go back into them.
     fn assume_skills(&mut self) {
+        // What the goal does not ask for and the pack does not require is
+        // there only for its answers (a dependency the goal says exists or
+        // rules out): its files are not written. Conditions read the chain
+        // that writes files, so the resolution is computed again.
+        self.answers_only = self
+            .detection
+            .answers_only(&self.pack)
+            .into_iter()
+            .filter(|id| self.chain.iter().any(|e| &e.id == id))
+            .collect();
         let assumed: BTreeSet<String> = self
             .detection
             .assumed
             .iter()
             .map(|e| e.id.clone())
+            .chain(self.answers_only.iter().cloned())
             .collect();
         if assumed.is_empty() {
             return;
@@ -61,6 +75,9 @@ impl Session {
             .filter(|(_, st)| assumed.contains(&st.key))
             .map(|(i, _)| i)
             .collect();
+        if !self.answers_only.is_empty() {
+            self.refresh();
+        }
         self.default_unvisited(|r| steps.contains(&r.step));
         for i in &steps {
             self.skipped_steps.insert(self.steps[*i].key.clone());
@@ -120,12 +137,16 @@ impl Session {
                 let entry = self.chain.iter().find(|e| e.id == s.id);
                 let needed_by = self.needed_by(&s.id);
                 let why = match entry {
-                    Some(e) => e
-                        .reasons
-                        .iter()
-                        .map(Reason::describe)
-                        .collect::<Vec<_>>()
-                        .join("; "),
+                    Some(e) => {
+                        let mut why: Vec<String> = e.reasons.iter().map(Reason::describe).collect();
+                        if !self.writes_files(&e.id) {
+                            why.insert(
+                                0,
+                                format!("{} (toggle to write them)", detect::ANSWERS_ONLY_NOTE),
+                            );
+                        }
+                        why.join("; ")
+                    }
                     None => match self.detection.scores.iter().find(|x| x.id == s.id) {
                         Some(sc) if sc.excluded_by.is_some() => format!(
                             "excluded by \"{}\"",
@@ -172,6 +193,16 @@ impl Session {
                         (!own.is_empty()).then(|| (e.id.clone(), own))
                     })
                     .collect();
+                if present && self.answers_only.contains(&id) {
+                    // First toggle of a skill there only for its answers:
+                    // it is asked for now, and its files are written.
+                    let before = self.resolved.clone();
+                    self.answers_only.remove(&id);
+                    self.skipped_steps.remove(&id);
+                    self.refresh();
+                    self.changes = Self::diff_after(&before, &self.resolved, &[]);
+                    return Ok(());
+                }
                 if present {
                     if skill.required {
                         return Err(Refusal(format!(
@@ -199,6 +230,8 @@ impl Session {
                 let chain = detect::build_chain(&self.pack, seeds, &scores);
                 let before = self.resolved.clone();
                 self.chain = chain;
+                self.answers_only
+                    .retain(|id| self.chain.iter().any(|e| &e.id == id));
                 self.rebuild_steps();
                 // Answers of other skills whose conditions name this one move too.
                 self.changes = Self::diff_after(&before, &self.resolved, &[]);

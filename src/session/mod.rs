@@ -136,6 +136,11 @@ pub struct Session {
     /// and the status does not count them.
     defaulted: BTreeSet<QKey>,
     skipped_steps: BTreeSet<String>,
+    /// Skills in the chain only for their answers: detection assumed them
+    /// (the goal says they exist, or does not ask about them) and the pack
+    /// does not require them. Their defaults feed the templates; their
+    /// files are not written. Typing an answer of one makes it asked.
+    answers_only: BTreeSet<String>,
     chosen_resolutions: BTreeMap<String, String>,
     pub screen: Screen,
     pub overlay: Option<Overlay>,
@@ -188,6 +193,7 @@ impl Session {
             visited: BTreeSet::new(),
             defaulted: BTreeSet::new(),
             skipped_steps: BTreeSet::new(),
+            answers_only: BTreeSet::new(),
             chosen_resolutions: BTreeMap::new(),
             screen: Screen::Chain,
             overlay: None,

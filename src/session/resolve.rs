@@ -134,7 +134,8 @@ impl Session {
     pub(super) fn compute(&self) -> Computed {
         let mut scope = Scope::for_pack(&self.pack, &self.goal);
         scope.maturity = Some(self.maturity);
-        scope.chain = self.chain.iter().map(|e| e.id.clone()).collect();
+        // Templates and conditions see the skills whose files are written.
+        scope.chain = self.writing_chain();
         scope.blueprint_id = self.blueprint.clone();
         // The context conditions see, kept in step with `scope` so each one
         // converts only what changed since the last.

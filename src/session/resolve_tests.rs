@@ -124,7 +124,7 @@ fn reference(s: &Session) -> Reference {
     let env = expr::base_env();
     let mut scope = Scope::for_pack(&s.pack, &s.goal);
     scope.maturity = Some(s.maturity);
-    scope.chain = s.chain.iter().map(|e| e.id.clone()).collect();
+    scope.chain = s.writing_chain();
     scope.blueprint_id = s.blueprint.clone();
     let mut out = Vec::new();
     let mut errors = Vec::new();

@@ -47,6 +47,9 @@ pub struct SavedSession {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub defaulted: Vec<QKey>,
     pub skipped_steps: Vec<String>,
+    /// Skills of the chain only for their answers (files not written).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answers_only: Vec<String>,
     /// Conflict id → resolution id.
     pub resolutions: BTreeMap<String, String>,
     pub position: SavedPosition,
@@ -351,6 +354,7 @@ impl Session {
                 .collect(),
             defaulted: self.defaulted.iter().cloned().collect(),
             skipped_steps: self.skipped_steps.iter().cloned().collect(),
+            answers_only: self.answers_only.iter().cloned().collect(),
             resolutions: self.chosen_resolutions.clone(),
             position,
             return_to_review: self.return_to_review,
@@ -502,6 +506,12 @@ impl Session {
             .skipped_steps
             .iter()
             .filter(|k| s.steps.iter().any(|st| &st.key == *k))
+            .cloned()
+            .collect();
+        s.answers_only = saved
+            .answers_only
+            .iter()
+            .filter(|k| s.chain.iter().any(|e| &e.id == *k))
             .cloned()
             .collect();
         for (conflict, resolution) in &saved.resolutions {

@@ -1,6 +1,7 @@
 //! Progress per step for the status overlay and the sidebar.
 
 use serde::Serialize;
+use std::collections::BTreeSet;
 
 use super::{Resolved, Screen, Session};
 
@@ -144,5 +145,37 @@ impl Session {
     /// True for a skill the user skipped or detection assumed.
     pub fn is_skipped(&self, step_key: &str) -> bool {
         self.skipped_steps.contains(step_key)
+    }
+
+    /// Skills of the chain whose files are not written: they only give
+    /// their answers (see [`Session::writes_files`]).
+    pub fn answers_only(&self) -> &BTreeSet<String> {
+        &self.answers_only
+    }
+
+    /// False for a skill in the chain only for its answers.
+    pub fn writes_files(&self, skill: &str) -> bool {
+        !self.answers_only.contains(skill)
+    }
+
+    /// The chain's skills that write files, in run order: what templates
+    /// see as `chain` and `has_skill`, and what validation holds to.
+    pub fn writing_chain(&self) -> Vec<String> {
+        self.chain
+            .iter()
+            .filter(|e| self.writes_files(&e.id))
+            .map(|e| e.id.clone())
+            .collect()
+    }
+
+    /// Sets the skills that only give their answers (an answers file's
+    /// record); ids not in the chain are ignored.
+    pub fn set_answers_only(&mut self, ids: &[String]) {
+        self.answers_only = ids
+            .iter()
+            .filter(|id| self.chain.iter().any(|e| &e.id == *id))
+            .cloned()
+            .collect();
+        self.refresh();
     }
 }

@@ -408,7 +408,7 @@ pub fn validate_session_compiled(
     compiled: &Compiled,
     known: &Known<'_>,
 ) -> Result<Report, EngineError> {
-    let chain: Vec<String> = session.chain.iter().map(|e| e.id.clone()).collect();
+    let chain: Vec<String> = session.writing_chain();
     let decisions = decide(deliverables, session.scope())?;
     validate_with(
         root,

@@ -111,7 +111,9 @@ pub fn render(f: &mut Frame, area: Rect, j: &mut Journey, th: &Theme) -> usize {
             Span::styled(e.tier.as_str().to_string(), th.dim()),
         ]));
         let mut why: Vec<String> = e.reasons.iter().map(Reason::describe).collect();
-        if assumed {
+        if !s.writes_files(&e.id) {
+            why.insert(0, crate::detect::ANSWERS_ONLY_NOTE.to_string());
+        } else if assumed {
             why.insert(0, crate::detect::ASSUMED_NOTE.to_string());
         }
         let text_w = area.width.saturating_sub(2) as usize;
