@@ -69,7 +69,11 @@ pub fn rows(s: &Session) -> Vec<Row> {
                 })
             })
             .collect();
-        out.push(Row::Step(step.title.clone()));
+        out.push(Row::Step(if s.writes_files(&step.key) {
+            step.title.clone()
+        } else {
+            format!("{} (answers only: its files are not written)", step.title)
+        }));
         if answers.is_empty() {
             out.push(Row::Note("no questions apply".to_string()));
         }

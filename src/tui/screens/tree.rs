@@ -15,7 +15,7 @@ use crate::session::Command;
 use crate::tui::action::Action;
 use crate::tui::app::{Journey, ListCursor, MouseTargets, Written};
 use crate::tui::theme::Theme;
-use crate::tui::ui::{centered, draw_list, panel, width};
+use crate::tui::ui::{centered, draw_list, panel, width, wrap};
 
 pub struct TreeUi {
     pub plan: Plan,
@@ -537,12 +537,17 @@ fn preview(f: &mut Frame, area: Rect, t: &TreeUi, node: Option<&Node>, th: &Them
     let (title, lines): (String, Vec<Line>) = match file.status {
         FileStatus::Skipped => (
             format!("{} (skipped)", file.path),
-            vec![Line::styled(
+            // The reason is one long line: wrapped, not cut.
+            wrap(
                 file.reason
-                    .clone()
-                    .unwrap_or_else(|| "its condition does not hold".to_string()),
-                th.dim(),
-            )],
+                    .as_deref()
+                    .unwrap_or("its condition does not hold"),
+                inner_w,
+                "",
+            )
+            .into_iter()
+            .map(|l| Line::styled(l, th.dim()))
+            .collect(),
         ),
         FileStatus::Conflict if t.show_diff => {
             let diff = t.diffs.get(&file.path).map(String::as_str).unwrap_or("");
