@@ -291,3 +291,45 @@ fn an_answers_file_naming_a_skill_outside_its_chain_is_refused() {
     };
     assert!(format!("{err:?}").contains("needs `skills:`"), "{err:?}");
 }
+
+/// Every goal of every evaluation set (every fifth by default, all with
+/// `SKILLCHAIN_ANSWERS_ONLY_ALL=1`) plans its tree with defaults without a
+/// template error, blueprint or not: whatever the goal rules out or assumes,
+/// what the templates read is there.
+#[test]
+fn every_evaluation_goal_plans_its_tree_with_defaults() {
+    let root = Path::new("/nonexistent-skillchain-answers-only");
+    let all = std::env::var_os("SKILLCHAIN_ANSWERS_ONLY_ALL").is_some();
+    let (mut planned, mut conflicts) = (0, 0);
+    for goal in eval_goals().iter().step_by(if all { 1 } else { 5 }) {
+        if detect(bundled(), goal).is_err() {
+            continue;
+        }
+        let req = Request {
+            goal: Some(goal.to_string()),
+            defaults: true,
+            skip_loads: true,
+            ..Request::default()
+        };
+        let session = match prepare(bundled(), &req) {
+            Ok(s) => s,
+            // Answers in conflict stop a headless run by design, with the
+            // resolutions to choose from.
+            Err(p)
+                if p.problems
+                    .iter()
+                    .all(|x| x.location.starts_with("conflict ")) =>
+            {
+                conflicts += 1;
+                continue;
+            }
+            Err(p) => panic!("{goal}: {p:?}"),
+        };
+        if let Err(p) = build_plan(&session, root) {
+            panic!("{goal}: {p:?}");
+        }
+        planned += 1;
+    }
+    assert!(conflicts * 10 < planned, "{conflicts} conflicts");
+    assert!(planned >= if all { 1500 } else { 300 }, "{planned}");
+}
