@@ -352,12 +352,7 @@ pub fn from_session(session: &Session) -> AnswersFile {
         blueprint: Some(session.blueprint.clone()),
         maturity: Some(session.maturity),
         skills: Some(session.chain.iter().map(|e| e.id.clone()).collect()),
-        answers_only: session
-            .chain
-            .iter()
-            .filter(|e| !session.writes_files(&e.id))
-            .map(|e| e.id.clone())
-            .collect(),
+        answers_only: session.answers_only_chain(),
         answers,
         resolutions,
     }

@@ -8,43 +8,18 @@
 //! writes its files again. Every third such goal by default, every one with
 //! `SKILLCHAIN_ANSWERS_ONLY_ALL=1`.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use common::evalgoals::{bundled, eval_goals};
 use skillchain::answers;
 use skillchain::detect::detect;
 use skillchain::generate::{self, build_plan, FileStatus, Plan, ANSWERS_ONLY_REASON};
 use skillchain::headless::{prepare, Request};
-use skillchain::pack::{Maturity, Registry};
+use skillchain::pack::Maturity;
 use skillchain::session::{Command, Screen, Session};
-
-fn bundled() -> &'static Registry {
-    static R: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
-    R.get_or_init(|| Registry::bundled_checked().expect("bundled packs load"))
-}
-
-#[derive(serde::Deserialize)]
-struct Case {
-    goal: String,
-}
-
-/// Every goal of every set in tests/fixtures/detect_eval.
-fn eval_goals() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/detect_eval");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("eval dir reads")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    files.sort();
-    let mut goals = Vec::new();
-    for f in files {
-        let text = std::fs::read_to_string(&f).expect("eval file reads");
-        let cases: Vec<Case> = serde_yaml::from_str(&text).expect("eval file parses");
-        goals.extend(cases.into_iter().map(|c| c.goal));
-    }
-    goals
-}
 
 fn session_for(goal: &str) -> Session {
     let req = Request {

@@ -59,15 +59,7 @@ fn generate(out: &Path, args: &[&str], sets: &[String]) {
 }
 
 fn check(bin: &Path, trees: &[(PathBuf, String)]) {
-    let script = common::repo().join("tests/common/answer_space_check.py");
-    let mut cmd = Command::new(bin.join("python"));
-    cmd.arg("-B")
-        .arg(script)
-        .env("DBT_SEND_ANONYMOUS_USAGE_STATS", "false");
-    for (tree, dialect) in trees {
-        cmd.arg(format!("{}={dialect}", tree.display()));
-    }
-    run_ok("tests/common/answer_space_check.py", &mut cmd);
+    common::realtools::python_check(bin, "tests/common/answer_space_check.py", trees);
 }
 
 #[test]

@@ -10,44 +10,22 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
-use common::realtools::{run_ok, skillchain, venv_bin};
+use common::evalgoals::{bundled, eval_goals};
+use common::realtools::{python_check, skillchain, venv_bin};
 use skillchain::detect::detect;
-use skillchain::pack::Registry;
-
-fn bundled() -> &'static Registry {
-    static R: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
-    R.get_or_init(|| Registry::bundled_checked().expect("bundled packs load"))
-}
-
-#[derive(serde::Deserialize)]
-struct Case {
-    goal: String,
-}
 
 /// Pack → goals of the evaluation sets with an answers-only skill.
 fn goals_by_pack() -> BTreeMap<String, Vec<String>> {
-    let dir = common::repo().join("tests/fixtures/detect_eval");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("eval dir")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    files.sort();
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for f in files {
-        let text = std::fs::read_to_string(&f).expect("eval file");
-        let cases: Vec<Case> = serde_yaml::from_str(&text).expect("eval YAML");
-        for c in cases {
-            let Ok(d) = detect(bundled(), &c.goal) else {
-                continue;
-            };
-            let pack = bundled().get(&d.inner.pack).expect("pack");
-            if d.inner.offer.is_none() && !d.inner.answers_only(pack).is_empty() {
-                out.entry(d.inner.pack.clone()).or_default().push(c.goal);
-            }
+    for goal in eval_goals() {
+        let Ok(d) = detect(bundled(), &goal) else {
+            continue;
+        };
+        let pack = bundled().get(&d.inner.pack).expect("pack");
+        if d.inner.offer.is_none() && !d.inner.answers_only(pack).is_empty() {
+            out.entry(d.inner.pack.clone()).or_default().push(goal);
         }
     }
     out
@@ -102,17 +80,5 @@ fn trees_of_goals_that_ask_for_part_of_a_pack_pass_the_real_tools() {
         }
     }
     assert!(trees.len() >= 20, "{}", trees.len());
-    check(&bin, &trees);
-}
-
-fn check(bin: &Path, trees: &[(PathBuf, &str)]) {
-    let script = common::repo().join("tests/common/partial_tree_check.py");
-    let mut cmd = Command::new(bin.join("python"));
-    cmd.arg("-B")
-        .arg(script)
-        .env("DBT_SEND_ANONYMOUS_USAGE_STATS", "false");
-    for (tree, dialect) in trees {
-        cmd.arg(format!("{}={dialect}", tree.display()));
-    }
-    run_ok("tests/common/partial_tree_check.py", &mut cmd);
+    python_check(&bin, "tests/common/partial_tree_check.py", &trees);
 }

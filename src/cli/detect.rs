@@ -53,7 +53,7 @@ struct DetectJson<'a> {
     assumed: &'a [ChainEntry],
     /// The assumed skills the pack does not require: `run` takes their
     /// defaults and writes none of their files.
-    answers_only: Vec<&'a str>,
+    answers_only: Vec<String>,
     estimated_minutes: u32,
     question_count: usize,
 }
@@ -127,12 +127,7 @@ pub fn run(
                 .collect::<Vec<_>>(),
             detected_chain: &det.inner.full_chain(session.pack()),
             assumed: &det.inner.assumed,
-            answers_only: session
-                .chain
-                .iter()
-                .filter(|e| !session.writes_files(&e.id))
-                .map(|e| e.id.as_str())
-                .collect(),
+            answers_only: session.answers_only_chain(),
             estimated_minutes: session.estimated_minutes(),
             question_count: session.question_count(),
         })?;

@@ -59,10 +59,10 @@ struct RunJson<'a> {
     maturity: Maturity,
     out: String,
     /// The skills whose files are written, in run order.
-    chain: Vec<&'a str>,
+    chain: Vec<String>,
     /// Skills in the chain only for their answers: their files are skipped.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    answers_only: Vec<&'a str>,
+    answers_only: Vec<String>,
     files: &'a [generate::PlannedFile],
     written: bool,
     report: Option<&'a Report>,
@@ -232,18 +232,8 @@ fn summary<'a>(
         blueprint: session.blueprint.as_deref(),
         maturity: session.maturity,
         out: plan.root.display().to_string(),
-        chain: session
-            .chain
-            .iter()
-            .filter(|e| session.writes_files(&e.id))
-            .map(|e| e.id.as_str())
-            .collect(),
-        answers_only: session
-            .chain
-            .iter()
-            .filter(|e| !session.writes_files(&e.id))
-            .map(|e| e.id.as_str())
-            .collect(),
+        chain: session.writing_chain(),
+        answers_only: session.answers_only_chain(),
         files: &plan.files,
         written,
         report,
@@ -260,11 +250,7 @@ fn print_header(session: &Session, st: Style) {
         session.maturity.as_str()
     );
     println!("{} {}", st.bold("Chain"), ids.join(" → "));
-    let only: Vec<&str> = ids
-        .iter()
-        .copied()
-        .filter(|id| !session.writes_files(id))
-        .collect();
+    let only = session.answers_only_chain();
     if !only.is_empty() {
         println!(
             "{}",

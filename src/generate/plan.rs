@@ -55,6 +55,21 @@ pub struct PlannedFile {
     pub reason: Option<String>,
 }
 
+impl PlannedFile {
+    /// A file the plan does not write, and why.
+    fn skipped(path: String, skill: &str, template: &str, reason: String) -> PlannedFile {
+        PlannedFile {
+            path,
+            skill: skill.to_string(),
+            template: template.to_string(),
+            status: FileStatus::Skipped,
+            content: String::new(),
+            existing: None,
+            reason: Some(reason),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {
     pub root: PathBuf,
@@ -112,15 +127,12 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
                 }
             };
             if !session.writes_files(&skill.id) {
-                files.push(PlannedFile {
+                files.push(PlannedFile::skipped(
                     path,
-                    skill: skill.id.clone(),
-                    template: out.template.clone(),
-                    status: FileStatus::Skipped,
-                    content: String::new(),
-                    existing: None,
-                    reason: Some(ANSWERS_ONLY_REASON.to_string()),
-                });
+                    &skill.id,
+                    &out.template,
+                    ANSWERS_ONLY_REASON.to_string(),
+                ));
                 continue;
             }
             if let Some(w) = &out.when {
@@ -131,15 +143,12 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
                 match holds {
                     Ok(true) => {}
                     Ok(false) => {
-                        files.push(PlannedFile {
+                        files.push(PlannedFile::skipped(
                             path,
-                            skill: skill.id.clone(),
-                            template: out.template.clone(),
-                            status: FileStatus::Skipped,
-                            content: String::new(),
-                            existing: None,
-                            reason: Some(format!("condition `{w}` does not hold")),
-                        });
+                            &skill.id,
+                            &out.template,
+                            format!("condition `{w}` does not hold"),
+                        ));
                         continue;
                     }
                     Err(e) => {

@@ -161,9 +161,18 @@ impl Session {
     /// The chain's skills that write files, in run order: what templates
     /// see as `chain` and `has_skill`, and what validation holds to.
     pub fn writing_chain(&self) -> Vec<String> {
+        self.chain_ids(true)
+    }
+
+    /// The chain's skills there only for their answers, in run order.
+    pub fn answers_only_chain(&self) -> Vec<String> {
+        self.chain_ids(false)
+    }
+
+    fn chain_ids(&self, writing: bool) -> Vec<String> {
         self.chain
             .iter()
-            .filter(|e| self.writes_files(&e.id))
+            .filter(|e| self.writes_files(&e.id) == writing)
             .map(|e| e.id.clone())
             .collect()
     }

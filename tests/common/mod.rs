@@ -86,6 +86,7 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     }
     out
 }
+pub mod evalgoals;
 pub mod realtools;
 
 /// Runs skillchain with the bundled packs only and colours off.

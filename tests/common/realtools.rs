@@ -266,3 +266,16 @@ pub fn generate_from(answers: &str, out: &Path) {
             .arg(out),
     );
 }
+
+/// Runs the Python check `script` (relative to the repository) of the venv
+/// in `bin` over `trees`, each given as `TREE=DIALECT`, in one process.
+pub fn python_check<D: std::fmt::Display>(bin: &Path, script: &str, trees: &[(PathBuf, D)]) {
+    let mut cmd = Command::new(bin.join("python"));
+    cmd.arg("-B")
+        .arg(repo().join(script))
+        .env("DBT_SEND_ANONYMOUS_USAGE_STATS", "false");
+    for (tree, dialect) in trees {
+        cmd.arg(format!("{}={dialect}", tree.display()));
+    }
+    run_ok(script, &mut cmd);
+}

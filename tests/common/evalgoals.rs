@@ -1,0 +1,34 @@
+//! The bundled packs and the goals of the evaluation sets, for tests that
+//! sweep every goal a writer wrote.
+#![allow(dead_code)]
+
+use skillchain::pack::Registry;
+
+/// The bundled packs, loaded and linted once per test binary.
+pub fn bundled() -> &'static Registry {
+    static R: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+    R.get_or_init(|| Registry::bundled_checked().expect("bundled packs load"))
+}
+
+#[derive(serde::Deserialize)]
+struct Case {
+    goal: String,
+}
+
+/// Every goal of every set in tests/fixtures/detect_eval, in file order.
+pub fn eval_goals() -> Vec<String> {
+    let dir = super::repo().join("tests/fixtures/detect_eval");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("eval dir reads")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    let mut goals = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("eval file reads");
+        let cases: Vec<Case> = serde_yaml::from_str(&text).expect("eval file parses");
+        goals.extend(cases.into_iter().map(|c| c.goal));
+    }
+    goals
+}
