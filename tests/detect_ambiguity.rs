@@ -324,3 +324,62 @@ fn a_word_held_as_a_capability_names_the_runner_up_in_a_short_goal() {
         }
     }
 }
+
+const DOMAINS: &[&str] = &[
+    "orders",
+    "payments",
+    "shipments",
+    "subscriptions",
+    "inventory",
+    "claims",
+];
+const SHARED_MODELLING: &[&str] = &[
+    "model the {d} domain: grain, dims, facts",
+    "grain, facts and dimensions for {d}",
+    "facts and dims for {d}, what grain?",
+    "{d}: pick the grain, then the facts and dimensions",
+];
+
+/// A goal whose every word the best pack reads is read by other packs too
+/// (grain, facts, dimensions: dimensional modelling is dbt's and data
+/// engineering's alike) is a close call with them, whatever the domain.
+#[test]
+fn a_reading_resting_on_shared_words_names_the_packs_sharing_them() {
+    let mut n = 0;
+    for shape in SHARED_MODELLING {
+        for d in DOMAINS {
+            let goal = shape.replace("{d}", d);
+            let det = detect(bundled(), &goal).expect("matches");
+            assert_eq!(det.inner.pack, "dbt-workflows", "{goal}");
+            assert!(det.inner.ambiguous, "{goal}");
+            let why = reason(&det, "data-engineering").expect("data-engineering is named");
+            assert!(
+                why.starts_with("no word of the goal is dbt-workflows's alone"),
+                "{goal}: {why}"
+            );
+            n += 1;
+        }
+    }
+    assert_eq!(n, 24);
+}
+
+/// One word only the best pack reads places the goal: "power bi" is
+/// dbt-workflows' alone, so the shared reading names nobody.
+#[test]
+fn a_word_only_the_best_pack_reads_silences_the_shared_reading() {
+    for shape in SHARED_MODELLING {
+        for d in DOMAINS {
+            let goal = format!("{} for the power bi report", shape.replace("{d}", d));
+            let det = detect(bundled(), &goal).expect("matches");
+            assert_eq!(det.inner.pack, "dbt-workflows", "{goal}");
+            for r in &det.inner.runner_ups {
+                let why = r.close_call.as_deref().unwrap_or("");
+                assert!(
+                    !why.starts_with("no word of the goal is"),
+                    "{goal}: {} {why}",
+                    r.id
+                );
+            }
+        }
+    }
+}
