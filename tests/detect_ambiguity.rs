@@ -2,7 +2,7 @@
 //! flagged with its runner-up). Each rule is tested over generated goals
 //! with exact outcomes, and against the goals it must leave alone.
 
-use skillchain::detect::{detect, Detection, AMBIGUOUS_GAP, AMBIGUOUS_RATIO};
+use skillchain::detect::{detect, Detection, AMBIGUOUS_GAP, AMBIGUOUS_RATIO, MIN_EVIDENCE};
 use skillchain::pack::Registry;
 
 fn bundled() -> &'static Registry {
@@ -380,6 +380,82 @@ fn a_word_only_the_best_pack_reads_silences_the_shared_reading() {
                     r.id
                 );
             }
+        }
+    }
+}
+
+const ASKS: &[&str] = &[
+    "set up airflow to run dbt build nightly after the fivetran sync",
+    "a dagster job that runs the dbt models every hour once the airbyte load lands",
+    "partition and cluster the page_views table",
+    "model the orders domain: grain, dims, facts",
+    "rotate the snowflake credentials and keep them in vault",
+    "freshness and row count checks on the orders table",
+    "review the architecture of our dbt project",
+    "why did last night's dbt build fail?",
+];
+const MORE: &[&str] = &[
+    "",
+    ", with retries and slack alerts on failure",
+    ". we already have kafka and a small team",
+    ", then refresh the power bi dataset",
+    ", and tune the slowest query",
+    ". write up findings with a rollback plan",
+];
+
+/// Over every ask joined with every addition: a goal that is a close call
+/// names every other pack whose own words reach the minimum (it would
+/// match the goal alone), and a goal that is no close call names nobody.
+#[test]
+fn a_close_call_names_every_pack_that_matches_the_goal_alone() {
+    let mut named_late = 0;
+    for ask in ASKS {
+        for more in MORE {
+            let goal = format!("{ask}{more}");
+            let det = detect(bundled(), &goal).expect("matches");
+            if !det.inner.ambiguous {
+                assert!(det.inner.runner_ups.is_empty(), "{goal}");
+                continue;
+            }
+            let named = ids(&det);
+            for p in &det.packs {
+                if f64::from(p.own_raw) >= MIN_EVIDENCE {
+                    assert!(named.contains(&p.id.as_str()), "{goal}: {} {named:?}", p.id);
+                }
+            }
+            for r in &det.inner.runner_ups {
+                let why = r.close_call.as_deref().expect("every runner-up says why");
+                if why.starts_with("the goal is a close call with") {
+                    assert!(f64::from(r.own_raw) >= MIN_EVIDENCE, "{goal}: {why}");
+                    named_late += 1;
+                }
+            }
+        }
+    }
+    // The rule names packs the other rules left out.
+    assert!(named_late >= 5, "{named_late}");
+}
+
+/// The Fivetran load of an orchestration goal that is a close call with
+/// dbt is data engineering's: the goal names it too, even where its
+/// evidence, shared out, is far behind.
+#[test]
+fn an_orchestration_goal_close_to_dbt_names_the_loader_pack() {
+    for cadence in ["nightly", "every hour", "daily at 6am"] {
+        for tail in [
+            ", with retries and slack alerts on failure",
+            ", with retries and slack alerts on failure; we have a team of four",
+        ] {
+            let goal =
+                format!("set up airflow to run dbt build {cadence} after the fivetran sync{tail}");
+            let det = detect(bundled(), &goal).expect("matches");
+            assert_eq!(det.inner.pack, "data-orchestration", "{goal}");
+            assert!(reason(&det, "dbt-workflows").is_some(), "{goal}");
+            let why = reason(&det, "data-engineering").expect("data-engineering is named");
+            assert!(
+                why.starts_with("the goal is a close call with dbt-workflows already"),
+                "{goal}: {why}"
+            );
         }
     }
 }

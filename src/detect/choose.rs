@@ -434,6 +434,7 @@ pub fn detect_with(
             })
         })
         .collect();
+    let runner_ups = super::shared::also_matching(runner_ups, &scores, minimum);
     let Some(mut inner) = dets.remove(&best_pos) else {
         return Err(NoMatch {
             goal: goal.to_string(),

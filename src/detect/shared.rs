@@ -9,6 +9,7 @@
 //! ("bigeye", "dbt", "power bi") places the goal, and the rule stays silent.
 
 use super::index::SECONDARY_POINTS;
+use super::PackScore;
 
 /// One word a pack counted as evidence: where it stands in the goal, its
 /// weight in the pack, and whether no other pack reads it.
@@ -54,6 +55,35 @@ pub fn shared_reading(best_id: &str, best: &[Read], other: &[Read]) -> Option<St
         "no word of the goal is {best_id}'s alone (its words no other pack reads weigh {alone}), and this pack reads its words too ({}, weight {weight})",
         quoted.join(", ")
     ))
+}
+
+/// Once the goal is a close call, every other pack the goal would match on
+/// its own words alone (they reach `minimum`) is named too: a goal that
+/// does not settle between two packs does not rule out a third that reads
+/// it as well ("set up airflow to run dbt build nightly after the fivetran
+/// sync" is orchestration, dbt and a Fivetran load). `scores` is best
+/// first; a goal that is no close call keeps no runner-up.
+pub fn also_matching(
+    mut runner_ups: Vec<PackScore>,
+    scores: &[(usize, PackScore)],
+    minimum: f64,
+) -> Vec<PackScore> {
+    let Some(first) = runner_ups.first().map(|r| r.id.clone()) else {
+        return runner_ups;
+    };
+    for (_, s) in scores.iter().skip(1) {
+        if f64::from(s.own_raw) < minimum || runner_ups.iter().any(|r| r.id == s.id) {
+            continue;
+        }
+        runner_ups.push(PackScore {
+            close_call: Some(format!(
+                "the goal is a close call with {first} already, and this pack's own words weigh {}, enough to match it alone (at least {minimum})",
+                s.own_raw
+            )),
+            ..s.clone()
+        });
+    }
+    runner_ups
 }
 
 #[cfg(test)]
