@@ -459,3 +459,27 @@ fn an_orchestration_goal_close_to_dbt_names_the_loader_pack() {
         }
     }
 }
+
+/// Which jobs miss their SLA is run history, pipeline-analysis' reading,
+/// as much as it is the orchestrator's: both are named, however the miss
+/// is written.
+#[test]
+fn jobs_missing_their_sla_name_the_run_history_reader_and_the_orchestrator() {
+    for tool in ["airflow", "dagster", "prefect"] {
+        for miss in [
+            "miss SLA",
+            "missed SLA",
+            "misses the SLA",
+            "keep missing the SLA",
+        ] {
+            let goal = format!("which {tool} jobs {miss} most often and what should we change");
+            let det = detect(bundled(), &goal).expect("matches");
+            assert!(det.inner.ambiguous, "{goal}");
+            let all = ids(&det);
+            assert!(
+                all.contains(&"pipeline-analysis") && all.contains(&"data-orchestration"),
+                "{goal}: {all:?}"
+            );
+        }
+    }
+}
