@@ -483,3 +483,27 @@ fn jobs_missing_their_sla_name_the_run_history_reader_and_the_orchestrator() {
         }
     }
 }
+
+/// "What broke" asks about the problem like "what happened": with every
+/// subject and problem, the investigating pack is named beside the fixer.
+#[test]
+fn asking_what_broke_names_the_investigator() {
+    for s in SUBJECTS {
+        for p in PROBLEMS {
+            for q in [
+                "tell me what broke",
+                "what broke?",
+                "can you see what broke",
+            ] {
+                let goal = format!("{s} {p}, {q}");
+                let d = detect(bundled(), &goal).expect("matches");
+                assert!(d.inner.ambiguous, "{goal}");
+                let all = ids(&d);
+                assert!(
+                    all.contains(&"dbt-workflows") && all.contains(&"pipeline-analysis"),
+                    "{goal}: {all:?}"
+                );
+            }
+        }
+    }
+}
