@@ -158,6 +158,8 @@ pub fn detect_with(
     let mut raw = vec![0u32; packs.len()];
     let mut words: Vec<Vec<PackWord>> = vec![Vec::new(); packs.len()];
     let mut counted: Vec<Vec<usize>> = vec![Vec::new(); packs.len()];
+    // Where each pack's counted words stand, for a shared reading.
+    let mut reads: Vec<Vec<super::shared::Read>> = vec![Vec::new(); packs.len()];
 
     let name_part = super::reading::name_parts(&a.reading.tokens);
     let in_name = |start: usize, len: usize| {
@@ -192,6 +194,13 @@ pub fn detect_with(
             let ev = f64::from(w) * share;
             evidence[p] += ev;
             raw[p] += w;
+            reads[p].push(super::shared::Read {
+                start,
+                len,
+                keyword: indexes[p].terms[t].text.clone(),
+                weight: w,
+                alone: df == 1,
+            });
 
             words[p].push(PackWord {
                 keyword: indexes[p].terms[t].text.clone(),
@@ -412,18 +421,12 @@ pub fn detect_with(
                 ))
             } else if let Some(q) = questions.get(*pos).cloned().flatten() {
                 Some(q)
+            } else if let Some(c) = dets.get(pos).and_then(|d| {
+                super::close::own_capability(&a, &indexes, (best_pos, *pos), offered, &best, s, d)
+            }) {
+                Some(c)
             } else {
-                dets.get(pos).and_then(|d| {
-                    super::close::own_capability(
-                        &a,
-                        &indexes,
-                        (best_pos, *pos),
-                        offered,
-                        &best,
-                        s,
-                        d,
-                    )
-                })
+                super::shared::shared_reading(&best.id, &reads[best_pos], &reads[*pos])
             };
             reason.map(|r| PackScore {
                 close_call: Some(r),
@@ -431,6 +434,7 @@ pub fn detect_with(
             })
         })
         .collect();
+    let runner_ups = super::shared::also_matching(runner_ups, &scores, minimum);
     let Some(mut inner) = dets.remove(&best_pos) else {
         return Err(NoMatch {
             goal: goal.to_string(),

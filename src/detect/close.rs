@@ -152,6 +152,7 @@ const QUESTION_PHRASES: &[&[&str]] = &[
     &["what", "happened"],
     &["what", "changed"],
     &["what", "caused"],
+    &["what", "broke"],
     &["went", "wrong"],
     &["figure", "out"],
     &["find", "out"],

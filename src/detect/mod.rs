@@ -24,6 +24,7 @@ pub mod normalise;
 mod phrases;
 mod reading;
 mod score;
+mod shared;
 
 pub use chain::{blueprint_chain, build_chain, build_chain_with, chain_for, chain_for_with, Pull};
 pub use choose::{
