@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::answers::{self, AnswersFile};
-use crate::detect::{self, chain_for_with, detect_in_pack, Reason};
+use crate::detect::{self, chain_for_with, detect_in_pack, PackDetection, Reason};
 use crate::error::{Problem, Problems};
 use crate::pack::Pack;
 use crate::pack::{Maturity, Registry};
@@ -36,6 +36,9 @@ pub struct Request {
     /// Saved preferences of the pack (vetted): defaults with provenance
     /// "saved preference"; every explicit answer wins over them.
     pub preferences: BTreeMap<QKey, AnswerValue>,
+    /// The detection [`pick`] chose `pack` with, when a caller picked the
+    /// pack first: `prepare` builds on it instead of detecting again.
+    pub detection: Option<PackDetection>,
 }
 
 fn problems(context: &str, list: Vec<Problem>) -> Problems {
@@ -59,6 +62,13 @@ fn goal_of(req: &Request) -> Result<String, Problems> {
 /// The pack a request runs in: the answers file's, `--pack`, or the
 /// detected one. Callers use it to load that pack's preferences first.
 pub fn pick_pack(registry: &Registry, req: &Request) -> Result<Pack, Problems> {
+    pick(registry, req).map(|(pack, _)| pack)
+}
+
+/// [`pick_pack`], with the detection that chose the pack when detection
+/// did: `run` then builds on exactly what `detect` shows (words another
+/// pack's phrase takes, a close call that withholds the blueprint).
+pub fn pick(registry: &Registry, req: &Request) -> Result<(Pack, Option<PackDetection>), Problems> {
     let goal = goal_of(req)?;
     let file = req.answers.as_ref().map(|(_, f)| f);
     let origin = req
@@ -74,6 +84,7 @@ pub fn pick_pack(registry: &Registry, req: &Request) -> Result<Pack, Problems> {
             ));
         }
     }
+    let mut detected = None;
     let pack = match file {
         Some(f) => match registry.get(&f.pack) {
             Some(p) => p.clone(),
@@ -96,7 +107,10 @@ pub fn pick_pack(registry: &Registry, req: &Request) -> Result<Pack, Problems> {
         },
         None => match detect::detect(registry, &goal) {
             Ok(d) => match registry.get(&d.inner.pack) {
-                Some(p) => p.clone(),
+                Some(p) => {
+                    detected = Some(d.inner);
+                    p.clone()
+                }
                 None => {
                     return Err(problems(
                         "detect",
@@ -107,7 +121,7 @@ pub fn pick_pack(registry: &Registry, req: &Request) -> Result<Pack, Problems> {
             Err(no) => return Err(problems("goal", vec![Problem::new("", no.to_string())])),
         },
     };
-    Ok(pack)
+    Ok((pack, detected))
 }
 
 /// A session on the review screen with every answer set, or every problem.
@@ -121,10 +135,16 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
         .as_ref()
         .map(|(o, _)| o.as_str())
         .unwrap_or("answers");
-    let pack = pick_pack(registry, req)?;
+    let (pack, detected) = pick(registry, req)?;
     let mut list = Vec::new();
     let pack = Arc::new(pack);
-    let det = detect_in_pack(&pack, pack.detect_index(), &goal);
+    let det = detected
+        .or_else(|| {
+            req.detection
+                .clone()
+                .filter(|d| d.pack == pack.manifest.id && d.goal == goal)
+        })
+        .unwrap_or_else(|| detect_in_pack(&pack, pack.detect_index(), &goal));
     // On the other core meanwhile: the heap the session, plan and write
     // grow into is mapped, and what the plan and the validation read next
     // is decoded (the pack's templates, the detected chain's outputs and

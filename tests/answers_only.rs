@@ -308,3 +308,43 @@ fn every_evaluation_goal_plans_its_tree_with_defaults() {
     assert!(conflicts * 10 < planned, "{conflicts} conflicts");
     assert!(planned >= if all { 1500 } else { 300 }, "{planned}");
 }
+
+/// `run GOAL` builds on exactly what `detect GOAL` shows: the same pack,
+/// blueprint, chain that writes files and answers-only skills, for every
+/// evaluation goal (every third by default, all with
+/// `SKILLCHAIN_ANSWERS_ONLY_ALL=1`). A word another pack's phrase takes, or
+/// a close call that withholds the blueprint, used to be seen by `detect`
+/// only.
+#[test]
+fn run_builds_on_what_detect_shows() {
+    let all = std::env::var_os("SKILLCHAIN_ANSWERS_ONLY_ALL").is_some();
+    let mut compared = 0;
+    for goal in eval_goals().iter().step_by(if all { 1 } else { 3 }) {
+        let Ok(d) = detect(bundled(), goal) else {
+            continue;
+        };
+        let pack = std::sync::Arc::new(bundled().get(&d.inner.pack).expect("pack").clone());
+        let offer = d.inner.offer.clone();
+        let shown = Session::new(pack, d.inner, offer, Maturity::Intermediate);
+        let req = Request {
+            goal: Some(goal.to_string()),
+            defaults: true,
+            skip_loads: true,
+            ..Request::default()
+        };
+        let Ok(run) = prepare(bundled(), &req) else {
+            // Answers in conflict stop a headless run (counted above).
+            continue;
+        };
+        assert_eq!(run.pack().id(), shown.pack().id(), "{goal}");
+        assert_eq!(run.blueprint, shown.blueprint, "{goal}");
+        assert_eq!(run.writing_chain(), shown.writing_chain(), "{goal}");
+        assert_eq!(
+            run.answers_only_chain(),
+            shown.answers_only_chain(),
+            "{goal}"
+        );
+        compared += 1;
+    }
+    assert!(compared >= if all { 1500 } else { 500 }, "{compared}");
+}

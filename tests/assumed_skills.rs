@@ -47,7 +47,15 @@ fn assumed_sessions() -> Vec<(String, BTreeSet<String>, Session)> {
             continue;
         }
         let pack = Arc::new(bundled().get(&d.inner.pack).expect("pack").clone());
-        let assumed: BTreeSet<String> = d.inner.assumed.iter().map(|e| e.id.clone()).collect();
+        // A dependency the goal rules out is in the chain for its answers
+        // only, and is not asked either.
+        let assumed: BTreeSet<String> = d
+            .inner
+            .assumed
+            .iter()
+            .map(|e| e.id.clone())
+            .chain(d.inner.answers_only(&pack))
+            .collect();
         let s = Session::new(pack, d.inner, None, Maturity::Intermediate);
         out.push((goal, assumed, s));
     }

@@ -9,7 +9,7 @@ use super::{print_json, refuse, Style};
 use crate::answers;
 use crate::error::{EngineError, Problem};
 use crate::generate::{self, build_plan, interrupt, FileStatus, FolderLock, Plan};
-use crate::headless::{pick_pack, prepare, Request};
+use crate::headless::{pick, prepare, Request};
 use crate::pack::{Maturity, Registry};
 use crate::session::Session;
 use crate::validate::{self, Report};
@@ -94,17 +94,20 @@ pub fn run(
         defaults: args.defaults,
         skip_loads: false,
         preferences: Default::default(),
+        detection: None,
     };
     // The pack's preferences, when it can be told; otherwise `prepare`
     // reports why there is no pack.
-    if let Ok(pack) = pick_pack(registry, &req) {
+    if let Ok((pack, detection)) = pick(registry, &req) {
         let (prefs, warnings) = super::prefs::for_pack(no_prefs, &pack);
         for w in warnings {
             eprintln!("{}", st.yellow(&format!("⚠ {w}")));
         }
         req.preferences = prefs;
-        // `prepare` takes the same pack without detecting it again.
+        // `prepare` takes the same pack and detection without detecting
+        // again.
         req.pack = Some(pack.manifest.id.clone());
+        req.detection = detection;
     }
     let session = prepare(registry, &req)?;
     let out = args
