@@ -512,6 +512,7 @@ fn request(set: &Set) -> Request {
         defaults: true,
         skip_loads: false,
         preferences: Default::default(),
+        detection: None,
     }
 }
 
