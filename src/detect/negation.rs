@@ -146,6 +146,110 @@ fn forward(toks: &[Token], from: usize) -> Vec<usize> {
     out
 }
 
+/// Units of work a change is split into ("a later PR", "the next sprint").
+fn is_later_unit(w: &str) -> bool {
+    matches!(
+        w,
+        "pr" | "prs"
+            | "pull"
+            | "ticket"
+            | "tickets"
+            | "issue"
+            | "story"
+            | "task"
+            | "iteration"
+            | "phase"
+            | "sprint"
+            | "changeset"
+            | "commit"
+            | "milestone"
+            | "mr"
+            | "one"
+    )
+}
+
+/// "in a later PR", "for a follow-up ticket", "in another PR", "till next
+/// quarter", "in a separate ticket": the number of cue words at `i`, a
+/// preposition that puts what stands before it into later work.
+fn deferred(toks: &[Token], i: usize) -> Option<usize> {
+    let w = |k: usize| toks.get(i + k).map(|t| t.word.as_str());
+    if i == 0 || toks[i].in_name || !matches!(w(0)?, "in" | "for") {
+        return None;
+    }
+    let mut k = 1;
+    if matches!(w(k), Some("a" | "an" | "the" | "our")) {
+        k += 1;
+    }
+    let later = match w(k)? {
+        "another" | "later" | "separate" | "future" | "next" | "subsequent" | "second" => 1,
+        "follow" | "folow" if matches!(w(k + 1), Some("up" | "ups")) => 2,
+        "followup" | "followups" => 1,
+        _ => return None,
+    };
+    // "in another PR" has no article; "in a later PR" no "another".
+    let unit = i + k + later;
+    let t = toks.get(unit)?;
+    if t.clause_start || !is_later_unit(&t.word) {
+        return None;
+    }
+    // "pull request" is one unit.
+    let n = if t.word == "pull" && w(k + later + 1) == Some("request") {
+        k + later + 2
+    } else {
+        k + later + 1
+    };
+    Some(n)
+}
+
+/// [`forward`] from `from`, continued over a list joined by "or"/"nor"
+/// ("don't touch the Airflow DAGs or the secrets setup", "no kafka, spark
+/// or flink"): every item is ruled out.
+fn forward_listed(toks: &[Token], from: usize) -> Vec<usize> {
+    let mut words = forward(toks, from);
+    while let Some(&last) = words.last() {
+        let next = last + 1;
+        let Some(t) = toks.get(next) else {
+            break;
+        };
+        // "X, Y or Z": comma items before a closing "or".
+        let comma_item = t.after_comma && list_closes_with_or(toks, next);
+        if (matches!(t.word.as_str(), "or" | "nor") && !t.clause_start) || comma_item {
+            let start = if comma_item { next } else { next + 1 };
+            let more = forward(toks, start);
+            if more.is_empty() {
+                break;
+            }
+            words.extend(next..start);
+            words.extend(more);
+        } else {
+            break;
+        }
+    }
+    words
+}
+
+/// The clause at `at` is an item of a list that an "or"/"nor" closes: a
+/// short clause (two content words at most) that holds "or" or "nor", or
+/// whose next clause is again such an item.
+fn list_closes_with_or(toks: &[Token], at: usize) -> bool {
+    let mut content = 0;
+    for (j, t) in toks.iter().enumerate().skip(at) {
+        if j > at && t.clause_start {
+            return t.after_comma && content <= 2 && list_closes_with_or(toks, j);
+        }
+        if matches!(t.word.as_str(), "or" | "nor") {
+            return content <= 2;
+        }
+        if !is_stopword(&t.word) {
+            content += 1;
+        }
+        if content > 2 {
+            return false;
+        }
+    }
+    false
+}
+
 /// Positions before `at` in the same clause, up to `SCOPE_WORDS` content words.
 fn backward(toks: &[Token], at: usize) -> Vec<usize> {
     let names = super::reading::name_parts(toks);
@@ -261,7 +365,30 @@ fn fine_keeps(toks: &[Token], i: usize) -> bool {
             ["leave", "it" | "them" | "that" | "as"] | ["touch", "it" | "them" | "that"]
         )
     });
-    works || itself || left_alone
+    works || itself || left_alone || definite_subject(toks, i)
+}
+
+/// "the sql is fine", "our dag is fine": a thing the goal points at (by
+/// "the", "our", "this") is said to be fine, so it exists; "type 1 is
+/// fine" and "a daily load is fine" pick a kind of thing.
+fn definite_subject(toks: &[Token], i: usize) -> bool {
+    let Some(verb) = i.checked_sub(1) else {
+        return false;
+    };
+    if !matches!(toks[verb].word.as_str(), "is" | "are") || toks[verb].clause_start {
+        return false;
+    }
+    let Some(start) = (0..verb).rev().find(|&k| toks[k].clause_start) else {
+        return false;
+    };
+    let subject = &toks[start..verb];
+    subject.len() >= 2
+        && subject.len() <= 4
+        && matches!(
+            subject[0].word.as_str(),
+            "the" | "our" | "my" | "this" | "these" | "those" | "current"
+        )
+        && subject.iter().skip(1).all(|t| !ends_scope(t))
 }
 
 /// "keep X out", "leave X out": the position of "out" when `i` starts such a
@@ -308,6 +435,35 @@ fn staying_on(toks: &[Token], i: usize) -> Option<usize> {
         _ => return None,
     };
     (!toks[i].in_name).then_some(n)
+}
+
+/// Words the scope reader takes as cues: read as typed, never as a typo of
+/// a keyword ("staying on prefect" is no "staging").
+pub fn is_cue_word(w: &str) -> bool {
+    is_kept_cue(w)
+        || is_done_cue(w)
+        || is_not_ours_cue(w)
+        || matches!(
+            w,
+            "staying"
+                | "stay"
+                | "stick"
+                | "sticking"
+                | "keeping"
+                | "continue"
+                | "continuing"
+                | "decided"
+                | "settled"
+                | "chosen"
+                | "picked"
+                | "skipping"
+                | "omitting"
+                | "excluding"
+                | "without"
+                | "advise"
+                | "advice"
+                | "building"
+        )
 }
 
 /// A past participle after "already" ("already added", "already wrote").
@@ -377,8 +533,17 @@ fn unwanted_phrase(toks: &[Token], i: usize) -> Option<usize> {
         ("can" | "will" | "should" | "could", Some("come" | "wait"), _) => {
             return (i > 0 && !toks[i].in_name).then_some(2);
         }
-        ("follow", Some("up" | "ups"), _) => {
-            return (i > 0 && !toks[i].in_name).then_some(2);
+        // "X in a follow-up", not "draft the follow-up emails"
+        ("follow" | "folow", Some("up" | "ups"), _) => {
+            let a_later_one = i > 0
+                && matches!(
+                    toks[i - 1].word.as_str(),
+                    "a" | "an" | "another" | "separate"
+                );
+            let ends = toks
+                .get(i + 2)
+                .is_none_or(|t| t.clause_start || is_later_unit(&t.word));
+            return (a_later_one && ends && !toks[i].in_name).then_some(2);
         }
         // "the transformation layer is someone else's job"
         ("someone" | "somebody", Some("else" | "elses"), _)
@@ -533,6 +698,66 @@ pub fn looking_only(toks: &[Token]) -> Option<String> {
     None
 }
 
+/// "don't build anything yet", "no build yet", "advise, don't build", "dont
+/// implement it yet": the goal rules out building itself, whatever it is
+/// about. The cue as typed.
+pub fn building_ruled_out(toks: &[Token]) -> Option<String> {
+    for i in 0..toks.len() {
+        let Some(n) = negation_cue(toks, i) else {
+            continue;
+        };
+        let verb = i + n;
+        let Some(v) = toks.get(verb) else {
+            continue;
+        };
+        if v.in_name
+            || (v.clause_start && verb > i)
+            || !matches!(
+                v.word.as_str(),
+                "build" | "building" | "implement" | "implementing"
+            )
+        {
+            continue;
+        }
+        // Nothing but "anything", "it", "yet", "for now" up to the clause end:
+        // "don't build the mart yet" rules out the mart, not building.
+        let rest = toks
+            .iter()
+            .skip(verb + 1)
+            .take_while(|t| !t.clause_start)
+            .all(|t| {
+                matches!(
+                    t.word.as_str(),
+                    "anything"
+                        | "it"
+                        | "them"
+                        | "this"
+                        | "that"
+                        | "yet"
+                        | "now"
+                        | "for"
+                        | "just"
+                        | "any"
+                        | "of"
+                        | "out"
+                        | "right"
+                        | "away"
+                        | "please"
+                )
+            });
+        if rest {
+            let end = toks
+                .iter()
+                .enumerate()
+                .skip(verb + 1)
+                .find(|(_, t)| t.clause_start)
+                .map_or(toks.len(), |(k, _)| k);
+            return Some(text_of(toks, i..end, &[]));
+        }
+    }
+    None
+}
+
 /// Adds a scope of `kind` read at `cue` when it covers any word.
 fn push(
     out: &mut Vec<Scope>,
@@ -586,6 +811,14 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             i = end;
             continue;
         }
+        if let Some(n) = deferred(toks, i) {
+            // "QA writes the test fixtures in a later PR", "Power BI in a
+            // follow-up ticket": what stands before is later work.
+            let words = backward_joined(toks, i);
+            push(&mut out, toks, ScopeKind::Negated, i..i + n, words);
+            i += n;
+            continue;
+        }
         if let Some(n) = unwanted_phrase(toks, i).or_else(|| {
             (is_not_ours_cue(&toks[i].word)
                 && !toks[i].in_name
@@ -613,7 +846,7 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             continue;
         }
         if let Some(n) = negation_cue(toks, i) {
-            let words = forward(toks, i + n);
+            let words = forward_listed(toks, i + n);
             push(&mut out, toks, ScopeKind::Negated, i..i + n, words);
             i += n;
             continue;

@@ -169,6 +169,14 @@ pub(super) fn detect_analysed(
     for f in &mine {
         candidates.extend(index.skills_of[f.term].iter().copied());
     }
+    // A primary keyword the goal rules out somewhere ("Power BI can wait for
+    // a follow-up ticket") is ruled out where the goal only mentions it too
+    // ("dbt on DuckDB, Power BI on top").
+    let ruled_out_terms: BTreeSet<usize> = mine
+        .iter()
+        .filter(|f| a.is_negated(f))
+        .map(|f| f.term)
+        .collect();
     let mut all_scores = Vec::new();
     let mut negated = Vec::new();
     let mut exists_skills: Vec<(String, String)> = Vec::new();
@@ -208,10 +216,16 @@ pub(super) fn detect_analysed(
             let is_p = st.primary.contains(&f.term) && !named_in_name;
             let is_s = st.secondary.contains(&f.term) || st.primary.contains(&f.term);
             let scope = a.scope(f);
-            match scope.map(|s| s.kind) {
+            let elsewhere_negated = scope.is_none() && is_p && ruled_out_terms.contains(&f.term);
+            let kind = if elsewhere_negated {
+                Some(ScopeKind::Negated)
+            } else {
+                scope.map(|s| s.kind)
+            };
+            match kind {
                 Some(ScopeKind::Negated) => {
                     negated_primary |= is_p;
-                    if is_p || is_s {
+                    if (is_p || is_s) && !elsewhere_negated {
                         negated_by.get_or_insert_with(|| {
                             scope.map(|s| s.text.clone()).unwrap_or_default()
                         });
@@ -314,6 +328,33 @@ pub(super) fn detect_analysed(
                 s.score = 0;
                 s.secondary.clear();
                 s.hits.clear();
+                s.negated_by = Some(cue.clone());
+            }
+            negated.push(NegatedSkill {
+                skill: skill.id.clone(),
+                by: cue.clone(),
+            });
+        }
+    }
+    // A goal that rules out building ("don't build anything yet", "advise,
+    // don't build") asks for the decisions (the pack's foundation skills)
+    // and the skills it names whose work is not building; the rest is not
+    // asked, required or not.
+    if let Some(cue) = super::negation::building_ruled_out(&a.reading.tokens) {
+        for skill in &pack.skills {
+            if matches!(skill.tier, crate::pack::Tier::Foundation)
+                || negated.iter().any(|n| n.skill == skill.id)
+            {
+                continue;
+            }
+            let named = all_scores
+                .iter()
+                .any(|s| s.id == skill.id && s.score > 0 && !s.primary.is_empty());
+            let builds = skill.keywords.primary.iter().any(|k| names_building(k));
+            if named && !builds {
+                continue;
+            }
+            if let Some(s) = all_scores.iter_mut().find(|s| s.id == skill.id) {
                 s.negated_by = Some(cue.clone());
             }
             negated.push(NegatedSkill {
@@ -454,6 +495,30 @@ fn names_change(keyword: &str) -> bool {
     keyword
         .split(|c: char| !c.is_alphanumeric())
         .any(is_change_work)
+}
+
+/// A keyword with a word of building or running things in it ("dbt build",
+/// "incremental load", "transform").
+fn names_building(keyword: &str) -> bool {
+    keyword.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        matches!(
+            w.to_ascii_lowercase().as_str(),
+            "build"
+                | "run"
+                | "rerun"
+                | "load"
+                | "ingest"
+                | "ingestion"
+                | "extract"
+                | "extraction"
+                | "transform"
+                | "transformation"
+                | "etl"
+                | "elt"
+                | "implement"
+                | "deploy"
+        )
+    })
 }
 
 /// Words of a keyword that name changing things rather than looking at
