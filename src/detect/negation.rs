@@ -475,6 +475,34 @@ fn is_participle(w: &str) -> bool {
         )
 }
 
+/// Participles of making a thing ("already tuned", "already tested"): the
+/// work they name is done. Not "already failed": a failure is no work done.
+fn is_made_word(w: &str) -> bool {
+    matches!(
+        w,
+        "tuned"
+            | "optimized"
+            | "optimised"
+            | "built"
+            | "tested"
+            | "documented"
+            | "modeled"
+            | "modelled"
+            | "deployed"
+            | "scheduled"
+            | "orchestrated"
+            | "partitioned"
+            | "clustered"
+            | "indexed"
+            | "validated"
+            | "monitored"
+            | "ingested"
+            | "loaded"
+            | "transformed"
+            | "secured"
+    )
+}
+
 /// Verbs before "the same" that say a thing is kept ("stays the same").
 fn is_kept_cue_verb(w: &str) -> bool {
     matches!(w, "is" | "are" | "keep" | "kept")
@@ -924,6 +952,18 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
                     before
                 }
             };
+            // "queries are already tuned", "models are already built":
+            // the work done is part of what exists.
+            let mut words = words;
+            if let Some(t) = toks.get(i + 1) {
+                if !t.clause_start
+                    && !t.in_name
+                    && is_made_word(&t.word)
+                    && !words.contains(&(i + 1))
+                {
+                    words.push(i + 1);
+                }
+            }
             if !words.is_empty() {
                 let mut cue = i..i + 1;
                 if let Some(t) = toks.get(i + 1) {

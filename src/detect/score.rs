@@ -177,6 +177,34 @@ pub(super) fn detect_analysed(
         .filter(|f| a.is_negated(f))
         .map(|f| f.term)
         .collect();
+    // A negation that holds every word of a skill's multi-word primary
+    // keyword in another order ("don't run dbt" of "dbt run") names that
+    // skill's work.
+    let negated_bags: Vec<(BTreeSet<&str>, &str)> = a
+        .scopes
+        .iter()
+        .filter(|s| s.kind == ScopeKind::Negated)
+        .map(|s| {
+            let stems = s
+                .words
+                .iter()
+                .filter_map(|&w| a.reading.tokens.get(w))
+                .map(|t| t.stem.as_str())
+                .collect();
+            (stems, s.text.as_str())
+        })
+        .collect();
+    let bag_negated = |st: &super::index::SkillTerms| -> Option<String> {
+        negated_bags.iter().find_map(|(bag, text)| {
+            st.primary
+                .iter()
+                .filter_map(|&t| index.terms.get(t))
+                .any(|term| {
+                    term.stems.len() > 1 && term.stems.iter().all(|s| bag.contains(s.as_str()))
+                })
+                .then(|| text.to_string())
+        })
+    };
     let mut all_scores = Vec::new();
     let mut negated = Vec::new();
     let mut exists_skills: Vec<(String, String)> = Vec::new();
@@ -254,6 +282,12 @@ pub(super) fn detect_analysed(
                 hits.push(a.hit(index, f));
             }
         }
+        if negated_by.is_none() {
+            if let Some(by) = bag_negated(st) {
+                negated_by = Some(by);
+                negated_primary = true;
+            }
+        }
         // The goal says what this skill makes exists ("the query is already
         // written"): other words that point at it do not bring it back.
         // Likewise a goal that rules out one of the skill's words ("no
@@ -310,6 +344,19 @@ pub(super) fn detect_analysed(
             exists_by: if raw == 0 { exists_by } else { None },
         });
     }
+    // A skill the goal does not name but whose work it rules out ("don't
+    // run dbt") is not asked either, required or not.
+    for (i, skill) in pack.skills.iter().enumerate() {
+        if candidates.contains(&i) {
+            continue;
+        }
+        if let Some(by) = index.skills.get(i).and_then(bag_negated) {
+            negated.push(NegatedSkill {
+                skill: skill.id.clone(),
+                by,
+            });
+        }
+    }
     // A goal that only looks ("diagnose only", "just investigate") rules
     // out the skills whose own work is to change things (re-run, rebuild,
     // fix, plan the change), unless it asks for that change in their words.
@@ -340,7 +387,8 @@ pub(super) fn detect_analysed(
     // don't build") asks for the decisions (the pack's foundation skills)
     // and the skills it names whose work is not building; the rest is not
     // asked, required or not.
-    if let Some(cue) = super::negation::building_ruled_out(&a.reading.tokens) {
+    let building_out = super::negation::building_ruled_out(&a.reading.tokens);
+    if let Some(cue) = &building_out {
         for skill in &pack.skills {
             if matches!(skill.tier, crate::pack::Tier::Foundation)
                 || negated.iter().any(|n| n.skill == skill.id)
@@ -374,6 +422,8 @@ pub(super) fn detect_analysed(
         .map(|s| s.id.as_str())
         .collect();
     let (blueprints, offer) = score_blueprints(pack, index, a, pos, &named);
+    // A blueprint is a build: not offered when the goal rules building out.
+    let offer = offer.filter(|_| building_out.is_none());
     let narrow = matched > 0 && matched <= 2 && offer.is_none();
     let offer_internal_none = offer.is_none();
     let mut seeds: Vec<(String, Vec<Reason>)> = Vec::new();
