@@ -146,6 +146,35 @@ fn forward(toks: &[Token], from: usize) -> Vec<usize> {
     out
 }
 
+/// Words between later work and when it comes ("tests come in a later
+/// PR", "monitoring will be done in a follow-up").
+fn is_coming_word(w: &str) -> bool {
+    matches!(
+        w,
+        "come"
+            | "comes"
+            | "coming"
+            | "go"
+            | "goes"
+            | "land"
+            | "lands"
+            | "ship"
+            | "ships"
+            | "happen"
+            | "happens"
+            | "be"
+            | "is"
+            | "are"
+            | "done"
+            | "added"
+            | "handled"
+            | "tackled"
+            | "will"
+            | "can"
+            | "should"
+    )
+}
+
 /// Units of work a change is split into ("a later PR", "the next sprint").
 fn is_later_unit(w: &str) -> bool {
     matches!(
@@ -205,17 +234,51 @@ fn deferred(toks: &[Token], i: usize) -> Option<usize> {
 /// ("don't touch the Airflow DAGs or the secrets setup", "no kafka, spark
 /// or flink"): every item is ruled out.
 fn forward_listed(toks: &[Token], from: usize) -> Vec<usize> {
-    let mut words = forward(toks, from);
+    // Each item gets a window of its own: a window stops at "or".
+    let item = |start: usize| -> Vec<usize> {
+        let mut w = forward(toks, start);
+        if let Some(p) = w
+            .iter()
+            .position(|&k| k > start && matches!(toks[k].word.as_str(), "or" | "nor"))
+        {
+            w.truncate(p);
+        }
+        w
+    };
+    let mut words = item(from);
     while let Some(&last) = words.last() {
-        let next = last + 1;
+        // An item longer than the window ("don't touch the data quality
+        // checks or ..."): its last words up to the "or" belong to it.
+        let mut next = last + 1;
+        let mut content = 0;
+        while let Some(t) = toks.get(next) {
+            if t.clause_start || ends_scope(t) || matches!(t.word.as_str(), "or" | "nor") {
+                break;
+            }
+            if !is_stopword(&t.word) {
+                content += 1;
+            }
+            next += 1;
+        }
+        let reaches_or = toks.get(next).is_some_and(|t| {
+            matches!(t.word.as_str(), "or" | "nor") && (!t.clause_start || t.after_comma)
+        });
+        if reaches_or && content <= 2 {
+            words.extend(last + 1..next);
+        } else {
+            next = last + 1;
+        }
         let Some(t) = toks.get(next) else {
             break;
         };
         // "X, Y or Z": comma items before a closing "or".
-        let comma_item = t.after_comma && list_closes_with_or(toks, next);
-        if (matches!(t.word.as_str(), "or" | "nor") && !t.clause_start) || comma_item {
+        let comma_item = t.after_comma
+            && !matches!(t.word.as_str(), "or" | "nor")
+            && list_closes_with_or(toks, next);
+        let or = matches!(t.word.as_str(), "or" | "nor") && (!t.clause_start || t.after_comma);
+        if or || comma_item {
             let start = if comma_item { next } else { next + 1 };
-            let more = forward(toks, start);
+            let more = item(start);
             if more.is_empty() {
                 break;
             }
@@ -841,8 +904,13 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
         }
         if let Some(n) = deferred(toks, i) {
             // "QA writes the test fixtures in a later PR", "Power BI in a
-            // follow-up ticket": what stands before is later work.
-            let words = backward_joined(toks, i);
+            // follow-up ticket": what stands before is later work ("comes",
+            // "will be done" say nothing of it).
+            let mut at = i;
+            while at > 0 && !toks[at].clause_start && is_coming_word(&toks[at - 1].word) {
+                at -= 1;
+            }
+            let words = backward_joined(toks, at);
             push(&mut out, toks, ScopeKind::Negated, i..i + n, words);
             i += n;
             continue;

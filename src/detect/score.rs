@@ -88,11 +88,16 @@ impl Analysis {
         consume(mine, self.reading.tokens.len())
     }
 
-    /// The scope covering a find, if all its words lie in one.
+    /// The scope covering a find: a term is one thing, so a scope that
+    /// reaches any of its words ("power bi semantic model in a later PR"
+    /// reaches "bi" of "power bi") covers it, unless a scope of the other
+    /// kind holds some other word of it.
     pub fn scope(&self, f: &Found) -> Option<&Scope> {
-        let first = self.scope_of.get(f.start).copied().flatten()?;
+        let of = |w: usize| self.scope_of.get(w).copied().flatten();
+        let first = (f.start..f.start + f.len).find_map(of)?;
+        let kind = self.scopes[first].kind;
         (f.start..f.start + f.len)
-            .all(|w| self.scope_of.get(w).copied().flatten() == Some(first))
+            .all(|w| of(w).is_none_or(|s| self.scopes[s].kind == kind))
             .then(|| &self.scopes[first])
     }
 
