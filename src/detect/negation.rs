@@ -109,6 +109,8 @@ fn negation_cue(toks: &[Token], i: usize) -> Option<usize> {
             (!object.is_some_and(|t| is_row_word(&t.word))).then_some(1)
         }
         "w" if next == Some("o") => Some(2),
+        // "nothing about alerting yet", "nothing on the dashboards"
+        "nothing" if matches!(next, Some("about" | "on" | "around" | "regarding")) => Some(2),
         "leave" if next == Some("out") => Some(2),
         "hold" if next == Some("off") => Some(2),
         // "before writing any sql", "before we deprecate it": later work,
@@ -144,6 +146,40 @@ fn forward(toks: &[Token], from: usize) -> Vec<usize> {
         }
     }
     out
+}
+
+/// "QA writes", "our DQ team owns", "the platform team handles": another
+/// team takes on what follows. The number of cue words at `i` (the team
+/// and its verb). "our team owns" is the user's own team.
+fn handed_over(toks: &[Token], i: usize) -> Option<usize> {
+    let t = toks.get(i)?;
+    let verb = toks.get(i + 1)?;
+    if t.in_name
+        || verb.clause_start
+        || !matches!(
+            verb.word.as_str(),
+            "write"
+                | "writes"
+                | "own"
+                | "owns"
+                | "handle"
+                | "handles"
+                | "maintain"
+                | "maintains"
+                | "cover"
+                | "covers"
+        )
+    {
+        return None;
+    }
+    let other = match t.word.as_str() {
+        "qa" | "sre" | "sres" | "dba" | "dbas" | "devops" | "infosec" => true,
+        "team" | "teams" => i.checked_sub(1).and_then(|p| toks.get(p)).is_some_and(|p| {
+            !t.clause_start && !matches!(p.word.as_str(), "our" | "my" | "the" | "a" | "we")
+        }),
+        _ => false,
+    };
+    other.then_some(2)
 }
 
 /// Words between later work and when it comes ("tests come in a later
@@ -544,6 +580,10 @@ fn is_made_word(w: &str) -> bool {
     matches!(
         w,
         "tuned"
+            | "scoped"
+            | "researched"
+            | "gathered"
+            | "captured"
             | "optimized"
             | "optimised"
             | "built"
@@ -644,6 +684,17 @@ fn unwanted_phrase(toks: &[Token], i: usize) -> Option<usize> {
         _ => return None,
     };
     (i > 0 && !toks[i].in_name && closes(toks, i + n - 1)).then_some(n)
+}
+
+/// "done last sprint", "finished yesterday": a past time after a done word.
+fn past_time_follows(toks: &[Token], i: usize) -> bool {
+    toks.get(i + 1).is_some_and(|t| {
+        !t.clause_start
+            && matches!(
+                t.word.as_str(),
+                "last" | "yesterday" | "earlier" | "previously" | "already"
+            )
+    })
 }
 
 /// A done word closes what it describes: nothing but a clause break, a small
@@ -805,9 +856,13 @@ pub fn building_ruled_out(toks: &[Token]) -> Option<String> {
             || (v.clause_start && verb > i)
             || !matches!(
                 v.word.as_str(),
-                "build" | "building" | "implement" | "implementing"
+                "build" | "building" | "implement" | "implementing" | "implementation" | "code"
             )
         {
+            continue;
+        }
+        // "no code" is a negation of code, "no code changes" of changes.
+        if v.word == "code" && !matches!(toks[i].word.as_str(), "no" | "without") {
             continue;
         }
         // Nothing but "anything", "it", "yet", "for now" up to the clause end:
@@ -834,6 +889,14 @@ pub fn building_ruled_out(toks: &[Token]) -> Option<String> {
                         | "right"
                         | "away"
                         | "please"
+                        | "in"
+                        | "session"
+                        | "time"
+                        | "today"
+                        | "round"
+                        | "pass"
+                        | "sprint"
+                        | "iteration"
                 )
             });
         if rest {
@@ -941,6 +1004,13 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             i = end + 1;
             continue;
         }
+        if let Some(n) = handed_over(toks, i) {
+            // "our DQ team writes the bigconfig": someone else's work.
+            let words = forward_listed(toks, i + n);
+            push(&mut out, toks, ScopeKind::Negated, i..i + n, words);
+            i += n;
+            continue;
+        }
         if let Some(n) = negation_cue(toks, i) {
             let words = forward_listed(toks, i + n);
             push(&mut out, toks, ScopeKind::Negated, i..i + n, words);
@@ -996,7 +1066,8 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             continue;
         } else if !toks[i].in_name
             && !after_already
-            && (is_kept_cue(w) || (is_done_cue(w) && closes(toks, i)))
+            && (is_kept_cue(w)
+                || (is_done_cue(w) && (closes(toks, i) || past_time_follows(toks, i))))
         {
             // "metadata and schema stay as they are", "query and metadata
             // are final": what is kept or done exists.
