@@ -844,6 +844,9 @@ pub fn looking_only(toks: &[Token]) -> Option<String> {
 /// implement it yet": the goal rules out building itself, whatever it is
 /// about. The cue as typed.
 pub fn building_ruled_out(toks: &[Token]) -> Option<String> {
+    if let Some(cue) = rest_built_elsewhere(toks) {
+        return Some(cue);
+    }
     for i in 0..toks.len() {
         let Some(n) = negation_cue(toks, i) else {
             continue;
@@ -910,6 +913,34 @@ pub fn building_ruled_out(toks: &[Token]) -> Option<String> {
         }
     }
     None
+}
+
+/// "I'll build the rest myself", "we implement everything else later": the
+/// goal keeps building for later or for the user. The cue as typed.
+fn rest_built_elsewhere(toks: &[Token]) -> Option<String> {
+    toks.windows(3).enumerate().find_map(|(i, w)| {
+        let verb = matches!(
+            w[0].word.as_str(),
+            "build" | "implement" | "code" | "do" | "write" | "handle" | "wire"
+        );
+        let rest = matches!(
+            (w[1].word.as_str(), w[2].word.as_str()),
+            ("the", "rest") | ("everything", "else")
+        );
+        if !verb || !rest || w[1].clause_start || w[2].clause_start {
+            return None;
+        }
+        let end = toks
+            .iter()
+            .enumerate()
+            .skip(i + 3)
+            .find(|(_, t)| t.clause_start)
+            .map_or(toks.len(), |(k, _)| k);
+        toks[i + 3..end]
+            .iter()
+            .any(|t| is_not_ours_cue(&t.word))
+            .then(|| text_of(toks, i..end, &[]))
+    })
 }
 
 /// Adds a scope of `kind` read at `cue` when it covers any word.
@@ -1005,8 +1036,16 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             continue;
         }
         if let Some(n) = handed_over(toks, i) {
-            // "our DQ team writes the bigconfig": someone else's work.
-            let words = forward_listed(toks, i + n);
+            // "our DQ team writes the bigconfig": someone else's work, and
+            // the team's name ("DQ") asks for nothing either.
+            let mut words: Vec<usize> = Vec::new();
+            let mut k = i;
+            while k > 0 && !toks[k].clause_start && !is_stopword(&toks[k - 1].word) {
+                k -= 1;
+                words.push(k);
+            }
+            words.reverse();
+            words.extend(forward_listed(toks, i + n));
             push(&mut out, toks, ScopeKind::Negated, i..i + n, words);
             i += n;
             continue;
