@@ -383,3 +383,122 @@ fn a_negation_names_a_skills_work_in_any_word_order() {
     }
     report(&failures, forms.len() * 2);
 }
+
+#[test]
+fn work_another_team_takes_over_is_not_asked() {
+    let teams = [
+        "QA writes",
+        "our DQ team writes",
+        "the platform team owns",
+        "infosec handles",
+        "the analytics team maintains",
+    ];
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for case in CASES {
+        for (skill, part) in case.parts {
+            for team in teams {
+                let scope = format!("{team} the {part}");
+                for goal in [
+                    format!("{}. {scope}.", case.ask),
+                    format!("{scope}. {}", case.ask),
+                ] {
+                    n += 1;
+                    failures.extend(check(&goal, case.pack, case.asked, &[skill]));
+                }
+            }
+        }
+    }
+    report(&failures, n);
+    // The user's own team takes nothing away.
+    let d = detect(
+        bundled(),
+        "add a drivers dimension with scd type 2 history; our team owns the power bi semantic model too",
+    )
+    .expect("matches");
+    assert!(
+        !d.inner.negated.iter().any(|n| n.skill == "powerbi-modeler"),
+        "{:?}",
+        d.inner.negated
+    );
+}
+
+#[test]
+fn nothing_about_a_part_rules_it_out() {
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for case in CASES {
+        for (skill, part) in case.parts {
+            for form in ["nothing about the {} yet", "nothing on {} for now"] {
+                let scope = form.replace("{}", part);
+                for goal in [
+                    format!("{}; {scope}", case.ask),
+                    format!("{scope}. {}", case.ask),
+                ] {
+                    n += 1;
+                    failures.extend(check(&goal, case.pack, case.asked, &[skill]));
+                }
+            }
+        }
+    }
+    report(&failures, n);
+}
+
+#[test]
+fn more_ways_of_ruling_out_building() {
+    let cues = [
+        "no code yet",
+        "No implementation in this session.",
+        "I'll build the rest myself",
+        "we implement everything else later",
+    ];
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for cue in cues {
+        for goal in [
+            format!("partner usage reports refreshed every 4h from the zendesk api, gather the refresh requirements and pick the orchestrator. {cue}"),
+            format!("{cue}. partner usage reports refreshed every 4h from the zendesk api, gather the refresh requirements and pick the orchestrator"),
+        ] {
+            n += 1;
+            failures.extend(check(
+                &goal,
+                "data-orchestration",
+                "requirements",
+                &["ingestion", "layered-transforms"],
+            ));
+        }
+    }
+    report(&failures, n);
+    // "no code changes" rules out changes, not building: the load is asked.
+    let d = detect(
+        bundled(),
+        "ingest zendesk tickets through the api every 4h with retries, no code changes to the dashboards",
+    )
+    .expect("matches");
+    assert!(
+        d.inner.chain.iter().any(|e| e.id == "ingestion"),
+        "{:?}",
+        d.inner.chain
+    );
+}
+
+#[test]
+fn work_done_in_an_earlier_sprint_exists() {
+    let forms = [
+        "scoping and doc research were done last sprint",
+        "I already scoped it to the finance pipelines",
+        "scoping was finished yesterday",
+    ];
+    for form in forms {
+        for goal in [
+            format!("Write the findings report for the Dagster-to-Orchestra migration analysis; {form}."),
+            format!("{form}. Write the findings report for the Dagster-to-Orchestra migration analysis"),
+        ] {
+            let d = detect(bundled(), &goal).expect("matches");
+            assert_eq!(d.inner.pack, "pipeline-analysis", "{goal}");
+            let ids: Vec<&str> = d.inner.chain.iter().map(|e| e.id.as_str()).collect();
+            assert!(!ids.contains(&"scoping-analysis"), "{goal}: {ids:?}");
+            assert!(ids.contains(&"writing-findings"), "{goal}: {ids:?}");
+        }
+    }
+}
