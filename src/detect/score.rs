@@ -287,11 +287,9 @@ pub(super) fn detect_analysed(
                 hits.push(a.hit(index, f));
             }
         }
-        if negated_by.is_none() {
-            if let Some(by) = bag_negated(st) {
-                negated_by = Some(by);
-                negated_primary = true;
-            }
+        if let Some(by) = bag_negated(st) {
+            negated_by.get_or_insert(by);
+            negated_primary = true;
         }
         // The goal says what this skill makes exists ("the query is already
         // written"): other words that point at it do not bring it back.
