@@ -502,3 +502,45 @@ fn work_done_in_an_earlier_sprint_exists() {
         }
     }
 }
+
+#[test]
+fn a_list_said_to_be_all_working_exists() {
+    let lists = [
+        "We have Snowflake, a ~300 model dbt project and Airflow on MWAA",
+        "we run fivetran, dbt and airflow",
+        "Stack: snowflake, dbt core, airflow",
+    ];
+    let states = [
+        "all working",
+        "all green",
+        "everything works fine",
+        "all are stable",
+    ];
+    let ask = "Want tuning on the 20 most expensive snowflake queries: pruning, clustering, exploding joins";
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for list in lists {
+        for state in states {
+            let goal = format!("{list}, {state}. {ask}.");
+            n += 1;
+            failures.extend(check(
+                &goal,
+                "data-engineering",
+                "optimizing-sql",
+                &["transforming-data"],
+            ));
+        }
+    }
+    report(&failures, n);
+    // Working by a date is still to build.
+    let d = detect(
+        bundled(),
+        "batch ELT from postgres with fivetran and dbt transforms, all working by friday",
+    )
+    .expect("matches");
+    assert!(
+        d.inner.chain.iter().any(|e| e.id == "transforming-data"),
+        "{:?}",
+        d.inner.chain
+    );
+}

@@ -148,6 +148,39 @@ fn forward(toks: &[Token], from: usize) -> Vec<usize> {
     out
 }
 
+/// ", all working", ", all green", ", everything works fine" after a list:
+/// the number of cue words at `i`, a clause of its own.
+fn all_working(toks: &[Token], i: usize) -> Option<usize> {
+    let t = toks.get(i)?;
+    if !t.after_comma || !matches!(t.word.as_str(), "all" | "everything" | "both") {
+        return None;
+    }
+    let mut n = 1;
+    if toks
+        .get(i + n)
+        .is_some_and(|t| matches!(t.word.as_str(), "is" | "are"))
+    {
+        n += 1;
+    }
+    let state = toks.get(i + n)?;
+    if state.clause_start
+        || !matches!(
+            state.word.as_str(),
+            "working" | "works" | "work" | "green" | "fine" | "stable" | "running" | "healthy"
+        )
+    {
+        return None;
+    }
+    n += 1;
+    if toks
+        .get(i + n)
+        .is_some_and(|t| !t.clause_start && t.word == "fine")
+    {
+        n += 1;
+    }
+    toks.get(i + n).is_none_or(|t| t.clause_start).then_some(n)
+}
+
 /// "QA writes", "our DQ team owns", "the platform team handles": another
 /// team takes on what follows. The number of cue words at `i` (the team
 /// and its verb). "our team owns" is the user's own team.
@@ -1033,6 +1066,20 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
                 (i + 1..end).collect(),
             );
             i = end + 1;
+            continue;
+        }
+        if let Some(n) = all_working(toks, i) {
+            // "We have Snowflake, a dbt project and Airflow, all working":
+            // the whole list before exists.
+            let start = (0..i)
+                .rev()
+                .find(|&k| toks[k].clause_start && !toks[k].after_comma)
+                .unwrap_or(0);
+            let words: Vec<usize> = (start..i)
+                .filter(|&k| !is_stopword(&toks[k].word))
+                .collect();
+            push(&mut out, toks, ScopeKind::Exists, i..i + n, words);
+            i += n;
             continue;
         }
         if let Some(n) = handed_over(toks, i) {
