@@ -69,7 +69,17 @@ fn sales_work(tokens: &[super::normalise::Token], scoped: &[bool]) -> Option<(us
         free(i)
             && matches!(
                 t.word.as_str(),
-                "lead" | "leads" | "prospect" | "prospects" | "prospecting" | "outreach" | "quota"
+                "lead"
+                    | "leads"
+                    | "prospect"
+                    | "prospects"
+                    | "prospecting"
+                    | "outreach"
+                    | "quota"
+                    | "rep"
+                    | "reps"
+                    | "deal"
+                    | "deals"
             )
     });
     let (i, w) = pipeline;

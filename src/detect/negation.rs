@@ -244,6 +244,26 @@ fn is_coming_word(w: &str) -> bool {
     )
 }
 
+/// Words that point back at what was said ("that part", "it").
+fn is_pointer(w: &str) -> bool {
+    matches!(
+        w,
+        "that" | "this" | "it" | "part" | "bit" | "piece" | "step" | "one" | "those" | "these"
+    )
+}
+
+/// The content words of the sentence before `i` (back to a clause that
+/// starts without a comma).
+fn sentence_before(toks: &[Token], i: usize) -> Vec<usize> {
+    let start = (0..i)
+        .rev()
+        .find(|&k| toks[k].clause_start && !toks[k].after_comma)
+        .unwrap_or(0);
+    (start..i)
+        .filter(|&k| !is_stopword(&toks[k].word) && !ends_scope(&toks[k]))
+        .collect()
+}
+
 /// Units of work a change is split into ("a later PR", "the next sprint").
 fn is_later_unit(w: &str) -> bool {
     matches!(
@@ -262,6 +282,8 @@ fn is_later_unit(w: &str) -> bool {
             | "commit"
             | "milestone"
             | "mr"
+            | "plan"
+            | "doc"
             | "one"
     )
 }
@@ -1037,9 +1059,25 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             while at > 0 && !toks[at].clause_start && is_coming_word(&toks[at - 1].word) {
                 at -= 1;
             }
-            let words = backward_joined(toks, at);
+            let mut words = backward_joined(toks, at);
+            // "they go in a separate plan": the plan is later work too.
+            words.extend(i..i + n);
             push(&mut out, toks, ScopeKind::Negated, i..i + n, words);
             i += n;
+            continue;
+        }
+        if toks[i].word == "no"
+            && !toks[i].clause_start
+            && !toks[i].in_name
+            && toks.get(i + 1).is_none_or(|t| t.clause_start)
+            && toks
+                .get(i.wrapping_sub(1))
+                .is_some_and(|p| !is_stopword(&p.word))
+        {
+            // "Tests yes, bigeye no.": what stands before is ruled out.
+            let words = backward(toks, i);
+            push(&mut out, toks, ScopeKind::Negated, i..i + 1, words);
+            i += 1;
             continue;
         }
         if let Some(n) = unwanted_phrase(toks, i).or_else(|| {
@@ -1098,7 +1136,12 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             continue;
         }
         if let Some(n) = negation_cue(toks, i) {
-            let words = forward_listed(toks, i + n);
+            let mut words = forward_listed(toks, i + n);
+            if words.iter().all(|&w| is_pointer(&toks[w].word)) && !words.is_empty() {
+                // "skip that part", "leave that out": what the sentence
+                // said before.
+                words = sentence_before(toks, i);
+            }
             push(&mut out, toks, ScopeKind::Negated, i..i + n, words);
             i += n;
             continue;
