@@ -124,3 +124,34 @@ fn loading_crm_data_and_sales_data_pipelines_still_match() {
         "data-orchestration",
     )]);
 }
+
+#[test]
+fn a_possessive_names_its_word() {
+    // "bakery's" is a bakery: personal work whatever tool it names.
+    for goal in [
+        "Make an Instagram promo graphic in Adobe Spark for our bakery's weekend sale.",
+        "my bakery’s recipe cards in spark",
+    ] {
+        assert!(detect(bundled(), goal).is_err(), "{goal}");
+    }
+    // A data goal with a possessive still matches.
+    assert!(detect(
+        bundled(),
+        "fix the finance team's dbt build, fct_orders fails on a null key"
+    )
+    .is_ok());
+}
+
+#[test]
+fn sales_work_with_deals_and_reps_is_refused() {
+    let mut goals = Vec::new();
+    for crm in ["hubspot", "Salesforce"] {
+        for form in [
+            "our sales pipeline in {c} has too many stale deals, draft an email to reps asking them to clean up their stages",
+            "the deal pipeline in {c}: which reps are behind on quota",
+        ] {
+            goals.push(form.replace("{c}", crm));
+        }
+    }
+    refused(&goals);
+}

@@ -544,3 +544,60 @@ fn a_list_said_to_be_all_working_exists() {
         d.inner.chain
     );
 }
+
+#[test]
+fn a_closing_no_rules_out_what_stands_before_it() {
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for case in CASES {
+        for (skill, part) in case.parts {
+            for form in ["{} no", "the rest yes, {} no", "{}? no"] {
+                let scope = form.replace("{}", part);
+                let goal = format!("{}. {scope}.", case.ask);
+                n += 1;
+                // "{}? no" answers a question: the question is its own
+                // clause, so nothing is ruled out.
+                if form.ends_with("? no") {
+                    let d = detect(bundled(), &goal).expect("matches");
+                    if d.inner.negated.iter().any(|x| x.by.ends_with(" no")) {
+                        failures.push(format!("{goal}: {:?}", d.inner.negated));
+                    }
+                    continue;
+                }
+                failures.extend(check(&goal, case.pack, case.asked, &[skill]));
+            }
+        }
+    }
+    report(&failures, n);
+}
+
+#[test]
+fn skip_that_part_points_back_at_the_sentence_before() {
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for case in CASES {
+        for (skill, part) in case.parts {
+            for form in [
+                "the {} is already handled elsewhere, so skip that part",
+                "the {} is settled; leave that out",
+                "{} was decided last week, skip that",
+            ] {
+                let scope = form.replace("{}", part);
+                let goal = format!("{}. {scope}.", case.ask);
+                n += 1;
+                failures.extend(check(&goal, case.pack, case.asked, &[skill]));
+            }
+        }
+    }
+    report(&failures, n);
+}
+
+#[test]
+fn later_work_put_in_a_separate_plan_takes_the_plan_with_it() {
+    let goal = "Write the findings document for last week's investigation of the Snowflake warehouse queueing. Keep recommendations out of it, they go in a separate plan.";
+    let d = detect(bundled(), goal).expect("matches");
+    assert_eq!(d.inner.pack, "pipeline-analysis");
+    let ids: Vec<&str> = d.inner.chain.iter().map(|e| e.id.as_str()).collect();
+    assert!(ids.contains(&"writing-findings"), "{ids:?}");
+    assert!(!ids.contains(&"planning-changes"), "{ids:?}");
+}

@@ -557,7 +557,8 @@ fn kept_out(toks: &[Token], i: usize) -> Option<usize> {
             return None;
         }
         if t.word == "out" {
-            return (content > 0).then_some(j);
+            let pointer = toks[i + 1..j].iter().any(|t| is_pointer(&t.word));
+            return (content > 0 || pointer).then_some(j);
         }
         if !is_stopword(&t.word) {
             content += 1;
@@ -1095,14 +1096,16 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             continue;
         }
         if let Some(end) = kept_out(toks, i) {
-            // "keep recommendations out of it", "leave the dag entry out"
-            push(
-                &mut out,
-                toks,
-                ScopeKind::Negated,
-                i..i + 1,
-                (i + 1..end).collect(),
-            );
+            // "keep recommendations out of it", "leave the dag entry out";
+            // "leave that out" points back at the sentence before.
+            let mut words: Vec<usize> = (i + 1..end).collect();
+            if words
+                .iter()
+                .all(|&w| is_pointer(&toks[w].word) || is_stopword(&toks[w].word))
+            {
+                words = sentence_before(toks, i);
+            }
+            push(&mut out, toks, ScopeKind::Negated, i..i + 1, words);
             i = end + 1;
             continue;
         }
