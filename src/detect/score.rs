@@ -424,9 +424,14 @@ pub(super) fn detect_analysed(
         .filter(|s| s.score >= PRIMARY_POINTS)
         .map(|s| s.id.as_str())
         .collect();
-    let (blueprints, offer) = score_blueprints(pack, index, a, pos, &named);
+    let (mut blueprints, offer) = score_blueprints(pack, index, a, pos, &named);
     // A blueprint is a build: not offered when the goal rules building out.
     let offer = offer.filter(|_| building_out.is_none());
+    if offer.is_none() {
+        for b in &mut blueprints {
+            b.offered = false;
+        }
+    }
     let narrow = matched > 0 && matched <= 2 && offer.is_none();
     let offer_internal_none = offer.is_none();
     let mut seeds: Vec<(String, Vec<Reason>)> = Vec::new();
