@@ -70,6 +70,9 @@ impl Score {
     fn must_not_per_100(&self) -> f64 {
         100.0 * self.must_not_violations as f64 / self.goals.max(1) as f64
     }
+    fn must_not_written_per_100(&self) -> f64 {
+        100.0 * self.must_not_generated as f64 / self.goals.max(1) as f64
+    }
     fn refused_pct(&self) -> f64 {
         pct(self.none_refused, self.none_goals)
     }
@@ -114,7 +117,7 @@ impl Score {
             self.clear_flagged_ambiguous,
             self.blueprint_none_offered,
             self.blueprint_none_goals,
-            100.0 * self.must_not_generated as f64 / self.goals.max(1) as f64,
+            self.must_not_written_per_100(),
             self.must_not_generated,
         )
     }
@@ -310,6 +313,8 @@ struct Floors {
     blueprint: f64,
     /// Most blueprints offered on goals labelled `blueprint: none`.
     blueprint_none_offered: usize,
+    /// Must-not skills in the chain `run` writes files for, per 100 goals.
+    must_not_written_per_100: f64,
 }
 
 fn assert_floors(name: &str, s: &Score, f: &Floors) {
@@ -320,6 +325,12 @@ fn assert_floors(name: &str, s: &Score, f: &Floors) {
             "must-not violations per 100",
             s.must_not_per_100(),
             f.must_not_per_100,
+            false,
+        ),
+        (
+            "must-not skills writing files per 100",
+            s.must_not_written_per_100(),
+            f.must_not_written_per_100,
             false,
         ),
         ("non-data refused %", s.refused_pct(), f.refused, true),
@@ -358,6 +369,7 @@ fn tuning_set_scores_at_or_above_the_floors() {
             ambiguous: 94.4,
             blueprint: 97.0,
             blueprint_none_offered: 1,
+            must_not_written_per_100: 100.0,
         },
     );
 }
@@ -379,6 +391,7 @@ fn heldout_set_scores_at_or_above_the_floors() {
             ambiguous: 83.2,
             blueprint: 100.0,
             blueprint_none_offered: 0,
+            must_not_written_per_100: 100.0,
         },
     );
 }
@@ -398,6 +411,7 @@ fn heldout2_set_scores_at_or_above_the_floors() {
             ambiguous: 100.0,
             blueprint: 100.0,
             blueprint_none_offered: 0,
+            must_not_written_per_100: 100.0,
         },
     );
 }
@@ -419,6 +433,7 @@ fn heldout3_set_scores_at_or_above_the_floors() {
             ambiguous: 90.9,
             blueprint: 95.9,
             blueprint_none_offered: 0,
+            must_not_written_per_100: 100.0,
         },
     );
 }
@@ -440,6 +455,7 @@ fn heldout4_set_scores_at_or_above_the_floors() {
             ambiguous: 81.8,
             blueprint: 87.9,
             blueprint_none_offered: 0,
+            must_not_written_per_100: 100.0,
         },
     );
 }
@@ -461,6 +477,7 @@ fn heldout5_set_scores_at_or_above_the_floors() {
             ambiguous: 90.9,
             blueprint: 89.2,
             blueprint_none_offered: 1,
+            must_not_written_per_100: 100.0,
         },
     );
 }
@@ -482,6 +499,7 @@ fn heldout6_dev_set_scores_at_or_above_the_floors() {
             ambiguous: 90.9,
             blueprint: 94.5,
             blueprint_none_offered: 0,
+            must_not_written_per_100: 100.0,
         },
     );
 }
@@ -505,6 +523,7 @@ fn heldout7_set_scores_at_or_above_the_floors() {
             ambiguous: 81.8,
             blueprint: 82.6,
             blueprint_none_offered: 3,
+            must_not_written_per_100: 100.0,
         },
     );
 }
@@ -524,6 +543,7 @@ fn heldout8_set_scores_at_or_above_the_floors() {
             ambiguous: 72.7,
             blueprint: 85.3,
             blueprint_none_offered: 3,
+            must_not_written_per_100: 100.0,
         },
     );
 }
@@ -547,6 +567,7 @@ fn heldout9_set_scores_at_or_above_the_floors() {
             ambiguous: 81.8,
             blueprint: 95.7,
             blueprint_none_offered: 2,
+            must_not_written_per_100: 100.0,
         },
     );
 }
@@ -566,6 +587,7 @@ fn heldout10_set_scores_at_or_above_the_floors() {
             ambiguous: 86.3,
             blueprint: 91.4,
             blueprint_none_offered: 1,
+            must_not_written_per_100: 100.0,
         },
     );
 }
@@ -588,6 +610,7 @@ fn heldout11_set_scores_at_or_above_the_floors() {
             ambiguous: 68.1,
             blueprint: 86.6,
             blueprint_none_offered: 5,
+            must_not_written_per_100: 100.0,
         },
     );
 }
@@ -602,11 +625,12 @@ fn heldout12_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 94.6,
             must: 91.6,
-            must_not_per_100: 3.7,
+            must_not_per_100: 2.8,
             refused: 92.2,
             ambiguous: 49.9,
             blueprint: 87.9,
             blueprint_none_offered: 3,
+            must_not_written_per_100: 100.0,
         },
     );
 }
@@ -621,11 +645,12 @@ fn heldout13_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 95.9,
             must: 97.2,
-            must_not_per_100: 2.8,
-            refused: 92.2,
+            must_not_per_100: 1.0,
+            refused: 99.9,
             ambiguous: 72.6,
             blueprint: 86.6,
             blueprint_none_offered: 4,
+            must_not_written_per_100: 100.0,
         },
     );
 }
@@ -640,11 +665,12 @@ fn scope_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 91.9,
             must: 92.7,
-            must_not_per_100: 25.1,
+            must_not_per_100: 14.1,
             refused: 100.0,
             ambiguous: 100.0,
-            blueprint: 82.9,
-            blueprint_none_offered: 9,
+            blueprint: 83.9,
+            blueprint_none_offered: 8,
+            must_not_written_per_100: 100.0,
         },
     );
 }
@@ -660,10 +686,11 @@ fn nondata_set_scores_at_or_above_the_floors() {
             right_pack: 92.4,
             must: 93.0,
             must_not_per_100: 0.1,
-            refused: 89.9,
+            refused: 91.6,
             ambiguous: 100.0,
             blueprint: 79.9,
             blueprint_none_offered: 3,
+            must_not_written_per_100: 100.0,
         },
     );
 }

@@ -54,6 +54,16 @@ fn lone_word(a: &Analysis, best: &PackScore) -> Option<String> {
     let [word] = best.words.as_slice() else {
         return None;
     };
+    // "deploy to staging": delivering software, no data named.
+    if super::context::is_delivery_word(&word.keyword)
+        && super::context::data_tool(&a.reading.tokens).is_none()
+        && !a.reading.tokens.iter().any(|t| t.in_name)
+    {
+        return Some(format!(
+            "only \"{}\" is read, a word of delivering any software",
+            word.keyword
+        ));
+    }
     // A data tool or a modelled table the goal names ("dim_customer",
     // "stg_orders") is data work however few words surround it; a code
     // name ("parse_duration") is not.

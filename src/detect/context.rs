@@ -19,6 +19,11 @@ pub const MIN_EVIDENCE_PER_MORE_ELSEWHERE: f64 = 10.0;
 /// reading as [`elsewhere`]).
 pub fn elsewhere_count(tokens: &[super::normalise::Token], scoped: &[bool]) -> usize {
     let mut seen: Vec<&str> = Vec::new();
+    if let Some((i, _)) = sales_work(tokens, scoped) {
+        if let Some(t) = tokens.get(i) {
+            seen.push(&t.word);
+        }
+    }
     for (i, t) in tokens.iter().enumerate() {
         if t.in_name || scoped.get(i).copied().unwrap_or(false) {
             continue;
@@ -42,6 +47,53 @@ pub fn elsewhere(tokens: &[super::normalise::Token], scoped: &[bool]) -> Option<
         .map(|(_, t)| t)
         .find(|t| is_elsewhere(&t.typed) || is_elsewhere(&t.word))
         .map(|t| t.typed.clone())
+        .or_else(|| sales_work(tokens, scoped).map(|(_, text)| text))
+}
+
+/// Sales work on a CRM: a pipeline of deals ("my Q4 sales pipeline", "the
+/// deal pipeline") together with its leads, prospects or outreach: the
+/// position of "pipeline" and the two words as typed. A "sales pipeline" alone may be a data pipeline
+/// of sales data, and "HubSpot leads" alone a source to load.
+fn sales_work(tokens: &[super::normalise::Token], scoped: &[bool]) -> Option<(usize, String)> {
+    let free = |i: usize| {
+        tokens
+            .get(i)
+            .is_some_and(|t| !t.in_name && !scoped.get(i).copied().unwrap_or(false))
+    };
+    let pipeline = tokens.windows(2).enumerate().find(|(i, w)| {
+        free(*i)
+            && matches!(w[0].word.as_str(), "sale" | "sales" | "deal" | "deals")
+            && matches!(w[1].word.as_str(), "pipeline" | "funnel")
+    })?;
+    let crm = tokens.iter().enumerate().any(|(i, t)| {
+        free(i)
+            && matches!(
+                t.word.as_str(),
+                "lead"
+                    | "leads"
+                    | "prospect"
+                    | "prospects"
+                    | "prospecting"
+                    | "outreach"
+                    | "quota"
+                    | "rep"
+                    | "reps"
+                    | "deal"
+                    | "deals"
+            )
+    });
+    let (i, w) = pipeline;
+    crm.then(|| (i + 1, format!("{} {}", w[0].typed, w[1].typed)))
+}
+
+/// Words of delivering software that every kind of software work uses
+/// ("deploy to staging", "ship the release"): a pack resting on one of them
+/// alone, with no data tool named, reads no data work.
+pub fn is_delivery_word(keyword: &str) -> bool {
+    matches!(
+        keyword.to_ascii_lowercase().as_str(),
+        "deployment" | "deploy" | "release" | "rollout" | "ship" | "staging" | "production"
+    )
 }
 
 /// The first data tool the goal names (as typed), if any: infrastructure
@@ -123,6 +175,8 @@ fn is_elsewhere(w: &str) -> bool {
             | "typescript" | "javascript"
             // networks
             | "dns"
+            // web hosting platforms
+            | "vercel" | "netlify" | "heroku"
     ) || is_personal(w)
 }
 

@@ -109,6 +109,8 @@ fn negation_cue(toks: &[Token], i: usize) -> Option<usize> {
             (!object.is_some_and(|t| is_row_word(&t.word))).then_some(1)
         }
         "w" if next == Some("o") => Some(2),
+        // "nothing about alerting yet", "nothing on the dashboards"
+        "nothing" if matches!(next, Some("about" | "on" | "around" | "regarding")) => Some(2),
         "leave" if next == Some("out") => Some(2),
         "hold" if next == Some("off") => Some(2),
         // "before writing any sql", "before we deprecate it": later work,
@@ -144,6 +146,262 @@ fn forward(toks: &[Token], from: usize) -> Vec<usize> {
         }
     }
     out
+}
+
+/// ", all working", ", all green", ", everything works fine" after a list:
+/// the number of cue words at `i`, a clause of its own.
+fn all_working(toks: &[Token], i: usize) -> Option<usize> {
+    let t = toks.get(i)?;
+    if !t.after_comma || !matches!(t.word.as_str(), "all" | "everything" | "both") {
+        return None;
+    }
+    let mut n = 1;
+    if toks
+        .get(i + n)
+        .is_some_and(|t| matches!(t.word.as_str(), "is" | "are"))
+    {
+        n += 1;
+    }
+    let state = toks.get(i + n)?;
+    if state.clause_start
+        || !matches!(
+            state.word.as_str(),
+            "working" | "works" | "work" | "green" | "fine" | "stable" | "running" | "healthy"
+        )
+    {
+        return None;
+    }
+    n += 1;
+    if toks
+        .get(i + n)
+        .is_some_and(|t| !t.clause_start && t.word == "fine")
+    {
+        n += 1;
+    }
+    toks.get(i + n).is_none_or(|t| t.clause_start).then_some(n)
+}
+
+/// "QA writes", "our DQ team owns", "the platform team handles": another
+/// team takes on what follows. The number of cue words at `i` (the team
+/// and its verb). "our team owns" is the user's own team.
+fn handed_over(toks: &[Token], i: usize) -> Option<usize> {
+    let t = toks.get(i)?;
+    let verb = toks.get(i + 1)?;
+    if t.in_name
+        || verb.clause_start
+        || !matches!(
+            verb.word.as_str(),
+            "write"
+                | "writes"
+                | "own"
+                | "owns"
+                | "handle"
+                | "handles"
+                | "maintain"
+                | "maintains"
+                | "cover"
+                | "covers"
+        )
+    {
+        return None;
+    }
+    let other = match t.word.as_str() {
+        "qa" | "sre" | "sres" | "dba" | "dbas" | "devops" | "infosec" => true,
+        "team" | "teams" => i.checked_sub(1).and_then(|p| toks.get(p)).is_some_and(|p| {
+            !t.clause_start && !matches!(p.word.as_str(), "our" | "my" | "the" | "a" | "we")
+        }),
+        _ => false,
+    };
+    other.then_some(2)
+}
+
+/// Words between later work and when it comes ("tests come in a later
+/// PR", "monitoring will be done in a follow-up").
+fn is_coming_word(w: &str) -> bool {
+    matches!(
+        w,
+        "come"
+            | "comes"
+            | "coming"
+            | "go"
+            | "goes"
+            | "land"
+            | "lands"
+            | "ship"
+            | "ships"
+            | "happen"
+            | "happens"
+            | "be"
+            | "is"
+            | "are"
+            | "done"
+            | "added"
+            | "handled"
+            | "tackled"
+            | "will"
+            | "can"
+            | "should"
+    )
+}
+
+/// Words that point back at what was said ("that part", "it").
+fn is_pointer(w: &str) -> bool {
+    matches!(
+        w,
+        "that" | "this" | "it" | "part" | "bit" | "piece" | "step" | "one" | "those" | "these"
+    )
+}
+
+/// The content words of the sentence before `i` (back to a clause that
+/// starts without a comma).
+fn sentence_before(toks: &[Token], i: usize) -> Vec<usize> {
+    let start = (0..i)
+        .rev()
+        .find(|&k| toks[k].clause_start && !toks[k].after_comma)
+        .unwrap_or(0);
+    (start..i)
+        .filter(|&k| !is_stopword(&toks[k].word) && !ends_scope(&toks[k]))
+        .collect()
+}
+
+/// Units of work a change is split into ("a later PR", "the next sprint").
+fn is_later_unit(w: &str) -> bool {
+    matches!(
+        w,
+        "pr" | "prs"
+            | "pull"
+            | "ticket"
+            | "tickets"
+            | "issue"
+            | "story"
+            | "task"
+            | "iteration"
+            | "phase"
+            | "sprint"
+            | "changeset"
+            | "commit"
+            | "milestone"
+            | "mr"
+            | "plan"
+            | "doc"
+            | "one"
+    )
+}
+
+/// "in a later PR", "for a follow-up ticket", "in another PR", "till next
+/// quarter", "in a separate ticket": the number of cue words at `i`, a
+/// preposition that puts what stands before it into later work.
+fn deferred(toks: &[Token], i: usize) -> Option<usize> {
+    let w = |k: usize| toks.get(i + k).map(|t| t.word.as_str());
+    if i == 0 || toks[i].in_name || !matches!(w(0)?, "in" | "for") {
+        return None;
+    }
+    let mut k = 1;
+    if matches!(w(k), Some("a" | "an" | "the" | "our")) {
+        k += 1;
+    }
+    let later = match w(k)? {
+        "another" | "later" | "separate" | "future" | "next" | "subsequent" | "second" => 1,
+        "follow" | "folow" if matches!(w(k + 1), Some("up" | "ups")) => 2,
+        "followup" | "followups" => 1,
+        _ => return None,
+    };
+    // "in another PR" has no article; "in a later PR" no "another".
+    let unit = i + k + later;
+    let t = toks.get(unit)?;
+    if t.clause_start || !is_later_unit(&t.word) {
+        return None;
+    }
+    // "pull request" is one unit.
+    let n = if t.word == "pull" && w(k + later + 1) == Some("request") {
+        k + later + 2
+    } else {
+        k + later + 1
+    };
+    Some(n)
+}
+
+/// [`forward`] from `from`, continued over a list joined by "or"/"nor"
+/// ("don't touch the Airflow DAGs or the secrets setup", "no kafka, spark
+/// or flink"): every item is ruled out.
+fn forward_listed(toks: &[Token], from: usize) -> Vec<usize> {
+    // Each item gets a window of its own: a window stops at "or".
+    let item = |start: usize| -> Vec<usize> {
+        let mut w = forward(toks, start);
+        if let Some(p) = w
+            .iter()
+            .position(|&k| k > start && matches!(toks[k].word.as_str(), "or" | "nor"))
+        {
+            w.truncate(p);
+        }
+        w
+    };
+    let mut words = item(from);
+    while let Some(&last) = words.last() {
+        // An item longer than the window ("don't touch the data quality
+        // checks or ..."): its last words up to the "or" belong to it.
+        let mut next = last + 1;
+        let mut content = 0;
+        while let Some(t) = toks.get(next) {
+            if t.clause_start || ends_scope(t) || matches!(t.word.as_str(), "or" | "nor") {
+                break;
+            }
+            if !is_stopword(&t.word) {
+                content += 1;
+            }
+            next += 1;
+        }
+        let reaches_or = toks.get(next).is_some_and(|t| {
+            matches!(t.word.as_str(), "or" | "nor") && (!t.clause_start || t.after_comma)
+        });
+        if reaches_or && content <= 2 {
+            words.extend(last + 1..next);
+        } else {
+            next = last + 1;
+        }
+        let Some(t) = toks.get(next) else {
+            break;
+        };
+        // "X, Y or Z": comma items before a closing "or".
+        let comma_item = t.after_comma
+            && !matches!(t.word.as_str(), "or" | "nor")
+            && list_closes_with_or(toks, next);
+        let or = matches!(t.word.as_str(), "or" | "nor") && (!t.clause_start || t.after_comma);
+        if or || comma_item {
+            let start = if comma_item { next } else { next + 1 };
+            let more = item(start);
+            if more.is_empty() {
+                break;
+            }
+            words.extend(next..start);
+            words.extend(more);
+        } else {
+            break;
+        }
+    }
+    words
+}
+
+/// The clause at `at` is an item of a list that an "or"/"nor" closes: a
+/// short clause (two content words at most) that holds "or" or "nor", or
+/// whose next clause is again such an item.
+fn list_closes_with_or(toks: &[Token], at: usize) -> bool {
+    let mut content = 0;
+    for (j, t) in toks.iter().enumerate().skip(at) {
+        if j > at && t.clause_start {
+            return t.after_comma && content <= 2 && list_closes_with_or(toks, j);
+        }
+        if matches!(t.word.as_str(), "or" | "nor") {
+            return content <= 2;
+        }
+        if !is_stopword(&t.word) {
+            content += 1;
+        }
+        if content > 2 {
+            return false;
+        }
+    }
+    false
 }
 
 /// Positions before `at` in the same clause, up to `SCOPE_WORDS` content words.
@@ -261,7 +519,30 @@ fn fine_keeps(toks: &[Token], i: usize) -> bool {
             ["leave", "it" | "them" | "that" | "as"] | ["touch", "it" | "them" | "that"]
         )
     });
-    works || itself || left_alone
+    works || itself || left_alone || definite_subject(toks, i)
+}
+
+/// "the sql is fine", "our dag is fine": a thing the goal points at (by
+/// "the", "our", "this") is said to be fine, so it exists; "type 1 is
+/// fine" and "a daily load is fine" pick a kind of thing.
+fn definite_subject(toks: &[Token], i: usize) -> bool {
+    let Some(verb) = i.checked_sub(1) else {
+        return false;
+    };
+    if !matches!(toks[verb].word.as_str(), "is" | "are") || toks[verb].clause_start {
+        return false;
+    }
+    let Some(start) = (0..verb).rev().find(|&k| toks[k].clause_start) else {
+        return false;
+    };
+    let subject = &toks[start..verb];
+    subject.len() >= 2
+        && subject.len() <= 4
+        && matches!(
+            subject[0].word.as_str(),
+            "the" | "our" | "my" | "this" | "these" | "those" | "current"
+        )
+        && subject.iter().skip(1).all(|t| !ends_scope(t))
 }
 
 /// "keep X out", "leave X out": the position of "out" when `i` starts such a
@@ -276,7 +557,8 @@ fn kept_out(toks: &[Token], i: usize) -> Option<usize> {
             return None;
         }
         if t.word == "out" {
-            return (content > 0).then_some(j);
+            let pointer = toks[i + 1..j].iter().any(|t| is_pointer(&t.word));
+            return (content > 0 || pointer).then_some(j);
         }
         if !is_stopword(&t.word) {
             content += 1;
@@ -310,6 +592,35 @@ fn staying_on(toks: &[Token], i: usize) -> Option<usize> {
     (!toks[i].in_name).then_some(n)
 }
 
+/// Words the scope reader takes as cues: read as typed, never as a typo of
+/// a keyword ("staying on prefect" is no "staging").
+pub fn is_cue_word(w: &str) -> bool {
+    is_kept_cue(w)
+        || is_done_cue(w)
+        || is_not_ours_cue(w)
+        || matches!(
+            w,
+            "staying"
+                | "stay"
+                | "stick"
+                | "sticking"
+                | "keeping"
+                | "continue"
+                | "continuing"
+                | "decided"
+                | "settled"
+                | "chosen"
+                | "picked"
+                | "skipping"
+                | "omitting"
+                | "excluding"
+                | "without"
+                | "advise"
+                | "advice"
+                | "building"
+        )
+}
+
 /// A past participle after "already" ("already added", "already wrote").
 fn is_participle(w: &str) -> bool {
     (w.len() > 4 && w.ends_with("ed"))
@@ -317,6 +628,38 @@ fn is_participle(w: &str) -> bool {
             w,
             "written" | "wrote" | "built" | "done" | "made" | "set" | "got" | "shipped" | "put"
         )
+}
+
+/// Participles of making a thing ("already tuned", "already tested"): the
+/// work they name is done. Not "already failed": a failure is no work done.
+fn is_made_word(w: &str) -> bool {
+    matches!(
+        w,
+        "tuned"
+            | "scoped"
+            | "researched"
+            | "gathered"
+            | "captured"
+            | "optimized"
+            | "optimised"
+            | "built"
+            | "tested"
+            | "documented"
+            | "modeled"
+            | "modelled"
+            | "deployed"
+            | "scheduled"
+            | "orchestrated"
+            | "partitioned"
+            | "clustered"
+            | "indexed"
+            | "validated"
+            | "monitored"
+            | "ingested"
+            | "loaded"
+            | "transformed"
+            | "secured"
+    )
 }
 
 /// Verbs before "the same" that say a thing is kept ("stays the same").
@@ -377,8 +720,17 @@ fn unwanted_phrase(toks: &[Token], i: usize) -> Option<usize> {
         ("can" | "will" | "should" | "could", Some("come" | "wait"), _) => {
             return (i > 0 && !toks[i].in_name).then_some(2);
         }
-        ("follow", Some("up" | "ups"), _) => {
-            return (i > 0 && !toks[i].in_name).then_some(2);
+        // "X in a follow-up", not "draft the follow-up emails"
+        ("follow" | "folow", Some("up" | "ups"), _) => {
+            let a_later_one = i > 0
+                && matches!(
+                    toks[i - 1].word.as_str(),
+                    "a" | "an" | "another" | "separate"
+                );
+            let ends = toks
+                .get(i + 2)
+                .is_none_or(|t| t.clause_start || is_later_unit(&t.word));
+            return (a_later_one && ends && !toks[i].in_name).then_some(2);
         }
         // "the transformation layer is someone else's job"
         ("someone" | "somebody", Some("else" | "elses"), _)
@@ -388,6 +740,17 @@ fn unwanted_phrase(toks: &[Token], i: usize) -> Option<usize> {
         _ => return None,
     };
     (i > 0 && !toks[i].in_name && closes(toks, i + n - 1)).then_some(n)
+}
+
+/// "done last sprint", "finished yesterday": a past time after a done word.
+fn past_time_follows(toks: &[Token], i: usize) -> bool {
+    toks.get(i + 1).is_some_and(|t| {
+        !t.clause_start
+            && matches!(
+                t.word.as_str(),
+                "last" | "yesterday" | "earlier" | "previously" | "already"
+            )
+    })
 }
 
 /// A done word closes what it describes: nothing but a clause break, a small
@@ -533,6 +896,109 @@ pub fn looking_only(toks: &[Token]) -> Option<String> {
     None
 }
 
+/// "don't build anything yet", "no build yet", "advise, don't build", "dont
+/// implement it yet": the goal rules out building itself, whatever it is
+/// about. The cue as typed.
+pub fn building_ruled_out(toks: &[Token]) -> Option<String> {
+    if let Some(cue) = rest_built_elsewhere(toks) {
+        return Some(cue);
+    }
+    for i in 0..toks.len() {
+        let Some(n) = negation_cue(toks, i) else {
+            continue;
+        };
+        let verb = i + n;
+        let Some(v) = toks.get(verb) else {
+            continue;
+        };
+        if v.in_name
+            || (v.clause_start && verb > i)
+            || !matches!(
+                v.word.as_str(),
+                "build" | "building" | "implement" | "implementing" | "implementation" | "code"
+            )
+        {
+            continue;
+        }
+        // "no code" is a negation of code, "no code changes" of changes.
+        if v.word == "code" && !matches!(toks[i].word.as_str(), "no" | "without") {
+            continue;
+        }
+        // Nothing but "anything", "it", "yet", "for now" up to the clause end:
+        // "don't build the mart yet" rules out the mart, not building.
+        let rest = toks
+            .iter()
+            .skip(verb + 1)
+            .take_while(|t| !t.clause_start)
+            .all(|t| {
+                matches!(
+                    t.word.as_str(),
+                    "anything"
+                        | "it"
+                        | "them"
+                        | "this"
+                        | "that"
+                        | "yet"
+                        | "now"
+                        | "for"
+                        | "just"
+                        | "any"
+                        | "of"
+                        | "out"
+                        | "right"
+                        | "away"
+                        | "please"
+                        | "in"
+                        | "session"
+                        | "time"
+                        | "today"
+                        | "round"
+                        | "pass"
+                        | "sprint"
+                        | "iteration"
+                )
+            });
+        if rest {
+            let end = toks
+                .iter()
+                .enumerate()
+                .skip(verb + 1)
+                .find(|(_, t)| t.clause_start)
+                .map_or(toks.len(), |(k, _)| k);
+            return Some(text_of(toks, i..end, &[]));
+        }
+    }
+    None
+}
+
+/// "I'll build the rest myself", "we implement everything else later": the
+/// goal keeps building for later or for the user. The cue as typed.
+fn rest_built_elsewhere(toks: &[Token]) -> Option<String> {
+    toks.windows(3).enumerate().find_map(|(i, w)| {
+        let verb = matches!(
+            w[0].word.as_str(),
+            "build" | "implement" | "code" | "do" | "write" | "handle" | "wire"
+        );
+        let rest = matches!(
+            (w[1].word.as_str(), w[2].word.as_str()),
+            ("the", "rest") | ("everything", "else")
+        );
+        if !verb || !rest || w[1].clause_start || w[2].clause_start {
+            return None;
+        }
+        let end = toks
+            .iter()
+            .enumerate()
+            .skip(i + 3)
+            .find(|(_, t)| t.clause_start)
+            .map_or(toks.len(), |(k, _)| k);
+        toks[i + 3..end]
+            .iter()
+            .any(|t| is_not_ours_cue(&t.word))
+            .then(|| text_of(toks, i..end, &[]))
+    })
+}
+
 /// Adds a scope of `kind` read at `cue` when it covers any word.
 fn push(
     out: &mut Vec<Scope>,
@@ -586,6 +1052,35 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             i = end;
             continue;
         }
+        if let Some(n) = deferred(toks, i) {
+            // "QA writes the test fixtures in a later PR", "Power BI in a
+            // follow-up ticket": what stands before is later work ("comes",
+            // "will be done" say nothing of it).
+            let mut at = i;
+            while at > 0 && !toks[at].clause_start && is_coming_word(&toks[at - 1].word) {
+                at -= 1;
+            }
+            let mut words = backward_joined(toks, at);
+            // "they go in a separate plan": the plan is later work too.
+            words.extend(i..i + n);
+            push(&mut out, toks, ScopeKind::Negated, i..i + n, words);
+            i += n;
+            continue;
+        }
+        if toks[i].word == "no"
+            && !toks[i].clause_start
+            && !toks[i].in_name
+            && toks.get(i + 1).is_none_or(|t| t.clause_start)
+            && toks
+                .get(i.wrapping_sub(1))
+                .is_some_and(|p| !is_stopword(&p.word))
+        {
+            // "Tests yes, bigeye no.": what stands before is ruled out.
+            let words = backward(toks, i);
+            push(&mut out, toks, ScopeKind::Negated, i..i + 1, words);
+            i += 1;
+            continue;
+        }
         if let Some(n) = unwanted_phrase(toks, i).or_else(|| {
             (is_not_ours_cue(&toks[i].word)
                 && !toks[i].in_name
@@ -601,19 +1096,55 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             continue;
         }
         if let Some(end) = kept_out(toks, i) {
-            // "keep recommendations out of it", "leave the dag entry out"
-            push(
-                &mut out,
-                toks,
-                ScopeKind::Negated,
-                i..i + 1,
-                (i + 1..end).collect(),
-            );
+            // "keep recommendations out of it", "leave the dag entry out";
+            // "leave that out" points back at the sentence before.
+            let mut words: Vec<usize> = (i + 1..end).collect();
+            if words
+                .iter()
+                .all(|&w| is_pointer(&toks[w].word) || is_stopword(&toks[w].word))
+            {
+                words = sentence_before(toks, i);
+            }
+            push(&mut out, toks, ScopeKind::Negated, i..i + 1, words);
             i = end + 1;
             continue;
         }
+        if let Some(n) = all_working(toks, i) {
+            // "We have Snowflake, a dbt project and Airflow, all working":
+            // the whole list before exists.
+            let start = (0..i)
+                .rev()
+                .find(|&k| toks[k].clause_start && !toks[k].after_comma)
+                .unwrap_or(0);
+            let words: Vec<usize> = (start..i)
+                .filter(|&k| !is_stopword(&toks[k].word))
+                .collect();
+            push(&mut out, toks, ScopeKind::Exists, i..i + n, words);
+            i += n;
+            continue;
+        }
+        if let Some(n) = handed_over(toks, i) {
+            // "our DQ team writes the bigconfig": someone else's work, and
+            // the team's name ("DQ") asks for nothing either.
+            let mut words: Vec<usize> = Vec::new();
+            let mut k = i;
+            while k > 0 && !toks[k].clause_start && !is_stopword(&toks[k - 1].word) {
+                k -= 1;
+                words.push(k);
+            }
+            words.reverse();
+            words.extend(forward_listed(toks, i + n));
+            push(&mut out, toks, ScopeKind::Negated, i..i + n, words);
+            i += n;
+            continue;
+        }
         if let Some(n) = negation_cue(toks, i) {
-            let words = forward(toks, i + n);
+            let mut words = forward_listed(toks, i + n);
+            if words.iter().all(|&w| is_pointer(&toks[w].word)) && !words.is_empty() {
+                // "skip that part", "leave that out": what the sentence
+                // said before.
+                words = sentence_before(toks, i);
+            }
             push(&mut out, toks, ScopeKind::Negated, i..i + n, words);
             i += n;
             continue;
@@ -667,7 +1198,8 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             continue;
         } else if !toks[i].in_name
             && !after_already
-            && (is_kept_cue(w) || (is_done_cue(w) && closes(toks, i)))
+            && (is_kept_cue(w)
+                || (is_done_cue(w) && (closes(toks, i) || past_time_follows(toks, i))))
         {
             // "metadata and schema stay as they are", "query and metadata
             // are final": what is kept or done exists.
@@ -691,6 +1223,18 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
                     before
                 }
             };
+            // "queries are already tuned", "models are already built":
+            // the work done is part of what exists.
+            let mut words = words;
+            if let Some(t) = toks.get(i + 1) {
+                if !t.clause_start
+                    && !t.in_name
+                    && is_made_word(&t.word)
+                    && !words.contains(&(i + 1))
+                {
+                    words.push(i + 1);
+                }
+            }
             if !words.is_empty() {
                 let mut cue = i..i + 1;
                 if let Some(t) = toks.get(i + 1) {

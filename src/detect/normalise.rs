@@ -106,6 +106,12 @@ pub fn tokenise(st: &Stemmer, text: &str) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::new();
     for (gap, word) in raw_words(text) {
         let clause_start = out.is_empty() || breaks_clause(&gap);
+        // A possessive is the word itself: "bakery's" is "bakery".
+        let word = word
+            .strip_suffix("'s")
+            .or_else(|| word.strip_suffix("’s"))
+            .filter(|w| !w.is_empty())
+            .unwrap_or(&word);
         let lower: String = word
             .to_lowercase()
             .chars()

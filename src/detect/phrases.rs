@@ -25,11 +25,14 @@ pub fn find(pack: usize, index: &PackIndex, reading: &Reading, out: &mut Vec<Fou
         for &id in ids {
             let stems = &index.terms[id].stems;
             let len = stems.len();
+            // A term lies within one clause: "don't run dbt, models are
+            // built" holds no "dbt model".
             if start + len <= toks.len()
                 && stems
                     .iter()
                     .zip(&toks[start..start + len])
                     .all(|(s, t)| *s == t.stem)
+                && toks[start + 1..start + len].iter().all(|t| !t.clause_start)
             {
                 out.push(Found {
                     pack,

@@ -109,7 +109,11 @@ pub fn read(goal: &str, packs: &[&PackIndex]) -> Reading {
         }
     }
     for t in tokens.iter_mut() {
-        if t.how != How::Word || t.in_name || is_stopword(&t.typed) {
+        if t.how != How::Word
+            || t.in_name
+            || is_stopword(&t.typed)
+            || super::negation::is_cue_word(&t.typed)
+        {
             continue;
         }
         if packs.iter().any(|p| p.knows_stem(&t.stem)) {

@@ -88,11 +88,16 @@ impl Analysis {
         consume(mine, self.reading.tokens.len())
     }
 
-    /// The scope covering a find, if all its words lie in one.
+    /// The scope covering a find: a term is one thing, so a scope that
+    /// reaches any of its words ("power bi semantic model in a later PR"
+    /// reaches "bi" of "power bi") covers it, unless a scope of the other
+    /// kind holds some other word of it.
     pub fn scope(&self, f: &Found) -> Option<&Scope> {
-        let first = self.scope_of.get(f.start).copied().flatten()?;
+        let of = |w: usize| self.scope_of.get(w).copied().flatten();
+        let first = (f.start..f.start + f.len).find_map(of)?;
+        let kind = self.scopes[first].kind;
         (f.start..f.start + f.len)
-            .all(|w| self.scope_of.get(w).copied().flatten() == Some(first))
+            .all(|w| of(w).is_none_or(|s| self.scopes[s].kind == kind))
             .then(|| &self.scopes[first])
     }
 
@@ -169,6 +174,42 @@ pub(super) fn detect_analysed(
     for f in &mine {
         candidates.extend(index.skills_of[f.term].iter().copied());
     }
+    // A primary keyword the goal rules out somewhere ("Power BI can wait for
+    // a follow-up ticket") is ruled out where the goal only mentions it too
+    // ("dbt on DuckDB, Power BI on top").
+    let ruled_out_terms: BTreeSet<usize> = mine
+        .iter()
+        .filter(|f| a.is_negated(f))
+        .map(|f| f.term)
+        .collect();
+    // A negation that holds every word of a skill's multi-word primary
+    // keyword in another order ("don't run dbt" of "dbt run") names that
+    // skill's work.
+    let negated_bags: Vec<(BTreeSet<&str>, &str)> = a
+        .scopes
+        .iter()
+        .filter(|s| s.kind == ScopeKind::Negated)
+        .map(|s| {
+            let stems = s
+                .words
+                .iter()
+                .filter_map(|&w| a.reading.tokens.get(w))
+                .map(|t| t.stem.as_str())
+                .collect();
+            (stems, s.text.as_str())
+        })
+        .collect();
+    let bag_negated = |st: &super::index::SkillTerms| -> Option<String> {
+        negated_bags.iter().find_map(|(bag, text)| {
+            st.primary
+                .iter()
+                .filter_map(|&t| index.terms.get(t))
+                .any(|term| {
+                    term.stems.len() > 1 && term.stems.iter().all(|s| bag.contains(s.as_str()))
+                })
+                .then(|| text.to_string())
+        })
+    };
     let mut all_scores = Vec::new();
     let mut negated = Vec::new();
     let mut exists_skills: Vec<(String, String)> = Vec::new();
@@ -208,10 +249,16 @@ pub(super) fn detect_analysed(
             let is_p = st.primary.contains(&f.term) && !named_in_name;
             let is_s = st.secondary.contains(&f.term) || st.primary.contains(&f.term);
             let scope = a.scope(f);
-            match scope.map(|s| s.kind) {
+            let elsewhere_negated = scope.is_none() && is_p && ruled_out_terms.contains(&f.term);
+            let kind = if elsewhere_negated {
+                Some(ScopeKind::Negated)
+            } else {
+                scope.map(|s| s.kind)
+            };
+            match kind {
                 Some(ScopeKind::Negated) => {
                     negated_primary |= is_p;
-                    if is_p || is_s {
+                    if (is_p || is_s) && !elsewhere_negated {
                         negated_by.get_or_insert_with(|| {
                             scope.map(|s| s.text.clone()).unwrap_or_default()
                         });
@@ -239,6 +286,10 @@ pub(super) fn detect_analysed(
                 secondary.push(f.term);
                 hits.push(a.hit(index, f));
             }
+        }
+        if let Some(by) = bag_negated(st) {
+            negated_by.get_or_insert(by);
+            negated_primary = true;
         }
         // The goal says what this skill makes exists ("the query is already
         // written"): other words that point at it do not bring it back.
@@ -296,6 +347,19 @@ pub(super) fn detect_analysed(
             exists_by: if raw == 0 { exists_by } else { None },
         });
     }
+    // A skill the goal does not name but whose work it rules out ("don't
+    // run dbt") is not asked either, required or not.
+    for (i, skill) in pack.skills.iter().enumerate() {
+        if candidates.contains(&i) {
+            continue;
+        }
+        if let Some(by) = index.skills.get(i).and_then(bag_negated) {
+            negated.push(NegatedSkill {
+                skill: skill.id.clone(),
+                by,
+            });
+        }
+    }
     // A goal that only looks ("diagnose only", "just investigate") rules
     // out the skills whose own work is to change things (re-run, rebuild,
     // fix, plan the change), unless it asks for that change in their words.
@@ -322,6 +386,34 @@ pub(super) fn detect_analysed(
             });
         }
     }
+    // A goal that rules out building ("don't build anything yet", "advise,
+    // don't build") asks for the decisions (the pack's foundation skills)
+    // and the skills it names whose work is not building; the rest is not
+    // asked, required or not.
+    let building_out = super::negation::building_ruled_out(&a.reading.tokens);
+    if let Some(cue) = &building_out {
+        for skill in &pack.skills {
+            if matches!(skill.tier, crate::pack::Tier::Foundation)
+                || negated.iter().any(|n| n.skill == skill.id)
+            {
+                continue;
+            }
+            let named = all_scores
+                .iter()
+                .any(|s| s.id == skill.id && s.score > 0 && !s.primary.is_empty());
+            let builds = skill.keywords.primary.iter().any(|k| names_building(k));
+            if named && !builds {
+                continue;
+            }
+            if let Some(s) = all_scores.iter_mut().find(|s| s.id == skill.id) {
+                s.negated_by = Some(cue.clone());
+            }
+            negated.push(NegatedSkill {
+                skill: skill.id.clone(),
+                by: cue.clone(),
+            });
+        }
+    }
     // Narrowness counts skills the goal names by a primary keyword.
     let matched = all_scores
         .iter()
@@ -335,7 +427,14 @@ pub(super) fn detect_analysed(
     // Only work ruled out: a part said to exist ("our existing airflow")
     // can still be part of the journey the goal asks for.
     let ruled_out: Vec<&str> = negated.iter().map(|n| n.skill.as_str()).collect();
-    let (blueprints, offer) = score_blueprints(pack, index, a, pos, &named, &ruled_out);
+    let (mut blueprints, offer) = score_blueprints(pack, index, a, pos, &named, &ruled_out);
+    // A blueprint is a build: not offered when the goal rules building out.
+    let offer = offer.filter(|_| building_out.is_none());
+    if offer.is_none() {
+        for b in &mut blueprints {
+            b.offered = false;
+        }
+    }
     let narrow = matched > 0 && matched <= 2 && offer.is_none();
     let offer_internal_none = offer.is_none();
     let mut seeds: Vec<(String, Vec<Reason>)> = Vec::new();
@@ -457,6 +556,30 @@ fn names_change(keyword: &str) -> bool {
     keyword
         .split(|c: char| !c.is_alphanumeric())
         .any(is_change_work)
+}
+
+/// A keyword with a word of building or running things in it ("dbt build",
+/// "incremental load", "transform").
+fn names_building(keyword: &str) -> bool {
+    keyword.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        matches!(
+            w.to_ascii_lowercase().as_str(),
+            "build"
+                | "run"
+                | "rerun"
+                | "load"
+                | "ingest"
+                | "ingestion"
+                | "extract"
+                | "extraction"
+                | "transform"
+                | "transformation"
+                | "etl"
+                | "elt"
+                | "implement"
+                | "deploy"
+        )
+    })
 }
 
 /// Words of a keyword that name changing things rather than looking at
