@@ -369,7 +369,7 @@ fn tuning_set_scores_at_or_above_the_floors() {
             ambiguous: 94.4,
             blueprint: 97.0,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 100.0,
+            must_not_written_per_100: 2.2,
         },
     );
 }
@@ -391,7 +391,7 @@ fn heldout_set_scores_at_or_above_the_floors() {
             ambiguous: 83.2,
             blueprint: 100.0,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 100.0,
+            must_not_written_per_100: 1.7,
         },
     );
 }
@@ -411,7 +411,7 @@ fn heldout2_set_scores_at_or_above_the_floors() {
             ambiguous: 100.0,
             blueprint: 100.0,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 100.0,
+            must_not_written_per_100: 2.3,
         },
     );
 }
@@ -433,7 +433,7 @@ fn heldout3_set_scores_at_or_above_the_floors() {
             ambiguous: 90.9,
             blueprint: 95.9,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 100.0,
+            must_not_written_per_100: 1.0,
         },
     );
 }
@@ -455,7 +455,7 @@ fn heldout4_set_scores_at_or_above_the_floors() {
             ambiguous: 81.8,
             blueprint: 87.9,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 100.0,
+            must_not_written_per_100: 1.9,
         },
     );
 }
@@ -477,7 +477,7 @@ fn heldout5_set_scores_at_or_above_the_floors() {
             ambiguous: 90.9,
             blueprint: 89.2,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 100.0,
+            must_not_written_per_100: 7.4,
         },
     );
 }
@@ -499,7 +499,7 @@ fn heldout6_dev_set_scores_at_or_above_the_floors() {
             ambiguous: 90.9,
             blueprint: 94.5,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 100.0,
+            must_not_written_per_100: 10.9,
         },
     );
 }
@@ -523,7 +523,7 @@ fn heldout7_set_scores_at_or_above_the_floors() {
             ambiguous: 81.8,
             blueprint: 82.6,
             blueprint_none_offered: 3,
-            must_not_written_per_100: 100.0,
+            must_not_written_per_100: 0.1,
         },
     );
 }
@@ -541,9 +541,9 @@ fn heldout8_set_scores_at_or_above_the_floors() {
             must_not_per_100: 1.0,
             refused: 92.3,
             ambiguous: 72.7,
-            blueprint: 85.3,
-            blueprint_none_offered: 3,
-            must_not_written_per_100: 100.0,
+            blueprint: 87.9,
+            blueprint_none_offered: 1,
+            must_not_written_per_100: 1.9,
         },
     );
 }
@@ -565,9 +565,9 @@ fn heldout9_set_scores_at_or_above_the_floors() {
             must_not_per_100: 0.1,
             refused: 92.2,
             ambiguous: 81.8,
-            blueprint: 95.7,
-            blueprint_none_offered: 2,
-            must_not_written_per_100: 100.0,
+            blueprint: 97.0,
+            blueprint_none_offered: 1,
+            must_not_written_per_100: 0.1,
         },
     );
 }
@@ -587,7 +587,7 @@ fn heldout10_set_scores_at_or_above_the_floors() {
             ambiguous: 86.3,
             blueprint: 91.4,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 100.0,
+            must_not_written_per_100: 1.0,
         },
     );
 }
@@ -608,9 +608,9 @@ fn heldout11_set_scores_at_or_above_the_floors() {
             must_not_per_100: 0.1,
             refused: 92.2,
             ambiguous: 68.1,
-            blueprint: 86.6,
-            blueprint_none_offered: 5,
-            must_not_written_per_100: 100.0,
+            blueprint: 87.9,
+            blueprint_none_offered: 3,
+            must_not_written_per_100: 1.0,
         },
     );
 }
@@ -628,9 +628,9 @@ fn heldout12_set_scores_at_or_above_the_floors() {
             must_not_per_100: 2.8,
             refused: 92.2,
             ambiguous: 49.9,
-            blueprint: 87.9,
-            blueprint_none_offered: 3,
-            must_not_written_per_100: 100.0,
+            blueprint: 90.6,
+            blueprint_none_offered: 1,
+            must_not_written_per_100: 5.6,
         },
     );
 }
@@ -646,11 +646,11 @@ fn heldout13_set_scores_at_or_above_the_floors() {
             right_pack: 95.9,
             must: 97.2,
             must_not_per_100: 1.0,
-            refused: 99.9,
+            refused: 100.0,
             ambiguous: 72.6,
             blueprint: 86.6,
-            blueprint_none_offered: 4,
-            must_not_written_per_100: 100.0,
+            blueprint_none_offered: 3,
+            must_not_written_per_100: 1.9,
         },
     );
 }
@@ -665,12 +665,12 @@ fn scope_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 91.9,
             must: 92.7,
-            must_not_per_100: 14.1,
+            must_not_per_100: 13.1,
             refused: 100.0,
             ambiguous: 100.0,
-            blueprint: 83.9,
-            blueprint_none_offered: 8,
-            must_not_written_per_100: 100.0,
+            blueprint: 87.9,
+            blueprint_none_offered: 3,
+            must_not_written_per_100: 41.1,
         },
     );
 }
@@ -690,7 +690,87 @@ fn nondata_set_scores_at_or_above_the_floors() {
             ambiguous: 100.0,
             blueprint: 79.9,
             blueprint_none_offered: 3,
-            must_not_written_per_100: 100.0,
+            must_not_written_per_100: 0.1,
+        },
+    );
+}
+
+#[test]
+fn heldout14_set_scores_at_or_above_the_floors() {
+    let s = score("heldout14.yaml");
+    report("fourteenth held-out set (heldout14.yaml)", &s);
+    assert_floors(
+        "heldout14.yaml",
+        &s,
+        &Floors {
+            right_pack: 97.2,
+            must: 95.7,
+            must_not_per_100: 1.0,
+            refused: 100.0,
+            ambiguous: 81.7,
+            blueprint: 94.6,
+            blueprint_none_offered: 1,
+            must_not_written_per_100: 4.6,
+        },
+    );
+}
+
+#[test]
+fn heldout15_set_scores_at_or_above_the_floors() {
+    let s = score("heldout15.yaml");
+    report("fifteenth held-out set (heldout15.yaml)", &s);
+    assert_floors(
+        "heldout15.yaml",
+        &s,
+        &Floors {
+            right_pack: 97.2,
+            must: 94.7,
+            must_not_per_100: 1.9,
+            refused: 100.0,
+            ambiguous: 27.2,
+            blueprint: 90.6,
+            blueprint_none_offered: 4,
+            must_not_written_per_100: 7.4,
+        },
+    );
+}
+
+#[test]
+fn heldout16_set_scores_at_or_above_the_floors() {
+    let s = score("heldout16.yaml");
+    report("sixteenth held-out set (heldout16.yaml)", &s);
+    assert_floors(
+        "heldout16.yaml",
+        &s,
+        &Floors {
+            right_pack: 97.2,
+            must: 95.0,
+            must_not_per_100: 6.5,
+            refused: 100.0,
+            ambiguous: 49.9,
+            blueprint: 85.2,
+            blueprint_none_offered: 4,
+            must_not_written_per_100: 10.1,
+        },
+    );
+}
+
+#[test]
+fn heldout17_set_scores_at_or_above_the_floors() {
+    let s = score("heldout17.yaml");
+    report("seventeenth held-out set (heldout17.yaml)", &s);
+    assert_floors(
+        "heldout17.yaml",
+        &s,
+        &Floors {
+            right_pack: 93.2,
+            must: 92.4,
+            must_not_per_100: 5.6,
+            refused: 100.0,
+            ambiguous: 54.4,
+            blueprint: 82.6,
+            blueprint_none_offered: 3,
+            must_not_written_per_100: 11.9,
         },
     );
 }

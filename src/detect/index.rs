@@ -28,6 +28,10 @@ pub struct SkillTerms {
     pub secondary: Vec<usize>,
     pub exclusions: Vec<usize>,
     pub requires_any: Vec<usize>,
+    /// Every output is a document (Markdown): the skill reports, plans or
+    /// reviews, it builds nothing.
+    #[serde(default)]
+    pub documents_only: bool,
 }
 
 /// Built at build time for bundled packs (build.rs stores it with them).
@@ -159,6 +163,8 @@ impl PackIndex {
                     }
                 }
             }
+            st_terms.documents_only = !s.outputs.is_empty()
+                && s.outputs.iter().all(|o| o.path.trim_end().ends_with(".md"));
             ix.skills.push(st_terms);
             if s.required {
                 ix.required.push(i);

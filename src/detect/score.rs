@@ -392,8 +392,11 @@ pub(super) fn detect_analysed(
     // asked, required or not.
     let building_out = super::negation::building_ruled_out(&a.reading.tokens);
     if let Some(cue) = &building_out {
-        for skill in &pack.skills {
+        for (i, skill) in pack.skills.iter().enumerate() {
+            // A skill that writes only documents (findings, a plan, a
+            // review) builds nothing: "no implementation" leaves it.
             if matches!(skill.tier, crate::pack::Tier::Foundation)
+                || index.skills.get(i).is_some_and(|t| t.documents_only)
                 || negated.iter().any(|n| n.skill == skill.id)
             {
                 continue;
