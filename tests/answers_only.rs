@@ -148,7 +148,12 @@ fn skills_there_only_for_their_answers_write_no_file_and_replay_exactly() {
         let again = build_plan(&replay, root).expect("replay plans");
         assert_eq!(written(&again), written(&plan), "{goal}: replay differs");
     }
-    assert_eq!(packs.len(), 3, "packs with answers-only goals: {packs:?}");
+    for pack in ["bigquery-etl", "dbt-workflows", "pipeline-analysis"] {
+        assert!(
+            packs.contains(pack),
+            "no answers-only goal of {pack}: {packs:?}"
+        );
+    }
 }
 
 #[test]

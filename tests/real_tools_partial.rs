@@ -45,10 +45,9 @@ fn trees_of_goals_that_ask_for_part_of_a_pack_pass_the_real_tools() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let mut trees: Vec<(PathBuf, &str)> = Vec::new();
     let by_pack = goals_by_pack();
-    assert_eq!(
-        by_pack.keys().map(String::as_str).collect::<Vec<_>>(),
-        ["bigquery-etl", "dbt-workflows", "pipeline-analysis"]
-    );
+    for pack in ["bigquery-etl", "dbt-workflows", "pipeline-analysis"] {
+        assert!(by_pack.contains_key(pack), "no partial goal of {pack}");
+    }
     for (pack, goals) in &by_pack {
         let step = if all { 1 } else { (goals.len() / 8).max(1) };
         for (i, goal) in goals
