@@ -326,23 +326,16 @@ pub(super) fn print_plan(plan: &Plan, st: Style, detailed: bool) {
                 let _ = writeln!(out, "        {}", st.dim(reason));
             }
         }
-        if answers_only > 0 {
-            let _ = writeln!(
-                out,
-                "    {}",
-                st.dim(&format!(
-                    "({answers_only} skipped: not asked by the goal, only its answers are used)"
-                ))
-            );
-        }
-        if skipped > 0 {
-            let _ = writeln!(
-                out,
-                "    {}",
-                st.dim(&format!(
-                    "({skipped} skipped: their conditions do not hold)"
-                ))
-            );
+        for (n, why) in [
+            (
+                answers_only,
+                "not asked by the goal, only its answers are used",
+            ),
+            (skipped, "their conditions do not hold"),
+        ] {
+            if n > 0 {
+                let _ = writeln!(out, "    {}", st.dim(&format!("({n} skipped: {why})")));
+            }
         }
     }
     print!("{out}");
