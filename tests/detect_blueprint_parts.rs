@@ -119,3 +119,65 @@ fn a_goal_that_says_it_wants_the_whole_keeps_the_blueprint() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Work said to exist is a part the goal does not ask for, like work
+/// ruled out; a tool said to exist is a choice made, and the journey can
+/// still be built on it.
+#[test]
+fn work_said_to_exist_withholds_the_blueprint_a_tool_does_not() {
+    let base = "scheduled pipeline that keeps the churn data product fresh: ingest the crm api into bronze, silver and gold, validation, retries, runbook";
+    let mut n = 0;
+    for exists in [
+        "the ingestion already runs, keep it as it is",
+        "extraction stays as is",
+        "the ingestion is done",
+    ] {
+        let goal = format!("{base}. {exists}");
+        let (offered, ruled) = offer(&goal, "orchestrated-pipeline");
+        assert_eq!(offered, None, "{goal}");
+        assert_eq!(ruled, vec!["ingestion".to_string()], "{goal}");
+        n += 1;
+    }
+    for tool in [
+        "our existing airflow",
+        "the airflow we already run",
+        "our existing prefect",
+    ] {
+        let goal = format!("{tool} should orchestrate it: {base}");
+        let (offered, _) = offer(&goal, "orchestrated-pipeline");
+        assert_eq!(offered.as_deref(), Some("orchestrated-pipeline"), "{goal}");
+        n += 1;
+    }
+    assert_eq!(n, 6);
+}
+
+/// "handled", "sorted", "covered" say a part exists only after a copula:
+/// in a list of asks ("..., secrets handled, runbook") they are the ask.
+#[test]
+fn a_state_word_in_a_list_of_asks_is_an_ask_not_a_thing_that_exists() {
+    let base = "scheduled pipeline that keeps the churn data product fresh: ingest the crm api into bronze, silver and gold, validation, retries";
+    for word in ["handled", "sorted", "covered"] {
+        let ask = format!("{base}, secrets {word}, runbook");
+        let d = detect(bundled(), &ask).expect("detects");
+        assert!(
+            d.inner.scopes.iter().all(|s| s.kind != "exists"),
+            "{ask}: {:?}",
+            d.inner.scopes
+        );
+        for said in [
+            format!("secrets are {word}"),
+            format!("secrets are already {word}"),
+        ] {
+            let goal = format!("{base}; {said}");
+            let d = detect(bundled(), &goal).expect("detects");
+            assert!(
+                d.inner
+                    .scopes
+                    .iter()
+                    .any(|s| s.kind == "exists" && s.skills.contains(&"security".to_string())),
+                "{goal}: {:?}",
+                d.inner.scopes
+            );
+        }
+    }
+}

@@ -115,7 +115,7 @@ pub fn data_tool(tokens: &[super::normalise::Token]) -> Option<String> {
         .map(|(_, t)| t.typed.clone())
 }
 
-fn is_data_tool(w: &str) -> bool {
+pub(super) fn is_data_tool(w: &str) -> bool {
     matches!(
         w,
         // orchestrators

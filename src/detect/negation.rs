@@ -699,6 +699,24 @@ fn is_done_cue(w: &str) -> bool {
     )
 }
 
+/// Done words that are also what an ask wants of a part ("secrets
+/// handled", "edge cases covered" in a list of asks): they say the part
+/// exists only after a copula ("monitoring is sorted", "secrets are
+/// handled already").
+fn is_state_cue(w: &str) -> bool {
+    matches!(w, "sorted" | "handled" | "covered")
+}
+
+/// A copula (or "already") right before `i`: "is handled", "'s sorted",
+/// "already covered".
+fn after_copula(toks: &[Token], i: usize) -> bool {
+    i > 0
+        && matches!(
+            toks[i - 1].word.as_str(),
+            "is" | "are" | "s" | "was" | "were" | "been" | "be" | "already" | "all"
+        )
+}
+
 /// Words closing a clause that say the user does or drops its work ("I'll
 /// do the metadata myself", "monitoring later"): the work is not asked.
 fn is_not_ours_cue(w: &str) -> bool {
@@ -1199,7 +1217,9 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
         } else if !toks[i].in_name
             && !after_already
             && (is_kept_cue(w)
-                || (is_done_cue(w) && (closes(toks, i) || past_time_follows(toks, i))))
+                || (is_done_cue(w)
+                    && (closes(toks, i) || past_time_follows(toks, i))
+                    && (!is_state_cue(w) || after_copula(toks, i))))
         {
             // "metadata and schema stay as they are", "query and metadata
             // are final": what is kept or done exists.

@@ -427,9 +427,29 @@ pub(super) fn detect_analysed(
         .filter(|s| s.score >= PRIMARY_POINTS)
         .map(|s| s.id.as_str())
         .collect();
-    // Only work ruled out: a part said to exist ("our existing airflow")
-    // can still be part of the journey the goal asks for.
-    let ruled_out: Vec<&str> = negated.iter().map(|n| n.skill.as_str()).collect();
+    // Work ruled out, or work said to exist ("extraction stays as is"); a
+    // tool said to exist ("our existing airflow") is a choice made, and the
+    // journey can still be built on it.
+    let names_tool = |by: &str| {
+        a.scopes.iter().any(|sc| {
+            sc.text == by
+                && sc
+                    .words
+                    .iter()
+                    .filter_map(|&i| a.reading.tokens.get(i))
+                    .any(|t| !t.in_name && super::context::is_data_tool(&t.word))
+        })
+    };
+    let ruled_out: Vec<&str> = negated
+        .iter()
+        .map(|n| n.skill.as_str())
+        .chain(
+            exists_skills
+                .iter()
+                .filter(|(_, by)| !names_tool(by))
+                .map(|(id, _)| id.as_str()),
+        )
+        .collect();
     let (mut blueprints, offer) = score_blueprints(pack, index, a, pos, &named, &ruled_out);
     // A blueprint is a build: not offered when the goal rules building out.
     let offer = offer.filter(|_| building_out.is_none());
