@@ -86,6 +86,11 @@ pub fn default_for(names: &[Name], q: &crate::pack::Question) -> Option<String> 
             let last = n.text.rsplit('.').next()?.to_string();
             Some(like_default(&last, default.trim()))
         }
+        // The project of a fully qualified `project.dataset.table` name.
+        "project" | "project_id" | "gcp_project" => {
+            let n = targets.iter().find(|n| n.text.split('.').count() == 3)?;
+            n.text.split('.').next().map(str::to_string)
+        }
         "dataset" => {
             let n = targets.iter().find(|n| n.text.contains('.'))?;
             let parts: Vec<&str> = n.text.split('.').collect();
@@ -151,14 +156,36 @@ mod tests {
         );
         assert_eq!(default_for(&n, &q("dataset", "analytics_derived")), None);
         assert_eq!(default_for(&n, &q("grain", "day")), None);
+        assert_eq!(default_for(&n, &q("project", "acme-data-prod")), None);
         let n = names("build moz.telemetry_derived.search_v2 from telemetry.main_v5");
         assert_eq!(
             default_for(&n, &q("dataset", "analytics_derived")).as_deref(),
             Some("telemetry_derived")
         );
         assert_eq!(
+            default_for(&n, &q("project", "acme-data-prod")).as_deref(),
+            Some("moz")
+        );
+        // A two-part name says no project; a source's project is not the
+        // table's.
+        for goal in [
+            "tests for telemetry_derived.search_v2",
+            "new table from moz-fx-data-shared-prod.telemetry.main_v5",
+        ] {
+            assert_eq!(
+                default_for(&names(goal), &q("project", "p")),
+                None,
+                "{goal}"
+            );
+        }
+        assert_eq!(
             default_for(&n, &q("sources", "a.b")).as_deref(),
             Some("telemetry.main_v5")
+        );
+        let n = names("fixtures for the existing query in moz-fx-data-shared-prod.telemetry_derived.clients_daily_v6");
+        assert_eq!(
+            default_for(&n, &q("project", "acme-data-prod")).as_deref(),
+            Some("moz-fx-data-shared-prod")
         );
     }
 
