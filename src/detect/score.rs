@@ -243,9 +243,17 @@ pub(super) fn detect_analysed(
             // A word inside a table or code name ("aggregates" of
             // `active_users_aggregates_v3`) hints at the skill, it does not
             // name it: a primary keyword there counts as a secondary one.
-            let named_in_name = name_part
-                .get(f.start..f.start + f.len)
-                .is_some_and(|ws| ws.iter().all(|&w| w));
+            // A keyword that is the whole name (`run_results`, `manifest`)
+            // is the thing named, not a side word of a table's name.
+            let toks = &a.reading.tokens;
+            let whole_name = toks.get(f.start).is_some_and(|t| t.name_start)
+                && toks
+                    .get(f.start + f.len)
+                    .is_none_or(|t| !t.in_name || t.name_start);
+            let named_in_name = !whole_name
+                && name_part
+                    .get(f.start..f.start + f.len)
+                    .is_some_and(|ws| ws.iter().all(|&w| w));
             let is_p = st.primary.contains(&f.term) && !named_in_name;
             let is_s = st.secondary.contains(&f.term) || st.primary.contains(&f.term);
             let scope = a.scope(f);
