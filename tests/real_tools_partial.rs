@@ -34,6 +34,8 @@ fn goals_by_pack() -> BTreeMap<String, Vec<String>> {
 fn dialect(pack: &str) -> &'static str {
     match pack {
         "bigquery-etl" => "bigquery",
+        // The engine the answers chose (Postgres, Spark, ...).
+        "data-engineering" => "engine",
         _ => "duckdb",
     }
 }

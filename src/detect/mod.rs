@@ -273,15 +273,29 @@ pub const ANSWERS_ONLY_NOTE: &str =
 
 impl PackDetection {
     /// The skills of [`PackDetection::full_chain`] the goal does not ask
-    /// for and the pack does not require: in a session's chain only for
-    /// their answers, their files not written.
+    /// for and the pack does not require, or that it rules out or says
+    /// exist even though the pack requires them ("skip security", "the
+    /// ingestion stays as is"): in a session's chain only for their
+    /// answers, their files not written.
     pub fn answers_only(&self, pack: &crate::pack::Pack) -> Vec<String> {
         self.full_chain(pack)
             .into_iter()
             .filter(|e| !self.chain.iter().any(|c| c.id == e.id))
-            .filter(|e| pack.skill(&e.id).is_some_and(|s| !s.required))
+            .filter(|e| {
+                pack.skill(&e.id)
+                    .is_some_and(|s| !s.required || self.settles(&e.id))
+            })
             .map(|e| e.id)
             .collect()
+    }
+
+    /// True when the goal rules the skill out or says its work exists.
+    pub fn settles(&self, skill: &str) -> bool {
+        self.negated.iter().any(|n| n.skill == skill)
+            || self
+                .scopes
+                .iter()
+                .any(|s| s.kind == "exists" && s.skills.iter().any(|k| k == skill))
     }
 
     /// The chain with the assumed skills merged back in run order: what a

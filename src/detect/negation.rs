@@ -94,6 +94,9 @@ fn negation_cue(toks: &[Token], i: usize) -> Option<usize> {
     }
     let w = t.word.as_str();
     let next = toks.get(i + 1).map(|t| t.word.as_str());
+    if says_not_knowing(toks, i) {
+        return None;
+    }
     match w {
         "no" | "not" | "without" | "never" | "dont" | "doesnt" | "didnt" | "wont" | "isnt"
         | "arent" | "shouldnt" | "except" | "excluding" | "exclude" | "avoid" => Some(1),
@@ -125,6 +128,32 @@ fn negation_cue(toks: &[Token], i: usize) -> Option<usize> {
         }
         _ => None,
     }
+}
+
+/// "I don't know the repo conventions", "not sure which dataset", "no idea
+/// how": what the writer does not know is what they ask help with, not
+/// work they rule out.
+fn says_not_knowing(toks: &[Token], i: usize) -> bool {
+    let at = |k: usize| toks.get(k).map(|t| t.word.as_str());
+    let after = match (at(i), at(i + 1)) {
+        (Some("don" | "doesn" | "didn"), Some("t")) => i + 2,
+        (Some("no"), Some("idea" | "clue")) => return true,
+        _ => i + 1,
+    };
+    matches!(
+        at(after),
+        Some(
+            "know"
+                | "knows"
+                | "understand"
+                | "understands"
+                | "sure"
+                | "familiar"
+                | "certain"
+                | "clear"
+                | "remember"
+        )
+    )
 }
 
 /// Positions after `from` in the same clause, up to `SCOPE_WORDS` content words.

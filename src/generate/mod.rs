@@ -12,7 +12,9 @@ pub use finish::{
     kept_edited_note, missing_overwrites, rejudge, write_and_validate, write_and_validate_locked,
     Finished,
 };
-pub use plan::{build_plan, deliverables, FileStatus, Plan, PlannedFile, ANSWERS_ONLY_REASON};
+pub use plan::{
+    build_plan, deliverables, FileStatus, Plan, PlannedFile, ANSWERS_ONLY_REASON, SHARED_REASON,
+};
 
 pub use diff::{diff_stat, unified_diff, DiffStat};
 pub use paths::unsafe_path;

@@ -50,7 +50,8 @@ pub struct PlannedFile {
     /// What is on disk now, for conflicts (diff preview).
     #[serde(skip)]
     pub existing: Option<String>,
-    /// Why a skipped file is skipped.
+    /// Why a skipped file is skipped, or why a file of a skill that only
+    /// gives its answers is written (another skill's files need it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -126,7 +127,9 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
                     continue;
                 }
             };
-            if !session.writes_files(&skill.id) {
+            let needed_by = needed_by_writer(session, &out.shared_with);
+            let owner_writes = session.writes_files(&skill.id);
+            if !owner_writes && needed_by.is_none() {
                 files.push(PlannedFile::skipped(
                     path,
                     &skill.id,
@@ -198,7 +201,9 @@ pub fn build_plan(session: &Session, root: &Path) -> Result<Plan, Problems> {
                 status: FileStatus::New,
                 content: String::new(),
                 existing: None,
-                reason: None,
+                reason: needed_by
+                    .filter(|_| !owner_writes)
+                    .map(|by| format!("{}: {by} needs it", SHARED_REASON)),
             });
         }
     }
@@ -480,6 +485,18 @@ fn globset_escape(path: &str) -> String {
 #[cfg(test)]
 #[path = "plan_digest_tests.rs"]
 mod digest_tests;
+
+/// Why a file of a skill that only gives its answers is written.
+pub const SHARED_REASON: &str = "written although its skill gives only its answers";
+
+/// The first skill writing its files in this session that needs the
+/// output (its `shared_with`).
+fn needed_by_writer<'a>(session: &Session, shared_with: &'a [String]) -> Option<&'a str> {
+    shared_with
+        .iter()
+        .find(|id| session.chain.iter().any(|e| &e.id == *id) && session.writes_files(id))
+        .map(String::as_str)
+}
 
 #[cfg(test)]
 mod render_tests {

@@ -761,6 +761,19 @@ pub fn lint_pack(pack: &Pack, src: &Sources) -> Vec<Problem> {
             if let Some(w) = &o.when {
                 l.expression(&oloc, "condition", w);
             }
+            for other in &o.shared_with {
+                if other == &s.id {
+                    l.push(
+                        &oloc,
+                        format!("shared_with names `{other}`, the skill the output belongs to: remove it"),
+                    );
+                } else if let Some(h) = l.unknown_skill(other) {
+                    l.push(
+                        &oloc,
+                        format!("shared_with `{other}` is not a skill of this pack{h}"),
+                    );
+                }
+            }
             // `validate` rebuilds the list of files without reading loaded
             // artifacts (they may be gone), so which files exist must not
             // depend on them.

@@ -290,6 +290,11 @@ pub struct Output {
     pub path: String,
     #[serde(default)]
     pub when: Option<String>,
+    /// Skills whose own files need this one (a module they import): while
+    /// one of them writes its files, this file is written even when its
+    /// skill only gives its answers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shared_with: Vec<String>,
 }
 
 /// A regex that must match in at least one file matched by the glob `path`.

@@ -6,7 +6,10 @@ Usage: python partial_tree_check.py TREE=DIALECT [TREE=DIALECT ...]
 For each tree, every file outside .skillchain/:
 - YAML (.yaml, .yml) reads with PyYAML to a non-empty value;
 - JSON reads with the json module;
-- Python compiles;
+- Python compiles, and every import of a module of the tree itself
+  (`from pipeline import extract`, `from pipeline.secrets import x`, even
+  inside a function) names a module or name that was written, so the tree
+  imports without files that were not asked for;
 - plain SQL (not a dbt model: no Jinja) parses with sqlglot in DIALECT;
 - a file name a Markdown file points at (`name.ext` or a table cell)
   exists in the tree, so no report sends the reader to a file that was not
@@ -16,6 +19,7 @@ Python). Prints one line per problem, `TREE: what`, and exits 1 when there
 is any.
 """
 
+import ast
 import json
 import os
 import pathlib
@@ -32,7 +36,85 @@ problems = []
 NAMED = re.compile(r"(?:`|\| )([A-Za-z0-9_./-]+\.(?:md|ya?ml|sql|py|json|dax))(?:`| \|)")
 
 
+def local_import_problems(tree, rel, source):
+    """Imports of the tree's own packages that name nothing written."""
+    out = []
+
+    def local(top):
+        return (tree / top).is_dir() or (tree / f"{top}.py").is_file()
+
+    def module_file(dotted):
+        base = tree.joinpath(*dotted.split("."))
+        return base.with_suffix(".py").is_file() or (base / "__init__.py").is_file()
+
+    def defines(dotted, name):
+        init = tree.joinpath(*dotted.split(".")) / "__init__.py"
+        if not init.is_file():
+            return False
+        for node in ast.walk(ast.parse(init.read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == name:
+                return True
+            if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == name for t in node.targets
+            ):
+                return True
+        return False
+
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if local(alias.name.split(".")[0]) and not module_file(alias.name):
+                    out.append(f"{tree}: {rel} imports {alias.name}, which was not written")
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if not local(node.module.split(".")[0]):
+                continue
+            if not module_file(node.module):
+                out.append(f"{tree}: {rel} imports {node.module}, which was not written")
+                continue
+            package = (tree.joinpath(*node.module.split(".")) / "__init__.py").is_file()
+            for alias in node.names:
+                sub = f"{node.module}.{alias.name}"
+                if package and not module_file(sub) and not defines(node.module, alias.name):
+                    out.append(f"{tree}: {rel} imports {sub}, which was not written")
+    return out
+
+
+# The data-engineering engines sqlglot reads; a tree of another engine
+# (flink, trino) gets no SQL parse.
+ENGINES = {
+    "duckdb": "duckdb", "snowflake": "snowflake", "bigquery": "bigquery",
+    "postgres": "postgres", "redshift": "redshift", "databricks": "databricks",
+    "spark": "spark",
+}
+# Valid statements of an engine that sqlglot cannot parse, by first word.
+UNMODELLED = {"postgres": ("cluster",)}
+
+
+def engine_dialect(tree):
+    """The dialect of the engine the tree's answers chose, or None."""
+    answers = yaml.safe_load((tree / ".skillchain" / "answers.yaml").read_text())
+    engine = answers["answers"].get("architecting-data", {}).get("engine", {}).get("value")
+    return ENGINES.get(engine)
+
+
+def parse_sql(text, dialect):
+    """Parses every statement sqlglot models in the dialect."""
+    skip = UNMODELLED.get(dialect, ())
+
+    def first_word(statement):
+        for line in statement.splitlines():
+            line = line.strip().lower()
+            if line and not line.startswith("--"):
+                return line.split()[0]
+        return ""
+
+    kept = [part for part in text.split(";") if first_word(part) not in skip]
+    sqlglot.parse(";".join(kept), read=dialect, error_level=ErrorLevel.RAISE)
+
+
 def check(tree, dialect):
+    if dialect == "engine":
+        dialect = engine_dialect(tree)
     files = [p for p in tree.rglob("*") if p.is_file() and ".skillchain" not in p.parts]
     names = {str(p.relative_to(tree)) for p in files}
     basenames = {p.name for p in files}
@@ -48,8 +130,9 @@ def check(tree, dialect):
                 json.loads(text)
             elif suffix == ".py":
                 compile(text, str(rel), "exec")
-            elif suffix == ".sql" and "{{" not in text and "{%" not in text:
-                sqlglot.parse(text, read=dialect, error_level=ErrorLevel.RAISE)
+                problems.extend(local_import_problems(tree, rel, text))
+            elif suffix == ".sql" and dialect and "{{" not in text and "{%" not in text:
+                parse_sql(text, dialect)
         except Exception as e:  # every parser's own error, reported as is
             problems.append(f"{tree}: {rel}: {type(e).__name__}: {str(e).splitlines()[0]}")
         if suffix == ".md":
