@@ -17,6 +17,8 @@ const CUES: &[&str] = &[
     "no build yet",
     "we are not implementing any of it this sprint",
     "no code yet",
+    "all this before we build anything",
+    "before anyone implements it",
 ];
 
 const ANALYSES: &[&str] = &[
@@ -53,6 +55,8 @@ fn ruling_out_building_still_rules_out_building_skills() {
     for cue in [
         "don't build anything yet",
         "no implementation in this session",
+        "all of it before we build anything",
+        "do that before anyone builds it",
     ] {
         let goal = format!(
             "capture the refresh requirements for the churn data product and recommend an orchestrator. {cue}"

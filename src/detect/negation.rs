@@ -954,7 +954,18 @@ pub fn building_ruled_out(toks: &[Token]) -> Option<String> {
         let Some(n) = negation_cue(toks, i) else {
             continue;
         };
-        let verb = i + n;
+        let mut verb = i + n;
+        // "before we build anything", "before anyone implements it"
+        if toks[i].word == "before"
+            && toks.get(verb).is_some_and(|t| {
+                matches!(
+                    t.word.as_str(),
+                    "we" | "you" | "i" | "they" | "anyone" | "someone" | "anybody" | "somebody"
+                )
+            })
+        {
+            verb += 1;
+        }
         let Some(v) = toks.get(verb) else {
             continue;
         };
@@ -962,7 +973,14 @@ pub fn building_ruled_out(toks: &[Token]) -> Option<String> {
             || (v.clause_start && verb > i)
             || !matches!(
                 v.word.as_str(),
-                "build" | "building" | "implement" | "implementing" | "implementation" | "code"
+                "build"
+                    | "builds"
+                    | "building"
+                    | "implement"
+                    | "implements"
+                    | "implementing"
+                    | "implementation"
+                    | "code"
             )
         {
             continue;
