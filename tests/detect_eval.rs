@@ -856,6 +856,46 @@ fn heldout21_set_scores_at_or_above_the_floors() {
 }
 
 #[test]
+fn heldout22_set_scores_at_or_above_the_floors() {
+    let s = score("heldout22.yaml");
+    report("twenty-second held-out set (heldout22.yaml)", &s);
+    assert_floors(
+        "heldout22.yaml",
+        &s,
+        &Floors {
+            right_pack: 93.2,
+            must: 95.6,
+            must_not_per_100: 8.3,
+            refused: 92.2,
+            ambiguous: 63.5,
+            blueprint: 89.2,
+            blueprint_none_offered: 1,
+            must_not_written_per_100: 11.0,
+        },
+    );
+}
+
+#[test]
+fn heldout23_set_scores_at_or_above_the_floors() {
+    let s = score("heldout23.yaml");
+    report("twenty-third held-out set (heldout23.yaml)", &s);
+    assert_floors(
+        "heldout23.yaml",
+        &s,
+        &Floors {
+            right_pack: 91.9,
+            must: 85.7,
+            must_not_per_100: 11.9,
+            refused: 100.0,
+            ambiguous: 77.2,
+            blueprint: 90.6,
+            blueprint_none_offered: 1,
+            must_not_written_per_100: 13.7,
+        },
+    );
+}
+
+#[test]
 #[ignore = "needs SKILLCHAIN_EVAL_FILE"]
 fn any_set_scores() {
     let file = std::env::var("SKILLCHAIN_EVAL_FILE").expect("SKILLCHAIN_EVAL_FILE names a set");
