@@ -291,11 +291,7 @@ impl PackDetection {
 
     /// True when the goal rules the skill out or says its work exists.
     pub fn settles(&self, skill: &str) -> bool {
-        self.negated.iter().any(|n| n.skill == skill)
-            || self
-                .scopes
-                .iter()
-                .any(|s| s.kind == "exists" && s.skills.iter().any(|k| k == skill))
+        self.negated.iter().any(|n| n.skill == skill) || self.exists_by(skill).is_some()
     }
 
     /// The chain with the assumed skills merged back in run order: what a
@@ -327,9 +323,22 @@ impl PackDetection {
         for e in &mut chain {
             if let Some(n) = self.negated.iter().find(|n| n.skill == e.id) {
                 e.reasons.push(Reason::RuledOut { by: n.by.clone() });
+            } else if let Some(by) = self.exists_by(&e.id) {
+                if !e.reasons.iter().any(|r| matches!(r, Reason::Exists { .. })) {
+                    e.reasons.push(Reason::Exists { by });
+                }
             }
         }
         chain
+    }
+
+    /// The words that say the skill's work exists ("we are on airflow
+    /// already"), when the goal says so.
+    fn exists_by(&self, skill: &str) -> Option<String> {
+        self.scopes
+            .iter()
+            .find(|s| s.kind == "exists" && s.skills.iter().any(|k| k == skill))
+            .map(|s| s.text.clone())
     }
 
     /// Why the best blueprint is not offered, in a few words for the screens

@@ -573,7 +573,12 @@ fn preview(f: &mut Frame, area: Rect, t: &TreeUi, node: Option<&Node>, th: &Them
             )
         }
         status => (
-            format!("{} ({})", file.path, status.as_str()),
+            // A file of an answers-only skill says which writing skill
+            // needs it ("ingestion needs it").
+            match file.reason.as_deref().and_then(|r| r.rsplit_once(": ")) {
+                Some((_, why)) => format!("{} ({}, {why})", file.path, status.as_str()),
+                None => format!("{} ({})", file.path, status.as_str()),
+            },
             window(&file.content)
                 .into_iter()
                 .map(|l| Line::styled(l, th.text()))
