@@ -15,7 +15,8 @@ For each tree, every file outside .skillchain/:
   exists in the tree, so no report sends the reader to a file that was not
   written.
 A tree with dbt_project.yml must also pass `dbt parse` (the dbt next to this
-Python). Prints one line per problem, `TREE: what`, and exits 1 when there
+Python). A tree with a `pipeline` package and `tests/` must pass its own
+tests (pytest), and its Dagster definitions and Prefect flows must load. Prints one line per problem, `TREE: what`, and exits 1 when there
 is any.
 """
 
@@ -112,6 +113,37 @@ def parse_sql(text, dialect):
     sqlglot.parse(";".join(kept), read=dialect, error_level=ErrorLevel.RAISE)
 
 
+def run_pipeline_checks(tree):
+    """The tree's own tests pass and its orchestration files load."""
+    python = sys.executable
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    if (tree / "tests").is_dir():
+        out = subprocess.run(
+            [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+            cwd=tree, capture_output=True, text=True, env=env,
+        )
+        if out.returncode != 0:
+            tail = (out.stdout + out.stderr).strip().splitlines()[-3:]
+            problems.append(f"{tree}: pytest failed: {' | '.join(tail)}")
+    for path in sorted((tree / "orchestration").rglob("*.py")):
+        text = path.read_text()
+        loads = ("Definitions(" in text and "dagster" in text) or (
+            "from prefect import" in text and "@flow" in text
+        )
+        if not loads:
+            continue
+        probe = (
+            "import importlib.util, sys\n"
+            f"spec = importlib.util.spec_from_file_location('probe', {str(path)!r})\n"
+            "module = importlib.util.module_from_spec(spec)\n"
+            "spec.loader.exec_module(module)\n"
+        )
+        out = subprocess.run([python, "-c", probe], cwd=tree, capture_output=True, text=True, env=env)
+        if out.returncode != 0:
+            tail = out.stderr.strip().splitlines()[-1:] or ["no output"]
+            problems.append(f"{tree}: {path.relative_to(tree)} does not load: {tail[0]}")
+
+
 def check(tree, dialect):
     if dialect == "engine":
         dialect = engine_dialect(tree)
@@ -143,6 +175,8 @@ def check(tree, dialect):
                 if "<" in named or named.startswith("."):
                     continue
                 problems.append(f"{tree}: {rel} names {named}, which was not written")
+    if (tree / "pipeline" / "__init__.py").is_file():
+        run_pipeline_checks(tree)
     if (tree / "dbt_project.yml").is_file():
         dbt = pathlib.Path(sys.executable).parent / "dbt"
         out = subprocess.run(
