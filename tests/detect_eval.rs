@@ -369,7 +369,7 @@ fn tuning_set_scores_at_or_above_the_floors() {
             ambiguous: 94.4,
             blueprint: 97.0,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 2.2,
+            must_not_written_per_100: 0.1,
         },
     );
 }
@@ -391,7 +391,7 @@ fn heldout_set_scores_at_or_above_the_floors() {
             ambiguous: 83.2,
             blueprint: 100.0,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 1.7,
+            must_not_written_per_100: 0.1,
         },
     );
 }
@@ -411,7 +411,7 @@ fn heldout2_set_scores_at_or_above_the_floors() {
             ambiguous: 100.0,
             blueprint: 100.0,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 2.3,
+            must_not_written_per_100: 0.1,
         },
     );
 }
@@ -433,7 +433,7 @@ fn heldout3_set_scores_at_or_above_the_floors() {
             ambiguous: 90.9,
             blueprint: 95.9,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 1.0,
+            must_not_written_per_100: 0.1,
         },
     );
 }
@@ -477,7 +477,7 @@ fn heldout5_set_scores_at_or_above_the_floors() {
             ambiguous: 90.9,
             blueprint: 89.2,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 7.4,
+            must_not_written_per_100: 2.8,
         },
     );
 }
@@ -499,7 +499,7 @@ fn heldout6_dev_set_scores_at_or_above_the_floors() {
             ambiguous: 90.9,
             blueprint: 94.5,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 10.9,
+            must_not_written_per_100: 2.8,
         },
     );
 }
@@ -670,7 +670,7 @@ fn scope_set_scores_at_or_above_the_floors() {
             ambiguous: 100.0,
             blueprint: 87.9,
             blueprint_none_offered: 3,
-            must_not_written_per_100: 18.1,
+            must_not_written_per_100: 13.1,
         },
     );
 }
@@ -770,7 +770,7 @@ fn heldout17_set_scores_at_or_above_the_floors() {
             ambiguous: 54.4,
             blueprint: 83.9,
             blueprint_none_offered: 2,
-            must_not_written_per_100: 7.4,
+            must_not_written_per_100: 4.6,
         },
     );
 }
@@ -810,7 +810,7 @@ fn heldout19_set_scores_at_or_above_the_floors() {
             ambiguous: 45.4,
             blueprint: 91.9,
             blueprint_none_offered: 2,
-            must_not_written_per_100: 5.6,
+            must_not_written_per_100: 4.6,
         },
     );
 }
@@ -830,7 +830,7 @@ fn heldout20_set_scores_at_or_above_the_floors() {
             ambiguous: 54.4,
             blueprint: 86.6,
             blueprint_none_offered: 4,
-            must_not_written_per_100: 15.6,
+            must_not_written_per_100: 11.9,
         },
     );
 }
@@ -870,7 +870,7 @@ fn heldout22_set_scores_at_or_above_the_floors() {
             ambiguous: 63.5,
             blueprint: 89.2,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 11.0,
+            must_not_written_per_100: 8.3,
         },
     );
 }
@@ -890,7 +890,7 @@ fn heldout23_set_scores_at_or_above_the_floors() {
             ambiguous: 77.2,
             blueprint: 90.6,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 13.7,
+            must_not_written_per_100: 11.9,
         },
     );
 }

@@ -46,6 +46,7 @@ fn trees_of_goals_that_ask_for_part_of_a_pack_pass_the_real_tools() {
     let all = std::env::var_os("SKILLCHAIN_PARTIAL_ALL").is_some();
     let tmp = tempfile::tempdir().expect("tempdir");
     let mut trees: Vec<(PathBuf, &str)> = Vec::new();
+    let mut stopped_on_conflict = 0;
     let by_pack = goals_by_pack();
     for pack in ["bigquery-etl", "dbt-workflows", "pipeline-analysis"] {
         assert!(by_pack.contains_key(pack), "no partial goal of {pack}");
@@ -64,6 +65,17 @@ fn trees_of_goals_that_ask_for_part_of_a_pack_pass_the_real_tools() {
                 .arg(&out)
                 .output()
                 .expect("skillchain runs");
+            // A pack conflict the defaults leave open ("event-driven
+            // ingestion for a daily refresh") stops `run --defaults` by
+            // design, naming the resolution to add: no tree to check.
+            let err = String::from_utf8_lossy(&o.stderr);
+            if o.status.code() == Some(2)
+                && err.contains("- conflict ")
+                && err.contains("resolutions:")
+            {
+                stopped_on_conflict += 1;
+                continue;
+            }
             // 1 is a report that needs attention (pipeline-analysis without
             // run artifacts); anything else is a failure.
             assert!(
@@ -81,5 +93,10 @@ fn trees_of_goals_that_ask_for_part_of_a_pack_pass_the_real_tools() {
         }
     }
     assert!(trees.len() >= 20, "{}", trees.len());
+    assert!(
+        stopped_on_conflict * 20 <= trees.len(),
+        "{stopped_on_conflict} runs stopped on a conflict, {} trees checked",
+        trees.len()
+    );
     python_check(&bin, "tests/common/partial_tree_check.py", &trees);
 }

@@ -120,26 +120,79 @@ fn a_required_skill_the_goal_rules_out_writes_no_file_it_alone_needs() {
 }
 
 #[test]
-fn a_required_skill_the_goal_keeps_still_writes_its_files() {
-    // The same asks with nothing ruled out: required skills write.
-    for pack in &bundled().packs {
-        for s in pack.skills.iter().filter(|s| !s.required).take(2) {
-            let Some(ask) = s.keywords.primary.first() else {
-                continue;
-            };
-            let goal = format!("{ask} for the nightly orders load");
-            let Ok(d) = detect(bundled(), &goal) else {
-                continue;
-            };
-            let Some(p) = bundled().get(&d.inner.pack) else {
-                continue;
-            };
-            for id in d.inner.answers_only(p) {
+fn the_rest_of_a_journey_with_parts_ruled_out_writes_its_required_skills() {
+    // "orchestrated pipeline for the data product, skip security": the
+    // blueprint is withheld, but the rest of its journey is asked, so every
+    // required skill of it the goal keeps writes its files.
+    let mut journeys = 0;
+    for goal in common::evalgoals::eval_goals() {
+        let Ok(d) = detect(bundled(), &goal) else {
+            continue;
+        };
+        let Some(pack) = bundled().get(&d.inner.pack) else {
+            continue;
+        };
+        let Some(best) = d.inner.blueprints.first().filter(|b| {
+            !b.offered
+                && !d.inner.ambiguous
+                && b.confidence >= skillchain::detect::OFFER_THRESHOLD
+                && !b.parts_ruled_out.is_empty()
+        }) else {
+            continue;
+        };
+        let blueprint = pack
+            .blueprints
+            .iter()
+            .find(|b| b.id == best.id)
+            .expect("scored blueprint exists");
+        journeys += 1;
+        let only = d.inner.answers_only(pack);
+        for id in &blueprint.skills {
+            let required = pack.skill(id).is_some_and(|s| s.required);
+            if required && !d.inner.settles(id) {
                 assert!(
-                    p.skill(&id).is_some_and(|k| !k.required),
-                    "{goal}: required {id} gives only its answers though nothing rules it out"
+                    !only.contains(id),
+                    "{goal}: required {id} of the journey gives only its answers"
                 );
             }
         }
     }
+    assert!(
+        journeys >= 3,
+        "only {journeys} eval goals ask for a journey with parts ruled out"
+    );
+}
+
+#[test]
+fn a_focused_goal_writes_no_required_skill_it_does_not_ask_for() {
+    // "add retries to the vendor task": the required skills that do not
+    // frame every goal give only their answers. Generated over every
+    // non-required skill of data-orchestration, the pack with such skills.
+    let pack = bundled().get("data-orchestration").expect("pack");
+    let mut focused = 0;
+    for s in pack.skills.iter().filter(|s| !s.required) {
+        for k in s.keywords.primary.iter().take(3) {
+            let goal = format!("{k} for the nightly orders refresh");
+            let Ok(d) = detect(bundled(), &goal) else {
+                continue;
+            };
+            if d.inner.pack != "data-orchestration" || d.inner.offer.is_some() || !d.inner.focused {
+                continue;
+            }
+            focused += 1;
+            let asked: Vec<&str> = d.inner.chain.iter().map(|e| e.id.as_str()).collect();
+            let only = d.inner.answers_only(pack);
+            for e in d.inner.full_chain(pack) {
+                let required = pack.skill(&e.id).is_some_and(|k| k.required);
+                if required && !asked.contains(&e.id.as_str()) {
+                    assert!(
+                        only.contains(&e.id),
+                        "{goal}: {} writes though not asked",
+                        e.id
+                    );
+                }
+            }
+        }
+    }
+    assert!(focused >= 3, "only {focused} focused goals");
 }

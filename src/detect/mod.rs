@@ -273,20 +273,42 @@ pub const ANSWERS_ONLY_NOTE: &str =
 
 impl PackDetection {
     /// The skills of [`PackDetection::full_chain`] the goal does not ask
-    /// for and the pack does not require, or that it rules out or says
-    /// exist even though the pack requires them ("skip security", "the
-    /// ingestion stays as is"): in a session's chain only for their
-    /// answers, their files not written.
+    /// for: in a session's chain only for their answers, their files not
+    /// written. A required skill is among them when the goal rules it out
+    /// or says it exists ("skip security", "the ingestion stays as is"),
+    /// or when a focused goal does not ask for it ("add retries to the
+    /// vendor task" needs no new ingestion), unless the goal asks for the
+    /// whole journey of a blueprint with only some parts ruled out.
     pub fn answers_only(&self, pack: &crate::pack::Pack) -> Vec<String> {
+        let journey = self.journey_but_parts(pack);
         self.full_chain(pack)
             .into_iter()
             .filter(|e| !self.chain.iter().any(|c| c.id == e.id))
             .filter(|e| {
-                pack.skill(&e.id)
-                    .is_some_and(|s| !s.required || self.settles(&e.id))
+                pack.skill(&e.id).is_some_and(|s| {
+                    !s.required || self.settles(&e.id) || !journey.iter().any(|id| *id == e.id)
+                })
             })
             .map(|e| e.id)
             .collect()
+    }
+
+    /// The skills of the best blueprint when the goal asks for its whole
+    /// journey but rules parts out ("orchestrated pipeline for the data
+    /// product, skip security"): the blueprint is withheld, yet the rest of
+    /// the journey is asked, so its required skills write their files.
+    fn journey_but_parts<'p>(&self, pack: &'p crate::pack::Pack) -> Vec<&'p str> {
+        self.blueprints
+            .first()
+            .filter(|b| {
+                !b.offered
+                    && !self.ambiguous
+                    && b.confidence >= OFFER_THRESHOLD
+                    && !b.parts_ruled_out.is_empty()
+            })
+            .and_then(|b| pack.blueprint(&b.id))
+            .map(|b| b.skills.iter().map(String::as_str).collect())
+            .unwrap_or_default()
     }
 
     /// True when the goal rules the skill out or says its work exists.
