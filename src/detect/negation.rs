@@ -244,6 +244,27 @@ fn handed_over(toks: &[Token], i: usize) -> Option<usize> {
     other.then_some(2)
 }
 
+/// "owned by", "belongs to" another team at `i`: the number of cue words.
+/// "owned by us", "belongs to my team" are the user's own.
+fn owned_elsewhere(toks: &[Token], i: usize) -> Option<usize> {
+    let t = toks.get(i)?;
+    let link = toks.get(i + 1)?;
+    let ok = match t.word.as_str() {
+        "owned" | "maintained" | "handled" => link.word == "by",
+        "belongs" | "belong" => link.word == "to",
+        _ => false,
+    };
+    if !ok || t.in_name || t.clause_start || link.clause_start || i == 0 {
+        return None;
+    }
+    let whose = toks.get(i + 2).filter(|w| !w.clause_start)?;
+    let ours = matches!(
+        whose.word.as_str(),
+        "us" | "me" | "our" | "my" | "we" | "you" | "your"
+    );
+    (!ours).then_some(2)
+}
+
 /// Words between later work and when it comes ("tests come in a later
 /// PR", "monitoring will be done in a follow-up").
 fn is_coming_word(w: &str) -> bool {
@@ -396,6 +417,18 @@ fn forward_listed(toks: &[Token], from: usize) -> Vec<usize> {
             && !matches!(t.word.as_str(), "or" | "nor")
             && list_closes_with_or(toks, next);
         let or = matches!(t.word.as_str(), "or" | "nor") && (!t.clause_start || t.after_comma);
+        if !or && !comma_item && t.word == "and" && !t.clause_start {
+            // "skip streaming and vault": a short item after "and" that
+            // closes the clause is ruled out too; "and set up vault" is a
+            // new ask.
+            let more = forward(toks, next + 1);
+            if short_item(toks, next + 1, &more) {
+                words.extend(next..next + 1);
+                words.extend(more);
+                continue;
+            }
+            break;
+        }
         if or || comma_item {
             let start = if comma_item { next } else { next + 1 };
             let more = item(start);
@@ -409,6 +442,56 @@ fn forward_listed(toks: &[Token], from: usize) -> Vec<usize> {
         }
     }
     words
+}
+
+/// The window `item` read from `at` is a short noun item that ends its
+/// clause: one or two content words, no verb of a new ask first.
+fn short_item(toks: &[Token], at: usize, item: &[usize]) -> bool {
+    let Some(&last) = item.last() else {
+        return false;
+    };
+    let content = item
+        .iter()
+        .filter(|&&k| !is_stopword(&toks[k].word))
+        .count();
+    let first = item.iter().find(|&&k| !is_stopword(&toks[k].word));
+    let starts_ask = first.is_some_and(|&k| is_ask_verb(&toks[k].word));
+    let ends = toks
+        .get(last + 1)
+        .is_none_or(|t| t.clause_start || ends_scope(t) || t.word == "for");
+    at <= last && content <= 2 && !starts_ask && ends
+}
+
+/// Verbs that open a new ask after "and" ("and move the secrets").
+fn is_ask_verb(w: &str) -> bool {
+    matches!(
+        w,
+        "add"
+            | "move"
+            | "set"
+            | "build"
+            | "write"
+            | "make"
+            | "run"
+            | "create"
+            | "fix"
+            | "tune"
+            | "use"
+            | "put"
+            | "get"
+            | "wire"
+            | "rotate"
+            | "deploy"
+            | "load"
+            | "need"
+            | "want"
+            | "do"
+            | "rewrite"
+            | "update"
+            | "migrate"
+            | "design"
+            | "plan"
+    )
 }
 
 /// The clause at `at` is an item of a list that an "or"/"nor" closes: a
@@ -805,7 +888,13 @@ fn past_time_follows(toks: &[Token], i: usize) -> bool {
 fn closes(toks: &[Token], i: usize) -> bool {
     match toks.get(i + 1) {
         None => true,
-        Some(t) => t.clause_start || is_stopword(&t.word) || ends_scope(t) || t.word == "now",
+        // "batch side is fine dont touch it": a cue of its own follows.
+        Some(t) => {
+            t.clause_start
+                || is_stopword(&t.word)
+                || ends_scope(t)
+                || matches!(t.word.as_str(), "now" | "dont" | "don")
+        }
     }
 }
 
@@ -1036,6 +1125,81 @@ pub fn building_ruled_out(toks: &[Token]) -> Option<String> {
     None
 }
 
+/// "nothing else", "the rest of the pipeline is fine", "the pipeline
+/// itself is fine", "everything else stays as it is": only what the goal
+/// names is asked; the rest exists or is not wanted. The cue as typed.
+pub fn rest_settled(toks: &[Token]) -> Option<String> {
+    let w = |k: usize| toks.get(k).map(|t| t.word.as_str());
+    let clause_end = |from: usize| {
+        toks.iter()
+            .enumerate()
+            .skip(from)
+            .find(|(_, t)| t.clause_start)
+            .map_or(toks.len(), |(k, _)| k)
+    };
+    let state = |k: usize| {
+        let mut k = k;
+        while matches!(
+            w(k),
+            Some("is" | "are" | "s" | "all" | "already" | "stays" | "stay" | "remains")
+        ) {
+            k += 1;
+        }
+        matches!(
+            w(k),
+            Some(
+                "fine"
+                    | "done"
+                    | "ok"
+                    | "okay"
+                    | "good"
+                    | "untouched"
+                    | "unchanged"
+                    | "as"
+                    | "same"
+                    | "working"
+                    | "green"
+            )
+        )
+    };
+    for i in 0..toks.len() {
+        if toks[i].in_name {
+            continue;
+        }
+        let end = clause_end(i + 1);
+        let found = match (w(i), w(i + 1)) {
+            // "nothing else", "nothing else in scope": not "nothing else
+            // works, so build it all".
+            (Some("nothing"), Some("else")) => {
+                let next = w(i + 2);
+                !matches!(
+                    next,
+                    Some("works" | "work" | "worked" | "runs" | "is" | "does")
+                )
+            }
+            (Some("everything"), Some("else")) => state(i + 2),
+            (Some("rest"), Some("of")) if i > 0 && w(i - 1) == Some("the") => {
+                (i + 2..end).any(|k| state(k) && matches!(w(k), Some("is" | "are" | "s" | "stays")))
+            }
+            // "the pipeline itself (airflow, s3 -> snowflake) is fine": the
+            // state may follow a parenthesis.
+            (Some("itself"), _) if i > 0 => {
+                matches!(
+                    w(i - 1),
+                    Some("pipeline" | "stack" | "setup" | "project" | "platform")
+                ) && (i + 1..(i + 12).min(toks.len()))
+                    .any(|k| matches!(w(k), Some("is" | "are" | "s")) && state(k))
+            }
+            _ => false,
+        };
+        if found {
+            let start = if w(i) == Some("itself") { i - 1 } else { i };
+            return Some(text_of(toks, start..end, &[]));
+        }
+    }
+    None
+}
+
 /// "I'll build the rest myself", "we implement everything else later": the
 /// goal keeps building for later or for the user. The cue as typed.
 fn rest_built_elsewhere(toks: &[Token]) -> Option<String> {
@@ -1185,6 +1349,15 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
                 .filter(|&k| !is_stopword(&toks[k].word))
                 .collect();
             push(&mut out, toks, ScopeKind::Exists, i..i + n, words);
+            i += n;
+            continue;
+        }
+        if let Some(n) = owned_elsewhere(toks, i) {
+            // "Bigeye is owned by the DQ team": what stands before is
+            // another team's, and the team's name asks for nothing.
+            let mut words = backward_joined(toks, i);
+            words.extend(forward(toks, i + n));
+            push(&mut out, toks, ScopeKind::Negated, i..i + n, words);
             i += n;
             continue;
         }

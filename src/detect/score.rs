@@ -210,6 +210,35 @@ pub(super) fn detect_analysed(
                 .then(|| text.to_string())
         })
     };
+    // A scope that holds a distinctive word of a skill's multi-word primary
+    // keyword ("the analysis is done" of "impact analysis", "don't redesign"
+    // of "schema design") names that skill's work without its keyword: the
+    // skill is settled unless the goal names it elsewhere.
+    let part_scope = |st: &super::index::SkillTerms| -> Option<(ScopeKind, String)> {
+        a.scopes.iter().find_map(|s| {
+            let stems: Vec<&str> = s
+                .words
+                .iter()
+                .filter_map(|&w| a.reading.tokens.get(w))
+                .filter(|t| !t.in_name)
+                .map(|t| t.stem.as_str())
+                .collect();
+            let hit = st
+                .primary
+                .iter()
+                .filter_map(|&t| index.terms.get(t))
+                .filter(|term| term.stems.len() > 1)
+                .any(|term| {
+                    term.stems.iter().any(|ks| {
+                        distinctive_part(index, ks)
+                            && stems
+                                .iter()
+                                .any(|&w| w == ks || w.strip_prefix("re").is_some_and(|r| r == ks))
+                    })
+                });
+            hit.then(|| (s.kind, s.text.clone()))
+        })
+    };
     let mut all_scores = Vec::new();
     let mut negated = Vec::new();
     let mut exists_skills: Vec<(String, String)> = Vec::new();
@@ -312,8 +341,20 @@ pub(super) fn detect_analysed(
         let only_shared = primary
             .iter()
             .all(|&t| index.skills_of.get(t).is_some_and(|s| s.len() > 1));
+        // A platform the work runs on ("in snowflake") is context: it does
+        // not bring back work the goal rules out ("don't redesign the
+        // schema").
+        let only_tools = !primary.is_empty() && primary.iter().all(|&t| is_tool_term(index, t));
+        if negated_by.is_none() && exists_by.is_none() && (primary.is_empty() || only_tools) {
+            match part_scope(st) {
+                Some((ScopeKind::Negated, by)) => negated_by = Some(by),
+                Some((ScopeKind::Exists, by)) => exists_by = Some(by),
+                None => {}
+            }
+        }
         if exists_by.is_some()
-            || (negated_by.is_some() && (primary.is_empty() || (negated_primary && only_shared)))
+            || (negated_by.is_some()
+                && (primary.is_empty() || (negated_primary && only_shared) || only_tools))
         {
             primary.clear();
             secondary.clear();
@@ -366,8 +407,32 @@ pub(super) fn detect_analysed(
                 skill: skill.id.clone(),
                 by,
             });
+        } else if let Some((kind, by)) = index.skills.get(i).and_then(part_scope) {
+            match kind {
+                ScopeKind::Negated => negated.push(NegatedSkill {
+                    skill: skill.id.clone(),
+                    by,
+                }),
+                ScopeKind::Exists => exists_skills.push((skill.id.clone(), by)),
+            }
         }
     }
+    settle_sides(
+        pack,
+        index,
+        a,
+        &mut all_scores,
+        &mut negated,
+        &mut exists_skills,
+    );
+    settle_rest(
+        pack,
+        index,
+        a,
+        &mut all_scores,
+        &mut negated,
+        &mut exists_skills,
+    );
     // A goal that only looks ("diagnose only", "just investigate") rules
     // out the skills whose own work is to change things (re-run, rebuild,
     // fix, plan the change), unless it asks for that change in their words.
@@ -580,6 +645,211 @@ pub(super) fn detect_analysed(
         })
         .collect();
     det
+}
+
+/// A single-word term that names a data tool ("snowflake", "spark").
+fn is_tool_term(index: &PackIndex, t: usize) -> bool {
+    index.terms.get(t).is_some_and(|term| {
+        term.stems.len() == 1 && super::context::is_data_tool(&squash(&term.text))
+    })
+}
+
+/// A word of a multi-word keyword that names that keyword's work on its
+/// own: not a keyword by itself ("dbt", "model" are skills' own words),
+/// not a word every kind of work has ("change", "run", "data").
+fn distinctive_part(index: &PackIndex, stem: &str) -> bool {
+    let generic = matches!(
+        stem,
+        "chang"
+            | "change"
+            | "run"
+            | "new"
+            | "data"
+            | "what"
+            | "up"
+            | "out"
+            | "test"
+            | "tabl"
+            | "table"
+            | "pipelin"
+            | "pipeline"
+            | "job"
+            | "task"
+            | "work"
+            | "file"
+            | "code"
+            | "step"
+            | "end"
+            | "full"
+            | "sql"
+            | "query"
+            | "model"
+            | "layer"
+            | "time"
+    );
+    !generic
+        && stem.len() > 3
+        && !index.terms.iter().enumerate().any(|(t, term)| {
+            index.is_skill_term(t) && term.stems.len() == 1 && term.stems[0] == stem
+        })
+}
+
+/// Settles skill `id` as ruled out or existing by `by`; true when it was
+/// not settled before.
+fn settle(
+    id: &str,
+    kind: ScopeKind,
+    by: &str,
+    all_scores: &mut [SkillScore],
+    negated: &mut Vec<NegatedSkill>,
+    exists_skills: &mut Vec<(String, String)>,
+) -> bool {
+    if negated.iter().any(|n| n.skill == id) || exists_skills.iter().any(|(s, _)| s == id) {
+        return false;
+    }
+    if let Some(s) = all_scores.iter_mut().find(|s| s.id == id) {
+        s.score = 0;
+        s.primary.clear();
+        s.secondary.clear();
+        s.hits.clear();
+        match kind {
+            ScopeKind::Negated => s.negated_by = Some(by.to_string()),
+            ScopeKind::Exists => s.exists_by = Some(by.to_string()),
+        }
+    }
+    match kind {
+        ScopeKind::Negated => negated.push(NegatedSkill {
+            skill: id.to_string(),
+            by: by.to_string(),
+        }),
+        ScopeKind::Exists => exists_skills.push((id.to_string(), by.to_string())),
+    }
+    true
+}
+
+/// Words that make a tool's name a side of the work ("the dbt side", "no
+/// dbt changes", "the batch part").
+fn is_side_word(w: &str) -> bool {
+    matches!(
+        w,
+        "side"
+            | "sides"
+            | "part"
+            | "parts"
+            | "end"
+            | "change"
+            | "changes"
+            | "stuff"
+            | "bits"
+            | "work"
+            | "layer"
+    )
+}
+
+/// "the dbt side is done", "no dbt changes": a scope of a tool's word and a
+/// side word rules out (or says done) every skill with that word in a
+/// keyword ("dbt build", "dbt model"), when the goal asks for another skill
+/// by its own keyword; a skill the goal names by a keyword with the tool's
+/// word in it ("dbt build the marts") stays.
+fn settle_sides(
+    pack: &Pack,
+    index: &PackIndex,
+    a: &Analysis,
+    all_scores: &mut [SkillScore],
+    negated: &mut Vec<NegatedSkill>,
+    exists_skills: &mut Vec<(String, String)>,
+) {
+    for sc in &a.scopes {
+        let content: Vec<&super::normalise::Token> = sc
+            .words
+            .iter()
+            .filter_map(|&w| a.reading.tokens.get(w))
+            .filter(|t| !super::normalise::is_stopword(&t.word))
+            .collect();
+        if content.len() != 2 || !content.iter().any(|t| is_side_word(&t.word)) {
+            continue;
+        }
+        let Some(tool) = content
+            .iter()
+            .find(|t| !is_side_word(&t.word) && !t.in_name)
+            .map(|t| t.word.as_str())
+        else {
+            continue;
+        };
+        let has_tool = |k: &str| {
+            k.to_lowercase()
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == tool)
+        };
+        let of_side: Vec<&str> = pack
+            .skills
+            .iter()
+            .filter(|s| {
+                s.keywords
+                    .primary
+                    .iter()
+                    .chain(&s.keywords.secondary)
+                    .any(|k| has_tool(k))
+            })
+            .map(|s| s.id.as_str())
+            .collect();
+        let asks_other = all_scores
+            .iter()
+            .any(|s| s.score > 0 && !s.primary.is_empty() && !of_side.contains(&s.id.as_str()));
+        if of_side.is_empty() || !asks_other {
+            continue;
+        }
+        for id in of_side {
+            let named_by_tool = all_scores
+                .iter()
+                .any(|s| s.id == id && s.primary.iter().any(|k| has_tool(k)));
+            if !named_by_tool {
+                settle(id, sc.kind, &sc.text, all_scores, negated, exists_skills);
+            }
+        }
+    }
+    let _ = index;
+}
+
+/// "nothing else", "the rest of the pipeline is fine": every skill the
+/// goal does not name by a keyword of its own work (a platform's name is
+/// context) is settled, required or not.
+fn settle_rest(
+    pack: &Pack,
+    index: &PackIndex,
+    a: &Analysis,
+    all_scores: &mut [SkillScore],
+    negated: &mut Vec<NegatedSkill>,
+    exists_skills: &mut Vec<(String, String)>,
+) {
+    let Some(cue) = super::negation::rest_settled(&a.reading.tokens) else {
+        return;
+    };
+    let tool = |k: &String| {
+        let w = squash(k);
+        !w.contains(' ') && super::context::is_data_tool(&w)
+    };
+    let named: Vec<String> = all_scores
+        .iter()
+        .filter(|s| s.score > 0 && s.primary.iter().any(|k| !tool(k)))
+        .map(|s| s.id.clone())
+        .collect();
+    if named.is_empty() {
+        return;
+    }
+    for skill in &pack.skills {
+        if !named.contains(&skill.id) {
+            settle(
+                &skill.id,
+                ScopeKind::Negated,
+                &cue,
+                all_scores,
+                negated,
+                exists_skills,
+            );
+        }
+    }
+    let _ = index;
 }
 
 /// A keyword with a word of changing things in it ("rollback plan").
