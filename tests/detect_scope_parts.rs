@@ -315,3 +315,116 @@ fn design_ruled_out_beside_a_platform_name_is_not_asked() {
         &[],
     );
 }
+
+/// "X only" / "just the X part" / "just the X" as a clause of its own asks
+/// for the part X names alone, at the start or the end of the goal.
+#[test]
+fn a_part_asked_alone_settles_the_rest() {
+    let cases: &[(&[&str], &str, &str, &str, &[&str])] = &[
+        (
+            &["SQL only", "sql only, no infra changes", "just the sql part"],
+            "EXPLAIN ANALYZE shows a seq scan on events for the user lookup. add the right index or rewrite the query",
+            "data-engineering",
+            "optimizing-sql",
+            &["architecting-data"],
+        ),
+        (
+            &["just the secrets part", "secrets only", "only the secrets"],
+            "hashicorp vault dynamic database creds for the pipeline service account",
+            "data-engineering",
+            "secret-management",
+            &["architecting-data"],
+        ),
+        (
+            &["just the review", "review only", "just the review pls"],
+            "review my PR, 3 new stg models + changes to dim_zone",
+            "dbt-workflows",
+            "code-reviewer",
+            &["dbt-runner", "data-modeler"],
+        ),
+        (
+            &["diagnose only", "just the diagnosis"],
+            "compilation error 'dbt_utils' is undefined in int_rides_enriched",
+            "dbt-workflows",
+            "dbt-doctor",
+            &["code-reviewer", "dbt-runner"],
+        ),
+    ];
+    for (cues, ask, pack, wanted, never) in cases {
+        for cue in *cues {
+            for goal in [format!("{cue}: {ask}"), format!("{ask}. {cue}")] {
+                check(&goal, pack, &[wanted], never);
+            }
+        }
+    }
+}
+
+/// Contrast: a mode of the work ("research only", "batch only", "findings
+/// only") or "only" inside an ask narrows nothing.
+#[test]
+fn a_mode_or_an_only_inside_an_ask_settles_nothing() {
+    check(
+        "clustering keys + warehouse sizing for a 5TB events tbl in snowflake, batch only, no kafka",
+        "data-engineering",
+        &["architecting-data"],
+        &["streaming-data"],
+    );
+    check(
+        "why did last night's dbt job fail? go through run_results.json + manifest, list the failed nodes. findings only, don't change anything",
+        "pipeline-analysis",
+        &["reading-run-artifacts", "writing-findings"],
+        &[],
+    );
+    check(
+        "INV-57 flaky unique_fct_orders_order_id. fails some nights only. pull the run artifacts, find the pattern, write it up",
+        "pipeline-analysis",
+        &["reading-run-artifacts", "writing-findings"],
+        &[],
+    );
+}
+
+/// "skip the code review, I'm the reviewer": the person of a ruled-out
+/// work asks for nothing; the reviewer asked for is still asked.
+#[test]
+fn the_person_of_ruled_out_work_asks_nothing() {
+    for goal in [
+        "Add dim_driver as an SCD type 2 snapshot; skip the code review, I'm the reviewer.",
+        "no code review needed, I'm the reviewer. add dim_driver as an SCD type 2 snapshot",
+    ] {
+        check(goal, "dbt-workflows", &["dim-modeler"], &["code-reviewer"]);
+    }
+    check(
+        "Add dim_driver as an SCD type 2 snapshot and get a code review from a second reviewer",
+        "dbt-workflows",
+        &["dim-modeler", "code-reviewer"],
+        &[],
+    );
+}
+
+/// "the query is next sprint", "tests are for a later PR": a part said to
+/// come later is not asked now.
+#[test]
+fn a_part_said_to_come_later_is_not_asked() {
+    for later in [
+        "query is next sprint",
+        "the query is for next sprint",
+        "query is in a later PR",
+        "the sql is for a follow-up ticket",
+    ] {
+        let goal = format!(
+            "pin down grain, upstream tables, full refresh vs incremental and partition col for telemetry_derived.attribution_v1. reqs first, {later}"
+        );
+        check(
+            &goal,
+            "bigquery-etl",
+            &["model-requirements"],
+            &["query-writer"],
+        );
+    }
+    check(
+        "write the query for telemetry_derived.attribution_v1, tests are next",
+        "bigquery-etl",
+        &["query-writer"],
+        &[],
+    );
+}

@@ -343,10 +343,14 @@ fn is_later_unit(w: &str) -> bool {
 /// preposition that puts what stands before it into later work.
 fn deferred(toks: &[Token], i: usize) -> Option<usize> {
     let w = |k: usize| toks.get(i + k).map(|t| t.word.as_str());
-    if i == 0 || toks[i].in_name || !matches!(w(0)?, "in" | "for") {
+    if i == 0 || toks[i].in_name || !matches!(w(0)?, "in" | "for" | "is" | "are") {
         return None;
     }
     let mut k = 1;
+    // "the query is next sprint", "tests are for a later PR".
+    if matches!(w(0), Some("is" | "are")) && matches!(w(k), Some("in" | "for")) {
+        k += 1;
+    }
     if matches!(w(k), Some("a" | "an" | "the" | "our")) {
         k += 1;
     }
@@ -1120,6 +1124,95 @@ pub fn building_ruled_out(toks: &[Token]) -> Option<String> {
                 .find(|(_, t)| t.clause_start)
                 .map_or(toks.len(), |(k, _)| k);
             return Some(text_of(toks, i..end, &[]));
+        }
+    }
+    None
+}
+
+/// "Scope only:", "SQL only, no infra changes", "just the secrets part",
+/// "just the review": a clause that is one part and a word of "only"
+/// asks for that part alone. One word: "additive measures only" and "only
+/// the model change" say how a thing is, not which part is asked. The cue as typed and the part's positions.
+pub fn only_part(toks: &[Token]) -> Option<(String, Vec<usize>)> {
+    let w = |k: usize| toks.get(k).map(|t| t.word.as_str());
+    let clause_end = |from: usize| {
+        toks.iter()
+            .enumerate()
+            .skip(from)
+            .find(|(_, t)| t.clause_start)
+            .map_or(toks.len(), |(k, _)| k)
+    };
+    let idle = |k: usize| {
+        matches!(
+            w(k),
+            Some(
+                "this"
+                    | "sprint"
+                    | "now"
+                    | "pls"
+                    | "please"
+                    | "today"
+                    | "week"
+                    | "for"
+                    | "right"
+                    | "yet"
+                    | "part"
+                    | "bit"
+                    | "side"
+                    | "the"
+            )
+        )
+    };
+    // "research only", "findings only", "batch only", "design only" say
+    // how the work is done or handed over, not which part is asked.
+    let mode = |k: &usize| {
+        matches!(
+            toks[*k].stem.as_str(),
+            "research"
+                | "find"
+                | "finding"
+                | "report"
+                | "design"
+                | "recommend"
+                | "recommendation"
+                | "batch"
+                | "analysi"
+                | "analysis"
+                | "plan"
+                | "doc"
+                | "documentation"
+                | "advic"
+                | "advice"
+                | "read"
+                | "propos"
+                | "propose"
+                | "suggest"
+        )
+    };
+    for i in 0..toks.len() {
+        if toks[i].in_name {
+            continue;
+        }
+        let end = clause_end(i + 1);
+        // "X only" closing its clause, X the clause's first one or two words.
+        if w(i) == Some("only") && i > 0 && (i + 1..end).all(idle) {
+            let start = (0..i).rev().find(|&k| toks[k].clause_start).unwrap_or(0);
+            let part: Vec<usize> = (start..i)
+                .filter(|&k| !is_stopword(&toks[k].word))
+                .collect();
+            if !part.is_empty() && part.len() == 1 && i - start <= 3 && !part.iter().any(mode) {
+                return Some((text_of(toks, start..end, &[]), part));
+            }
+        }
+        // "just the X part", "only the X" as a clause of its own.
+        if matches!(w(i), Some("just" | "only")) && toks[i].clause_start {
+            let part: Vec<usize> = (i + 1..end)
+                .filter(|&k| !is_stopword(&toks[k].word) && !idle(k))
+                .collect();
+            let words = end - i - 1;
+            if !part.is_empty() && part.len() == 1 && words <= 4 && !part.iter().any(mode) {
+                return Some((text_of(toks, i..end, &[]), part));
+            }
         }
     }
     None

@@ -286,7 +286,10 @@ pub(super) fn detect_analysed(
             let is_p = st.primary.contains(&f.term) && !named_in_name;
             let is_s = st.secondary.contains(&f.term) || st.primary.contains(&f.term);
             let scope = a.scope(f);
-            let elsewhere_negated = scope.is_none() && is_p && ruled_out_terms.contains(&f.term);
+            let elsewhere_negated = scope.is_none()
+                && is_p
+                && (ruled_out_terms.contains(&f.term)
+                    || agent_of_negated(a, index, f, &ruled_out_terms));
             let kind = if elsewhere_negated {
                 Some(ScopeKind::Negated)
             } else {
@@ -429,6 +432,7 @@ pub(super) fn detect_analysed(
         pack,
         index,
         a,
+        pos,
         &mut all_scores,
         &mut negated,
         &mut exists_skills,
@@ -647,6 +651,29 @@ pub(super) fn detect_analysed(
     det
 }
 
+/// "skip the code review, I'm the reviewer": a person named by a ruled-out
+/// term's work ("reviewer" of "code review") is no ask for it.
+fn agent_of_negated(
+    a: &Analysis,
+    index: &PackIndex,
+    f: &Found,
+    ruled_out: &BTreeSet<usize>,
+) -> bool {
+    let Some(t) = a.reading.tokens.get(f.start) else {
+        return false;
+    };
+    let agent = f.len == 1
+        && (t.typed.to_lowercase().ends_with("er") || t.typed.to_lowercase().ends_with("ers"));
+    let Some(term) = index.terms.get(f.term) else {
+        return false;
+    };
+    agent
+        && ruled_out
+            .iter()
+            .filter_map(|&r| index.terms.get(r))
+            .any(|neg| term.stems.iter().all(|s| neg.stems.contains(s)))
+}
+
 /// A single-word term that names a data tool ("snowflake", "spark").
 fn is_tool_term(index: &PackIndex, t: usize) -> bool {
     index.terms.get(t).is_some_and(|term| {
@@ -764,7 +791,11 @@ fn settle_sides(
             .words
             .iter()
             .filter_map(|&w| a.reading.tokens.get(w))
-            .filter(|t| !super::normalise::is_stopword(&t.word))
+            .filter(|t| {
+                !super::normalise::is_stopword(&t.word)
+                    && !super::negation::is_cue_word(&t.word)
+                    && !matches!(t.word.as_str(), "already" | "is" | "are")
+            })
             .collect();
         if content.len() != 2 || !content.iter().any(|t| is_side_word(&t.word)) {
             continue;
@@ -818,10 +849,46 @@ fn settle_rest(
     pack: &Pack,
     index: &PackIndex,
     a: &Analysis,
+    pos: usize,
     all_scores: &mut [SkillScore],
     negated: &mut Vec<NegatedSkill>,
     exists_skills: &mut Vec<(String, String)>,
 ) {
+    if let Some((cue, part)) = super::negation::only_part(&a.reading.tokens) {
+        // The skills the part names by any of their words.
+        let mut in_part: Vec<&str> = Vec::new();
+        // Every word of the part is a term of the pack ("Scope only", not
+        // "fails some nights only").
+        let covered = part.iter().all(|&w| {
+            a.all_found
+                .iter()
+                .any(|f| f.pack == pos && (f.start..f.start + f.len).contains(&w))
+        });
+        for f in a.all_found.iter().filter(|f| f.pack == pos && covered) {
+            if (f.start..f.start + f.len).any(|w| part.contains(&w)) {
+                for &k in index.skills_of.get(f.term).into_iter().flatten() {
+                    if let Some(s) = pack.skills.get(k) {
+                        in_part.push(s.id.as_str());
+                    }
+                }
+            }
+        }
+        if !in_part.is_empty() {
+            for skill in &pack.skills {
+                if !in_part.contains(&skill.id.as_str()) {
+                    settle(
+                        &skill.id,
+                        ScopeKind::Negated,
+                        &cue,
+                        all_scores,
+                        negated,
+                        exists_skills,
+                    );
+                }
+            }
+            return;
+        }
+    }
     let Some(cue) = super::negation::rest_settled(&a.reading.tokens) else {
         return;
     };
