@@ -316,11 +316,21 @@ fn design_ruled_out_beside_a_platform_name_is_not_asked() {
     );
 }
 
+/// (ways of asking for the part alone, the rest of the goal, pack, the
+/// skill asked, skills settled)
+type AloneCase = (
+    &'static [&'static str],
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+);
+
 /// "X only" / "just the X part" / "just the X" as a clause of its own asks
 /// for the part X names alone, at the start or the end of the goal.
 #[test]
 fn a_part_asked_alone_settles_the_rest() {
-    let cases: &[(&[&str], &str, &str, &str, &[&str])] = &[
+    let cases: &[AloneCase] = &[
         (
             &["SQL only", "sql only, no infra changes", "just the sql part"],
             "EXPLAIN ANALYZE shows a seq scan on events for the user lookup. add the right index or rewrite the query",

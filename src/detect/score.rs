@@ -420,14 +420,7 @@ pub(super) fn detect_analysed(
             }
         }
     }
-    settle_sides(
-        pack,
-        index,
-        a,
-        &mut all_scores,
-        &mut negated,
-        &mut exists_skills,
-    );
+    settle_sides(pack, a, &mut all_scores, &mut negated, &mut exists_skills);
     settle_rest(
         pack,
         index,
@@ -780,7 +773,6 @@ fn is_side_word(w: &str) -> bool {
 /// word in it ("dbt build the marts") stays.
 fn settle_sides(
     pack: &Pack,
-    index: &PackIndex,
     a: &Analysis,
     all_scores: &mut [SkillScore],
     negated: &mut Vec<NegatedSkill>,
@@ -839,7 +831,6 @@ fn settle_sides(
             }
         }
     }
-    let _ = index;
 }
 
 /// "nothing else", "the rest of the pipeline is fine": every skill the
