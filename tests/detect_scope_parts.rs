@@ -438,3 +438,59 @@ fn a_part_said_to_come_later_is_not_asked() {
         &[],
     );
 }
+
+/// "just tell me ..." only looks: the skills whose work is to change
+/// things (the plan) are not asked; "tell me ... and fix it" still fixes.
+#[test]
+fn just_tell_me_only_looks() {
+    for goal in [
+        "run_results.json attached, just tell me which models errored vs skipped",
+        "just tell me which nodes failed in last night's run_results.json",
+        "manifest + run_results from the 02:00 run: only tell me what failed",
+    ] {
+        check(
+            goal,
+            "pipeline-analysis",
+            &["reading-run-artifacts"],
+            &["planning-changes"],
+        );
+    }
+    check(
+        "go through run_results.json, tell me which models failed, then write an implementation plan with rollback",
+        "pipeline-analysis",
+        &["reading-run-artifacts", "planning-changes"],
+        &[],
+    );
+}
+
+/// A side said done is work, not a tool chosen: a blueprint that would
+/// build that side ("new dim_vehicle") does not bring its skills back.
+#[test]
+fn a_side_said_done_is_not_rebuilt_by_a_blueprint() {
+    for side in [
+        "dbt side is done already",
+        "the dbt side is done",
+        "no dbt changes",
+    ] {
+        let goal = format!(
+            "power bi semantic model: relationships for the new dim_vehicle, hide the surrogate keys, DAX measure for avg fare. {side}"
+        );
+        let d = detect(bundled(), &goal).expect("matches");
+        let pack = bundled().get(&d.inner.pack).expect("pack");
+        let ids: Vec<String> = match d.inner.offer.as_deref() {
+            Some(_) => d.inner.full_chain(pack).into_iter().map(|e| e.id).collect(),
+            None => d.inner.chain.iter().map(|e| e.id.clone()).collect(),
+        };
+        assert!(d.inner.offer.is_none(), "{goal:?}: {:?}", d.inner.offer);
+        assert!(
+            ids.iter().any(|i| i == "powerbi-modeler"),
+            "{goal:?}: {ids:?}"
+        );
+        for never in ["dbt-runner", "dim-modeler"] {
+            assert!(
+                !ids.iter().any(|i| i == never),
+                "{goal:?}: {never} in {ids:?}"
+            );
+        }
+    }
+}

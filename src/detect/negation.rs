@@ -1002,6 +1002,8 @@ fn is_looking(w: &str) -> bool {
             | "analyze"
             | "read"
             | "look"
+            // "just tell me which models errored": only with "just" before.
+            | "tell"
     )
 }
 
@@ -1014,8 +1016,9 @@ pub fn looking_only(toks: &[Token]) -> Option<String> {
         }
         let next = toks.get(i + 1);
         let prev = i.checked_sub(1).and_then(|p| toks.get(p));
-        let only_after =
-            next.is_some_and(|n| n.word == "only" && !n.clause_start) && closes(toks, i + 1);
+        let only_after = t.word != "tell"
+            && next.is_some_and(|n| n.word == "only" && !n.clause_start)
+            && closes(toks, i + 1);
         let just_before = prev
             .is_some_and(|p| matches!(p.word.as_str(), "just" | "only") && !t.clause_start)
             && (closes(toks, i)

@@ -500,9 +500,15 @@ pub(super) fn detect_analysed(
     // Work ruled out, or work said to exist ("extraction stays as is"); a
     // tool said to exist ("our existing airflow") is a choice made, and the
     // journey can still be built on it.
+    // "the dbt side is done" names work on the tool, not the tool.
     let names_tool = |by: &str| {
         a.scopes.iter().any(|sc| {
             sc.text == by
+                && !sc
+                    .words
+                    .iter()
+                    .filter_map(|&i| a.reading.tokens.get(i))
+                    .any(|t| is_side_word(&t.word))
                 && sc
                     .words
                     .iter()
