@@ -494,3 +494,42 @@ fn a_side_said_done_is_not_rebuilt_by_a_blueprint() {
         }
     }
 }
+
+/// The thing a skill makes, named by the word its keywords share ("the
+/// tbl", "the query"), said to exist: that skill is not asked; a longer
+/// term holding the word ("schema registry already exists") is that term's
+/// thing, and the skill it would have named is still asked.
+#[test]
+fn the_thing_a_skill_makes_said_to_exist_is_not_asked() {
+    for done in [
+        "tbl already exists",
+        "the table already exists",
+        "the table exists and has been green for months",
+    ] {
+        for goal in [
+            format!("add bigconfig.yml for telemetry_derived.clients_daily_v1: freshness + volume anomaly on row count. {done}"),
+            format!("{done}; bigconfig freshness + volume checks for telemetry_derived.clients_daily_v1"),
+        ] {
+            check(&goal, "bigquery-etl", &["bigconfig-generator"], &["query-writer"]);
+        }
+    }
+    for done in [
+        "the query is fine",
+        "the query itself is fine, leave it alone",
+    ] {
+        let goal =
+            format!("{done}. add p95 latency monitoring and grafana dashboards for the warehouse");
+        check(
+            &goal,
+            "data-engineering",
+            &["performance-engineering"],
+            &["optimizing-sql"],
+        );
+    }
+    check(
+        "kafka streams job joining orders and payments, sink to clickhouse. schema registry already exists. also design the target tbl, partition by day",
+        "data-engineering",
+        &["streaming-data", "architecting-data"],
+        &[],
+    );
+}

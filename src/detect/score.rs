@@ -216,9 +216,16 @@ pub(super) fn detect_analysed(
     // skill is settled unless the goal names it elsewhere.
     let part_scope = |st: &super::index::SkillTerms| -> Option<(ScopeKind, String)> {
         a.scopes.iter().find_map(|s| {
+            // A word of a longer term ("schema" of "schema registry") is
+            // that term's, not a part of its own.
             let stems: Vec<&str> = s
                 .words
                 .iter()
+                .filter(|&&w| {
+                    !a.all_found.iter().any(|f| {
+                        f.pack == pos && f.len > 1 && (f.start..f.start + f.len).contains(&w)
+                    })
+                })
                 .filter_map(|&w| a.reading.tokens.get(w))
                 .filter(|t| !t.in_name)
                 .map(|t| t.stem.as_str())
@@ -230,7 +237,7 @@ pub(super) fn detect_analysed(
                 .filter(|term| term.stems.len() > 1)
                 .any(|term| {
                     term.stems.iter().any(|ks| {
-                        distinctive_part(index, ks)
+                        (distinctive_part(index, ks) || artifact_word(index, st, ks))
                             && stems
                                 .iter()
                                 .any(|&w| w == ks || w.strip_prefix("re").is_some_and(|r| r == ks))
@@ -718,6 +725,34 @@ fn distinctive_part(index: &PackIndex, stem: &str) -> bool {
         && !index.terms.iter().enumerate().any(|(t, term)| {
             index.is_skill_term(t) && term.stems.len() == 1 && term.stems[0] == stem
         })
+}
+
+/// The thing a skill makes, by the word most of its multi-word primary
+/// keywords share ("table" of "derived table", "new table", "aggregate
+/// table"; "query" of "slow query", "query plan"): at least two of them, and
+/// more than any other skill of the pack has. "the tbl already exists" then
+/// says that skill's work is done.
+fn artifact_word(index: &PackIndex, st: &super::index::SkillTerms, stem: &str) -> bool {
+    if matches!(
+        stem,
+        "data" | "run" | "new" | "what" | "up" | "out" | "every" | "end" | "full"
+    ) {
+        return false;
+    }
+    let count = |st: &super::index::SkillTerms| {
+        st.primary
+            .iter()
+            .filter_map(|&t| index.terms.get(t))
+            .filter(|term| term.stems.len() > 1 && term.stems.iter().any(|s| s == stem))
+            .count()
+    };
+    let mine = count(st);
+    mine >= 2
+        && index
+            .skills
+            .iter()
+            .filter(|o| !std::ptr::eq(*o, st))
+            .all(|o| count(o) < mine)
 }
 
 /// Settles skill `id` as ruled out or existing by `by`; true when it was
