@@ -237,10 +237,11 @@ pub(super) fn detect_analysed(
                 .filter(|term| term.stems.len() > 1)
                 .any(|term| {
                     term.stems.iter().any(|ks| {
-                        (distinctive_part(index, ks) || artifact_word(index, st, ks))
-                            && stems
-                                .iter()
-                                .any(|&w| w == ks || w.strip_prefix("re").is_some_and(|r| r == ks))
+                        // The cheap test first: the pack may hold many terms.
+                        stems
+                            .iter()
+                            .any(|&w| w == ks || w.strip_prefix("re").is_some_and(|r| r == ks))
+                            && (distinctive_part(index, ks) || artifact_word(index, st, ks))
                     })
                 });
             hit.then(|| (s.kind, s.text.clone()))
