@@ -214,7 +214,13 @@ pub(super) fn detect_analysed(
     // keyword ("the analysis is done" of "impact analysis", "don't redesign"
     // of "schema design") names that skill's work without its keyword: the
     // skill is settled unless the goal names it elsewhere.
-    let part_scope = |st: &super::index::SkillTerms| -> Option<(ScopeKind, String)> {
+    let words_of_parts = std::cell::OnceCell::new();
+    let part_scope = |i: usize| -> Option<(ScopeKind, String)> {
+        let st = index.skills.get(i)?;
+        if a.scopes.is_empty() {
+            return None;
+        }
+        let pw = words_of_parts.get_or_init(|| PartWords::new(index));
         a.scopes.iter().find_map(|s| {
             // A word of a longer term ("schema" of "schema registry") is
             // that term's, not a part of its own.
@@ -241,7 +247,7 @@ pub(super) fn detect_analysed(
                         stems
                             .iter()
                             .any(|&w| w == ks || w.strip_prefix("re").is_some_and(|r| r == ks))
-                            && (distinctive_part(index, ks) || artifact_word(index, st, ks))
+                            && (pw.distinctive(ks) || pw.artifact_of(ks) == Some(i))
                     })
                 });
             hit.then(|| (s.kind, s.text.clone()))
@@ -357,7 +363,7 @@ pub(super) fn detect_analysed(
         // schema").
         let only_tools = !primary.is_empty() && primary.iter().all(|&t| is_tool_term(index, t));
         if negated_by.is_none() && exists_by.is_none() && (primary.is_empty() || only_tools) {
-            match part_scope(st) {
+            match part_scope(i) {
                 Some((ScopeKind::Negated, by)) => negated_by = Some(by),
                 Some((ScopeKind::Exists, by)) => exists_by = Some(by),
                 None => {}
@@ -418,7 +424,7 @@ pub(super) fn detect_analysed(
                 skill: skill.id.clone(),
                 by,
             });
-        } else if let Some((kind, by)) = index.skills.get(i).and_then(part_scope) {
+        } else if let Some((kind, by)) = part_scope(i) {
             match kind {
                 ScopeKind::Negated => negated.push(NegatedSkill {
                     skill: skill.id.clone(),
@@ -688,72 +694,101 @@ fn is_tool_term(index: &PackIndex, t: usize) -> bool {
     })
 }
 
-/// A word of a multi-word keyword that names that keyword's work on its
-/// own: not a keyword by itself ("dbt", "model" are skills' own words),
-/// not a word every kind of work has ("change", "run", "data").
-fn distinctive_part(index: &PackIndex, stem: &str) -> bool {
-    let generic = matches!(
-        stem,
-        "chang"
-            | "change"
-            | "run"
-            | "new"
-            | "data"
-            | "what"
-            | "up"
-            | "out"
-            | "test"
-            | "tabl"
-            | "table"
-            | "pipelin"
-            | "pipeline"
-            | "job"
-            | "task"
-            | "work"
-            | "file"
-            | "code"
-            | "step"
-            | "end"
-            | "full"
-            | "sql"
-            | "query"
-            | "model"
-            | "layer"
-            | "time"
-    );
-    !generic
-        && stem.len() > 3
-        && !index.terms.iter().enumerate().any(|(t, term)| {
-            index.is_skill_term(t) && term.stems.len() == 1 && term.stems[0] == stem
-        })
+/// The pack's words that can name a part of the work on their own, built
+/// once per goal that has a scope.
+struct PartWords {
+    /// Stems that are whole single-word skill keywords ("dbt", "model").
+    singles: BTreeSet<String>,
+    /// Per stem: the skill most of whose multi-word primary keywords hold
+    /// it (at least two, more than any other skill).
+    artifacts: HashMap<String, usize>,
 }
 
-/// The thing a skill makes, by the word most of its multi-word primary
-/// keywords share ("table" of "derived table", "new table", "aggregate
-/// table"; "query" of "slow query", "query plan"): at least two of them, and
-/// more than any other skill of the pack has. "the tbl already exists" then
-/// says that skill's work is done.
-fn artifact_word(index: &PackIndex, st: &super::index::SkillTerms, stem: &str) -> bool {
-    if matches!(
+impl PartWords {
+    fn new(index: &PackIndex) -> PartWords {
+        let singles = index
+            .terms
+            .iter()
+            .enumerate()
+            .filter(|(t, term)| index.is_skill_term(*t) && term.stems.len() == 1)
+            .map(|(_, term)| term.stems[0].clone())
+            .collect();
+        // stem -> (best count, its skill, whether another skill ties it)
+        let mut best: HashMap<String, (usize, usize, bool)> = HashMap::new();
+        for (i, st) in index.skills.iter().enumerate() {
+            let mut counts: HashMap<&str, usize> = HashMap::new();
+            for term in st.primary.iter().filter_map(|&t| index.terms.get(t)) {
+                if term.stems.len() > 1 {
+                    let mut seen: Vec<&str> = Vec::new();
+                    for stem in &term.stems {
+                        if !seen.contains(&stem.as_str()) {
+                            seen.push(stem.as_str());
+                            *counts.entry(stem.as_str()).or_default() += 1;
+                        }
+                    }
+                }
+            }
+            for (stem, n) in counts {
+                let e = best.entry(stem.to_string()).or_insert((0, i, false));
+                if n > e.0 {
+                    *e = (n, i, false);
+                } else if n == e.0 {
+                    e.2 = true;
+                }
+            }
+        }
+        let artifacts = best
+            .into_iter()
+            .filter(|(stem, (n, _, tie))| *n >= 2 && !*tie && !is_core_generic(stem))
+            .map(|(stem, (_, i, _))| (stem, i))
+            .collect();
+        PartWords { singles, artifacts }
+    }
+
+    /// A word of a multi-word keyword that names that keyword's work on its
+    /// own: not a keyword by itself ("dbt", "model" are skills' own words),
+    /// not a word every kind of work has ("change", "run", "data").
+    fn distinctive(&self, stem: &str) -> bool {
+        let generic = is_core_generic(stem)
+            || matches!(
+                stem,
+                "chang"
+                    | "change"
+                    | "test"
+                    | "tabl"
+                    | "table"
+                    | "pipelin"
+                    | "pipeline"
+                    | "job"
+                    | "task"
+                    | "work"
+                    | "file"
+                    | "code"
+                    | "step"
+                    | "sql"
+                    | "query"
+                    | "model"
+                    | "layer"
+                    | "time"
+            );
+        !generic && stem.len() > 3 && !self.singles.contains(stem)
+    }
+
+    /// The thing a skill makes, by the word most of its multi-word primary
+    /// keywords share ("table" of "derived table", "new table", "aggregate
+    /// table"; "query" of "slow query", "query plan"): "the tbl already
+    /// exists" then says that skill's work is done.
+    fn artifact_of(&self, stem: &str) -> Option<usize> {
+        self.artifacts.get(stem).copied()
+    }
+}
+
+/// Words every kind of work has.
+fn is_core_generic(stem: &str) -> bool {
+    matches!(
         stem,
         "data" | "run" | "new" | "what" | "up" | "out" | "every" | "end" | "full"
-    ) {
-        return false;
-    }
-    let count = |st: &super::index::SkillTerms| {
-        st.primary
-            .iter()
-            .filter_map(|&t| index.terms.get(t))
-            .filter(|term| term.stems.len() > 1 && term.stems.iter().any(|s| s == stem))
-            .count()
-    };
-    let mine = count(st);
-    mine >= 2
-        && index
-            .skills
-            .iter()
-            .filter(|o| !std::ptr::eq(*o, st))
-            .all(|o| count(o) < mine)
+    )
 }
 
 /// Settles skill `id` as ruled out or existing by `by`; true when it was
