@@ -783,11 +783,21 @@ impl PartWords {
     }
 }
 
-/// Words every kind of work has.
+/// Words every kind of work has ("the existing pipeline" is every skill's).
 fn is_core_generic(stem: &str) -> bool {
     matches!(
         stem,
-        "data" | "run" | "new" | "what" | "up" | "out" | "every" | "end" | "full"
+        "data"
+            | "run"
+            | "new"
+            | "what"
+            | "up"
+            | "out"
+            | "every"
+            | "end"
+            | "full"
+            | "pipelin"
+            | "pipeline"
     )
 }
 
