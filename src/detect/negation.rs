@@ -244,6 +244,27 @@ fn handed_over(toks: &[Token], i: usize) -> Option<usize> {
     other.then_some(2)
 }
 
+/// "owned by", "belongs to" another team at `i`: the number of cue words.
+/// "owned by us", "belongs to my team" are the user's own.
+fn owned_elsewhere(toks: &[Token], i: usize) -> Option<usize> {
+    let t = toks.get(i)?;
+    let link = toks.get(i + 1)?;
+    let ok = match t.word.as_str() {
+        "owned" | "maintained" | "handled" => link.word == "by",
+        "belongs" | "belong" => link.word == "to",
+        _ => false,
+    };
+    if !ok || t.in_name || t.clause_start || link.clause_start || i == 0 {
+        return None;
+    }
+    let whose = toks.get(i + 2).filter(|w| !w.clause_start)?;
+    let ours = matches!(
+        whose.word.as_str(),
+        "us" | "me" | "our" | "my" | "we" | "you" | "your"
+    );
+    (!ours).then_some(2)
+}
+
 /// Words between later work and when it comes ("tests come in a later
 /// PR", "monitoring will be done in a follow-up").
 fn is_coming_word(w: &str) -> bool {
@@ -322,10 +343,14 @@ fn is_later_unit(w: &str) -> bool {
 /// preposition that puts what stands before it into later work.
 fn deferred(toks: &[Token], i: usize) -> Option<usize> {
     let w = |k: usize| toks.get(i + k).map(|t| t.word.as_str());
-    if i == 0 || toks[i].in_name || !matches!(w(0)?, "in" | "for") {
+    if i == 0 || toks[i].in_name || !matches!(w(0)?, "in" | "for" | "is" | "are") {
         return None;
     }
     let mut k = 1;
+    // "the query is next sprint", "tests are for a later PR".
+    if matches!(w(0), Some("is" | "are")) && matches!(w(k), Some("in" | "for")) {
+        k += 1;
+    }
     if matches!(w(k), Some("a" | "an" | "the" | "our")) {
         k += 1;
     }
@@ -396,6 +421,18 @@ fn forward_listed(toks: &[Token], from: usize) -> Vec<usize> {
             && !matches!(t.word.as_str(), "or" | "nor")
             && list_closes_with_or(toks, next);
         let or = matches!(t.word.as_str(), "or" | "nor") && (!t.clause_start || t.after_comma);
+        if !or && !comma_item && t.word == "and" && !t.clause_start {
+            // "skip streaming and vault": a short item after "and" that
+            // closes the clause is ruled out too; "and set up vault" is a
+            // new ask.
+            let more = forward(toks, next + 1);
+            if short_item(toks, next + 1, &more) {
+                words.extend(next..next + 1);
+                words.extend(more);
+                continue;
+            }
+            break;
+        }
         if or || comma_item {
             let start = if comma_item { next } else { next + 1 };
             let more = item(start);
@@ -409,6 +446,56 @@ fn forward_listed(toks: &[Token], from: usize) -> Vec<usize> {
         }
     }
     words
+}
+
+/// The window `item` read from `at` is a short noun item that ends its
+/// clause: one or two content words, no verb of a new ask first.
+fn short_item(toks: &[Token], at: usize, item: &[usize]) -> bool {
+    let Some(&last) = item.last() else {
+        return false;
+    };
+    let content = item
+        .iter()
+        .filter(|&&k| !is_stopword(&toks[k].word))
+        .count();
+    let first = item.iter().find(|&&k| !is_stopword(&toks[k].word));
+    let starts_ask = first.is_some_and(|&k| is_ask_verb(&toks[k].word));
+    let ends = toks
+        .get(last + 1)
+        .is_none_or(|t| t.clause_start || ends_scope(t) || t.word == "for");
+    at <= last && content <= 2 && !starts_ask && ends
+}
+
+/// Verbs that open a new ask after "and" ("and move the secrets").
+fn is_ask_verb(w: &str) -> bool {
+    matches!(
+        w,
+        "add"
+            | "move"
+            | "set"
+            | "build"
+            | "write"
+            | "make"
+            | "run"
+            | "create"
+            | "fix"
+            | "tune"
+            | "use"
+            | "put"
+            | "get"
+            | "wire"
+            | "rotate"
+            | "deploy"
+            | "load"
+            | "need"
+            | "want"
+            | "do"
+            | "rewrite"
+            | "update"
+            | "migrate"
+            | "design"
+            | "plan"
+    )
 }
 
 /// The clause at `at` is an item of a list that an "or"/"nor" closes: a
@@ -805,7 +892,13 @@ fn past_time_follows(toks: &[Token], i: usize) -> bool {
 fn closes(toks: &[Token], i: usize) -> bool {
     match toks.get(i + 1) {
         None => true,
-        Some(t) => t.clause_start || is_stopword(&t.word) || ends_scope(t) || t.word == "now",
+        // "batch side is fine dont touch it": a cue of its own follows.
+        Some(t) => {
+            t.clause_start
+                || is_stopword(&t.word)
+                || ends_scope(t)
+                || matches!(t.word.as_str(), "now" | "dont" | "don")
+        }
     }
 }
 
@@ -909,6 +1002,8 @@ fn is_looking(w: &str) -> bool {
             | "analyze"
             | "read"
             | "look"
+            // "just tell me which models errored": only with "just" before.
+            | "tell"
     )
 }
 
@@ -921,8 +1016,9 @@ pub fn looking_only(toks: &[Token]) -> Option<String> {
         }
         let next = toks.get(i + 1);
         let prev = i.checked_sub(1).and_then(|p| toks.get(p));
-        let only_after =
-            next.is_some_and(|n| n.word == "only" && !n.clause_start) && closes(toks, i + 1);
+        let only_after = t.word != "tell"
+            && next.is_some_and(|n| n.word == "only" && !n.clause_start)
+            && closes(toks, i + 1);
         let just_before = prev
             .is_some_and(|p| matches!(p.word.as_str(), "just" | "only") && !t.clause_start)
             && (closes(toks, i)
@@ -1031,6 +1127,170 @@ pub fn building_ruled_out(toks: &[Token]) -> Option<String> {
                 .find(|(_, t)| t.clause_start)
                 .map_or(toks.len(), |(k, _)| k);
             return Some(text_of(toks, i..end, &[]));
+        }
+    }
+    None
+}
+
+/// "Scope only:", "SQL only, no infra changes", "just the secrets part",
+/// "just the review": a clause that is one part and a word of "only"
+/// asks for that part alone. One word: "additive measures only" and "only
+/// the model change" say how a thing is, not which part is asked. The cue as typed and the part's positions.
+pub fn only_part(toks: &[Token]) -> Option<(String, Vec<usize>)> {
+    let w = |k: usize| toks.get(k).map(|t| t.word.as_str());
+    let clause_end = |from: usize| {
+        toks.iter()
+            .enumerate()
+            .skip(from)
+            .find(|(_, t)| t.clause_start)
+            .map_or(toks.len(), |(k, _)| k)
+    };
+    let idle = |k: usize| {
+        matches!(
+            w(k),
+            Some(
+                "this"
+                    | "sprint"
+                    | "now"
+                    | "pls"
+                    | "please"
+                    | "today"
+                    | "week"
+                    | "for"
+                    | "right"
+                    | "yet"
+                    | "part"
+                    | "bit"
+                    | "side"
+                    | "the"
+            )
+        )
+    };
+    // "research only", "findings only", "batch only", "design only" say
+    // how the work is done or handed over, not which part is asked.
+    let mode = |k: &usize| {
+        matches!(
+            toks[*k].stem.as_str(),
+            "research"
+                | "find"
+                | "finding"
+                | "report"
+                | "design"
+                | "recommend"
+                | "recommendation"
+                | "batch"
+                | "analysi"
+                | "analysis"
+                | "plan"
+                | "doc"
+                | "documentation"
+                | "advic"
+                | "advice"
+                | "read"
+                | "propos"
+                | "propose"
+                | "suggest"
+        )
+    };
+    for i in 0..toks.len() {
+        if toks[i].in_name {
+            continue;
+        }
+        let end = clause_end(i + 1);
+        // "X only" closing its clause, X the clause's first one or two words.
+        if w(i) == Some("only") && i > 0 && (i + 1..end).all(idle) {
+            let start = (0..i).rev().find(|&k| toks[k].clause_start).unwrap_or(0);
+            let part: Vec<usize> = (start..i)
+                .filter(|&k| !is_stopword(&toks[k].word))
+                .collect();
+            if !part.is_empty() && part.len() == 1 && i - start <= 3 && !part.iter().any(mode) {
+                return Some((text_of(toks, start..end, &[]), part));
+            }
+        }
+        // "just the X part", "only the X" as a clause of its own.
+        if matches!(w(i), Some("just" | "only")) && toks[i].clause_start {
+            let part: Vec<usize> = (i + 1..end)
+                .filter(|&k| !is_stopword(&toks[k].word) && !idle(k))
+                .collect();
+            let words = end - i - 1;
+            if !part.is_empty() && part.len() == 1 && words <= 4 && !part.iter().any(mode) {
+                return Some((text_of(toks, i..end, &[]), part));
+            }
+        }
+    }
+    None
+}
+
+/// "nothing else", "the rest of the pipeline is fine", "the pipeline
+/// itself is fine", "everything else stays as it is": only what the goal
+/// names is asked; the rest exists or is not wanted. The cue as typed.
+pub fn rest_settled(toks: &[Token]) -> Option<String> {
+    let w = |k: usize| toks.get(k).map(|t| t.word.as_str());
+    let clause_end = |from: usize| {
+        toks.iter()
+            .enumerate()
+            .skip(from)
+            .find(|(_, t)| t.clause_start)
+            .map_or(toks.len(), |(k, _)| k)
+    };
+    let state = |k: usize| {
+        let mut k = k;
+        while matches!(
+            w(k),
+            Some("is" | "are" | "s" | "all" | "already" | "stays" | "stay" | "remains")
+        ) {
+            k += 1;
+        }
+        matches!(
+            w(k),
+            Some(
+                "fine"
+                    | "done"
+                    | "ok"
+                    | "okay"
+                    | "good"
+                    | "untouched"
+                    | "unchanged"
+                    | "as"
+                    | "same"
+                    | "working"
+                    | "green"
+            )
+        )
+    };
+    for i in 0..toks.len() {
+        if toks[i].in_name {
+            continue;
+        }
+        let end = clause_end(i + 1);
+        let found = match (w(i), w(i + 1)) {
+            // "nothing else", "nothing else in scope": not "nothing else
+            // works, so build it all".
+            (Some("nothing"), Some("else")) => {
+                let next = w(i + 2);
+                !matches!(
+                    next,
+                    Some("works" | "work" | "worked" | "runs" | "is" | "does")
+                )
+            }
+            (Some("everything"), Some("else")) => state(i + 2),
+            (Some("rest"), Some("of")) if i > 0 && w(i - 1) == Some("the") => {
+                (i + 2..end).any(|k| state(k) && matches!(w(k), Some("is" | "are" | "s" | "stays")))
+            }
+            // "the pipeline itself (airflow, s3 -> snowflake) is fine": the
+            // state may follow a parenthesis.
+            (Some("itself"), _) if i > 0 => {
+                matches!(
+                    w(i - 1),
+                    Some("pipeline" | "stack" | "setup" | "project" | "platform")
+                ) && (i + 1..(i + 12).min(toks.len()))
+                    .any(|k| matches!(w(k), Some("is" | "are" | "s")) && state(k))
+            }
+            _ => false,
+        };
+        if found {
+            let start = if w(i) == Some("itself") { i - 1 } else { i };
+            return Some(text_of(toks, start..end, &[]));
         }
     }
     None
@@ -1185,6 +1445,15 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
                 .filter(|&k| !is_stopword(&toks[k].word))
                 .collect();
             push(&mut out, toks, ScopeKind::Exists, i..i + n, words);
+            i += n;
+            continue;
+        }
+        if let Some(n) = owned_elsewhere(toks, i) {
+            // "Bigeye is owned by the DQ team": what stands before is
+            // another team's, and the team's name asks for nothing.
+            let mut words = backward_joined(toks, i);
+            words.extend(forward(toks, i + n));
+            push(&mut out, toks, ScopeKind::Negated, i..i + n, words);
             i += n;
             continue;
         }

@@ -210,6 +210,49 @@ pub(super) fn detect_analysed(
                 .then(|| text.to_string())
         })
     };
+    // A scope that holds a distinctive word of a skill's multi-word primary
+    // keyword ("the analysis is done" of "impact analysis", "don't redesign"
+    // of "schema design") names that skill's work without its keyword: the
+    // skill is settled unless the goal names it elsewhere.
+    let words_of_parts = std::cell::OnceCell::new();
+    let part_scope = |i: usize| -> Option<(ScopeKind, String)> {
+        let st = index.skills.get(i)?;
+        if a.scopes.is_empty() {
+            return None;
+        }
+        let pw = words_of_parts.get_or_init(|| PartWords::new(index));
+        a.scopes.iter().find_map(|s| {
+            // A word of a longer term ("schema" of "schema registry") is
+            // that term's, not a part of its own.
+            let stems: Vec<&str> = s
+                .words
+                .iter()
+                .filter(|&&w| {
+                    !a.all_found.iter().any(|f| {
+                        f.pack == pos && f.len > 1 && (f.start..f.start + f.len).contains(&w)
+                    })
+                })
+                .filter_map(|&w| a.reading.tokens.get(w))
+                .filter(|t| !t.in_name)
+                .map(|t| t.stem.as_str())
+                .collect();
+            let hit = st
+                .primary
+                .iter()
+                .filter_map(|&t| index.terms.get(t))
+                .filter(|term| term.stems.len() > 1)
+                .any(|term| {
+                    term.stems.iter().any(|ks| {
+                        // The cheap test first: the pack may hold many terms.
+                        stems
+                            .iter()
+                            .any(|&w| w == ks || w.strip_prefix("re").is_some_and(|r| r == ks))
+                            && (pw.distinctive(ks) || pw.artifact_of(ks) == Some(i))
+                    })
+                });
+            hit.then(|| (s.kind, s.text.clone()))
+        })
+    };
     let mut all_scores = Vec::new();
     let mut negated = Vec::new();
     let mut exists_skills: Vec<(String, String)> = Vec::new();
@@ -257,7 +300,10 @@ pub(super) fn detect_analysed(
             let is_p = st.primary.contains(&f.term) && !named_in_name;
             let is_s = st.secondary.contains(&f.term) || st.primary.contains(&f.term);
             let scope = a.scope(f);
-            let elsewhere_negated = scope.is_none() && is_p && ruled_out_terms.contains(&f.term);
+            let elsewhere_negated = scope.is_none()
+                && is_p
+                && (ruled_out_terms.contains(&f.term)
+                    || agent_of_negated(a, index, f, &ruled_out_terms));
             let kind = if elsewhere_negated {
                 Some(ScopeKind::Negated)
             } else {
@@ -312,8 +358,20 @@ pub(super) fn detect_analysed(
         let only_shared = primary
             .iter()
             .all(|&t| index.skills_of.get(t).is_some_and(|s| s.len() > 1));
+        // A platform the work runs on ("in snowflake") is context: it does
+        // not bring back work the goal rules out ("don't redesign the
+        // schema").
+        let only_tools = !primary.is_empty() && primary.iter().all(|&t| is_tool_term(index, t));
+        if negated_by.is_none() && exists_by.is_none() && (primary.is_empty() || only_tools) {
+            match part_scope(i) {
+                Some((ScopeKind::Negated, by)) => negated_by = Some(by),
+                Some((ScopeKind::Exists, by)) => exists_by = Some(by),
+                None => {}
+            }
+        }
         if exists_by.is_some()
-            || (negated_by.is_some() && (primary.is_empty() || (negated_primary && only_shared)))
+            || (negated_by.is_some()
+                && (primary.is_empty() || (negated_primary && only_shared) || only_tools))
         {
             primary.clear();
             secondary.clear();
@@ -366,8 +424,26 @@ pub(super) fn detect_analysed(
                 skill: skill.id.clone(),
                 by,
             });
+        } else if let Some((kind, by)) = part_scope(i) {
+            match kind {
+                ScopeKind::Negated => negated.push(NegatedSkill {
+                    skill: skill.id.clone(),
+                    by,
+                }),
+                ScopeKind::Exists => exists_skills.push((skill.id.clone(), by)),
+            }
         }
     }
+    settle_sides(pack, a, &mut all_scores, &mut negated, &mut exists_skills);
+    settle_rest(
+        pack,
+        index,
+        a,
+        pos,
+        &mut all_scores,
+        &mut negated,
+        &mut exists_skills,
+    );
     // A goal that only looks ("diagnose only", "just investigate") rules
     // out the skills whose own work is to change things (re-run, rebuild,
     // fix, plan the change), unless it asks for that change in their words.
@@ -438,9 +514,15 @@ pub(super) fn detect_analysed(
     // Work ruled out, or work said to exist ("extraction stays as is"); a
     // tool said to exist ("our existing airflow") is a choice made, and the
     // journey can still be built on it.
+    // "the dbt side is done" names work on the tool, not the tool.
     let names_tool = |by: &str| {
         a.scopes.iter().any(|sc| {
             sc.text == by
+                && !sc
+                    .words
+                    .iter()
+                    .filter_map(|&i| a.reading.tokens.get(i))
+                    .any(|t| is_side_word(&t.word))
                 && sc
                     .words
                     .iter()
@@ -580,6 +662,339 @@ pub(super) fn detect_analysed(
         })
         .collect();
     det
+}
+
+/// "skip the code review, I'm the reviewer": a person named by a ruled-out
+/// term's work ("reviewer" of "code review") is no ask for it.
+fn agent_of_negated(
+    a: &Analysis,
+    index: &PackIndex,
+    f: &Found,
+    ruled_out: &BTreeSet<usize>,
+) -> bool {
+    let Some(t) = a.reading.tokens.get(f.start) else {
+        return false;
+    };
+    let agent = f.len == 1
+        && (t.typed.to_lowercase().ends_with("er") || t.typed.to_lowercase().ends_with("ers"));
+    let Some(term) = index.terms.get(f.term) else {
+        return false;
+    };
+    agent
+        && ruled_out
+            .iter()
+            .filter_map(|&r| index.terms.get(r))
+            .any(|neg| term.stems.iter().all(|s| neg.stems.contains(s)))
+}
+
+/// A single-word term that names a data tool ("snowflake", "spark").
+fn is_tool_term(index: &PackIndex, t: usize) -> bool {
+    index.terms.get(t).is_some_and(|term| {
+        term.stems.len() == 1 && super::context::is_data_tool(&squash(&term.text))
+    })
+}
+
+/// The pack's words that can name a part of the work on their own, built
+/// once per goal that has a scope.
+struct PartWords {
+    /// Stems that are whole single-word skill keywords ("dbt", "model").
+    singles: BTreeSet<String>,
+    /// Per stem: the skill most of whose multi-word primary keywords hold
+    /// it (at least two, more than any other skill).
+    artifacts: HashMap<String, usize>,
+}
+
+impl PartWords {
+    fn new(index: &PackIndex) -> PartWords {
+        let singles = index
+            .terms
+            .iter()
+            .enumerate()
+            .filter(|(t, term)| index.is_skill_term(*t) && term.stems.len() == 1)
+            .map(|(_, term)| term.stems[0].clone())
+            .collect();
+        // stem -> (best count, its skill, whether another skill ties it)
+        let mut best: HashMap<String, (usize, usize, bool)> = HashMap::new();
+        for (i, st) in index.skills.iter().enumerate() {
+            let mut counts: HashMap<&str, usize> = HashMap::new();
+            for term in st.primary.iter().filter_map(|&t| index.terms.get(t)) {
+                if term.stems.len() > 1 {
+                    let mut seen: Vec<&str> = Vec::new();
+                    for stem in &term.stems {
+                        if !seen.contains(&stem.as_str()) {
+                            seen.push(stem.as_str());
+                            *counts.entry(stem.as_str()).or_default() += 1;
+                        }
+                    }
+                }
+            }
+            for (stem, n) in counts {
+                let e = best.entry(stem.to_string()).or_insert((0, i, false));
+                if n > e.0 {
+                    *e = (n, i, false);
+                } else if n == e.0 {
+                    e.2 = true;
+                }
+            }
+        }
+        let artifacts = best
+            .into_iter()
+            .filter(|(stem, (n, _, tie))| *n >= 2 && !*tie && !is_core_generic(stem))
+            .map(|(stem, (_, i, _))| (stem, i))
+            .collect();
+        PartWords { singles, artifacts }
+    }
+
+    /// A word of a multi-word keyword that names that keyword's work on its
+    /// own: not a keyword by itself ("dbt", "model" are skills' own words),
+    /// not a word every kind of work has ("change", "run", "data").
+    fn distinctive(&self, stem: &str) -> bool {
+        let generic = is_core_generic(stem)
+            || matches!(
+                stem,
+                "chang"
+                    | "change"
+                    | "test"
+                    | "tabl"
+                    | "table"
+                    | "pipelin"
+                    | "pipeline"
+                    | "job"
+                    | "task"
+                    | "work"
+                    | "file"
+                    | "code"
+                    | "step"
+                    | "sql"
+                    | "query"
+                    | "model"
+                    | "layer"
+                    | "time"
+            );
+        !generic && stem.len() > 3 && !self.singles.contains(stem)
+    }
+
+    /// The thing a skill makes, by the word most of its multi-word primary
+    /// keywords share ("table" of "derived table", "new table", "aggregate
+    /// table"; "query" of "slow query", "query plan"): "the tbl already
+    /// exists" then says that skill's work is done.
+    fn artifact_of(&self, stem: &str) -> Option<usize> {
+        self.artifacts.get(stem).copied()
+    }
+}
+
+/// Words every kind of work has ("the existing pipeline" is every skill's).
+fn is_core_generic(stem: &str) -> bool {
+    matches!(
+        stem,
+        "data"
+            | "run"
+            | "new"
+            | "what"
+            | "up"
+            | "out"
+            | "every"
+            | "end"
+            | "full"
+            | "pipelin"
+            | "pipeline"
+    )
+}
+
+/// Settles skill `id` as ruled out or existing by `by`; true when it was
+/// not settled before.
+fn settle(
+    id: &str,
+    kind: ScopeKind,
+    by: &str,
+    all_scores: &mut [SkillScore],
+    negated: &mut Vec<NegatedSkill>,
+    exists_skills: &mut Vec<(String, String)>,
+) -> bool {
+    if negated.iter().any(|n| n.skill == id) || exists_skills.iter().any(|(s, _)| s == id) {
+        return false;
+    }
+    if let Some(s) = all_scores.iter_mut().find(|s| s.id == id) {
+        s.score = 0;
+        s.primary.clear();
+        s.secondary.clear();
+        s.hits.clear();
+        match kind {
+            ScopeKind::Negated => s.negated_by = Some(by.to_string()),
+            ScopeKind::Exists => s.exists_by = Some(by.to_string()),
+        }
+    }
+    match kind {
+        ScopeKind::Negated => negated.push(NegatedSkill {
+            skill: id.to_string(),
+            by: by.to_string(),
+        }),
+        ScopeKind::Exists => exists_skills.push((id.to_string(), by.to_string())),
+    }
+    true
+}
+
+/// Words that make a tool's name a side of the work ("the dbt side", "no
+/// dbt changes", "the batch part").
+fn is_side_word(w: &str) -> bool {
+    matches!(
+        w,
+        "side"
+            | "sides"
+            | "part"
+            | "parts"
+            | "end"
+            | "change"
+            | "changes"
+            | "stuff"
+            | "bits"
+            | "work"
+            | "layer"
+    )
+}
+
+/// "the dbt side is done", "no dbt changes": a scope of a tool's word and a
+/// side word rules out (or says done) every skill with that word in a
+/// keyword ("dbt build", "dbt model"), when the goal asks for another skill
+/// by its own keyword; a skill the goal names by a keyword with the tool's
+/// word in it ("dbt build the marts") stays.
+fn settle_sides(
+    pack: &Pack,
+    a: &Analysis,
+    all_scores: &mut [SkillScore],
+    negated: &mut Vec<NegatedSkill>,
+    exists_skills: &mut Vec<(String, String)>,
+) {
+    for sc in &a.scopes {
+        let content: Vec<&super::normalise::Token> = sc
+            .words
+            .iter()
+            .filter_map(|&w| a.reading.tokens.get(w))
+            .filter(|t| {
+                !super::normalise::is_stopword(&t.word)
+                    && !super::negation::is_cue_word(&t.word)
+                    && !matches!(t.word.as_str(), "already" | "is" | "are")
+            })
+            .collect();
+        if content.len() != 2 || !content.iter().any(|t| is_side_word(&t.word)) {
+            continue;
+        }
+        let Some(tool) = content
+            .iter()
+            .find(|t| !is_side_word(&t.word) && !t.in_name)
+            .map(|t| t.word.as_str())
+        else {
+            continue;
+        };
+        let has_tool = |k: &str| {
+            k.to_lowercase()
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == tool)
+        };
+        let of_side: Vec<&str> = pack
+            .skills
+            .iter()
+            .filter(|s| {
+                s.keywords
+                    .primary
+                    .iter()
+                    .chain(&s.keywords.secondary)
+                    .any(|k| has_tool(k))
+            })
+            .map(|s| s.id.as_str())
+            .collect();
+        let asks_other = all_scores
+            .iter()
+            .any(|s| s.score > 0 && !s.primary.is_empty() && !of_side.contains(&s.id.as_str()));
+        if of_side.is_empty() || !asks_other {
+            continue;
+        }
+        for id in of_side {
+            let named_by_tool = all_scores
+                .iter()
+                .any(|s| s.id == id && s.primary.iter().any(|k| has_tool(k)));
+            if !named_by_tool {
+                settle(id, sc.kind, &sc.text, all_scores, negated, exists_skills);
+            }
+        }
+    }
+}
+
+/// "nothing else", "the rest of the pipeline is fine": every skill the
+/// goal does not name by a keyword of its own work (a platform's name is
+/// context) is settled, required or not.
+fn settle_rest(
+    pack: &Pack,
+    index: &PackIndex,
+    a: &Analysis,
+    pos: usize,
+    all_scores: &mut [SkillScore],
+    negated: &mut Vec<NegatedSkill>,
+    exists_skills: &mut Vec<(String, String)>,
+) {
+    if let Some((cue, part)) = super::negation::only_part(&a.reading.tokens) {
+        // The skills the part names by any of their words.
+        let mut in_part: Vec<&str> = Vec::new();
+        // Every word of the part is a term of the pack ("Scope only", not
+        // "fails some nights only").
+        let covered = part.iter().all(|&w| {
+            a.all_found
+                .iter()
+                .any(|f| f.pack == pos && (f.start..f.start + f.len).contains(&w))
+        });
+        for f in a.all_found.iter().filter(|f| f.pack == pos && covered) {
+            if (f.start..f.start + f.len).any(|w| part.contains(&w)) {
+                for &k in index.skills_of.get(f.term).into_iter().flatten() {
+                    if let Some(s) = pack.skills.get(k) {
+                        in_part.push(s.id.as_str());
+                    }
+                }
+            }
+        }
+        if !in_part.is_empty() {
+            for skill in &pack.skills {
+                if !in_part.contains(&skill.id.as_str()) {
+                    settle(
+                        &skill.id,
+                        ScopeKind::Negated,
+                        &cue,
+                        all_scores,
+                        negated,
+                        exists_skills,
+                    );
+                }
+            }
+            return;
+        }
+    }
+    let Some(cue) = super::negation::rest_settled(&a.reading.tokens) else {
+        return;
+    };
+    let tool = |k: &String| {
+        let w = squash(k);
+        !w.contains(' ') && super::context::is_data_tool(&w)
+    };
+    let named: Vec<String> = all_scores
+        .iter()
+        .filter(|s| s.score > 0 && s.primary.iter().any(|k| !tool(k)))
+        .map(|s| s.id.clone())
+        .collect();
+    if named.is_empty() {
+        return;
+    }
+    for skill in &pack.skills {
+        if !named.contains(&skill.id) {
+            settle(
+                &skill.id,
+                ScopeKind::Negated,
+                &cue,
+                all_scores,
+                negated,
+                exists_skills,
+            );
+        }
+    }
+    let _ = index;
 }
 
 /// A keyword with a word of changing things in it ("rollback plan").
