@@ -121,7 +121,8 @@ fn the_report_a_review_ends_in_is_not_a_power_bi_report() {
         "code review of the last 3 PRs touching {t}, single report please",
         "review the layering and naming of {t} and the code, all in one report",
         "architecture review of {t} plus the last commits, a written report",
-        "should the dim behind {t} be type 1 or type 2? reporting only uses the current value",
+        "should the dim behind {t} be type 1 or type 2? reporting only ever uses the current value",
+        "should the dim behind {t} keep history? finance wants it for margin reporting",
     ]);
     let n = gs.len();
     let f = check(&gs, "dbt-workflows", |d| {
