@@ -226,3 +226,45 @@ fn a_fact_table_measure_still_asks_for_the_dimensional_model() {
     });
     report(gs.len(), f);
 }
+
+#[test]
+fn changes_that_are_scope_or_data_do_not_ask_for_a_review() {
+    let gs = goals(&[
+        "compilation error 'dbt_utils' is undefined in {t} - diagnose only, no changes, no reruns",
+        "SCD2 for the customer dim behind {t}, track address + tier changes",
+        "dbt build fails on {t} with a compile error; debug it, no changes to other models",
+    ]);
+    let n = gs.len();
+    let f = check(&gs, "dbt-workflows", |d| {
+        if in_chain(d, "code-reviewer") {
+            Err("code-reviewer in the chain".into())
+        } else {
+            Ok(())
+        }
+    });
+    report(n, f);
+}
+
+#[test]
+fn someones_changes_still_ask_for_a_review() {
+    // dbt models by name: a bare table or `.sql` file names no pack.
+    let gs: Vec<String> = [
+        "sanity-check my changes to {t}",
+        "look over these changes to {t}, the incremental logic especially",
+        "someone please check our code changes on {t}",
+    ]
+    .iter()
+    .flat_map(|f| {
+        ["fct_sessions", "int_orders_enriched", "stg_payments"].map(|t| f.replace("{t}", t))
+    })
+    .collect();
+    let n = gs.len();
+    let f = check(&gs, "dbt-workflows", |d| {
+        if matched(d, "code-reviewer") {
+            Ok(())
+        } else {
+            Err("code-reviewer not matched".into())
+        }
+    });
+    report(n, f);
+}
