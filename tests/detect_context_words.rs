@@ -268,3 +268,51 @@ fn someones_changes_still_ask_for_a_review() {
     });
     report(n, f);
 }
+
+/// A Power BI goal about a new model's semantic layer names the fact or
+/// dimension; it does not ask to build it, so no model blueprint is offered.
+#[test]
+fn a_semantic_model_for_a_new_table_is_offered_no_model_blueprint() {
+    let gs: Vec<String> = [
+        "update the Power BI semantic model for the new {t}: relationships + a couple DAX measures",
+        "power bi semantic model on top of the new {t}, DAX measures for revenue",
+    ]
+    .iter()
+    .flat_map(|f| {
+        ["fct_tips", "fct_refunds", "dim_vehicle", "dim_vendor"].map(|t| f.replace("{t}", t))
+    })
+    .collect();
+    let n = gs.len();
+    let f = check(&gs, "dbt-workflows", |d| match &d.inner.offer {
+        Some(b) => Err(format!("blueprint {b} offered")),
+        None => Ok(()),
+    });
+    report(n, f);
+}
+
+#[test]
+fn a_new_model_named_as_such_is_still_offered_its_blueprint() {
+    let cases = [
+        (
+            "new fct_shipments: one row per shipment, measures weight and cost, keys to dim_date",
+            "new-fact-table",
+        ),
+        (
+            "new fct_refunds fact table at refund grain with additive measures and tests",
+            "new-fact-table",
+        ),
+        (
+            "add dim_vendor with SCD2 history, a surrogate key and tests",
+            "new-dimension",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (g, want) in cases {
+        match detect(bundled(), g) {
+            Ok(d) if d.inner.offer.as_deref() == Some(want) => {}
+            Ok(d) => failures.push(format!("{g}: offer {:?}", d.inner.offer)),
+            Err(_) => failures.push(format!("{g}: matched nothing")),
+        }
+    }
+    report(cases.len(), failures);
+}
