@@ -102,6 +102,7 @@ fn a_streaming_window_still_asks_for_streaming() {
         "sliding window aggregates of sensor readings from the iot devices",
         "session windows over the clickstream events with late arrivals",
         "hopping window of 10 minutes over page events, low latency",
+        "kinesis consumer for iot sensor readings, 1-min windowed aggs into postgres",
     ]
     .map(String::from);
     let f = check(&gs, "data-engineering", |d| {
