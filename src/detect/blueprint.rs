@@ -213,10 +213,17 @@ pub(super) fn score_blueprints(
             // full; a flow from a source into a destination describes it
             // with one working part.
             let described = parts_named >= 2 || hit_weight >= full_weight || flow;
+            // The goal asks only for work outside the blueprint: a semantic
+            // model "for the new fct_tips" names the fact, it does not build it.
+            let asks_elsewhere = working_named == 0
+                && matched
+                    .iter()
+                    .any(|m| !b.skills.iter().any(|s| s == m) && working(&m.to_string()));
             // The model the goal makes is of this blueprint's kind (a
             // weighty trigger) and the goal says more of it.
             let subject_whole = subject_weight.saturating_mul(100) >= SUBSTANTIAL_HIT * full_weight
-                && hits.len() >= 2;
+                && hits.len() >= 2
+                && !asks_elsewhere;
             // A goal that rules out one of its skills asks for part of the
             // journey ("build dim_vehicle ..., no code
             // review", "diagnose only, I'll rerun it myself"), unless it says
