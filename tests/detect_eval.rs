@@ -472,12 +472,12 @@ fn heldout5_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 94.6,
             must: 93.5,
-            must_not_per_100: 2.8,
+            must_not_per_100: 1.9,
             refused: 100.0,
             ambiguous: 90.9,
             blueprint: 89.2,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 2.8,
+            must_not_written_per_100: 1.9,
         },
     );
 }
@@ -585,8 +585,8 @@ fn heldout10_set_scores_at_or_above_the_floors() {
             must_not_per_100: 0.1,
             refused: 100.0,
             ambiguous: 86.3,
-            blueprint: 91.4,
-            blueprint_none_offered: 1,
+            blueprint: 92.8,
+            blueprint_none_offered: 0,
             must_not_written_per_100: 0.1,
         },
     );
@@ -607,7 +607,7 @@ fn heldout11_set_scores_at_or_above_the_floors() {
             must: 92.6,
             must_not_per_100: 0.1,
             refused: 92.2,
-            ambiguous: 68.1,
+            ambiguous: 72.6,
             blueprint: 87.9,
             blueprint_none_offered: 3,
             must_not_written_per_100: 0.1,
@@ -625,12 +625,12 @@ fn heldout12_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 94.6,
             must: 91.6,
-            must_not_per_100: 2.8,
+            must_not_per_100: 1.9,
             refused: 92.2,
             ambiguous: 49.9,
             blueprint: 90.6,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 2.8,
+            must_not_written_per_100: 1.9,
         },
     );
 }
@@ -645,12 +645,12 @@ fn heldout13_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 95.9,
             must: 97.2,
-            must_not_per_100: 1.0,
+            must_not_per_100: 0.1,
             refused: 100.0,
             ambiguous: 72.6,
-            blueprint: 86.6,
-            blueprint_none_offered: 3,
-            must_not_written_per_100: 1.0,
+            blueprint: 87.9,
+            blueprint_none_offered: 2,
+            must_not_written_per_100: 0.1,
         },
     );
 }
@@ -665,12 +665,12 @@ fn scope_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 91.9,
             must: 92.7,
-            must_not_per_100: 13.1,
+            must_not_per_100: 3.1,
             refused: 100.0,
             ambiguous: 100.0,
-            blueprint: 87.9,
-            blueprint_none_offered: 3,
-            must_not_written_per_100: 13.1,
+            blueprint: 89.9,
+            blueprint_none_offered: 1,
+            must_not_written_per_100: 3.1,
         },
     );
 }
@@ -683,12 +683,12 @@ fn nondata_set_scores_at_or_above_the_floors() {
         "nondata.yaml",
         &s,
         &Floors {
-            right_pack: 92.4,
-            must: 93.0,
+            right_pack: 94.9,
+            must: 94.7,
             must_not_per_100: 0.1,
             refused: 91.6,
             ambiguous: 100.0,
-            blueprint: 79.9,
+            blueprint: 82.4,
             blueprint_none_offered: 3,
             must_not_written_per_100: 0.1,
         },
@@ -705,12 +705,12 @@ fn heldout14_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 97.2,
             must: 95.7,
-            must_not_per_100: 1.0,
+            must_not_per_100: 0.1,
             refused: 100.0,
             ambiguous: 81.7,
             blueprint: 94.6,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 1.0,
+            must_not_written_per_100: 0.1,
         },
     );
 }
@@ -725,12 +725,12 @@ fn heldout15_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 97.2,
             must: 95.5,
-            must_not_per_100: 1.9,
+            must_not_per_100: 0.1,
             refused: 100.0,
             ambiguous: 27.2,
             blueprint: 90.6,
             blueprint_none_offered: 4,
-            must_not_written_per_100: 1.9,
+            must_not_written_per_100: 0.1,
         },
     );
 }
@@ -745,12 +745,12 @@ fn heldout16_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 97.2,
             must: 95.0,
-            must_not_per_100: 4.6,
+            must_not_per_100: 1.0,
             refused: 100.0,
             ambiguous: 49.9,
-            blueprint: 86.6,
-            blueprint_none_offered: 3,
-            must_not_written_per_100: 4.6,
+            blueprint: 87.9,
+            blueprint_none_offered: 2,
+            must_not_written_per_100: 1.0,
         },
     );
 }
@@ -765,12 +765,12 @@ fn heldout17_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 93.2,
             must: 92.4,
-            must_not_per_100: 4.6,
+            must_not_per_100: 1.0,
             refused: 100.0,
             ambiguous: 54.4,
-            blueprint: 83.9,
-            blueprint_none_offered: 2,
-            must_not_written_per_100: 4.6,
+            blueprint: 85.2,
+            blueprint_none_offered: 1,
+            must_not_written_per_100: 1.0,
         },
     );
 }
@@ -785,12 +785,12 @@ fn heldout18_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 93.2,
             must: 91.9,
-            must_not_per_100: 2.8,
+            must_not_per_100: 0.1,
             refused: 84.5,
             ambiguous: 77.2,
-            blueprint: 86.6,
-            blueprint_none_offered: 3,
-            must_not_written_per_100: 2.8,
+            blueprint: 89.2,
+            blueprint_none_offered: 1,
+            must_not_written_per_100: 0.1,
         },
     );
 }
@@ -805,12 +805,12 @@ fn heldout19_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 94.6,
             must: 93.5,
-            must_not_per_100: 4.6,
+            must_not_per_100: 0.1,
             refused: 100.0,
             ambiguous: 45.4,
-            blueprint: 91.9,
-            blueprint_none_offered: 2,
-            must_not_written_per_100: 4.6,
+            blueprint: 93.2,
+            blueprint_none_offered: 1,
+            must_not_written_per_100: 0.1,
         },
     );
 }
@@ -825,12 +825,12 @@ fn heldout20_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 94.6,
             must: 94.1,
-            must_not_per_100: 11.9,
+            must_not_per_100: 1.9,
             refused: 100.0,
             ambiguous: 54.4,
-            blueprint: 86.6,
-            blueprint_none_offered: 4,
-            must_not_written_per_100: 11.9,
+            blueprint: 89.2,
+            blueprint_none_offered: 2,
+            must_not_written_per_100: 1.9,
         },
     );
 }
@@ -845,12 +845,12 @@ fn heldout21_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 95.9,
             must: 94.9,
-            must_not_per_100: 5.6,
+            must_not_per_100: 0.1,
             refused: 84.5,
             ambiguous: 54.4,
             blueprint: 90.6,
             blueprint_none_offered: 3,
-            must_not_written_per_100: 5.6,
+            must_not_written_per_100: 0.1,
         },
     );
 }
@@ -865,12 +865,12 @@ fn heldout22_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 93.2,
             must: 95.6,
-            must_not_per_100: 8.3,
+            must_not_per_100: 5.6,
             refused: 92.2,
             ambiguous: 63.5,
             blueprint: 89.2,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 8.3,
+            must_not_written_per_100: 5.6,
         },
     );
 }
@@ -885,12 +885,52 @@ fn heldout23_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 91.9,
             must: 85.7,
-            must_not_per_100: 11.9,
+            must_not_per_100: 9.2,
             refused: 100.0,
             ambiguous: 77.2,
             blueprint: 90.6,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 11.9,
+            must_not_written_per_100: 9.2,
+        },
+    );
+}
+
+#[test]
+fn heldout24_set_scores_at_or_above_the_floors() {
+    let s = score("heldout24.yaml");
+    report("twenty-fourth held-out set (heldout24.yaml)", &s);
+    assert_floors(
+        "heldout24.yaml",
+        &s,
+        &Floors {
+            right_pack: 90.6,
+            must: 89.0,
+            must_not_per_100: 9.2,
+            refused: 76.8,
+            ambiguous: 59.0,
+            blueprint: 86.6,
+            blueprint_none_offered: 1,
+            must_not_written_per_100: 9.2,
+        },
+    );
+}
+
+#[test]
+fn heldout25_set_scores_at_or_above_the_floors() {
+    let s = score("heldout25.yaml");
+    report("twenty-fifth held-out set (heldout25.yaml)", &s);
+    assert_floors(
+        "heldout25.yaml",
+        &s,
+        &Floors {
+            right_pack: 93.2,
+            must: 93.2,
+            must_not_per_100: 1.9,
+            refused: 100.0,
+            ambiguous: 49.9,
+            blueprint: 89.2,
+            blueprint_none_offered: 1,
+            must_not_written_per_100: 1.9,
         },
     );
 }
