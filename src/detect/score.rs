@@ -803,6 +803,27 @@ fn is_core_generic(stem: &str) -> bool {
 
 /// Settles skill `id` as ruled out or existing by `by`; true when it was
 /// not settled before.
+/// Rules out every skill of the pack but those `keep` names, by `cue`.
+fn rule_out_all_but(
+    pack: &Pack,
+    keep: impl Fn(&str) -> bool,
+    cue: &str,
+    all_scores: &mut [SkillScore],
+    negated: &mut Vec<NegatedSkill>,
+    exists_skills: &mut Vec<(String, String)>,
+) {
+    for skill in pack.skills.iter().filter(|k| !keep(&k.id)) {
+        settle(
+            &skill.id,
+            ScopeKind::Negated,
+            cue,
+            all_scores,
+            negated,
+            exists_skills,
+        );
+    }
+}
+
 fn settle(
     id: &str,
     kind: ScopeKind,
@@ -952,18 +973,8 @@ fn settle_rest(
             }
         }
         if !in_part.is_empty() {
-            for skill in &pack.skills {
-                if !in_part.contains(&skill.id.as_str()) {
-                    settle(
-                        &skill.id,
-                        ScopeKind::Negated,
-                        &cue,
-                        all_scores,
-                        negated,
-                        exists_skills,
-                    );
-                }
-            }
+            let keep = |id: &str| in_part.contains(&id);
+            rule_out_all_but(pack, keep, &cue, all_scores, negated, exists_skills);
             return;
         }
     }
@@ -982,18 +993,8 @@ fn settle_rest(
     if named.is_empty() {
         return;
     }
-    for skill in &pack.skills {
-        if !named.contains(&skill.id) {
-            settle(
-                &skill.id,
-                ScopeKind::Negated,
-                &cue,
-                all_scores,
-                negated,
-                exists_skills,
-            );
-        }
-    }
+    let keep = |id: &str| named.iter().any(|n| n == id);
+    rule_out_all_but(pack, keep, &cue, all_scores, negated, exists_skills);
     let _ = index;
 }
 
