@@ -6,13 +6,10 @@
 //! matched by it), and contrasts where the word is the ask (it must be), so
 //! the tests fail if the word is simply dropped.
 
-use skillchain::detect::{detect, Detection, Reason};
-use skillchain::pack::Registry;
+mod common;
 
-fn bundled() -> &'static Registry {
-    static R: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
-    R.get_or_init(|| Registry::bundled_checked().expect("bundled packs load"))
-}
+use common::evalgoals::bundled;
+use skillchain::detect::{detect, Detection, Reason};
 
 /// True when `skill` is in the chain because the goal's words matched it.
 fn matched(d: &Detection, skill: &str) -> bool {

@@ -4,19 +4,9 @@
 //! is neither asked nor pulled in as a question (it may stay `assumed`, so
 //! the templates still read its defaults), and the skill asked for is.
 
-use skillchain::detect::detect;
-use skillchain::pack::Registry;
+mod common;
 
-fn bundled() -> &'static Registry {
-    static R: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
-    R.get_or_init(|| Registry::bundled_checked().expect("bundled packs load"))
-}
-
-fn asked(goal: &str) -> (String, Vec<String>) {
-    let d = detect(bundled(), goal).unwrap_or_else(|e| panic!("{goal:?} matched nothing: {e}"));
-    let ids = d.inner.chain.iter().map(|e| e.id.clone()).collect();
-    (d.inner.pack, ids)
-}
+use common::evalgoals::asked;
 
 /// (the part as people name it, "is" or "are", the skill that makes it)
 const DONE_PARTS: &[(&str, &str, &str)] = &[

@@ -8,19 +8,10 @@
 //! positions, with contrasts in which the same words must not rule the part
 //! out.
 
+mod common;
+
+use common::evalgoals::{asked, bundled};
 use skillchain::detect::detect;
-use skillchain::pack::Registry;
-
-fn bundled() -> &'static Registry {
-    static R: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
-    R.get_or_init(|| Registry::bundled_checked().expect("bundled packs load"))
-}
-
-fn asked(goal: &str) -> (String, Vec<String>) {
-    let d = detect(bundled(), goal).unwrap_or_else(|e| panic!("{goal:?} matched nothing: {e}"));
-    let ids = d.inner.chain.iter().map(|e| e.id.clone()).collect();
-    (d.inner.pack, ids)
-}
 
 fn check(goal: &str, pack: &str, wanted: &[&str], never: &[&str]) {
     let (got, ids) = asked(goal);

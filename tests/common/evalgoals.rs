@@ -5,6 +5,14 @@
 use skillchain::pack::Registry;
 
 /// The bundled packs, loaded and linted once per test binary.
+/// The pack a goal detects and the skills it asks for, in run order.
+pub fn asked(goal: &str) -> (String, Vec<String>) {
+    let d = skillchain::detect::detect(bundled(), goal)
+        .unwrap_or_else(|e| panic!("{goal:?} matched nothing: {e}"));
+    let ids = d.inner.chain.iter().map(|e| e.id.clone()).collect();
+    (d.inner.pack, ids)
+}
+
 pub fn bundled() -> &'static Registry {
     static R: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
     R.get_or_init(|| Registry::bundled_checked().expect("bundled packs load"))
