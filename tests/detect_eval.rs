@@ -936,6 +936,46 @@ fn heldout25_set_scores_at_or_above_the_floors() {
 }
 
 #[test]
+fn heldout26_set_scores_at_or_above_the_floors() {
+    let s = score("heldout26.yaml");
+    report("twenty-sixth held-out set (heldout26.yaml)", &s);
+    assert_floors(
+        "heldout26.yaml",
+        &s,
+        &Floors {
+            right_pack: 94.6,
+            must: 93.1,
+            must_not_per_100: 6.5,
+            refused: 84.5,
+            ambiguous: 86.3,
+            blueprint: 93.2,
+            blueprint_none_offered: 1,
+            must_not_written_per_100: 6.5,
+        },
+    );
+}
+
+#[test]
+fn heldout27_set_scores_at_or_above_the_floors() {
+    let s = score("heldout27.yaml");
+    report("twenty-seventh held-out set (heldout27.yaml)", &s);
+    assert_floors(
+        "heldout27.yaml",
+        &s,
+        &Floors {
+            right_pack: 95.9,
+            must: 94.5,
+            must_not_per_100: 9.2,
+            refused: 84.5,
+            ambiguous: 59.0,
+            blueprint: 89.2,
+            blueprint_none_offered: 3,
+            must_not_written_per_100: 9.2,
+        },
+    );
+}
+
+#[test]
 #[ignore = "needs SKILLCHAIN_EVAL_FILE"]
 fn any_set_scores() {
     let file = std::env::var("SKILLCHAIN_EVAL_FILE").expect("SKILLCHAIN_EVAL_FILE names a set");
