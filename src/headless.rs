@@ -28,6 +28,8 @@ pub struct Request {
     pub maturity: Option<Maturity>,
     /// `skill.question=value` from the command line.
     pub sets: Vec<String>,
+    /// `conflict=resolution` from the command line.
+    pub resolves: Vec<String>,
     /// Unanswered questions take their defaults (otherwise each is a problem).
     pub defaults: bool,
     /// Do not read the files of `load:` answers (`validate` only needs the
@@ -364,16 +366,28 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
         list.push(Problem::new("pack", e.clone()));
     }
 
-    // Conflicts: resolved from the file when it names a resolution.
-    let chosen = file.map(|f| f.resolutions.clone()).unwrap_or_default();
+    // Conflicts: resolved from the command line, else from the file.
+    let (from_line, mut bad) = command_line_resolutions(&session, &req.resolves);
+    list.append(&mut bad);
+    let from_file = file.map(|f| f.resolutions.clone()).unwrap_or_default();
     for c in session.conflicts() {
         if c.chosen.is_some() {
             continue;
         }
-        match chosen.get(&c.id) {
-            Some(r) => {
-                if let Err(e) = session.resolve_conflict(&c.id, r, Source::AnswersFile) {
-                    list.push(Problem::new(format!("{origin}: resolutions.{}", c.id), e.0));
+        let chosen = match from_line.get(&c.id) {
+            Some(r) => Some((r, Source::CommandLine, format!("--resolve {}", c.id))),
+            None => from_file.get(&c.id).map(|r| {
+                (
+                    r,
+                    Source::AnswersFile,
+                    format!("{origin}: resolutions.{}", c.id),
+                )
+            }),
+        };
+        match chosen {
+            Some((r, source, place)) => {
+                if let Err(e) = session.resolve_conflict(&c.id, r, source) {
+                    list.push(Problem::new(place, e.0));
                 }
             }
             None => {
@@ -382,13 +396,19 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
                     .iter()
                     .map(|(id, label)| format!("{id} ({label})"))
                     .collect();
+                let first = c
+                    .resolutions
+                    .first()
+                    .map(|(id, _)| id.as_str())
+                    .unwrap_or("CHOICE");
                 list.push(Problem::new(
                     format!("conflict {}", c.id),
                     format!(
-                        "{}: {} Choose one of: {}; add `resolutions: {{{}: <choice>}}` to the answers file",
+                        "{}: {} Choose one of: {}; pass `--resolve {}={first}`, or add `resolutions: {{{}: <choice>}}` to the answers file",
                         c.title,
                         c.message,
                         options.join(", "),
+                        c.id,
                         c.id
                     ),
                 ));
@@ -400,6 +420,48 @@ pub fn prepare(registry: &Registry, req: &Request) -> Result<Session, Problems> 
     } else {
         Err(problems("nothing was written", list))
     }
+}
+
+/// `--resolve conflict=choice` pairs, each naming a conflict rule of the
+/// pack (whether or not this session's answers raise it).
+fn command_line_resolutions(
+    session: &Session,
+    resolves: &[String],
+) -> (BTreeMap<String, String>, Vec<Problem>) {
+    let mut chosen = BTreeMap::new();
+    let mut problems = Vec::new();
+    let rules = &session.pack().manifest.conflicts;
+    for r in resolves {
+        let Some((id, choice)) = r.split_once('=') else {
+            problems.push(Problem::new(
+                "--resolve",
+                format!(
+                    "`{}` must be `conflict-id=resolution-id`",
+                    crate::limits::shown(r)
+                ),
+            ));
+            continue;
+        };
+        let (id, choice) = (id.trim(), choice.trim());
+        if rules.iter().any(|c| c.id == id) {
+            chosen.insert(id.to_string(), choice.to_string());
+        } else {
+            let mut msg = format!(
+                "pack {} has no conflict rule `{}`",
+                session.pack().id(),
+                crate::limits::shown(id)
+            );
+            msg.push_str(&crate::suggest::hint(
+                id,
+                rules.iter().map(|c| c.id.as_str()),
+            ));
+            problems.push(Problem::new(
+                format!("--resolve {}", crate::limits::shown(id)),
+                msg,
+            ));
+        }
+    }
+    (chosen, problems)
 }
 
 fn unknown_pack(registry: &Registry, id: &str, location: &str) -> Problem {

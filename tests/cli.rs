@@ -448,7 +448,7 @@ fn an_unresolved_conflict_is_refused_with_its_resolutions_and_a_named_one_is_app
     assert_eq!(code(&o), 2);
     assert_eq!(
         stderr(&o),
-        "error: nothing was written:\n  - conflict json-with-dbt: dbt contracts need typed events: JSON events carry no schema for dbt contracts. Choose one of: use-avro (Switch to avro), accept (Keep both); add `resolutions: {json-with-dbt: <choice>}` to the answers file\n"
+        "error: nothing was written:\n  - conflict json-with-dbt: dbt contracts need typed events: JSON events carry no schema for dbt contracts. Choose one of: use-avro (Switch to avro), accept (Keep both); pass `--resolve json-with-dbt=use-avro`, or add `resolutions: {json-with-dbt: <choice>}` to the answers file\n"
     );
     fs::write(
         &file,
@@ -474,6 +474,85 @@ fn an_unresolved_conflict_is_refused_with_its_resolutions_and_a_named_one_is_app
         record.contains("resolutions:\n  json-with-dbt: use-avro\n"),
         "{record}"
     );
+}
+
+#[test]
+fn resolve_on_the_command_line_applies_a_resolution_and_wins_over_the_file() {
+    let dir = out_dir();
+    let file = dir.path().join("answers.yaml");
+    let body = "skillchain: 1\npack: mini\ngoal: kafka streaming with dbt\nblueprint: null\nskills: [stream, transform]\nanswers:\n  stream: { format: json }\n";
+    let out = dir.path().join("o");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            "--answers",
+            file.to_str().expect("utf8"),
+            "--defaults",
+            "--out",
+            out.to_str().expect("utf8"),
+        ];
+        args.extend_from_slice(extra);
+        sc(&args)
+    };
+    // The file accepts both; the command line switches to avro.
+    fs::write(
+        &file,
+        format!("{body}resolutions: {{ json-with-dbt: accept }}\n"),
+    )
+    .expect("write");
+    let o = run(&["--resolve", "json-with-dbt=use-avro"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        fs::read_to_string(out.join("stream/kafka.yaml")).expect("file"),
+        "platform: kafka\nformat: avro\npartitions: 6\n"
+    );
+    let record = fs::read_to_string(out.join(".skillchain/answers.yaml")).expect("record");
+    assert!(
+        record.contains("resolutions:\n  json-with-dbt: use-avro\n"),
+        "{record}"
+    );
+}
+
+#[test]
+fn a_wrong_resolve_names_the_flag_the_rule_and_the_choices_and_writes_nothing() {
+    let dir = out_dir();
+    let file = dir.path().join("answers.yaml");
+    fs::write(&file, "skillchain: 1\npack: mini\ngoal: kafka streaming with dbt\nblueprint: null\nskills: [stream, transform]\nanswers:\n  stream: { format: json }\n").expect("write");
+    let out = dir.path().join("o");
+    let o = sc(&[
+        "run",
+        "--answers",
+        file.to_str().expect("utf8"),
+        "--defaults",
+        "--out",
+        out.to_str().expect("utf8"),
+        "--resolve",
+        "json-with-db=use-avro",
+        "--resolve",
+        "json-with-dbt",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stderr(&o),
+        "error: nothing was written (3 problems):\n  - --resolve json-with-db: pack mini has no conflict rule `json-with-db` (did you mean `json-with-dbt`?)\n  - --resolve: `json-with-dbt` must be `conflict-id=resolution-id`\n  - conflict json-with-dbt: dbt contracts need typed events: JSON events carry no schema for dbt contracts. Choose one of: use-avro (Switch to avro), accept (Keep both); pass `--resolve json-with-dbt=use-avro`, or add `resolutions: {json-with-dbt: <choice>}` to the answers file\n"
+    );
+    assert!(!out.exists());
+    let o = sc(&[
+        "run",
+        "--answers",
+        file.to_str().expect("utf8"),
+        "--defaults",
+        "--out",
+        out.to_str().expect("utf8"),
+        "--resolve",
+        "json-with-dbt=avro",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        stderr(&o),
+        "error: nothing was written:\n  - --resolve json-with-dbt: conflict `json-with-dbt` has no resolution `avro`: choose one of use-avro, accept\n"
+    );
+    assert!(!out.exists());
 }
 
 #[test]

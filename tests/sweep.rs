@@ -509,6 +509,7 @@ fn request(set: &Set) -> Request {
         skills: Some(set.skills.clone()),
         maturity: Some(set.maturity),
         sets: set.sets.iter().map(|(k, v)| format!("{k}={v}")).collect(),
+        resolves: Vec::new(),
         defaults: true,
         skip_loads: false,
         preferences: Default::default(),

@@ -42,6 +42,9 @@ pub struct RunArgs {
     /// Answer one question: `skill-id.question-id=value`; repeatable.
     #[arg(long = "set", value_name = "SKILL.QUESTION=VALUE")]
     pub sets: Vec<String>,
+    /// Resolve a conflict between skills: `conflict-id=resolution-id`; repeatable.
+    #[arg(long = "resolve", value_name = "CONFLICT=CHOICE")]
+    pub resolves: Vec<String>,
     /// Show the plan (each file new / identical / conflict / skipped); write nothing.
     #[arg(long)]
     pub pretend: bool,
@@ -91,6 +94,7 @@ pub fn run(
         skills: args.skills.clone(),
         maturity: args.maturity,
         sets: args.sets.clone(),
+        resolves: args.resolves.clone(),
         defaults: args.defaults,
         skip_loads: false,
         preferences: Default::default(),

@@ -156,7 +156,9 @@ def check(tree, dialect):
         suffix = path.suffix
         try:
             if suffix in (".yaml", ".yml"):
-                if yaml.safe_load(text) in (None, "", [], {}):
+                # Kubernetes manifests hold several documents.
+                docs = list(yaml.safe_load_all(text))
+                if all(d in (None, "", [], {}) for d in docs):
                     problems.append(f"{tree}: {rel}: empty YAML")
             elif suffix == ".json":
                 json.loads(text)
