@@ -231,3 +231,60 @@ pub fn blueprint_chain(pack: &Pack, det: &PackDetection, blueprint: &Blueprint) 
         .collect();
     build_chain_with(pack, seeds, &scores, &det.pull())
 }
+
+/// The chain of a goal that asks for a blueprint's journey but rules parts
+/// of it out ("new dim_warehouse, scd1, skip review"): the blueprint is
+/// withheld, yet the rest of its journey is asked (the dimension is still
+/// built and tested). `None` unless the best blueprint reached the offer
+/// and was withheld for ruled-out parts.
+pub fn journey_without_parts(pack: &Pack, det: &PackDetection) -> Option<Vec<ChainEntry>> {
+    let best = det.blueprints.first().filter(|b| {
+        det.offer.is_none()
+            && !b.offered
+            && b.confidence >= super::OFFER_THRESHOLD
+            && !b.parts_ruled_out.is_empty()
+    })?;
+    let blueprint = pack.blueprint(&best.id)?;
+    // The goal names work of the journey that is still to do: "the dbt
+    // side is done" around a Power BI ask leaves no journey to finish.
+    let names_open_part = det
+        .scores
+        .iter()
+        .any(|s| s.score > 0 && blueprint.skills.contains(&s.id) && !det.settles(&s.id));
+    if !names_open_part {
+        return None;
+    }
+    let mut seeds: Vec<(String, Vec<Reason>)> = det
+        .chain
+        .iter()
+        .map(|e| (e.id.clone(), e.reasons.clone()))
+        .collect();
+    for id in blueprint.skills.iter().filter(|id| !det.settles(id)) {
+        seeds.push((
+            id.clone(),
+            vec![Reason::Blueprint {
+                id: blueprint.id.clone(),
+            }],
+        ));
+    }
+    let scores: HashMap<&str, u32> = det
+        .scores
+        .iter()
+        .map(|s| (s.id.as_str(), s.score))
+        .collect();
+    let assumed: BTreeSet<&str> = det.assumed.iter().map(|e| e.id.as_str()).collect();
+    let mut chain = build_chain_with(pack, seeds, &scores, &det.pull());
+    // What the goal settles stays out of the asked chain, also as a
+    // dependency: its answers still serve from the assumed skills.
+    chain.retain(|e| {
+        let pulled = e
+            .reasons
+            .iter()
+            .all(|r| matches!(r, Reason::DependencyOf { .. }));
+        // A dependency the narrower reading only assumed stays assumed.
+        let only_assumed =
+            pulled && assumed.contains(e.id.as_str()) && !blueprint.skills.contains(&e.id);
+        !(det.settles(&e.id) || only_assumed)
+    });
+    Some(chain)
+}

@@ -661,6 +661,11 @@ pub(super) fn detect_analysed(
             s.score > 0 || !s.hits.is_empty() || s.negated_by.is_some() || s.exists_by.is_some()
         })
         .collect();
+    if let Some(journey) = super::chain::journey_without_parts(pack, &det) {
+        det.assumed
+            .retain(|e| !journey.iter().any(|j| j.id == e.id));
+        det.chain = journey;
+    }
     det
 }
 
