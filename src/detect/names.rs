@@ -26,6 +26,23 @@ fn is_name(w: &str) -> bool {
         && (w.contains('_') || (w.contains('.') && w.split('.').all(|p| p.len() >= 2)))
 }
 
+/// A name shaped like a table: `dataset.table` (two or three dotted
+/// parts) or a snake_case name with a version suffix (`clients_daily_v6`)
+/// or a layer prefix (`fct_orders`, `stg_events`).
+pub fn looks_like_table(name: &str) -> bool {
+    let parts = name.split('.').count();
+    if (2..=3).contains(&parts) {
+        return true;
+    }
+    let versioned = name
+        .rsplit_once("_v")
+        .is_some_and(|(_, v)| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()));
+    let layered = ["fct_", "fact_", "dim_", "stg_", "int_", "agg_", "mart_"]
+        .iter()
+        .any(|p| name.to_ascii_lowercase().starts_with(p));
+    versioned || layered
+}
+
 /// The names in `goal`, in order of appearance, without repeats.
 pub fn names(goal: &str) -> Vec<Name> {
     let mut out: Vec<Name> = Vec::new();

@@ -281,7 +281,19 @@ pub(super) fn detect_analysed(
             .iter()
             .find(|t| present(t))
             .map(|&t| index.terms[t].text.clone());
-        let has_required = st.requires_any.is_empty() || st.requires_any.iter().any(present);
+        // A table the goal names (`search_clients_daily_v8`,
+        // `telemetry.main`) is the "table" a gate asks for, when the goal
+        // names the skill's work outside it too.
+        let names_table = || {
+            st.requires_any
+                .iter()
+                .filter_map(|&t| index.terms.get(t))
+                .any(|t| t.text == "table")
+                && super::names::names(&a.goal)
+                    .iter()
+                    .any(|n| super::names::looks_like_table(&n.text))
+        };
+        let mut has_required = st.requires_any.is_empty() || st.requires_any.iter().any(present);
         for f in &mine {
             // A word inside a table or code name ("aggregates" of
             // `active_users_aggregates_v3`) hints at the skill, it does not
@@ -377,6 +389,7 @@ pub(super) fn detect_analysed(
             secondary.clear();
             hits.clear();
         }
+        has_required |= !primary.is_empty() && names_table();
         let raw = PRIMARY_POINTS * primary.len() as u32 + SECONDARY_POINTS * secondary.len() as u32;
         let score = if excluded_by.is_some() || !has_required {
             0
@@ -627,7 +640,23 @@ pub(super) fn detect_analysed(
     // A narrow goal works on something that exists when it says it changes,
     // examines or names the thing (a table name it does not call new), and
     // nothing in it says it builds anew.
-    let creates = a.reading.tokens.iter().any(|t| is_creation_cue(&t.word));
+    // "clients_daily got a new col" tells what happened to a thing that
+    // exists: "new" after a verb of having is no request to create.
+    let toks = &a.reading.tokens;
+    let creates = toks.iter().enumerate().any(|(i, t)| {
+        is_creation_cue(&t.word)
+            && !(t.word == "new"
+                && toks[..i]
+                    .iter()
+                    .rev()
+                    .find(|p| !matches!(p.word.as_str(), "a" | "an" | "the" | "some"))
+                    .is_some_and(|p| {
+                        matches!(
+                            p.word.as_str(),
+                            "got" | "gets" | "has" | "had" | "have" | "added" | "gained"
+                        )
+                    }))
+    });
     let changes = a
         .reading
         .tokens
