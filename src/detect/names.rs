@@ -90,6 +90,12 @@ pub fn names(goal: &str) -> Vec<Name> {
 /// completed the way the question's own default is written (a `_v1` suffix,
 /// the default's dataset before a bare source table); the caller validates.
 pub fn default_for(names: &[Name], q: &crate::pack::Question) -> Option<String> {
+    default_and_name(names, q).map(|(value, _)| value)
+}
+
+/// [`default_for`] with the name as the goal writes it (`dim_employees`
+/// for the entity `employee`), for the answer's provenance.
+pub fn default_and_name(names: &[Name], q: &crate::pack::Question) -> Option<(String, String)> {
     let default = q
         .default
         .as_ref()
@@ -101,19 +107,22 @@ pub fn default_for(names: &[Name], q: &crate::pack::Question) -> Option<String> 
         "table" | "table_name" | "target" | "target_table" | "model_name" => {
             let n = targets.first()?;
             let last = n.text.rsplit('.').next()?.to_string();
-            Some(like_default(&last, default.trim()))
+            Some((like_default(&last, default.trim()), n.text.clone()))
         }
         // The project of a fully qualified `project.dataset.table` name.
         "project" | "project_id" | "gcp_project" => {
             let n = targets.iter().find(|n| n.text.split('.').count() == 3)?;
-            n.text.split('.').next().map(str::to_string)
+            n.text
+                .split('.')
+                .next()
+                .map(|p| (p.to_string(), n.text.clone()))
         }
         "dataset" => {
             let n = targets.iter().find(|n| n.text.contains('.'))?;
             let parts: Vec<&str> = n.text.split('.').collect();
             parts
                 .get(parts.len().checked_sub(2)?)
-                .map(|d| d.to_string())
+                .map(|d| (d.to_string(), n.text.clone()))
         }
         "sources" | "source" | "source_table" | "source_tables" => {
             if sources.is_empty() {
@@ -129,9 +138,50 @@ pub fn default_for(names: &[Name], q: &crate::pack::Question) -> Option<String> 
                     _ => n.text.clone(),
                 })
                 .collect();
-            Some(list.join(", "))
+            let written: Vec<&str> = sources.iter().map(|n| n.text.as_str()).collect();
+            Some((list.join(", "), written.join(", ")))
         }
+        // The entity of the dimension the goal names (`dim_employee`).
+        "entity" => model_part(&targets, &["dim_"]),
+        // The business process of the fact the goal names (`fct_shipments`).
+        "process" => model_part(&targets, &["fct_", "fact_"]),
+        // The model a failure names (`fct_trips`, `stg_events`).
+        "failed_node" => names
+            .iter()
+            .map(|n| n.text.as_str())
+            .find(|t| MODEL_PREFIXES.iter().any(|p| t.starts_with(p)))
+            .map(|t| (t.to_string(), t.to_string())),
         _ => None,
+    }
+}
+
+/// Prefixes of a dbt project's model names.
+const MODEL_PREFIXES: [&str; 7] = ["stg_", "int_", "fct_", "fact_", "dim_", "mart_", "agg_"];
+
+/// The singular rest of the first name with one of `prefixes`
+/// (`dim_customers` → `customer`).
+fn model_part(names: &[&Name], prefixes: &[&str]) -> Option<(String, String)> {
+    let (rest, n) = names.iter().find_map(|n| {
+        prefixes
+            .iter()
+            .find_map(|p| n.text.strip_prefix(p).map(|r| (r, n)))
+    })?;
+    if rest.contains('.') || rest.is_empty() {
+        return None;
+    }
+    Some((singular(rest), n.text.clone()))
+}
+
+/// "shipments" → "shipment", "categories" → "category"; words that end in
+/// "ss", "us" or "is" ("status", "analysis") stay as they are.
+fn singular(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("ies").filter(|s| s.len() >= 2) {
+        return format!("{stem}y");
+    }
+    let keeps = ["ss", "us", "is"].iter().any(|e| word.ends_with(e));
+    match word.strip_suffix('s') {
+        Some(stem) if !keeps && stem.len() >= 3 => stem.to_string(),
+        _ => word.to_string(),
     }
 }
 
@@ -157,6 +207,53 @@ mod tests {
             "id: {id}\nprompt: p\nkind: text\ndefault: \"{default}\"\n"
         ))
         .expect("question")
+    }
+
+    #[test]
+    fn a_named_model_gives_its_entity_process_and_failed_node() {
+        let cases = [
+            ("customer", "customers"),
+            ("employee", "employee"),
+            ("category", "categories"),
+            ("status", "status"),
+            ("sales_territory", "sales_territories"),
+        ];
+        for (want, written) in cases {
+            for goal in [
+                format!("new dim_{written} with scd2"),
+                format!("build dim_{written} from stg_{written}"),
+            ] {
+                let n = names(&goal);
+                assert_eq!(
+                    default_for(&n, &q("entity", "driver")).as_deref(),
+                    Some(want),
+                    "{goal}"
+                );
+                assert_eq!(default_for(&n, &q("process", "trip")), None, "{goal}");
+            }
+            for prefix in ["fct_", "fact_"] {
+                let goal = format!("add {prefix}{written} at line grain");
+                let n = names(&goal);
+                assert_eq!(
+                    default_for(&n, &q("process", "trip")).as_deref(),
+                    Some(want),
+                    "{goal}"
+                );
+                assert_eq!(default_for(&n, &q("entity", "driver")), None, "{goal}");
+            }
+        }
+        let n = names("dbt build failed on fct_trips after the stg_events change");
+        assert_eq!(
+            default_for(&n, &q("failed_node", "")).as_deref(),
+            Some("fct_trips")
+        );
+        // A source is no dimension the goal makes.
+        let n = names("copy rows from dim_legacy into analytics");
+        assert_eq!(default_for(&n, &q("entity", "driver")), None);
+        assert_eq!(
+            default_for(&names("parse_user_agent is slow"), &q("failed_node", "")),
+            None
+        );
     }
 
     #[test]

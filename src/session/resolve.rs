@@ -106,11 +106,13 @@ impl Session {
             }
         }
         // Names the goal mentions ("user_retention_daily ... from events_daily").
-        if let Some(name) = crate::detect::names::default_for(&self.detection.names, q) {
-            if let Ok(v) = value::check_value(q, &AnswerValue::Text(name.clone())) {
+        if let Some((name, written)) =
+            crate::detect::names::default_and_name(&self.detection.names, q)
+        {
+            if let Ok(v) = value::check_value(q, &AnswerValue::Text(name)) {
                 return (
                     v,
-                    Provenance::with(Source::GoalKeyword, format!("goal names {name}")),
+                    Provenance::with(Source::GoalKeyword, format!("goal names {written}")),
                 );
             }
         }
