@@ -9,6 +9,24 @@ fn out_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }
 
+/// `run --answers FILE --defaults --out OUT` with more arguments.
+fn run_answers(
+    file: &std::path::Path,
+    out: &std::path::Path,
+    extra: &[&str],
+) -> std::process::Output {
+    let mut args = vec![
+        "run",
+        "--answers",
+        file.to_str().expect("utf8"),
+        "--defaults",
+        "--out",
+        out.to_str().expect("utf8"),
+    ];
+    args.extend_from_slice(extra);
+    sc(&args)
+}
+
 #[test]
 fn detect_explains_pack_blueprint_chain_and_estimates() {
     let o = sc(&["detect", "kafka pipeline with dbt", "--pack", "mini"]);
@@ -185,14 +203,7 @@ fn a_broken_answers_file_lists_every_problem_and_writes_nothing() {
     )
     .expect("write");
     let out = dir.path().join("never");
-    let o = sc(&[
-        "run",
-        "--answers",
-        file.to_str().expect("utf8"),
-        "--defaults",
-        "--out",
-        out.to_str().expect("utf8"),
-    ]);
+    let o = run_answers(&file, &out, &[]);
     assert_eq!(code(&o), 2);
     let f = file.display().to_string();
     let expected = format!(
@@ -437,14 +448,7 @@ fn an_unresolved_conflict_is_refused_with_its_resolutions_and_a_named_one_is_app
     let body = "skillchain: 1\npack: mini\ngoal: kafka streaming with dbt\nblueprint: null\nskills: [stream, transform]\nanswers:\n  stream: { format: json }\n";
     fs::write(&file, body).expect("write");
     let out = dir.path().join("o");
-    let o = sc(&[
-        "run",
-        "--answers",
-        file.to_str().expect("utf8"),
-        "--defaults",
-        "--out",
-        out.to_str().expect("utf8"),
-    ]);
+    let o = run_answers(&file, &out, &[]);
     assert_eq!(code(&o), 2);
     assert_eq!(
         stderr(&o),
@@ -455,14 +459,7 @@ fn an_unresolved_conflict_is_refused_with_its_resolutions_and_a_named_one_is_app
         format!("{body}resolutions: {{ json-with-dbt: use-avro }}\n"),
     )
     .expect("write");
-    let o = sc(&[
-        "run",
-        "--answers",
-        file.to_str().expect("utf8"),
-        "--defaults",
-        "--out",
-        out.to_str().expect("utf8"),
-    ]);
+    let o = run_answers(&file, &out, &[]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(
         fs::read_to_string(out.join("stream/kafka.yaml")).expect("file"),
@@ -482,25 +479,13 @@ fn resolve_on_the_command_line_applies_a_resolution_and_wins_over_the_file() {
     let file = dir.path().join("answers.yaml");
     let body = "skillchain: 1\npack: mini\ngoal: kafka streaming with dbt\nblueprint: null\nskills: [stream, transform]\nanswers:\n  stream: { format: json }\n";
     let out = dir.path().join("o");
-    let run = |extra: &[&str]| {
-        let mut args = vec![
-            "run",
-            "--answers",
-            file.to_str().expect("utf8"),
-            "--defaults",
-            "--out",
-            out.to_str().expect("utf8"),
-        ];
-        args.extend_from_slice(extra);
-        sc(&args)
-    };
     // The file accepts both; the command line switches to avro.
     fs::write(
         &file,
         format!("{body}resolutions: {{ json-with-dbt: accept }}\n"),
     )
     .expect("write");
-    let o = run(&["--resolve", "json-with-dbt=use-avro"]);
+    let o = run_answers(&file, &out, &["--resolve", "json-with-dbt=use-avro"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(
         fs::read_to_string(out.join("stream/kafka.yaml")).expect("file"),
@@ -519,34 +504,23 @@ fn a_wrong_resolve_names_the_flag_the_rule_and_the_choices_and_writes_nothing() 
     let file = dir.path().join("answers.yaml");
     fs::write(&file, "skillchain: 1\npack: mini\ngoal: kafka streaming with dbt\nblueprint: null\nskills: [stream, transform]\nanswers:\n  stream: { format: json }\n").expect("write");
     let out = dir.path().join("o");
-    let o = sc(&[
-        "run",
-        "--answers",
-        file.to_str().expect("utf8"),
-        "--defaults",
-        "--out",
-        out.to_str().expect("utf8"),
-        "--resolve",
-        "json-with-db=use-avro",
-        "--resolve",
-        "json-with-dbt",
-    ]);
+    let o = run_answers(
+        &file,
+        &out,
+        &[
+            "--resolve",
+            "json-with-db=use-avro",
+            "--resolve",
+            "json-with-dbt",
+        ],
+    );
     assert_eq!(code(&o), 2);
     assert_eq!(
         stderr(&o),
         "error: nothing was written (3 problems):\n  - --resolve json-with-db: pack mini has no conflict rule `json-with-db` (did you mean `json-with-dbt`?)\n  - --resolve: `json-with-dbt` must be `conflict-id=resolution-id`\n  - conflict json-with-dbt: dbt contracts need typed events: JSON events carry no schema for dbt contracts. Choose one of: use-avro (Switch to avro), accept (Keep both); pass `--resolve json-with-dbt=use-avro`, or add `resolutions: {json-with-dbt: <choice>}` to the answers file\n"
     );
     assert!(!out.exists());
-    let o = sc(&[
-        "run",
-        "--answers",
-        file.to_str().expect("utf8"),
-        "--defaults",
-        "--out",
-        out.to_str().expect("utf8"),
-        "--resolve",
-        "json-with-dbt=avro",
-    ]);
+    let o = run_answers(&file, &out, &["--resolve", "json-with-dbt=avro"]);
     assert_eq!(code(&o), 2);
     assert_eq!(
         stderr(&o),
@@ -673,14 +647,7 @@ fn blueprint_deliverables_of_skills_outside_the_chain_are_skipped_not_missing() 
     )
     .expect("write");
     let out = dir.path().join("o");
-    let o = sc(&[
-        "run",
-        "--answers",
-        file.to_str().expect("utf8"),
-        "--defaults",
-        "--out",
-        out.to_str().expect("utf8"),
-    ]);
+    let o = run_answers(&file, &out, &[]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     let text = stdout(&o);
     assert!(text.contains("✓ Stream config\n"), "{text}");
