@@ -375,6 +375,7 @@ pub fn detect_with(
     };
     let offered = dets.get(&best_pos).is_some_and(|d| d.offer.is_some());
     let questions = super::close::question_readers(&a, &indexes, &gated, best_pos);
+    let wider = super::wider::readers(&a, &indexes, &gated, (best_pos, &best.id));
     // The one word the best pack weighs above all its others is what the
     // goal mainly asks for: in a brief goal, another pack that reads it too
     // offers that as well ("great expectations suite for the silver orders
@@ -431,6 +432,8 @@ pub fn detect_with(
                 ))
             } else if let Some(q) = questions.get(*pos).cloned().flatten() {
                 Some(q)
+            } else if let Some(w) = wider.get(*pos).cloned().flatten() {
+                Some(w)
             } else if let Some(c) = dets.get(pos).and_then(|d| {
                 super::close::own_capability(&a, &indexes, (best_pos, *pos), offered, &best, s, d)
             }) {

@@ -25,6 +25,7 @@ mod phrases;
 mod reading;
 mod score;
 mod shared;
+mod wider;
 
 pub use chain::{blueprint_chain, build_chain, build_chain_with, chain_for, chain_for_with, Pull};
 pub use choose::{
