@@ -18,7 +18,7 @@ fn refused_with(goal: &str, word: &str) {
         Err(no) => {
             let why = no.thin.unwrap_or_default();
             assert!(
-                why.contains(&format!("\"{word}\"")),
+                why.starts_with(&format!("\"{word}\" is ")) && why.ends_with("not the data tool"),
                 "{goal:?}: reason {why:?} names {word:?}"
             );
         }
@@ -133,5 +133,50 @@ fn a_tool_named_as_a_purchase_is_not_data_work() {
     matches(
         "subscription renewals need their own fact: one row per renewal event, keys to dim_plan and dim_date",
         "dbt-workflows",
+    );
+}
+
+/// Other tools' everyday senses: the astronomer's redshift, an iceberg at
+/// sea, a school prefect, a spark of joy; each refused, each still the tool
+/// when a word of the tool follows it.
+#[test]
+fn other_tools_in_their_everyday_sense_are_refused() {
+    let cases = [
+        (
+            "redshift",
+            "explain the redshift of distant galaxies for my astronomy homework",
+        ),
+        (
+            "redshift",
+            "plot redshift against distance from the hubble telescope data for class",
+        ),
+        (
+            "iceberg",
+            "write a short poem about the iceberg that sank the titanic",
+        ),
+        (
+            "iceberg",
+            "recipe for an iceberg lettuce salad with blue cheese",
+        ),
+        (
+            "prefect",
+            "speech for my prefect election at school next week",
+        ),
+        ("prefect", "prefect duties rota for the pupils in assembly"),
+        (
+            "spark",
+            "ideas to spark joy and creativity in our team offsite games",
+        ),
+    ];
+    for (word, goal) in cases {
+        refused_with(goal, word);
+    }
+    matches(
+        "resize the redshift cluster and vacuum the big tables",
+        "data-engineering",
+    );
+    matches(
+        "prefect flow that pulls stripe daily with retries",
+        "data-orchestration",
     );
 }
