@@ -197,3 +197,60 @@ fn a_stream_feeding_layers_names_the_pack_that_builds_the_stream() {
     }
     assert_eq!(n, STREAMS.len() * LAYERS.len() * THEN.len());
 }
+
+const SLOW_SUBJECTS: &[&str] = &[
+    "the power bi sales report",
+    "the finance dbt models",
+    "fct_sessions in dbt",
+    "the power bi dataset refresh",
+];
+const SLOWNESS: &[&str] = &["is slow", "crawls", "takes 40 min", "got slower this week"];
+const NOT_SLOW: &[&str] = &["needs a new measure", "needs a margin column"];
+const SLOW_ASKS: &[&str] = &["fix it", "fix the model behind it"];
+
+/// Something slow in a pack that has no word for slowness (a Power BI
+/// report, dbt models) is performance work too: a pack that knows "slow"
+/// is the runner-up. The same subjects asking for something else are not.
+#[test]
+fn a_slowness_the_best_pack_has_no_word_for_names_a_pack_that_has() {
+    let mut n = 0;
+    for s in SLOW_SUBJECTS {
+        for a in SLOW_ASKS {
+            for w in SLOWNESS {
+                let goal = format!("{s} {w}, {a}");
+                let d = run(&goal);
+                assert_eq!(d.inner.pack, "dbt-workflows", "{goal}");
+                assert!(
+                    runner_up_ids(&d).contains(&"data-engineering"),
+                    "{goal}: {:?}",
+                    runner_up_ids(&d)
+                );
+                n += 1;
+            }
+            for w in NOT_SLOW {
+                let goal = format!("{s} {w}, {a}");
+                let d = run(&goal);
+                assert_eq!(d.inner.pack, "dbt-workflows", "{goal}");
+                // A short goal may name it for its own reason.
+                assert!(
+                    d.inner
+                        .runner_ups
+                        .iter()
+                        .filter_map(|r| r.close_call.as_deref())
+                        .all(|why| !why.starts_with("the goal reports slowness")),
+                    "{goal}: {:?}",
+                    runner_up_ids(&d)
+                );
+            }
+        }
+    }
+    assert_eq!(n, SLOW_SUBJECTS.len() * SLOW_ASKS.len() * SLOWNESS.len());
+    // "slowly changing" names a kind of dimension, not a slowness.
+    let d = run("slowly changing dimension type 2 for dim_employee using dbt snapshots");
+    assert!(d
+        .inner
+        .runner_ups
+        .iter()
+        .filter_map(|r| r.close_call.as_deref())
+        .all(|why| !why.starts_with("the goal reports slowness")));
+}

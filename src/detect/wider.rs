@@ -14,7 +14,11 @@
 //!   word is a runner-up;
 //! - **a stream feeding the build**: a stream source only one other pack
 //!   knows (a primary keyword's weight, no other pack reading it), flowing
-//!   "into" the best pack's build, is that pack's work too.
+//!   "into" the best pack's build, is that pack's work too;
+//! - **a slowness the best pack does not read**: a goal that reports
+//!   something slow ("the report crawls", "takes 40 min") where the best
+//!   pack has no word for slowness is performance work too; another pack
+//!   that knows "slow" as a keyword is a runner-up.
 
 use super::index::{PackIndex, PRIMARY_POINTS, SECONDARY_POINTS};
 use super::score::Analysis;
@@ -63,6 +67,11 @@ const FLOW_WORDS: &[&str] = &["into"];
 /// A flow word stands at most this many words after the source.
 const FLOW_REACH: usize = 4;
 
+/// Words after "takes" that measure a duration ("takes 40 min").
+const DURATION_UNITS: &[&str] = &[
+    "min", "mins", "minute", "minutes", "hour", "hours", "hr", "hrs",
+];
+
 /// Per pack position: the reason it is a runner-up by one of this module's
 /// rules, or `None`.
 pub fn readers(
@@ -90,7 +99,8 @@ pub fn readers(
         }
         *slot = artefact(a, n, (pos, best_pos), &reads)
             .or_else(|| review(a, indexes, gated, pos, (best_pos, best_id), &reads))
-            .or_else(|| stream(a, indexes, gated, pos, best_pos));
+            .or_else(|| stream(a, indexes, gated, pos, best_pos))
+            .or_else(|| slow(a, indexes, gated, (pos, best_pos), &reads));
     }
     out
 }
@@ -231,4 +241,55 @@ fn stream(
                 )
             })
         })
+}
+
+/// The goal's report of slowness: where it stands, how many words, as typed.
+fn slowness(a: &Analysis) -> Option<(usize, usize, String)> {
+    let toks = &a.reading.tokens;
+    toks.iter().enumerate().find_map(|(i, t)| {
+        let w = t.word.as_str();
+        if t.in_name {
+            return None;
+        }
+        if (w.starts_with("slow") && !w.starts_with("slowly"))
+            || w.starts_with("crawl")
+            || w == "sluggish"
+        {
+            return Some((i, 1, t.typed.clone()));
+        }
+        // "takes 40 min", "took 3 hours"
+        let took = matches!(w, "take" | "takes" | "took" | "taking");
+        let number = toks
+            .get(i + 1)
+            .is_some_and(|n| n.word.chars().next().is_some_and(|c| c.is_ascii_digit()));
+        let unit = toks
+            .get(i + 2)
+            .is_some_and(|u| DURATION_UNITS.contains(&u.word.as_str()));
+        (took && number && unit).then(|| {
+            let typed: Vec<&str> = toks[i..i + 3].iter().map(|t| t.typed.as_str()).collect();
+            (i, 3, typed.join(" "))
+        })
+    })
+}
+
+fn slow(
+    a: &Analysis,
+    indexes: &[&PackIndex],
+    gated: &[Vec<usize>],
+    (pos, best_pos): (usize, usize),
+    reads: &impl Fn(usize, usize, usize) -> bool,
+) -> Option<String> {
+    let (start, len, typed) = slowness(a)?;
+    let knows_slow = |p: usize| {
+        indexes.get(p).is_some_and(|ix| {
+            ix.term_id(&["slow".to_string()])
+                .is_some_and(|t| ix.weight_without(t, &gated[p]) >= SECONDARY_POINTS)
+        })
+    };
+    if reads(best_pos, start, len) || knows_slow(best_pos) || !knows_slow(pos) {
+        return None;
+    }
+    Some(format!(
+        "the goal reports slowness (\"{typed}\"), which the best pack has no word for and this pack knows as its own (\"slow\")"
+    ))
 }
