@@ -168,12 +168,34 @@ fn other_tools_in_their_everyday_sense_are_refused() {
             "ideas to spark joy and creativity in our team offsite games",
         ),
     ];
+    let cases = cases.into_iter().chain([
+        (
+            "macro",
+            "excel macro to merge the monthly expense sheets for accounting",
+        ),
+        (
+            "macro",
+            "vba macro that copies 12 monthly sheets into one workbook",
+        ),
+        (
+            "salesforce",
+            "update opportunity stages in salesforce so the Q3 deck is accurate",
+        ),
+        (
+            "salesforce",
+            "clean up my salesforce opportunities before the quota review",
+        ),
+    ]);
     for (word, goal) in cases {
         refused_with(goal, word);
     }
     matches(
         "resize the redshift cluster and vacuum the big tables",
         "data-engineering",
+    );
+    matches(
+        "ingest the salesforce opportunities table into the warehouse daily",
+        "data-orchestration",
     );
     matches(
         "prefect flow that pulls stripe daily with retries",

@@ -230,6 +230,72 @@ const SENSES: &[Sense] = &[
             "dataframe",
         ],
     },
+    Sense {
+        tool: "macro",
+        is: "a spreadsheet or office macro",
+        words: &[
+            "excel",
+            "vba",
+            "spreadsheet",
+            "spreadsheets",
+            "sheet",
+            "sheets",
+            "workbook",
+            "outlook",
+            "powerpoint",
+        ],
+        tool_next: &["dbt", "jinja", "sql", "model", "models"],
+    },
+    Sense {
+        tool: "salesforce",
+        is: "the sales team's CRM at work",
+        words: &[
+            "opportunity",
+            "opportunities",
+            "deck",
+            "quota",
+            "quotas",
+            "territory",
+            "territories",
+            "prospect",
+            "prospects",
+        ],
+        tool_next: &[
+            "api",
+            "connector",
+            "extract",
+            "export",
+            "objects",
+            "object",
+            "table",
+            "tables",
+            "data",
+            "source",
+        ],
+    },
+];
+
+/// Words of data work: a goal with any of them uses the tool's name as
+/// the tool ("the salesforce opportunities table into the warehouse").
+const DATA_WORDS: &[&str] = &[
+    "table",
+    "tables",
+    "warehouse",
+    "ingest",
+    "ingestion",
+    "load",
+    "loads",
+    "pipeline",
+    "pipelines",
+    "dataset",
+    "schema",
+    "query",
+    "queries",
+    "etl",
+    "elt",
+    "dag",
+    "dags",
+    "sync",
 ];
 
 /// Words that ask to buy, renew or approve something ...
@@ -272,6 +338,7 @@ pub fn sense(goal: &str, tokens: &[Token], scoped: &[bool]) -> Option<String> {
                 j != i && *w == s.tool && words.get(j + 1).is_some_and(|n| s.tool_next.contains(n))
             });
         let cue = words.iter().find(|w| s.words.contains(w));
+        let as_tool = as_tool || words.iter().any(|w| DATA_WORDS.contains(w));
         if let (false, Some(cue)) = (as_tool, cue) {
             return Some(format!(
                 "\"{}\" is {} here (with \"{cue}\"), not the data tool",
