@@ -202,3 +202,43 @@ fn other_tools_in_their_everyday_sense_are_refused() {
         "data-orchestration",
     );
 }
+
+/// Fragments of every cue the everyday senses and the close calls of the
+/// kind of ask read (arrows, "into", "takes N", seats, possessives, names),
+/// combined in every order of three: detection answers without a panic,
+/// and a refusal for an everyday sense quotes a word the goal holds.
+#[test]
+fn hostile_combinations_of_the_cues_never_panic_and_quote_the_goal() {
+    let parts = [
+        "->",
+        "→",
+        "into",
+        "takes 5 min",
+        "kafka's novel",
+        "snowflake",
+        "airflow",
+        "renew",
+        "seats",
+        "run_results",
+        "review",
+        "slow",
+        "🙂",
+        "_",
+    ];
+    let mut n = 0;
+    for a in parts {
+        for b in parts {
+            for c in parts {
+                let goal = format!("{a} {b} {c}");
+                n += 1;
+                if let Err(no) = detect(bundled(), &goal) {
+                    if let Some(why) = no.thin.filter(|w| w.ends_with("not the data tool")) {
+                        let quoted = why.split('"').nth(1).unwrap_or_default().to_string();
+                        assert!(goal.to_lowercase().contains(&quoted), "{goal:?}: {why}");
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(n, parts.len().pow(3));
+}
