@@ -287,17 +287,23 @@ pub fn detect_with(
         .map(|s| s.is_some_and(|i| a.scopes[i].kind == super::negation::ScopeKind::Negated))
         .collect();
     let personal = super::context::personal(&a.reading.tokens, &scoped);
+    // "book club notes on Kafka's The Metamorphosis": the tool's name in
+    // its everyday sense, or a product to buy, is other work.
+    let everyday = super::everyday::sense(&a.goal, &a.reading.tokens, &scoped);
     let elsewhere = personal
         .clone()
         .or_else(|| super::context::elsewhere(&a.reading.tokens, &scoped));
     // Infrastructure around a data tool is data work: the tool lifts the
     // raised minimum ("helm chart for airflow on k8s"); a resume naming
     // Airflow is still a resume.
-    let elsewhere = elsewhere
-        .filter(|_| personal.is_some() || super::context::data_tool(&a.reading.tokens).is_none());
+    let elsewhere = elsewhere.filter(|_| {
+        personal.is_some()
+            || everyday.is_some()
+            || super::context::data_tool(&a.reading.tokens).is_none()
+    });
     let minimum = if personal.is_some() {
         f64::INFINITY
-    } else if elsewhere.is_some() {
+    } else if elsewhere.is_some() || everyday.is_some() {
         let more = super::context::elsewhere_count(&a.reading.tokens, &scoped).saturating_sub(1);
         super::context::MIN_EVIDENCE_ELSEWHERE
             + super::context::MIN_EVIDENCE_PER_MORE_ELSEWHERE * more as f64
@@ -308,10 +314,16 @@ pub fn detect_with(
     // something else that happens to use the word ("sanitize input and add
     // a Content-Security-Policy header" knows "security").
     let thin = scores.first().and_then(|(_, s)| lone_word(&a, s));
+    let everyday_refusal = everyday.clone().filter(|_| {
+        scores
+            .first()
+            .is_none_or(|(_, s)| f64::from(s.raw_evidence) < minimum)
+    });
     // A vague data goal ("why is fct_orders so slow?") reaches no pack's
     // minimum but gives two or more packs a secondary keyword's worth each:
     // it is a close call between them, not a refusal.
     let vague = elsewhere.is_none()
+        && everyday.is_none()
         && thin.is_none()
         && scores
             .iter()
@@ -325,8 +337,8 @@ pub fn detect_with(
     else {
         return Err(NoMatch {
             goal: goal.to_string(),
-            thin,
-            elsewhere,
+            thin: everyday_refusal.or(thin),
+            elsewhere: elsewhere.filter(|_| everyday.is_none()),
             packs: registry
                 .packs
                 .iter()
@@ -375,6 +387,7 @@ pub fn detect_with(
     };
     let offered = dets.get(&best_pos).is_some_and(|d| d.offer.is_some());
     let questions = super::close::question_readers(&a, &indexes, &gated, best_pos);
+    let wider = super::wider::readers(&a, &indexes, &gated, (best_pos, &best.id));
     // The one word the best pack weighs above all its others is what the
     // goal mainly asks for: in a brief goal, another pack that reads it too
     // offers that as well ("great expectations suite for the silver orders
@@ -431,6 +444,8 @@ pub fn detect_with(
                 ))
             } else if let Some(q) = questions.get(*pos).cloned().flatten() {
                 Some(q)
+            } else if let Some(w) = wider.get(*pos).cloned().flatten() {
+                Some(w)
             } else if let Some(c) = dets.get(pos).and_then(|d| {
                 super::close::own_capability(&a, &indexes, (best_pos, *pos), offered, &best, s, d)
             }) {

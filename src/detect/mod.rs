@@ -17,6 +17,7 @@ mod chain;
 mod choose;
 mod close;
 pub mod context;
+mod everyday;
 mod index;
 pub mod names;
 mod negation;
@@ -25,6 +26,7 @@ mod phrases;
 mod reading;
 mod score;
 mod shared;
+mod wider;
 
 pub use chain::{blueprint_chain, build_chain, build_chain_with, chain_for, chain_for_with, Pull};
 pub use choose::{
