@@ -114,6 +114,41 @@ fn negation_cue(toks: &[Token], i: usize) -> Option<usize> {
         "w" if next == Some("o") => Some(2),
         // "nothing about alerting yet", "nothing on the dashboards"
         "nothing" if matches!(next, Some("about" | "on" | "around" | "regarding")) => Some(2),
+        // "nothing to tune there": no tuning.
+        "nothing" if next == Some("to") => Some(2),
+        // "nothing realtime", "nothing fancy": not "nothing else" (the
+        // rest), "nothing gets built", "nothing written yet" (a state).
+        "nothing"
+            if toks.get(i + 1).is_some_and(|t| {
+                !t.clause_start
+                    && !t.in_name
+                    && !is_participle(&t.word)
+                    && !is_stopword(&t.word)
+                    && !matches!(
+                        t.word.as_str(),
+                        "else"
+                            | "more"
+                            | "yet"
+                            | "today"
+                            | "exists"
+                            | "exist"
+                            | "gets"
+                            | "get"
+                            | "works"
+                            | "runs"
+                            | "happens"
+                            | "changes"
+                            | "lands"
+                            | "loads"
+                            | "arrives"
+                            | "shows"
+                            | "breaks"
+                            | "fails"
+                    )
+            }) =>
+        {
+            Some(1)
+        }
         "leave" if next == Some("out") => Some(2),
         "hold" if next == Some("off") => Some(2),
         // "before writing any sql", "before we deprecate it": later work,
@@ -537,7 +572,12 @@ fn backward(toks: &[Token], at: usize) -> Vec<usize> {
         let only_names = !out.is_empty()
             && out.iter().any(|&p: &usize| toks[p].in_name)
             && out.iter().all(|&p: &usize| {
-                toks[p].in_name || is_shape(&toks[p]) || is_stopword(&toks[p].word)
+                let w = toks[p].word.as_str();
+                toks[p].in_name
+                    || is_shape(&toks[p])
+                    || is_stopword(w)
+                    || is_participle(w)
+                    || is_done_cue(w)
             });
         if only_names && matches!(t.word.as_str(), "for" | "of") && !t.clause_start {
             continue;
@@ -551,8 +591,13 @@ fn backward(toks: &[Token], at: usize) -> Vec<usize> {
             break;
         }
         out.push(j);
-        // A name counts once, at its first part.
-        if !is_stopword(&t.word) && (!names[j] || t.name_start) && !is_shape(t) {
+        // A name counts once, at its first part; "written + reviewed" say
+        // how the thing stands, not what it is.
+        if !is_stopword(&t.word)
+            && (!names[j] || t.name_start)
+            && !is_shape(t)
+            && !says_state(&t.word)
+        {
             content += 1;
             if content == SCOPE_WORDS {
                 break;
@@ -635,7 +680,158 @@ fn fine_keeps(toks: &[Token], i: usize) -> bool {
             ["leave", "it" | "them" | "that" | "as"] | ["touch", "it" | "them" | "that"]
         )
     });
-    works || itself || left_alone || definite_subject(toks, i)
+    let but = toks.get(i + 1).is_some_and(|t| t.word == "but");
+    !but && (works || itself || left_alone || definite_subject(toks, i) || made_subject(toks, i))
+}
+
+/// "query is fine", "flow code is fine": a made thing named without an
+/// article is still the user's own, and kept; "batch is fine", "type 1 is
+/// fine" pick a kind of thing.
+fn made_subject(toks: &[Token], i: usize) -> bool {
+    let Some(verb) = i.checked_sub(1) else {
+        return false;
+    };
+    if !matches!(toks[verb].word.as_str(), "is" | "are") || toks[verb].clause_start {
+        return false;
+    }
+    let Some(start) = (0..verb).rev().find(|&k| toks[k].clause_start) else {
+        return false;
+    };
+    let subject = &toks[start..verb];
+    subject.len() <= 3
+        && subject.iter().all(|t| !ends_scope(t))
+        && subject.last().is_some_and(|t| is_made_thing(&t.word))
+}
+
+/// Things the work makes, which a goal keeps by saying they are fine.
+fn is_made_thing(w: &str) -> bool {
+    matches!(
+        w,
+        "query"
+            | "queries"
+            | "sql"
+            | "code"
+            | "logic"
+            | "config"
+            | "configs"
+            | "dag"
+            | "dags"
+            | "flow"
+            | "flows"
+            | "schema"
+            | "metadata"
+            | "models"
+            | "tests"
+            | "fixtures"
+            | "docs"
+            | "ddl"
+            | "transforms"
+            | "ingestion"
+            | "script"
+            | "scripts"
+            | "side"
+            | "layer"
+            | "layers"
+            | "setup"
+            | "stack"
+            | "topic"
+            | "topics"
+    )
+}
+
+/// Verbs of changing a thing that exists ("don't touch it", "no changes to
+/// it", "dont rebuild anything there").
+fn is_touch_word(w: &str) -> bool {
+    matches!(
+        w,
+        "touch"
+            | "edit"
+            | "edits"
+            | "change"
+            | "changes"
+            | "modify"
+            | "modifications"
+            | "rewrite"
+            | "rebuild"
+            | "redo"
+            | "rerun"
+            | "alter"
+            | "rework"
+            | "refactor"
+            | "reopen"
+            | "reopening"
+            | "revisit"
+            | "revisiting"
+    )
+}
+
+/// The clause at cue `i` is only a change ruled out of a thing pointed at
+/// ("don't touch it", "no changes to it", "dont rebuild anything there",
+/// "don't touch"): the thing is what the clause before named.
+/// "don't touch anything", "no changes" say nothing of which thing: only
+/// a pointer ("it", "them", "there") or a bare "don't touch" points back.
+fn points_back(toks: &[Token], i: usize, n: usize) -> bool {
+    let mut verb = None;
+    let mut pointer = false;
+    let mut words = 0;
+    for t in toks.iter().skip(i + n) {
+        if t.clause_start {
+            break;
+        }
+        if t.in_name {
+            return false;
+        }
+        words += 1;
+        let w = t.word.as_str();
+        if is_touch_word(w) {
+            verb = Some(w);
+        } else if matches!(w, "it" | "them" | "that" | "those" | "this" | "there") {
+            pointer = true;
+        } else if !matches!(
+            w,
+            "to" | "anything" | "any" | "pls" | "please" | "at" | "of"
+        ) {
+            return false;
+        }
+    }
+    verb.is_some() && (pointer || (words == 1 && verb == Some("touch")))
+}
+
+/// `words` when no scope read so far covers any of them: "the query is
+/// fine, don't touch it" already says the query exists.
+fn uncovered(out: &[Scope], words: Vec<usize>) -> Vec<usize> {
+    if words
+        .iter()
+        .any(|w| out.iter().any(|s| s.words.contains(w)))
+    {
+        Vec::new()
+    } else {
+        words
+    }
+}
+
+/// The content words a pointer at `i` points back at: those before the
+/// cue in its own clause ("the query is merged so dont touch it"), else
+/// those of the clause before ("query is correct, don't edit it").
+fn clause_before(toks: &[Token], i: usize) -> Vec<usize> {
+    let content = |range: std::ops::Range<usize>| -> Vec<usize> {
+        range
+            .filter(|&k| {
+                !is_stopword(&toks[k].word)
+                    && !ends_scope(&toks[k])
+                    && !matches!(toks[k].word.as_str(), "pls" | "please" | "plz" | "kindly")
+            })
+            .collect()
+    };
+    let Some(cs) = (0..=i).rev().find(|&k| toks[k].clause_start) else {
+        return Vec::new();
+    };
+    let own = content(cs..i);
+    if !own.is_empty() || cs == 0 {
+        return own;
+    }
+    let ps = (0..cs).rev().find(|&k| toks[k].clause_start).unwrap_or(0);
+    content(ps..cs)
 }
 
 /// "the sql is fine", "our dag is fine": a thing the goal points at (by
@@ -737,6 +933,15 @@ pub fn is_cue_word(w: &str) -> bool {
         )
 }
 
+/// A word that says how a thing stands ("written", "reviewed", "final"),
+/// not what the thing is.
+pub fn says_state(w: &str) -> bool {
+    is_participle(w)
+        || is_done_cue(w)
+        || is_kept_cue(w)
+        || matches!(w, "fine" | "good" | "ok" | "okay")
+}
+
 /// A past participle after "already" ("already added", "already wrote").
 fn is_participle(w: &str) -> bool {
     (w.len() > 4 && w.ends_with("ed"))
@@ -812,6 +1017,13 @@ fn is_done_cue(w: &str) -> bool {
             | "sorted"
             | "handled"
             | "covered"
+            // "query is correct", "dbt side is verified": said of a thing
+            // that is there, after a copula only ("correct the query" asks).
+            | "correct"
+            | "verified"
+            | "reviewed"
+            | "approved"
+            | "validated"
     )
 }
 
@@ -820,7 +1032,17 @@ fn is_done_cue(w: &str) -> bool {
 /// exists only after a copula ("monitoring is sorted", "secrets are
 /// handled already").
 fn is_state_cue(w: &str) -> bool {
-    matches!(w, "sorted" | "handled" | "covered")
+    matches!(
+        w,
+        "sorted"
+            | "handled"
+            | "covered"
+            | "correct"
+            | "verified"
+            | "reviewed"
+            | "approved"
+            | "validated"
+    )
 }
 
 /// A copula (or "already") right before `i`: "is handled", "'s sorted",
@@ -1283,8 +1505,12 @@ pub fn rest_settled(toks: &[Token]) -> Option<String> {
                 matches!(
                     w(i - 1),
                     Some("pipeline" | "stack" | "setup" | "project" | "platform")
-                ) && (i + 1..(i + 12).min(toks.len()))
-                    .any(|k| matches!(w(k), Some("is" | "are" | "s")) && state(k))
+                ) && (i + 1..(i + 12).min(toks.len())).any(|k| {
+                    matches!(
+                        w(k),
+                        Some("is" | "are" | "s" | "stays" | "stay" | "remains" | "remain")
+                    ) && state(k)
+                })
             }
             _ => false,
         };
@@ -1355,6 +1581,20 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             let mut end = i + 1;
             // Only "no …", "without …", "don't …" phrases: "before
             // merging" and "not null" are keywords of the work itself.
+            let pointed = negation_cue(toks, i)
+                .filter(|&n| points_back(toks, i, n))
+                .map(|n| (n, uncovered(&out, clause_before(toks, i))))
+                .filter(|(_, words)| !words.is_empty());
+            if let Some((n, words)) = pointed {
+                // "no changes to it": what the clause before names is not
+                // to be changed.
+                let end = (i + n..toks.len())
+                    .find(|&k| toks[k].clause_start)
+                    .unwrap_or(toks.len());
+                push(&mut out, toks, ScopeKind::Negated, i..end, words);
+                i = end;
+                continue;
+            }
             if negation_cue(toks, i).is_some()
                 && matches!(toks[i].word.as_str(), "no" | "without" | "dont" | "don")
             {
@@ -1414,8 +1654,17 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             .then_some(1)
         }) {
             // "monitoring not needed", "I'll do the metadata myself": what
-            // stands before is ruled out.
-            let words = backward_joined(toks, i);
+            // stands before is ruled out; "Out of scope for this epic:
+            // secrets" opens its clause, and what follows is.
+            let mut words = backward_joined(toks, i);
+            if words.is_empty() && toks[i].clause_start {
+                let next = (i + n..toks.len())
+                    .find(|&k| toks[k].clause_start)
+                    .filter(|&k| k - (i + n) <= 3 && !toks[k].after_comma);
+                if let Some(k) = next {
+                    words = forward_listed(toks, k);
+                }
+            }
             push(&mut out, toks, ScopeKind::Negated, i..i + n, words);
             i += n;
             continue;
@@ -1470,6 +1719,21 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             words.extend(forward_listed(toks, i + n));
             push(&mut out, toks, ScopeKind::Negated, i..i + n, words);
             i += n;
+            continue;
+        }
+        // "query is correct, don't edit it", "flow code is fine, no
+        // changes to it": what the clause before names is not to be
+        // changed (unless a scope already says how it stands).
+        let pointed = negation_cue(toks, i)
+            .filter(|&n| points_back(toks, i, n))
+            .map(|n| (n, uncovered(&out, clause_before(toks, i))))
+            .filter(|(_, words)| !words.is_empty());
+        if let Some((n, words)) = pointed {
+            let end = (i + n..toks.len())
+                .find(|&k| k > i && toks[k].clause_start)
+                .unwrap_or(toks.len());
+            push(&mut out, toks, ScopeKind::Negated, i..end, words);
+            i = end;
             continue;
         }
         if let Some(n) = negation_cue(toks, i) {

@@ -266,6 +266,7 @@ pub(super) fn detect_analysed(
         let mut hits = Vec::new();
         let mut negated_by = None;
         let mut exists_by = None;
+        let mut kept_side: Option<String> = None;
         // A primary keyword of the skill lies in a negation.
         let mut negated_primary = false;
         // Some word of the skill stands outside a table or code name.
@@ -325,6 +326,12 @@ pub(super) fn detect_analysed(
                         exists_by.get_or_insert_with(|| {
                             scope.map(|s| s.text.clone()).unwrap_or_default()
                         });
+                    } else if is_s && !named_in_name {
+                        // "flow code is fine": a thing the skill makes, said
+                        // to be kept, when nothing but a platform names it.
+                        kept_side.get_or_insert_with(|| {
+                            scope.map(|s| s.text.clone()).unwrap_or_default()
+                        });
                     }
                     continue;
                 }
@@ -366,6 +373,7 @@ pub(super) fn detect_analysed(
             match part_scope(i) {
                 Some((ScopeKind::Negated, by)) => negated_by = Some(by),
                 Some((ScopeKind::Exists, by)) => exists_by = Some(by),
+                None if only_tools => exists_by = kept_side,
                 None => {}
             }
         }
@@ -489,7 +497,12 @@ pub(super) fn detect_analysed(
                 .iter()
                 .any(|s| s.id == skill.id && s.score > 0 && !s.primary.is_empty());
             let builds = skill.keywords.primary.iter().any(|k| names_building(k));
-            if named && !builds {
+            // Named by a keyword of checking work ("dbt test" beside "no
+            // builds"): that work builds nothing, and is still asked.
+            let checks = all_scores.iter().any(|s| {
+                s.id == skill.id && s.score > 0 && s.primary.iter().any(|k| names_checking(k))
+            });
+            if named && (!builds || checks) {
                 continue;
             }
             if let Some(s) = all_scores.iter_mut().find(|s| s.id == skill.id) {
@@ -548,8 +561,33 @@ pub(super) fn detect_analysed(
             b.offered = false;
         }
     }
-    let narrow = matched > 0 && matched <= 2 && offer.is_none();
-    let offer_internal_none = offer.is_none();
+    // A goal that asks for a blueprint's journey (its own phrase, or two of
+    // its skills) but rules parts of it out ("new fact table at order
+    // grain, no review needed"): the blueprint is withheld, yet the rest of
+    // its journey is asked.
+    let journey: Vec<(String, String)> = blueprints
+        .first()
+        .filter(|b| {
+            offer.is_none()
+                && building_out.is_none()
+                && b.confidence >= super::OFFER_THRESHOLD
+                && !b.parts_ruled_out.is_empty()
+                && (b.own_phrase.is_some() || b.skills_named.len() >= 2)
+                && blueprints
+                    .get(1)
+                    .is_none_or(|next| next.confidence < b.confidence)
+        })
+        .and_then(|b| pack.blueprint(&b.id))
+        .map(|b| {
+            b.skills
+                .iter()
+                .filter(|id| !ruled_out.contains(&id.as_str()))
+                .map(|id| (id.clone(), b.id.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let narrow = matched > 0 && matched <= 2 && offer.is_none() && journey.is_empty();
+    let offer_internal_none = offer.is_none() && journey.is_empty();
     let mut seeds: Vec<(String, Vec<Reason>)> = Vec::new();
     // One secondary word of a skill read inside a name (`fct_events`), in
     // a goal that names other skills by their primary keywords, is context,
@@ -568,6 +606,14 @@ pub(super) fn detect_analysed(
             vec![Reason::Matched {
                 keywords,
                 score: s.score,
+            }],
+        ));
+    }
+    for (id, blueprint) in &journey {
+        seeds.push((
+            id.clone(),
+            vec![Reason::Blueprint {
+                id: blueprint.clone(),
             }],
         ));
     }
@@ -895,6 +941,7 @@ fn settle_sides(
                 !super::normalise::is_stopword(&t.word)
                     && !super::negation::is_cue_word(&t.word)
                     && !matches!(t.word.as_str(), "already" | "is" | "are")
+                    && !super::negation::says_state(&t.word)
             })
             .collect();
         if content.len() != 2 || !content.iter().any(|t| is_side_word(&t.word)) {
@@ -1025,6 +1072,17 @@ fn names_building(keyword: &str) -> bool {
                 | "elt"
                 | "implement"
                 | "deploy"
+        )
+    })
+}
+
+/// A keyword of checking work ("dbt test", "relationships test"): it runs
+/// what exists and builds nothing.
+fn names_checking(keyword: &str) -> bool {
+    keyword.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        matches!(
+            w.to_ascii_lowercase().as_str(),
+            "test" | "tests" | "check" | "checks" | "validate" | "validation" | "lint"
         )
     })
 }
