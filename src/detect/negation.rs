@@ -271,9 +271,11 @@ fn handed_over(toks: &[Token], i: usize) -> Option<usize> {
     }
     let other = match t.word.as_str() {
         "qa" | "sre" | "sres" | "dba" | "dbas" | "devops" | "infosec" => true,
-        "team" | "teams" => i.checked_sub(1).and_then(|p| toks.get(p)).is_some_and(|p| {
-            !t.clause_start && !matches!(p.word.as_str(), "our" | "my" | "the" | "a" | "we")
-        }),
+        "team" | "teams" | "squad" | "squads" => {
+            i.checked_sub(1).and_then(|p| toks.get(p)).is_some_and(|p| {
+                !t.clause_start && !matches!(p.word.as_str(), "our" | "my" | "the" | "a" | "we")
+            })
+        }
         _ => false,
     };
     other.then_some(2)
@@ -373,12 +375,53 @@ fn is_later_unit(w: &str) -> bool {
     )
 }
 
+/// Spans of the calendar a later piece of work is put off to.
+fn is_time_unit(w: &str) -> bool {
+    matches!(
+        w,
+        "week" | "month" | "quarter" | "year" | "release" | "cycle" | "round" | "pi"
+    )
+}
+
+/// "Q3", "later", "future": when later work is to come.
+fn is_later_time(w: &str) -> bool {
+    matches!(w, "later" | "future" | "followup" | "v2")
+        || (w.len() == 2 && w.starts_with('q') && w[1..].chars().all(|c| c.is_ascii_digit()))
+}
+
 /// "in a later PR", "for a follow-up ticket", "in another PR", "till next
 /// quarter", "in a separate ticket": the number of cue words at `i`, a
 /// preposition that puts what stands before it into later work.
 fn deferred(toks: &[Token], i: usize) -> Option<usize> {
     let w = |k: usize| toks.get(i + k).map(|t| t.word.as_str());
-    if i == 0 || toks[i].in_name || !matches!(w(0)?, "in" | "for" | "is" | "are") {
+    if i == 0 || toks[i].in_name {
+        return None;
+    }
+    let ends_after = |n: usize| {
+        toks.get(i + n)
+            .is_none_or(|t| t.clause_start || ends_scope(t) || is_stopword(&t.word))
+    };
+    // "tests next sprint", "implementation next quarter": the unit right
+    // after the part, closing its clause.
+    if w(0) == Some("next")
+        && !toks[i].clause_start
+        && !is_stopword(&toks[i - 1].word)
+        && !matches!(toks[i - 1].word.as_str(), "in" | "for" | "the")
+        && w(1).is_some_and(|u| is_later_unit(u) || is_time_unit(u))
+        && ends_after(2)
+    {
+        return Some(2);
+    }
+    // "transforms are a Q3 thing", "perf is a later problem".
+    if matches!(w(0), Some("is" | "are"))
+        && matches!(w(1), Some("a" | "an"))
+        && w(2).is_some_and(is_later_time)
+        && matches!(w(3), Some("thing" | "problem" | "item" | "topic" | "job"))
+        && ends_after(4)
+    {
+        return Some(4);
+    }
+    if !matches!(w(0)?, "in" | "for" | "is" | "are") {
         return None;
     }
     let mut k = 1;
@@ -596,7 +639,7 @@ fn backward(toks: &[Token], at: usize) -> Vec<usize> {
         if !is_stopword(&t.word)
             && (!names[j] || t.name_start)
             && !is_shape(t)
-            && !says_state(&t.word)
+            && !(says_state(&t.word) && !matches!(t.word.as_str(), "got" | "set" | "put"))
         {
             content += 1;
             if content == SCOPE_WORDS {
@@ -771,6 +814,21 @@ fn is_touch_word(w: &str) -> bool {
 /// "don't touch anything", "no changes" say nothing of which thing: only
 /// a pointer ("it", "them", "there") or a bare "don't touch" points back.
 fn points_back(toks: &[Token], i: usize, n: usize) -> bool {
+    pointed_verb(toks, i, n).is_some()
+}
+
+/// The kind of scope a pointer's change verb makes: a decision not to be
+/// reopened stands, so the thing exists; a thing not to be touched is not
+/// to be worked on.
+fn pointed_kind(toks: &[Token], i: usize, n: usize) -> ScopeKind {
+    match pointed_verb(toks, i, n) {
+        Some("reopen" | "reopening" | "revisit" | "revisiting") => ScopeKind::Exists,
+        _ => ScopeKind::Negated,
+    }
+}
+
+/// The change verb of a clause that [`points_back`].
+fn pointed_verb<'t>(toks: &'t [Token], i: usize, n: usize) -> Option<&'t str> {
     let mut verb = None;
     let mut pointer = false;
     let mut words = 0;
@@ -779,7 +837,7 @@ fn points_back(toks: &[Token], i: usize, n: usize) -> bool {
             break;
         }
         if t.in_name {
-            return false;
+            return None;
         }
         words += 1;
         let w = t.word.as_str();
@@ -791,10 +849,10 @@ fn points_back(toks: &[Token], i: usize, n: usize) -> bool {
             w,
             "to" | "anything" | "any" | "pls" | "please" | "at" | "of"
         ) {
-            return false;
+            return None;
         }
     }
-    verb.is_some() && (pointer || (words == 1 && verb == Some("touch")))
+    verb.filter(|v| pointer || (words == 1 && *v == "touch"))
 }
 
 /// `words` when no scope read so far covers any of them: "the query is
@@ -1024,6 +1082,9 @@ fn is_done_cue(w: &str) -> bool {
             | "reviewed"
             | "approved"
             | "validated"
+            // "dagster is decided", "the orchestrator question is settled"
+            | "decided"
+            | "settled"
     )
 }
 
@@ -1042,6 +1103,8 @@ fn is_state_cue(w: &str) -> bool {
             | "reviewed"
             | "approved"
             | "validated"
+            | "decided"
+            | "settled"
     )
 }
 
@@ -1087,6 +1150,18 @@ fn unwanted_phrase(toks: &[Token], i: usize) -> Option<usize> {
                 .get(i + 2)
                 .is_none_or(|t| t.clause_start || is_later_unit(&t.word));
             return (a_later_one && ends && !toks[i].in_name).then_some(2);
+        }
+        // "alert routing is the platform team's job": not "our team's job".
+        (
+            "team" | "teams" | "squad" | "squads",
+            Some("job" | "problem" | "responsibility" | "call" | "area" | "domain" | "thing"),
+            _,
+        ) => {
+            let ours = i
+                .checked_sub(1)
+                .and_then(|p| toks.get(p))
+                .is_some_and(|p| matches!(p.word.as_str(), "our" | "my" | "we" | "your"));
+            return (i > 0 && !ours && !toks[i].in_name && closes(toks, i + 1)).then_some(2);
         }
         // "the transformation layer is someone else's job"
         ("someone" | "somebody", Some("else" | "elses"), _)
@@ -1591,7 +1666,7 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
                 let end = (i + n..toks.len())
                     .find(|&k| toks[k].clause_start)
                     .unwrap_or(toks.len());
-                push(&mut out, toks, ScopeKind::Negated, i..end, words);
+                push(&mut out, toks, pointed_kind(toks, i, n), i..end, words);
                 i = end;
                 continue;
             }
@@ -1732,7 +1807,7 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             let end = (i + n..toks.len())
                 .find(|&k| k > i && toks[k].clause_start)
                 .unwrap_or(toks.len());
-            push(&mut out, toks, ScopeKind::Negated, i..end, words);
+            push(&mut out, toks, pointed_kind(toks, i, n), i..end, words);
             i = end;
             continue;
         }

@@ -101,6 +101,35 @@ impl Analysis {
             .then(|| &self.scopes[first])
     }
 
+    /// The word before a find narrows it to a variety ("self-hosted
+    /// scheduler", "managed kafka", "a separate warehouse").
+    pub fn is_modified(&self, f: &Found) -> bool {
+        f.start
+            .checked_sub(1)
+            .and_then(|p| self.reading.tokens.get(p))
+            .is_some_and(|t| {
+                !t.in_name
+                    && matches!(
+                        t.word.as_str(),
+                        "hosted"
+                            | "managed"
+                            | "prem"
+                            | "premise"
+                            | "premises"
+                            | "custom"
+                            | "separate"
+                            | "extra"
+                            | "second"
+                            | "another"
+                            | "paid"
+                            | "enterprise"
+                            | "homegrown"
+                            | "standalone"
+                            | "dedicated"
+                    )
+            })
+    }
+
     pub fn is_negated(&self, f: &Found) -> bool {
         self.scope(f).is_some_and(|s| s.kind == ScopeKind::Negated)
     }
@@ -309,6 +338,20 @@ pub(super) fn detect_analysed(
                 Some(ScopeKind::Negated)
             } else {
                 scope.map(|s| s.kind)
+            };
+            // "GCP Workflows, not airflow", "no self-hosted scheduler",
+            // "DuckDB locally, Snowflake later": a tool or a kind of the
+            // thing a required skill sets up, ruled out, is a choice among
+            // its kind; the goal still needs one, so the skill is asked.
+            let kind = match kind {
+                Some(ScopeKind::Negated)
+                    if skill.required
+                        && is_p
+                        && (is_tool_term(index, f.term) || a.is_modified(f)) =>
+                {
+                    None
+                }
+                other => other,
             };
             match kind {
                 Some(ScopeKind::Negated) => {
