@@ -408,9 +408,16 @@ fn deferred(toks: &[Token], i: usize) -> Option<usize> {
         && !is_stopword(&toks[i - 1].word)
         && !matches!(toks[i - 1].word.as_str(), "in" | "for" | "the")
         && w(1).is_some_and(|u| is_later_unit(u) || is_time_unit(u))
-        && ends_after(2)
     {
-        return Some(2);
+        // "next PR" reads as "next pull request".
+        let n = if w(1) == Some("pull") && w(2) == Some("request") {
+            3
+        } else {
+            2
+        };
+        if ends_after(n) {
+            return Some(n);
+        }
     }
     // "transforms are a Q3 thing", "perf is a later problem".
     if matches!(w(0), Some("is" | "are"))
@@ -1151,17 +1158,26 @@ fn unwanted_phrase(toks: &[Token], i: usize) -> Option<usize> {
                 .is_none_or(|t| t.clause_start || is_later_unit(&t.word));
             return (a_later_one && ends && !toks[i].in_name).then_some(2);
         }
-        // "alert routing is the platform team's job": not "our team's job".
-        (
-            "team" | "teams" | "squad" | "squads",
-            Some("job" | "problem" | "responsibility" | "call" | "area" | "domain" | "thing"),
-            _,
-        ) => {
-            let ours = i
-                .checked_sub(1)
-                .and_then(|p| toks.get(p))
-                .is_some_and(|p| matches!(p.word.as_str(), "our" | "my" | "we" | "your"));
-            return (i > 0 && !ours && !toks[i].in_name && closes(toks, i + 1)).then_some(2);
+        // "alert routing is the platform team's job", not "our team's job":
+        // the cue starts at "the", so the team's name ("DQ") is no part.
+        ("the", _, _) => {
+            let team = (i + 1..(i + 4).min(toks.len())).find(|&k| {
+                matches!(toks[k].word.as_str(), "team" | "teams" | "squad" | "squads")
+            })?;
+            let owner = &toks[i + 1..team];
+            let job = toks.get(team + 1).is_some_and(|t| {
+                !t.clause_start
+                    && matches!(
+                        t.word.as_str(),
+                        "job" | "problem" | "responsibility" | "call" | "area" | "domain" | "thing"
+                    )
+            });
+            let ours = owner
+                .iter()
+                .any(|t| matches!(t.word.as_str(), "our" | "my" | "we" | "your"));
+            let clean = owner.iter().all(|t| !t.clause_start && !t.in_name);
+            return (i > 0 && job && clean && !ours && !owner.is_empty() && closes(toks, team + 1))
+                .then_some(team + 2 - i);
         }
         // "the transformation layer is someone else's job"
         ("someone" | "somebody", Some("else" | "elses"), _)
