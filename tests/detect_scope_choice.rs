@@ -237,3 +237,48 @@ fn out_of_scope_opening_its_clause_rules_out_what_follows() {
         &[],
     );
 }
+
+/// "skip the review step, we'll do it in the PR": where the user does the
+/// ruled-out work is no ask for it, and the rest of the build (running the
+/// models) is still asked.
+#[test]
+fn work_the_user_takes_on_is_not_asked_and_the_rest_of_the_build_is() {
+    let asks = [
+        "new dim_employee from workday, SCD2",
+        "new dimension dim_store in dbt, type 2 history on region",
+    ];
+    let skips = ["skip the review step", "no review needed", "skip code review"];
+    let takes = [
+        "we'll do it in the PR",
+        "I'll handle that in the PR",
+        "we will cover it in the PR",
+        "I'm the reviewer",
+    ];
+    let mut n = 0;
+    for ask in asks {
+        for skip in skips {
+            for take in takes {
+                let goal = format!("{ask}. {skip}, {take}");
+                check(
+                    &goal,
+                    "dbt-workflows",
+                    &["dim-modeler", "dbt-runner"],
+                    &["code-reviewer"],
+                );
+                n += 1;
+            }
+        }
+    }
+    assert_eq!(n, asks.len() * skips.len() * takes.len());
+}
+
+/// Contrast: a review the goal asks for, named beside "I'll", is asked.
+#[test]
+fn a_review_asked_beside_the_user_is_asked() {
+    check(
+        "new dim_employee from workday, SCD2, then a code review of the PR before I merge it",
+        "dbt-workflows",
+        &["dim-modeler", "code-reviewer"],
+        &[],
+    );
+}

@@ -824,6 +824,29 @@ fn points_back(toks: &[Token], i: usize, n: usize) -> bool {
     pointed_verb(toks, i, n).is_some()
 }
 
+/// "we'll do it in the PR", "I'll handle that", "we will cover those": the
+/// user takes on what was said before. The number of cue words at `i`.
+fn doing_it_ourselves(toks: &[Token], i: usize) -> Option<usize> {
+    let w = |k: usize| toks.get(i + k).map(|t| t.word.as_str());
+    if toks[i].in_name {
+        return None;
+    }
+    // "we'll" and "I'll" read as "well" and "ill".
+    let subject = match (w(0)?, w(1)) {
+        ("well" | "ill", _) => 1,
+        ("we" | "i", Some("will" | "can" | "ll")) => 2,
+        _ => return None,
+    };
+    let verb = w(subject)?;
+    let pointer = w(subject + 1)?;
+    let ok = matches!(verb, "do" | "handle" | "cover" | "take" | "own")
+        && matches!(pointer, "it" | "that" | "this" | "those" | "them")
+        && toks[i + 1..=i + subject + 1]
+            .iter()
+            .all(|t| !t.clause_start);
+    ok.then_some(subject + 2)
+}
+
 /// The kind of scope a pointer's change verb makes: a decision not to be
 /// reopened stands, so the thing exists; a thing not to be touched is not
 /// to be worked on.
@@ -1810,6 +1833,19 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             words.extend(forward_listed(toks, i + n));
             push(&mut out, toks, ScopeKind::Negated, i..i + n, words);
             i += n;
+            continue;
+        }
+        if let Some(n) = doing_it_ourselves(toks, i) {
+            // "skip the review step, we'll do it in the PR": where the
+            // user does the work is no ask for it.
+            let end = (i + n..toks.len())
+                .find(|&k| toks[k].clause_start)
+                .unwrap_or(toks.len());
+            let words: Vec<usize> = (i + n..end)
+                .filter(|&k| !is_stopword(&toks[k].word))
+                .collect();
+            push(&mut out, toks, ScopeKind::Negated, i..i + n, words);
+            i = end.max(i + n);
             continue;
         }
         // "query is correct, don't edit it", "flow code is fine, no

@@ -615,10 +615,12 @@ pub(super) fn detect_analysed(
                 && building_out.is_none()
                 && b.confidence >= super::OFFER_THRESHOLD
                 && !b.parts_ruled_out.is_empty()
-                && (b.own_phrase.is_some() || b.skills_named.len() >= 2)
                 && blueprints
                     .get(1)
                     .is_none_or(|next| next.confidence < b.confidence)
+                && (b.own_phrase.is_some()
+                    || b.skills_named.len() >= 2
+                    || whole_but_parts(pack, index, a, pos, &named, &b.id))
         })
         .and_then(|b| pack.blueprint(&b.id))
         .map(|b| {
@@ -751,6 +753,22 @@ pub(super) fn detect_analysed(
         })
         .collect();
     det
+}
+
+/// The goal asks for blueprint `id` whole when its ruled-out parts are
+/// left aside ("new dim_employee, SCD2, skip the review step").
+fn whole_but_parts(
+    pack: &Pack,
+    index: &PackIndex,
+    a: &Analysis,
+    pos: usize,
+    named: &[&str],
+    id: &str,
+) -> bool {
+    score_blueprints(pack, index, a, pos, named, &[])
+        .0
+        .iter()
+        .any(|b| b.id == id && b.whole)
 }
 
 /// "skip the code review, I'm the reviewer": a person named by a ruled-out
