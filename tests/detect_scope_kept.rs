@@ -195,3 +195,92 @@ fn a_kind_said_fine_is_a_choice_not_a_kept_part() {
         );
     }
 }
+
+/// Parts joined by "and" said fine, "can't change X", and a thing said to
+/// live on a platform already ("creds already sit in vault"): none of
+/// them is asked or written.
+#[test]
+fn joined_parts_cant_change_and_a_thing_living_on_a_platform_are_kept() {
+    let cases: &[(&str, &str, &str, &[&str])] = &[
+        (
+            "bigeye alerts on clients_daily_v6 are noisy, regenerate bigconfig.yml with saner thresholds. the query and fixtures are fine",
+            "bigquery-etl",
+            "bigconfig-generator",
+            &["query-writer", "sql-test-generator"],
+        ),
+        (
+            "bigeye alerts on clients_daily_v6 are noisy, regenerate bigconfig.yml with saner thresholds. the query and the tests are fine",
+            "bigquery-etl",
+            "bigconfig-generator",
+            &["query-writer", "sql-test-generator"],
+        ),
+        (
+            "snowflake warehouses are oversized, right-size them and set auto-suspend. we can't change the dbt models",
+            "data-engineering",
+            "architecting-data",
+            &["transforming-data"],
+        ),
+        (
+            "snowflake warehouses are oversized, right-size them and set auto-suspend. we cannot change the dbt models",
+            "data-engineering",
+            "architecting-data",
+            &["transforming-data"],
+        ),
+        (
+            "fivetran lands hubspot in bigquery, need the dbt transforms. creds already sit in vault",
+            "data-engineering",
+            "transforming-data",
+            &["secret-management"],
+        ),
+        (
+            "fivetran lands hubspot in bigquery, need the dbt transforms. the keys already live in vault",
+            "data-engineering",
+            "transforming-data",
+            &["secret-management"],
+        ),
+    ];
+    for (goal, pack, wanted, kept) in cases {
+        let (got, ids, writes) = written(goal);
+        assert_eq!(&got, pack, "{goal:?}");
+        assert!(
+            ids.iter().any(|id| id == wanted),
+            "{goal:?}: {wanted} not asked: {ids:?}"
+        );
+        for k in *kept {
+            assert!(
+                !writes.iter().any(|id| id == k),
+                "{goal:?}: {k} written: {writes:?}"
+            );
+        }
+    }
+}
+
+/// A platform that exists does not outweigh the work the goal asks in the
+/// skill's own words ("fivetran already lands X, need the dbt transforms"),
+/// while a platform a required skill sets up, said to exist, settles it.
+#[test]
+fn a_platform_that_exists_settles_only_what_the_goal_does_not_ask() {
+    for goal in [
+        "fivetran already lands salesforce into RAW. build the dbt transform layer on top",
+        "fivetran already lands hubspot + ga4 in bigquery, need the dbt transforms",
+    ] {
+        let (_, ids, _) = written(goal);
+        assert!(
+            ids.iter().any(|id| id == "transforming-data"),
+            "{goal:?}: transforming-data not asked: {ids:?}"
+        );
+    }
+    for goal in [
+        "dagster is decided, pls don't reopen that. need CDC off the orders db via debezium plus stripe webhooks landing in bronze",
+        "we're on prefect, not reopening that. CRM api pull: incremental w/ pagination and checkpoints",
+        "the orchestrator question is settled. CRM api pull: incremental w/ pagination and checkpoints",
+    ] {
+        let (pack, ids, writes) = written(goal);
+        assert_eq!(pack, "data-orchestration", "{goal:?}");
+        assert!(ids.iter().any(|id| id == "ingestion"), "{goal:?}: {ids:?}");
+        assert!(
+            !writes.iter().any(|id| id == "orchestrator"),
+            "{goal:?}: orchestrator written although decided: {writes:?}"
+        );
+    }
+}

@@ -99,7 +99,8 @@ fn negation_cue(toks: &[Token], i: usize) -> Option<usize> {
     }
     match w {
         "no" | "not" | "without" | "never" | "dont" | "doesnt" | "didnt" | "wont" | "isnt"
-        | "arent" | "shouldnt" | "except" | "excluding" | "exclude" | "avoid" => Some(1),
+        | "arent" | "shouldnt" | "except" | "excluding" | "exclude" | "avoid" | "cant"
+        | "cannot" | "mustnt" => Some(1),
         "don" | "doesn" | "didn" | "won" if next == Some("t") => Some(2),
         // "skip monitoring", "omit the dag entry", but not a load's rule
         // about rows ("skip bad rows", "skip the header").
@@ -749,7 +750,8 @@ fn made_subject(toks: &[Token], i: usize) -> bool {
     };
     let subject = &toks[start..verb];
     subject.len() <= 3
-        && subject.iter().all(|t| !ends_scope(t))
+        && subject.iter().all(|t| !ends_scope(t) || t.word == "and")
+        && subject.first().is_some_and(|t| t.word != "and")
         && subject.last().is_some_and(|t| is_made_thing(&t.word))
 }
 
@@ -936,13 +938,15 @@ fn definite_subject(toks: &[Token], i: usize) -> bool {
         return false;
     };
     let subject = &toks[start..verb];
+    // "the query and fixtures are fine": parts joined by "and".
+    let joined = |t: &Token| !ends_scope(t) || t.word == "and";
     subject.len() >= 2
-        && subject.len() <= 4
+        && subject.len() <= 5
         && matches!(
             subject[0].word.as_str(),
             "the" | "our" | "my" | "this" | "these" | "those" | "current"
         )
-        && subject.iter().skip(1).all(|t| !ends_scope(t))
+        && subject.iter().skip(1).all(joined)
 }
 
 /// "keep X out", "leave X out": the position of "out" when `i` starts such a
@@ -1950,9 +1954,30 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
                     before
                 }
             };
+            let mut words = words;
+            // "creds already sit in vault": the platform the thing lives on
+            // is part of what exists.
+            if matches!(
+                next,
+                Some("sit" | "sits" | "live" | "lives" | "stored" | "kept")
+            ) && toks
+                .get(i + 2)
+                .is_some_and(|t| !t.clause_start && t.word == "in")
+            {
+                let place = forward(toks, i + 3);
+                let content: Vec<&Token> = place
+                    .iter()
+                    .map(|&k| &toks[k])
+                    .filter(|t| !is_stopword(&t.word))
+                    .collect();
+                // One word names a platform ("vault"); "AWS Secrets
+                // Manager" is a setup that may still be asked of.
+                if content.len() == 1 && !content[0].in_name {
+                    words.extend(place);
+                }
+            }
             // "queries are already tuned", "models are already built":
             // the work done is part of what exists.
-            let mut words = words;
             if let Some(t) = toks.get(i + 1) {
                 if !t.clause_start
                     && !t.in_name

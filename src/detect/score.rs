@@ -296,6 +296,7 @@ pub(super) fn detect_analysed(
         let mut negated_by = None;
         let mut exists_by = None;
         let mut kept_side: Option<String> = None;
+        let mut exists_tool: Option<String> = None;
         // A primary keyword of the skill lies in a negation.
         let mut negated_primary = false;
         // Some word of the skill stands outside a table or code name.
@@ -365,7 +366,14 @@ pub(super) fn detect_analysed(
                 }
                 Some(ScopeKind::Exists) => {
                     // Only a primary keyword says the goal names this skill's work.
-                    if is_p {
+                    if is_p && is_tool_term(index, f.term) {
+                        // "fivetran already lands X": a platform that exists
+                        // says the skill's work exists unless the goal asks
+                        // for it by its own words ("the dbt transforms").
+                        exists_tool.get_or_insert_with(|| {
+                            scope.map(|s| s.text.clone()).unwrap_or_default()
+                        });
+                    } else if is_p {
                         exists_by.get_or_insert_with(|| {
                             scope.map(|s| s.text.clone()).unwrap_or_default()
                         });
@@ -390,6 +398,15 @@ pub(super) fn detect_analysed(
                 secondary.push(f.term);
                 hits.push(a.hit(index, f));
             }
+        }
+        // Primary keywords outside that name the platform too ("prefect
+        // flow" beside "we keep Prefect") do not ask for the work anew.
+        // A required skill sets up the platform: one that exists is a
+        // decision made ("dagster is decided"), whatever else is named.
+        if exists_by.is_none()
+            && (skill.required || primary.iter().all(|&t| names_tool_word(index, t)))
+        {
+            exists_by = exists_tool;
         }
         if let Some(by) = bag_negated(st) {
             negated_by.get_or_insert(by);
@@ -792,6 +809,16 @@ fn agent_of_negated(
             .iter()
             .filter_map(|&r| index.terms.get(r))
             .any(|neg| term.stems.iter().all(|s| neg.stems.contains(s)))
+}
+
+/// A term with a data tool's name among its words ("prefect flow",
+/// "airflow dag", "snowflake").
+fn names_tool_word(index: &PackIndex, t: usize) -> bool {
+    index.terms.get(t).is_some_and(|term| {
+        squash(&term.text)
+            .split(' ')
+            .any(super::context::is_data_tool)
+    })
 }
 
 /// A single-word term that names a data tool ("snowflake", "spark").
