@@ -647,7 +647,7 @@ fn backward(toks: &[Token], at: usize) -> Vec<usize> {
         if !is_stopword(&t.word)
             && (!names[j] || t.name_start)
             && !is_shape(t)
-            && !(says_state(&t.word) && !matches!(t.word.as_str(), "got" | "set" | "put"))
+            && (!says_state(&t.word) || matches!(t.word.as_str(), "got" | "set" | "put"))
         {
             content += 1;
             if content == SCOPE_WORDS {
@@ -860,7 +860,7 @@ fn pointed_kind(toks: &[Token], i: usize, n: usize) -> ScopeKind {
 }
 
 /// The change verb of a clause that [`points_back`].
-fn pointed_verb<'t>(toks: &'t [Token], i: usize, n: usize) -> Option<&'t str> {
+fn pointed_verb(toks: &[Token], i: usize, n: usize) -> Option<&str> {
     let mut verb = None;
     let mut pointer = false;
     let mut words = 0;
