@@ -286,6 +286,8 @@ pub(super) fn detect_analysed(
     let mut negated = Vec::new();
     let mut exists_skills: Vec<(String, String)> = Vec::new();
     let mut in_names_only: Vec<String> = Vec::new();
+    // Required skills whose tool or kind the goal rules out as a choice.
+    let mut chosen_kinds: Vec<String> = Vec::new();
     for &i in &candidates {
         let (Some(skill), Some(st)) = (pack.skills.get(i), index.skills.get(i)) else {
             continue;
@@ -297,6 +299,7 @@ pub(super) fn detect_analysed(
         let mut exists_by = None;
         let mut kept_side: Option<String> = None;
         let mut exists_tool: Option<String> = None;
+        let mut kind_chosen = false;
         // A primary keyword of the skill lies in a negation.
         let mut negated_primary = false;
         // Some word of the skill stands outside a table or code name.
@@ -343,17 +346,16 @@ pub(super) fn detect_analysed(
             // "GCP Workflows, not airflow", "no self-hosted scheduler",
             // "DuckDB locally, Snowflake later": a tool or a kind of the
             // thing a required skill sets up, ruled out, is a choice among
-            // its kind; the goal still needs one, so the skill is asked.
-            let kind = match kind {
-                Some(ScopeKind::Negated)
-                    if skill.required
-                        && is_p
-                        && (is_tool_term(index, f.term) || a.is_modified(f)) =>
-                {
-                    None
-                }
-                other => other,
-            };
+            // its kind; the goal still needs one, so the skill is asked (the
+            // word ruled out counts for nothing).
+            if kind == Some(ScopeKind::Negated)
+                && skill.required
+                && is_p
+                && (is_tool_term(index, f.term) || a.is_modified(f))
+            {
+                kind_chosen = true;
+                continue;
+            }
             match kind {
                 Some(ScopeKind::Negated) => {
                     negated_primary |= is_p;
@@ -408,6 +410,9 @@ pub(super) fn detect_analysed(
         {
             exists_by = exists_tool;
         }
+        if kind_chosen && negated_by.is_none() {
+            chosen_kinds.push(skill.id.clone());
+        }
         if let Some(by) = bag_negated(st) {
             negated_by.get_or_insert(by);
             negated_primary = true;
@@ -429,7 +434,11 @@ pub(super) fn detect_analysed(
         // not bring back work the goal rules out ("don't redesign the
         // schema").
         let only_tools = !primary.is_empty() && primary.iter().all(|&t| is_tool_term(index, t));
-        if negated_by.is_none() && exists_by.is_none() && (primary.is_empty() || only_tools) {
+        if negated_by.is_none()
+            && exists_by.is_none()
+            && !kind_chosen
+            && (primary.is_empty() || only_tools)
+        {
             match part_scope(i) {
                 Some((ScopeKind::Negated, by)) => negated_by = Some(by),
                 Some((ScopeKind::Exists, by)) => exists_by = Some(by),
@@ -759,6 +768,7 @@ pub(super) fn detect_analysed(
             demote_secondary: narrow && on_existing && changes,
             named: &named,
             settled: &settled,
+            chosen_kinds: &chosen_kinds,
         },
     );
     det.chain = chain;
@@ -1304,6 +1314,9 @@ struct Narrowing<'a> {
     named: &'a [&'a str],
     /// Skills the goal rules out or says are done.
     settled: &'a BTreeSet<&'a str>,
+    /// Required skills whose kind the goal chooses ("GCP Workflows, not
+    /// airflow"): asked even for a focused goal.
+    chosen_kinds: &'a [String],
 }
 
 fn split_assumed(
@@ -1332,7 +1345,8 @@ fn split_assumed(
                 (matches!(r, Reason::Matched { .. })
                     && (n.named.contains(&e.id.as_str()) || !beneath.contains(e.id.as_str())))
                     || matches!(r, Reason::Blueprint { .. } | Reason::Chosen)
-                    || (matches!(r, Reason::Required) && (!n.focused || frames(pack, &e.id)))
+                    || (matches!(r, Reason::Required)
+                        && (!n.focused || frames(pack, &e.id) || n.chosen_kinds.contains(&e.id)))
             })
         })
         .map(|e| e.id.clone())
