@@ -247,7 +247,11 @@ fn work_the_user_takes_on_is_not_asked_and_the_rest_of_the_build_is() {
         "new dim_employee from workday, SCD2",
         "new dimension dim_store in dbt, type 2 history on region",
     ];
-    let skips = ["skip the review step", "no review needed", "skip code review"];
+    let skips = [
+        "skip the review step",
+        "no review needed",
+        "skip code review",
+    ];
     let takes = [
         "we'll do it in the PR",
         "I'll handle that in the PR",
