@@ -99,7 +99,8 @@ fn negation_cue(toks: &[Token], i: usize) -> Option<usize> {
     }
     match w {
         "no" | "not" | "without" | "never" | "dont" | "doesnt" | "didnt" | "wont" | "isnt"
-        | "arent" | "shouldnt" | "except" | "excluding" | "exclude" | "avoid" => Some(1),
+        | "arent" | "shouldnt" | "except" | "excluding" | "exclude" | "avoid" | "cant"
+        | "cannot" | "mustnt" => Some(1),
         "don" | "doesn" | "didn" | "won" if next == Some("t") => Some(2),
         // "skip monitoring", "omit the dag entry", but not a load's rule
         // about rows ("skip bad rows", "skip the header").
@@ -114,6 +115,41 @@ fn negation_cue(toks: &[Token], i: usize) -> Option<usize> {
         "w" if next == Some("o") => Some(2),
         // "nothing about alerting yet", "nothing on the dashboards"
         "nothing" if matches!(next, Some("about" | "on" | "around" | "regarding")) => Some(2),
+        // "nothing to tune there": no tuning.
+        "nothing" if next == Some("to") => Some(2),
+        // "nothing realtime", "nothing fancy": not "nothing else" (the
+        // rest), "nothing gets built", "nothing written yet" (a state).
+        "nothing"
+            if toks.get(i + 1).is_some_and(|t| {
+                !t.clause_start
+                    && !t.in_name
+                    && !is_participle(&t.word)
+                    && !is_stopword(&t.word)
+                    && !matches!(
+                        t.word.as_str(),
+                        "else"
+                            | "more"
+                            | "yet"
+                            | "today"
+                            | "exists"
+                            | "exist"
+                            | "gets"
+                            | "get"
+                            | "works"
+                            | "runs"
+                            | "happens"
+                            | "changes"
+                            | "lands"
+                            | "loads"
+                            | "arrives"
+                            | "shows"
+                            | "breaks"
+                            | "fails"
+                    )
+            }) =>
+        {
+            Some(1)
+        }
         "leave" if next == Some("out") => Some(2),
         "hold" if next == Some("off") => Some(2),
         // "before writing any sql", "before we deprecate it": later work,
@@ -236,9 +272,11 @@ fn handed_over(toks: &[Token], i: usize) -> Option<usize> {
     }
     let other = match t.word.as_str() {
         "qa" | "sre" | "sres" | "dba" | "dbas" | "devops" | "infosec" => true,
-        "team" | "teams" => i.checked_sub(1).and_then(|p| toks.get(p)).is_some_and(|p| {
-            !t.clause_start && !matches!(p.word.as_str(), "our" | "my" | "the" | "a" | "we")
-        }),
+        "team" | "teams" | "squad" | "squads" => {
+            i.checked_sub(1).and_then(|p| toks.get(p)).is_some_and(|p| {
+                !t.clause_start && !matches!(p.word.as_str(), "our" | "my" | "the" | "a" | "we")
+            })
+        }
         _ => false,
     };
     other.then_some(2)
@@ -338,12 +376,60 @@ fn is_later_unit(w: &str) -> bool {
     )
 }
 
+/// Spans of the calendar a later piece of work is put off to.
+fn is_time_unit(w: &str) -> bool {
+    matches!(
+        w,
+        "week" | "month" | "quarter" | "year" | "release" | "cycle" | "round" | "pi"
+    )
+}
+
+/// "Q3", "later", "future": when later work is to come.
+fn is_later_time(w: &str) -> bool {
+    matches!(w, "later" | "future" | "followup" | "v2")
+        || (w.len() == 2 && w.starts_with('q') && w[1..].chars().all(|c| c.is_ascii_digit()))
+}
+
 /// "in a later PR", "for a follow-up ticket", "in another PR", "till next
 /// quarter", "in a separate ticket": the number of cue words at `i`, a
 /// preposition that puts what stands before it into later work.
 fn deferred(toks: &[Token], i: usize) -> Option<usize> {
     let w = |k: usize| toks.get(i + k).map(|t| t.word.as_str());
-    if i == 0 || toks[i].in_name || !matches!(w(0)?, "in" | "for" | "is" | "are") {
+    if i == 0 || toks[i].in_name {
+        return None;
+    }
+    let ends_after = |n: usize| {
+        toks.get(i + n)
+            .is_none_or(|t| t.clause_start || ends_scope(t) || is_stopword(&t.word))
+    };
+    // "tests next sprint", "implementation next quarter": the unit right
+    // after the part, closing its clause.
+    if w(0) == Some("next")
+        && !toks[i].clause_start
+        && !is_stopword(&toks[i - 1].word)
+        && !matches!(toks[i - 1].word.as_str(), "in" | "for" | "the")
+        && w(1).is_some_and(|u| is_later_unit(u) || is_time_unit(u))
+    {
+        // "next PR" reads as "next pull request".
+        let n = if w(1) == Some("pull") && w(2) == Some("request") {
+            3
+        } else {
+            2
+        };
+        if ends_after(n) {
+            return Some(n);
+        }
+    }
+    // "transforms are a Q3 thing", "perf is a later problem".
+    if matches!(w(0), Some("is" | "are"))
+        && matches!(w(1), Some("a" | "an"))
+        && w(2).is_some_and(is_later_time)
+        && matches!(w(3), Some("thing" | "problem" | "item" | "topic" | "job"))
+        && ends_after(4)
+    {
+        return Some(4);
+    }
+    if !matches!(w(0)?, "in" | "for" | "is" | "are") {
         return None;
     }
     let mut k = 1;
@@ -537,7 +623,12 @@ fn backward(toks: &[Token], at: usize) -> Vec<usize> {
         let only_names = !out.is_empty()
             && out.iter().any(|&p: &usize| toks[p].in_name)
             && out.iter().all(|&p: &usize| {
-                toks[p].in_name || is_shape(&toks[p]) || is_stopword(&toks[p].word)
+                let w = toks[p].word.as_str();
+                toks[p].in_name
+                    || is_shape(&toks[p])
+                    || is_stopword(w)
+                    || is_participle(w)
+                    || is_done_cue(w)
             });
         if only_names && matches!(t.word.as_str(), "for" | "of") && !t.clause_start {
             continue;
@@ -551,8 +642,13 @@ fn backward(toks: &[Token], at: usize) -> Vec<usize> {
             break;
         }
         out.push(j);
-        // A name counts once, at its first part.
-        if !is_stopword(&t.word) && (!names[j] || t.name_start) && !is_shape(t) {
+        // A name counts once, at its first part; "written + reviewed" say
+        // how the thing stands, not what it is.
+        if !is_stopword(&t.word)
+            && (!names[j] || t.name_start)
+            && !is_shape(t)
+            && (!says_state(&t.word) || matches!(t.word.as_str(), "got" | "set" | "put"))
+        {
             content += 1;
             if content == SCOPE_WORDS {
                 break;
@@ -635,7 +731,197 @@ fn fine_keeps(toks: &[Token], i: usize) -> bool {
             ["leave", "it" | "them" | "that" | "as"] | ["touch", "it" | "them" | "that"]
         )
     });
-    works || itself || left_alone || definite_subject(toks, i)
+    let but = toks.get(i + 1).is_some_and(|t| t.word == "but");
+    !but && (works || itself || left_alone || definite_subject(toks, i) || made_subject(toks, i))
+}
+
+/// "query is fine", "flow code is fine": a made thing named without an
+/// article is still the user's own, and kept; "batch is fine", "type 1 is
+/// fine" pick a kind of thing.
+fn made_subject(toks: &[Token], i: usize) -> bool {
+    let Some(verb) = i.checked_sub(1) else {
+        return false;
+    };
+    if !matches!(toks[verb].word.as_str(), "is" | "are") || toks[verb].clause_start {
+        return false;
+    }
+    let Some(start) = (0..verb).rev().find(|&k| toks[k].clause_start) else {
+        return false;
+    };
+    let subject = &toks[start..verb];
+    subject.len() <= 3
+        && subject.iter().all(|t| !ends_scope(t) || t.word == "and")
+        && subject.first().is_some_and(|t| t.word != "and")
+        && subject.last().is_some_and(|t| is_made_thing(&t.word))
+}
+
+/// Things the work makes, which a goal keeps by saying they are fine.
+fn is_made_thing(w: &str) -> bool {
+    matches!(
+        w,
+        "query"
+            | "queries"
+            | "sql"
+            | "code"
+            | "logic"
+            | "config"
+            | "configs"
+            | "dag"
+            | "dags"
+            | "flow"
+            | "flows"
+            | "schema"
+            | "metadata"
+            | "models"
+            | "tests"
+            | "fixtures"
+            | "docs"
+            | "ddl"
+            | "transforms"
+            | "ingestion"
+            | "script"
+            | "scripts"
+            | "side"
+            | "layer"
+            | "layers"
+            | "setup"
+            | "stack"
+            | "topic"
+            | "topics"
+    )
+}
+
+/// Verbs of changing a thing that exists ("don't touch it", "no changes to
+/// it", "dont rebuild anything there").
+fn is_touch_word(w: &str) -> bool {
+    matches!(
+        w,
+        "touch"
+            | "edit"
+            | "edits"
+            | "change"
+            | "changes"
+            | "modify"
+            | "modifications"
+            | "rewrite"
+            | "rebuild"
+            | "redo"
+            | "rerun"
+            | "alter"
+            | "rework"
+            | "refactor"
+            | "reopen"
+            | "reopening"
+            | "revisit"
+            | "revisiting"
+    )
+}
+
+/// The clause at cue `i` is only a change ruled out of a thing pointed at
+/// ("don't touch it", "no changes to it", "dont rebuild anything there",
+/// "don't touch"): the thing is what the clause before named.
+/// "don't touch anything", "no changes" say nothing of which thing: only
+/// a pointer ("it", "them", "there") or a bare "don't touch" points back.
+fn points_back(toks: &[Token], i: usize, n: usize) -> bool {
+    pointed_verb(toks, i, n).is_some()
+}
+
+/// "we'll do it in the PR", "I'll handle that", "we will cover those": the
+/// user takes on what was said before. The number of cue words at `i`.
+fn doing_it_ourselves(toks: &[Token], i: usize) -> Option<usize> {
+    let w = |k: usize| toks.get(i + k).map(|t| t.word.as_str());
+    if toks[i].in_name {
+        return None;
+    }
+    // "we'll" and "I'll" read as "well" and "ill".
+    let subject = match (w(0)?, w(1)) {
+        ("well" | "ill", _) => 1,
+        ("we" | "i", Some("will" | "can" | "ll")) => 2,
+        _ => return None,
+    };
+    let verb = w(subject)?;
+    let pointer = w(subject + 1)?;
+    let ok = matches!(verb, "do" | "handle" | "cover" | "take" | "own")
+        && matches!(pointer, "it" | "that" | "this" | "those" | "them")
+        && toks[i + 1..=i + subject + 1]
+            .iter()
+            .all(|t| !t.clause_start);
+    ok.then_some(subject + 2)
+}
+
+/// The kind of scope a pointer's change verb makes: a decision not to be
+/// reopened stands, so the thing exists; a thing not to be touched is not
+/// to be worked on.
+fn pointed_kind(toks: &[Token], i: usize, n: usize) -> ScopeKind {
+    match pointed_verb(toks, i, n) {
+        Some("reopen" | "reopening" | "revisit" | "revisiting") => ScopeKind::Exists,
+        _ => ScopeKind::Negated,
+    }
+}
+
+/// The change verb of a clause that [`points_back`].
+fn pointed_verb(toks: &[Token], i: usize, n: usize) -> Option<&str> {
+    let mut verb = None;
+    let mut pointer = false;
+    let mut words = 0;
+    for t in toks.iter().skip(i + n) {
+        if t.clause_start {
+            break;
+        }
+        if t.in_name {
+            return None;
+        }
+        words += 1;
+        let w = t.word.as_str();
+        if is_touch_word(w) {
+            verb = Some(w);
+        } else if matches!(w, "it" | "them" | "that" | "those" | "this" | "there") {
+            pointer = true;
+        } else if !matches!(
+            w,
+            "to" | "anything" | "any" | "pls" | "please" | "at" | "of"
+        ) {
+            return None;
+        }
+    }
+    verb.filter(|v| pointer || (words == 1 && *v == "touch"))
+}
+
+/// `words` when no scope read so far covers any of them: "the query is
+/// fine, don't touch it" already says the query exists.
+fn uncovered(out: &[Scope], words: Vec<usize>) -> Vec<usize> {
+    if words
+        .iter()
+        .any(|w| out.iter().any(|s| s.words.contains(w)))
+    {
+        Vec::new()
+    } else {
+        words
+    }
+}
+
+/// The content words a pointer at `i` points back at: those before the
+/// cue in its own clause ("the query is merged so dont touch it"), else
+/// those of the clause before ("query is correct, don't edit it").
+fn clause_before(toks: &[Token], i: usize) -> Vec<usize> {
+    let content = |range: std::ops::Range<usize>| -> Vec<usize> {
+        range
+            .filter(|&k| {
+                !is_stopword(&toks[k].word)
+                    && !ends_scope(&toks[k])
+                    && !matches!(toks[k].word.as_str(), "pls" | "please" | "plz" | "kindly")
+            })
+            .collect()
+    };
+    let Some(cs) = (0..=i).rev().find(|&k| toks[k].clause_start) else {
+        return Vec::new();
+    };
+    let own = content(cs..i);
+    if !own.is_empty() || cs == 0 {
+        return own;
+    }
+    let ps = (0..cs).rev().find(|&k| toks[k].clause_start).unwrap_or(0);
+    content(ps..cs)
 }
 
 /// "the sql is fine", "our dag is fine": a thing the goal points at (by
@@ -652,13 +938,15 @@ fn definite_subject(toks: &[Token], i: usize) -> bool {
         return false;
     };
     let subject = &toks[start..verb];
+    // "the query and fixtures are fine": parts joined by "and".
+    let joined = |t: &Token| !ends_scope(t) || t.word == "and";
     subject.len() >= 2
-        && subject.len() <= 4
+        && subject.len() <= 5
         && matches!(
             subject[0].word.as_str(),
             "the" | "our" | "my" | "this" | "these" | "those" | "current"
         )
-        && subject.iter().skip(1).all(|t| !ends_scope(t))
+        && subject.iter().skip(1).all(joined)
 }
 
 /// "keep X out", "leave X out": the position of "out" when `i` starts such a
@@ -737,6 +1025,15 @@ pub fn is_cue_word(w: &str) -> bool {
         )
 }
 
+/// A word that says how a thing stands ("written", "reviewed", "final"),
+/// not what the thing is.
+pub fn says_state(w: &str) -> bool {
+    is_participle(w)
+        || is_done_cue(w)
+        || is_kept_cue(w)
+        || matches!(w, "fine" | "good" | "ok" | "okay")
+}
+
 /// A past participle after "already" ("already added", "already wrote").
 fn is_participle(w: &str) -> bool {
     (w.len() > 4 && w.ends_with("ed"))
@@ -812,6 +1109,16 @@ fn is_done_cue(w: &str) -> bool {
             | "sorted"
             | "handled"
             | "covered"
+            // "query is correct", "dbt side is verified": said of a thing
+            // that is there, after a copula only ("correct the query" asks).
+            | "correct"
+            | "verified"
+            | "reviewed"
+            | "approved"
+            | "validated"
+            // "dagster is decided", "the orchestrator question is settled"
+            | "decided"
+            | "settled"
     )
 }
 
@@ -820,7 +1127,19 @@ fn is_done_cue(w: &str) -> bool {
 /// exists only after a copula ("monitoring is sorted", "secrets are
 /// handled already").
 fn is_state_cue(w: &str) -> bool {
-    matches!(w, "sorted" | "handled" | "covered")
+    matches!(
+        w,
+        "sorted"
+            | "handled"
+            | "covered"
+            | "correct"
+            | "verified"
+            | "reviewed"
+            | "approved"
+            | "validated"
+            | "decided"
+            | "settled"
+    )
 }
 
 /// A copula (or "already") right before `i`: "is handled", "'s sorted",
@@ -865,6 +1184,27 @@ fn unwanted_phrase(toks: &[Token], i: usize) -> Option<usize> {
                 .get(i + 2)
                 .is_none_or(|t| t.clause_start || is_later_unit(&t.word));
             return (a_later_one && ends && !toks[i].in_name).then_some(2);
+        }
+        // "alert routing is the platform team's job", not "our team's job":
+        // the cue starts at "the", so the team's name ("DQ") is no part.
+        ("the", _, _) => {
+            let team = (i + 1..(i + 4).min(toks.len())).find(|&k| {
+                matches!(toks[k].word.as_str(), "team" | "teams" | "squad" | "squads")
+            })?;
+            let owner = &toks[i + 1..team];
+            let job = toks.get(team + 1).is_some_and(|t| {
+                !t.clause_start
+                    && matches!(
+                        t.word.as_str(),
+                        "job" | "problem" | "responsibility" | "call" | "area" | "domain" | "thing"
+                    )
+            });
+            let ours = owner
+                .iter()
+                .any(|t| matches!(t.word.as_str(), "our" | "my" | "we" | "your"));
+            let clean = owner.iter().all(|t| !t.clause_start && !t.in_name);
+            return (i > 0 && job && clean && !ours && !owner.is_empty() && closes(toks, team + 1))
+                .then_some(team + 2 - i);
         }
         // "the transformation layer is someone else's job"
         ("someone" | "somebody", Some("else" | "elses"), _)
@@ -1283,8 +1623,12 @@ pub fn rest_settled(toks: &[Token]) -> Option<String> {
                 matches!(
                     w(i - 1),
                     Some("pipeline" | "stack" | "setup" | "project" | "platform")
-                ) && (i + 1..(i + 12).min(toks.len()))
-                    .any(|k| matches!(w(k), Some("is" | "are" | "s")) && state(k))
+                ) && (i + 1..(i + 12).min(toks.len())).any(|k| {
+                    matches!(
+                        w(k),
+                        Some("is" | "are" | "s" | "stays" | "stay" | "remains" | "remain")
+                    ) && state(k)
+                })
             }
             _ => false,
         };
@@ -1355,6 +1699,20 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             let mut end = i + 1;
             // Only "no …", "without …", "don't …" phrases: "before
             // merging" and "not null" are keywords of the work itself.
+            let pointed = negation_cue(toks, i)
+                .filter(|&n| points_back(toks, i, n))
+                .map(|n| (n, uncovered(&out, clause_before(toks, i))))
+                .filter(|(_, words)| !words.is_empty());
+            if let Some((n, words)) = pointed {
+                // "no changes to it": what the clause before names is not
+                // to be changed.
+                let end = (i + n..toks.len())
+                    .find(|&k| toks[k].clause_start)
+                    .unwrap_or(toks.len());
+                push(&mut out, toks, pointed_kind(toks, i, n), i..end, words);
+                i = end;
+                continue;
+            }
             if negation_cue(toks, i).is_some()
                 && matches!(toks[i].word.as_str(), "no" | "without" | "dont" | "don")
             {
@@ -1414,8 +1772,17 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             .then_some(1)
         }) {
             // "monitoring not needed", "I'll do the metadata myself": what
-            // stands before is ruled out.
-            let words = backward_joined(toks, i);
+            // stands before is ruled out; "Out of scope for this epic:
+            // secrets" opens its clause, and what follows is.
+            let mut words = backward_joined(toks, i);
+            if words.is_empty() && toks[i].clause_start {
+                let next = (i + n..toks.len())
+                    .find(|&k| toks[k].clause_start)
+                    .filter(|&k| k - (i + n) <= 3 && !toks[k].after_comma);
+                if let Some(k) = next {
+                    words = forward_listed(toks, k);
+                }
+            }
             push(&mut out, toks, ScopeKind::Negated, i..i + n, words);
             i += n;
             continue;
@@ -1470,6 +1837,34 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             words.extend(forward_listed(toks, i + n));
             push(&mut out, toks, ScopeKind::Negated, i..i + n, words);
             i += n;
+            continue;
+        }
+        if let Some(n) = doing_it_ourselves(toks, i) {
+            // "skip the review step, we'll do it in the PR": where the
+            // user does the work is no ask for it.
+            let end = (i + n..toks.len())
+                .find(|&k| toks[k].clause_start)
+                .unwrap_or(toks.len());
+            let words: Vec<usize> = (i + n..end)
+                .filter(|&k| !is_stopword(&toks[k].word))
+                .collect();
+            push(&mut out, toks, ScopeKind::Negated, i..i + n, words);
+            i = end.max(i + n);
+            continue;
+        }
+        // "query is correct, don't edit it", "flow code is fine, no
+        // changes to it": what the clause before names is not to be
+        // changed (unless a scope already says how it stands).
+        let pointed = negation_cue(toks, i)
+            .filter(|&n| points_back(toks, i, n))
+            .map(|n| (n, uncovered(&out, clause_before(toks, i))))
+            .filter(|(_, words)| !words.is_empty());
+        if let Some((n, words)) = pointed {
+            let end = (i + n..toks.len())
+                .find(|&k| k > i && toks[k].clause_start)
+                .unwrap_or(toks.len());
+            push(&mut out, toks, pointed_kind(toks, i, n), i..end, words);
+            i = end;
             continue;
         }
         if let Some(n) = negation_cue(toks, i) {
@@ -1559,9 +1954,30 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
                     before
                 }
             };
+            let mut words = words;
+            // "creds already sit in vault": the platform the thing lives on
+            // is part of what exists.
+            if matches!(
+                next,
+                Some("sit" | "sits" | "live" | "lives" | "stored" | "kept")
+            ) && toks
+                .get(i + 2)
+                .is_some_and(|t| !t.clause_start && t.word == "in")
+            {
+                let place = forward(toks, i + 3);
+                let content: Vec<&Token> = place
+                    .iter()
+                    .map(|&k| &toks[k])
+                    .filter(|t| !is_stopword(&t.word))
+                    .collect();
+                // One word names a platform ("vault"); "AWS Secrets
+                // Manager" is a setup that may still be asked of.
+                if content.len() == 1 && !content[0].in_name {
+                    words.extend(place);
+                }
+            }
             // "queries are already tuned", "models are already built":
             // the work done is part of what exists.
-            let mut words = words;
             if let Some(t) = toks.get(i + 1) {
                 if !t.clause_start
                     && !t.in_name

@@ -101,6 +101,35 @@ impl Analysis {
             .then(|| &self.scopes[first])
     }
 
+    /// The word before a find narrows it to a variety ("self-hosted
+    /// scheduler", "managed kafka", "a separate warehouse").
+    pub fn is_modified(&self, f: &Found) -> bool {
+        f.start
+            .checked_sub(1)
+            .and_then(|p| self.reading.tokens.get(p))
+            .is_some_and(|t| {
+                !t.in_name
+                    && matches!(
+                        t.word.as_str(),
+                        "hosted"
+                            | "managed"
+                            | "prem"
+                            | "premise"
+                            | "premises"
+                            | "custom"
+                            | "separate"
+                            | "extra"
+                            | "second"
+                            | "another"
+                            | "paid"
+                            | "enterprise"
+                            | "homegrown"
+                            | "standalone"
+                            | "dedicated"
+                    )
+            })
+    }
+
     pub fn is_negated(&self, f: &Found) -> bool {
         self.scope(f).is_some_and(|s| s.kind == ScopeKind::Negated)
     }
@@ -257,6 +286,8 @@ pub(super) fn detect_analysed(
     let mut negated = Vec::new();
     let mut exists_skills: Vec<(String, String)> = Vec::new();
     let mut in_names_only: Vec<String> = Vec::new();
+    // Required skills whose tool or kind the goal rules out as a choice.
+    let mut chosen_kinds: Vec<String> = Vec::new();
     for &i in &candidates {
         let (Some(skill), Some(st)) = (pack.skills.get(i), index.skills.get(i)) else {
             continue;
@@ -266,6 +297,9 @@ pub(super) fn detect_analysed(
         let mut hits = Vec::new();
         let mut negated_by = None;
         let mut exists_by = None;
+        let mut kept_side: Option<String> = None;
+        let mut exists_tool: Option<String> = None;
+        let mut kind_chosen = false;
         // A primary keyword of the skill lies in a negation.
         let mut negated_primary = false;
         // Some word of the skill stands outside a table or code name.
@@ -321,6 +355,19 @@ pub(super) fn detect_analysed(
             } else {
                 scope.map(|s| s.kind)
             };
+            // "GCP Workflows, not airflow", "no self-hosted scheduler",
+            // "DuckDB locally, Snowflake later": a tool or a kind of the
+            // thing a required skill sets up, ruled out, is a choice among
+            // its kind; the goal still needs one, so the skill is asked (the
+            // word ruled out counts for nothing).
+            if kind == Some(ScopeKind::Negated)
+                && skill.required
+                && is_p
+                && (is_tool_term(index, f.term) || a.is_modified(f))
+            {
+                kind_chosen = true;
+                continue;
+            }
             match kind {
                 Some(ScopeKind::Negated) => {
                     negated_primary |= is_p;
@@ -333,8 +380,21 @@ pub(super) fn detect_analysed(
                 }
                 Some(ScopeKind::Exists) => {
                     // Only a primary keyword says the goal names this skill's work.
-                    if is_p {
+                    if is_p && is_tool_term(index, f.term) {
+                        // "fivetran already lands X": a platform that exists
+                        // says the skill's work exists unless the goal asks
+                        // for it by its own words ("the dbt transforms").
+                        exists_tool.get_or_insert_with(|| {
+                            scope.map(|s| s.text.clone()).unwrap_or_default()
+                        });
+                    } else if is_p {
                         exists_by.get_or_insert_with(|| {
+                            scope.map(|s| s.text.clone()).unwrap_or_default()
+                        });
+                    } else if is_s && !named_in_name {
+                        // "flow code is fine": a thing the skill makes, said
+                        // to be kept, when nothing but a platform names it.
+                        kept_side.get_or_insert_with(|| {
                             scope.map(|s| s.text.clone()).unwrap_or_default()
                         });
                     }
@@ -352,6 +412,18 @@ pub(super) fn detect_analysed(
                 secondary.push(f.term);
                 hits.push(a.hit(index, f));
             }
+        }
+        // Primary keywords outside that name the platform too ("prefect
+        // flow" beside "we keep Prefect") do not ask for the work anew.
+        // A required skill sets up the platform: one that exists is a
+        // decision made ("dagster is decided"), whatever else is named.
+        if exists_by.is_none()
+            && (skill.required || primary.iter().all(|&t| names_tool_word(index, t)))
+        {
+            exists_by = exists_tool;
+        }
+        if kind_chosen && negated_by.is_none() {
+            chosen_kinds.push(skill.id.clone());
         }
         if let Some(by) = bag_negated(st) {
             negated_by.get_or_insert(by);
@@ -374,10 +446,15 @@ pub(super) fn detect_analysed(
         // not bring back work the goal rules out ("don't redesign the
         // schema").
         let only_tools = !primary.is_empty() && primary.iter().all(|&t| is_tool_term(index, t));
-        if negated_by.is_none() && exists_by.is_none() && (primary.is_empty() || only_tools) {
+        if negated_by.is_none()
+            && exists_by.is_none()
+            && !kind_chosen
+            && (primary.is_empty() || only_tools)
+        {
             match part_scope(i) {
                 Some((ScopeKind::Negated, by)) => negated_by = Some(by),
                 Some((ScopeKind::Exists, by)) => exists_by = Some(by),
+                None if only_tools => exists_by = kept_side,
                 None => {}
             }
         }
@@ -502,7 +579,12 @@ pub(super) fn detect_analysed(
                 .iter()
                 .any(|s| s.id == skill.id && s.score > 0 && !s.primary.is_empty());
             let builds = skill.keywords.primary.iter().any(|k| names_building(k));
-            if named && !builds {
+            // Named by a keyword of checking work ("dbt test" beside "no
+            // builds"): that work builds nothing, and is still asked.
+            let checks = all_scores.iter().any(|s| {
+                s.id == skill.id && s.score > 0 && s.primary.iter().any(|k| names_checking(k))
+            });
+            if named && (!builds || checks) {
                 continue;
             }
             if let Some(s) = all_scores.iter_mut().find(|s| s.id == skill.id) {
@@ -561,8 +643,35 @@ pub(super) fn detect_analysed(
             b.offered = false;
         }
     }
-    let narrow = matched > 0 && matched <= 2 && offer.is_none();
-    let offer_internal_none = offer.is_none();
+    // A goal that asks for a blueprint's journey (its own phrase, or two of
+    // its skills) but rules parts of it out ("new fact table at order
+    // grain, no review needed"): the blueprint is withheld, yet the rest of
+    // its journey is asked.
+    let journey: Vec<(String, String)> = blueprints
+        .first()
+        .filter(|b| {
+            offer.is_none()
+                && building_out.is_none()
+                && b.confidence >= super::OFFER_THRESHOLD
+                && !b.parts_ruled_out.is_empty()
+                && blueprints
+                    .get(1)
+                    .is_none_or(|next| next.confidence < b.confidence)
+                && (b.own_phrase.is_some()
+                    || b.skills_named.len() >= 2
+                    || whole_but_parts(pack, index, a, pos, &named, &b.id))
+        })
+        .and_then(|b| pack.blueprint(&b.id))
+        .map(|b| {
+            b.skills
+                .iter()
+                .filter(|id| !ruled_out.contains(&id.as_str()))
+                .map(|id| (id.clone(), b.id.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let narrow = matched > 0 && matched <= 2 && offer.is_none() && journey.is_empty();
+    let offer_internal_none = offer.is_none() && journey.is_empty();
     let mut seeds: Vec<(String, Vec<Reason>)> = Vec::new();
     // One secondary word of a skill read inside a name (`fct_events`), in
     // a goal that names other skills by their primary keywords, is context,
@@ -581,6 +690,14 @@ pub(super) fn detect_analysed(
             vec![Reason::Matched {
                 keywords,
                 score: s.score,
+            }],
+        ));
+    }
+    for (id, blueprint) in &journey {
+        seeds.push((
+            id.clone(),
+            vec![Reason::Blueprint {
+                id: blueprint.clone(),
             }],
         ));
     }
@@ -680,6 +797,7 @@ pub(super) fn detect_analysed(
             demote_secondary: narrow && on_existing && changes,
             named: &named,
             settled: &settled,
+            chosen_kinds: &chosen_kinds,
         },
     );
     det.chain = chain;
@@ -696,6 +814,22 @@ pub(super) fn detect_analysed(
         det.chain = journey;
     }
     det
+}
+
+/// The goal asks for blueprint `id` whole when its ruled-out parts are
+/// left aside ("new dim_employee, SCD2, skip the review step").
+fn whole_but_parts(
+    pack: &Pack,
+    index: &PackIndex,
+    a: &Analysis,
+    pos: usize,
+    named: &[&str],
+    id: &str,
+) -> bool {
+    score_blueprints(pack, index, a, pos, named, &[])
+        .0
+        .iter()
+        .any(|b| b.id == id && b.whole)
 }
 
 /// "skip the code review, I'm the reviewer": a person named by a ruled-out
@@ -719,6 +853,16 @@ fn agent_of_negated(
             .iter()
             .filter_map(|&r| index.terms.get(r))
             .any(|neg| term.stems.iter().all(|s| neg.stems.contains(s)))
+}
+
+/// A term with a data tool's name among its words ("prefect flow",
+/// "airflow dag", "snowflake").
+fn names_tool_word(index: &PackIndex, t: usize) -> bool {
+    index.terms.get(t).is_some_and(|term| {
+        squash(&term.text)
+            .split(' ')
+            .any(super::context::is_data_tool)
+    })
 }
 
 /// A single-word term that names a data tool ("snowflake", "spark").
@@ -929,6 +1073,7 @@ fn settle_sides(
                 !super::normalise::is_stopword(&t.word)
                     && !super::negation::is_cue_word(&t.word)
                     && !matches!(t.word.as_str(), "already" | "is" | "are")
+                    && !super::negation::says_state(&t.word)
             })
             .collect();
         if content.len() != 2 || !content.iter().any(|t| is_side_word(&t.word)) {
@@ -1063,6 +1208,17 @@ fn names_building(keyword: &str) -> bool {
     })
 }
 
+/// A keyword of checking work ("dbt test", "relationships test"): it runs
+/// what exists and builds nothing.
+fn names_checking(keyword: &str) -> bool {
+    keyword.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        matches!(
+            w.to_ascii_lowercase().as_str(),
+            "test" | "tests" | "check" | "checks" | "validate" | "validation" | "lint"
+        )
+    })
+}
+
 /// Words of a keyword that name changing things rather than looking at
 /// them.
 fn is_change_work(w: &str) -> bool {
@@ -1192,6 +1348,9 @@ struct Narrowing<'a> {
     named: &'a [&'a str],
     /// Skills the goal rules out or says are done.
     settled: &'a BTreeSet<&'a str>,
+    /// Required skills whose kind the goal chooses ("GCP Workflows, not
+    /// airflow"): asked even for a focused goal.
+    chosen_kinds: &'a [String],
 }
 
 fn split_assumed(
@@ -1220,7 +1379,8 @@ fn split_assumed(
                 (matches!(r, Reason::Matched { .. })
                     && (n.named.contains(&e.id.as_str()) || !beneath.contains(e.id.as_str())))
                     || matches!(r, Reason::Blueprint { .. } | Reason::Chosen)
-                    || (matches!(r, Reason::Required) && (!n.focused || frames(pack, &e.id)))
+                    || (matches!(r, Reason::Required)
+                        && (!n.focused || frames(pack, &e.id) || n.chosen_kinds.contains(&e.id)))
             })
         })
         .map(|e| e.id.clone())
