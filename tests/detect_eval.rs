@@ -449,7 +449,7 @@ fn heldout4_set_scores_at_or_above_the_floors() {
         &s,
         &Floors {
             right_pack: 91.9,
-            must: 90.9,
+            must: 91.9,
             must_not_per_100: 1.0,
             refused: 100.0,
             ambiguous: 81.8,
@@ -520,7 +520,7 @@ fn heldout7_set_scores_at_or_above_the_floors() {
             must: 93.8,
             must_not_per_100: 0.1,
             refused: 92.3,
-            ambiguous: 81.8,
+            ambiguous: 90.8,
             blueprint: 82.6,
             blueprint_none_offered: 3,
             must_not_written_per_100: 0.1,
@@ -540,7 +540,7 @@ fn heldout8_set_scores_at_or_above_the_floors() {
             must: 93.6,
             must_not_per_100: 1.0,
             refused: 92.3,
-            ambiguous: 72.7,
+            ambiguous: 77.2,
             blueprint: 89.2,
             blueprint_none_offered: 1,
             must_not_written_per_100: 1.0,
@@ -563,7 +563,7 @@ fn heldout9_set_scores_at_or_above_the_floors() {
             right_pack: 98.6,
             must: 99.1,
             must_not_per_100: 0.1,
-            refused: 92.2,
+            refused: 100.0,
             ambiguous: 81.8,
             blueprint: 97.0,
             blueprint_none_offered: 1,
@@ -580,12 +580,12 @@ fn heldout10_set_scores_at_or_above_the_floors() {
         "heldout10.yaml",
         &s,
         &Floors {
-            right_pack: 93.3,
-            must: 94.3,
+            right_pack: 94.6,
+            must: 95.2,
             must_not_per_100: 0.1,
             refused: 100.0,
             ambiguous: 86.3,
-            blueprint: 92.8,
+            blueprint: 94.2,
             blueprint_none_offered: 0,
             must_not_written_per_100: 0.1,
         },
@@ -607,7 +607,7 @@ fn heldout11_set_scores_at_or_above_the_floors() {
             must: 92.6,
             must_not_per_100: 0.1,
             refused: 92.2,
-            ambiguous: 72.6,
+            ambiguous: 77.2,
             blueprint: 87.9,
             blueprint_none_offered: 3,
             must_not_written_per_100: 0.1,
@@ -624,10 +624,10 @@ fn heldout12_set_scores_at_or_above_the_floors() {
         &s,
         &Floors {
             right_pack: 94.6,
-            must: 91.6,
+            must: 92.4,
             must_not_per_100: 1.9,
             refused: 92.2,
-            ambiguous: 49.9,
+            ambiguous: 54.4,
             blueprint: 90.6,
             blueprint_none_offered: 1,
             must_not_written_per_100: 1.9,
@@ -686,7 +686,7 @@ fn nondata_set_scores_at_or_above_the_floors() {
             right_pack: 94.9,
             must: 94.7,
             must_not_per_100: 0.1,
-            refused: 91.6,
+            refused: 94.9,
             ambiguous: 100.0,
             blueprint: 82.4,
             blueprint_none_offered: 3,
@@ -727,9 +727,9 @@ fn heldout15_set_scores_at_or_above_the_floors() {
             must: 95.5,
             must_not_per_100: 0.1,
             refused: 100.0,
-            ambiguous: 27.2,
-            blueprint: 90.6,
-            blueprint_none_offered: 4,
+            ambiguous: 40.8,
+            blueprint: 91.9,
+            blueprint_none_offered: 3,
             must_not_written_per_100: 0.1,
         },
     );
@@ -744,10 +744,10 @@ fn heldout16_set_scores_at_or_above_the_floors() {
         &s,
         &Floors {
             right_pack: 97.2,
-            must: 95.0,
+            must: 95.7,
             must_not_per_100: 1.0,
             refused: 100.0,
-            ambiguous: 49.9,
+            ambiguous: 68.1,
             blueprint: 87.9,
             blueprint_none_offered: 2,
             must_not_written_per_100: 1.0,
@@ -764,10 +764,10 @@ fn heldout17_set_scores_at_or_above_the_floors() {
         &s,
         &Floors {
             right_pack: 93.2,
-            must: 92.4,
+            must: 93.1,
             must_not_per_100: 1.0,
             refused: 100.0,
-            ambiguous: 54.4,
+            ambiguous: 59.0,
             blueprint: 85.2,
             blueprint_none_offered: 1,
             must_not_written_per_100: 1.0,
@@ -784,7 +784,7 @@ fn heldout18_set_scores_at_or_above_the_floors() {
         &s,
         &Floors {
             right_pack: 93.2,
-            must: 91.9,
+            must: 95.1,
             must_not_per_100: 0.1,
             refused: 84.5,
             ambiguous: 77.2,
@@ -804,10 +804,10 @@ fn heldout19_set_scores_at_or_above_the_floors() {
         &s,
         &Floors {
             right_pack: 94.6,
-            must: 93.5,
+            must: 96.7,
             must_not_per_100: 0.1,
             refused: 100.0,
-            ambiguous: 45.4,
+            ambiguous: 54.4,
             blueprint: 93.2,
             blueprint_none_offered: 1,
             must_not_written_per_100: 0.1,
@@ -827,7 +827,7 @@ fn heldout20_set_scores_at_or_above_the_floors() {
             must: 94.1,
             must_not_per_100: 1.9,
             refused: 100.0,
-            ambiguous: 54.4,
+            ambiguous: 68.1,
             blueprint: 89.2,
             blueprint_none_offered: 2,
             must_not_written_per_100: 1.9,
@@ -847,7 +847,7 @@ fn heldout21_set_scores_at_or_above_the_floors() {
             must: 94.9,
             must_not_per_100: 0.1,
             refused: 84.5,
-            ambiguous: 54.4,
+            ambiguous: 59.0,
             blueprint: 90.6,
             blueprint_none_offered: 3,
             must_not_written_per_100: 0.1,
@@ -864,13 +864,13 @@ fn heldout22_set_scores_at_or_above_the_floors() {
         &s,
         &Floors {
             right_pack: 93.2,
-            must: 95.6,
-            must_not_per_100: 5.6,
+            must: 96.3,
+            must_not_per_100: 4.6,
             refused: 92.2,
-            ambiguous: 63.5,
-            blueprint: 89.2,
-            blueprint_none_offered: 1,
-            must_not_written_per_100: 5.6,
+            ambiguous: 72.6,
+            blueprint: 90.6,
+            blueprint_none_offered: 0,
+            must_not_written_per_100: 4.6,
         },
     );
 }
@@ -884,13 +884,13 @@ fn heldout23_set_scores_at_or_above_the_floors() {
         &s,
         &Floors {
             right_pack: 91.9,
-            must: 85.7,
-            must_not_per_100: 9.2,
+            must: 87.3,
+            must_not_per_100: 3.7,
             refused: 100.0,
             ambiguous: 77.2,
             blueprint: 90.6,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 9.2,
+            must_not_written_per_100: 3.7,
         },
     );
 }
@@ -904,13 +904,13 @@ fn heldout24_set_scores_at_or_above_the_floors() {
         &s,
         &Floors {
             right_pack: 90.6,
-            must: 89.0,
-            must_not_per_100: 9.2,
-            refused: 76.8,
+            must: 91.3,
+            must_not_per_100: 3.7,
+            refused: 84.5,
             ambiguous: 59.0,
-            blueprint: 86.6,
+            blueprint: 87.9,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 9.2,
+            must_not_written_per_100: 3.7,
         },
     );
 }
@@ -923,14 +923,14 @@ fn heldout25_set_scores_at_or_above_the_floors() {
         "heldout25.yaml",
         &s,
         &Floors {
-            right_pack: 93.2,
-            must: 93.2,
-            must_not_per_100: 1.9,
+            right_pack: 95.9,
+            must: 95.4,
+            must_not_per_100: 1.0,
             refused: 100.0,
-            ambiguous: 49.9,
-            blueprint: 89.2,
+            ambiguous: 59.0,
+            blueprint: 91.9,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 1.9,
+            must_not_written_per_100: 1.0,
         },
     );
 }
@@ -943,14 +943,14 @@ fn heldout26_set_scores_at_or_above_the_floors() {
         "heldout26.yaml",
         &s,
         &Floors {
-            right_pack: 94.6,
-            must: 93.1,
-            must_not_per_100: 6.5,
-            refused: 84.5,
-            ambiguous: 86.3,
-            blueprint: 93.2,
+            right_pack: 97.2,
+            must: 96.9,
+            must_not_per_100: 2.8,
+            refused: 100.0,
+            ambiguous: 90.8,
+            blueprint: 95.9,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 6.5,
+            must_not_written_per_100: 2.8,
         },
     );
 }
@@ -963,14 +963,54 @@ fn heldout27_set_scores_at_or_above_the_floors() {
         "heldout27.yaml",
         &s,
         &Floors {
-            right_pack: 95.9,
-            must: 94.5,
-            must_not_per_100: 9.2,
-            refused: 84.5,
-            ambiguous: 59.0,
-            blueprint: 89.2,
+            right_pack: 97.2,
+            must: 96.0,
+            must_not_per_100: 4.6,
+            refused: 100.0,
+            ambiguous: 63.5,
+            blueprint: 90.6,
             blueprint_none_offered: 3,
-            must_not_written_per_100: 9.2,
+            must_not_written_per_100: 4.6,
+        },
+    );
+}
+
+#[test]
+fn heldout28_set_scores_at_or_above_the_floors() {
+    let s = score("heldout28.yaml");
+    report("twenty-eighth held-out set (heldout28.yaml)", &s);
+    assert_floors(
+        "heldout28.yaml",
+        &s,
+        &Floors {
+            right_pack: 97.2,
+            must: 92.3,
+            must_not_per_100: 5.6,
+            refused: 100.0,
+            ambiguous: 63.5,
+            blueprint: 91.6,
+            blueprint_none_offered: 2,
+            must_not_written_per_100: 5.6,
+        },
+    );
+}
+
+#[test]
+fn heldout29_set_scores_at_or_above_the_floors() {
+    let s = score("heldout29.yaml");
+    report("twenty-ninth held-out set (heldout29.yaml)", &s);
+    assert_floors(
+        "heldout29.yaml",
+        &s,
+        &Floors {
+            right_pack: 97.2,
+            must: 94.7,
+            must_not_per_100: 6.5,
+            refused: 100.0,
+            ambiguous: 68.1,
+            blueprint: 86.6,
+            blueprint_none_offered: 4,
+            must_not_written_per_100: 6.5,
         },
     );
 }
