@@ -26,9 +26,10 @@ fn is_name(w: &str) -> bool {
         && (w.contains('_') || (w.contains('.') && w.split('.').all(|p| p.len() >= 2)))
 }
 
-/// A name shaped like a table: `dataset.table` (two or three dotted
-/// parts) or a snake_case name with a version suffix (`clients_daily_v6`)
-/// or a layer prefix (`fct_orders`, `stg_events`).
+/// A name shaped like a warehouse table: `dataset.table` (two or three
+/// dotted parts) or a snake_case name with a version suffix
+/// (`clients_daily_v6`). A dbt model's prefix (`dim_orders`) names a
+/// model, which the packs read by its shape instead.
 pub fn looks_like_table(name: &str) -> bool {
     let parts = name.split('.').count();
     if (2..=3).contains(&parts) {
@@ -37,10 +38,7 @@ pub fn looks_like_table(name: &str) -> bool {
     let versioned = name
         .rsplit_once("_v")
         .is_some_and(|(_, v)| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()));
-    let layered = ["fct_", "fact_", "dim_", "stg_", "int_", "agg_", "mart_"]
-        .iter()
-        .any(|p| name.to_ascii_lowercase().starts_with(p));
-    versioned || layered
+    versioned
 }
 
 /// The names in `goal`, in order of appearance, without repeats.

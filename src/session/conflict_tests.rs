@@ -66,16 +66,18 @@ fn session_where_it_holds(pack: &Arc<Pack>, rule: &ConflictRule) -> Option<Sessi
                         AnswerValue::List(vec![pick(&mut rng), pick(&mut rng)])
                     }
                     QuestionKind::Bool => AnswerValue::Bool(rng.below(2) == 0),
-                    // A text the condition names may need to be empty, or
-                    // equal to another named text (one shared name for all).
+                    // A text the condition names may need to be empty,
+                    // equal to another named text (one shared name for
+                    // all), or one of the condition's quoted values.
                     QuestionKind::Text | QuestionKind::Path
                         if rule.when.contains(&format!("{}.{}", step.scope_key, q.id))
                             && rng.below(3) > 0 =>
                     {
-                        AnswerValue::Text(if rng.below(2) == 0 {
-                            String::new()
-                        } else {
-                            "trip".to_string()
+                        let quoted: Vec<&str> = rule.when.split('\'').skip(1).step_by(2).collect();
+                        AnswerValue::Text(match rng.below(3) {
+                            0 => String::new(),
+                            1 if !quoted.is_empty() => quoted[rng.below(quoted.len())].to_string(),
+                            _ => "trip".to_string(),
                         })
                     }
                     _ => continue,
