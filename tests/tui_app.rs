@@ -860,3 +860,29 @@ fn the_readme_lists_every_keymap_context_and_action() {
         );
     }
 }
+
+#[test]
+fn the_pack_picker_of_a_resumed_session_lists_every_pack_with_its_evidence() {
+    let mut ui = Ui::mini("kafka pipeline with dbt");
+    ui.keys("p");
+    let fresh = ui.screen();
+    assert!(fresh.contains("▶ mini"), "{fresh}");
+    ui.keys("p enter down enter");
+    ui.restart_app("", Some("mini"), "mini-out", false);
+    ui.keys("enter");
+    for _ in 0..20 {
+        if ui.screen_kind() == Screen::Chain {
+            break;
+        }
+        ui.keys("esc");
+    }
+    assert_eq!(ui.screen_kind(), Screen::Chain);
+    ui.keys("p");
+    let s = ui.screen();
+    assert!(
+        s.contains("Every pack, with the evidence the goal gives it"),
+        "{s}"
+    );
+    assert!(s.contains("▶ mini"), "{s}");
+    assert!(s.contains("(in use)"), "{s}");
+}

@@ -186,8 +186,16 @@ impl App {
                     .clone()
                     .unwrap_or_else(|| PathBuf::from(&session.pack().manifest.output_root));
                 let saver = Autosave::new(r.path.clone(), meta).with_baseline(&session);
+                // The pack picker lists every pack with the goal's evidence:
+                // a saved session keeps only its own pack's detection.
+                let packs = self
+                    .registry
+                    .as_ref()
+                    .and_then(|reg| crate::detect::detect(reg, &session.goal).ok())
+                    .map(|d| d.packs)
+                    .unwrap_or_default();
                 let det = Detection {
-                    packs: Vec::new(),
+                    packs,
                     inner: session.detection.clone(),
                 };
                 self.open_journey(session, det, out, Some(saver), None);
