@@ -213,23 +213,10 @@ pub fn blueprint_chain(pack: &Pack, det: &PackDetection, blueprint: &Blueprint) 
             (e.id.clone(), r)
         })
         .collect();
-    for id in &blueprint.skills {
-        if det.negated.iter().any(|n| n.skill == *id) {
-            continue;
-        }
-        seeds.push((
-            id.clone(),
-            vec![Reason::Blueprint {
-                id: blueprint.id.clone(),
-            }],
-        ));
-    }
-    let scores: HashMap<&str, u32> = det
-        .scores
-        .iter()
-        .map(|s| (s.id.as_str(), s.score))
-        .collect();
-    build_chain_with(pack, seeds, &scores, &det.pull())
+    seeds.extend(blueprint_seeds(blueprint, |id| {
+        det.negated.iter().any(|n| n.skill == id)
+    }));
+    build_chain_with(pack, seeds, &score_map(det), &det.pull())
 }
 
 /// The chain of a goal that asks for a blueprint's journey but rules parts
@@ -259,19 +246,8 @@ pub fn journey_without_parts(pack: &Pack, det: &PackDetection) -> Option<Vec<Cha
         .iter()
         .map(|e| (e.id.clone(), e.reasons.clone()))
         .collect();
-    for id in blueprint.skills.iter().filter(|id| !det.settles(id)) {
-        seeds.push((
-            id.clone(),
-            vec![Reason::Blueprint {
-                id: blueprint.id.clone(),
-            }],
-        ));
-    }
-    let scores: HashMap<&str, u32> = det
-        .scores
-        .iter()
-        .map(|s| (s.id.as_str(), s.score))
-        .collect();
+    seeds.extend(blueprint_seeds(blueprint, |id| det.settles(id)));
+    let scores = score_map(det);
     let assumed: BTreeSet<&str> = det.assumed.iter().map(|e| e.id.as_str()).collect();
     let mut chain = build_chain_with(pack, seeds, &scores, &det.pull());
     // What the goal settles stays out of the asked chain, also as a
@@ -287,4 +263,30 @@ pub fn journey_without_parts(pack: &Pack, det: &PackDetection) -> Option<Vec<Cha
         !(det.settles(&e.id) || only_assumed)
     });
     Some(chain)
+}
+
+/// The blueprint's skills as seeds of a chain, but those `left_out` says.
+fn blueprint_seeds(
+    blueprint: &Blueprint,
+    left_out: impl Fn(&str) -> bool,
+) -> Vec<(String, Vec<Reason>)> {
+    blueprint
+        .skills
+        .iter()
+        .filter(|id| !left_out(id))
+        .map(|id| {
+            let reason = Reason::Blueprint {
+                id: blueprint.id.clone(),
+            };
+            (id.clone(), vec![reason])
+        })
+        .collect()
+}
+
+/// Each scored skill's score, by id.
+fn score_map(det: &PackDetection) -> HashMap<&str, u32> {
+    det.scores
+        .iter()
+        .map(|s| (s.id.as_str(), s.score))
+        .collect()
 }
