@@ -11,24 +11,7 @@
 
 mod common;
 
-use common::evalgoals::asked;
-
-fn check(goal: &str, pack: &str, wanted: &[&str], never: &[&str]) {
-    let (got, ids) = asked(goal);
-    assert_eq!(got, pack, "{goal:?}");
-    for w in wanted {
-        assert!(
-            ids.iter().any(|id| id == w),
-            "{goal:?}: {w} not asked: {ids:?}"
-        );
-    }
-    for n in never {
-        assert!(
-            !ids.iter().any(|id| id == n),
-            "{goal:?}: {n} asked although ruled out: {ids:?}"
-        );
-    }
-}
+use common::evalgoals::check_asked as check;
 
 /// Ways of ruling one tool out while choosing another; `{x}` is chosen,
 /// `{y}` ruled out.

@@ -10,25 +10,8 @@
 
 mod common;
 
-use common::evalgoals::{asked, bundled};
+use common::evalgoals::{bundled, check_asked as check};
 use skillchain::detect::detect;
-
-fn check(goal: &str, pack: &str, wanted: &[&str], never: &[&str]) {
-    let (got, ids) = asked(goal);
-    assert_eq!(got, pack, "{goal:?}");
-    for w in wanted {
-        assert!(
-            ids.iter().any(|id| id == w),
-            "{goal:?}: {w} not asked: {ids:?}"
-        );
-    }
-    for n in never {
-        assert!(
-            !ids.iter().any(|id| id == n),
-            "{goal:?}: {n} asked although ruled out: {ids:?}"
-        );
-    }
-}
 
 /// (part as people name it, the skill that makes it)
 const DE_PARTS: &[(&str, &str)] = &[

@@ -13,6 +13,25 @@ pub fn asked(goal: &str) -> (String, Vec<String>) {
     (d.inner.pack, ids)
 }
 
+/// Asserts that `goal` lands in `pack`, asks every skill of `wanted` and
+/// none of `never`.
+pub fn check_asked(goal: &str, pack: &str, wanted: &[&str], never: &[&str]) {
+    let (got, ids) = asked(goal);
+    assert_eq!(got, pack, "{goal:?}");
+    for w in wanted {
+        assert!(
+            ids.iter().any(|id| id == w),
+            "{goal:?}: {w} not asked: {ids:?}"
+        );
+    }
+    for n in never {
+        assert!(
+            !ids.iter().any(|id| id == n),
+            "{goal:?}: {n} asked although ruled out: {ids:?}"
+        );
+    }
+}
+
 pub fn bundled() -> &'static Registry {
     static R: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
     R.get_or_init(|| Registry::bundled_checked().expect("bundled packs load"))
