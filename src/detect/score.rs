@@ -1394,7 +1394,24 @@ fn split_assumed(
         })
         .collect();
     if !assume_deps {
-        let mut queue: Vec<String> = asked.iter().cloned().collect();
+        // A required skill asked only because it frames a focused goal (the
+        // findings report) does not bring its own dependencies' questions:
+        // what they make is not asked for, and their defaults feed it.
+        let frame_only = |id: &str| {
+            n.focused
+                && full.iter().find(|e| e.id == id).is_some_and(|e| {
+                    e.reasons.iter().all(|r| {
+                        !matches!(
+                            r,
+                            Reason::Matched { .. }
+                                | Reason::Blueprint { .. }
+                                | Reason::Chosen
+                                | Reason::DependencyOf { .. }
+                        )
+                    })
+                })
+        };
+        let mut queue: Vec<String> = asked.iter().filter(|id| !frame_only(id)).cloned().collect();
         while let Some(id) = queue.pop() {
             let Some(skill) = pack.skill(&id) else {
                 continue;
