@@ -788,6 +788,10 @@ fn is_made_thing(w: &str) -> bool {
             | "stack"
             | "topic"
             | "topics"
+            | "storage"
+            | "mart"
+            | "marts"
+            | "tables"
     )
 }
 
@@ -1548,7 +1552,13 @@ pub fn only_part(toks: &[Token]) -> Option<(String, Vec<usize>)> {
             }
         }
         // "just the X part", "only the X" as a clause of its own.
-        if matches!(w(i), Some("just" | "only")) && toks[i].clause_start {
+        // "this is purely observability": the cue after "this is" opens it too.
+        let opens = toks[i].clause_start
+            || (i >= 2
+                && matches!(w(i - 1), Some("is" | "s"))
+                && matches!(w(i - 2), Some("this" | "it"))
+                && toks[i - 2].clause_start);
+        if matches!(w(i), Some("just" | "only" | "purely" | "strictly" | "solely")) && opens {
             let part: Vec<usize> = (i + 1..end)
                 .filter(|&k| !is_stopword(&toks[k].word) && !idle(k))
                 .collect();
@@ -1614,7 +1624,10 @@ pub fn rest_settled(toks: &[Token]) -> Option<String> {
                 )
             }
             (Some("everything"), Some("else")) => state(i + 2),
-            (Some("rest"), Some("of")) if i > 0 && w(i - 1) == Some("the") => {
+            // "the rest of X stays", or "rest of X stays" opening a sentence.
+            (Some("rest"), Some("of"))
+                if (i > 0 && w(i - 1) == Some("the")) || i == 0 || toks[i].clause_start =>
+            {
                 (i + 2..end).any(|k| state(k) && matches!(w(k), Some("is" | "are" | "s" | "stays")))
             }
             // "the pipeline itself (airflow, s3 -> snowflake) is fine": the
