@@ -292,7 +292,8 @@ pub fn detect_with(
     let everyday = super::everyday::sense(&a.goal, &a.reading.tokens, &scoped);
     let elsewhere = personal
         .clone()
-        .or_else(|| super::context::elsewhere(&a.reading.tokens, &scoped));
+        .or_else(|| super::context::elsewhere(&a.reading.tokens, &scoped))
+        .or_else(|| super::context::code_symbol(&a.goal));
     // Infrastructure around a data tool is data work: the tool lifts the
     // raised minimum ("helm chart for airflow on k8s"); a resume naming
     // Airflow is still a resume.

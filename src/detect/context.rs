@@ -50,6 +50,24 @@ pub fn elsewhere(tokens: &[super::normalise::Token], scoped: &[bool]) -> Option<
         .or_else(|| sales_work(tokens, scoped).map(|(_, text)| text))
 }
 
+/// A method of application code the goal names ("PaymentService.refund()"):
+/// a class in CamelCase, a dot, a method, an opening parenthesis. dbt's
+/// macros (`ref()`, `is_incremental()`) have no class and do not count.
+pub fn code_symbol(goal: &str) -> Option<String> {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    goal.split(|c: char| !(is_ident(c) || c == '.' || c == '('))
+        .find_map(|word| {
+            let (call, _) = word.split_once('(')?;
+            let (class, method) = call.rsplit_once('.')?;
+            let class = class.rsplit('.').next().unwrap_or(class);
+            let camel = class.starts_with(|c: char| c.is_ascii_uppercase())
+                && class.chars().skip(1).any(|c| c.is_ascii_uppercase())
+                && class.chars().any(|c| c.is_ascii_lowercase());
+            (camel && !method.is_empty() && method.chars().all(is_ident))
+                .then(|| format!("{class}.{method}()"))
+        })
+}
+
 /// Sales work on a CRM: a pipeline of deals ("my Q4 sales pipeline", "the
 /// deal pipeline") together with its leads, prospects or outreach: the
 /// position of "pipeline" and the two words as typed. A "sales pipeline" alone may be a data pipeline
@@ -168,6 +186,13 @@ fn is_elsewhere(w: &str) -> bool {
             | "windows" | "ubuntu" | "macos" | "powershell" | "rsync" | "laptop"
             // model fine-tuning research
             | "lora"
+            // model training and evaluation
+            | "bert" | "distilbert" | "roberta" | "huggingface" | "optuna" | "lightgbm"
+            | "catboost" | "auc" | "f1" | "epoch" | "a100" | "h100" | "cuda" | "vram"
+            | "classifier" | "hyperparam" | "finetuning" | "tokenizer" | "embedding"
+            // application code and its runtime
+            | "pydantic" | "golang" | "goroutine" | "grpc" | "nodejs" | "handler" | "pod"
+            | "websocket" | "cors" | "jwt"
             // release writing
             | "changelog"
             // front-end tooling and dependency bots
@@ -256,6 +281,24 @@ mod tests {
             "GitHub Actions lint for the React app, react again",
         );
         assert_eq!(elsewhere_count(&more, &[]), 2);
+    }
+
+    #[test]
+    fn a_class_method_call_is_application_code_and_a_dbt_macro_is_not() {
+        assert_eq!(
+            code_symbol("unit tests for PaymentService.refund() pls").as_deref(),
+            Some("PaymentService.refund()")
+        );
+        assert_eq!(
+            code_symbol("mock app.billing.InvoiceClient.send(x) in tests").as_deref(),
+            Some("InvoiceClient.send()")
+        );
+        assert_eq!(
+            code_symbol("use {{ ref('stg_orders') }} and is_incremental()"),
+            None
+        );
+        assert_eq!(code_symbol("dataset.table_v1 (daily)"), None);
+        assert_eq!(code_symbol("Orders.csv (raw)"), None);
     }
 
     #[test]

@@ -72,6 +72,12 @@ const SENSES: &[Sense] = &[
             "emoji",
             "crochet",
             "glitter",
+            // Twitter-style ids ("snowflake id generator in the go service")
+            "id",
+            "ids",
+            "generator",
+            "twitter",
+            "uuid",
         ],
         tool_next: &[
             "warehouse",
@@ -356,10 +362,13 @@ fn purchase(goal: &str, tokens: &[Token], free: &impl Fn(usize) -> bool) -> Opti
     if !buying {
         return None;
     }
-    let unit = tokens
+    let Some(unit) = tokens
         .iter()
         .enumerate()
-        .find(|(i, t)| free(*i) && UNITS.contains(&t.word.as_str()))?;
+        .find(|(i, t)| free(*i) && UNITS.contains(&t.word.as_str()))
+    else {
+        return vendor_talk(tokens, free);
+    };
     // The product is what stands just before the unit ("Looker seats",
     // "20 dbt Cloud licences"), not a number.
     let start = unit.0.saturating_sub(UNIT_REACH);
@@ -380,5 +389,31 @@ fn purchase(goal: &str, tokens: &[Token], free: &impl Fn(usize) -> bool) -> Opti
         "it asks to buy or renew \"{}\" ({}), a product to buy, not data work",
         product.join(" "),
         unit.1.typed
+    ))
+}
+
+/// Words of talking to a vendor: a call, a meeting, its account rep.
+const TALK: &[&str] = &["call", "meeting", "rep", "reps", "demo", "contract"];
+
+/// "a call with the Snowflake account rep about renewal pricing": a data
+/// tool's vendor, met to buy or renew, is no data work. Needs a word of
+/// buying (checked by the caller), a word of talking, a data tool named,
+/// and no word of data work.
+fn vendor_talk(tokens: &[Token], free: &impl Fn(usize) -> bool) -> Option<String> {
+    let words: Vec<&str> = tokens.iter().map(|t| t.word.as_str()).collect();
+    if words.iter().any(|w| DATA_WORDS.contains(w)) {
+        return None;
+    }
+    let talk = tokens
+        .iter()
+        .enumerate()
+        .find(|(i, t)| free(*i) && TALK.contains(&t.word.as_str()))?;
+    let tool = tokens
+        .iter()
+        .enumerate()
+        .find(|(i, t)| free(*i) && !t.in_name && super::context::is_data_tool(&t.word))?;
+    Some(format!(
+        "it asks to talk to \"{}\"'s vendor about buying (\"{}\"), not data work",
+        tool.1.typed, talk.1.typed
     ))
 }

@@ -1558,7 +1558,11 @@ pub fn only_part(toks: &[Token]) -> Option<(String, Vec<usize>)> {
                 && matches!(w(i - 1), Some("is" | "s"))
                 && matches!(w(i - 2), Some("this" | "it"))
                 && toks[i - 2].clause_start);
-        if matches!(w(i), Some("just" | "only" | "purely" | "strictly" | "solely")) && opens {
+        if matches!(
+            w(i),
+            Some("just" | "only" | "purely" | "strictly" | "solely")
+        ) && opens
+        {
             let part: Vec<usize> = (i + 1..end)
                 .filter(|&k| !is_stopword(&toks[k].word) && !idle(k))
                 .collect();

@@ -1,0 +1,158 @@
+//! Software work that shares words with data engineering is not data work
+//! (issue 12): training and evaluating a machine-learning model, application
+//! code named by its class and method, a service's handlers and payloads,
+//! Twitter-style "snowflake" ids, and a call with a data tool's vendor about
+//! buying. Each family is generated over its parts and must match no pack;
+//! data goals that use the same words (a feature pipeline for a model, a
+//! dbt macro, a Snowflake billing table) still match theirs, so the test
+//! fails when refusal is simply widened.
+
+use skillchain::detect::detect;
+use skillchain::pack::Registry;
+
+fn bundled() -> &'static Registry {
+    static R: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+    R.get_or_init(|| Registry::bundled_checked().expect("bundled packs load"))
+}
+
+/// Every goal of `goals` matches no pack; the failures are listed together.
+fn all_refused(goals: impl IntoIterator<Item = String>) {
+    let matched: Vec<String> = goals
+        .into_iter()
+        .filter_map(|g| {
+            detect(bundled(), &g)
+                .ok()
+                .map(|d| format!("{g:?} -> {}", d.inner.pack))
+        })
+        .collect();
+    assert!(
+        matched.is_empty(),
+        "matched a pack:\n{}",
+        matched.join("\n")
+    );
+}
+
+fn matches(goal: &str, pack: &str) {
+    let d = detect(bundled(), goal).unwrap_or_else(|_| panic!("{goal:?} matches nothing"));
+    assert_eq!(d.inner.pack, pack, "{goal}");
+}
+
+/// Every combination of the parts, `{a}` and `{b}` filled in each template.
+fn combine(templates: &[&str], a: &[&str], b: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in templates {
+        for x in a {
+            for y in b {
+                out.push(t.replace("{a}", x).replace("{b}", y));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn training_and_evaluating_a_model_is_not_data_work() {
+    all_refused(combine(
+        &[
+            "fine-tune {a} on the support ticket dataset and {b}",
+            "{a} for churn: {b}",
+            "can someone {b} for the {a} we shipped last week",
+        ],
+        &[
+            "distilbert",
+            "a BERT classifier",
+            "the lightgbm model",
+            "a catboost model",
+        ],
+        &[
+            "report F1 on the test split",
+            "compare AUC against prod",
+            "tune hyperparams with optuna",
+            "rerun it on the A100s with a bigger epoch budget",
+        ],
+    ));
+    matches(
+        "churn model gets retrained weekly - need the CRM extract -> feature table pipeline in Prefect, data ready Mon 06:00",
+        "data-orchestration",
+    );
+}
+
+#[test]
+fn a_class_and_its_method_are_application_code() {
+    all_refused(combine(
+        &[
+            "unit tests for {a}.{b}() pls",
+            "{a}.{b}() throws on an empty cart, fix it and add a test",
+            "refactor {a}.{b}() so it stops calling the db twice",
+        ],
+        &["PaymentService", "OrderRepository", "InvoiceClient"],
+        &["refund", "findByCustomer", "send"],
+    ));
+    matches(
+        "incremental dbt model for orders: filter with is_incremental() on updated_at, ref('stg_orders')",
+        "dbt-workflows",
+    );
+}
+
+#[test]
+fn a_services_handlers_and_payloads_are_application_work() {
+    all_refused(combine(
+        &[
+            "pydantic model for the {a} endpoint payload, {b}",
+            "the {a} websocket handler drops connections, {b}",
+        ],
+        &["checkout api", "search api", "auth service"],
+        &[
+            "p95 latency 2s",
+            "add tests",
+            "jwt checks fail after deploy",
+        ],
+    ));
+    matches(
+        "orders-sink consumer lag hit 200k during the load test; lag alerts to pagerduty, HPA on the consumer deployment and a grafana board",
+        "data-engineering",
+    );
+}
+
+#[test]
+fn snowflake_ids_are_not_the_warehouse() {
+    all_refused(combine(
+        &[
+            "snowflake id generator in the {a} service {b}",
+            "need a twitter-style snowflake ID generator in {a}: {b}",
+        ],
+        &["go", "rust", "java", "node"],
+        &[
+            "emits dupes after NTP clock skew",
+            "64-bit, unique across 12 nodes",
+            "collides across two pods",
+        ],
+    ));
+    for g in [
+        "load the orders ids into a snowflake table every night",
+        "dedupe the snowflake orders table on order id",
+    ] {
+        assert!(detect(bundled(), g).is_ok(), "{g:?} matches nothing");
+    }
+}
+
+#[test]
+fn a_call_with_a_data_tools_vendor_about_buying_is_not_data_work() {
+    all_refused(combine(
+        &[
+            "set up a 30 min call with the {a} account rep about {b}",
+            "book a demo with {a} sales before {b}",
+            "meeting with our {a} rep re {b}",
+        ],
+        &["Snowflake", "Databricks", "Fivetran", "BigQuery"],
+        &[
+            "renewal pricing",
+            "the contract renewal",
+            "the purchase order",
+        ],
+    ));
+    matches(
+        "renewal pricing table from the snowflake billing export into the finance mart, daily",
+        "data-engineering",
+    );
+}
