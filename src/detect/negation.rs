@@ -266,12 +266,37 @@ fn handed_over(toks: &[Token], i: usize) -> Option<usize> {
                 | "maintains"
                 | "cover"
                 | "covers"
+                | "run"
+                | "runs"
+                | "wire"
+                | "wires"
+                | "manage"
+                | "manages"
+                | "monitor"
+                | "monitors"
+                | "test"
+                | "tests"
+                | "review"
+                | "reviews"
+                | "schedule"
+                | "schedules"
         )
     {
         return None;
     }
+    // "that team monitors it": the verb is the work itself, handed over too.
+    let n = if matches!(
+        verb.word.as_str(),
+        "monitor" | "monitors" | "test" | "tests" | "review" | "reviews" | "schedule" | "schedules"
+    ) {
+        1
+    } else {
+        2
+    };
     let other = match t.word.as_str() {
         "qa" | "sre" | "sres" | "dba" | "dbas" | "devops" | "infosec" => true,
+        // "client runs Monte Carlo": the client's own tooling.
+        "client" | "clients" | "vendor" => true,
         "team" | "teams" | "squad" | "squads" => {
             i.checked_sub(1).and_then(|p| toks.get(p)).is_some_and(|p| {
                 !t.clause_start && !matches!(p.word.as_str(), "our" | "my" | "the" | "a" | "we")
@@ -279,7 +304,7 @@ fn handed_over(toks: &[Token], i: usize) -> Option<usize> {
         }
         _ => false,
     };
-    other.then_some(2)
+    other.then_some(n)
 }
 
 /// "owned by", "belongs to" another team at `i`: the number of cue words.
@@ -1171,6 +1196,13 @@ fn unwanted_phrase(toks: &[Token], i: usize) -> Option<usize> {
     let w = |k: usize| toks.get(i + k).map(|t| t.word.as_str());
     let n = match (w(0)?, w(1), w(2)) {
         ("not", Some("needed" | "required" | "necessary" | "wanted"), _) => 2,
+        // "kafka isn't needed", "bigeye is not wanted"
+        ("isnt" | "arent" | "wasnt", Some("needed" | "required" | "necessary" | "wanted"), _) => 2,
+        ("is" | "are", Some("not"), Some("needed" | "required" | "necessary" | "wanted")) => 3,
+        // "transforms are off limits"
+        ("off", Some("limits" | "limit"), _) => 2,
+        // "perf/scaling is phase 2": a later phase of the project.
+        ("phase" | "v", Some("2" | "two" | "ii" | "3" | "three"), _) => 2,
         ("unnecessary" | "unneeded", _, _) => 1,
         ("out" | "not", Some("of" | "in"), Some("scope")) => 3,
         // "monitoring can come in a follow-up PR", "the tests can wait"

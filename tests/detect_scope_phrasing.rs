@@ -1,0 +1,113 @@
+//! More ways a goal rules a part out after naming it (issue 12): "X isn't
+//! needed", "X is not needed", "X is off limits", "X is phase 2", "a team
+//! or the client runs/monitors X". Each cue is generated over parts of
+//! several packs; the part's skill must leave the chain while the rest of
+//! the goal is still asked. A contrast that says the part is needed keeps
+//! it, so the test fails when a cue simply drops everything.
+
+use skillchain::detect::detect;
+use skillchain::pack::Registry;
+
+fn bundled() -> &'static Registry {
+    static R: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+    R.get_or_init(|| Registry::bundled_checked().expect("bundled packs load"))
+}
+
+/// A goal's asked work, a part it can rule out, the part's skill and a
+/// skill the rest of the goal asks for.
+struct Case {
+    base: &'static str,
+    part: &'static str,
+    skill: &'static str,
+    kept: &'static str,
+    pack: &'static str,
+}
+
+const CASES: &[Case] = &[
+    Case {
+        base: "orders from postgres into snowflake with dbt staging and marts",
+        part: "kafka",
+        skill: "streaming-data",
+        kept: "transforming-data",
+        pack: "data-engineering",
+    },
+    Case {
+        base: "orders from postgres into snowflake with dbt staging and marts",
+        part: "query tuning",
+        skill: "optimizing-sql",
+        kept: "transforming-data",
+        pack: "data-engineering",
+    },
+    Case {
+        base: "new derived table telemetry_derived.search_counts_v1 with query, metadata and tests",
+        part: "bigeye",
+        skill: "bigconfig-generator",
+        kept: "sql-test-generator",
+        pack: "bigquery-etl",
+    },
+    Case {
+        base: "new dim_supplier as scd2 with a snapshot, build and test it",
+        part: "the power bi model",
+        skill: "powerbi-modeler",
+        kept: "dim-modeler",
+        pack: "dbt-workflows",
+    },
+];
+
+const CUES: &[&str] = &[
+    "{part} isn't needed",
+    "{part} is not needed",
+    "{part} is off limits",
+    "{part} is phase 2",
+];
+
+fn chain(goal: &str, pack: &str) -> Vec<String> {
+    let d = detect(bundled(), goal).unwrap_or_else(|_| panic!("{goal:?} matches nothing"));
+    assert_eq!(d.inner.pack, pack, "{goal}");
+    d.inner.chain.iter().map(|e| e.id.clone()).collect()
+}
+
+#[test]
+fn a_part_said_unneeded_off_limits_or_later_leaves_the_chain() {
+    let mut wrong = Vec::new();
+    for c in CASES {
+        for cue in CUES {
+            let goal = format!("{}. {}", c.base, cue.replace("{part}", c.part));
+            let ids = chain(&goal, c.pack);
+            if ids.iter().any(|i| i == c.skill) || !ids.iter().any(|i| i == c.kept) {
+                wrong.push(format!("{goal:?}: {ids:?}"));
+            }
+        }
+        let needed = format!("{}. {} is needed too", c.base, c.part);
+        let ids = chain(&needed, c.pack);
+        assert!(
+            ids.iter().any(|i| i == c.skill),
+            "{needed:?} keeps {}: {ids:?}",
+            c.skill
+        );
+    }
+    assert!(wrong.is_empty(), "still asked:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn work_another_party_runs_or_monitors_is_not_asked() {
+    let goals = [
+        "new derived table telemetry_derived.search_counts_v1 with query, metadata and tests. no bigeye - that team monitors it in Looker",
+        "new derived table telemetry_derived.search_counts_v1 with query, metadata and tests. skip bigeye, the client runs Monte Carlo",
+        "new derived table telemetry_derived.search_counts_v1 with query, metadata and tests. the platform team monitors it",
+    ];
+    for g in goals {
+        let ids = chain(g, "bigquery-etl");
+        assert!(
+            !ids.iter().any(|i| i == "bigconfig-generator")
+                && ids.iter().any(|i| i == "query-writer"),
+            "{g:?}: {ids:?}"
+        );
+    }
+    let ours = "new derived table telemetry_derived.search_counts_v1 with query, metadata, tests and bigeye monitoring";
+    let ids = chain(ours, "bigquery-etl");
+    assert!(
+        ids.iter().any(|i| i == "bigconfig-generator"),
+        "{ours:?}: {ids:?}"
+    );
+}
