@@ -760,8 +760,39 @@ pub(super) fn detect_analysed(
     // "clients_daily got a new col" tells what happened to a thing that
     // exists: "new" after a verb of having is no request to create.
     let toks = &a.reading.tokens;
+    // "write unit test fixtures for X": the cue makes what a named skill
+    // itself makes, a skill no other named skill builds on; what that
+    // skill builds on (X's query) is not made anew.
+    let makes_leaf = |i: usize| {
+        a.found
+            .iter()
+            .filter(|f| f.pack == pos && f.start > i && f.start <= i + 3)
+            .filter(|f| {
+                toks[i + 1..f.start]
+                    .iter()
+                    .all(|t| super::normalise::is_stopword(&t.word) || !t.clause_start)
+            })
+            .any(|f| {
+                let skills = index
+                    .skills_of
+                    .get(f.term)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
+                !skills.is_empty()
+                    && skills.iter().all(|&k| {
+                        pack.skills.get(k).is_some_and(|sk| {
+                            named.contains(&sk.id.as_str())
+                                && !named.iter().any(|n| {
+                                    pack.skill(n)
+                                        .is_some_and(|o| o.dependencies.hard.contains(&sk.id))
+                                })
+                        })
+                    })
+            })
+    };
     let creates = toks.iter().enumerate().any(|(i, t)| {
         is_creation_cue(&t.word)
+            && !(t.word != "new" && makes_leaf(i))
             && !(t.word == "new"
                 && toks[..i]
                     .iter()
