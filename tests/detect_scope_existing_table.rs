@@ -23,7 +23,10 @@ const VERBS: &[&str] = &["write", "create", "build", "can someone write"];
 const ASKS: &[(&str, &str)] = &[
     ("unit test fixtures", "sql-test-generator"),
     ("the expect.yaml test fixtures", "sql-test-generator"),
-    ("bigconfig freshness and volume monitors", "bigconfig-generator"),
+    (
+        "bigconfig freshness and volume monitors",
+        "bigconfig-generator",
+    ),
 ];
 const TABLES: &[&str] = &[
     "search_clients_daily_v8",
@@ -45,7 +48,11 @@ fn making_a_skills_own_files_for_a_named_table_does_not_ask_its_query() {
             }
         }
     }
-    assert!(wrong.is_empty(), "asked the query again:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "asked the query again:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[test]

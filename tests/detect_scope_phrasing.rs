@@ -111,3 +111,38 @@ fn work_another_party_runs_or_monitors_is_not_asked() {
         "{ours:?}: {ids:?}"
     );
 }
+
+#[test]
+fn work_the_user_does_themselves_after_a_pointer_is_not_asked() {
+    for doing in ["rerun", "patch and rerun", "fix and rerun"] {
+        for who in ["I'll", "we'll"] {
+            let goal = format!(
+                "fct_orders failed in last night's prod job: Binder Error, column order_ts not found. diagnose it, {who} {doing} it myself"
+            );
+            let ids = chain(&goal, "dbt-workflows");
+            assert!(
+                !ids.iter().any(|i| i == "dbt-runner") && ids.iter().any(|i| i == "dbt-doctor"),
+                "{goal:?}: {ids:?}"
+            );
+        }
+    }
+    let goal = "fct_orders failed in last night's prod job: Binder Error, column order_ts not found. diagnose it and rerun it";
+    let ids = chain(goal, "dbt-workflows");
+    assert!(ids.iter().any(|i| i == "dbt-runner"), "{goal:?}: {ids:?}");
+}
+
+#[test]
+fn arch_is_read_as_architecture_and_its_negation_withholds_the_review_blueprint() {
+    let d = detect(
+        bundled(),
+        "arch review of our dbt project layers and naming",
+    )
+    .expect("matches");
+    assert_eq!(d.inner.offer.as_deref(), Some("architecture-review"));
+    let d = detect(
+        bundled(),
+        "review my PR w/ stg_zendesk__tickets before merge, style + sqlfluff, not an arch review",
+    )
+    .expect("matches");
+    assert_eq!(d.inner.offer, None);
+}

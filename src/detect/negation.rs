@@ -1824,6 +1824,16 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             // stands before is ruled out; "Out of scope for this epic:
             // secrets" opens its clause, and what follows is.
             let mut words = backward_joined(toks, i);
+            // "I'll patch and rerun it myself": the work stands before the
+            // pointer.
+            if words.is_empty()
+                && i > 1
+                && is_not_ours_cue(&toks[i].word)
+                && matches!(toks[i - 1].word.as_str(), "it" | "them" | "that" | "this")
+                && !toks[i - 1].clause_start
+            {
+                words = backward_joined(toks, i - 1);
+            }
             if words.is_empty() && toks[i].clause_start {
                 let next = (i + n..toks.len())
                     .find(|&k| toks[k].clause_start)
