@@ -1015,6 +1015,139 @@ fn heldout29_set_scores_at_or_above_the_floors() {
     );
 }
 
+/// Written in session 13 by a colleague who saw only the catalogue of ids
+/// and the seeds (development); floors are its score on the session's final
+/// build.
+#[test]
+fn heldout30_set_scores_at_or_above_the_floors() {
+    let s = score("heldout30.yaml");
+    report("thirtieth held-out set (heldout30.yaml)", &s);
+    assert_floors(
+        "heldout30.yaml",
+        &s,
+        &Floors {
+            right_pack: 94.6,
+            must: 89.8,
+            must_not_per_100: 11.9,
+            refused: 92.2,
+            ambiguous: 59.0,
+            blueprint: 87.6,
+            blueprint_none_offered: 0,
+            must_not_written_per_100: 11.9,
+        },
+    );
+}
+/// Written in session 13 by a colleague who saw only the catalogue of ids
+/// and the seeds (clean); floors are its score on the session's final
+/// build.
+#[test]
+fn heldout31_set_scores_at_or_above_the_floors() {
+    let s = score("heldout31.yaml");
+    report("thirty-first held-out set (heldout31.yaml)", &s);
+    assert_floors(
+        "heldout31.yaml",
+        &s,
+        &Floors {
+            right_pack: 97.2,
+            must: 96.3,
+            must_not_per_100: 12.8,
+            refused: 92.2,
+            ambiguous: 49.9,
+            blueprint: 88.3,
+            blueprint_none_offered: 0,
+            must_not_written_per_100: 12.8,
+        },
+    );
+}
+/// Written in session 13 by a colleague who saw only the catalogue of ids
+/// and the seeds (development); floors are its score on the session's final
+/// build.
+#[test]
+fn heldout32_set_scores_at_or_above_the_floors() {
+    let s = score("heldout32.yaml");
+    report("thirty-second held-out set (heldout32.yaml)", &s);
+    assert_floors(
+        "heldout32.yaml",
+        &s,
+        &Floors {
+            right_pack: 91.9,
+            must: 86.9,
+            must_not_per_100: 4.6,
+            refused: 100.0,
+            ambiguous: 77.2,
+            blueprint: 88.3,
+            blueprint_none_offered: 0,
+            must_not_written_per_100: 4.6,
+        },
+    );
+}
+/// Written in session 13 by a colleague who saw only the catalogue of ids
+/// and the seeds (development); floors are its score on the session's final
+/// build.
+#[test]
+fn heldout33_set_scores_at_or_above_the_floors() {
+    let s = score("heldout33.yaml");
+    report("thirty-third held-out set (heldout33.yaml)", &s);
+    assert_floors(
+        "heldout33.yaml",
+        &s,
+        &Floors {
+            right_pack: 89.2,
+            must: 84.4,
+            must_not_per_100: 7.4,
+            refused: 100.0,
+            ambiguous: 54.4,
+            blueprint: 67.9,
+            blueprint_none_offered: 1,
+            must_not_written_per_100: 7.4,
+        },
+    );
+}
+/// Written in session 13 by a colleague who saw only the catalogue of ids
+/// and the seeds (clean, one goal read); floors are its score on the session's final
+/// build.
+#[test]
+fn heldout34_set_scores_at_or_above_the_floors() {
+    let s = score("heldout34.yaml");
+    report("thirty-fourth held-out set (heldout34.yaml)", &s);
+    assert_floors(
+        "heldout34.yaml",
+        &s,
+        &Floors {
+            right_pack: 89.2,
+            must: 89.0,
+            must_not_per_100: 8.3,
+            refused: 69.1,
+            ambiguous: 63.5,
+            blueprint: 75.3,
+            blueprint_none_offered: 3,
+            must_not_written_per_100: 8.3,
+        },
+    );
+}
+/// Written in session 13 by a colleague who saw only the catalogue of ids
+/// and the seeds (development); floors are its score on the session's final
+/// build.
+#[test]
+fn heldout35_set_scores_at_or_above_the_floors() {
+    let s = score("heldout35.yaml");
+    report("thirty-fifth held-out set (heldout35.yaml)", &s);
+    assert_floors(
+        "heldout35.yaml",
+        &s,
+        &Floors {
+            right_pack: 90.6,
+            must: 89.0,
+            must_not_per_100: 11.0,
+            refused: 100.0,
+            ambiguous: 54.4,
+            blueprint: 86.6,
+            blueprint_none_offered: 0,
+            must_not_written_per_100: 11.0,
+        },
+    );
+}
+
 #[test]
 #[ignore = "needs SKILLCHAIN_EVAL_FILE"]
 fn any_set_scores() {
