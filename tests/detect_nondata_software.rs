@@ -7,13 +7,10 @@
 //! dbt macro, a Snowflake billing table) still match theirs, so the test
 //! fails when refusal is simply widened.
 
-use skillchain::detect::detect;
-use skillchain::pack::Registry;
+mod common;
 
-fn bundled() -> &'static Registry {
-    static R: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
-    R.get_or_init(|| Registry::bundled_checked().expect("bundled packs load"))
-}
+use common::evalgoals::bundled;
+use skillchain::detect::detect;
 
 /// Every goal of `goals` matches no pack; the failures are listed together.
 fn all_refused(goals: impl IntoIterator<Item = String>) {

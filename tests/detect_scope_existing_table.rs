@@ -4,18 +4,14 @@
 //! exists, so its query is not asked again (issue 12, forced chains). The
 //! same ask for a new table still asks the query.
 
-use skillchain::detect::detect;
-use skillchain::pack::Registry;
+mod common;
 
-fn bundled() -> &'static Registry {
-    static R: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
-    R.get_or_init(|| Registry::bundled_checked().expect("bundled packs load"))
-}
+use common::evalgoals::asked;
 
 fn chain(goal: &str) -> Vec<String> {
-    let d = detect(bundled(), goal).unwrap_or_else(|_| panic!("{goal:?} matches nothing"));
-    assert_eq!(d.inner.pack, "bigquery-etl", "{goal}");
-    d.inner.chain.iter().map(|e| e.id.clone()).collect()
+    let (got, ids) = asked(goal);
+    assert_eq!(got, "bigquery-etl", "{goal}");
+    ids
 }
 
 const VERBS: &[&str] = &["write", "create", "build", "can someone write"];

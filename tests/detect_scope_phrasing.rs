@@ -5,13 +5,10 @@
 //! the goal is still asked. A contrast that says the part is needed keeps
 //! it, so the test fails when a cue simply drops everything.
 
-use skillchain::detect::detect;
-use skillchain::pack::Registry;
+mod common;
 
-fn bundled() -> &'static Registry {
-    static R: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
-    R.get_or_init(|| Registry::bundled_checked().expect("bundled packs load"))
-}
+use common::evalgoals::{asked, bundled};
+use skillchain::detect::detect;
 
 /// A goal's asked work, a part it can rule out, the part's skill and a
 /// skill the rest of the goal asks for.
@@ -62,9 +59,9 @@ const CUES: &[&str] = &[
 ];
 
 fn chain(goal: &str, pack: &str) -> Vec<String> {
-    let d = detect(bundled(), goal).unwrap_or_else(|_| panic!("{goal:?} matches nothing"));
-    assert_eq!(d.inner.pack, pack, "{goal}");
-    d.inner.chain.iter().map(|e| e.id.clone()).collect()
+    let (got, ids) = asked(goal);
+    assert_eq!(got, pack, "{goal}");
+    ids
 }
 
 #[test]
