@@ -143,3 +143,38 @@ fn arch_is_read_as_architecture_and_its_negation_withholds_the_review_blueprint(
     .expect("matches");
     assert_eq!(d.inner.offer, None);
 }
+
+#[test]
+fn keeping_secrets_out_of_a_place_asks_for_secret_handling() {
+    let mut wrong = Vec::new();
+    for what in ["creds", "secrets", "credentials", "passwords"] {
+        for place in ["in git", "in the repo", "in plaintext", "in code"] {
+            let goal = format!(
+                "kafka to snowflake pipeline with dbt marts and vault for the secrets, no {what} {place}"
+            );
+            let ids = chain(&goal, "data-engineering");
+            if !ids.iter().any(|i| i == "secret-management") {
+                wrong.push(format!("{goal:?}: {ids:?}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "secrets ruled out:\n{}", wrong.join("\n"));
+    let goal = "kafka to snowflake pipeline with dbt marts, no secrets management";
+    let ids = chain(goal, "data-engineering");
+    assert!(
+        !ids.iter().any(|i| i == "secret-management"),
+        "{goal:?}: {ids:?}"
+    );
+}
+
+#[test]
+fn creds_are_credentials_in_both_packs_that_keep_them() {
+    let (_, ids) = asked(
+        "nightly prefect flow for the orders refresh: retries, validation and creds in vault",
+    );
+    assert!(ids.iter().any(|i| i == "security"), "{ids:?}");
+    let (_, ids) = asked(
+        "nightly prefect flow for the orders refresh with retries and validation. creds come from 1Password, already sorted so skip that bit",
+    );
+    assert!(!ids.iter().any(|i| i == "security"), "{ids:?}");
+}

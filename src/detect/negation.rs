@@ -87,6 +87,46 @@ fn is_row_word(w: &str) -> bool {
     )
 }
 
+/// "no creds in git", "never commit keys into the repo", "no secrets in
+/// plaintext": a rule about where a thing must not be kept, which asks for
+/// keeping it properly, not a part ruled out.
+fn keeps_out_of_place(toks: &[Token], i: usize) -> bool {
+    if !matches!(toks[i].word.as_str(), "no" | "never" | "without") {
+        return false;
+    }
+    let clause: Vec<&Token> = toks
+        .iter()
+        .skip(i + 1)
+        .take(5)
+        .take_while(|t| !t.clause_start)
+        .collect();
+    clause.windows(2).any(|w| {
+        matches!(w[0].word.as_str(), "in" | "into" | "inside")
+            && matches!(
+                w[1].word.as_str(),
+                "git"
+                    | "code"
+                    | "repo"
+                    | "repos"
+                    | "repository"
+                    | "plaintext"
+                    | "plain"
+                    | "source"
+                    | "logs"
+                    | "notebooks"
+                    | "slack"
+                    | "github"
+            )
+    }) || clause.windows(3).any(|w| {
+        matches!(w[0].word.as_str(), "in" | "into")
+            && matches!(w[1].word.as_str(), "the" | "our" | "a")
+            && matches!(
+                w[2].word.as_str(),
+                "repo" | "repository" | "code" | "codebase" | "logs"
+            )
+    })
+}
+
 fn negation_cue(toks: &[Token], i: usize) -> Option<usize> {
     let t = toks.get(i)?;
     if t.in_name {
@@ -94,7 +134,7 @@ fn negation_cue(toks: &[Token], i: usize) -> Option<usize> {
     }
     let w = t.word.as_str();
     let next = toks.get(i + 1).map(|t| t.word.as_str());
-    if says_not_knowing(toks, i) {
+    if says_not_knowing(toks, i) || keeps_out_of_place(toks, i) {
         return None;
     }
     match w {
