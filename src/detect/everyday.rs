@@ -413,7 +413,7 @@ fn vendor_talk(tokens: &[Token], free: &impl Fn(usize) -> bool) -> Option<String
         .enumerate()
         .find(|(i, t)| free(*i) && !t.in_name && super::context::is_data_tool(&t.word))?;
     Some(format!(
-        "it asks to talk to \"{}\"'s vendor about buying (\"{}\"), not data work",
+        "it asks to talk with the vendor of \"{}\" about buying (\"{}\"), not data work",
         tool.1.typed, talk.1.typed
     ))
 }

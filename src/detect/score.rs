@@ -767,11 +767,8 @@ pub(super) fn detect_analysed(
         a.found
             .iter()
             .filter(|f| f.pack == pos && f.start > i && f.start <= i + 3)
-            .filter(|f| {
-                toks[i + 1..f.start]
-                    .iter()
-                    .all(|t| super::normalise::is_stopword(&t.word) || !t.clause_start)
-            })
+            // In the cue's own clause.
+            .filter(|f| toks[i + 1..=f.start].iter().all(|t| !t.clause_start))
             .any(|f| {
                 let skills = index
                     .skills_of
