@@ -1148,6 +1148,94 @@ fn heldout35_set_scores_at_or_above_the_floors() {
     );
 }
 
+/// Written in session 14 by a colleague who saw only the catalogue of ids
+/// and the seeds (development); floors are its score on main before the
+/// session's changes, until the session's final build.
+#[test]
+fn heldout36_set_scores_at_or_above_the_floors() {
+    let s = score("heldout36.yaml");
+    report("thirty-sixth held-out set (heldout36.yaml)", &s);
+    assert_floors(
+        "heldout36.yaml",
+        &s,
+        &Floors {
+            right_pack: 94.6,
+            must: 86.2,
+            must_not_per_100: 10.1,
+            refused: 76.8,
+            ambiguous: 54.4,
+            blueprint: 79.1,
+            blueprint_none_offered: 2,
+            must_not_written_per_100: 10.1,
+        },
+    );
+}
+/// Written in session 14 by a colleague who saw only the catalogue of ids
+/// and the seeds (clean); floors are its score on main before the
+/// session's changes, until the session's final build.
+#[test]
+fn heldout37_set_scores_at_or_above_the_floors() {
+    let s = score("heldout37.yaml");
+    report("thirty-seventh held-out set (heldout37.yaml)", &s);
+    assert_floors(
+        "heldout37.yaml",
+        &s,
+        &Floors {
+            right_pack: 93.2,
+            must: 93.2,
+            must_not_per_100: 11.0,
+            refused: 76.8,
+            ambiguous: 59.0,
+            blueprint: 85.4,
+            blueprint_none_offered: 0,
+            must_not_written_per_100: 11.0,
+        },
+    );
+}
+/// Written in session 14 by a colleague who saw only the catalogue of ids
+/// and the seeds (development); floors are its score on main before the
+/// session's changes, until the session's final build.
+#[test]
+fn heldout38_set_scores_at_or_above_the_floors() {
+    let s = score("heldout38.yaml");
+    report("thirty-eighth held-out set (heldout38.yaml)", &s);
+    assert_floors(
+        "heldout38.yaml",
+        &s,
+        &Floors {
+            right_pack: 95.9,
+            must: 94.4,
+            must_not_per_100: 14.6,
+            refused: 76.8,
+            ambiguous: 54.4,
+            blueprint: 83.2,
+            blueprint_none_offered: 2,
+            must_not_written_per_100: 14.6,
+        },
+    );
+}
+/// Written in session 14 by a colleague who saw only the catalogue of ids
+/// and the seeds (clean); floors are its score on main before the
+/// session's changes, until the session's final build.
+#[test]
+fn heldout39_set_scores_at_or_above_the_floors() {
+    let s = score("heldout39.yaml");
+    report("thirty-ninth held-out set (heldout39.yaml)", &s);
+    assert_floors(
+        "heldout39.yaml",
+        &s,
+        &Floors {
+            right_pack: 91.9,
+            must: 86.2,
+            must_not_per_100: 11.0,
+            refused: 100.0,
+            ambiguous: 86.3,
+            blueprint: 83.2,
+            blueprint_none_offered: 2,
+            must_not_written_per_100: 11.0,
+        },
+    );
+}
 #[test]
 #[ignore = "needs SKILLCHAIN_EVAL_FILE"]
 fn any_set_scores() {
