@@ -5,7 +5,8 @@
 //! buying. Each family is generated over its parts and must match no pack;
 //! data goals that use the same words (a feature pipeline for a model, a
 //! dbt macro, a Snowflake billing table) still match theirs, so the test
-//! fails when refusal is simply widened.
+//! fails when refusal is simply widened. The vocabulary of other work is
+//! `src/detect/other_work.yaml`.
 
 mod common;
 
@@ -151,5 +152,62 @@ fn a_call_with_a_data_tools_vendor_about_buying_is_not_data_work() {
     matches(
         "renewal pricing table from the snowflake billing export into the finance mart, daily",
         "data-engineering",
+    );
+}
+
+#[test]
+fn an_api_or_an_app_with_no_data_around_it_is_application_work() {
+    all_refused(combine(
+        &[
+            "reduce the {a} of the {b} API, p99 is 1.4s",
+            "{b} app: {a} doubled after the last release, what changed?",
+            "{a} on the {b} api is bad under load, can we cache it",
+        ],
+        &["latency", "response time", "error rate"],
+        &["checkout", "search", "billing", "profile"],
+    ));
+    for b in ["hubspot", "stripe", "partner"] {
+        matches(
+            &format!(
+                "upstream {b} API timeouts kill the nightly ingest job, add retries and alerting"
+            ),
+            "data-orchestration",
+        );
+    }
+    matches(
+        "pull the stripe API into the bronze table every hour with retries",
+        "data-orchestration",
+    );
+}
+
+#[test]
+fn air_through_a_room_is_not_the_orchestrator() {
+    all_refused(combine(
+        &[
+            "airflow {a} in {b} reads 0 CFM since Tuesday, open a ticket with facilities",
+            "hvac: airflow {a} near {b} is low, get facilities to check the ducts",
+        ],
+        &["sensor", "monitor", "reading"],
+        &["server room B", "the lab", "rack 12"],
+    ));
+    matches(
+        "airflow sensor waits for the s3 file before the dag runs, add a timeout",
+        "data-orchestration",
+    );
+}
+
+#[test]
+fn front_end_hooks_and_application_tests_are_not_data_work() {
+    all_refused(combine(
+        &[
+            "{a} re-queries /api/users on every render, {b}",
+            "write {a} tests for the checkout-service retry backoff paths, {b}",
+        ],
+        &["useEffect", "JUnit5", "mockito", "the redux store"],
+        &["fix it", "coverage is 41%", "pls before friday"],
+    ));
+    matches(
+        "add retries with exponential backoff to the airflow tasks that load orders",
+        "data-orchestration",
     );
 }

@@ -305,7 +305,13 @@ pub fn detect_with(
     let minimum = if personal.is_some() {
         f64::INFINITY
     } else if elsewhere.is_some() || everyday.is_some() {
-        let more = super::context::elsewhere_count(&a.reading.tokens, &scoped).saturating_sub(1);
+        // "k8s manifests + HPA for the stream consumers": further words of
+        // other work around a thing only data work runs are its setting.
+        let more = if super::context::data_object(&a.reading.tokens, &scoped) {
+            0
+        } else {
+            super::context::elsewhere_count(&a.reading.tokens, &scoped).saturating_sub(1)
+        };
         super::context::MIN_EVIDENCE_ELSEWHERE
             + super::context::MIN_EVIDENCE_PER_MORE_ELSEWHERE * more as f64
     } else {

@@ -24,11 +24,13 @@ pub fn elsewhere_count(tokens: &[super::normalise::Token], scoped: &[bool]) -> u
             seen.push(&t.word);
         }
     }
+    let apps = app_work(tokens, scoped);
     for (i, t) in tokens.iter().enumerate() {
         if t.in_name || scoped.get(i).copied().unwrap_or(false) {
             continue;
         }
-        if (is_elsewhere(&t.typed) || is_elsewhere(&t.word)) && !seen.contains(&t.word.as_str()) {
+        let other = is_elsewhere(&t.typed) || is_elsewhere(&t.word) || (apps && is_app_object(t));
+        if other && !seen.contains(&t.word.as_str()) {
             seen.push(&t.word);
         }
     }
@@ -40,12 +42,13 @@ pub fn elsewhere_count(tokens: &[super::normalise::Token], scoped: &[bool]) -> u
 /// nor words the goal negates (`dbt models, no react front end` is not
 /// front-end work): `scoped[i]` marks those.
 pub fn elsewhere(tokens: &[super::normalise::Token], scoped: &[bool]) -> Option<String> {
+    let apps = app_work(tokens, scoped);
     tokens
         .iter()
         .enumerate()
         .filter(|(i, t)| !t.in_name && !scoped.get(*i).copied().unwrap_or(false))
         .map(|(_, t)| t)
-        .find(|t| is_elsewhere(&t.typed) || is_elsewhere(&t.word))
+        .find(|t| is_elsewhere(&t.typed) || is_elsewhere(&t.word) || (apps && is_app_object(t)))
         .map(|t| t.typed.clone())
         .or_else(|| sales_work(tokens, scoped).map(|(_, text)| text))
 }
@@ -151,58 +154,77 @@ pub(super) fn is_data_tool(w: &str) -> bool {
     )
 }
 
+/// `other_work.yaml`: words of other software work by family, and the
+/// things only data work makes.
+#[derive(serde::Deserialize, Default)]
+struct Vocabulary {
+    other_work: std::collections::BTreeMap<String, Vec<String>>,
+    data_objects: Vec<String>,
+    app_objects: Vec<String>,
+    source_words: Vec<String>,
+}
+
+/// The two word sets of `other_work.yaml`, read once.
+struct Words {
+    other_work: std::collections::HashSet<String>,
+    data_objects: std::collections::HashSet<String>,
+    app_objects: std::collections::HashSet<String>,
+    source_words: std::collections::HashSet<String>,
+}
+
+fn words() -> &'static Words {
+    static WORDS: std::sync::OnceLock<Words> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        // Compiled in and checked by a test; a broken file reads as empty
+        // rather than stopping detection.
+        let v: Vocabulary =
+            serde_yaml::from_str(include_str!("other_work.yaml")).unwrap_or_default();
+        let lower = |w: String| w.to_ascii_lowercase();
+        Words {
+            other_work: v.other_work.into_values().flatten().map(lower).collect(),
+            data_objects: v.data_objects.into_iter().map(lower).collect(),
+            app_objects: v.app_objects.into_iter().map(lower).collect(),
+            source_words: v.source_words.into_iter().map(lower).collect(),
+        }
+    })
+}
+
+/// The word or its singular is in `set`.
+fn listed(set: &std::collections::HashSet<String>, w: &str) -> bool {
+    let singular = w.strip_suffix('s').filter(|s| s.len() > 3);
+    set.contains(w) || singular.is_some_and(|s| set.contains(s))
+}
+
+/// The goal names a thing only data work makes or runs (a table, a topic,
+/// a DAG), outside names and negations.
+pub fn data_object(tokens: &[super::normalise::Token], scoped: &[bool]) -> bool {
+    tokens.iter().enumerate().any(|(i, t)| {
+        !t.in_name
+            && !scoped.get(i).copied().unwrap_or(false)
+            && (listed(&words().data_objects, &t.typed) || listed(&words().data_objects, &t.word))
+    })
+}
+
+fn is_app_object(t: &super::normalise::Token) -> bool {
+    listed(&words().app_objects, &t.typed) || listed(&words().app_objects, &t.word)
+}
+
+/// An API or an app counts as other work only where the goal names no
+/// thing of data work, no data tool, no table-like name and no word that
+/// makes the API a source.
+fn app_work(tokens: &[super::normalise::Token], scoped: &[bool]) -> bool {
+    !data_object(tokens, scoped)
+        && data_tool(tokens).is_none()
+        && !tokens.iter().any(|t| {
+            // A table-like name, not a version or a figure ("v2.3", "1.2s").
+            (t.in_name && t.typed.chars().filter(|c| c.is_ascii_alphabetic()).count() >= 2)
+                || listed(&words().source_words, &t.typed)
+                || listed(&words().source_words, &t.word)
+        })
+}
+
 fn is_elsewhere(w: &str) -> bool {
-    let w = w.strip_suffix('s').filter(|s| s.len() > 3).unwrap_or(w);
-    matches!(
-        w,
-        // web and mobile front ends
-        "css" | "html" | "flexbox" | "react" | "vue" | "angular" | "svelte" | "nextjs"
-            | "jsx" | "tsx" | "jest" | "cypres" | "frontend" | "button" | "navbar"
-            | "website" | "webpage" | "image" | "signup" | "login" | "oauth" | "captcha"
-            | "ios" | "android" | "swiftui" | "kotlin" | "flutter" | "xcode"
-            // infrastructure and backend services
-            | "helm" | "kubernete" | "k8s" | "nginx" | "apache2" | "terraform" | "dockerfile"
-            | "ansible" | "jenkin" | "microservice" | "endpoint" | "tls"
-            // web application frameworks
-            | "django" | "rail" | "flask" | "laravel" | "graphql" | "celery"
-            // source hosting and CI services
-            | "github" | "gitlab" | "circleci" | "bitbucket" | "ci" | "cd" | "cicd"
-            | "inference" | "quantize" | "quantise" | "quantization" | "quantisation"
-            | "gpu" | "onnx"
-            // machine-learning research
-            | "llama" | "llm" | "gpt" | "pytorch" | "tensorflow" | "finetune" | "prompt"
-            | "sklearn" | "scikit" | "hyperparameter" | "xgboost" | "keras"
-            // team process and sales work
-            | "sprint" | "backlog" | "retro" | "standup" | "jira" | "sdr"
-            // office work
-            | "meeting" | "slide" | "powerpoint" | "calendar"
-            // web back ends and their load tests
-            | "fastapi" | "middleware" | "redis" | "php" | "wordpress" | "k6" | "jmeter"
-            | "locust" | "gatling" | "rps" | "5xx" | "http"
-            // games, graphics and design
-            | "game" | "multiplayer" | "unity" | "unreal" | "godot" | "blender" | "photoshop"
-            | "figma" | "instagram" | "graphic" | "logo"
-            // desktops and personal machines
-            | "windows" | "ubuntu" | "macos" | "powershell" | "rsync" | "laptop"
-            // model fine-tuning research
-            | "lora"
-            // model training and evaluation
-            | "bert" | "distilbert" | "roberta" | "huggingface" | "optuna" | "lightgbm"
-            | "catboost" | "auc" | "f1" | "epoch" | "a100" | "h100" | "cuda" | "vram"
-            | "classifier" | "hyperparam" | "finetuning" | "tokenizer" | "embedding"
-            // application code and its runtime
-            | "pydantic" | "golang" | "goroutine" | "grpc" | "nodejs" | "handler" | "pod"
-            | "websocket" | "cors" | "jwt"
-            // release writing
-            | "changelog"
-            // front-end tooling and dependency bots
-            | "renovate" | "dependabot" | "eslint" | "prettier" | "npm" | "yarn" | "webpack"
-            | "typescript" | "javascript"
-            // networks
-            | "dns"
-            // web hosting platforms
-            | "vercel" | "netlify" | "heroku"
-    ) || is_personal(w)
+    listed(&words().other_work, w) || is_personal(w)
 }
 
 /// Words of tasks about a person or a household rather than a system (a
@@ -264,6 +286,56 @@ mod tests {
     }
 
     #[test]
+    fn the_other_work_vocabulary_reads_as_lower_case_words() {
+        let file: Vocabulary =
+            serde_yaml::from_str(include_str!("other_work.yaml")).expect("other_work.yaml reads");
+        assert!(
+            file.other_work.len() >= 10,
+            "families: {:?}",
+            file.other_work.keys()
+        );
+        assert!(file.data_objects.len() >= 10);
+        for (family, words) in file
+            .other_work
+            .iter()
+            .chain(std::iter::once((
+                &"data objects".to_string(),
+                &file.data_objects,
+            )))
+            .chain(std::iter::once((
+                &"app objects".to_string(),
+                &file.app_objects,
+            )))
+            .chain(std::iter::once((
+                &"source words".to_string(),
+                &file.source_words,
+            )))
+        {
+            for w in words {
+                assert!(
+                    !w.is_empty()
+                        && w.chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()),
+                    "{family}: {w:?} is not one lower-case word as goals are read"
+                );
+                assert!(
+                    [
+                        is_elsewhere(w),
+                        listed(&super::words().data_objects, w),
+                        listed(&super::words().app_objects, w),
+                        listed(&super::words().source_words, w)
+                    ]
+                    .iter()
+                    .filter(|&&b| b)
+                    .count()
+                        == 1,
+                    "{family}: {w} is in exactly one list"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn names_other_software_work_but_not_inside_a_name() {
         assert_eq!(el("helm values for redis").as_deref(), Some("helm"));
         assert_eq!(el("Jest tests for the table").as_deref(), Some("jest"));
@@ -280,7 +352,31 @@ mod tests {
             &stemmer(),
             "GitHub Actions lint for the React app, react again",
         );
-        assert_eq!(elsewhere_count(&more, &[]), 2);
+        // GitHub, React and the app (no data object named): three words.
+        assert_eq!(elsewhere_count(&more, &[]), 3);
+    }
+
+    #[test]
+    fn an_api_or_app_is_other_work_only_without_data_around_it() {
+        assert_eq!(
+            el("reduce the latency of the checkout API").as_deref(),
+            Some("api")
+        );
+        assert_eq!(
+            el("release notes for the mobile app").as_deref(),
+            Some("app")
+        );
+        assert_eq!(el("pull the hubspot API into the bronze table"), None);
+        assert_eq!(el("upstream api timeouts keep killing the ingest"), None);
+        assert_eq!(
+            el("call the Glean API before writing mozdata.glean_inventory"),
+            None
+        );
+        assert_eq!(el("retry the partner api in airflow"), None);
+        assert_eq!(
+            el("release notes for v2.3 of the app").as_deref(),
+            Some("app")
+        );
     }
 
     #[test]

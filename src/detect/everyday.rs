@@ -344,7 +344,13 @@ pub fn sense(goal: &str, tokens: &[Token], scoped: &[bool]) -> Option<String> {
                 j != i && *w == s.tool && words.get(j + 1).is_some_and(|n| s.tool_next.contains(n))
             });
         let cue = words.iter().find(|w| s.words.contains(w));
-        let as_tool = as_tool || words.iter().any(|w| DATA_WORDS.contains(w));
+        // Two words of the everyday sense outweigh the word after the name
+        // ("airflow sensor in server room B reads 0 CFM, ticket for
+        // facilities").
+        let mut cues: Vec<&&str> = words.iter().filter(|w| s.words.contains(w)).collect();
+        cues.sort();
+        cues.dedup();
+        let as_tool = (as_tool && cues.len() < 2) || words.iter().any(|w| DATA_WORDS.contains(w));
         if let (false, Some(cue)) = (as_tool, cue) {
             return Some(format!(
                 "\"{}\" is {} here (with \"{cue}\"), not the data tool",
