@@ -48,6 +48,7 @@ pub(super) fn score_blueprints(
     pos: usize,
     matched: &[&str],
     ruled_out: &[&str],
+    building_out: bool,
 ) -> (Vec<BlueprintScore>, Option<String>) {
     let cap = confidence_cap(a.reading.content_words());
     // "re-run just the failed models", "only the tests", "streaming leg
@@ -159,9 +160,16 @@ pub(super) fn score_blueprints(
                 .full_confidence
                 .unwrap_or_else(|| triggers.iter().map(|(_, w)| *w).sum())
                 .max(1);
-            let confidence = (hit_weight.saturating_mul(100) / full_weight)
-                .min(100)
-                .min(cap);
+            // A goal that rules building out ("design only, nothing gets
+            // built") leaves only the blueprints that build nothing (a
+            // review) in the running.
+            let confidence = if building_out && super::score::blueprint_builds(pack, b) {
+                0
+            } else {
+                (hit_weight.saturating_mul(100) / full_weight)
+                    .min(100)
+                    .min(cap)
+            };
             let skills_named: Vec<String> = b
                 .skills
                 .iter()

@@ -1459,7 +1459,10 @@ pub fn looking_only(toks: &[Token]) -> Option<String> {
 /// implement it yet": the goal rules out building itself, whatever it is
 /// about. The cue as typed.
 pub fn building_ruled_out(toks: &[Token]) -> Option<String> {
-    if let Some(cue) = rest_built_elsewhere(toks) {
+    if let Some(cue) = rest_built_elsewhere(toks)
+        .or_else(|| nobody_builds(toks))
+        .or_else(|| only_a_mode(toks))
+    {
         return Some(cue);
     }
     for i in 0..toks.len() {
@@ -1548,6 +1551,142 @@ pub fn building_ruled_out(toks: &[Token]) -> Option<String> {
     None
 }
 
+/// Forms of building or running things ("builds", "built", "executed").
+fn is_build_or_run_form(w: &str) -> bool {
+    matches!(
+        w,
+        "build"
+            | "builds"
+            | "built"
+            | "building"
+            | "rebuild"
+            | "rebuilt"
+            | "run"
+            | "runs"
+            | "ran"
+            | "execute"
+            | "executes"
+            | "executed"
+            | "deploy"
+            | "deploys"
+            | "deployed"
+            | "implement"
+            | "implements"
+            | "implemented"
+    )
+}
+
+/// "nobody builds anything yet", "no one runs it", "nothing executed
+/// against prod", "nothing gets built": no one is to build or run.
+fn nobody_builds(toks: &[Token]) -> Option<String> {
+    let w = |k: usize| toks.get(k).map(|t| t.word.as_str());
+    (0..toks.len()).find_map(|i| {
+        if toks[i].in_name {
+            return None;
+        }
+        let subject = match (w(i), w(i + 1)) {
+            (Some("nobody" | "noone" | "nothing"), _) => 1,
+            (Some("no"), Some("one")) => 2,
+            _ => return None,
+        };
+        let mut v = i + subject;
+        // "nothing gets built", "nothing should be run", "nothing is executed"
+        while matches!(
+            w(v),
+            Some("gets" | "get" | "should" | "will" | "be" | "to" | "needs")
+        ) {
+            v += 1;
+        }
+        let verb = toks.get(v)?;
+        // "nothing built yet", "nobody has built anything": a state.
+        let state = matches!(w(i + subject), Some("is" | "has" | "have" | "been" | "was"))
+            || (matches!(
+                verb.word.as_str(),
+                "built" | "rebuilt" | "executed" | "deployed" | "implemented" | "ran"
+            ) && toks[v..]
+                .iter()
+                .take_while(|t| !t.clause_start || t.word == verb.word)
+                .any(|t| matches!(t.word.as_str(), "yet" | "so")));
+        (v > i && !state && !verb.in_name && !verb.clause_start && is_build_or_run_form(&verb.word))
+            .then(|| {
+                let end = toks
+                    .iter()
+                    .enumerate()
+                    .skip(v + 1)
+                    .find(|(_, t)| t.clause_start)
+                    .map_or(toks.len(), |(k, _)| k);
+                text_of(toks, i..end, &[])
+            })
+    })
+}
+
+/// "design only", "just the review", "only an assessment": a clause that
+/// asks for a kind of work that builds nothing, and nothing else.
+fn only_a_mode(toks: &[Token]) -> Option<String> {
+    let mode = |t: &Token| {
+        !t.in_name
+            && matches!(
+                t.word.as_str(),
+                "design"
+                    | "review"
+                    | "assessment"
+                    | "advice"
+                    | "analysis"
+                    | "research"
+                    | "recommendation"
+                    | "recommendations"
+                    | "findings"
+                    | "writeup"
+                    | "docs"
+            )
+    };
+    let filler = |t: &Token| {
+        matches!(
+            t.word.as_str(),
+            "the"
+                | "a"
+                | "an"
+                | "this"
+                | "for"
+                | "now"
+                | "pls"
+                | "please"
+                | "call"
+                | "review"
+                | "doc"
+                | "work"
+        )
+    };
+    (0..toks.len()).find_map(|i| {
+        let end = toks
+            .iter()
+            .enumerate()
+            .skip(i + 1)
+            .find(|(_, t)| t.clause_start)
+            .map_or(toks.len(), |(k, _)| k);
+        let t = &toks[i];
+        // "design only" closing a clause that is just the mode.
+        let trailing = t.word == "only"
+            && i > 0
+            && mode(&toks[i - 1])
+            && (toks[i - 1].clause_start
+                || (i >= 2 && toks[i - 2].clause_start && filler(&toks[i - 2])))
+            && toks[i + 1..end].iter().all(filler);
+        // "just the review", "only a design" opening a clause of its own.
+        let leading = matches!(t.word.as_str(), "just" | "only" | "purely") && t.clause_start && {
+            let rest: Vec<&Token> = toks[i + 1..end]
+                .iter()
+                .filter(|t| !filler(t) || mode(t))
+                .collect();
+            !rest.is_empty() && rest.iter().all(|t| mode(t))
+        };
+        (trailing || leading).then(|| {
+            let start = (0..=i).rev().find(|&k| toks[k].clause_start).unwrap_or(0);
+            text_of(toks, start..end, &[])
+        })
+    })
+}
+
 /// "Scope only:", "SQL only, no infra changes", "just the secrets part",
 /// "just the review": a clause that is one part and a word of "only"
 /// asks for that part alone. One word: "additive measures only" and "only
@@ -1606,6 +1745,8 @@ pub fn only_part(toks: &[Token]) -> Option<(String, Vec<usize>)> {
                 | "propos"
                 | "propose"
                 | "suggest"
+                | "assess"
+                | "assessment"
         )
     };
     for i in 0..toks.len() {

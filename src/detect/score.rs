@@ -588,6 +588,11 @@ pub(super) fn detect_analysed(
                 continue;
             }
             if let Some(s) = all_scores.iter_mut().find(|s| s.id == skill.id) {
+                // Its words ask for nothing: an offered review blueprint
+                // must not bring it back as a matched skill.
+                s.score = 0;
+                s.secondary.clear();
+                s.hits.clear();
                 s.negated_by = Some(cue.clone());
             }
             negated.push(NegatedSkill {
@@ -635,9 +640,23 @@ pub(super) fn detect_analysed(
                 .map(|(id, _)| id.as_str()),
         )
         .collect();
-    let (mut blueprints, offer) = score_blueprints(pack, index, a, pos, &named, &ruled_out);
-    // A blueprint is a build: not offered when the goal rules building out.
-    let offer = offer.filter(|_| building_out.is_none());
+    let (mut blueprints, offer) = score_blueprints(
+        pack,
+        index,
+        a,
+        pos,
+        &named,
+        &ruled_out,
+        building_out.is_some(),
+    );
+    // A blueprint that builds is not offered when the goal rules building
+    // out; one whose skills build nothing (a review) still is.
+    let offer = offer.filter(|id| {
+        building_out.is_none()
+            || pack
+                .blueprint(id)
+                .is_some_and(|b| !blueprint_builds(pack, b))
+    });
     if offer.is_none() {
         for b in &mut blueprints {
             b.offered = false;
@@ -854,7 +873,7 @@ fn whole_but_parts(
     named: &[&str],
     id: &str,
 ) -> bool {
-    score_blueprints(pack, index, a, pos, named, &[])
+    score_blueprints(pack, index, a, pos, named, &[], false)
         .0
         .iter()
         .any(|b| b.id == id && b.whole)
@@ -1203,6 +1222,18 @@ fn settle_rest(
     let keep = |id: &str| named.iter().any(|n| n == id);
     rule_out_all_but(pack, keep, &cue, all_scores, negated, exists_skills);
     let _ = index;
+}
+
+/// A blueprint with a working skill (not a foundation: the orchestrator's
+/// "run everything" frames a review too) whose keywords name building or
+/// running.
+pub(super) fn blueprint_builds(pack: &Pack, b: &crate::pack::Blueprint) -> bool {
+    b.skills.iter().any(|sk| {
+        pack.skill(sk).is_some_and(|s| {
+            s.tier != crate::pack::Tier::Foundation
+                && s.keywords.primary.iter().any(|k| names_building(k))
+        })
+    })
 }
 
 /// A keyword with a word of changing things in it ("rollback plan").

@@ -4,7 +4,6 @@
 
 use skillchain::pack::Registry;
 
-/// The bundled packs, loaded and linted once per test binary.
 /// The pack a goal detects and the skills it asks for, in run order.
 pub fn asked(goal: &str) -> (String, Vec<String>) {
     let d = skillchain::detect::detect(bundled(), goal)
@@ -32,6 +31,7 @@ pub fn check_asked(goal: &str, pack: &str, wanted: &[&str], never: &[&str]) {
     }
 }
 
+/// The bundled packs, loaded and linted once per test binary.
 pub fn bundled() -> &'static Registry {
     static R: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
     R.get_or_init(|| Registry::bundled_checked().expect("bundled packs load"))
