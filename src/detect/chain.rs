@@ -40,7 +40,14 @@ pub fn build_chain_with(
     let mut reasons: BTreeMap<String, Vec<Reason>> = BTreeMap::new();
     for (id, r) in seeds {
         if pack.skill(&id).is_some() {
-            reasons.entry(id).or_default().extend(r);
+            // A reason given twice (the chain read again with its
+            // blueprint) is shown once.
+            let entry = reasons.entry(id).or_default();
+            for reason in r {
+                if !entry.contains(&reason) {
+                    entry.push(reason);
+                }
+            }
         }
     }
     // Pull in hard dependencies, remembering who needed them.
