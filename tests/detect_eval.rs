@@ -1149,8 +1149,8 @@ fn heldout35_set_scores_at_or_above_the_floors() {
 }
 
 /// Written in session 14 by a colleague who saw only the catalogue of ids
-/// and the seeds (development); floors are its score on main before the
-/// session's changes, until the session's final build.
+/// and the seeds (development); floors are its score on the session's
+/// final build (main before the session: see the README).
 #[test]
 fn heldout36_set_scores_at_or_above_the_floors() {
     let s = score("heldout36.yaml");
@@ -1161,18 +1161,18 @@ fn heldout36_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 94.6,
             must: 86.2,
-            must_not_per_100: 10.1,
-            refused: 76.8,
+            must_not_per_100: 8.3,
+            refused: 100.0,
             ambiguous: 54.4,
             blueprint: 79.1,
             blueprint_none_offered: 2,
-            must_not_written_per_100: 10.1,
+            must_not_written_per_100: 8.3,
         },
     );
 }
 /// Written in session 14 by a colleague who saw only the catalogue of ids
-/// and the seeds (clean); floors are its score on main before the
-/// session's changes, until the session's final build.
+/// and the seeds (clean); floors are its score on the session's final
+/// build (main before the session: see the README).
 #[test]
 fn heldout37_set_scores_at_or_above_the_floors() {
     let s = score("heldout37.yaml");
@@ -1183,18 +1183,18 @@ fn heldout37_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 93.2,
             must: 93.2,
-            must_not_per_100: 11.0,
-            refused: 76.8,
+            must_not_per_100: 10.1,
+            refused: 84.5,
             ambiguous: 59.0,
             blueprint: 85.4,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 11.0,
+            must_not_written_per_100: 10.1,
         },
     );
 }
 /// Written in session 14 by a colleague who saw only the catalogue of ids
-/// and the seeds (development); floors are its score on main before the
-/// session's changes, until the session's final build.
+/// and the seeds (development); floors are its score on the session's
+/// final build (main before the session: see the README).
 #[test]
 fn heldout38_set_scores_at_or_above_the_floors() {
     let s = score("heldout38.yaml");
@@ -1205,18 +1205,18 @@ fn heldout38_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 95.9,
             must: 94.4,
-            must_not_per_100: 14.6,
-            refused: 76.8,
+            must_not_per_100: 13.7,
+            refused: 92.2,
             ambiguous: 54.4,
             blueprint: 83.2,
             blueprint_none_offered: 2,
-            must_not_written_per_100: 14.6,
+            must_not_written_per_100: 13.7,
         },
     );
 }
 /// Written in session 14 by a colleague who saw only the catalogue of ids
-/// and the seeds (clean); floors are its score on main before the
-/// session's changes, until the session's final build.
+/// and the seeds (clean); floors are its score on the session's final
+/// build (main before the session: see the README).
 #[test]
 fn heldout39_set_scores_at_or_above_the_floors() {
     let s = score("heldout39.yaml");
