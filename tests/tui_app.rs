@@ -33,6 +33,18 @@ fn typing_a_goal_shows_live_detection_under_it() {
 }
 
 #[test]
+fn a_goal_of_other_software_work_says_which_word_placed_it_there() {
+    let mut ui = Ui::with("", None, "out", Keymap::default());
+    ui.type_text("reduce the latency of the checkout API, p99 is 1.2s");
+    let s = ui.screen();
+    assert!(
+        s.contains("No pack matches yet: \"api\" reads as software work other than"),
+        "{s}"
+    );
+    assert!(s.contains("Goals that each pack understands:"), "{s}");
+}
+
+#[test]
 fn a_goal_that_matches_nothing_lists_goals_each_pack_understands_and_enter_explains() {
     let mut ui = Ui::with("", None, "out", Keymap::default());
     ui.type_text("bake a cake");

@@ -91,10 +91,27 @@ pub fn render(f: &mut Frame, area: Rect, g: &mut GoalScreen, th: &Theme) {
         }
         Some(Ok(d)) => detection_lines(d, th, &mut lines),
         Some(Err(no)) => {
-            lines.push(Line::styled(
-                "No pack matches yet. Goals that each pack understands:",
-                th.warn(),
-            ));
+            // The reason `detect` prints, so the user knows which word
+            // placed the goal elsewhere.
+            let reason = no
+                .elsewhere
+                .as_ref()
+                .map(|w| {
+                    format!(
+                        "\"{w}\" reads as software work other than data engineering, and the goal has too few data words."
+                    )
+                })
+                .or_else(|| no.thin.as_ref().map(|t| format!("The goal reads as other work: {t}.")));
+            match reason {
+                Some(r) => {
+                    lines.push(Line::styled(format!("No pack matches yet: {r}"), th.warn()));
+                    lines.push(Line::styled("Goals that each pack understands:", th.dim()));
+                }
+                None => lines.push(Line::styled(
+                    "No pack matches yet. Goals that each pack understands:",
+                    th.warn(),
+                )),
+            }
             example_lines(&no.packs, live.width, th, &mut lines);
         }
     }
