@@ -164,7 +164,7 @@ struct Vocabulary {
     source_words: Vec<String>,
 }
 
-/// The two word sets of `other_work.yaml`, read once.
+/// The word sets of `other_work.yaml`, read once.
 struct Words {
     other_work: std::collections::HashSet<String>,
     data_objects: std::collections::HashSet<String>,

@@ -1539,16 +1539,20 @@ pub fn building_ruled_out(toks: &[Token]) -> Option<String> {
                 )
             });
         if rest {
-            let end = toks
-                .iter()
-                .enumerate()
-                .skip(verb + 1)
-                .find(|(_, t)| t.clause_start)
-                .map_or(toks.len(), |(k, _)| k);
+            let end = clause_end(toks, verb + 1);
             return Some(text_of(toks, i..end, &[]));
         }
     }
     None
+}
+
+/// The position of the first clause start at or after `from`, or the end.
+fn clause_end(toks: &[Token], from: usize) -> usize {
+    toks.iter()
+        .enumerate()
+        .skip(from)
+        .find(|(_, t)| t.clause_start)
+        .map_or(toks.len(), |(k, _)| k)
 }
 
 /// Forms of building or running things ("builds", "built", "executed").
@@ -1609,12 +1613,7 @@ fn nobody_builds(toks: &[Token]) -> Option<String> {
                 .any(|t| matches!(t.word.as_str(), "yet" | "so")));
         (v > i && !state && !verb.in_name && !verb.clause_start && is_build_or_run_form(&verb.word))
             .then(|| {
-                let end = toks
-                    .iter()
-                    .enumerate()
-                    .skip(v + 1)
-                    .find(|(_, t)| t.clause_start)
-                    .map_or(toks.len(), |(k, _)| k);
+                let end = clause_end(toks, v + 1);
                 text_of(toks, i..end, &[])
             })
     })
@@ -1658,12 +1657,7 @@ fn only_a_mode(toks: &[Token]) -> Option<String> {
         )
     };
     (0..toks.len()).find_map(|i| {
-        let end = toks
-            .iter()
-            .enumerate()
-            .skip(i + 1)
-            .find(|(_, t)| t.clause_start)
-            .map_or(toks.len(), |(k, _)| k);
+        let end = clause_end(toks, i + 1);
         let t = &toks[i];
         // "design only" closing a clause that is just the mode.
         let trailing = t.word == "only"
@@ -1885,12 +1879,7 @@ fn rest_built_elsewhere(toks: &[Token]) -> Option<String> {
         if !verb || !rest || w[1].clause_start || w[2].clause_start {
             return None;
         }
-        let end = toks
-            .iter()
-            .enumerate()
-            .skip(i + 3)
-            .find(|(_, t)| t.clause_start)
-            .map_or(toks.len(), |(k, _)| k);
+        let end = clause_end(toks, i + 3);
         toks[i + 3..end]
             .iter()
             .any(|t| is_not_ours_cue(&t.word))
