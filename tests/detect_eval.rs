@@ -1236,6 +1236,94 @@ fn heldout39_set_scores_at_or_above_the_floors() {
         },
     );
 }
+/// Written in session 15 by a colleague who saw only the catalogue of ids
+/// and the seeds (clean); floors are its score on main before the
+/// session's changes.
+#[test]
+fn heldout40_set_scores_at_or_above_the_floors() {
+    let s = score("heldout40.yaml");
+    report("fortieth held-out set (heldout40.yaml)", &s);
+    assert_floors(
+        "heldout40.yaml",
+        &s,
+        &Floors {
+            right_pack: 89.2,
+            must: 87.5,
+            must_not_per_100: 11.0,
+            refused: 84.5,
+            ambiguous: 63.5,
+            blueprint: 81.4,
+            blueprint_none_offered: 1,
+            must_not_written_per_100: 11.0,
+        },
+    );
+}
+/// Written in session 15 by a colleague who saw only the catalogue of ids
+/// and the seeds (development); floors are its score on main before the
+/// session's changes.
+#[test]
+fn heldout41_set_scores_at_or_above_the_floors() {
+    let s = score("heldout41.yaml");
+    report("forty-first held-out set (heldout41.yaml)", &s);
+    assert_floors(
+        "heldout41.yaml",
+        &s,
+        &Floors {
+            right_pack: 91.9,
+            must: 87.0,
+            must_not_per_100: 22.8,
+            refused: 92.2,
+            ambiguous: 68.1,
+            blueprint: 78.3,
+            blueprint_none_offered: 3,
+            must_not_written_per_100: 22.8,
+        },
+    );
+}
+/// Written in session 15 by a colleague who saw only the catalogue of ids
+/// and the seeds (clean); floors are its score on main before the
+/// session's changes.
+#[test]
+fn heldout42_set_scores_at_or_above_the_floors() {
+    let s = score("heldout42.yaml");
+    report("forty-second held-out set (heldout42.yaml)", &s);
+    assert_floors(
+        "heldout42.yaml",
+        &s,
+        &Floors {
+            right_pack: 89.2,
+            must: 87.8,
+            must_not_per_100: 11.9,
+            refused: 84.5,
+            ambiguous: 40.8,
+            blueprint: 84.5,
+            blueprint_none_offered: 1,
+            must_not_written_per_100: 11.9,
+        },
+    );
+}
+/// Written in session 15 by a colleague who saw only the catalogue of ids
+/// and the seeds (development); floors are its score on main before the
+/// session's changes.
+#[test]
+fn heldout43_set_scores_at_or_above_the_floors() {
+    let s = score("heldout43.yaml");
+    report("forty-third held-out set (heldout43.yaml)", &s);
+    assert_floors(
+        "heldout43.yaml",
+        &s,
+        &Floors {
+            right_pack: 94.6,
+            must: 94.2,
+            must_not_per_100: 28.3,
+            refused: 92.2,
+            ambiguous: 54.4,
+            blueprint: 86.9,
+            blueprint_none_offered: 1,
+            must_not_written_per_100: 28.3,
+        },
+    );
+}
 #[test]
 #[ignore = "needs SKILLCHAIN_EVAL_FILE"]
 fn any_set_scores() {
