@@ -17,6 +17,7 @@ mod chain;
 mod choose;
 mod close;
 pub mod context;
+mod cues;
 mod everyday;
 mod index;
 pub mod names;

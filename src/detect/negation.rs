@@ -25,6 +25,9 @@ pub struct Scope {
     pub text: String,
     /// Word positions the scope covers (the cue excluded).
     pub words: Vec<usize>,
+    /// Word positions of a listed phrase ("needs a separate PR"): words of
+    /// the cue, never keywords of the work.
+    pub phrase: std::ops::Range<usize>,
 }
 
 fn ends_scope(t: &Token) -> bool {
@@ -135,6 +138,18 @@ fn negation_cue(toks: &[Token], i: usize) -> Option<usize> {
     let w = t.word.as_str();
     let next = toks.get(i + 1).map(|t| t.word.as_str());
     if says_not_knowing(toks, i) || keeps_out_of_place(toks, i) {
+        return None;
+    }
+    // "don't forget the tests", "never skip bigeye": the work is asked.
+    let undone = |n: Option<&str>| {
+        matches!(
+            n,
+            Some("forget" | "ignore" | "skip" | "omit" | "miss" | "neglect" | "overlook")
+        )
+    };
+    if matches!(w, "dont" | "never" | "not") && undone(next)
+        || w == "don" && next == Some("t") && undone(toks.get(i + 2).map(|t| t.word.as_str()))
+    {
         return None;
     }
     match w {
@@ -797,7 +812,8 @@ fn fine_keeps(toks: &[Token], i: usize) -> bool {
         )
     });
     let but = toks.get(i + 1).is_some_and(|t| t.word == "but");
-    !but && (works || itself || left_alone || definite_subject(toks, i) || made_subject(toks, i))
+    !but && !asks_a_check(toks, i)
+        && (works || itself || left_alone || definite_subject(toks, i) || made_subject(toks, i))
 }
 
 /// "query is fine", "flow code is fine": a made thing named without an
@@ -1900,8 +1916,141 @@ fn push(
             kind,
             text: text_of(toks, cue, &words),
             words,
+            phrase: 0..0,
         });
     }
+}
+
+/// "make sure the loader runs fine", "check whether the query is frozen":
+/// the clause up to `i` asks for a check of the state it names.
+fn asks_a_check(toks: &[Token], i: usize) -> bool {
+    let start = (0..=i).rev().find(|&k| toks[k].clause_start).unwrap_or(0);
+    toks[start..i].iter().any(|t| {
+        matches!(
+            t.word.as_str(),
+            "check"
+                | "verify"
+                | "ensure"
+                | "sure"
+                | "confirm"
+                | "whether"
+                | "if"
+                | "test"
+                | "validate"
+                | "assert"
+                | "prove"
+                | "why"
+                | "how"
+                | "until"
+        )
+    })
+}
+
+/// A phrase of `scope_cues.yaml` at `i` ("bigeye is pushed to Q4", "leave
+/// those be", "ignore tuning"), with the words it rules out; `None` when no
+/// phrase fits or it points at nothing.
+fn listed_cue(toks: &[Token], i: usize) -> Option<(usize, Scope)> {
+    if toks[i].in_name {
+        return None;
+    }
+    let closes = |end: usize| {
+        toks.get(end).is_none_or(|t| {
+            t.clause_start
+                || ends_scope(t)
+                || matches!(
+                    t.word.as_str(),
+                    "until"
+                        | "till"
+                        | "since"
+                        | "because"
+                        | "as"
+                        | "now"
+                        | "for"
+                        | "after"
+                        | "once"
+                        | "when"
+                        | "later"
+                        | "last"
+                        | "yesterday"
+                        | "earlier"
+                        | "already"
+                        | "previously"
+                        | "anyway"
+                        | "pls"
+                        | "please"
+                        | "thanks"
+                        | "thx"
+                )
+        })
+    };
+    let points_at = |end: usize| {
+        toks.get(end).is_some_and(|t| {
+            !t.clause_start
+                && !is_row_word(&t.word)
+                && !matches!(
+                    t.word.as_str(),
+                    "null" | "nulls" | "case" | "errors" | "warnings"
+                )
+        })
+    };
+    let found = super::cues::found_at(toks, i, closes, points_at)?;
+    let end = i + found.len;
+    let words = match found.points {
+        super::cues::Points::OutAfter => {
+            // "don't ignore the tests" asks for them.
+            let negated = i > 0
+                && !toks[i].clause_start
+                && matches!(
+                    toks[i - 1].word.as_str(),
+                    "dont" | "don" | "not" | "never" | "cant" | "doesnt" | "didnt" | "wont"
+                );
+            if negated {
+                return None;
+            }
+            forward_listed(toks, end)
+        }
+        super::cues::Points::OutBefore | super::cues::Points::ExistsBefore => {
+            if asks_a_check(toks, i) {
+                return None;
+            }
+            // "…, leave that alone": the pointer names the clause before.
+            if found.pointer {
+                clause_before(toks, i)
+            } else {
+                // "the semantic model we'll bolt on later": the doer is no
+                // part of what is put off.
+                let mut at = i;
+                while at > 0
+                    && !toks[at].clause_start
+                    && matches!(
+                        toks[at - 1].word.as_str(),
+                        "well" | "we" | "ill" | "i" | "theyll" | "they" | "will" | "can" | "to"
+                    )
+                {
+                    at -= 1;
+                }
+                backward_joined(toks, at)
+            }
+        }
+    };
+    if words.is_empty() {
+        return None;
+    }
+    let kind = if found.points == super::cues::Points::ExistsBefore {
+        ScopeKind::Exists
+    } else {
+        ScopeKind::Negated
+    };
+    let text = text_of(toks, i..end, &words);
+    Some((
+        found.len,
+        Scope {
+            kind,
+            text,
+            words,
+            phrase: i..end,
+        },
+    ))
 }
 
 /// The scopes of the goal; `consumed[i]` is true when word `i` belongs to a
@@ -1910,6 +2059,7 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
+        let found_before = out.len();
         if consumed.get(i).copied().unwrap_or(false) {
             // A phrase that starts with a cue ("no code changes", "no
             // implementation") is read as itself, and rules out what it is
@@ -1948,10 +2098,23 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
                         kind: ScopeKind::Negated,
                         text: text_of(toks, i..i + cue, &words),
                         words,
+                        phrase: 0..0,
                     });
                 }
             }
             i = end;
+            continue;
+        }
+        // A listed phrase that starts with a negation and closes its clause
+        // ("… isn't in this ticket", "… can't change") or waves what follows
+        // away ("don't bother with …") is read whole, not as the negation
+        // of the next words.
+        let whole = negation_cue(toks, i)
+            .filter(|&n| !points_back(toks, i, n))
+            .and_then(|_| listed_cue(toks, i));
+        if let Some((n, scope)) = whole {
+            out.push(scope);
+            i += n;
             continue;
         }
         if let Some(n) = deferred(toks, i) {
@@ -2227,7 +2390,16 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
                     kind: ScopeKind::Exists,
                     text: text_of(toks, cue, &words),
                     words,
+                    phrase: 0..0,
                 });
+            }
+        }
+        // The listed phrases come last: a reading above keeps its word.
+        if out.len() == found_before {
+            if let Some((n, scope)) = listed_cue(toks, i) {
+                out.push(scope);
+                i += n;
+                continue;
             }
         }
         i += 1;

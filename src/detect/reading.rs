@@ -113,6 +113,7 @@ pub fn read(goal: &str, packs: &[&PackIndex]) -> Reading {
             || t.in_name
             || is_stopword(&t.typed)
             || super::negation::is_cue_word(&t.typed)
+            || super::cues::is_cue_word(&t.typed)
         {
             continue;
         }

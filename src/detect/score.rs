@@ -56,6 +56,15 @@ impl Analysis {
             }
         }
         let scopes = scopes(&reading.tokens, &consumed);
+        // The words of a listed scope phrase ("needs a separate PR") are no
+        // keywords: "PR" is no "pull" of an extract.
+        let in_phrase = |f: &Found| {
+            scopes
+                .iter()
+                .any(|s| s.phrase.start <= f.start && f.start + f.len <= s.phrase.end)
+        };
+        let all_found: Vec<Found> = all_found.into_iter().filter(|f| !in_phrase(f)).collect();
+        let found: Vec<Found> = found.into_iter().filter(|f| !in_phrase(f)).collect();
         let mut scope_of = vec![None; n];
         for (i, s) in scopes.iter().enumerate() {
             for &w in &s.words {

@@ -1,0 +1,177 @@
+//! The many ways a goal takes a part of the work out of the ask (issue 12):
+//! put off ("bigeye got pushed to Q3", "power bi gets its own ticket"),
+//! left as it is ("the query is frozen", "must not be rewritten", "leave
+//! those be"), someone else's ("the cluster is run by infra"), outside this
+//! ask ("isn't in this ticket", "not my concern"), working ("runs fine
+//! today") or waved away ahead ("ignore tuning", "hands off the secrets").
+//!
+//! Every cue is said of every part over asks of four packs, after a full
+//! stop and after a comma. Each ask is checked first without the cue
+//! ("… too."), so the test fails when the part would not have been in the
+//! chain anyway. Contrasts keep the same words where they ask for work
+//! ("make sure the loader runs fine", "events pushed to bigquery", "don't
+//! ignore the tests", "deferred revenue").
+
+mod common;
+
+use common::evalgoals::asked;
+
+/// An ask, a part named in the cue, and the skill that part asks for.
+const PARTS: &[(&str, &str, &str)] = &[
+    (
+        "build the kafka to snowflake pipeline for orders with dbt models",
+        "the monitoring",
+        "performance-engineering",
+    ),
+    (
+        "build the kafka to snowflake pipeline for orders with dbt models",
+        "secrets",
+        "secret-management",
+    ),
+    (
+        "nightly airflow dag loading shopify into snowflake bronze/silver/gold with retries",
+        "the quality checks",
+        "validation",
+    ),
+    (
+        "nightly airflow dag into snowflake bronze/silver/gold with dq checks and retries",
+        "the shopify extraction",
+        "ingestion",
+    ),
+    (
+        "new bigquery table telemetry_derived.clients_daily_v1 with query, metadata and unit tests",
+        "bigeye",
+        "bigconfig-generator",
+    ),
+    (
+        "new bigquery table telemetry_derived.clients_daily_v1 with query, metadata and bigeye monitors",
+        "the unit tests",
+        "sql-test-generator",
+    ),
+    (
+        "add dim_customer as scd2 in dbt with tests",
+        "the power bi semantic model",
+        "powerbi-modeler",
+    ),
+];
+
+/// Said after the part: what stands before is out of the ask.
+const AFTER: &[&str] = &[
+    "got pushed to Q3",
+    "was moved to next quarter",
+    "is punted until the next sprint",
+    "gets its own ticket",
+    "needs a separate PR",
+    "is parked for now",
+    "has been postponed",
+    "is shelved",
+    "is on hold",
+    "is on the back burner",
+    "is for another day",
+    "can wait till v2",
+    "comes after go-live",
+    "we'll bolt on later",
+    "not now",
+    "is frozen",
+    "stays locked",
+    "was signed off last week",
+    "must not be rewritten",
+    "shouldn't be touched",
+    "can't change",
+    "is run by infra",
+    "is managed by the platform team",
+    "sits with analytics",
+    "isn't in this ticket",
+    "is not part of this ask",
+    "is not my concern",
+    "runs fine today",
+    "works perfectly",
+];
+
+/// Said before the part: what follows is out of the ask.
+const BEFORE: &[&str] = &[
+    "ignore",
+    "forget about",
+    "don't bother with",
+    "hands off",
+    "keep your hands off",
+    "set aside",
+];
+
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_part_put_off_kept_or_given_away_leaves_the_chain() {
+    let mut failures = Vec::new();
+    let mut tried = 0;
+    for (ask, part, skill) in PARTS {
+        let control = format!("{ask}. {} too.", capital(part));
+        let (_, ids) = asked(&control);
+        assert!(
+            ids.iter().any(|id| id == skill),
+            "without a cue {control:?} must ask {skill}: {ids:?}"
+        );
+        let said = AFTER
+            .iter()
+            .map(|cue| format!("{part} {cue}"))
+            .chain(BEFORE.iter().map(|cue| format!("{cue} {part}")));
+        for clause in said {
+            for goal in [
+                format!("{ask}. {}.", capital(&clause)),
+                format!("{ask}, {clause}"),
+            ] {
+                tried += 1;
+                let (_, ids) = asked(&goal);
+                if ids.iter().any(|id| id == skill) {
+                    failures.push(format!("{goal:?} still asks {skill}: {ids:?}"));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {tried} goals:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The same words where they ask for the work, or name it as a thing.
+#[test]
+fn the_same_words_asking_for_the_work_keep_it() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "build the kafka to snowflake pipeline for orders with dbt models, make sure the monitoring runs fine after cutover",
+            "performance-engineering",
+        ),
+        (
+            "stream order events from kafka pushed to bigquery every minute, with dbt models on top",
+            "streaming-data",
+        ),
+        (
+            "new bigquery table telemetry_derived.clients_daily_v1 with query and metadata, don't ignore the unit tests",
+            "sql-test-generator",
+        ),
+        (
+            "add fct_deferred_revenue in dbt with a deferred revenue measure per contract",
+            "dim-modeler",
+        ),
+        (
+            "nightly airflow dag into snowflake bronze/silver/gold, check that the quality checks run fine on every layer",
+            "validation",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (goal, skill) in cases {
+        let (_, ids) = asked(goal);
+        if !ids.iter().any(|id| id == skill) {
+            failures.push(format!("{goal:?} lost {skill}: {ids:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
