@@ -175,3 +175,46 @@ fn the_same_words_asking_for_the_work_keep_it() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A source said to land already is a state: the extract exists, and the
+/// layers asked on top of it keep their transforms.
+#[test]
+fn a_source_that_already_lands_is_not_extracted_again() {
+    let sources = [
+        "Salesforce opportunities",
+        "hubspot contacts",
+        "shopify orders",
+        "stripe charges",
+    ];
+    let states = [
+        "already land in s3",
+        "land in bronze every hour",
+        "are already loaded into raw by fivetran",
+        "get synced nightly by airbyte",
+        "arrive in gcs every morning",
+    ];
+    let mut failures = Vec::new();
+    for source in sources {
+        for state in states {
+            let goal =
+                format!("{source} {state}. need silver and gold layers with dq checks on top");
+            let (pack, ids) = asked(&goal);
+            let has = |s: &str| ids.iter().any(|id| id == s);
+            if pack != "data-orchestration" || has("ingestion") || !has("layered-transforms") {
+                failures.push(format!("{goal:?} -> {pack} {ids:?}"));
+            }
+        }
+    }
+    // A landing that is a trigger or the ask keeps the extract.
+    for goal in [
+        "event-driven load: when shopify orders land in s3, step functions loads them into gold",
+        "make sure the hubspot contacts land in bronze every hour, then silver and gold with dq checks",
+        "stripe charges should land in bronze every hour; silver and gold with dq checks",
+    ] {
+        let (pack, ids) = asked(goal);
+        if !ids.iter().any(|id| id == "ingestion") {
+            failures.push(format!("{goal:?} lost ingestion: {pack} {ids:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

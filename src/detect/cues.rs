@@ -19,6 +19,8 @@ pub enum Points {
     ExistsBefore,
     /// What follows is not asked.
     OutAfter,
+    /// What stands before and the rest of the clause exist.
+    ExistsAround,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +52,8 @@ struct File {
     exists_before: Vec<String>,
     #[serde(default)]
     out_after: Vec<String>,
+    #[serde(default)]
+    exists_around: Vec<String>,
 }
 
 struct Cues {
@@ -112,6 +116,7 @@ fn load(text: &str) -> Result<Cues, String> {
         (&f.out_before, Points::OutBefore),
         (&f.exists_before, Points::ExistsBefore),
         (&f.out_after, Points::OutAfter),
+        (&f.exists_around, Points::ExistsAround),
     ] {
         for text in list {
             phrases.push(parse_phrase(text, points)?);
@@ -217,12 +222,12 @@ pub fn found_at(
         for end in ends {
             let fits = match p.points {
                 Points::OutBefore | Points::ExistsBefore => closes(end),
-                Points::OutAfter => points_at(end),
+                Points::OutAfter | Points::ExistsAround => points_at(end),
             };
             // A phrase that points back wins over one that points ahead
             // ("… — hands off" closes; "hands off the transforms" opens).
             let better = best.is_none_or(|(n, was)| {
-                let back = |q: Points| q != Points::OutAfter;
+                let back = |q: Points| matches!(q, Points::OutBefore | Points::ExistsBefore);
                 (back(p.points) && !back(was)) || (back(p.points) == back(was) && end - i > n)
             });
             if fits && end > i && better {

@@ -2009,6 +2009,85 @@ fn listed_cue(toks: &[Token], i: usize) -> Option<(usize, Scope)> {
             }
             forward_listed(toks, end)
         }
+        super::cues::Points::ExistsAround => {
+            // "files already land in s3 from the erp": the landing is a
+            // state, unless it is what is asked ("make sure it lands", "should
+            // land", "needs to land").
+            let asked = i > 0
+                && !toks[i].clause_start
+                && matches!(
+                    toks[i - 1].word.as_str(),
+                    "to" | "should"
+                        | "must"
+                        | "will"
+                        | "would"
+                        | "can"
+                        | "could"
+                        | "where"
+                        | "that"
+                        | "which"
+                        | "so"
+                );
+            // "load when files land in s3": a trigger, not a state.
+            let start = (0..=i).rev().find(|&k| toks[k].clause_start).unwrap_or(0);
+            let trigger = toks[start..i].iter().any(|t| {
+                matches!(
+                    t.word.as_str(),
+                    "when"
+                        | "whenever"
+                        | "once"
+                        | "if"
+                        | "after"
+                        | "as"
+                        | "until"
+                        | "where"
+                        | "trigger"
+                        | "triggered"
+                        | "on"
+                )
+            });
+            if asked || trigger || asks_a_check(toks, i) {
+                return None;
+            }
+            let clause_end = (end..toks.len())
+                .find(|&k| toks[k].clause_start)
+                .unwrap_or(toks.len());
+            let mut words = backward_joined(toks, i);
+            if words.is_empty() {
+                return None;
+            }
+            // The cadence is the schedule's and the layer the transforms',
+            // not the landing's ("lands in bronze every hour").
+            let mut k = end;
+            while k < clause_end {
+                let w = toks[k].word.as_str();
+                if w == "every" {
+                    k += 2;
+                    continue;
+                }
+                let other = is_stopword(w)
+                    || matches!(
+                        w,
+                        "hourly"
+                            | "daily"
+                            | "nightly"
+                            | "weekly"
+                            | "each"
+                            | "per"
+                            | "bronze"
+                            | "silver"
+                            | "gold"
+                            | "raw"
+                            | "landing"
+                            | "staging"
+                    );
+                if !other {
+                    words.push(k);
+                }
+                k += 1;
+            }
+            words
+        }
         super::cues::Points::OutBefore | super::cues::Points::ExistsBefore => {
             if asks_a_check(toks, i) {
                 return None;
@@ -2036,7 +2115,10 @@ fn listed_cue(toks: &[Token], i: usize) -> Option<(usize, Scope)> {
     if words.is_empty() {
         return None;
     }
-    let kind = if found.points == super::cues::Points::ExistsBefore {
+    let kind = if matches!(
+        found.points,
+        super::cues::Points::ExistsBefore | super::cues::Points::ExistsAround
+    ) {
         ScopeKind::Exists
     } else {
         ScopeKind::Negated
