@@ -2044,6 +2044,8 @@ fn listed_cue(toks: &[Token], i: usize) -> Option<(usize, Scope)> {
                         | "trigger"
                         | "triggered"
                         | "on"
+                        // "nothing lands since monday": a failure, not a state.
+                        | "nothing" | "no" | "not" | "never" | "stopped" | "longer" | "dont" | "doesnt" | "didnt" | "hasnt" | "havent" | "isnt" | "arent" | "wont" | "cant"
                 )
             });
             if asked || trigger || asks_a_check(toks, i) {
