@@ -62,6 +62,25 @@ fn a_goal_that_matches_nothing_lists_goals_each_pack_understands_and_enter_expla
 }
 
 #[test]
+fn the_chain_screen_lists_what_the_goal_rules_out_as_detect_does() {
+    let goal = "new bq table telemetry_derived.clients_daily_v1 with query, metadata and unit tests. bigeye got pushed to Q3";
+    let mut ui = Ui::with("", None, "out", Keymap::default());
+    ui.type_text(goal);
+    ui.keys("enter");
+    assert_eq!(ui.screen_kind(), Screen::Chain);
+    let s = ui.screen();
+    assert!(
+        s.contains("  – bigconfig-generator (excluded by \"bigeye got pushed to q3\")"),
+        "{s}"
+    );
+    assert!(!s.contains(". bigconfig-generator"), "{s}");
+    // The customize list gives the same reason, not "no keyword matched".
+    ui.keys("c");
+    let s = ui.screen();
+    assert!(s.contains("excluded by \"bigeye got pushed to q3\""), "{s}");
+}
+
+#[test]
 fn enter_on_a_goal_opens_its_chain_and_esc_returns_to_edit_it() {
     let mut ui = Ui::with("", Some("mini"), "out", Keymap::default());
     ui.type_text("kafka pipeline with dbt");

@@ -277,12 +277,9 @@ pub(super) fn print_chain_screen(det: &Detection, session: &Session, st: Style) 
     }
     let excluded: Vec<&SkillScore> = det.inner.scores.iter().filter(|s| s.score == 0).collect();
     for s in excluded {
-        let why = match (&s.excluded_by, &s.negated_by, &s.exists_by) {
-            (Some(x), _, _) => format!("excluded by \"{x}\""),
-            (_, Some(x), _) => format!("excluded by \"{x}\""),
-            (_, _, Some(x)) => format!("exists per the goal: \"{x}\""),
-            _ => "none of its required words is in the goal".to_string(),
-        };
+        let why = s
+            .left_out_because()
+            .unwrap_or_else(|| "none of its required words is in the goal".to_string());
         println!("  {} {} {}", st.dim("–"), s.id, st.dim(&format!("({why})")));
     }
     if det.inner.dependencies_exist {

@@ -110,6 +110,22 @@ pub struct SkillScore {
     pub exists_by: Option<String>,
 }
 
+impl SkillScore {
+    /// Why the goal leaves this skill out, worded as `detect` prints it:
+    /// an exclusion or negation ("excluded by \"no kafka\"") or work the
+    /// goal says exists. `None` when it scored or nothing ruled it out.
+    pub fn left_out_because(&self) -> Option<String> {
+        if self.score > 0 {
+            return None;
+        }
+        match (&self.excluded_by, &self.negated_by, &self.exists_by) {
+            (Some(x), _, _) | (_, Some(x), _) => Some(format!("excluded by \"{x}\"")),
+            (_, _, Some(x)) => Some(format!("exists per the goal: \"{x}\"")),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ChainEntry {
     pub id: String,

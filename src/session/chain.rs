@@ -148,10 +148,9 @@ impl Session {
                         why.join("; ")
                     }
                     None => match self.detection.scores.iter().find(|x| x.id == s.id) {
-                        Some(sc) if sc.excluded_by.is_some() => format!(
-                            "excluded by \"{}\"",
-                            sc.excluded_by.clone().unwrap_or_default()
-                        ),
+                        Some(sc) if sc.left_out_because().is_some() => {
+                            sc.left_out_because().unwrap_or_default()
+                        }
                         Some(sc) if sc.missing_requirement => {
                             format!("needs one of: {}", s.keywords.requires_any.join(", "))
                         }

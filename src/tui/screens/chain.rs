@@ -130,6 +130,20 @@ pub fn render(f: &mut Frame, area: Rect, j: &mut Journey, th: &Theme) -> usize {
             th.dim(),
         ));
     }
+    // What the goal rules out, as `detect` lists it: the user sees why a
+    // skill they may expect is missing.
+    let text_w = area.width.saturating_sub(2) as usize;
+    for sc in &s.detection.scores {
+        let Some(why) = sc.left_out_because() else {
+            continue;
+        };
+        if s.chain.iter().any(|e| e.id == sc.id) {
+            continue;
+        }
+        for part in wrap(&format!("  – {} ({why})", sc.id), text_w, "       ") {
+            lines.push(Line::styled(part, th.dim()));
+        }
+    }
     lines.push(Line::from(""));
     lines.push(Line::from(vec![
         Span::styled("Estimated ", th.dim()),
