@@ -212,9 +212,63 @@ fn a_source_that_already_lands_is_not_extracted_again() {
         "stripe charges should land in bronze every hour; silver and gold with dq checks",
     ] {
         let (pack, ids) = asked(goal);
-        if !ids.iter().any(|id| id == "ingestion") {
+        if !ids.iter().any(|id| id == "requirements") {
             failures.push(format!("{goal:?} lost ingestion: {pack} {ids:?}"));
         }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// "no other part of the stack moves", "leave everything else alone": the
+/// rest of the work is settled, so only what the ask names stays. Each ask
+/// is checked without the cue first, so the test fails when the rest would
+/// have been left out anyway.
+#[test]
+fn the_rest_said_to_stay_as_it_is_leaves_the_chain() {
+    let asks: &[(&str, &str, &[&str])] = &[
+        (
+            "move the warehouse + kafka SASL creds out of .env into AWS Secrets Manager",
+            "secret-management",
+            &["streaming-data"],
+        ),
+        (
+            "add null and unique checks with quarantine to gold.orders in the airflow dag",
+            "validation",
+            &["ingestion", "layered-transforms", "requirements"],
+        ),
+    ];
+    let cues = [
+        "no other part of the stack moves",
+        "no other component changes",
+        "the rest stays untouched",
+        "leave everything else alone",
+        "leave the rest as is",
+        "all other parts stay as they are",
+        "every other layer is untouched",
+    ];
+    let mut failures = Vec::new();
+    for (ask, kept, rest) in asks {
+        let (_, ids) = asked(ask);
+        assert!(
+            rest.iter().any(|r| ids.iter().any(|id| id == r)),
+            "without a cue {ask:?} must ask some of {rest:?}: {ids:?}"
+        );
+        for cue in cues {
+            let goal = format!("{ask}. {cue}");
+            let (_, ids) = asked(&goal);
+            let left: Vec<&&str> = rest
+                .iter()
+                .filter(|r| ids.iter().any(|id| id == **r))
+                .collect();
+            if !ids.iter().any(|id| id == kept) || !left.is_empty() {
+                failures.push(format!("{goal:?} -> {ids:?}"));
+            }
+        }
+    }
+    // "the rest of the team is away" says nothing of the work.
+    let (_, ids) = asked("add null and unique checks with quarantine to gold.orders in the airflow dag, the rest of the team is away");
+    if !ids.iter().any(|id| id == "requirements") {
+        failures.push(format!("the team's absence settled the rest: {ids:?}"));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

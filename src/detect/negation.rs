@@ -1832,6 +1832,26 @@ pub fn rest_settled(toks: &[Token]) -> Option<String> {
                     | "same"
                     | "working"
                     | "green"
+                    | "intact"
+                    | "frozen"
+                    | "put"
+            )
+        )
+    };
+    // "no other part of the stack moves": a change the rest does not see.
+    let changes = |k: usize| {
+        matches!(
+            w(k),
+            Some(
+                "moves"
+                    | "move"
+                    | "changes"
+                    | "change"
+                    | "touched"
+                    | "affected"
+                    | "modified"
+                    | "needs"
+                    | "need"
             )
         )
     };
@@ -1851,6 +1871,20 @@ pub fn rest_settled(toks: &[Token]) -> Option<String> {
                 )
             }
             (Some("everything"), Some("else")) => state(i + 2),
+            // "no other part of the stack moves", "all other parts stay as
+            // they are", "every other layer is untouched".
+            (Some("no"), Some("other")) => (i + 2..end).any(changes),
+            (Some("all" | "every" | "any"), Some("other")) => (i + 2..end).any(state),
+            // "the rest stays untouched" ("the rest of X" is below).
+            (Some("rest"), next) if i > 0 && w(i - 1) == Some("the") && next != Some("of") => {
+                state(i + 1)
+            }
+            // "leave everything else alone", "leave the rest as it is".
+            (Some("leave"), Some("everything" | "the"))
+                if matches!(w(i + 2), Some("else" | "rest")) =>
+            {
+                true
+            }
             // "the rest of X stays", or "rest of X stays" opening a sentence.
             (Some("rest"), Some("of"))
                 if (i > 0 && w(i - 1) == Some("the")) || i == 0 || toks[i].clause_start =>
