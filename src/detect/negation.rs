@@ -1842,16 +1842,35 @@ pub fn rest_settled(toks: &[Token]) -> Option<String> {
     let changes = |k: usize| {
         matches!(
             w(k),
+            Some("moves" | "move" | "changes" | "change" | "touched" | "affected" | "modified")
+        )
+    };
+    // "no other part", "all other layers": parts of the work, not "no
+    // other team needs it".
+    let part = |k: usize| {
+        matches!(
+            w(k),
             Some(
-                "moves"
-                    | "move"
-                    | "changes"
-                    | "change"
-                    | "touched"
-                    | "affected"
-                    | "modified"
-                    | "needs"
-                    | "need"
+                "part"
+                    | "parts"
+                    | "component"
+                    | "components"
+                    | "layer"
+                    | "layers"
+                    | "piece"
+                    | "pieces"
+                    | "step"
+                    | "steps"
+                    | "stage"
+                    | "stages"
+                    | "bit"
+                    | "bits"
+                    | "thing"
+                    | "things"
+                    | "service"
+                    | "services"
+                    | "module"
+                    | "modules"
             )
         )
     };
@@ -1873,8 +1892,10 @@ pub fn rest_settled(toks: &[Token]) -> Option<String> {
             (Some("everything"), Some("else")) => state(i + 2),
             // "no other part of the stack moves", "all other parts stay as
             // they are", "every other layer is untouched".
-            (Some("no"), Some("other")) => (i + 2..end).any(changes),
-            (Some("all" | "every" | "any"), Some("other")) => (i + 2..end).any(state),
+            (Some("no"), Some("other")) => part(i + 2) && (i + 3..end).any(changes),
+            (Some("all" | "every" | "any"), Some("other")) => {
+                part(i + 2) && (i + 3..end).any(state)
+            }
             // "the rest stays untouched" ("the rest of X" is below).
             (Some("rest"), next) if i > 0 && w(i - 1) == Some("the") && next != Some("of") => {
                 state(i + 1)
