@@ -68,7 +68,7 @@ mod embedded;
 mod precompile;
 
 /// Everything that decides the blob's content.
-const SOURCES: [&str; 10] = [
+const SOURCES: [&str; 12] = [
     "src/pack/model.rs",
     "src/pack/lazy.rs",
     "src/value/answer.rs",
@@ -79,6 +79,17 @@ const SOURCES: [&str; 10] = [
     "src/validate/embedded.rs",
     "src/validate/precompile.rs",
     "skillchains",
+    "src/detect/other_work.yaml",
+    "src/detect/scope_cues.yaml",
+];
+
+/// Detection's word files, parsed from YAML here and embedded as
+/// MessagePack: decoding them at each start costs a tenth of parsing YAML.
+/// A file that does not parse is written empty, and the binary then parses
+/// the YAML itself (its unit tests refuse a broken file).
+const WORD_FILES: [(&str, &str); 2] = [
+    ("src/detect/other_work.yaml", "other_work.msgpack"),
+    ("src/detect/scope_cues.yaml", "scope_cues.msgpack"),
 ];
 
 fn main() {
@@ -126,6 +137,14 @@ fn main() {
         .expect("write the content checks' DFAs");
     std::fs::write(Path::new(&out).join("globs.bin"), glob_dfas(&packs))
         .expect("write the deliverables' glob DFAs");
+    for (yaml, blob) in WORD_FILES {
+        let bytes = std::fs::read_to_string(yaml)
+            .ok()
+            .and_then(|text| serde_yaml::from_str::<serde_yaml::Value>(&text).ok())
+            .and_then(|v| rmp_serde::to_vec_named(&v).ok())
+            .unwrap_or_default();
+        std::fs::write(Path::new(&out).join(blob), bytes).expect("write a word file's blob");
+    }
 }
 
 /// Every glob of the bundled packs' deliverables and checks, as the

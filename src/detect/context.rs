@@ -177,8 +177,12 @@ fn words() -> &'static Words {
     WORDS.get_or_init(|| {
         // Compiled in and checked by a test; a broken file reads as empty
         // rather than stopping detection.
-        let v: Vocabulary =
-            serde_yaml::from_str(include_str!("other_work.yaml")).unwrap_or_default();
+        // The build embeds the file as MessagePack (build.rs); the YAML is
+        // read only when that blob is missing.
+        let blob: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/other_work.msgpack"));
+        let v: Vocabulary = rmp_serde::from_slice(blob).unwrap_or_else(|_| {
+            serde_yaml::from_str(include_str!("other_work.yaml")).unwrap_or_default()
+        });
         let lower = |w: String| w.to_ascii_lowercase();
         Words {
             other_work: v.other_work.into_values().flatten().map(lower).collect(),
@@ -283,6 +287,18 @@ mod tests {
 
     fn el(goal: &str) -> Option<String> {
         elsewhere(&tokenise(&stemmer(), goal), &[])
+    }
+
+    #[test]
+    fn the_embedded_other_work_blob_reads_as_the_yaml_does() {
+        let blob: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/other_work.msgpack"));
+        let from_blob: Vocabulary = rmp_serde::from_slice(blob).expect("the blob decodes");
+        let from_yaml: Vocabulary =
+            serde_yaml::from_str(include_str!("other_work.yaml")).expect("other_work.yaml reads");
+        assert_eq!(from_blob.other_work, from_yaml.other_work);
+        assert_eq!(from_blob.data_objects, from_yaml.data_objects);
+        assert_eq!(from_blob.app_objects, from_yaml.app_objects);
+        assert_eq!(from_blob.source_words, from_yaml.source_words);
     }
 
     #[test]

@@ -105,7 +105,10 @@ fn parse_phrase(text: &str, points: Points) -> Result<Phrase, String> {
 }
 
 fn load(text: &str) -> Result<Cues, String> {
-    let f: File = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+    from_file(serde_yaml::from_str(text).map_err(|e| e.to_string())?)
+}
+
+fn from_file(f: File) -> Result<Cues, String> {
     let classes: HashMap<String, HashSet<String>> = f
         .classes
         .into_iter()
@@ -150,11 +153,16 @@ fn cues() -> &'static Cues {
     CUES.get_or_init(|| {
         // Compiled in and checked by a test; a broken file reads as no
         // phrases rather than stopping detection.
-        load(include_str!("scope_cues.yaml")).unwrap_or(Cues {
-            classes: HashMap::new(),
-            phrases: Vec::new(),
-            words: HashSet::new(),
-        })
+        let blob: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/scope_cues.msgpack"));
+        rmp_serde::from_slice::<File>(blob)
+            .map_err(|e| e.to_string())
+            .and_then(from_file)
+            .or_else(|_| load(include_str!("scope_cues.yaml")))
+            .unwrap_or(Cues {
+                classes: HashMap::new(),
+                phrases: Vec::new(),
+                words: HashSet::new(),
+            })
     })
 }
 
@@ -259,6 +267,19 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_embedded_blob_reads_as_the_yaml_does() {
+        let blob: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/scope_cues.msgpack"));
+        let from_blob = rmp_serde::from_slice::<File>(blob)
+            .map_err(|e| e.to_string())
+            .and_then(from_file)
+            .expect("the blob decodes");
+        let from_yaml = load(include_str!("scope_cues.yaml")).expect("the yaml parses");
+        assert_eq!(from_blob.phrases.len(), from_yaml.phrases.len());
+        assert_eq!(from_blob.words, from_yaml.words);
+        assert_eq!(from_blob.classes, from_yaml.classes);
     }
 
     #[test]
