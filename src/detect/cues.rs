@@ -56,6 +56,7 @@ struct File {
     exists_around: Vec<String>,
 }
 
+#[derive(Default)]
 struct Cues {
     classes: HashMap<String, HashSet<String>>,
     phrases: Vec<Phrase>,
@@ -158,11 +159,7 @@ fn cues() -> &'static Cues {
             .map_err(|e| e.to_string())
             .and_then(from_file)
             .or_else(|_| load(include_str!("scope_cues.yaml")))
-            .unwrap_or(Cues {
-                classes: HashMap::new(),
-                phrases: Vec::new(),
-                words: HashSet::new(),
-            })
+            .unwrap_or_default()
     })
 }
 

@@ -1562,6 +1562,11 @@ pub fn building_ruled_out(toks: &[Token]) -> Option<String> {
     None
 }
 
+/// The start of the clause that holds word `i`.
+fn clause_start(toks: &[Token], i: usize) -> usize {
+    (0..=i).rev().find(|&k| toks[k].clause_start).unwrap_or(0)
+}
+
 /// The position of the first clause start at or after `from`, or the end.
 fn clause_end(toks: &[Token], from: usize) -> usize {
     toks.iter()
@@ -1691,7 +1696,7 @@ fn only_a_mode(toks: &[Token]) -> Option<String> {
             !rest.is_empty() && rest.iter().all(|t| mode(t))
         };
         (trailing || leading).then(|| {
-            let start = (0..=i).rev().find(|&k| toks[k].clause_start).unwrap_or(0);
+            let start = clause_start(toks, i);
             text_of(toks, start..end, &[])
         })
     })
@@ -1979,7 +1984,7 @@ fn push(
 /// "make sure the loader runs fine", "check whether the query is frozen":
 /// the clause up to `i` asks for a check of the state it names.
 fn asks_a_check(toks: &[Token], i: usize) -> bool {
-    let start = (0..=i).rev().find(|&k| toks[k].clause_start).unwrap_or(0);
+    let start = clause_start(toks, i);
     toks[start..i].iter().any(|t| {
         matches!(
             t.word.as_str(),
@@ -2084,7 +2089,7 @@ fn listed_cue(toks: &[Token], i: usize) -> Option<(usize, Scope)> {
                         | "so"
                 );
             // "load when files land in s3": a trigger, not a state.
-            let start = (0..=i).rev().find(|&k| toks[k].clause_start).unwrap_or(0);
+            let start = clause_start(toks, i);
             let trigger = toks[start..i].iter().any(|t| {
                 matches!(
                     t.word.as_str(),

@@ -148,9 +148,7 @@ impl Session {
                         why.join("; ")
                     }
                     None => match self.detection.scores.iter().find(|x| x.id == s.id) {
-                        Some(sc) if sc.left_out_because().is_some() => {
-                            sc.left_out_because().unwrap_or_default()
-                        }
+                        Some(sc) if let Some(why) = sc.left_out_because() => why,
                         Some(sc) if sc.missing_requirement => {
                             format!("needs one of: {}", s.keywords.requires_any.join(", "))
                         }
