@@ -1324,6 +1324,94 @@ fn heldout43_set_scores_at_or_above_the_floors() {
         },
     );
 }
+/// Written in session 16 by a colleague who saw only the catalogue of ids
+/// and the seeds (clean); floors are its score on main before the
+/// session's changes.
+#[test]
+fn heldout44_set_scores_at_or_above_the_floors() {
+    let s = score("heldout44.yaml");
+    report("forty-fourth held-out set (heldout44.yaml)", &s);
+    assert_floors(
+        "heldout44.yaml",
+        &s,
+        &Floors {
+            right_pack: 91.9,
+            must: 85.3,
+            must_not_per_100: 9.2,
+            refused: 76.8,
+            ambiguous: 59.0,
+            blueprint: 71.3,
+            blueprint_none_offered: 1,
+            must_not_written_per_100: 9.2,
+        },
+    );
+}
+/// Written in session 16 by a colleague who saw only the catalogue of ids
+/// and the seeds (development); floors are its score on main before the
+/// session's changes.
+#[test]
+fn heldout45_set_scores_at_or_above_the_floors() {
+    let s = score("heldout45.yaml");
+    report("forty-fifth held-out set (heldout45.yaml)", &s);
+    assert_floors(
+        "heldout45.yaml",
+        &s,
+        &Floors {
+            right_pack: 94.6,
+            must: 87.0,
+            must_not_per_100: 11.9,
+            refused: 99.9,
+            ambiguous: 40.8,
+            blueprint: 87.0,
+            blueprint_none_offered: 1,
+            must_not_written_per_100: 11.9,
+        },
+    );
+}
+/// Written in session 16 by a colleague who saw only the catalogue of ids
+/// and the seeds (development); floors are its score on main before the
+/// session's changes.
+#[test]
+fn heldout46_set_scores_at_or_above_the_floors() {
+    let s = score("heldout46.yaml");
+    report("forty-sixth held-out set (heldout46.yaml)", &s);
+    assert_floors(
+        "heldout46.yaml",
+        &s,
+        &Floors {
+            right_pack: 97.2,
+            must: 90.6,
+            must_not_per_100: 13.7,
+            refused: 92.2,
+            ambiguous: 59.0,
+            blueprint: 92.6,
+            blueprint_none_offered: 1,
+            must_not_written_per_100: 13.7,
+        },
+    );
+}
+/// Written in session 16 by a colleague who saw only the catalogue of ids
+/// and the seeds (clean); floors are its score on main before the
+/// session's changes.
+#[test]
+fn heldout47_set_scores_at_or_above_the_floors() {
+    let s = score("heldout47.yaml");
+    report("forty-seventh held-out set (heldout47.yaml)", &s);
+    assert_floors(
+        "heldout47.yaml",
+        &s,
+        &Floors {
+            right_pack: 90.6,
+            must: 85.3,
+            must_not_per_100: 9.2,
+            refused: 92.2,
+            ambiguous: 49.9,
+            blueprint: 89.5,
+            blueprint_none_offered: 1,
+            must_not_written_per_100: 9.2,
+        },
+    );
+}
 #[test]
 #[ignore = "needs SKILLCHAIN_EVAL_FILE"]
 fn any_set_scores() {
