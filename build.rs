@@ -68,7 +68,7 @@ mod embedded;
 mod precompile;
 
 /// Everything that decides the blob's content.
-const SOURCES: [&str; 12] = [
+const SOURCES: [&str; 13] = [
     "src/pack/model.rs",
     "src/pack/lazy.rs",
     "src/value/answer.rs",
@@ -81,15 +81,20 @@ const SOURCES: [&str; 12] = [
     "skillchains",
     "src/detect/other_work.yaml",
     "src/detect/scope_cues.yaml",
+    "src/detect/shared_capabilities.yaml",
 ];
 
 /// Detection's word files, parsed from YAML here and embedded as
 /// MessagePack: decoding them at each start costs a tenth of parsing YAML.
 /// A file that does not parse is written empty, and the binary then parses
 /// the YAML itself (its unit tests refuse a broken file).
-const WORD_FILES: [(&str, &str); 2] = [
+const WORD_FILES: [(&str, &str); 3] = [
     ("src/detect/other_work.yaml", "other_work.msgpack"),
     ("src/detect/scope_cues.yaml", "scope_cues.msgpack"),
+    (
+        "src/detect/shared_capabilities.yaml",
+        "shared_capabilities.msgpack",
+    ),
 ];
 
 fn main() {

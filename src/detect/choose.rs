@@ -411,6 +411,32 @@ pub fn detect_with(
         _ => None,
     };
     let reads_main = |s: &PackScore| main_word.filter(|w| s.own_words.contains(w));
+    // Only work several packs offer ("DQ checks on the orders table"): each
+    // of them is a runner-up, unless the goal rules out a trigger that is
+    // more its own than any other pack's ("not on bigquery" rules out
+    // bigquery-etl, not data-engineering, which knows bigquery as one
+    // engine among several).
+    let own_elsewhere: Vec<&str> = reads
+        .iter()
+        .enumerate()
+        .filter(|(p, _)| *p != best_pos)
+        .flat_map(|(_, rs)| rs.iter())
+        .filter(|r| r.alone && r.weight >= super::index::PRIMARY_POINTS)
+        .map(|r| r.keyword.as_str())
+        .collect();
+    let shared_ask = super::capabilities::shared_ask(&best.id, &best.words, &own_elsewhere);
+    let weight = |p: usize, t: usize| indexes[p].weight_without(t, &gated[p]);
+    let ruled_out = |pos: usize| {
+        a.found.iter().any(|f| {
+            f.pack == pos
+                && a.is_negated(f)
+                && indexes[pos].triggers.iter().any(|(t, _)| *t == f.term)
+                && a.found
+                    .iter()
+                    .filter(|g| g.start == f.start && g.len == f.len && g.pack != pos)
+                    .all(|g| weight(g.pack, g.term) < weight(pos, f.term))
+        })
+    };
     let runner_ups: Vec<PackScore> = scores
         .iter()
         .skip(1)
@@ -458,7 +484,14 @@ pub fn detect_with(
             }) {
                 Some(c)
             } else {
-                super::shared::shared_reading(&best.id, &reads[best_pos], &reads[*pos])
+                super::shared::shared_reading(&best.id, &reads[best_pos], &reads[*pos]).or_else(
+                    || {
+                        shared_ask
+                            .as_ref()
+                            .filter(|_| !ruled_out(*pos))
+                            .and_then(|ask| ask.reason_for(&s.id))
+                    },
+                )
             };
             reason.map(|r| PackScore {
                 close_call: Some(r),

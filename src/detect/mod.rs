@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::pack::Tier;
 
 mod blueprint;
+mod capabilities;
 mod chain;
 mod choose;
 mod close;
