@@ -64,3 +64,75 @@ fn the_same_ask_for_a_new_table_asks_its_query() {
         }
     }
 }
+
+/// Asks of one skill's own files, each for a table named in words
+/// ("the fenix metrics tbl") rather than by its snake_case name.
+const WORD_ASKS: &[(&str, &str)] = &[
+    ("bigeye freshness check", "bigconfig-generator"),
+    ("bigconfig.yml with volume monitors", "bigconfig-generator"),
+    ("metadata.yaml owners and labels", "metadata-manager"),
+];
+const WORD_TABLES: &[&str] = &[
+    "on the fenix metrics tbl",
+    "for the search clients table",
+    "on our ads impressions table",
+    "to the newtab interactions tbl",
+];
+
+#[test]
+fn a_table_the_goal_works_on_in_words_exists_and_its_query_is_not_asked() {
+    let mut wrong = Vec::new();
+    for (ask, skill) in WORD_ASKS {
+        for t in WORD_TABLES {
+            let goal = format!("{ask} {t}");
+            let ids = chain(&goal);
+            if ids.iter().any(|i| i == "query-writer") || !ids.iter().any(|i| i == skill) {
+                wrong.push(format!("{goal:?}: {ids:?}"));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "asked the query again:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn something_new_in_a_table_is_no_new_table() {
+    let mut wrong = Vec::new();
+    for part in [
+        "owners",
+        "labels",
+        "columns",
+        "column descriptions",
+        "checks",
+        "tags",
+    ] {
+        for t in [
+            "mobile_derived.sessions_v2",
+            "telemetry_derived.clients_daily_v6",
+        ] {
+            let goal = format!("metadata.yaml for {t} needs new {part}");
+            let ids = chain(&goal);
+            if ids.iter().any(|i| i == "query-writer")
+                || !ids.iter().any(|i| i == "metadata-manager")
+            {
+                wrong.push(format!("{goal:?}: {ids:?}"));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "asked the query again:\n{}",
+        wrong.join("\n")
+    );
+    // A new table is still built, with its query.
+    for goal in [
+        "metadata.yaml for a new table telemetry_derived.retention_v1",
+        "new derived table for ads impressions per day, with metadata.yaml",
+    ] {
+        let ids = chain(goal);
+        assert!(ids.iter().any(|i| i == "query-writer"), "{goal}: {ids:?}");
+    }
+}

@@ -818,6 +818,9 @@ pub(super) fn detect_analysed(
     let creates = toks.iter().enumerate().any(|(i, t)| {
         is_creation_cue(&t.word)
             && !(t.word != "new" && makes_leaf(i))
+            // "needs new owners", "a new column": something new in a thing
+            // that exists.
+            && !(t.word == "new" && toks.get(i + 1).is_some_and(|n| is_part_of_a_table(&n.word)))
             && !(t.word == "new"
                 && toks[..i]
                     .iter()
@@ -835,7 +838,18 @@ pub(super) fn detect_analysed(
         .tokens
         .iter()
         .any(|t| !t.in_name && is_change_cue(&t.word));
-    let on_existing = !creates && (changes || !det.names.is_empty());
+    // "bigeye check on the fenix metrics tbl", "owners for the sessions
+    // table": a table the goal works on, named in words.
+    let on_a_table = toks.iter().enumerate().any(|(i, t)| {
+        !t.in_name
+            && matches!(t.word.as_str(), "table" | "tbl")
+            && toks[i.saturating_sub(4)..i]
+                .iter()
+                .rev()
+                .take_while(|p| !p.clause_start)
+                .any(|p| matches!(p.word.as_str(), "on" | "to" | "of" | "in" | "for"))
+    });
+    let on_existing = !creates && (changes || !det.names.is_empty() || on_a_table);
     // Skills the goal rules out or says are done: not asked even when the
     // pack requires them (their defaults stay for the templates).
     let settled: BTreeSet<&str> = det
@@ -1320,6 +1334,29 @@ fn side_word(s: &SkillScore) -> bool {
 
 /// Words that say the goal makes something new: its dependencies are new
 /// work too, so a narrow goal still asks them.
+/// What a table has that a goal can call new without building the table.
+fn is_part_of_a_table(w: &str) -> bool {
+    let w = w.strip_suffix('s').unwrap_or(w);
+    matches!(
+        w,
+        "owner"
+            | "label"
+            | "column"
+            | "col"
+            | "field"
+            | "tag"
+            | "description"
+            | "check"
+            | "test"
+            | "alert"
+            | "row"
+            | "value"
+            | "member"
+            | "rule"
+            | "threshold"
+    )
+}
+
 pub(super) fn is_creation_cue(w: &str) -> bool {
     matches!(
         w,
