@@ -277,3 +277,32 @@ fn the_rest_said_to_stay_as_it_is_leaves_the_chain() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// "…, no need to redo them": the pointer names the clause before, which
+/// says the part is there.
+#[test]
+fn no_need_to_redo_a_part_named_before_leaves_the_chain() {
+    let mut failures = Vec::new();
+    let mut tried = 0;
+    for (ask, part, skill) in PARTS {
+        for cue in [
+            "no need to redo them",
+            "no need to rebuild it",
+            "don't need to touch those",
+            "we won't need to redo that",
+        ] {
+            let goal = format!("{ask}. We have {part} from last year, {cue}.");
+            tried += 1;
+            let (_, ids) = asked(&goal);
+            if ids.iter().any(|id| id == skill) {
+                failures.push(format!("{goal:?} still asks {skill}: {ids:?}"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {tried} goals:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
