@@ -81,6 +81,64 @@ fn the_chain_screen_lists_what_the_goal_rules_out_as_detect_does() {
 }
 
 #[test]
+fn the_pack_picker_says_why_each_runner_up_is_one_as_detect_does() {
+    let goal = "dq checks on the payments table: nulls, uniqueness, freshness";
+    let det = skillchain::detect::detect(
+        &skillchain::pack::Registry::bundled_checked().expect("bundled packs load"),
+        goal,
+    )
+    .expect("matches");
+    assert!(det.inner.ambiguous);
+    let mut ui = Ui::with("", None, "out", Keymap::default());
+    ui.type_text(goal);
+    ui.keys("enter p");
+    let s = ui.screen();
+    // The reason, as wrapped on screen, joined back into one line.
+    let flat: String = s
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    for r in &det.inner.runner_ups {
+        let why = r.close_call.as_deref().expect("a runner-up has its reason");
+        assert!(
+            flat.contains(&format!("close call: {why}")),
+            "{}: {s}",
+            r.id
+        );
+    }
+    assert!(flat.contains("which this pack offers too"), "{s}");
+}
+
+#[test]
+fn the_pack_picker_scrolls_to_keep_the_selected_pack_whole_on_a_small_terminal() {
+    let mut ui = Ui::with("", None, "out", Keymap::default());
+    ui.size(80, 24);
+    ui.type_text("dq checks on the payments table: nulls, uniqueness, freshness");
+    ui.keys("enter p");
+    let top = ui.screen();
+    assert!(top.contains("▶ data-orchestration"), "{top}");
+    assert!(top.contains("Every pack, with the evidence"), "{top}");
+    // The last pack, with its source and its words, in view.
+    ui.keys("down down down down down down");
+    let s = ui.screen();
+    let rows: Vec<&str> = s.lines().collect();
+    let at = rows
+        .iter()
+        .position(|l| l.starts_with("│▶ "))
+        .unwrap_or_else(|| panic!("the selected pack shows: {s}"));
+    assert!(
+        !s.contains("Every pack, with the evidence"),
+        "scrolled: {s}"
+    );
+    for row in &rows[at + 1..at + 3] {
+        assert!(row.starts_with("│      "), "its source and words show: {s}");
+    }
+    ui.keys("up up up up up up");
+    assert!(ui.screen().contains("Every pack, with the evidence"));
+}
+
+#[test]
 fn enter_on_a_goal_opens_its_chain_and_esc_returns_to_edit_it() {
     let mut ui = Ui::with("", Some("mini"), "out", Keymap::default());
     ui.type_text("kafka pipeline with dbt");

@@ -136,7 +136,10 @@ pub fn render(f: &mut Frame, area: Rect, j: &mut Journey, th: &Theme) -> usize {
         .max()
         .unwrap_or(0)
         .max(22);
+    // The rows of the selected pack's block, to keep it in view.
+    let mut selected_rows = 0..0;
     for (i, p) in j.det.packs.iter().enumerate() {
+        let block_start = lines.len();
         let marker = if i == index { "▶ " } else { "  " };
         let mut tags = Vec::new();
         if p.id == current {
@@ -176,6 +179,24 @@ pub fn render(f: &mut Frame, area: Rect, j: &mut Journey, th: &Theme) -> usize {
         for line in crate::tui::ui::wrap(&format!("      {words}"), width, "      ") {
             lines.push(Line::styled(line, th.dim()));
         }
+        // Why a runner-up is one, as `detect` prints it: "evidence 0" alone
+        // does not say why a pack could serve the goal.
+        if let Some(why) = j
+            .det
+            .inner
+            .runner_ups
+            .iter()
+            .find(|r| r.id == p.id)
+            .and_then(|r| r.close_call.as_deref())
+        {
+            for line in crate::tui::ui::wrap(&format!("      close call: {why}"), width, "        ")
+            {
+                lines.push(Line::styled(line, th.dim()));
+            }
+        }
+        if i == index {
+            selected_rows = block_start..lines.len();
+        }
     }
     lines.push(Line::from(""));
     lines.push(Line::styled(
@@ -183,9 +204,16 @@ pub fn render(f: &mut Frame, area: Rect, j: &mut Journey, th: &Theme) -> usize {
         th.dim(),
     ));
     let height = area.height.saturating_sub(2);
+    // A small terminal scrolls so the whole selected pack shows, from its
+    // first row when it is taller than the panel.
+    let offset = selected_rows
+        .end
+        .saturating_sub(usize::from(height))
+        .min(selected_rows.start);
     f.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
+            .scroll((u16::try_from(offset).unwrap_or(u16::MAX), 0))
             .block(panel("Pick a pack", th, true)),
         area,
     );
