@@ -2,8 +2,9 @@
 //! capability more than one pack offers ("DQ checks on the orders table:
 //! nulls, uniqueness, freshness") is a close call with every other pack that
 //! offers it, however far ahead the best pack's vocabulary puts it. The
-//! capabilities, and the words that only say where the work happens, are
-//! data (`shared_capabilities.yaml`), compiled in at build time.
+//! capabilities, the words that only say where the work happens and the
+//! words that place a goal with one pack are data
+//! (`shared_capabilities.yaml`), compiled in at build time.
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -100,10 +101,10 @@ fn shared_ask_in(f: &File, best: &str, words: &[PackWord]) -> Option<SharedAsk> 
     if live.is_empty() {
         return None;
     }
-    let mut touched: Vec<&Capability> = Vec::new();
     if words.iter().any(|w| f.places.contains(&w.keyword)) {
         return None;
     }
+    let mut touched: Vec<&Capability> = Vec::new();
     let mut placing = 0;
     for w in words {
         let explains: Vec<&Capability> = live

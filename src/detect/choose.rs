@@ -412,10 +412,11 @@ pub fn detect_with(
     };
     let reads_main = |s: &PackScore| main_word.filter(|w| s.own_words.contains(w));
     // Only work several packs offer ("DQ checks on the orders table"): each
-    // of them is a runner-up, unless the goal rules out a trigger that is
-    // more its own than any other pack's ("not on bigquery" rules out
-    // bigquery-etl, not data-engineering, which knows bigquery as one
-    // engine among several).
+    // of them is a runner-up, unless another pack reads a word of its own
+    // way of working ("bigeye"), or the goal rules out a trigger that is
+    // more the runner-up's own than any other pack's ("not on bigquery"
+    // rules out bigquery-etl, not data-engineering, which knows bigquery as
+    // one engine among several).
     let own_elsewhere: Vec<&str> = reads
         .iter()
         .enumerate()
