@@ -14,6 +14,22 @@ fn chain(goal: &str) -> Vec<String> {
     ids
 }
 
+/// The goal and its chain when the chain asks the query again or lacks the
+/// asked skill; `None` when it is right.
+fn query_asked_again(goal: &str, skill: &str) -> Option<String> {
+    let ids = chain(goal);
+    let wrong = ids.iter().any(|i| i == "query-writer") || !ids.iter().any(|i| i == skill);
+    wrong.then(|| format!("{goal:?}: {ids:?}"))
+}
+
+fn assert_none_asked_again(wrong: &[String]) {
+    assert!(
+        wrong.is_empty(),
+        "asked the query again:\n{}",
+        wrong.join("\n")
+    );
+}
+
 const VERBS: &[&str] = &["write", "create", "build", "can someone write"];
 /// What the asked skill makes, and that skill.
 const ASKS: &[(&str, &str)] = &[
@@ -36,19 +52,11 @@ fn making_a_skills_own_files_for_a_named_table_does_not_ask_its_query() {
     for v in VERBS {
         for (ask, skill) in ASKS {
             for t in TABLES {
-                let goal = format!("{v} {ask} for {t}");
-                let ids = chain(&goal);
-                if ids.iter().any(|i| i == "query-writer") || !ids.iter().any(|i| i == skill) {
-                    wrong.push(format!("{goal:?}: {ids:?}"));
-                }
+                wrong.extend(query_asked_again(&format!("{v} {ask} for {t}"), skill));
             }
         }
     }
-    assert!(
-        wrong.is_empty(),
-        "asked the query again:\n{}",
-        wrong.join("\n")
-    );
+    assert_none_asked_again(&wrong);
 }
 
 #[test]
@@ -81,21 +89,15 @@ const WORD_TABLES: &[&str] = &[
 
 #[test]
 fn a_table_the_goal_works_on_in_words_exists_and_its_query_is_not_asked() {
-    let mut wrong = Vec::new();
-    for (ask, skill) in WORD_ASKS {
-        for t in WORD_TABLES {
-            let goal = format!("{ask} {t}");
-            let ids = chain(&goal);
-            if ids.iter().any(|i| i == "query-writer") || !ids.iter().any(|i| i == skill) {
-                wrong.push(format!("{goal:?}: {ids:?}"));
-            }
-        }
-    }
-    assert!(
-        wrong.is_empty(),
-        "asked the query again:\n{}",
-        wrong.join("\n")
-    );
+    let wrong: Vec<String> = WORD_ASKS
+        .iter()
+        .flat_map(|(ask, skill)| {
+            WORD_TABLES
+                .iter()
+                .filter_map(move |t| query_asked_again(&format!("{ask} {t}"), skill))
+        })
+        .collect();
+    assert_none_asked_again(&wrong);
 }
 
 #[test]
@@ -114,19 +116,10 @@ fn something_new_in_a_table_is_no_new_table() {
             "telemetry_derived.clients_daily_v6",
         ] {
             let goal = format!("metadata.yaml for {t} needs new {part}");
-            let ids = chain(&goal);
-            if ids.iter().any(|i| i == "query-writer")
-                || !ids.iter().any(|i| i == "metadata-manager")
-            {
-                wrong.push(format!("{goal:?}: {ids:?}"));
-            }
+            wrong.extend(query_asked_again(&goal, "metadata-manager"));
         }
     }
-    assert!(
-        wrong.is_empty(),
-        "asked the query again:\n{}",
-        wrong.join("\n")
-    );
+    assert_none_asked_again(&wrong);
     // A new table is still built, with its query.
     for goal in [
         "metadata.yaml for a new table telemetry_derived.retention_v1",

@@ -105,6 +105,23 @@ fn capital(s: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The goal and its chain when the chain still asks `skill`.
+fn still_asks(goal: &str, skill: &str) -> Option<String> {
+    let (_, ids) = asked(goal);
+    ids.iter()
+        .any(|id| id == skill)
+        .then(|| format!("{goal:?} still asks {skill}: {ids:?}"))
+}
+
+fn assert_none_still_asks(tried: usize, failures: &[String]) {
+    assert!(
+        failures.is_empty(),
+        "{} of {tried} goals:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 #[test]
 fn a_part_put_off_kept_or_given_away_leaves_the_chain() {
     let mut failures = Vec::new();
@@ -126,19 +143,11 @@ fn a_part_put_off_kept_or_given_away_leaves_the_chain() {
                 format!("{ask}, {clause}"),
             ] {
                 tried += 1;
-                let (_, ids) = asked(&goal);
-                if ids.iter().any(|id| id == skill) {
-                    failures.push(format!("{goal:?} still asks {skill}: {ids:?}"));
-                }
+                failures.extend(still_asks(&goal, skill));
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {tried} goals:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_none_still_asks(tried, &failures);
 }
 
 /// The same words where they ask for the work, or name it as a thing.
@@ -293,16 +302,8 @@ fn no_need_to_redo_a_part_named_before_leaves_the_chain() {
         ] {
             let goal = format!("{ask}. We have {part} from last year, {cue}.");
             tried += 1;
-            let (_, ids) = asked(&goal);
-            if ids.iter().any(|id| id == skill) {
-                failures.push(format!("{goal:?} still asks {skill}: {ids:?}"));
-            }
+            failures.extend(still_asks(&goal, skill));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {tried} goals:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_none_still_asks(tried, &failures);
 }

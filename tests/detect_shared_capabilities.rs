@@ -201,11 +201,15 @@ fn a_word_of_one_packs_way_of_working_places_the_goal() {
     for (ask, _) in ASKS {
         for place in placing {
             let goal = format!("{ask} {place}");
-            if let Ok(d) = detect(bundled(), &goal) {
-                let shared = shared_runner_ups(&d);
-                if !shared.is_empty() {
-                    failures.push(format!("{goal:?}: {} or {shared:?}", d.inner.pack));
+            match detect(bundled(), &goal) {
+                Ok(d) => {
+                    let shared = shared_runner_ups(&d);
+                    if !shared.is_empty() {
+                        failures.push(format!("{goal:?}: {} or {shared:?}", d.inner.pack));
+                    }
                 }
+                // A goal matching nothing would pass the check above unseen.
+                Err(e) => failures.push(format!("{goal:?} matched nothing: {e}")),
             }
         }
     }
