@@ -1412,6 +1412,50 @@ fn heldout47_set_scores_at_or_above_the_floors() {
         },
     );
 }
+/// Written in session 17 by a colleague who saw only the catalogue of ids
+/// and the seeds (clean); floors are its score on main before the
+/// session's changes.
+#[test]
+fn heldout48_set_scores_at_or_above_the_floors() {
+    let s = score("heldout48.yaml");
+    report("forty-eighth held-out set (heldout48.yaml)", &s);
+    assert_floors(
+        "heldout48.yaml",
+        &s,
+        &Floors {
+            right_pack: 89.2,
+            must: 86.3,
+            must_not_per_100: 11.0,
+            refused: 76.8,
+            ambiguous: 63.5,
+            blueprint: 77.1,
+            blueprint_none_offered: 2,
+            must_not_written_per_100: 11.0,
+        },
+    );
+}
+/// Written in session 17 by a colleague who saw only the catalogue of ids
+/// and the seeds (development); floors are its score on main before the
+/// session's changes.
+#[test]
+fn heldout49_set_scores_at_or_above_the_floors() {
+    let s = score("heldout49.yaml");
+    report("forty-ninth held-out set (heldout49.yaml)", &s);
+    assert_floors(
+        "heldout49.yaml",
+        &s,
+        &Floors {
+            right_pack: 93.2,
+            must: 84.0,
+            must_not_per_100: 9.2,
+            refused: 76.8,
+            ambiguous: 81.7,
+            blueprint: 85.3,
+            blueprint_none_offered: 1,
+            must_not_written_per_100: 9.2,
+        },
+    );
+}
 #[test]
 #[ignore = "needs SKILLCHAIN_EVAL_FILE"]
 fn any_set_scores() {
