@@ -1056,6 +1056,174 @@ fn kept_out(toks: &[Token], i: usize) -> Option<usize> {
     None
 }
 
+/// "retries to the hubspot extract task", "wrap the salesforce pull in
+/// retries": work bolted onto a step the goal names as one it knows. The
+/// step exists; the goal does not ask to build it. The cue's length and
+/// the step's words.
+fn step_worked_on(toks: &[Token], i: usize) -> Option<(usize, Vec<usize>)> {
+    let t = toks.get(i)?;
+    let wraps = t.word == "wrap";
+    if t.in_name || !(wraps || matches!(t.word.as_str(), "to" | "around" | "onto")) {
+        return None;
+    }
+    let det = toks.get(i + 1)?;
+    if det.clause_start
+        || !matches!(
+            det.word.as_str(),
+            "the"
+                | "our"
+                | "that"
+                | "this"
+                | "each"
+                | "every"
+                | "existing"
+                | "its"
+                | "their"
+                | "my"
+        )
+    {
+        return None;
+    }
+    let head = (i + 2..toks.len().min(i + 6))
+        .take_while(|&k| !toks[k].clause_start)
+        .find(|&k| is_step_noun(&toks[k].word))?;
+    // "the hubspot extract task": the step's name ends at its last noun.
+    let head = (head..toks.len())
+        .take_while(|&k| k == head || (!toks[k].clause_start && is_step_noun(&toks[k].word)))
+        .last()
+        .unwrap_or(head);
+    let words: Vec<usize> = (i + 2..=head).collect();
+    // "to the new dagster job": a step still to be made.
+    if words.iter().any(|&k| {
+        matches!(
+            toks[k].word.as_str(),
+            "new" | "next" | "future" | "upcoming"
+        )
+    }) || words[..words.len() - 1]
+        .iter()
+        .any(|&k| is_stopword(&toks[k].word) || toks[k].word == "and")
+    {
+        return None;
+    }
+    // "move the table to the bqetl_ads dag": where a thing moves to is
+    // the change asked, not a step worked on.
+    let start = clause_start(toks, i);
+    if toks[start..i].iter().any(|p| {
+        matches!(
+            p.word.as_str(),
+            "move"
+                | "moving"
+                | "moved"
+                | "migrate"
+                | "migrating"
+                | "port"
+                | "porting"
+                | "switch"
+                | "switching"
+                | "shift"
+                | "transfer"
+                | "promote"
+                | "changes"
+                | "change"
+        )
+    }) {
+        return None;
+    }
+    // "wrap the X in retries": the step is the object of the wrapping.
+    if wraps
+        && toks
+            .get(head + 1)
+            .is_none_or(|n| !matches!(n.word.as_str(), "in" | "with"))
+    {
+        return None;
+    }
+    Some((1, words))
+}
+
+/// "the hubspot extract dies on 429s", "salesforce pull keeps failing":
+/// a step that fails runs, so it exists. The cue's length (the failure
+/// verb) and the step's words, when the step opens its clause.
+fn step_that_fails(toks: &[Token], i: usize) -> Option<(usize, Vec<usize>)> {
+    let t = toks.get(i)?;
+    if t.in_name || t.clause_start || i == 0 || !is_step_noun(&toks[i - 1].word) {
+        return None;
+    }
+    let n = match t.word.as_str() {
+        "dies" | "died" | "fails" | "failed" | "breaks" | "broke" | "crashes" | "crashed"
+        | "errors" | "errored" | "flakes" => 1,
+        "keeps" | "kept"
+            if toks.get(i + 1).is_some_and(|n| {
+                matches!(
+                    n.word.as_str(),
+                    "failing" | "dying" | "breaking" | "crashing" | "erroring"
+                )
+            }) =>
+        {
+            2
+        }
+        "is" | "was" if toks.get(i + 1).is_some_and(|n| n.word == "flaky") => 2,
+        _ => return None,
+    };
+    let start = clause_start(toks, i - 1);
+    // "alert when the dag fails", "if any step breaks": a condition the
+    // asked work reacts to, not a step the goal names as running.
+    if toks[start.saturating_sub(1)..i].iter().any(|p| {
+        matches!(
+            p.word.as_str(),
+            "when" | "whenever" | "if" | "once" | "until" | "unless" | "any" | "every" | "each"
+        )
+    }) {
+        return None;
+    }
+    let words: Vec<usize> = (start..i)
+        .filter(|&k| !is_stopword(&toks[k].word))
+        .collect();
+    // The step opens its clause, a few words long: "our nightly hubspot
+    // extract", not a sentence that ends in one.
+    // "the airflow dag keeps dying" names the platform the work is on,
+    // which the goal may well ask to fix.
+    (words.len() <= 4
+        && words.iter().all(|&k| {
+            !is_participle(&toks[k].word) && !super::context::is_data_tool(&toks[k].word)
+        }))
+    .then_some((n, words))
+}
+
+fn is_step_noun(w: &str) -> bool {
+    matches!(
+        w,
+        "task"
+            | "tasks"
+            | "job"
+            | "jobs"
+            | "step"
+            | "steps"
+            | "flow"
+            | "flows"
+            | "dag"
+            | "dags"
+            | "pipeline"
+            | "pipelines"
+            | "extract"
+            | "extracts"
+            | "pull"
+            | "pulls"
+            | "sync"
+            | "syncs"
+            | "load"
+            | "loads"
+            | "feed"
+            | "feeds"
+            | "download"
+            | "downloads"
+            | "import"
+            | "imports"
+            | "loader"
+            | "extractor"
+            | "connector"
+    )
+}
+
 /// "stay on", "stick with", "keep using", "continue with" before what the
 /// goal keeps: the number of cue words at `i`.
 fn staying_on(toks: &[Token], i: usize) -> Option<usize> {
@@ -1500,6 +1668,16 @@ pub fn building_ruled_out(toks: &[Token]) -> Option<String> {
         let Some(v) = toks.get(verb) else {
             continue;
         };
+        // "before anyone writes SQL", "before writing a line of code": the
+        // writing of the code is what comes after the ask.
+        if toks[i].word == "before"
+            && matches!(v.word.as_str(), "write" | "writes" | "writing")
+            && !v.in_name
+            && writes_code_only(toks, verb + 1)
+        {
+            let end = clause_end(toks, verb + 1);
+            return Some(text_of(toks, i..end, &[]));
+        }
         if v.in_name
             || (v.clause_start && verb > i)
             || !matches!(
@@ -1560,6 +1738,44 @@ pub fn building_ruled_out(toks: &[Token]) -> Option<String> {
         }
     }
     None
+}
+
+/// The words from `from` to the clause end name code in general ("any
+/// SQL", "a line of code", "sql or yaml"), not one part ("the mart query").
+fn writes_code_only(toks: &[Token], from: usize) -> bool {
+    // "SQL for user_retention_weekly I want …": the object ends where
+    // what it is for, or the next ask, begins.
+    let words: Vec<&str> = toks[from..clause_end(toks, from)]
+        .iter()
+        .map(|t| t.word.as_str())
+        .take_while(|w| {
+            !matches!(
+                *w,
+                "for" | "on" | "in" | "i" | "we" | "pls" | "please" | "can" | "lets" | "let"
+            )
+        })
+        .collect();
+    words
+        .iter()
+        .any(|w| matches!(*w, "sql" | "code" | "anything" | "yaml"))
+        && words.iter().all(|w| {
+            matches!(
+                *w,
+                "sql"
+                    | "code"
+                    | "anything"
+                    | "yaml"
+                    | "any"
+                    | "a"
+                    | "line"
+                    | "single"
+                    | "of"
+                    | "or"
+                    | "and"
+                    | "it"
+                    | "files"
+            )
+        })
 }
 
 /// The start of the clause that holds word `i`.
@@ -2447,6 +2663,13 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             // what is fine exists.
             let words = backward_joined(toks, i);
             push(&mut out, toks, ScopeKind::Exists, i..i + 1, words);
+        } else if let Some((n, words)) = step_worked_on(toks, i)
+            .or_else(|| step_that_fails(toks, i))
+            .filter(|(_, w)| !uncovered(&out, w.clone()).is_empty())
+        {
+            push(&mut out, toks, ScopeKind::Exists, i..i + n, words);
+            i += n;
+            continue;
         } else if let Some(n) = staying_on(toks, i) {
             // "we stay on airflow", "keep using prefect": what the goal
             // keeps exists.

@@ -587,7 +587,15 @@ pub(super) fn detect_analysed(
             let named = all_scores
                 .iter()
                 .any(|s| s.id == skill.id && s.score > 0 && !s.primary.is_empty());
-            let builds = skill.keywords.primary.iter().any(|k| names_building(k));
+            // "before anyone writes sql": a skill whose own word the cue
+            // names is the building put off.
+            // "before i write a line of code" puts off all of it.
+            let cue_names_it = cue.starts_with("before ")
+                && cue.split(' ').any(|w| {
+                    matches!(w, "code" | "anything")
+                        || skill.keywords.primary.iter().any(|k| k == w)
+                });
+            let builds = cue_names_it || skill.keywords.primary.iter().any(|k| names_building(k));
             // Named by a keyword of checking work ("dbt test" beside "no
             // builds"): that work builds nothing, and is still asked.
             let checks = all_scores.iter().any(|s| {
@@ -649,6 +657,20 @@ pub(super) fn detect_analysed(
                 .map(|(id, _)| id.as_str()),
         )
         .collect();
+    // A part the goal works on as one that exists ("retries around the
+    // sftp pull", "bronze and silver exist") says the pipeline runs
+    // already: no journey is left to finish, only the work named. A
+    // foundation said to exist is a decision made ("the orchestrator
+    // question is settled"), on which the journey is still built.
+    let part_exists = |b: &super::BlueprintScore| {
+        b.parts_ruled_out.iter().any(|id| {
+            pack.skill(id)
+                .is_some_and(|k| k.tier != crate::pack::Tier::Foundation)
+                && exists_skills
+                    .iter()
+                    .any(|(e, by)| e == id && !names_tool(by))
+        })
+    };
     let (mut blueprints, offer) = score_blueprints(
         pack,
         index,
@@ -682,6 +704,7 @@ pub(super) fn detect_analysed(
                 && building_out.is_none()
                 && b.confidence >= super::OFFER_THRESHOLD
                 && !b.parts_ruled_out.is_empty()
+                && !part_exists(b)
                 && blueprints
                     .get(1)
                     .is_none_or(|next| next.confidence < b.confidence)
@@ -878,7 +901,9 @@ pub(super) fn detect_analysed(
             s.score > 0 || !s.hits.is_empty() || s.negated_by.is_some() || s.exists_by.is_some()
         })
         .collect();
-    if let Some(journey) = super::chain::journey_without_parts(pack, &det) {
+    let journey_left = det.blueprints.first().is_none_or(|b| !part_exists(b));
+    if let Some(journey) = super::chain::journey_without_parts(pack, &det).filter(|_| journey_left)
+    {
         det.assumed
             .retain(|e| !journey.iter().any(|j| j.id == e.id));
         det.chain = journey;
