@@ -1178,10 +1178,9 @@ fn step_that_fails(toks: &[Token], i: usize) -> Option<(usize, Vec<usize>)> {
     let words: Vec<usize> = (start..i)
         .filter(|&k| !is_stopword(&toks[k].word))
         .collect();
-    // The step opens its clause, a few words long: "our nightly hubspot
-    // extract", not a sentence that ends in one.
-    // "the airflow dag keeps dying" names the platform the work is on,
-    // which the goal may well ask to fix.
+    // The step opens its clause, a few words long ("our nightly hubspot
+    // extract"), and is no platform the goal may ask to fix ("the
+    // airflow dag keeps dying").
     (words.len() <= 4
         && words.iter().all(|&k| {
             !is_participle(&toks[k].word) && !super::context::is_data_tool(&toks[k].word)

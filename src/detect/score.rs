@@ -587,9 +587,8 @@ pub(super) fn detect_analysed(
             let named = all_scores
                 .iter()
                 .any(|s| s.id == skill.id && s.score > 0 && !s.primary.is_empty());
-            // "before anyone writes sql": a skill whose own word the cue
-            // names is the building put off.
-            // "before i write a line of code" puts off all of it.
+            // "before anyone writes sql" puts off the skill whose own word
+            // the cue names; "before i write a line of code", all of them.
             let cue_names_it = cue.starts_with("before ")
                 && cue.split(' ').any(|w| {
                     matches!(w, "code" | "anything")
