@@ -1456,6 +1456,50 @@ fn heldout49_set_scores_at_or_above_the_floors() {
         },
     );
 }
+/// Written in session 18 by a colleague who saw only the catalogue of ids
+/// and the seeds (clean); floors are its score on main before the
+/// session's changes.
+#[test]
+fn heldout50_set_scores_at_or_above_the_floors() {
+    let s = score("heldout50.yaml");
+    report("fiftieth held-out set (heldout50.yaml)", &s);
+    assert_floors(
+        "heldout50.yaml",
+        &s,
+        &Floors {
+            right_pack: 90.6,
+            must: 82.9,
+            must_not_per_100: 13.7,
+            refused: 69.1,
+            ambiguous: 40.8,
+            blueprint: 68.5,
+            blueprint_none_offered: 4,
+            must_not_written_per_100: 13.7,
+        },
+    );
+}
+/// Written in session 18 by a colleague who saw only the catalogue of ids
+/// and the seeds (development); floors are its score on main before the
+/// session's changes.
+#[test]
+fn heldout51_set_scores_at_or_above_the_floors() {
+    let s = score("heldout51.yaml");
+    report("fifty-first held-out set (heldout51.yaml)", &s);
+    assert_floors(
+        "heldout51.yaml",
+        &s,
+        &Floors {
+            right_pack: 91.9,
+            must: 92.1,
+            must_not_per_100: 13.7,
+            refused: 84.5,
+            ambiguous: 68.1,
+            blueprint: 79.1,
+            blueprint_none_offered: 3,
+            must_not_written_per_100: 13.7,
+        },
+    );
+}
 #[test]
 #[ignore = "needs SKILLCHAIN_EVAL_FILE"]
 fn any_set_scores() {

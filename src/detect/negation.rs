@@ -1638,15 +1638,34 @@ pub fn looking_only(toks: &[Token]) -> Option<String> {
     None
 }
 
+/// How a goal keeps building out of the ask, with the cue as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BuildingOut {
+    /// "don't build anything yet", "advise, don't build", "design only",
+    /// "I'll build the rest myself": nothing is built in this ask.
+    RuledOut(String),
+    /// "before we build anything", "before anyone writes SQL": the ask comes
+    /// first and the work the cue names comes after it.
+    PutOff(String),
+}
+
+impl BuildingOut {
+    pub fn cue(&self) -> &str {
+        match self {
+            BuildingOut::RuledOut(c) | BuildingOut::PutOff(c) => c,
+        }
+    }
+}
+
 /// "don't build anything yet", "no build yet", "advise, don't build", "dont
-/// implement it yet": the goal rules out building itself, whatever it is
-/// about. The cue as typed.
-pub fn building_ruled_out(toks: &[Token]) -> Option<String> {
+/// implement it yet", "before anyone writes SQL": the goal keeps building
+/// itself out of the ask, whatever it is about.
+pub fn building_ruled_out(toks: &[Token]) -> Option<BuildingOut> {
     if let Some(cue) = rest_built_elsewhere(toks)
         .or_else(|| nobody_builds(toks))
         .or_else(|| only_a_mode(toks))
     {
-        return Some(cue);
+        return Some(BuildingOut::RuledOut(cue));
     }
     for i in 0..toks.len() {
         let Some(n) = negation_cue(toks, i) else {
@@ -1675,7 +1694,7 @@ pub fn building_ruled_out(toks: &[Token]) -> Option<String> {
             && writes_code_only(toks, verb + 1)
         {
             let end = clause_end(toks, verb + 1);
-            return Some(text_of(toks, i..end, &[]));
+            return Some(BuildingOut::PutOff(text_of(toks, i..end, &[])));
         }
         if v.in_name
             || (v.clause_start && verb > i)
@@ -1733,7 +1752,12 @@ pub fn building_ruled_out(toks: &[Token]) -> Option<String> {
             });
         if rest {
             let end = clause_end(toks, verb + 1);
-            return Some(text_of(toks, i..end, &[]));
+            let cue = text_of(toks, i..end, &[]);
+            return Some(if toks[i].word == "before" {
+                BuildingOut::PutOff(cue)
+            } else {
+                BuildingOut::RuledOut(cue)
+            });
         }
     }
     None

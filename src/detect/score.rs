@@ -574,7 +574,8 @@ pub(super) fn detect_analysed(
     // and the skills it names whose work is not building; the rest is not
     // asked, required or not.
     let building_out = super::negation::building_ruled_out(&a.reading.tokens);
-    if let Some(cue) = &building_out {
+    if let Some(out) = &building_out {
+        let cue = out.cue().to_string();
         for (i, skill) in pack.skills.iter().enumerate() {
             // A skill that writes only documents (findings, a plan, a
             // review) builds nothing: "no implementation" leaves it.
@@ -589,7 +590,7 @@ pub(super) fn detect_analysed(
                 .any(|s| s.id == skill.id && s.score > 0 && !s.primary.is_empty());
             // "before anyone writes sql" puts off the skill whose own word
             // the cue names; "before i write a line of code", all of them.
-            let cue_names_it = cue.starts_with("before ")
+            let cue_names_it = matches!(out, super::negation::BuildingOut::PutOff(_))
                 && cue.split(' ').any(|w| {
                     matches!(w, "code" | "anything")
                         || skill.keywords.primary.iter().any(|k| k == w)
