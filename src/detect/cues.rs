@@ -21,6 +21,9 @@ pub enum Points {
     OutAfter,
     /// What stands before and the rest of the clause exist.
     ExistsAround,
+    /// A heading ("Out of scope:", "Non-goals -"): the list that follows
+    /// it, up to the next heading, is not asked.
+    OutHeading,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +57,8 @@ struct File {
     out_after: Vec<String>,
     #[serde(default)]
     exists_around: Vec<String>,
+    #[serde(default)]
+    out_heading: Vec<String>,
 }
 
 #[derive(Default)]
@@ -121,6 +126,7 @@ fn from_file(f: File) -> Result<Cues, String> {
         (&f.exists_before, Points::ExistsBefore),
         (&f.out_after, Points::OutAfter),
         (&f.exists_around, Points::ExistsAround),
+        (&f.out_heading, Points::OutHeading),
     ] {
         for text in list {
             phrases.push(parse_phrase(text, points)?);
@@ -228,12 +234,24 @@ pub fn found_at(
             let fits = match p.points {
                 Points::OutBefore | Points::ExistsBefore => closes(end),
                 Points::OutAfter | Points::ExistsAround => points_at(end),
+                // A heading starts a line or a sentence (not an item after
+                // a comma) and a colon ends it.
+                Points::OutHeading => {
+                    toks[i].clause_start
+                        && !toks[i].after_comma
+                        && toks.get(end).is_some_and(|t| t.after_colon)
+                }
             };
-            // A phrase that points back wins over one that points ahead
-            // ("… — hands off" closes; "hands off the transforms" opens).
+            // A heading wins over any phrase; then a phrase that points back
+            // wins over one that points ahead ("… — hands off" closes;
+            // "hands off the transforms" opens).
             let better = best.is_none_or(|(n, was)| {
-                let back = |q: Points| matches!(q, Points::OutBefore | Points::ExistsBefore);
-                (back(p.points) && !back(was)) || (back(p.points) == back(was) && end - i > n)
+                let rank = |q: Points| match q {
+                    Points::OutHeading => 2,
+                    Points::OutBefore | Points::ExistsBefore => 1,
+                    Points::OutAfter | Points::ExistsAround => 0,
+                };
+                rank(p.points) > rank(was) || (rank(p.points) == rank(was) && end - i > n)
             });
             if fits && end > i && better {
                 best = Some((end - i, p.points));

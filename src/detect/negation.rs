@@ -2295,6 +2295,8 @@ fn listed_cue(toks: &[Token], i: usize) -> Option<(usize, Scope)> {
     let found = super::cues::found_at(toks, i, closes, points_at)?;
     let end = i + found.len;
     let words = match found.points {
+        // Read by `heading_cue`, where a colon closes the phrase.
+        super::cues::Points::OutHeading => return None,
         super::cues::Points::OutAfter => {
             // "don't ignore the tests" asks for them.
             let negated = i > 0
@@ -2436,6 +2438,43 @@ fn listed_cue(toks: &[Token], i: usize) -> Option<(usize, Scope)> {
     ))
 }
 
+/// A heading of `scope_cues.yaml` at `i` ("Out of scope:", "Non-goals:",
+/// "Not this sprint:"): every word of the list that follows it is not
+/// asked, up to the next heading or the next part of a pasted ticket.
+fn heading_cue(toks: &[Token], i: usize) -> Option<(usize, Scope)> {
+    if toks[i].in_name {
+        return None;
+    }
+    let found = super::cues::found_at(toks, i, |_| false, |_| false)?;
+    let end = i + found.len;
+    // The next heading is a clause of at most three words that a colon
+    // closes ("Acceptance criteria:", "DoD:").
+    let next_heading = |k: usize| {
+        toks[k].after_colon && {
+            let start = clause_start(toks, k - 1);
+            k - start <= 3 && toks[start].clause_start
+        }
+    };
+    let stop = (end + 1..toks.len())
+        .find(|&k| toks[k].new_section || next_heading(k))
+        .unwrap_or(toks.len());
+    let words: Vec<usize> = (end..stop)
+        .filter(|&k| !is_stopword(&toks[k].word))
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    Some((
+        found.len,
+        Scope {
+            kind: ScopeKind::Negated,
+            text: text_of(toks, i..end, &words),
+            words,
+            phrase: i..end,
+        },
+    ))
+}
+
 /// The scopes of the goal; `consumed[i]` is true when word `i` belongs to a
 /// matched multi-word term, which then is not read as a cue.
 pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
@@ -2443,6 +2482,13 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
     let mut i = 0;
     while i < toks.len() {
         let found_before = out.len();
+        if toks[i].clause_start {
+            if let Some((n, scope)) = heading_cue(toks, i) {
+                out.push(scope);
+                i += n;
+                continue;
+            }
+        }
         if consumed.get(i).copied().unwrap_or(false) {
             // A phrase that starts with a cue ("no code changes", "no
             // implementation") is read as itself, and rules out what it is

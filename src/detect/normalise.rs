@@ -29,6 +29,12 @@ pub struct Token {
     /// The clause break before this word is a comma alone (an item of a
     /// list, "query, metadata and tests").
     pub after_comma: bool,
+    /// The break before this word holds a colon: what stands before it
+    /// may be a heading ("Out of scope: …").
+    pub after_colon: bool,
+    /// The break before this word starts a new part of a pasted ticket (a
+    /// "|" or a blank line): a heading's list ends there.
+    pub new_section: bool,
     /// Part of a snake_case or dotted name, not a word on its own.
     pub in_name: bool,
     /// The first part of such a name (`dim` of `dim_customer`).
@@ -95,7 +101,7 @@ fn raw_words(text: &str) -> Vec<(String, String)> {
 }
 
 fn breaks_clause(gap: &str) -> bool {
-    gap.contains([',', ';', ':', '!', '?', '(', ')', '\n'])
+    gap.contains([',', ';', ':', '!', '?', '(', ')', '\n', '|'])
         || gap.contains(". ")
         || gap.contains(" - ")
         || gap.ends_with(". ")
@@ -136,6 +142,11 @@ pub fn tokenise(st: &Stemmer, text: &str) -> Vec<Token> {
                 how: How::Word,
                 clause_start: clause_start && i == 0 && !dotted,
                 after_comma: clause_start && i == 0 && !dotted && gap.trim() == ",",
+                after_colon: clause_start && i == 0 && !dotted && gap.contains(':'),
+                new_section: clause_start
+                    && i == 0
+                    && !dotted
+                    && (gap.contains('|') || gap.matches('\n').count() > 1),
                 in_name,
                 name_start: name_start && i == 0,
             });

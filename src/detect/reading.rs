@@ -67,6 +67,8 @@ pub fn read(goal: &str, packs: &[&PackIndex]) -> Reading {
                     how: How::Synonym { typed: key.clone() },
                     clause_start: t.clause_start && k == 0,
                     after_comma: t.after_comma && k == 0,
+                    after_colon: t.after_colon && k == 0,
+                    new_section: t.new_section && k == 0,
                     in_name: false,
                     name_start: false,
                 });
@@ -76,6 +78,8 @@ pub fn read(goal: &str, packs: &[&PackIndex]) -> Reading {
             Token {
                 clause_start: false,
                 after_comma: false,
+                after_colon: false,
+                new_section: false,
                 ..t
             }
         } else {
@@ -100,6 +104,8 @@ pub fn read(goal: &str, packs: &[&PackIndex]) -> Reading {
                         },
                         clause_start: t.clause_start && i == 0,
                         after_comma: t.after_comma && i == 0,
+                        after_colon: t.after_colon && i == 0,
+                        new_section: t.new_section && i == 0,
                         in_name: t.in_name,
                         name_start: t.name_start && i == 0,
                     });
