@@ -21,7 +21,7 @@ pub enum Points {
     OutAfter,
     /// What stands before and the rest of the clause exist.
     ExistsAround,
-    /// A heading ("Out of scope:", "Non-goals -"): the list that follows
+    /// A heading ("Out of scope:", "Non-goals:"): the list that follows
     /// it, up to the next heading, is not asked.
     OutHeading,
 }
