@@ -25,11 +25,15 @@ pub fn elsewhere_count(tokens: &[super::normalise::Token], scoped: &[bool]) -> u
         }
     }
     let apps = app_work(tokens, scoped);
+    let tooling = tooling_work(tokens);
     for (i, t) in tokens.iter().enumerate() {
         if t.in_name || scoped.get(i).copied().unwrap_or(false) {
             continue;
         }
-        let other = is_elsewhere(&t.typed) || is_elsewhere(&t.word) || (apps && is_app_object(t));
+        let other = is_elsewhere(&t.typed)
+            || is_elsewhere(&t.word)
+            || (apps && is_app_object(t))
+            || (tooling && is_team_tooling(t));
         if other && !seen.contains(&t.word.as_str()) {
             seen.push(&t.word);
         }
@@ -43,12 +47,18 @@ pub fn elsewhere_count(tokens: &[super::normalise::Token], scoped: &[bool]) -> u
 /// front-end work): `scoped[i]` marks those.
 pub fn elsewhere(tokens: &[super::normalise::Token], scoped: &[bool]) -> Option<String> {
     let apps = app_work(tokens, scoped);
+    let tooling = tooling_work(tokens);
     tokens
         .iter()
         .enumerate()
         .filter(|(i, t)| !t.in_name && !scoped.get(*i).copied().unwrap_or(false))
         .map(|(_, t)| t)
-        .find(|t| is_elsewhere(&t.typed) || is_elsewhere(&t.word) || (apps && is_app_object(t)))
+        .find(|t| {
+            is_elsewhere(&t.typed)
+                || is_elsewhere(&t.word)
+                || (apps && is_app_object(t))
+                || (tooling && is_team_tooling(t))
+        })
         .map(|t| t.typed.clone())
         .or_else(|| sales_work(tokens, scoped).map(|(_, text)| text))
 }
@@ -161,6 +171,8 @@ struct Vocabulary {
     other_work: std::collections::BTreeMap<String, Vec<String>>,
     data_objects: Vec<String>,
     app_objects: Vec<String>,
+    #[serde(default)]
+    team_tooling: Vec<String>,
     source_words: Vec<String>,
 }
 
@@ -169,6 +181,7 @@ struct Words {
     other_work: std::collections::HashSet<String>,
     data_objects: std::collections::HashSet<String>,
     app_objects: std::collections::HashSet<String>,
+    team_tooling: std::collections::HashSet<String>,
     source_words: std::collections::HashSet<String>,
 }
 
@@ -188,6 +201,7 @@ fn words() -> &'static Words {
             other_work: v.other_work.into_values().flatten().map(lower).collect(),
             data_objects: v.data_objects.into_iter().map(lower).collect(),
             app_objects: v.app_objects.into_iter().map(lower).collect(),
+            team_tooling: v.team_tooling.into_iter().map(lower).collect(),
             source_words: v.source_words.into_iter().map(lower).collect(),
         }
     })
@@ -225,6 +239,48 @@ fn app_work(tokens: &[super::normalise::Token], scoped: &[bool]) -> bool {
                 || listed(&words().source_words, &t.typed)
                 || listed(&words().source_words, &t.word)
         })
+}
+
+/// CI counts as other work only where the goal names no data tool and no
+/// dotted name other than a code file (`ads_derived.clicks_v1`,
+/// `run_results.json`): an application's names (`user_service`) and
+/// things ("the test database") are not data work.
+fn tooling_work(tokens: &[super::normalise::Token]) -> bool {
+    let code = code_files(tokens);
+    data_tool(tokens).is_none()
+        && !tokens
+            .iter()
+            .enumerate()
+            .any(|(i, t)| t.dotted && !code[i] && t.typed.chars().any(|c| c.is_ascii_alphabetic()))
+}
+
+fn is_team_tooling(t: &super::normalise::Token) -> bool {
+    listed(&words().team_tooling, &t.typed) || listed(&words().team_tooling, &t.word)
+}
+
+/// The parts of each name that ends in an extension of application code
+/// ("test_checkout.py", "UserService.java"): a file, not a table.
+fn code_files(tokens: &[super::normalise::Token]) -> Vec<bool> {
+    let mut out = vec![false; tokens.len()];
+    let mut start = 0;
+    for i in 0..tokens.len() {
+        if !tokens[i].in_name || tokens[i].name_start || i == 0 || !tokens[i - 1].in_name {
+            start = i;
+        }
+        let last = tokens.get(i + 1).is_none_or(|n| !n.in_name || n.name_start);
+        if tokens[i].in_name && last && i > start && is_code_extension(&tokens[i].typed) {
+            out[start..=i].iter_mut().for_each(|c| *c = true);
+        }
+    }
+    out
+}
+
+fn is_code_extension(w: &str) -> bool {
+    matches!(
+        w,
+        "py" | "go" | "js" | "ts" | "tsx" | "jsx" | "java" | "rb" | "kt" | "swift" | "cs" | "cpp"
+            | "php" | "rs" | "vue"
+    )
 }
 
 fn is_elsewhere(w: &str) -> bool {
@@ -298,6 +354,7 @@ mod tests {
         assert_eq!(from_blob.other_work, from_yaml.other_work);
         assert_eq!(from_blob.data_objects, from_yaml.data_objects);
         assert_eq!(from_blob.app_objects, from_yaml.app_objects);
+        assert_eq!(from_blob.team_tooling, from_yaml.team_tooling);
         assert_eq!(from_blob.source_words, from_yaml.source_words);
     }
 

@@ -39,6 +39,9 @@ pub struct Token {
     pub in_name: bool,
     /// The first part of such a name (`dim` of `dim_customer`).
     pub name_start: bool,
+    /// A part of such a name after a dot (`table` of `dataset.table`,
+    /// `json` of `run_results.json`).
+    pub dotted: bool,
 }
 
 pub fn stemmer() -> Stemmer {
@@ -149,6 +152,7 @@ pub fn tokenise(st: &Stemmer, text: &str) -> Vec<Token> {
                     && (gap.contains('|') || gap.matches('\n').count() > 1),
                 in_name,
                 name_start: name_start && i == 0,
+                dotted: dotted && i == 0,
             });
         }
     }

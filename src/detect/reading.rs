@@ -71,6 +71,7 @@ pub fn read(goal: &str, packs: &[&PackIndex]) -> Reading {
                     new_section: t.new_section && k == 0,
                     in_name: false,
                     name_start: false,
+                    dotted: false,
                 });
             }
         }
@@ -108,6 +109,7 @@ pub fn read(goal: &str, packs: &[&PackIndex]) -> Reading {
                         new_section: t.new_section && i == 0,
                         in_name: t.in_name,
                         name_start: t.name_start && i == 0,
+                        dotted: t.dotted && i == 0,
                     });
                 }
             }
