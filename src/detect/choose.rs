@@ -317,6 +317,22 @@ pub fn detect_with(
     } else {
         MIN_EVIDENCE
     };
+    // In a goal of other software work, the words every kind of software
+    // work uses ("fix the broken CI, tests fail since the merge") say
+    // nothing of data work: only the rest counts toward the raised minimum.
+    let raised = elsewhere.is_some() || everyday.is_some();
+    let counted = |s: &PackScore| {
+        let generic: u32 = if raised {
+            s.words
+                .iter()
+                .filter(|w| super::context::is_generic_software(&w.keyword))
+                .map(|w| w.weight)
+                .sum()
+        } else {
+            0
+        };
+        f64::from(s.raw_evidence.saturating_sub(generic))
+    };
     // A goal whose only data word is one word among many others is about
     // something else that happens to use the word ("sanitize input and add
     // a Content-Security-Policy header" knows "security").
@@ -324,7 +340,7 @@ pub fn detect_with(
     let everyday_refusal = everyday.clone().filter(|_| {
         scores
             .first()
-            .is_none_or(|(_, s)| f64::from(s.raw_evidence) < minimum)
+            .is_none_or(|(_, s)| counted(s) < minimum)
     });
     // A vague data goal ("why is fct_orders so slow?") reaches no pack's
     // minimum but gives two or more packs a secondary keyword's worth each:
@@ -340,7 +356,7 @@ pub fn detect_with(
     let Some((best_pos, best)) = scores
         .first()
         .cloned()
-        .filter(|(_, s)| (f64::from(s.raw_evidence) >= minimum || vague) && thin.is_none())
+        .filter(|(_, s)| (counted(s) >= minimum || vague) && thin.is_none())
     else {
         return Err(NoMatch {
             goal: goal.to_string(),
@@ -385,7 +401,7 @@ pub fn detect_with(
     let specific_against = |s: &PackScore| {
         offer_hits.is_some_and(|hits| hits.iter().any(|h| !s.own_words.contains(h)))
     };
-    let below = f64::from(best.raw_evidence) < minimum;
+    let below = counted(&best) < minimum;
     let brief = a.reading.content_words() <= BRIEF_GOAL_WORDS;
     let reads_apart = |s: &PackScore| {
         s.own_words

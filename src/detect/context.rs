@@ -117,6 +117,24 @@ fn sales_work(tokens: &[super::normalise::Token], scoped: &[bool]) -> Option<(us
     crm.then(|| (i + 1, format!("{} {}", w[0].typed, w[1].typed)))
 }
 
+/// A keyword every kind of software work uses, all of whose words name
+/// repairing, testing or changing code ("fix", "build failed", "unit
+/// test", "retry"): in a goal of other work it says nothing of data work.
+pub fn is_generic_software(keyword: &str) -> bool {
+    keyword.split(' ').all(|w| {
+        matches!(
+            w,
+            "fix" | "fixes" | "fixed" | "fixing" | "broken" | "broke" | "break" | "breaks"
+                | "fail" | "fails" | "failed" | "failing" | "failure" | "failures" | "error"
+                | "errors" | "erroring" | "test" | "tests" | "tested" | "testing" | "unit"
+                | "merge" | "merged" | "merging" | "debug" | "debugging" | "build" | "builds"
+                | "step" | "steps" | "bug" | "bugs" | "slow" | "slower" | "refactor"
+                | "refactoring" | "review" | "code" | "run" | "runs" | "crash" | "crashes"
+                | "flaky" | "timeout" | "retry" | "retries" | "backoff" | "exponential"
+        )
+    })
+}
+
 /// Words of delivering software that every kind of software work uses
 /// ("deploy to staging", "ship the release"): a pack resting on one of them
 /// alone, with no data tool named, reads no data work.
@@ -241,17 +259,24 @@ fn app_work(tokens: &[super::normalise::Token], scoped: &[bool]) -> bool {
         })
 }
 
-/// CI counts as other work only where the goal names no data tool and no
+/// CI counts as other work only where the goal names no data tool, no
 /// dotted name other than a code file (`ads_derived.clicks_v1`,
-/// `run_results.json`): an application's names (`user_service`) and
+/// `run_results.json`) and no versioned table (`clients_daily_v6`): an
+/// application's names (`user_service`) and
 /// things ("the test database") are not data work.
 fn tooling_work(tokens: &[super::normalise::Token]) -> bool {
     let code = code_files(tokens);
     data_tool(tokens).is_none()
-        && !tokens
-            .iter()
-            .enumerate()
-            .any(|(i, t)| t.dotted && !code[i] && t.typed.chars().any(|c| c.is_ascii_alphabetic()))
+        && !tokens.iter().enumerate().any(|(i, t)| {
+            (t.dotted && !code[i] && t.typed.chars().any(|c| c.is_ascii_alphabetic()))
+                || (t.in_name && !t.name_start && is_version_part(&t.typed))
+        })
+}
+
+/// A table's version suffix (`v6` of `clients_daily_v6`).
+fn is_version_part(w: &str) -> bool {
+    w.strip_prefix('v')
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
 }
 
 fn is_team_tooling(t: &super::normalise::Token) -> bool {
