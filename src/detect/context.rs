@@ -70,13 +70,19 @@ pub fn code_symbol(goal: &str) -> Option<String> {
     let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
     goal.split(|c: char| !(is_ident(c) || c == '.' || c == '('))
         .find_map(|word| {
-            let (call, _) = word.split_once('(')?;
+            let called = word.split_once('(');
+            let call = called.map_or(word, |(c, _)| c);
             let (class, method) = call.rsplit_once('.')?;
             let class = class.rsplit('.').next().unwrap_or(class);
             let camel = class.starts_with(|c: char| c.is_ascii_uppercase())
                 && class.chars().skip(1).any(|c| c.is_ascii_uppercase())
                 && class.chars().any(|c| c.is_ascii_lowercase());
-            (camel && !method.is_empty() && method.chars().all(is_ident))
+            // Without the parenthesis, a method in camelCase
+            // ("UserService.updateEmail"): no table is named that way.
+            let method_like = called.is_some()
+                || (method.starts_with(|c: char| c.is_ascii_lowercase())
+                    && method.chars().any(|c| c.is_ascii_uppercase()));
+            (camel && method_like && !method.is_empty() && method.chars().all(is_ident))
                 .then(|| format!("{class}.{method}()"))
         })
 }
