@@ -337,11 +337,9 @@ pub fn detect_with(
     // something else that happens to use the word ("sanitize input and add
     // a Content-Security-Policy header" knows "security").
     let thin = scores.first().and_then(|(_, s)| lone_word(&a, s));
-    let everyday_refusal = everyday.clone().filter(|_| {
-        scores
-            .first()
-            .is_none_or(|(_, s)| counted(s) < minimum)
-    });
+    let everyday_refusal = everyday
+        .clone()
+        .filter(|_| scores.first().is_none_or(|(_, s)| counted(s) < minimum));
     // A vague data goal ("why is fct_orders so slow?") reaches no pack's
     // minimum but gives two or more packs a secondary keyword's worth each:
     // it is a close call between them, not a refusal.
