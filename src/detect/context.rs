@@ -53,12 +53,15 @@ pub fn elsewhere(tokens: &[super::normalise::Token], scoped: &[bool]) -> Option<
         .enumerate()
         .filter(|(i, t)| !t.in_name && !scoped.get(*i).copied().unwrap_or(false))
         .map(|(_, t)| t)
-        .find(|t| {
+        .filter(|t| {
             is_elsewhere(&t.typed)
                 || is_elsewhere(&t.word)
                 || (apps && is_app_object(t))
                 || (tooling && is_team_tooling(t))
         })
+        // A word of other work itself ("nginx") names it better than the
+        // app, service or CI it is part of.
+        .min_by_key(|t| !(is_elsewhere(&t.typed) || is_elsewhere(&t.word)))
         .map(|t| t.typed.clone())
         .or_else(|| sales_work(tokens, scoped).map(|(_, text)| text))
 }
@@ -299,19 +302,24 @@ fn is_app_object(t: &super::normalise::Token) -> bool {
 fn app_work(tokens: &[super::normalise::Token], scoped: &[bool]) -> bool {
     !data_object(tokens, scoped)
         && data_tool(tokens).is_none()
-        && !tokens.iter().any(|t| {
+        && !tokens.iter().enumerate().any(|(i, t)| {
             // A table-like name, not a version or a figure ("v2.3", "1.2s").
             (t.in_name && t.typed.chars().filter(|c| c.is_ascii_alphabetic()).count() >= 2)
                 || listed(&words().source_words, &t.typed)
                 || listed(&words().source_words, &t.word)
+                // "the salesforce api pull", not a pull request.
+                || (matches!(t.word.as_str(), "pull" | "pulls")
+                    && !tokens
+                        .get(i + 1)
+                        .is_some_and(|n| matches!(n.word.as_str(), "request" | "requests")))
         })
 }
 
 /// CI counts as other work only where the goal names no data tool, no
 /// dotted name other than a code file (`ads_derived.clicks_v1`,
 /// `run_results.json`) and no versioned table (`clients_daily_v6`): an
-/// application's names (`user_service`) and
-/// things ("the test database") are not data work.
+/// application's names (`user_service`) and things ("the test database")
+/// do not make its CI data work.
 fn tooling_work(tokens: &[super::normalise::Token]) -> bool {
     let code = code_files(tokens);
     data_tool(tokens).is_none()
