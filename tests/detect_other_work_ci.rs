@@ -44,18 +44,25 @@ fn goal(saying: &str, thing: &str) -> String {
     saying.replace("{x}", thing)
 }
 
+/// The goals of `goals` that match a pack, each with the pack.
+fn matched(goals: impl IntoIterator<Item = String>) -> Vec<String> {
+    goals
+        .into_iter()
+        .filter_map(|g| {
+            detect(bundled(), &g)
+                .ok()
+                .map(|d| format!("{g:?} -> {}", d.inner.pack))
+        })
+        .collect()
+}
+
 #[test]
 fn ci_of_application_work_matches_no_pack() {
-    let registry = bundled();
-    let mut wrong = Vec::new();
-    for s in CI_SAYINGS {
-        for t in APP_THINGS {
-            let g = goal(s, t);
-            if let Ok(d) = detect(registry, &g) {
-                wrong.push(format!("{g:?} -> {}", d.inner.pack));
-            }
-        }
-    }
+    let wrong = matched(
+        CI_SAYINGS
+            .iter()
+            .flat_map(|s| APP_THINGS.iter().map(move |t| goal(s, t))),
+    );
     assert!(wrong.is_empty(), "matched a pack:\n{}", wrong.join("\n"));
 }
 
@@ -76,24 +83,20 @@ fn ci_around_a_named_data_object_or_data_tool_is_data_work() {
 
 #[test]
 fn a_camel_case_method_without_parentheses_is_application_code() {
-    let registry = bundled();
-    let mut wrong = Vec::new();
-    for asks in [
+    let asks = [
         "write unit tests for {m}, mock the repository layer",
         "{m} throws on empty input, add a test and fix it",
         "refactor {m} and add retries with exponential backoff",
-    ] {
-        for m in [
-            "UserService.updateEmail",
-            "OrderController.cancelOrder",
-            "InvoiceRepository.findByCustomer",
-        ] {
-            let g = asks.replace("{m}", m);
-            if let Ok(d) = detect(registry, &g) {
-                wrong.push(format!("{g:?} -> {}", d.inner.pack));
-            }
-        }
-    }
+    ];
+    let methods = [
+        "UserService.updateEmail",
+        "OrderController.cancelOrder",
+        "InvoiceRepository.findByCustomer",
+    ];
+    let wrong = matched(
+        asks.iter()
+            .flat_map(|a| methods.iter().map(move |m| a.replace("{m}", m))),
+    );
     assert!(wrong.is_empty(), "matched a pack:\n{}", wrong.join("\n"));
 }
 
