@@ -290,9 +290,10 @@ pub fn detect_with(
     // "book club notes on Kafka's The Metamorphosis": the tool's name in
     // its everyday sense, or a product to buy, is other work.
     let everyday = super::everyday::sense(&a.goal, &a.reading.tokens, &scoped);
+    let other_work = super::context::other_work(&a.reading.tokens, &scoped);
     let elsewhere = personal
         .clone()
-        .or_else(|| super::context::elsewhere(&a.reading.tokens, &scoped))
+        .or(other_work.first)
         .or_else(|| super::context::code_symbol(&a.goal));
     // Infrastructure around a data tool is data work: the tool lifts the
     // raised minimum ("helm chart for airflow on k8s"); a resume naming
@@ -310,7 +311,7 @@ pub fn detect_with(
         let more = if super::context::data_object(&a.reading.tokens, &scoped) {
             0
         } else {
-            super::context::elsewhere_count(&a.reading.tokens, &scoped).saturating_sub(1)
+            other_work.count.saturating_sub(1)
         };
         super::context::MIN_EVIDENCE_ELSEWHERE
             + super::context::MIN_EVIDENCE_PER_MORE_ELSEWHERE * more as f64

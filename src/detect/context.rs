@@ -15,55 +15,50 @@ pub const MIN_EVIDENCE_ELSEWHERE: f64 = 30.0;
 /// than "... for the react app".
 pub const MIN_EVIDENCE_PER_MORE_ELSEWHERE: f64 = 10.0;
 
-/// How many distinct words of the goal name other software work (the same
-/// reading as [`elsewhere`]).
-pub fn elsewhere_count(tokens: &[super::normalise::Token], scoped: &[bool]) -> usize {
-    let mut seen: Vec<&str> = Vec::new();
-    if let Some((i, _)) = sales_work(tokens, scoped) {
-        if let Some(t) = tokens.get(i) {
-            seen.push(&t.word);
-        }
-    }
-    let apps = app_work(tokens, scoped);
-    let tooling = tooling_work(tokens);
-    for (i, t) in tokens.iter().enumerate() {
-        if t.in_name || scoped.get(i).copied().unwrap_or(false) {
-            continue;
-        }
-        let other = is_elsewhere(&t.typed)
-            || is_elsewhere(&t.word)
-            || (apps && is_app_object(t))
-            || (tooling && is_team_tooling(t));
-        if other && !seen.contains(&t.word.as_str()) {
-            seen.push(&t.word);
-        }
-    }
-    seen.len()
+/// The words of a goal that name software work other than data
+/// engineering, read once per detection.
+pub struct OtherWork {
+    /// The word to name in a refusal (as typed), if any.
+    pub first: Option<String>,
+    /// How many distinct words name other work.
+    pub count: usize,
 }
 
-/// The first word of the goal (as typed) that names software work other
-/// than data engineering, if any. Names (`fct_helm_releases`) do not count,
-/// nor words the goal negates (`dbt models, no react front end` is not
-/// front-end work): `scoped[i]` marks those.
-pub fn elsewhere(tokens: &[super::normalise::Token], scoped: &[bool]) -> Option<String> {
+/// The goal's words of other software work. Names (`fct_helm_releases`) do
+/// not count, nor words the goal negates (`dbt models, no react front end`
+/// is not front-end work): `scoped[i]` marks those.
+pub fn other_work(tokens: &[super::normalise::Token], scoped: &[bool]) -> OtherWork {
     let apps = app_work(tokens, scoped);
     let tooling = tooling_work(tokens);
-    tokens
+    let listed_word = |t: &super::normalise::Token| is_elsewhere(&t.typed) || is_elsewhere(&t.word);
+    let found: Vec<&super::normalise::Token> = tokens
         .iter()
         .enumerate()
         .filter(|(i, t)| !t.in_name && !scoped.get(*i).copied().unwrap_or(false))
         .map(|(_, t)| t)
-        .filter(|t| {
-            is_elsewhere(&t.typed)
-                || is_elsewhere(&t.word)
-                || (apps && is_app_object(t))
-                || (tooling && is_team_tooling(t))
-        })
+        .filter(|t| listed_word(t) || (apps && is_app_object(t)) || (tooling && is_team_tooling(t)))
+        .collect();
+    let sales = sales_work(tokens, scoped);
+    let mut seen: Vec<&str> = Vec::new();
+    if let Some(t) = sales.as_ref().and_then(|(i, _)| tokens.get(*i)) {
+        seen.push(&t.word);
+    }
+    for t in &found {
+        if !seen.contains(&t.word.as_str()) {
+            seen.push(&t.word);
+        }
+    }
+    let first = found
+        .iter()
         // A word of other work itself ("nginx") names it better than the
         // app, service or CI it is part of.
-        .min_by_key(|t| !(is_elsewhere(&t.typed) || is_elsewhere(&t.word)))
+        .min_by_key(|t| !listed_word(t))
         .map(|t| t.typed.clone())
-        .or_else(|| sales_work(tokens, scoped).map(|(_, text)| text))
+        .or_else(|| sales.map(|(_, text)| text));
+    OtherWork {
+        first,
+        count: seen.len(),
+    }
 }
 
 /// A method of application code the goal names ("PaymentService.refund()"):
@@ -130,60 +125,9 @@ fn sales_work(tokens: &[super::normalise::Token], scoped: &[bool]) -> Option<(us
 /// repairing, testing or changing code ("fix", "build failed", "unit
 /// test", "retry"): in a goal of other work it says nothing of data work.
 pub fn is_generic_software(keyword: &str) -> bool {
-    keyword.split(' ').all(|w| {
-        matches!(
-            w,
-            "fix"
-                | "fixes"
-                | "fixed"
-                | "fixing"
-                | "broken"
-                | "broke"
-                | "break"
-                | "breaks"
-                | "fail"
-                | "fails"
-                | "failed"
-                | "failing"
-                | "failure"
-                | "failures"
-                | "error"
-                | "errors"
-                | "erroring"
-                | "test"
-                | "tests"
-                | "tested"
-                | "testing"
-                | "unit"
-                | "merge"
-                | "merged"
-                | "merging"
-                | "debug"
-                | "debugging"
-                | "build"
-                | "builds"
-                | "step"
-                | "steps"
-                | "bug"
-                | "bugs"
-                | "slow"
-                | "slower"
-                | "refactor"
-                | "refactoring"
-                | "review"
-                | "code"
-                | "run"
-                | "runs"
-                | "crash"
-                | "crashes"
-                | "flaky"
-                | "timeout"
-                | "retry"
-                | "retries"
-                | "backoff"
-                | "exponential"
-        )
-    })
+    keyword
+        .split(' ')
+        .all(|w| words().generic_software.contains(w))
 }
 
 /// Words of delivering software that every kind of software work uses
@@ -243,6 +187,8 @@ struct Vocabulary {
     #[serde(default)]
     team_tooling: Vec<String>,
     source_words: Vec<String>,
+    #[serde(default)]
+    generic_software: Vec<String>,
 }
 
 /// The word sets of `other_work.yaml`, read once.
@@ -252,6 +198,7 @@ struct Words {
     app_objects: std::collections::HashSet<String>,
     team_tooling: std::collections::HashSet<String>,
     source_words: std::collections::HashSet<String>,
+    generic_software: std::collections::HashSet<String>,
 }
 
 fn words() -> &'static Words {
@@ -272,6 +219,7 @@ fn words() -> &'static Words {
             app_objects: v.app_objects.into_iter().map(lower).collect(),
             team_tooling: v.team_tooling.into_iter().map(lower).collect(),
             source_words: v.source_words.into_iter().map(lower).collect(),
+            generic_software: v.generic_software.into_iter().map(lower).collect(),
         }
     })
 }
@@ -435,7 +383,31 @@ mod tests {
     use crate::detect::normalise::{stemmer, tokenise};
 
     fn el(goal: &str) -> Option<String> {
-        elsewhere(&tokenise(&stemmer(), goal), &[])
+        other_work(&tokenise(&stemmer(), goal), &[]).first
+    }
+
+    fn count(goal: &str) -> usize {
+        other_work(&tokenise(&stemmer(), goal), &[]).count
+    }
+
+    #[test]
+    fn counts_each_distinct_word_of_other_work_once() {
+        assert_eq!(count("daily orders table in bigquery"), 0);
+        assert_eq!(count("helm values for redis"), 2);
+        assert_eq!(count("helm chart, helm values and helm tests"), 1);
+        // The sales pipeline and its leads are one thing of sales work.
+        assert_eq!(count("grow my Q4 sales pipeline with more leads"), 1);
+        assert_eq!(count("react navbar and css for the login page"), 4);
+    }
+
+    #[test]
+    fn generic_software_keywords_are_made_only_of_generic_words() {
+        assert!(is_generic_software("fix"));
+        assert!(is_generic_software("unit test"));
+        assert!(is_generic_software("build failed"));
+        assert!(!is_generic_software("dbt test"));
+        assert!(!is_generic_software("failed partition"));
+        assert!(!is_generic_software(""));
     }
 
     #[test]
@@ -449,6 +421,7 @@ mod tests {
         assert_eq!(from_blob.app_objects, from_yaml.app_objects);
         assert_eq!(from_blob.team_tooling, from_yaml.team_tooling);
         assert_eq!(from_blob.source_words, from_yaml.source_words);
+        assert_eq!(from_blob.generic_software, from_yaml.generic_software);
     }
 
     #[test]
@@ -476,6 +449,14 @@ mod tests {
                 &"source words".to_string(),
                 &file.source_words,
             )))
+            .chain(std::iter::once((
+                &"team tooling".to_string(),
+                &file.team_tooling,
+            )))
+            .chain(std::iter::once((
+                &"generic software".to_string(),
+                &file.generic_software,
+            )))
         {
             for w in words {
                 assert!(
@@ -489,7 +470,9 @@ mod tests {
                         is_elsewhere(w),
                         listed(&super::words().data_objects, w),
                         listed(&super::words().app_objects, w),
-                        listed(&super::words().source_words, w)
+                        listed(&super::words().source_words, w),
+                        listed(&super::words().team_tooling, w),
+                        super::words().generic_software.contains(w.as_str())
                     ]
                     .iter()
                     .filter(|&&b| b)
@@ -512,14 +495,14 @@ mod tests {
         let react = toks.iter().position(|t| t.word == "react").expect("read");
         let mut negated = vec![false; toks.len()];
         negated[react] = true;
-        assert_eq!(elsewhere(&toks, &negated), None);
-        assert_eq!(elsewhere(&toks, &[]).as_deref(), Some("react"));
+        assert_eq!(other_work(&toks, &negated).first, None);
+        assert_eq!(other_work(&toks, &[]).first.as_deref(), Some("react"));
         let more = tokenise(
             &stemmer(),
             "GitHub Actions lint for the React app, react again",
         );
         // GitHub, React and the app (no data object named): three words.
-        assert_eq!(elsewhere_count(&more, &[]), 3);
+        assert_eq!(other_work(&more, &[]).count, 3);
     }
 
     #[test]
