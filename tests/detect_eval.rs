@@ -1500,6 +1500,50 @@ fn heldout51_set_scores_at_or_above_the_floors() {
         },
     );
 }
+/// Written in session 20 by a colleague who saw only the catalogue of ids
+/// and the seeds (clean); floors are its score on main before the
+/// session's changes.
+#[test]
+fn heldout52_set_scores_at_or_above_the_floors() {
+    let s = score("heldout52.yaml");
+    report("Fifty-second held-out set (heldout52.yaml)", &s);
+    assert_floors(
+        "heldout52.yaml",
+        &s,
+        &Floors {
+            right_pack: 97.2,
+            must: 97.5,
+            must_not_per_100: 13.7,
+            refused: 92.2,
+            ambiguous: 68.1,
+            blueprint: 86.2,
+            blueprint_none_offered: 2,
+            must_not_written_per_100: 13.7,
+        },
+    );
+}
+/// Written in session 20 by a colleague who saw only the catalogue of ids
+/// and the seeds (development); floors are its score on main before the
+/// session's changes.
+#[test]
+fn heldout53_set_scores_at_or_above_the_floors() {
+    let s = score("heldout53.yaml");
+    report("Fifty-third held-out set (heldout53.yaml)", &s);
+    assert_floors(
+        "heldout53.yaml",
+        &s,
+        &Floors {
+            right_pack: 91.9,
+            must: 88.9,
+            must_not_per_100: 12.8,
+            refused: 76.8,
+            ambiguous: 49.9,
+            blueprint: 80.2,
+            blueprint_none_offered: 1,
+            must_not_written_per_100: 12.8,
+        },
+    );
+}
 #[test]
 #[ignore = "needs SKILLCHAIN_EVAL_FILE"]
 fn any_set_scores() {
