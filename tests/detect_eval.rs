@@ -1536,7 +1536,7 @@ fn heldout53_set_scores_at_or_above_the_floors() {
             right_pack: 93.2,
             must: 90.2,
             must_not_per_100: 12.8,
-            refused: 76.8,
+            refused: 99.9,
             ambiguous: 49.9,
             blueprint: 80.2,
             blueprint_none_offered: 1,
