@@ -2136,7 +2136,13 @@ pub fn rest_settled(toks: &[Token]) -> Option<String> {
             (Some("everything"), Some("else")) => state(i + 2),
             // "no other part of the stack moves", "all other parts stay as
             // they are", "every other layer is untouched".
-            (Some("no"), Some("other")) => part(i + 2) && (i + 3..end).any(changes),
+            // "no other changes", "no other pipeline changes in this
+            // ticket": only the named change is made.
+            (Some("no"), Some("other")) => {
+                (part(i + 2) && (i + 3..end).any(changes))
+                    || (changes(i + 2) && w(i + 2) != Some("move"))
+                    || (i + 3 < end && changes(i + 3) && !toks[i + 2].clause_start)
+            }
             (Some("all" | "every" | "any"), Some("other")) => {
                 part(i + 2) && (i + 3..end).any(state)
             }
