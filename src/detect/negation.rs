@@ -2140,7 +2140,7 @@ pub fn rest_settled(toks: &[Token]) -> Option<String> {
             // ticket": only the named change is made.
             (Some("no"), Some("other")) => {
                 (part(i + 2) && (i + 3..end).any(changes))
-                    || (changes(i + 2) && w(i + 2) != Some("move"))
+                    || changes(i + 2)
                     || (i + 3 < end && changes(i + 3) && !toks[i + 2].clause_start)
             }
             (Some("all" | "every" | "any"), Some("other")) => {
