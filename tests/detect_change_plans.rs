@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::evalgoals::bundled;
+use common::evalgoals::{bundled, lands_asking};
 use skillchain::detect::detect;
 
 /// Ways to ask for a plan; `{x}` is the change.
@@ -26,21 +26,11 @@ const CHANGES: &[&str] = &[
 
 #[test]
 fn a_plan_for_a_change_with_its_tests_is_an_implementation_plan() {
-    let mut wrong = Vec::new();
-    for ask in ASKS {
-        for change in CHANGES {
-            let goal = ask.replace("{x}", change);
-            match detect(bundled(), &goal) {
-                Ok(d) => {
-                    let planned = d.inner.chain.iter().any(|e| e.id == "planning-changes");
-                    if d.inner.pack != "pipeline-analysis" || !planned {
-                        wrong.push(format!("{goal:?} -> {}", d.inner.pack));
-                    }
-                }
-                Err(_) => wrong.push(format!("{goal:?} -> no pack")),
-            }
-        }
-    }
+    let wrong: Vec<String> = ASKS
+        .iter()
+        .flat_map(|ask| CHANGES.iter().map(move |x| ask.replace("{x}", x)))
+        .filter_map(|g| lands_asking(&g, "pipeline-analysis", "planning-changes"))
+        .collect();
     assert!(
         wrong.is_empty(),
         "{} of 20 wrong:\n{}",

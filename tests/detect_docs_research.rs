@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::evalgoals::bundled;
+use common::evalgoals::{bundled, lands_asking};
 use skillchain::detect::detect;
 
 /// Ways to ask what the documentation says; `{t}` is the topic.
@@ -38,25 +38,11 @@ const PROJECTS: &[&str] = &["our dbt project", "the analytics repo", "jaffle_sho
 
 #[test]
 fn asking_what_the_dbt_docs_say_is_documentation_research() {
-    let mut wrong = Vec::new();
-    for ask in ASKS {
-        for topic in TOPICS {
-            let goal = ask.replace("{t}", topic);
-            match detect(bundled(), &goal) {
-                Ok(d) => {
-                    let researched = d
-                        .inner
-                        .chain
-                        .iter()
-                        .any(|e| e.id == "researching-documentation");
-                    if d.inner.pack != "pipeline-analysis" || !researched {
-                        wrong.push(format!("{goal:?} -> {}", d.inner.pack));
-                    }
-                }
-                Err(_) => wrong.push(format!("{goal:?} -> no pack")),
-            }
-        }
-    }
+    let wrong: Vec<String> = ASKS
+        .iter()
+        .flat_map(|ask| TOPICS.iter().map(move |x| ask.replace("{t}", x)))
+        .filter_map(|g| lands_asking(&g, "pipeline-analysis", "researching-documentation"))
+        .collect();
     assert!(
         wrong.is_empty(),
         "{} of 36 wrong:\n{}",

@@ -5,8 +5,7 @@
 
 mod common;
 
-use common::evalgoals::bundled;
-use skillchain::detect::detect;
+use common::evalgoals::try_asked;
 
 const ASKS: &[&str] = &[
     "move the snowflake password hardcoded in our dags into vault with 30-day rotation",
@@ -24,24 +23,14 @@ const NO_OTHER: &[&str] = &[
     "; no other code changes please",
 ];
 
-fn chain(goal: &str) -> (String, Vec<String>) {
-    match detect(bundled(), goal) {
-        Ok(d) => (
-            d.inner.pack,
-            d.inner.chain.into_iter().map(|e| e.id).collect(),
-        ),
-        Err(_) => ("no pack".to_string(), Vec::new()),
-    }
-}
-
 #[test]
 fn no_other_changes_reads_as_nothing_else() {
     let mut differ = Vec::new();
     for ask in ASKS {
-        let expected = chain(&format!("{ask}, nothing else"));
+        let expected = try_asked(&format!("{ask}, nothing else"));
         for no_other in NO_OTHER {
             let goal = format!("{ask}{no_other}");
-            let got = chain(&goal);
+            let got = try_asked(&goal);
             if got != expected {
                 differ.push(format!(
                     "{goal:?}: {got:?}, nothing else gives {expected:?}"
@@ -60,9 +49,10 @@ fn no_other_changes_reads_as_nothing_else() {
 /// A location said in passing is not asked once the goal limits itself.
 #[test]
 fn a_password_moved_out_of_dags_asks_no_transforms() {
-    let (pack, skills) = chain(
+    let (pack, skills) = try_asked(
         "the redshift password is hardcoded in 3 dags. move it to vault with 90-day rotation, no other pipeline changes",
-    );
+    )
+    .expect("matches a pack");
     assert_eq!(pack, "data-engineering");
     assert!(
         skills.contains(&"secret-management".to_string()),

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::evalgoals::bundled;
+use common::evalgoals::{bundled, matched};
 use skillchain::detect::detect;
 
 /// Device and systems work; `{x}` is the device.
@@ -32,15 +32,11 @@ const DATA_SAYINGS: &[&str] = &[
 
 #[test]
 fn device_and_fleet_work_matches_no_pack() {
-    let mut matched = Vec::new();
-    for saying in SAYINGS {
-        for device in DEVICES {
-            let goal = saying.replace("{x}", device);
-            if let Ok(d) = detect(bundled(), &goal) {
-                matched.push(format!("{goal:?} -> {}", d.inner.pack));
-            }
-        }
-    }
+    let matched = matched(
+        SAYINGS
+            .iter()
+            .flat_map(|s| DEVICES.iter().map(move |d| s.replace("{x}", d))),
+    );
     assert!(
         matched.is_empty(),
         "{} of 16 matched:\n{}",
@@ -56,14 +52,7 @@ fn systems_code_in_rust_matches_no_pack() {
         "port the pricing engine from python to rust and keep the same unit tests",
         "the Rust bidder times out on 3% of requests, profile the scoring path",
     ];
-    let matched: Vec<String> = goals
-        .iter()
-        .filter_map(|g| {
-            detect(bundled(), g)
-                .ok()
-                .map(|d| format!("{g:?} -> {}", d.inner.pack))
-        })
-        .collect();
+    let matched = matched(goals.map(String::from));
     assert!(matched.is_empty(), "{}", matched.join("\n"));
 }
 

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::evalgoals::bundled;
+use common::evalgoals::{bundled, matched};
 use skillchain::detect::detect;
 
 /// What a goal says of CI; `{x}` is the thing it runs on.
@@ -42,18 +42,6 @@ const DATA_THINGS: &[&str] = &[
 
 fn goal(saying: &str, thing: &str) -> String {
     saying.replace("{x}", thing)
-}
-
-/// The goals of `goals` that match a pack, each with the pack.
-fn matched(goals: impl IntoIterator<Item = String>) -> Vec<String> {
-    goals
-        .into_iter()
-        .filter_map(|g| {
-            detect(bundled(), &g)
-                .ok()
-                .map(|d| format!("{g:?} -> {}", d.inner.pack))
-        })
-        .collect()
 }
 
 #[test]

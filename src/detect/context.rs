@@ -434,29 +434,18 @@ mod tests {
             file.other_work.keys()
         );
         assert!(file.data_objects.len() >= 10);
+        let lists = [
+            ("data objects", &file.data_objects),
+            ("app objects", &file.app_objects),
+            ("source words", &file.source_words),
+            ("team tooling", &file.team_tooling),
+            ("generic software", &file.generic_software),
+        ];
         for (family, words) in file
             .other_work
             .iter()
-            .chain(std::iter::once((
-                &"data objects".to_string(),
-                &file.data_objects,
-            )))
-            .chain(std::iter::once((
-                &"app objects".to_string(),
-                &file.app_objects,
-            )))
-            .chain(std::iter::once((
-                &"source words".to_string(),
-                &file.source_words,
-            )))
-            .chain(std::iter::once((
-                &"team tooling".to_string(),
-                &file.team_tooling,
-            )))
-            .chain(std::iter::once((
-                &"generic software".to_string(),
-                &file.generic_software,
-            )))
+            .map(|(k, v)| (k.as_str(), v))
+            .chain(lists)
         {
             for w in words {
                 assert!(

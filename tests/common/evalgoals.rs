@@ -12,6 +12,31 @@ pub fn asked(goal: &str) -> (String, Vec<String>) {
     (d.inner.pack, ids)
 }
 
+/// Like [`asked`], `None` when the goal matches no pack.
+pub fn try_asked(goal: &str) -> Option<(String, Vec<String>)> {
+    let d = skillchain::detect::detect(bundled(), goal).ok()?;
+    let ids = d.inner.chain.iter().map(|e| e.id.clone()).collect();
+    Some((d.inner.pack, ids))
+}
+
+/// `None` when `goal` lands in `pack` and asks `skill`; otherwise the
+/// goal and where it went, for a list of misses.
+pub fn lands_asking(goal: &str, pack: &str, skill: &str) -> Option<String> {
+    match try_asked(goal) {
+        Some((got, ids)) if got == pack && ids.iter().any(|id| id == skill) => None,
+        Some((got, ids)) => Some(format!("{goal:?} -> {got} {ids:?}")),
+        None => Some(format!("{goal:?} -> no pack")),
+    }
+}
+
+/// The goals of `goals` that match a pack, each with the pack.
+pub fn matched(goals: impl IntoIterator<Item = String>) -> Vec<String> {
+    goals
+        .into_iter()
+        .filter_map(|g| try_asked(&g).map(|(pack, _)| format!("{g:?} -> {pack}")))
+        .collect()
+}
+
 /// Asserts that `goal` lands in `pack`, asks every skill of `wanted` and
 /// none of `never`.
 pub fn check_asked(goal: &str, pack: &str, wanted: &[&str], never: &[&str]) {
