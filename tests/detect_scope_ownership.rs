@@ -57,6 +57,8 @@ const NOT_OURS: &[&str] = &[
     "{X} isn't on our plate",
     "{X} is not something we own",
     "{X} is out of scope here",
+    "{X} is out of scope for us",
+    "{X} is out of scope for this one",
 ];
 
 /// Stays as it is.

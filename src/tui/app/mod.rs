@@ -349,6 +349,11 @@ impl App {
             Event::Mouse(m) if !self.guard.too_small() => self.on_mouse(m),
             Event::Resize(w, h) => {
                 self.guard.resized(w, h);
+                match &mut self.phase {
+                    Phase::Goal(g) => text::realign(&mut g.input),
+                    Phase::Journey(j) => text::realign(&mut j.question.input),
+                    Phase::Resume(_) => {}
+                }
                 true
             }
             Event::Paste(text) if !self.guard.too_small() => self.on_paste(&text),

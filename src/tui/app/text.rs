@@ -92,6 +92,19 @@ pub fn edit(input: &mut TextArea<'static>, key: KeyEvent, multiline: bool) -> Ed
     }
 }
 
+/// Forgets how far a field had scrolled, keeping its cursor and text:
+/// after the terminal grows, a line that now fits is drawn from its start
+/// instead of staying scrolled sideways until the cursor moves. The next
+/// draw scrolls only as far as the cursor needs at the new size.
+pub fn realign(input: &mut TextArea<'static>) {
+    let (row, col) = input.cursor();
+    input.scroll((i16::MIN, i16::MIN));
+    input.move_cursor(CursorMove::Jump(
+        u16::try_from(row).unwrap_or(u16::MAX),
+        u16::try_from(col).unwrap_or(u16::MAX),
+    ));
+}
+
 /// Bytes of text in a field (lines joined by one separator).
 fn len(input: &TextArea) -> usize {
     let lines = input.lines();
@@ -248,6 +261,42 @@ mod tests {
     fn key(spec: &str) -> KeyEvent {
         let c: crate::tui::keymap::Chord = spec.parse().expect("a key");
         KeyEvent::new(c.code, c.mods)
+    }
+
+    /// The first row of a drawn field, as text.
+    fn drawn(t: &TextArea<'static>, width: u16) -> String {
+        use ratatui::widgets::Widget;
+        let area = ratatui::layout::Rect::new(0, 0, width, 1);
+        let mut buf = ratatui::buffer::Buffer::empty(area);
+        t.render(area, &mut buf);
+        (0..width).map(|x| buf[(x, 0)].symbol()).collect()
+    }
+
+    #[test]
+    fn a_field_scrolled_at_a_narrow_width_shows_its_start_once_it_fits() {
+        let goal = "rollback plan for switching fct_orders to incremental";
+        for cursor in [0, 7, goal.len()] {
+            let mut t = field(goal);
+            t.move_cursor(CursorMove::Jump(0, u16::try_from(cursor).expect("short")));
+            // Narrow: the field scrolls to keep the cursor in view.
+            let narrow = drawn(&t, 20);
+            realign(&mut t);
+            assert_eq!(t.cursor(), (0, cursor), "the cursor stays put");
+            assert_eq!(t.lines(), [goal.to_string()], "the text stays put");
+            let wide = drawn(&t, 80);
+            assert!(
+                wide.starts_with(goal),
+                "{cursor}: {wide:?} (narrow {narrow:?})"
+            );
+            // Narrow again: the cursor is still in view.
+            realign(&mut t);
+            let again = drawn(&t, 20);
+            let before = &goal[cursor.saturating_sub(19)..cursor];
+            assert!(
+                again.contains(before),
+                "{cursor}: {again:?} lacks {before:?}"
+            );
+        }
     }
 
     #[test]
