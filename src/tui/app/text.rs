@@ -98,7 +98,11 @@ pub fn edit(input: &mut TextArea<'static>, key: KeyEvent, multiline: bool) -> Ed
 /// draw scrolls only as far as the cursor needs at the new size.
 pub fn realign(input: &mut TextArea<'static>) {
     let (row, col) = input.cursor();
-    input.scroll((i16::MIN, i16::MIN));
+    // Twice by the largest step: a step of i16::MIN cannot be negated, and
+    // a scroll offset is a u16.
+    for _ in 0..2 {
+        input.scroll((-i16::MAX, -i16::MAX));
+    }
     input.move_cursor(CursorMove::Jump(
         u16::try_from(row).unwrap_or(u16::MAX),
         u16::try_from(col).unwrap_or(u16::MAX),
