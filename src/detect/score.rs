@@ -110,6 +110,42 @@ impl Analysis {
             .then(|| &self.scopes[first])
     }
 
+    /// The find names whose credential the goal is about ("the kafka SASL
+    /// creds", "warehouse + snowflake passwords", "the snowflake
+    /// service account key"): the system owns the secret, the goal does not
+    /// work on the system itself.
+    pub fn owns_a_secret(&self, f: &Found) -> bool {
+        let toks = &self.reading.tokens;
+        let other_system = |i: usize| {
+            self.all_found
+                .iter()
+                .any(|o| o.start <= i && i < o.start + o.len && o.start != f.start)
+        };
+        // Other owners ("postgres + snowflake passwords") and the words that
+        // qualify a secret ("SASL", "service account") stand between the
+        // find and the secret.
+        for i in f.start + f.len..f.start + f.len + 6 {
+            let Some(t) = toks.get(i) else {
+                return false;
+            };
+            // A comma ends the owner: "tuned queries, creds in vault" lists
+            // two asks.
+            if t.in_name || t.clause_start {
+                return false;
+            }
+            if is_secret_noun(toks, i) {
+                return true;
+            }
+            if !(is_secret_qualifier(&t.word)
+                || other_system(i)
+                || super::context::is_data_tool(&t.word))
+            {
+                return false;
+            }
+        }
+        false
+    }
+
     /// The word before a find narrows it to a variety ("self-hosted
     /// scheduler", "managed kafka", "a separate warehouse").
     pub fn is_modified(&self, f: &Found) -> bool {
@@ -295,6 +331,8 @@ pub(super) fn detect_analysed(
     let mut negated = Vec::new();
     let mut exists_skills: Vec<(String, String)> = Vec::new();
     let mut in_names_only: Vec<String> = Vec::new();
+    // Skills met only by words that name whose credential it is.
+    let mut owners_only: Vec<String> = Vec::new();
     // Required skills whose tool or kind the goal rules out as a choice.
     let mut chosen_kinds: Vec<String> = Vec::new();
     for &i in &candidates {
@@ -313,6 +351,8 @@ pub(super) fn detect_analysed(
         let mut negated_primary = false;
         // Some word of the skill stands outside a table or code name.
         let mut outside_names = false;
+        // Some word of the skill names more than a credential's owner.
+        let mut beyond_owner = false;
         // Gates look at every word, inside a longer phrase or not.
         let present = |t: &usize| {
             a.all_found
@@ -414,6 +454,9 @@ pub(super) fn detect_analysed(
             if (is_p || is_s) && !named_in_name {
                 outside_names = true;
             }
+            if (is_p || is_s) && !a.owns_a_secret(f) {
+                beyond_owner = true;
+            }
             if is_p && !primary.contains(&f.term) {
                 primary.push(f.term);
                 hits.push(a.hit(index, f));
@@ -499,6 +542,9 @@ pub(super) fn detect_analysed(
         };
         if !outside_names && raw > 0 {
             in_names_only.push(skill.id.clone());
+        }
+        if !beyond_owner && raw > 0 {
+            owners_only.push(skill.id.clone());
         }
         all_scores.push(SkillScore {
             id: skill.id.clone(),
@@ -730,10 +776,19 @@ pub(super) fn detect_analysed(
     let any_primary = all_scores
         .iter()
         .any(|s| s.score > 0 && !s.primary.is_empty());
-    for s in all_scores
-        .iter()
-        .filter(|s| s.score > 0 && !(any_primary && side_word(s) && in_names_only.contains(&s.id)))
-    {
+    // A system named only as a credential's owner is context when the goal
+    // names other work by its own words (the secret's move or rotation).
+    let owner_context = |s: &SkillScore| {
+        owners_only.contains(&s.id)
+            && all_scores
+                .iter()
+                .any(|o| o.score > 0 && !o.primary.is_empty() && !owners_only.contains(&o.id))
+    };
+    for s in all_scores.iter().filter(|s| {
+        s.score > 0
+            && !(any_primary && side_word(s) && in_names_only.contains(&s.id))
+            && !owner_context(s)
+    }) {
         let mut keywords = s.primary.clone();
         keywords.extend(s.secondary.iter().cloned());
         seeds.push((
@@ -873,6 +928,10 @@ pub(super) fn detect_analysed(
                 .any(|p| matches!(p.word.as_str(), "on" | "to" | "of" | "in" | "for"))
     });
     let on_existing = !creates && (changes || !det.names.is_empty() || on_a_table);
+    // A goal that names systems only as the owners of the credentials it
+    // moves works on a running project: its storage exists. Any other goal
+    // keeps the pack's whole frame.
+    let builds = creates || owners_only.is_empty();
     // Skills the goal rules out or says are done: not asked even when the
     // pack requires them (their defaults stay for the templates).
     let settled: BTreeSet<&str> = det
@@ -888,6 +947,7 @@ pub(super) fn detect_analysed(
             focused: det.focused,
             assume_deps: narrow && on_existing,
             demote_secondary: narrow && on_existing && changes,
+            builds,
             named: &named,
             settled: &settled,
             chosen_kinds: &chosen_kinds,
@@ -1352,6 +1412,79 @@ fn is_change_work(w: &str) -> bool {
     )
 }
 
+/// A word that names a credential at `i` ("password", "creds", "token",
+/// "API key", "service account key", "key-pair", "connection string").
+fn is_secret_noun(toks: &[super::normalise::Token], i: usize) -> bool {
+    let Some(t) = toks.get(i) else {
+        return false;
+    };
+    let next = toks.get(i + 1).map(|n| n.word.as_str());
+    let prev = i
+        .checked_sub(1)
+        .and_then(|p| toks.get(p))
+        .map(|p| p.word.as_str());
+    let either = |f: fn(&str) -> bool| f(&t.word) || f(&t.typed);
+    either(|w| {
+        matches!(
+            w,
+            "password"
+                | "passwords"
+                | "pw"
+                | "pwd"
+                | "pws"
+                | "passwd"
+                | "credential"
+                | "credentials"
+                | "cred"
+                | "creds"
+                | "secret"
+                | "secrets"
+                | "token"
+                | "tokens"
+                | "keypair"
+                | "dsn"
+        )
+    }) || (matches!(t.word.as_str(), "key" | "keys")
+        && (matches!(
+            prev,
+            Some("account" | "api" | "access" | "private" | "ssh" | "sas" | "master" | "signing")
+        ) || next == Some("pair")))
+        || (t.word == "connection" && matches!(next, Some("string" | "strings")))
+}
+
+/// A word that qualifies a credential or joins its owners ("SASL",
+/// "service account", "admin", "and").
+fn is_secret_qualifier(w: &str) -> bool {
+    matches!(
+        w,
+        "and"
+            | "or"
+            | "sasl"
+            | "service"
+            | "svc"
+            | "account"
+            | "accounts"
+            | "admin"
+            | "root"
+            | "prod"
+            | "production"
+            | "db"
+            | "database"
+            | "user"
+            | "app"
+            | "cloud"
+            | "login"
+            | "cluster"
+            | "access"
+            | "api"
+            | "private"
+            | "ssh"
+            | "iam"
+            | "oauth"
+            | "jdbc"
+    )
+}
+
 /// A skill met by one secondary keyword and nothing else.
 fn side_word(s: &SkillScore) -> bool {
     s.primary.is_empty() && s.secondary.len() == 1
@@ -1415,6 +1548,12 @@ fn frames(pack: &Pack, id: &str) -> bool {
     })
 }
 
+/// Whether a framing skill frames a goal that builds nothing new
+/// ([`crate::pack::Skill::frames_every_goal`]).
+fn frames_every_goal(pack: &Pack, id: &str) -> bool {
+    pack.skill(id).is_none_or(|s| s.frames_every_goal)
+}
+
 /// Words that say the goal changes or examines something that exists.
 fn is_change_cue(w: &str) -> bool {
     matches!(
@@ -1474,6 +1613,10 @@ struct Narrowing<'a> {
     /// a table name) that a named skill builds on is that existing thing,
     /// not asked.
     demote_secondary: bool,
+    /// The goal makes something new ("build", "new", "design") or does not
+    /// name systems only as the owners of a credential: a framing skill
+    /// with `frames_every_goal: false` is asked.
+    builds: bool,
     /// Skills named by a primary keyword (or two secondary ones).
     named: &'a [&'a str],
     /// Skills the goal rules out or says are done.
@@ -1510,7 +1653,10 @@ fn split_assumed(
                     && (n.named.contains(&e.id.as_str()) || !beneath.contains(e.id.as_str())))
                     || matches!(r, Reason::Blueprint { .. } | Reason::Chosen)
                     || (matches!(r, Reason::Required)
-                        && (!n.focused || frames(pack, &e.id) || n.chosen_kinds.contains(&e.id)))
+                        && (!n.focused
+                            || (frames(pack, &e.id)
+                                && (n.builds || frames_every_goal(pack, &e.id)))
+                            || n.chosen_kinds.contains(&e.id)))
             })
         })
         .map(|e| e.id.clone())

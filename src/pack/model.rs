@@ -100,6 +100,12 @@ pub struct Skill {
     pub priority: i32,
     #[serde(default)]
     pub required: bool,
+    /// For a required root foundation skill: a narrow goal still asks it.
+    /// `false` for one that sets up what a running project already has (its
+    /// storage and skeleton): a narrow goal that only moves the credentials
+    /// of the systems it names, and makes nothing new, leaves it out.
+    #[serde(default = "yes")]
+    pub frames_every_goal: bool,
     #[serde(default)]
     pub keywords: Keywords,
     #[serde(default)]
@@ -114,6 +120,10 @@ pub struct Skill {
     /// Content checks on this skill's outputs, used when no blueprint is chosen.
     #[serde(default)]
     pub checks: Lazy<Vec<ContentCheck>>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_priority() -> i32 {

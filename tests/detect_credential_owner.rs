@@ -1,0 +1,145 @@
+//! A system named as the owner of a credential ("the kafka SASL creds",
+//! "the warehouse service account key", "postgres + snowflake passwords")
+//! says whose secret moves, not that the system itself is built or changed:
+//! a goal that only moves or rotates credentials asks for the secrets work
+//! and nothing of the systems it names (issue 12, must-not skills).
+
+mod common;
+
+use common::evalgoals::asked;
+
+/// Systems whose credentials a team moves, as people write them.
+const OWNERS: &[&str] = &[
+    "warehouse",
+    "snowflake",
+    "postgres",
+    "redshift",
+    "kafka",
+    "kinesis",
+    "databricks",
+    "dbt",
+    "airflow",
+    "clickhouse",
+];
+
+/// What is moved, as people write it.
+const SECRETS: &[&str] = &[
+    "password",
+    "passwords",
+    "pw",
+    "creds",
+    "credentials",
+    "service account key",
+    "key-pair",
+    "API token",
+    "connection string",
+    "SASL creds",
+    "access keys",
+    "secrets",
+];
+
+/// The ask, with {S} for "owner secret" (or two owners joined).
+const ASKS: &[&str] = &[
+    "move the {S} out of .env files into HashiCorp Vault",
+    "rotate the {S} every 30 days via AWS Secrets Manager",
+    "get the {S} out of the repo and into Azure Key Vault, jobs read them at runtime",
+    "the {S} are hardcoded in the loader scripts. put them in Vault with 90d rotation",
+    "{S} into GCP Secret Manager w/ auto rotation pls",
+];
+
+/// The skills a credentials-only goal may ask: the secrets work and, in
+/// data-orchestration, the requirements every goal of that pack starts from.
+fn allowed(pack: &str) -> &'static [&'static str] {
+    match pack {
+        "data-engineering" => &["secret-management"],
+        "data-orchestration" => &["requirements", "security"],
+        _ => &[],
+    }
+}
+
+fn secrets_skill(pack: &str) -> &'static str {
+    match pack {
+        "data-orchestration" => "security",
+        _ => "secret-management",
+    }
+}
+
+/// `None` when the goal asks the secrets work and nothing else; otherwise
+/// what it did.
+fn miss(goal: &str) -> Option<String> {
+    let Some(d) = skillchain::detect::detect(common::evalgoals::bundled(), goal).ok() else {
+        return Some(format!("{goal:?} -> no pack"));
+    };
+    let pack = d.inner.pack.as_str();
+    let ids: Vec<&str> = d.inner.chain.iter().map(|e| e.id.as_str()).collect();
+    let ok = allowed(pack).contains(&secrets_skill(pack))
+        && ids.contains(&secrets_skill(pack))
+        && ids.iter().all(|id| allowed(pack).contains(id));
+    (!ok).then(|| format!("{goal:?} -> {pack} {ids:?}"))
+}
+
+fn goals() -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, ask) in ASKS.iter().enumerate() {
+        for (j, secret) in SECRETS.iter().enumerate() {
+            for (k, owner) in OWNERS.iter().enumerate() {
+                // Every owner with every secret and every ask would be 600
+                // goals of the same shape; a covering pass keeps each pair.
+                if (i + j + k) % 2 == 0 {
+                    out.push(ask.replace("{S}", &format!("{owner} {secret}")));
+                }
+            }
+            // Two owners sharing one secret noun.
+            let a = OWNERS[j % OWNERS.len()];
+            let b = OWNERS[(j + i + 3) % OWNERS.len()];
+            if a != b {
+                for join in [" + ", " and ", "/"] {
+                    out.push(ask.replace("{S}", &format!("{a}{join}{b} {secret}")));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_credential_move_asks_the_secrets_work_and_none_of_the_systems_it_names() {
+    let all = goals();
+    assert!(all.len() > 400, "{} goals", all.len());
+    let misses: Vec<String> = all.iter().filter_map(|g| miss(g)).collect();
+    assert!(
+        misses.is_empty(),
+        "{} of {} goals asked more than the secrets work:\n{}",
+        misses.len(),
+        all.len(),
+        misses.join("\n")
+    );
+}
+
+/// The same systems as the work itself are still asked: the owner reading
+/// applies only to the words that name a credential's owner.
+#[test]
+fn the_systems_as_the_work_itself_are_still_asked() {
+    for (goal, pack, wanted) in [
+        (
+            "kafka -> snowflake streaming pipeline, with the kafka SASL creds in Vault",
+            "data-engineering",
+            &["streaming-data", "secret-management"][..],
+        ),
+        (
+            "design the snowflake warehouse schema for orders and keep the snowflake password in AWS Secrets Manager",
+            "data-engineering",
+            &["architecting-data", "secret-management"][..],
+        ),
+        (
+            "dbt staging and mart models for payments on snowflake, creds in vault",
+            "data-engineering",
+            &["transforming-data", "secret-management"][..],
+        ),
+    ] {
+        common::evalgoals::check_asked(goal, pack, wanted, &[]);
+    }
+    // The owner words still place the goal: a credentials goal is data work.
+    let (pack, _) = asked("rotate the kafka SASL creds every 30 days via AWS Secrets Manager");
+    assert_eq!(pack, "data-engineering");
+}
