@@ -236,7 +236,9 @@ fn a_source_that_already_lands_is_not_extracted_again() {
 fn the_rest_said_to_stay_as_it_is_leaves_the_chain() {
     let asks: &[(&str, &str, &[&str])] = &[
         (
-            "move the warehouse + kafka SASL creds out of .env into AWS Secrets Manager",
+            // The consumer is named as what reads the secret, not only as
+            // its owner ("the kafka SASL creds" alone asks no streaming).
+            "the kafka consumer reads its SASL creds from .env: move them into AWS Secrets Manager",
             "secret-management",
             &["streaming-data"],
         ),

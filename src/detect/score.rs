@@ -931,7 +931,30 @@ pub(super) fn detect_analysed(
     // A goal that names systems only as the owners of the credentials it
     // moves works on a running project: its storage exists. Any other goal
     // keeps the pack's whole frame.
-    let builds = creates || owners_only.is_empty();
+    // A goal that adds integration work (secrets, metrics, alerts, load
+    // tests, scaling) to a pipeline that runs ("our", "in prod", "the
+    // loaders we run", "load test the …") likewise.
+    let runs = on_existing
+        || (!creates
+            && toks.iter().enumerate().any(|(i, t)| {
+                !t.in_name
+                    && (matches!(
+                        t.word.as_str(),
+                        "our" | "existing" | "current" | "live" | "prod" | "production" | "running"
+                    ) || (t.word == "we"
+                        && toks
+                            .get(i + 1)
+                            .is_some_and(|n| matches!(n.word.as_str(), "run" | "have" | "already")))
+                    // Only what runs can be load- or stress-tested.
+                    || (matches!(t.word.as_str(), "load" | "stress")
+                        && toks.get(i + 1).is_some_and(|n| n.stem == "test")))
+            }));
+    let integrates_only = runs
+        && named.iter().any(|n| {
+            pack.skill(n)
+                .is_some_and(|s| s.tier == crate::pack::Tier::Integration)
+        });
+    let builds = creates || (owners_only.is_empty() && !integrates_only);
     // Skills the goal rules out or says are done: not asked even when the
     // pack requires them (their defaults stay for the templates).
     let settled: BTreeSet<&str> = det
@@ -945,7 +968,7 @@ pub(super) fn detect_analysed(
         full,
         &Narrowing {
             focused: det.focused,
-            assume_deps: narrow && on_existing,
+            assume_deps: narrow && (on_existing || integrates_only),
             demote_secondary: narrow && on_existing && changes,
             builds,
             named: &named,

@@ -1,8 +1,13 @@
-//! A system named as the owner of a credential ("the kafka SASL creds",
-//! "the warehouse service account key", "postgres + snowflake passwords")
-//! says whose secret moves, not that the system itself is built or changed:
-//! a goal that only moves or rotates credentials asks for the secrets work
-//! and nothing of the systems it names (issue 12, must-not skills).
+//! A goal that works on a running project asks that work and not the
+//! storage the project already has (issue 12, must-not skills):
+//! - a system named as the owner of a credential ("the kafka SASL creds",
+//!   "the warehouse service account key", "postgres + snowflake passwords")
+//!   says whose secret moves, not that the system itself is built or
+//!   changed: a goal that only moves or rotates credentials asks for the
+//!   secrets work and nothing of the systems it names;
+//! - a goal that adds only operations work (metrics, alerts, load tests,
+//!   autoscaling) to a pipeline that runs asks that work alone, while the
+//!   same work on a pipeline it builds asks the pipeline's storage too.
 
 mod common;
 
@@ -142,4 +147,67 @@ fn the_systems_as_the_work_itself_are_still_asked() {
     // The owner words still place the goal: a credentials goal is data work.
     let (pack, _) = asked("rotate the kafka SASL creds every 30 days via AWS Secrets Manager");
     assert_eq!(pack, "data-engineering");
+}
+
+/// Pipelines that run, as their teams name them (no system that is a skill
+/// of its own: those are asked when named).
+const RUNNING: &[&str] = &[
+    "the nightly ETL",
+    "our ingest jobs",
+    "the orders pipeline",
+    "the loaders we run in prod",
+    "the clickstream pipeline",
+    "our batch jobs on EKS",
+    "the payments pipeline that went live in March",
+];
+
+/// Operations work added to a pipeline, with {P} for the pipeline. (Alerts
+/// and freshness monitoring alone are the orchestration pack's error
+/// handling, a pack without a storage skill.)
+const OPS: &[&str] = &[
+    "add prometheus metrics and a grafana board for {P}",
+    "load test {P} at 5x black friday volume and tell me where it breaks",
+    "add p95/p99 latency dashboards + alert rules for {P}",
+    "improve throughput of {P}, it needs to handle 3x the rows",
+];
+
+#[test]
+fn operations_work_on_a_running_pipeline_does_not_ask_its_storage() {
+    let mut misses = Vec::new();
+    let mut n = 0;
+    for ask in OPS {
+        for pipeline in RUNNING {
+            let goal = ask.replace("{P}", pipeline);
+            n += 1;
+            let (pack, ids) = asked(&goal);
+            if pack != "data-engineering"
+                || !ids.contains(&"performance-engineering".to_string())
+                || ids.contains(&"architecting-data".to_string())
+            {
+                misses.push(format!("{goal:?} -> {pack} {ids:?}"));
+            }
+        }
+    }
+    assert!(
+        misses.is_empty(),
+        "{} of {n} goals:\n{}",
+        misses.len(),
+        misses.join("\n")
+    );
+}
+
+#[test]
+fn operations_work_on_a_pipeline_it_builds_asks_its_storage() {
+    for goal in [
+        "build a new orders pipeline with prometheus metrics and pagerduty alerts",
+        "design a clickstream pipeline from scratch, with grafana dashboards and load tests",
+        "create the payments ETL, monitored with a 30 min freshness SLA",
+    ] {
+        let (pack, ids) = asked(goal);
+        assert_eq!(pack, "data-engineering", "{goal}");
+        assert!(
+            ids.contains(&"architecting-data".to_string()),
+            "{goal}: {ids:?}"
+        );
+    }
 }
