@@ -102,8 +102,9 @@ pub struct Skill {
     pub required: bool,
     /// For a required root foundation skill: a narrow goal still asks it.
     /// `false` for one that sets up what a running project already has (its
-    /// storage and skeleton): a narrow goal that only moves the credentials
-    /// of the systems it names, and makes nothing new, leaves it out.
+    /// storage and skeleton): a narrow goal that makes nothing new and only
+    /// moves the credentials of the systems it names, or adds integration
+    /// work to a pipeline that runs, leaves it out.
     #[serde(default = "yes")]
     pub frames_every_goal: bool,
     #[serde(default)]
