@@ -928,12 +928,8 @@ pub(super) fn detect_analysed(
                 .any(|p| matches!(p.word.as_str(), "on" | "to" | "of" | "in" | "for"))
     });
     let on_existing = !creates && (changes || !det.names.is_empty() || on_a_table);
-    // A goal that names systems only as the owners of the credentials it
-    // moves works on a running project: its storage exists. Any other goal
-    // keeps the pack's whole frame.
-    // A goal that adds integration work (secrets, metrics, alerts, load
-    // tests, scaling) to a pipeline that runs ("our", "in prod", "the
-    // loaders we run", "load test the …") likewise.
+    // A pipeline that runs: "our", "in prod", "the loaders we run", "load
+    // test the …".
     let runs = on_existing
         || (!creates
             && toks.iter().enumerate().any(|(i, t)| {
@@ -949,12 +945,16 @@ pub(super) fn detect_analysed(
                     || (matches!(t.word.as_str(), "load" | "stress")
                         && toks.get(i + 1).is_some_and(|n| n.stem == "test")))
             }));
-    let integrates_only = runs
+    let adds_integration = runs
         && named.iter().any(|n| {
             pack.skill(n)
                 .is_some_and(|s| s.tier == crate::pack::Tier::Integration)
         });
-    let builds = creates || (owners_only.is_empty() && !integrates_only);
+    // A goal that names systems only as the owners of the credentials it
+    // moves, or adds integration work (secrets, metrics, load tests,
+    // scaling) to a pipeline that runs, works on a running project: its
+    // storage exists. Any other goal keeps the pack's whole frame.
+    let builds = creates || (owners_only.is_empty() && !adds_integration);
     // Skills the goal rules out or says are done: not asked even when the
     // pack requires them (their defaults stay for the templates).
     let settled: BTreeSet<&str> = det
@@ -968,7 +968,7 @@ pub(super) fn detect_analysed(
         full,
         &Narrowing {
             focused: det.focused,
-            assume_deps: narrow && (on_existing || integrates_only),
+            assume_deps: narrow && (on_existing || adds_integration),
             demote_secondary: narrow && on_existing && changes,
             builds,
             named: &named,
