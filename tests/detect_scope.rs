@@ -77,9 +77,17 @@ fn the_asked_chain_and_the_assumed_skills_together_hold_every_dependency() {
         for s in pack.skills.iter().filter(|s| s.required) {
             // The roots of the pack and its closing report frame every goal;
             // a goal that names skills with no blueprint offered asks only
-            // those (and what they need).
+            // those (and what they need). A root that sets up what a running
+            // project has (`frames_every_goal: false`) may stay unasked only
+            // where the goal works on a pipeline that exists (only what
+            // exists can be load-tested).
+            let running = goal.ends_with(" to the existing pipeline")
+                || goal.contains("load test")
+                || goal.contains("stress test");
             let frames = match s.tier {
-                Tier::Foundation => s.dependencies.hard.is_empty(),
+                Tier::Foundation => {
+                    s.dependencies.hard.is_empty() && (s.frames_every_goal || !running)
+                }
                 Tier::Assembly => true,
                 _ => false,
             };

@@ -133,6 +133,11 @@ impl Analysis {
             if t.in_name || t.clause_start {
                 return false;
             }
+            // "spark and vault secrets": the secrets are the store's, not
+            // the system's before it.
+            if is_secret_store(&t.word) {
+                return false;
+            }
             if is_secret_noun(toks, i) {
                 return true;
             }
@@ -1473,6 +1478,14 @@ fn is_secret_noun(toks: &[super::normalise::Token], i: usize) -> bool {
             Some("account" | "api" | "access" | "private" | "ssh" | "sas" | "master" | "signing")
         ) || next == Some("pair")))
         || (t.word == "connection" && matches!(next, Some("string" | "strings")))
+}
+
+/// A place secrets are kept ("vault", "kms"): what follows it is its own.
+fn is_secret_store(w: &str) -> bool {
+    matches!(
+        w,
+        "vault" | "kms" | "sops" | "doppler" | "infisical" | "keyvault"
+    )
 }
 
 /// A word that qualifies a credential or joins its owners ("SASL",
