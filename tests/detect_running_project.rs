@@ -211,3 +211,41 @@ fn operations_work_on_a_pipeline_it_builds_asks_its_storage() {
         );
     }
 }
+
+/// A secret store between a system and the secret ("spark and vault
+/// secrets") owns the secret: the system before it is still work the goal
+/// builds.
+#[test]
+fn a_secret_store_after_a_system_leaves_the_system_asked() {
+    let systems = [
+        ("spark", "transforming-data"),
+        ("kafka", "streaming-data"),
+        ("dbt", "transforming-data"),
+        ("flink", "streaming-data"),
+    ];
+    let stores = ["vault", "kms", "sops", "doppler", "infisical", "keyvault"];
+    let shapes = [
+        "data lake on s3 with {sys} and {store} secrets",
+        "build a lakehouse pipeline: {sys} + {store} creds",
+        "new pipeline into snowflake using {sys}, and {store} for the passwords",
+    ];
+    let mut misses = Vec::new();
+    for (i, shape) in shapes.iter().enumerate() {
+        for (j, (sys, skill)) in systems.iter().enumerate() {
+            for (k, store) in stores.iter().enumerate() {
+                if (i + j + k) % 2 == 1 {
+                    continue;
+                }
+                let goal = shape.replace("{sys}", sys).replace("{store}", store);
+                let (pack, ids) = common::evalgoals::asked(&goal);
+                let ok = pack == "data-engineering"
+                    && ids.iter().any(|id| id == skill)
+                    && ids.iter().any(|id| id == "secret-management");
+                if !ok {
+                    misses.push(format!("{goal:?} -> {pack} {ids:?}"));
+                }
+            }
+        }
+    }
+    assert!(misses.is_empty(), "{}", misses.join("\n"));
+}

@@ -5,6 +5,8 @@
 #[path = "tui/harness.rs"]
 mod harness;
 
+mod common;
+
 use harness::Ui;
 use skillchain::session::Screen;
 
@@ -131,4 +133,53 @@ fn the_pickers_word_lists_wrap_under_their_pack_without_splitting_a_word_from_it
     }
     // The narrowest picker wrapped some list, or the check saw no wrap.
     assert!(counts[0] > counts[counts.len() - 1], "{counts:?}");
+}
+
+/// The goal screen's live panel marks a skill ✓ only when the chain asks
+/// it: a skill whose words matched but that the chain leaves unasked (work
+/// added to a pipeline that runs names its storage) is marked ○, as the
+/// chain screen does not list it as asked.
+#[test]
+fn the_live_panel_ticks_exactly_the_skills_the_chain_asks() {
+    let systems = ["snowflake", "kafka", "postgres", "bigquery", "redshift"];
+    let asks = [
+        "load test our {S} loader before black friday",
+        "add prometheus metrics to the {S} consumer we run in prod",
+        "move the {S} creds into Vault",
+        "build a batch pipeline from {S} into s3 with dbt models",
+        "our {S} ingest jobs need alerting on failure",
+    ];
+    let mut unasked_seen = 0;
+    for a in asks {
+        for s in systems {
+            let goal = a.replace("{S}", s);
+            let Ok(d) = skillchain::detect::detect(common::evalgoals::bundled(), &goal) else {
+                continue;
+            };
+            let mut ui = Ui::bundled("");
+            ui.size(200, 70);
+            ui.type_text(&goal);
+            let screen = ui.screen();
+            for sc in d.inner.scores.iter().filter(|sc| sc.score > 0) {
+                let asked = d.inner.chain.iter().any(|e| e.id == sc.id);
+                let mark = if asked { "✓" } else { "○" };
+                let line = screen
+                    .lines()
+                    .find(|l| {
+                        l.contains(&format!(" {} ", sc.id)) && l.contains(&format!("+{}", sc.score))
+                    })
+                    .unwrap_or_else(|| panic!("{goal:?}: no live line for {}:\n{screen}", sc.id));
+                assert!(
+                    line.contains(&format!("{mark} {}", sc.id)),
+                    "{goal:?}: {} asked={asked} but the live line is {line:?}",
+                    sc.id
+                );
+                if !asked {
+                    unasked_seen += 1;
+                    assert!(line.contains("not asked by the goal"), "{goal:?}: {line:?}");
+                }
+            }
+        }
+    }
+    assert!(unasked_seen > 0, "no goal left a matched skill unasked");
 }

@@ -26,6 +26,7 @@ mod negation;
 pub mod normalise;
 mod phrases;
 mod reading;
+mod requirements_first;
 mod score;
 mod shared;
 mod wider;

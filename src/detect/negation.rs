@@ -742,7 +742,7 @@ fn backward(toks: &[Token], at: usize) -> Vec<usize> {
     out
 }
 
-fn text_of(toks: &[Token], cue: std::ops::Range<usize>, words: &[usize]) -> String {
+pub(super) fn text_of(toks: &[Token], cue: std::ops::Range<usize>, words: &[usize]) -> String {
     let mut pos: Vec<usize> = cue.chain(words.iter().copied()).collect();
     pos.sort_unstable();
     pos.dedup();
@@ -1802,12 +1802,12 @@ fn writes_code_only(toks: &[Token], from: usize) -> bool {
 }
 
 /// The start of the clause that holds word `i`.
-fn clause_start(toks: &[Token], i: usize) -> usize {
+pub(super) fn clause_start(toks: &[Token], i: usize) -> usize {
     (0..=i).rev().find(|&k| toks[k].clause_start).unwrap_or(0)
 }
 
 /// The position of the first clause start at or after `from`, or the end.
-fn clause_end(toks: &[Token], from: usize) -> usize {
+pub(super) fn clause_end(toks: &[Token], from: usize) -> usize {
     toks.iter()
         .enumerate()
         .skip(from)

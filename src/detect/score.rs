@@ -1340,6 +1340,51 @@ fn settle_rest(
             return;
         }
     }
+    if let Some(cue) = super::requirements_first::requirements_first(&a.reading.tokens) {
+        // The skills the pack's requirement word names: the ones that
+        // gather requirements. The cue counts only when the goal asks one.
+        let gatherers: Vec<&str> = index
+            .terms
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.stems.len() == 1 && t.stems[0] == "requir")
+            .flat_map(|(t, _)| index.skills_of.get(t).into_iter().flatten())
+            .filter_map(|&k| pack.skills.get(k).map(|s| s.id.as_str()))
+            .collect();
+        let toks = &a.reading.tokens;
+        let choice_word = |k: usize| {
+            toks.get(k)
+                .is_some_and(|t| matches!(t.word.as_str(), "or" | "vs" | "versus"))
+        };
+        // A choice the goal asks ("SCD1 or SCD2?", "airflow vs dagster")
+        // is design work the deferral leaves asked.
+        let mut chosen: Vec<&str> = Vec::new();
+        for f in a.all_found.iter().filter(|f| f.pack == pos) {
+            if (f.start > 0 && choice_word(f.start - 1)) || choice_word(f.start + f.len) {
+                for &k in index.skills_of.get(f.term).into_iter().flatten() {
+                    if let Some(s) = pack.skills.get(k) {
+                        chosen.push(s.id.as_str());
+                    }
+                }
+            }
+        }
+        // A cue that names the requirements asks them; one that only puts
+        // the build off counts where the goal asks them in their words.
+        let (cue, keep_too, asked) = match cue {
+            super::requirements_first::Cue::Named(c) => (c, Vec::new(), !gatherers.is_empty()),
+            super::requirements_first::Cue::Deferred(c) => {
+                let asked = all_scores
+                    .iter()
+                    .any(|s| s.score > 0 && gatherers.contains(&s.id.as_str()));
+                (c, chosen, asked)
+            }
+        };
+        if asked {
+            let keep = |id: &str| gatherers.contains(&id) || keep_too.contains(&id);
+            rule_out_all_but(pack, keep, &cue, all_scores, negated, exists_skills);
+            return;
+        }
+    }
     let Some(cue) = super::negation::rest_settled(&a.reading.tokens) else {
         return;
     };

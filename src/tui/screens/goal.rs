@@ -144,6 +144,10 @@ fn example_lines<'a>(
     }
 }
 
+/// How the live panel marks a skill whose words matched but which the
+/// chain leaves unasked.
+const NOT_ASKED: &str = "matched, but not asked by the goal";
+
 fn detection_lines<'a>(d: &'a Detection, th: &Theme, lines: &mut Vec<Line<'a>>) {
     let inner = &d.inner;
     let triggers = d
@@ -203,7 +207,17 @@ fn detection_lines<'a>(d: &'a Detection, th: &Theme, lines: &mut Vec<Line<'a>>) 
             .chain(s.secondary.iter())
             .map(|w| format!("“{w}”"))
             .collect();
-        if s.score > 0 {
+        if s.score > 0 && !inner.chain.iter().any(|e| e.id == s.id) {
+            // Scored but left unasked (a narrow goal on a pipeline that
+            // runs): the chain screen says the same, so no ✓ here.
+            any = true;
+            lines.push(Line::from(vec![
+                Span::styled("  ○ ", th.dim()),
+                Span::styled(format!("{:<id_width$}", s.id), th.text()),
+                Span::styled(format!("+{:<3} ", s.score), th.dim()),
+                Span::styled(format!("{} ({NOT_ASKED})", words.join(", ")), th.dim()),
+            ]));
+        } else if s.score > 0 {
             any = true;
             lines.push(Line::from(vec![
                 Span::styled("  ✓ ", th.ok()),
