@@ -7,16 +7,16 @@
 use super::negation::{clause_end, clause_start, text_of};
 use super::normalise::Token;
 
-/// A word naming requirements: "requirements", "reqs", "req"; "scoping"
-/// too when it closes with "only" or "first" ("scoping only: new
-/// aggregate at … grain").
-pub(super) fn is_requirement_word(t: &Token) -> bool {
+/// A word naming requirements: "requirements", "reqs", "req".
+fn is_requirement_word(t: &Token) -> bool {
     !t.in_name
         && (t.stem == "requir"
             || t.word.starts_with("requirement")
             || matches!(t.word.as_str(), "req" | "reqs"))
 }
 
+/// "scoping" names the requirements when "only" or "first" closes it
+/// ("scoping only: new aggregate at … grain").
 fn is_scoping_word(t: &Token) -> bool {
     !t.in_name && t.word == "scoping"
 }
@@ -121,9 +121,9 @@ pub(super) enum Cue {
     /// It names them: "requirements doc only", "reqs first".
     Named(String),
     /// It puts off building or picking: "before we pick any tooling", "no
-    /// code yet". Design work may still be asked ("SCD1 or SCD2? design
-    /// call, no build yet"), so this counts only where the requirements
-    /// are the goal's main subject.
+    /// code yet". It counts only where the goal asks the requirements in
+    /// their own words, and a choice it asks ("SCD1 or SCD2? design call,
+    /// no build yet") stays asked.
     Deferred(String),
 }
 
