@@ -169,8 +169,9 @@ pub(super) fn requirements_first(toks: &[Token]) -> Option<Cue> {
                 }
             }
         }
-        // "no code yet", "no sql this sprint", "no files generated yet",
-        // "nobody writes sql until product signs off".
+        // "no code yet", "no sql this sprint", "no files generated yet".
+        // ("nobody builds anything yet" is left out: it also says what
+        // stands, before a review.)
         if w(i) == "no" && (i + 1..end.min(i + 3)).any(|k| is_code_word(w(k))) {
             let rest = &toks[i + 1..end];
             let later = rest
@@ -187,12 +188,6 @@ pub(super) fn requirements_first(toks: &[Token]) -> Option<Cue> {
             if later && !exists && !then_after(i) && !builds_outside(toks, i..end) {
                 return Some(Cue::Deferred(text_of(toks, i..end, &[])));
             }
-        }
-        if matches!(w(i), "nobody" | "noone")
-            && (i + 1..end).any(|k| is_deferred_act(&toks[k]))
-            && !then_after(i)
-        {
-            return Some(Cue::Deferred(text_of(toks, i..end, &[])));
         }
     }
     None
