@@ -17,7 +17,7 @@ const PRODUCTS: &[&str] = &[
     "the refresh cadence and SLA of the inventory feed, ~2M rows/day from 3 ERPs, consumers are the replenishment job and store ops",
     "freshness targets for the churn model's weekly retrain, features come from the CRM and hubspot exports",
     "the supplier scorecard's refresh: sources are SAP extracts and the Coupa API, what already runs on Azure",
-    "how stale the fraud-review queue may get, fed by card auths, chargeback files and the CRM",
+    "how fresh the fraud-review queue must be, fed by card auths, chargeback files and the CRM",
 ];
 
 /// A table to scope in bigquery-etl, with its sources.
