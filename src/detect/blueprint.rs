@@ -136,8 +136,12 @@ pub(super) fn score_blueprints(
             let mut hit_weight = 0u32;
             let local = a.found_in(pos, |t| triggers.iter().any(|(x, _)| *x == t));
             // Words the goal rules out or says exist ("ingestion logic
-            // itself is fine") ask for nothing.
-            for f in local.iter().filter(|f| a.scope(f).is_none()) {
+            // itself is fine"), or that describe what runs ("the nightly
+            // ledger refresh"), ask for nothing.
+            for f in local
+                .iter()
+                .filter(|f| a.scope(f).is_none() && !a.describes(f))
+            {
                 if seen.contains(&f.term) {
                     continue;
                 }

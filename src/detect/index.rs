@@ -62,6 +62,9 @@ pub struct PackIndex {
     /// Per term: its largest pack or blueprint trigger weight (0 if none).
     pub(super) trigger_weight: Vec<u32>,
     pub required: Vec<usize>,
+    /// The skills whose keywords hold the word "requirement": the ones
+    /// that gather requirements.
+    pub(super) gatherers: Vec<usize>,
 }
 
 impl PackIndex {
@@ -83,6 +86,7 @@ impl PackIndex {
             skill_term: Vec::new(),
             trigger_weight: Vec::new(),
             required: Vec::new(),
+            gatherers: Vec::new(),
         };
         for (k, v) in &pack.manifest.synonyms {
             let key: String = k
@@ -188,6 +192,13 @@ impl PackIndex {
             }
             ix.blueprints.push(list);
         }
+        ix.gatherers = ix
+            .terms
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.stems.len() == 1 && t.stems[0] == "requir")
+            .flat_map(|(t, _)| ix.skills_of.get(t).into_iter().flatten().copied())
+            .collect();
         ix
     }
 

@@ -19,6 +19,7 @@ mod choose;
 mod close;
 pub mod context;
 mod cues;
+mod described;
 mod everyday;
 mod index;
 pub mod names;

@@ -2610,7 +2610,16 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
                     words = forward_listed(toks, k);
                 }
             }
-            push(&mut out, toks, ScopeKind::Negated, i..i + n, words);
+            // The cue's own words ("scope" of "out of scope", "job" of "the
+            // platform team's job") are no keywords of the work.
+            if !words.is_empty() {
+                out.push(Scope {
+                    kind: ScopeKind::Negated,
+                    text: text_of(toks, i..i + n, &words),
+                    words,
+                    phrase: i..i + n,
+                });
+            }
             i += n;
             continue;
         }

@@ -27,6 +27,9 @@ pub struct Analysis {
     pub scopes: Vec<Scope>,
     /// Per word: the scope (index into `scopes`) covering it, if any.
     pub scope_of: Vec<Option<usize>>,
+    /// Per word: a cadence that describes or measures, not one asked for,
+    /// and the words of what it describes.
+    pub described: Vec<Option<super::described::Described>>,
 }
 
 impl Analysis {
@@ -73,6 +76,7 @@ impl Analysis {
                 }
             }
         }
+        let described = super::described::described(&reading.tokens);
         Analysis {
             goal: goal.to_string(),
             reading,
@@ -80,7 +84,13 @@ impl Analysis {
             all_found,
             scopes,
             scope_of,
+            described,
         }
+    }
+
+    /// Every word of the find describes what runs or measures a number.
+    pub fn describes(&self, f: &Found) -> bool {
+        (f.start..f.start + f.len).all(|w| self.described.get(w).copied().flatten().is_some())
     }
 
     /// The terms of pack `pos` playing `role` after the longer ones among
@@ -383,6 +393,13 @@ pub(super) fn detect_analysed(
         };
         let mut has_required = st.requires_any.is_empty() || st.requires_any.iter().any(present);
         for f in &mine {
+            // A cadence that describes a thing the goal names ("the nightly
+            // load") or measures a number ("daily row count") asks for no
+            // schedule. A gated skill keeps the word, so that its gate
+            // still holds the word back from the pack's evidence.
+            if has_required && a.describes(f) {
+                continue;
+            }
             // A word inside a table or code name ("aggregates" of
             // `active_users_aggregates_v3`) hints at the skill, it does not
             // name it: a primary keyword there counts as a secondary one.
@@ -822,7 +839,11 @@ pub(super) fn detect_analysed(
         .iter()
         .map(|s| (s.id.as_str(), s.score))
         .collect();
-    let dependencies_exist = a.scopes.iter().any(|s| s.kind == ScopeKind::Exists);
+    // "The nightly ledger sync" names a pipeline that runs: what the asked
+    // skills build on exists, as when the goal says so.
+    let dependencies_exist = a.scopes.iter().any(|s| s.kind == ScopeKind::Exists)
+        || a.described
+            .contains(&Some(super::described::Described::Running));
     let mut det = PackDetection {
         pack: pack.manifest.id.clone(),
         goal: a.goal.clone(),
@@ -916,11 +937,13 @@ pub(super) fn detect_analysed(
                         )
                     }))
     });
+    // A change asked, or a fault named that asks for one ("scans
+    // everything", "is slow").
     let changes = a
         .reading
         .tokens
         .iter()
-        .any(|t| !t.in_name && is_change_cue(&t.word));
+        .any(|t| !t.in_name && (is_change_cue(&t.word) || is_fault_word(&t.word)));
     // "bigeye check on the fenix metrics tbl", "owners for the sessions
     // table": a table the goal works on, named in words.
     let on_a_table = toks.iter().enumerate().any(|(i, t)| {
@@ -934,8 +957,11 @@ pub(super) fn detect_analysed(
     });
     let on_existing = !creates && (changes || !det.names.is_empty() || on_a_table);
     // A pipeline that runs: "our", "in prod", "the loaders we run", "load
-    // test the …".
+    // test the …", "the nightly ledger sync".
     let runs = on_existing
+        || (!creates
+            && a.described
+                .contains(&Some(super::described::Described::Running)))
         || (!creates
             && toks.iter().enumerate().any(|(i, t)| {
                 !t.in_name
@@ -1344,11 +1370,8 @@ fn settle_rest(
         // The skills the pack's requirement word names: the ones that
         // gather requirements. The cue counts only when the goal asks one.
         let gatherers: Vec<&str> = index
-            .terms
+            .gatherers
             .iter()
-            .enumerate()
-            .filter(|(_, t)| t.stems.len() == 1 && t.stems[0] == "requir")
-            .flat_map(|(t, _)| index.skills_of.get(t).into_iter().flatten())
             .filter_map(|&k| pack.skills.get(k).map(|s| s.id.as_str()))
             .collect();
         let toks = &a.reading.tokens;
@@ -1635,6 +1658,14 @@ fn frames_every_goal(pack: &Pack, id: &str) -> bool {
     pack.skill(id).is_none_or(|s| s.frames_every_goal)
 }
 
+/// Words that name a fault of something that runs.
+fn is_fault_word(w: &str) -> bool {
+    matches!(
+        w,
+        "scans" | "scanning" | "slow" | "slower" | "crawling" | "expensive" | "flaky"
+    )
+}
+
 /// Words that say the goal changes or examines something that exists.
 fn is_change_cue(w: &str) -> bool {
     matches!(
@@ -1725,9 +1756,20 @@ fn split_assumed(
             }
         }
     }
+    // Met only by secondary words beneath a named skill, in a goal that
+    // changes what exists ("fct_sales on clickhouse scans everything"):
+    // the words name that existing thing, which frames nothing new.
+    let demoted = |e: &super::ChainEntry| {
+        n.demote_secondary
+            && beneath.contains(e.id.as_str())
+            && !n.named.contains(&e.id.as_str())
+            && e.reasons
+                .iter()
+                .any(|r| matches!(r, Reason::Matched { .. }))
+    };
     let mut asked: BTreeSet<String> = full
         .iter()
-        .filter(|e| !n.settled.contains(e.id.as_str()))
+        .filter(|e| !n.settled.contains(e.id.as_str()) && !demoted(e))
         .filter(|e| {
             e.reasons.iter().any(|r| {
                 (matches!(r, Reason::Matched { .. })
