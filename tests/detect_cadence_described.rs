@@ -7,7 +7,8 @@
 
 mod common;
 
-use common::evalgoals::asked;
+use common::evalgoals::{asked, bundled};
+use skillchain::detect::detect;
 
 /// Ways a goal names a pipeline that runs; `{C}` is the cadence, `{N}` what
 /// it carries, `{H}` the kind of thing.
@@ -172,4 +173,37 @@ fn the_same_things_as_the_work_stay_asked() {
         }
     }
     assert!(misses.is_empty(), "{}", misses.join("\n"));
+}
+
+/// `detect --json` says which words it read as what runs or as a grain,
+/// and which skills those words asked nothing of.
+#[test]
+fn the_detection_names_the_words_it_read_as_describing() {
+    let notes = |goal: &str| -> Vec<(String, String, Vec<String>)> {
+        let d = detect(bundled(), goal).expect("the goal matches a pack");
+        d.inner
+            .scopes
+            .iter()
+            .filter(|s| s.kind == "runs" || s.kind == "grain")
+            .map(|s| (s.kind.clone(), s.text.clone(), s.skills.clone()))
+            .collect()
+    };
+    let got = notes("runbook + troubleshooting guide for the nightly ledger sync");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "runs");
+    assert_eq!(got[0].1, "nightly ledger sync");
+    assert!(got[0].2.contains(&"orchestrator".to_string()), "{got:?}");
+    assert!(got[0].2.contains(&"ingestion".to_string()), "{got:?}");
+    let got = notes("anomaly checks on the daily row count of silver.orders, warn only");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "grain");
+    assert_eq!(got[0].1, "daily");
+    assert!(got[0].2.contains(&"orchestrator".to_string()), "{got:?}");
+    let got =
+        notes("alerts on slack when the hubspot extract fails, pagerduty if it keeps failing");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "runs");
+    assert_eq!(got[0].1, "the hubspot extract");
+    assert_eq!(got[0].2, ["ingestion"]);
+    assert!(notes("a new nightly claims pipeline with retries").is_empty());
 }

@@ -225,11 +225,14 @@ pub struct Hit {
 /// A negation or "exists" scope the goal contains, and what it removed.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScopeNote {
-    /// "negated" or "exists".
+    /// "negated", "exists", "runs" (words naming what runs already: "the
+    /// nightly ledger sync") or "grain" (a cadence that measures: "daily
+    /// row count"); the last two ask for nothing.
     pub kind: String,
     /// The words as typed ("no kafka", "existing query").
     pub text: String,
-    /// Skills of the chosen pack it excluded (negated) or marked as done (exists).
+    /// Skills of the chosen pack it excluded (negated), marked as done
+    /// (exists) or kept from being asked by those words (runs, grain).
     pub skills: Vec<String>,
 }
 

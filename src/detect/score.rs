@@ -348,6 +348,8 @@ pub(super) fn detect_analysed(
     let mut in_names_only: Vec<String> = Vec::new();
     // Skills met only by words that name whose credential it is.
     let mut owners_only: Vec<String> = Vec::new();
+    // (word, skill) of each keyword a describing word kept from asking.
+    let mut described_skills: Vec<(usize, String)> = Vec::new();
     // Required skills whose tool or kind the goal rules out as a choice.
     let mut chosen_kinds: Vec<String> = Vec::new();
     for &i in &candidates {
@@ -398,6 +400,9 @@ pub(super) fn detect_analysed(
             // schedule. A gated skill keeps the word, so that its gate
             // still holds the word back from the pack's evidence.
             if has_required && a.describes(f) {
+                if st.primary.contains(&f.term) || st.secondary.contains(&f.term) {
+                    described_skills.push((f.start, skill.id.clone()));
+                }
                 continue;
             }
             // A word inside a table or code name ("aggregates" of
@@ -877,6 +882,7 @@ pub(super) fn detect_analysed(
                         .collect(),
                 },
             })
+            .chain(described_notes(a, &described_skills))
             .collect(),
         negated,
         dependencies_exist,
@@ -1656,6 +1662,49 @@ fn frames(pack: &Pack, id: &str) -> bool {
 /// ([`crate::pack::Skill::frames_every_goal`]).
 fn frames_every_goal(pack: &Pack, id: &str) -> bool {
     pack.skill(id).is_none_or(|s| s.frames_every_goal)
+}
+
+/// The goal's describing phrases ("nightly ledger sync" runs already,
+/// "daily row count" is a grain), each with the skills whose keywords in it
+/// asked for nothing.
+fn described_notes(a: &Analysis, skills: &[(usize, String)]) -> Vec<ScopeNote> {
+    use super::described::Described;
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < a.described.len() {
+        let Some(kind) = a.described[k] else {
+            k += 1;
+            continue;
+        };
+        let end = (k..a.described.len())
+            .find(|&e| a.described[e] != Some(kind))
+            .unwrap_or(a.described.len());
+        let mut ids: Vec<String> = Vec::new();
+        for (_, id) in skills.iter().filter(|(w, _)| (k..end).contains(w)) {
+            if !ids.contains(id) {
+                ids.push(id.clone());
+            }
+        }
+        // Only words that kept some skill from being asked need saying.
+        if ids.is_empty() {
+            k = end;
+            continue;
+        }
+        out.push(ScopeNote {
+            kind: match kind {
+                Described::Running => "runs".into(),
+                Described::Grain => "grain".into(),
+            },
+            text: a.reading.tokens[k..end]
+                .iter()
+                .map(|t| t.typed.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            skills: ids,
+        });
+        k = end;
+    }
+    out
 }
 
 /// Words that name a fault of something that runs.
