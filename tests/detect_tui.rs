@@ -192,3 +192,35 @@ fn the_live_panel_ticks_exactly_the_skills_the_chain_asks() {
     assert!(compared >= 20, "only {compared} goals read the same pack");
     assert!(unasked_seen > 0, "no goal left a matched skill unasked");
 }
+
+/// Words read as what runs already or as a grain are named on the live
+/// panel with the skills they asked nothing of, exactly as `detect` has
+/// them.
+#[test]
+fn the_live_panel_names_words_read_as_describing() {
+    let goals = [
+        "alert rules for our hourly claims load: slack on warnings, pagerduty when the claims extract fails",
+        "runbook + troubleshooting guide for the nightly ledger sync",
+        "anomaly checks on the daily row count of silver.orders, warn only",
+    ];
+    for goal in goals {
+        let d = skillchain::detect::detect(common::evalgoals::bundled(), goal).expect("matches");
+        let notes: Vec<String> = d
+            .inner
+            .scopes
+            .iter()
+            .filter_map(|s| s.describing())
+            .collect();
+        assert!(!notes.is_empty(), "{goal:?}: no describing note");
+        let mut ui = Ui::bundled("");
+        ui.size(220, 60);
+        ui.type_text(goal);
+        let screen = ui.screen();
+        for n in notes {
+            assert!(
+                screen.contains(&format!("· {n}")),
+                "{goal:?}: {n:?} not shown:\n{screen}"
+            );
+        }
+    }
+}

@@ -282,23 +282,8 @@ pub(super) fn print_chain_screen(det: &Detection, session: &Session, st: Style) 
             .unwrap_or_else(|| "none of its required words is in the goal".to_string());
         println!("  {} {} {}", st.dim("–"), s.id, st.dim(&format!("({why})")));
     }
-    for sc in det
-        .inner
-        .scopes
-        .iter()
-        .filter(|s| s.kind == "runs" || s.kind == "grain")
-    {
-        let what = if sc.kind == "runs" {
-            "names what runs already"
-        } else {
-            "is the grain of a number, not a schedule"
-        };
-        let kept = if sc.skills.is_empty() {
-            String::new()
-        } else {
-            format!(": it asks nothing of {}", sc.skills.join(", "))
-        };
-        println!("  {}", st.dim(&format!("\"{}\" {what}{kept}", sc.text)));
+    for note in det.inner.scopes.iter().filter_map(|s| s.describing()) {
+        println!("  {}", st.dim(&note));
     }
     if det.inner.dependencies_exist {
         println!(

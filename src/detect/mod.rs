@@ -236,6 +236,23 @@ pub struct ScopeNote {
     pub skills: Vec<String>,
 }
 
+impl ScopeNote {
+    /// For words read as describing ("runs", "grain"): what they were read
+    /// as, and the skills they asked nothing of.
+    pub fn describing(&self) -> Option<String> {
+        let what = match self.kind.as_str() {
+            "runs" => "names what runs already",
+            "grain" => "is the grain of a number, not a schedule",
+            _ => return None,
+        };
+        Some(format!(
+            "\u{201c}{}\u{201d} {what}: it asks nothing of {}",
+            self.text,
+            self.skills.join(", ")
+        ))
+    }
+}
+
 /// A skill the goal rules out, and the words that do.
 #[derive(Debug, Clone, Serialize)]
 pub struct NegatedSkill {

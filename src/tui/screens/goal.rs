@@ -239,6 +239,11 @@ fn detection_lines<'a>(d: &'a Detection, th: &Theme, lines: &mut Vec<Line<'a>>) 
             th.dim(),
         ));
     }
+    // Words read as what runs or as a grain: why a word the user typed
+    // asks for nothing.
+    for note in inner.scopes.iter().filter_map(|s| s.describing()) {
+        lines.push(Line::styled(format!("  · {note}"), th.dim()));
+    }
     let required: Vec<&str> = inner
         .chain
         .iter()
