@@ -182,10 +182,15 @@ pub fn described(toks: &[Token]) -> Vec<Option<Described>> {
             out[i] = Some(Described::Grain);
             continue;
         }
+        let Some(d) = definite_before(toks, i) else {
+            continue;
+        };
+        // "orchestrate the nightly crm extract", "schedule the hourly
+        // load": the thing is put on a schedule, and its cadence is asked.
         if is_stopword(&next.word)
             || is_verb(&next.word)
             || next.word.starts_with(|c: char| c.is_ascii_digit())
-            || definite_before(toks, i).is_none()
+            || (d > 0 && is_scheduling(&toks[d - 1].word))
         {
             continue;
         }
@@ -194,7 +199,7 @@ pub fn described(toks: &[Token]) -> Vec<Option<Described>> {
         // around it ("a runbook for the nightly ledger sync", "alert when
         // the nightly load fails"), not where it works on it ("port the
         // nightly ETL stored procedures to dbt").
-        if !definite_before(toks, i).is_some_and(|d| d > 0 && is_context_lead(&toks[d - 1].word)) {
+        if d == 0 || !is_context_lead(&toks[d - 1].word) {
             continue;
         }
         for k in i + 1..(i + 1 + REACH_ON).min(toks.len()) {
@@ -226,6 +231,14 @@ fn definite_before(toks: &[Token], i: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// Verbs that put what follows on a schedule.
+fn is_scheduling(w: &str) -> bool {
+    matches!(
+        w,
+        "orchestrate" | "schedule" | "automate" | "run" | "trigger" | "cron" | "rerun"
+    )
 }
 
 /// Words that make what follows the setting of the work, not its object.
@@ -317,6 +330,8 @@ mod tests {
             "the claims load should run hourly, with retries",
             "refresh the tableau extract daily after the data lands",
             "move the load from the nightly, to hourly",
+            "our airflow should orchestrate the nightly crm extract",
+            "schedule the hourly claims load in prefect",
             "nightly refresh of the sales dashboard",
         ] {
             assert!(marked(goal).is_empty(), "{goal}: {:?}", marked(goal));

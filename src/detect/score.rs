@@ -692,13 +692,21 @@ pub(super) fn detect_analysed(
         }
     }
     // Narrowness counts skills the goal names by a primary keyword.
+    // Secondary words of a skill read only inside names (`fct_events`,
+    // `crash_counts_daily_v1`), in a goal that names other skills by their
+    // primary keywords, are context, not a request for that skill.
+    let any_primary = all_scores
+        .iter()
+        .any(|s| s.score > 0 && !s.primary.is_empty());
+    let name_context =
+        |s: &SkillScore| any_primary && s.primary.is_empty() && in_names_only.contains(&s.id);
     let matched = all_scores
         .iter()
-        .filter(|s| s.score >= PRIMARY_POINTS)
+        .filter(|s| s.score >= PRIMARY_POINTS && !name_context(s))
         .count();
     let named: Vec<&str> = all_scores
         .iter()
-        .filter(|s| s.score >= PRIMARY_POINTS)
+        .filter(|s| s.score >= PRIMARY_POINTS && !name_context(s))
         .map(|s| s.id.as_str())
         .collect();
     // Work ruled out, or work said to exist ("extraction stays as is"); a
@@ -797,12 +805,6 @@ pub(super) fn detect_analysed(
     let narrow = matched > 0 && matched <= 2 && offer.is_none() && journey.is_empty();
     let offer_internal_none = offer.is_none() && journey.is_empty();
     let mut seeds: Vec<(String, Vec<Reason>)> = Vec::new();
-    // One secondary word of a skill read inside a name (`fct_events`), in
-    // a goal that names other skills by their primary keywords, is context,
-    // not a request for that skill.
-    let any_primary = all_scores
-        .iter()
-        .any(|s| s.score > 0 && !s.primary.is_empty());
     // A system named only as a credential's owner is context when the goal
     // names other work by its own words (the secret's move or rotation).
     let owner_context = |s: &SkillScore| {
@@ -811,11 +813,10 @@ pub(super) fn detect_analysed(
                 .iter()
                 .any(|o| o.score > 0 && !o.primary.is_empty() && !owners_only.contains(&o.id))
     };
-    for s in all_scores.iter().filter(|s| {
-        s.score > 0
-            && !(any_primary && side_word(s) && in_names_only.contains(&s.id))
-            && !owner_context(s)
-    }) {
+    for s in all_scores
+        .iter()
+        .filter(|s| s.score > 0 && !name_context(s) && !owner_context(s))
+    {
         let mut keywords = s.primary.clone();
         keywords.extend(s.secondary.iter().cloned());
         seeds.push((
@@ -1596,10 +1597,6 @@ fn is_secret_qualifier(w: &str) -> bool {
 }
 
 /// A skill met by one secondary keyword and nothing else.
-fn side_word(s: &SkillScore) -> bool {
-    s.primary.is_empty() && s.secondary.len() == 1
-}
-
 /// Words that say the goal makes something new: its dependencies are new
 /// work too, so a narrow goal still asks them.
 /// What a table has that a goal can call new without building the table.
@@ -1711,7 +1708,17 @@ fn described_notes(a: &Analysis, skills: &[(usize, String)]) -> Vec<ScopeNote> {
 fn is_fault_word(w: &str) -> bool {
     matches!(
         w,
-        "scans" | "scanning" | "slow" | "slower" | "crawling" | "expensive" | "flaky"
+        "scans"
+            | "scanning"
+            | "slow"
+            | "slower"
+            | "crawling"
+            | "expensive"
+            | "flaky"
+            | "missing"
+            | "drifted"
+            | "mismatches"
+            | "outdated"
     )
 }
 
