@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::evalgoals::{asked, bundled};
+use common::evalgoals::{bundled, miss_unless};
 use skillchain::detect::detect;
 
 /// Ways a goal names a pipeline that runs; `{C}` is the cadence, `{N}` what
@@ -55,11 +55,13 @@ fn a_cadence_describing_a_running_pipeline_asks_no_orchestrator() {
     for ask in ASKS {
         for k in 0..SUBJECTS.len() * CADENCES.len() * KINDS.len() {
             let goal = ask.replace("{S}", &subject(k));
-            let (pack, ids) = asked(&goal);
             n += 1;
-            if pack != "data-orchestration" || ids.iter().any(|i| i == "orchestrator") {
-                misses.push(format!("{goal:?} -> {pack} {ids:?}"));
-            }
+            misses.extend(miss_unless(
+                &goal,
+                "data-orchestration",
+                &[],
+                &["orchestrator"],
+            ));
         }
     }
     assert_eq!(n, 500);
@@ -85,10 +87,12 @@ fn a_cadence_the_goal_asks_for_still_asks_the_orchestrator() {
             let goal = form
                 .replace("{C}", c)
                 .replace("{N}", CARRIED[k % CARRIED.len()]);
-            let (pack, ids) = asked(&goal);
-            if pack != "data-orchestration" || !ids.iter().any(|i| i == "orchestrator") {
-                misses.push(format!("{goal:?} -> {pack} {ids:?}"));
-            }
+            misses.extend(miss_unless(
+                &goal,
+                "data-orchestration",
+                &["orchestrator"],
+                &[],
+            ));
         }
     }
     assert!(misses.is_empty(), "{}", misses.join("\n"));
@@ -107,10 +111,12 @@ fn a_cadence_measuring_a_number_asks_no_orchestrator() {
     for m in measures {
         for (k, c) in CADENCES.iter().enumerate() {
             let goal = m.replace("{C}", c).replace("{T}", tables[k]);
-            let (pack, ids) = asked(&goal);
-            if pack != "data-orchestration" || ids.iter().any(|i| i == "orchestrator") {
-                misses.push(format!("{goal:?} -> {pack} {ids:?}"));
-            }
+            misses.extend(miss_unless(
+                &goal,
+                "data-orchestration",
+                &[],
+                &["orchestrator"],
+            ));
         }
     }
     assert!(misses.is_empty(), "{}", misses.join("\n"));
@@ -139,14 +145,12 @@ fn what_a_failure_condition_names_is_not_asked() {
     for ask in asks {
         for c in conditions {
             let goal = ask.replace("{C}", c);
-            let (pack, ids) = asked(&goal);
-            if pack != "data-orchestration"
-                || ids
-                    .iter()
-                    .any(|i| i == "ingestion" || i == "orchestrator" || i == "layered-transforms")
-            {
-                misses.push(format!("{goal:?} -> {pack} {ids:?}"));
-            }
+            misses.extend(miss_unless(
+                &goal,
+                "data-orchestration",
+                &[],
+                &["ingestion", "orchestrator", "layered-transforms"],
+            ));
         }
     }
     assert!(misses.is_empty(), "{}", misses.join("\n"));
@@ -167,10 +171,12 @@ fn the_same_things_as_the_work_stay_asked() {
         let goal = format!(
             "switch {o} to incremental with an updated_at cursor and retries when it fails"
         );
-        let (pack, ids) = asked(&goal);
-        if pack != "data-orchestration" || !ids.iter().any(|i| i == "ingestion") {
-            misses.push(format!("{goal:?} -> {pack} {ids:?}"));
-        }
+        misses.extend(miss_unless(
+            &goal,
+            "data-orchestration",
+            &["ingestion"],
+            &[],
+        ));
     }
     assert!(misses.is_empty(), "{}", misses.join("\n"));
 }

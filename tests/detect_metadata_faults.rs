@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::evalgoals::asked;
+use common::evalgoals::miss_unless;
 
 const TABLES: &[&str] = &[
     "telemetry_derived.crash_counts_daily_v1",
@@ -30,15 +30,12 @@ fn a_metadata_fault_asks_the_metadata_not_the_query() {
     for f in FAULTS {
         for t in TABLES {
             let goal = f.replace("{T}", t);
-            let (pack, ids) = asked(&goal);
-            if pack != "bigquery-etl"
-                || !ids.iter().any(|i| i == "metadata-manager")
-                || ids
-                    .iter()
-                    .any(|i| i == "query-writer" || i == "model-requirements")
-            {
-                misses.push(format!("{goal:?} -> {pack} {ids:?}"));
-            }
+            misses.extend(miss_unless(
+                &goal,
+                "bigquery-etl",
+                &["metadata-manager"],
+                &["query-writer", "model-requirements"],
+            ));
         }
     }
     assert!(misses.is_empty(), "{}", misses.join("\n"));
@@ -52,10 +49,7 @@ fn a_new_table_still_asks_its_query() {
         let goal = format!(
             "new bqetl table {t}: query.sql, metadata.yaml and schema.yaml with descriptions"
         );
-        let (pack, ids) = asked(&goal);
-        if pack != "bigquery-etl" || !ids.iter().any(|i| i == "query-writer") {
-            misses.push(format!("{goal:?} -> {pack} {ids:?}"));
-        }
+        misses.extend(miss_unless(&goal, "bigquery-etl", &["query-writer"], &[]));
     }
     assert!(misses.is_empty(), "{}", misses.join("\n"));
 }
@@ -73,13 +67,12 @@ fn words_inside_a_table_name_ask_for_no_query() {
     for a in asks {
         for t in TABLES {
             let goal = a.replace("{T}", t);
-            let (pack, ids) = asked(&goal);
-            if pack != "bigquery-etl"
-                || !ids.iter().any(|i| i == "metadata-manager")
-                || ids.iter().any(|i| i == "query-writer")
-            {
-                misses.push(format!("{goal:?} -> {pack} {ids:?}"));
-            }
+            misses.extend(miss_unless(
+                &goal,
+                "bigquery-etl",
+                &["metadata-manager"],
+                &["query-writer"],
+            ));
         }
     }
     assert!(misses.is_empty(), "{}", misses.join("\n"));

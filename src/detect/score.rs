@@ -88,6 +88,13 @@ impl Analysis {
         }
     }
 
+    /// The goal names a thing that runs already ("the nightly ledger
+    /// sync", "when the SAP extract fails").
+    pub fn names_running(&self) -> bool {
+        self.described
+            .contains(&Some(super::described::Described::Running))
+    }
+
     /// Every word of the find describes what runs or measures a number.
     pub fn describes(&self, f: &Found) -> bool {
         (f.start..f.start + f.len).all(|w| self.described.get(w).copied().flatten().is_some())
@@ -847,9 +854,8 @@ pub(super) fn detect_analysed(
         .collect();
     // "The nightly ledger sync" names a pipeline that runs: what the asked
     // skills build on exists, as when the goal says so.
-    let dependencies_exist = a.scopes.iter().any(|s| s.kind == ScopeKind::Exists)
-        || a.described
-            .contains(&Some(super::described::Described::Running));
+    let dependencies_exist =
+        a.scopes.iter().any(|s| s.kind == ScopeKind::Exists) || a.names_running();
     let mut det = PackDetection {
         pack: pack.manifest.id.clone(),
         goal: a.goal.clone(),
@@ -966,9 +972,7 @@ pub(super) fn detect_analysed(
     // A pipeline that runs: "our", "in prod", "the loaders we run", "load
     // test the …", "the nightly ledger sync".
     let runs = on_existing
-        || (!creates
-            && a.described
-                .contains(&Some(super::described::Described::Running)))
+        || (!creates && a.names_running())
         || (!creates
             && toks.iter().enumerate().any(|(i, t)| {
                 !t.in_name

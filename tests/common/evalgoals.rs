@@ -29,6 +29,16 @@ pub fn lands_asking(goal: &str, pack: &str, skill: &str) -> Option<String> {
     }
 }
 
+/// `None` when `goal` lands in `pack`, asks every skill of `wanted` and
+/// none of `never`; otherwise the goal and where it went, for a list of
+/// misses.
+pub fn miss_unless(goal: &str, pack: &str, wanted: &[&str], never: &[&str]) -> Option<String> {
+    let (got, ids) = asked(goal);
+    let has = |s: &&str| ids.iter().any(|id| id == s);
+    (got != pack || !wanted.iter().all(has) || never.iter().any(has))
+        .then(|| format!("{goal:?} -> {got} {ids:?}"))
+}
+
 /// The goals of `goals` that match a pack, each with the pack.
 pub fn matched(goals: impl IntoIterator<Item = String>) -> Vec<String> {
     goals
