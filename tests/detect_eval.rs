@@ -231,7 +231,15 @@ fn score(file: &str) -> Score {
             .as_deref()
             .and_then(|b| pack.blueprints.iter().find(|x| x.id == b))
         {
-            Some(b) => blueprint_chain(pack, &d.inner, b),
+            // What the goal rules out or says exists is not asked of a
+            // blueprint either (the session skips it and writes nothing).
+            Some(b) => {
+                let only = d.inner.blueprint_answers_only(pack, b);
+                blueprint_chain(pack, &d.inner, b)
+                    .into_iter()
+                    .filter(|e| !only.contains(&e.id))
+                    .collect()
+            }
             None => d.inner.chain.clone(),
         };
         let ids: Vec<&str> = chain.iter().map(|e| e.id.as_str()).collect();
@@ -665,12 +673,12 @@ fn scope_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 93.9,
             must: 94.5,
-            must_not_per_100: 3.1,
+            must_not_per_100: 2.1,
             refused: 100.0,
             ambiguous: 100.0,
             blueprint: 91.9,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 3.1,
+            must_not_written_per_100: 2.1,
         },
     );
 }
@@ -1005,12 +1013,12 @@ fn heldout29_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 95.9,
             must: 93.4,
-            must_not_per_100: 3.7,
+            must_not_per_100: 2.8,
             refused: 100.0,
             ambiguous: 77.2,
             blueprint: 86.6,
             blueprint_none_offered: 3,
-            must_not_written_per_100: 3.7,
+            must_not_written_per_100: 2.8,
         },
     );
 }
@@ -1116,12 +1124,12 @@ fn heldout34_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 90.6,
             must: 89.7,
-            must_not_per_100: 5.6,
+            must_not_per_100: 4.6,
             refused: 84.5,
             ambiguous: 68.1,
             blueprint: 78.8,
             blueprint_none_offered: 2,
-            must_not_written_per_100: 5.6,
+            must_not_written_per_100: 4.6,
         },
     );
 }
@@ -1138,12 +1146,12 @@ fn heldout35_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 93.2,
             must: 90.9,
-            must_not_per_100: 7.4,
+            must_not_per_100: 6.5,
             refused: 100.0,
             ambiguous: 59.0,
             blueprint: 91.0,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 7.4,
+            must_not_written_per_100: 6.5,
         },
     );
 }
@@ -1161,12 +1169,12 @@ fn heldout36_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 94.6,
             must: 86.9,
-            must_not_per_100: 7.4,
+            must_not_per_100: 6.5,
             refused: 100.0,
             ambiguous: 63.5,
             blueprint: 79.1,
             blueprint_none_offered: 2,
-            must_not_written_per_100: 7.4,
+            must_not_written_per_100: 6.5,
         },
     );
 }
@@ -1205,12 +1213,12 @@ fn heldout38_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 97.2,
             must: 95.1,
-            must_not_per_100: 5.6,
+            must_not_per_100: 4.6,
             refused: 92.2,
             ambiguous: 63.5,
             blueprint: 90.4,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 5.6,
+            must_not_written_per_100: 4.6,
         },
     );
 }
@@ -1227,12 +1235,12 @@ fn heldout39_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 91.9,
             must: 87.5,
-            must_not_per_100: 9.2,
+            must_not_per_100: 8.3,
             refused: 100.0,
             ambiguous: 90.8,
             blueprint: 83.2,
             blueprint_none_offered: 2,
-            must_not_written_per_100: 9.2,
+            must_not_written_per_100: 8.3,
         },
     );
 }
@@ -1249,12 +1257,12 @@ fn heldout40_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 90.6,
             must: 88.1,
-            must_not_per_100: 9.2,
+            must_not_per_100: 8.3,
             refused: 84.5,
             ambiguous: 68.1,
             blueprint: 83.2,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 9.2,
+            must_not_written_per_100: 8.3,
         },
     );
 }
@@ -1271,12 +1279,12 @@ fn heldout41_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 93.2,
             must: 89.0,
-            must_not_per_100: 7.4,
+            must_not_per_100: 6.5,
             refused: 92.2,
             ambiguous: 81.7,
             blueprint: 86.2,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 7.4,
+            must_not_written_per_100: 6.5,
         },
     );
 }
@@ -1293,12 +1301,12 @@ fn heldout42_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 89.2,
             must: 87.8,
-            must_not_per_100: 10.1,
+            must_not_per_100: 8.3,
             refused: 84.5,
             ambiguous: 49.9,
             blueprint: 86.4,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 10.1,
+            must_not_written_per_100: 8.3,
         },
     );
 }
@@ -1337,12 +1345,12 @@ fn heldout44_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 91.9,
             must: 85.3,
-            must_not_per_100: 9.2,
+            must_not_per_100: 6.5,
             refused: 76.8,
             ambiguous: 63.5,
             blueprint: 71.3,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 9.2,
+            must_not_written_per_100: 6.5,
         },
     );
 }
@@ -1359,12 +1367,12 @@ fn heldout45_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 94.6,
             must: 87.0,
-            must_not_per_100: 5.6,
+            must_not_per_100: 3.7,
             refused: 99.9,
             ambiguous: 49.9,
             blueprint: 88.5,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 6.5,
+            must_not_written_per_100: 4.6,
         },
     );
 }
@@ -1403,12 +1411,12 @@ fn heldout47_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 90.6,
             must: 85.3,
-            must_not_per_100: 8.3,
+            must_not_per_100: 7.4,
             refused: 92.2,
             ambiguous: 49.9,
             blueprint: 89.5,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 8.3,
+            must_not_written_per_100: 7.4,
         },
     );
 }
@@ -1491,12 +1499,12 @@ fn heldout51_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 94.6,
             must: 93.4,
-            must_not_per_100: 4.6,
+            must_not_per_100: 3.7,
             refused: 84.5,
             ambiguous: 68.1,
             blueprint: 86.7,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 4.6,
+            must_not_written_per_100: 3.7,
         },
     );
 }

@@ -134,21 +134,13 @@ fn workflow_goals_detect_the_pack_the_blueprint_and_the_chain() {
             &["workflow-orchestrator", "dbt-doctor", "dbt-runner"],
             &["workflow-orchestrator", "dbt-doctor", "dbt-runner"],
         ),
+        // "our dbt project" names what the review looks at: the blueprint
+        // runs no dbt (its skills are the three below).
         (
             "review the architecture of our dbt project before the pull request",
             "architecture-review",
-            &[
-                "workflow-orchestrator",
-                "data-modeler",
-                "dbt-runner",
-                "code-reviewer",
-            ],
-            &[
-                "workflow-orchestrator",
-                "data-modeler",
-                "dbt-runner",
-                "code-reviewer",
-            ],
+            &["workflow-orchestrator", "data-modeler", "code-reviewer"],
+            &["workflow-orchestrator", "data-modeler", "code-reviewer"],
         ),
     ];
     for (goal, blueprint, detected, chain) in cases {

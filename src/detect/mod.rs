@@ -227,7 +227,9 @@ pub struct Hit {
 pub struct ScopeNote {
     /// "negated", "exists", "runs" (words naming what runs already: "the
     /// nightly ledger sync") or "grain" (a cadence that measures: "daily
-    /// row count"); the last two ask for nothing.
+    /// row count") or "examined" (secondary words of a skill in a goal that
+    /// only reviews or searches: what is looked at); the last three ask for
+    /// nothing.
     pub kind: String,
     /// The words as typed ("no kafka", "existing query").
     pub text: String,
@@ -243,6 +245,7 @@ impl ScopeNote {
         let what = match self.kind.as_str() {
             "runs" => "names what runs already",
             "grain" => "is the grain of a number, not a schedule",
+            "examined" => "names what is looked at",
             _ => return None,
         };
         Some(format!(
@@ -314,6 +317,34 @@ pub const ANSWERS_ONLY_NOTE: &str =
     "not asked by the goal: its defaults serve the others, its files are not written";
 
 impl PackDetection {
+    /// The skills of blueprint `b`'s chain the goal rules out ("ingestion
+    /// is not our problem", "end to end, but no security work"): in a
+    /// session's chain only for their answers, their files not written,
+    /// also when the pack requires them or the blueprint lists them. A
+    /// foundation skill stays asked: a
+    /// decision said made ("we have prefect already") or missing ("no
+    /// orchestrator yet") is what the journey is built on. So does a skill
+    /// the goal also asks for in other words, and one it says exists: a
+    /// skill of two jobs may exist for one ("dlt already ran, rebuild the
+    /// marts").
+    pub fn blueprint_answers_only(
+        &self,
+        pack: &crate::pack::Pack,
+        b: &crate::pack::Blueprint,
+    ) -> Vec<String> {
+        blueprint_chain(pack, self, b)
+            .into_iter()
+            .filter(|e| {
+                self.negated.iter().any(|n| n.skill == e.id)
+                    && pack
+                        .skill(&e.id)
+                        .is_some_and(|k| k.tier != crate::pack::Tier::Foundation)
+                    && !self.scores.iter().any(|s| s.id == e.id && s.score > 0)
+            })
+            .map(|e| e.id)
+            .collect()
+    }
+
     /// The skills of [`PackDetection::full_chain`] the goal does not ask
     /// for: in a session's chain only for their answers, their files not
     /// written. A required skill is among them when the goal rules it out

@@ -1601,6 +1601,9 @@ fn is_looking(w: &str) -> bool {
             | "analyze"
             | "read"
             | "look"
+            | "report"
+            | "assessment"
+            | "audit"
             // "just tell me which models errored": only with "just" before.
             | "tell"
     )

@@ -698,6 +698,7 @@ pub(super) fn detect_analysed(
             });
         }
     }
+    let examined = examined_subject(pack, a, &mut all_scores);
     // Narrowness counts skills the goal names by a primary keyword.
     // Secondary words of a skill read only inside names (`fct_events`,
     // `crash_counts_daily_v1`), in a goal that names other skills by their
@@ -890,6 +891,7 @@ pub(super) fn detect_analysed(
                 },
             })
             .chain(described_notes(a, &described_skills))
+            .chain(examined)
             .collect(),
         negated,
         dependencies_exist,
@@ -1668,6 +1670,133 @@ fn frames_every_goal(pack: &Pack, id: &str) -> bool {
 /// The goal's describing phrases ("nightly ledger sync" runs already,
 /// "daily row count" is a grain), each with the skills whose keywords in it
 /// asked for nothing.
+/// A goal that asks, by primary keywords, only skills that examine (a
+/// review, a search of the documentation) and foundation skills, or only
+/// foundation skills and says it only looks ("report only"): the other
+/// skills it meets only by secondary words ("models/marts/*", "the dbt
+/// repo", "prefect retries") name what is looked at, not work asked. Their
+/// scores are zeroed; the note says which words were read so.
+fn examined_subject(pack: &Pack, a: &Analysis, scores: &mut [SkillScore]) -> Option<ScopeNote> {
+    let tier = |id: &str| pack.skill(id).map(|k| (k.tier, k.examines));
+    // Only words that name what is reviewed ("the staging models", "our
+    // dbt project"), no work of its own.
+    let names_only = |s: &SkillScore| s.primary.iter().all(|k| names_made_thing(k));
+    let asked: Vec<(crate::pack::Tier, bool)> = scores
+        .iter()
+        .filter(|s| s.score > 0 && !names_only(s))
+        .filter_map(|s| tier(&s.id))
+        .collect();
+    // "report only", "review only": the goal says it only looks.
+    let looks = asked.iter().any(|(_, e)| *e)
+        || (!asked.is_empty() && super::negation::looking_only(&a.reading.tokens).is_some());
+    let examines_only = looks
+        && asked
+            .iter()
+            .all(|(t, e)| *e || *t == crate::pack::Tier::Foundation);
+    // "add fct_order_lines … and review before merge" builds: its other
+    // skills' words are work asked, whatever is reviewed after.
+    // Asked as the user's own step: at a clause start or after "and",
+    // "then", "pls", "can you"; "my PR that adds three models" describes
+    // what is reviewed. "a new model" is asked; "the new models", reviewed.
+    let toks = &a.reading.tokens;
+    let builds = toks.iter().enumerate().any(|(i, t)| {
+        let step = (is_making_word(&t.word) || is_making_word(&t.stem))
+            && (t.clause_start || i == 0 || is_step_joiner(&toks[i - 1].word));
+        let asks_new = t.word == "new"
+            && !i
+                .checked_sub(1)
+                .is_some_and(|p| is_possessive_or_definite(&toks[p].word));
+        !t.in_name && (step || asks_new) && !a.scopes.iter().any(|sc| sc.words.contains(&i))
+    });
+    if !examines_only || builds {
+        return None;
+    }
+    let mut words: Vec<String> = Vec::new();
+    let mut skills: Vec<String> = Vec::new();
+    for s in scores.iter_mut() {
+        let looked_at = s.score > 0
+            && names_only(s)
+            && tier(&s.id).is_some_and(|(t, e)| !e && t != crate::pack::Tier::Foundation);
+        if !looked_at {
+            continue;
+        }
+        s.score = 0;
+        for w in &s.secondary {
+            if !words.contains(w) {
+                words.push(w.clone());
+            }
+        }
+        skills.push(s.id.clone());
+    }
+    (!skills.is_empty()).then(|| ScopeNote {
+        kind: "examined".into(),
+        text: words.join(", "),
+        skills,
+    })
+}
+
+/// "the", "my", "our": what follows is a thing that exists.
+fn is_possessive_or_definite(w: &str) -> bool {
+    matches!(
+        w,
+        "the" | "my" | "our" | "these" | "those" | "his" | "her" | "their" | "your"
+    )
+}
+
+/// Words that join the user's next step ("… and build", "then add").
+fn is_step_joiner(w: &str) -> bool {
+    matches!(
+        w,
+        "and"
+            | "then"
+            | "pls"
+            | "please"
+            | "also"
+            | "to"
+            | "first"
+            | "you"
+            | "we"
+            | "i"
+            | "lets"
+            | "can"
+            | "could"
+            | "should"
+            | "must"
+            | "will"
+    )
+}
+
+/// A keyword that only names a thing dbt work makes ("staging model",
+/// "dbt project"), not the work.
+fn names_made_thing(keyword: &str) -> bool {
+    keyword.split(' ').all(|w| {
+        matches!(
+            w,
+            "dbt" | "model" | "models" | "project" | "staging" | "mart" | "marts" | "repo"
+        )
+    })
+}
+
+/// A verb that asks for something to be made or changed.
+fn is_making_word(w: &str) -> bool {
+    matches!(
+        w,
+        "add"
+            | "adding"
+            | "create"
+            | "creating"
+            | "build"
+            | "building"
+            | "stage"
+            | "implement"
+            | "implementing"
+            | "migrate"
+            | "port"
+            | "convert"
+            | "rebuild"
+    )
+}
+
 fn described_notes(a: &Analysis, skills: &[(usize, String)]) -> Vec<ScopeNote> {
     use super::described::Described;
     let mut out = Vec::new();

@@ -107,6 +107,11 @@ pub struct Skill {
     /// work to a pipeline that runs, leaves it out.
     #[serde(default = "yes")]
     pub frames_every_goal: bool,
+    /// The skill's work looks at what the others make (a review, a search
+    /// of the documentation): in a goal that asks only it and the frame,
+    /// the other skills' secondary words name what it looks at.
+    #[serde(default)]
+    pub examines: bool,
     #[serde(default)]
     pub keywords: Keywords,
     #[serde(default)]

@@ -39,30 +39,40 @@ impl Session {
         };
         self.answers_only.clear();
         self.rebuild_steps();
-        if bp.is_none() {
-            self.assume_skills();
+        match &bp {
+            None => {
+                let only = self.detection.answers_only(&self.pack);
+                let assumed: Vec<String> = self
+                    .detection
+                    .assumed
+                    .iter()
+                    .map(|e| e.id.clone())
+                    .collect();
+                self.assume_skills(only, assumed);
+            }
+            // A blueprint runs its whole journey, but what the goal rules
+            // out or says exists ("ingestion is not our problem") is not
+            // asked and writes nothing.
+            Some(b) => {
+                let only = self.detection.blueprint_answers_only(&self.pack, b);
+                self.assume_skills(only, Vec::new());
+            }
         }
     }
 
     /// Skills detection assumed (the goal says they exist, or a narrow goal
     /// does not ask about them) start skipped: their unanswered questions
     /// take their defaults, and the user can still go back into them.
-    fn assume_skills(&mut self) {
-        // What the goal does not ask for and the pack does not require is
-        // there only for its answers (a dependency the goal says exists or
-        // rules out): its files are not written. Conditions read the chain
-        // that writes files, so the resolution is computed again.
-        self.answers_only = self
-            .detection
-            .answers_only(&self.pack)
+    /// `only` are there only for their answers (a dependency the goal says
+    /// exists or rules out): their files are not written. Conditions read
+    /// the chain that writes files, so the resolution is computed again.
+    fn assume_skills(&mut self, only: Vec<String>, assumed: Vec<String>) {
+        self.answers_only = only
             .into_iter()
             .filter(|id| self.chain.iter().any(|e| &e.id == id))
             .collect();
-        let assumed: BTreeSet<String> = self
-            .detection
-            .assumed
-            .iter()
-            .map(|e| e.id.clone())
+        let assumed: BTreeSet<String> = assumed
+            .into_iter()
             .chain(self.answers_only.iter().cloned())
             .collect();
         if assumed.is_empty() {
