@@ -104,3 +104,24 @@ fn detect_names_the_words_read_as_what_is_reviewed() {
         vec!["model".to_string(), "mart".to_string()]
     );
 }
+
+/// A blueprint run keeps a part the goal rules out for its answers only:
+/// not asked and no files, whatever way the goal rules it out.
+#[test]
+fn a_blueprint_leaves_a_ruled_out_part_unasked() {
+    let goals = [
+        "fivetran already loads everything in raw, so ingestion is not our problem. we need bronze/silver/gold layers and the dq on top",
+        "orchestrated pipeline end to end for the claims data product, but no security work, it is an internal sandbox",
+    ];
+    for (goal, part) in goals.iter().zip(["ingestion", "security"]) {
+        let d = detect(bundled(), goal).expect("the goal matches a pack");
+        let pack = bundled().get(&d.inner.pack).expect("the pack is loaded");
+        let offer = d.inner.offer.as_deref().expect("a blueprint is offered");
+        let b = pack.blueprint(offer).expect("the blueprint exists");
+        assert_eq!(
+            d.inner.blueprint_answers_only(pack, b),
+            vec![part.to_string()],
+            "{goal}"
+        );
+    }
+}
