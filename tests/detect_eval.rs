@@ -456,12 +456,12 @@ fn heldout4_set_scores_at_or_above_the_floors() {
         "heldout4.yaml",
         &s,
         &Floors {
-            right_pack: 93.2,
-            must: 91.9,
+            right_pack: 94.6,
+            must: 92.9,
             must_not_per_100: 1.0,
             refused: 100.0,
             ambiguous: 81.8,
-            blueprint: 89.2,
+            blueprint: 90.6,
             blueprint_none_offered: 0,
             must_not_written_per_100: 1.0,
         },
@@ -502,12 +502,12 @@ fn heldout6_dev_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 100.0,
             must: 98.5,
-            must_not_per_100: 1.5,
+            must_not_per_100: 0.1,
             refused: 99.9,
             ambiguous: 99.9,
             blueprint: 94.5,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 1.5,
+            must_not_written_per_100: 0.1,
         },
     );
 }
@@ -546,12 +546,12 @@ fn heldout8_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 98.6,
             must: 95.4,
-            must_not_per_100: 1.0,
+            must_not_per_100: 0.1,
             refused: 92.3,
             ambiguous: 77.2,
             blueprint: 91.9,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 1.0,
+            must_not_written_per_100: 0.1,
         },
     );
 }
@@ -673,12 +673,12 @@ fn scope_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 93.9,
             must: 94.5,
-            must_not_per_100: 2.1,
+            must_not_per_100: 1.1,
             refused: 100.0,
             ambiguous: 100.0,
             blueprint: 91.9,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 2.1,
+            must_not_written_per_100: 1.1,
         },
     );
 }
@@ -691,12 +691,12 @@ fn nondata_set_scores_at_or_above_the_floors() {
         "nondata.yaml",
         &s,
         &Floors {
-            right_pack: 94.9,
-            must: 94.7,
+            right_pack: 97.4,
+            must: 96.5,
             must_not_per_100: 0.1,
             refused: 99.9,
             ambiguous: 100.0,
-            blueprint: 84.9,
+            blueprint: 87.4,
             blueprint_none_offered: 2,
             must_not_written_per_100: 0.1,
         },
@@ -873,12 +873,12 @@ fn heldout22_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 95.9,
             must: 97.8,
-            must_not_per_100: 2.8,
+            must_not_per_100: 1.9,
             refused: 92.2,
             ambiguous: 86.3,
             blueprint: 93.2,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 2.8,
+            must_not_written_per_100: 1.9,
         },
     );
 }
@@ -893,12 +893,12 @@ fn heldout23_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 93.2,
             must: 89.7,
-            must_not_per_100: 2.8,
+            must_not_per_100: 1.0,
             refused: 100.0,
             ambiguous: 81.7,
             blueprint: 91.9,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 2.8,
+            must_not_written_per_100: 1.0,
         },
     );
 }
@@ -953,12 +953,12 @@ fn heldout26_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 98.6,
             must: 98.4,
-            must_not_per_100: 1.9,
+            must_not_per_100: 1.0,
             refused: 100.0,
             ambiguous: 95.4,
             blueprint: 97.2,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 1.9,
+            must_not_written_per_100: 1.0,
         },
     );
 }
@@ -971,12 +971,12 @@ fn heldout27_set_scores_at_or_above_the_floors() {
         "heldout27.yaml",
         &s,
         &Floors {
-            right_pack: 97.2,
-            must: 95.2,
+            right_pack: 98.6,
+            must: 96.0,
             must_not_per_100: 3.7,
             refused: 100.0,
             ambiguous: 68.1,
-            blueprint: 91.9,
+            blueprint: 93.2,
             blueprint_none_offered: 2,
             must_not_written_per_100: 3.7,
         },
@@ -993,12 +993,12 @@ fn heldout28_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 97.2,
             must: 94.0,
-            must_not_per_100: 5.6,
+            must_not_per_100: 4.6,
             refused: 100.0,
             ambiguous: 77.2,
             blueprint: 91.6,
             blueprint_none_offered: 2,
-            must_not_written_per_100: 5.6,
+            must_not_written_per_100: 4.6,
         },
     );
 }
@@ -1013,12 +1013,12 @@ fn heldout29_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 95.9,
             must: 93.4,
-            must_not_per_100: 2.8,
+            must_not_per_100: 1.9,
             refused: 100.0,
             ambiguous: 77.2,
             blueprint: 86.6,
             blueprint_none_offered: 3,
-            must_not_written_per_100: 2.8,
+            must_not_written_per_100: 1.9,
         },
     );
 }
@@ -1034,12 +1034,12 @@ fn heldout30_set_scores_at_or_above_the_floors() {
         "heldout30.yaml",
         &s,
         &Floors {
-            right_pack: 95.9,
-            must: 91.3,
+            right_pack: 97.2,
+            must: 92.0,
             must_not_per_100: 9.2,
             refused: 99.9,
             ambiguous: 68.1,
-            blueprint: 87.6,
+            blueprint: 89.4,
             blueprint_none_offered: 0,
             must_not_written_per_100: 9.2,
         },
@@ -1058,12 +1058,12 @@ fn heldout31_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 98.6,
             must: 96.9,
-            must_not_per_100: 11.0,
+            must_not_per_100: 9.2,
             refused: 99.9,
             ambiguous: 59.0,
             blueprint: 90.6,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 11.0,
+            must_not_written_per_100: 9.2,
         },
     );
 }
@@ -1080,12 +1080,12 @@ fn heldout32_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 91.9,
             must: 89.2,
-            must_not_per_100: 4.6,
+            must_not_per_100: 1.0,
             refused: 100.0,
             ambiguous: 81.7,
             blueprint: 88.3,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 4.6,
+            must_not_written_per_100: 1.0,
         },
     );
 }
@@ -1102,12 +1102,12 @@ fn heldout33_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 93.2,
             must: 87.1,
-            must_not_per_100: 4.6,
+            must_not_per_100: 3.7,
             refused: 100.0,
             ambiguous: 63.5,
             blueprint: 71.9,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 5.6,
+            must_not_written_per_100: 4.6,
         },
     );
 }
@@ -1146,12 +1146,12 @@ fn heldout35_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 93.2,
             must: 90.9,
-            must_not_per_100: 6.5,
+            must_not_per_100: 5.6,
             refused: 100.0,
             ambiguous: 59.0,
             blueprint: 91.0,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 6.5,
+            must_not_written_per_100: 5.6,
         },
     );
 }
@@ -1169,12 +1169,12 @@ fn heldout36_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 94.6,
             must: 86.9,
-            must_not_per_100: 6.5,
+            must_not_per_100: 5.6,
             refused: 100.0,
             ambiguous: 63.5,
             blueprint: 79.1,
             blueprint_none_offered: 2,
-            must_not_written_per_100: 6.5,
+            must_not_written_per_100: 5.6,
         },
     );
 }
@@ -1189,14 +1189,14 @@ fn heldout37_set_scores_at_or_above_the_floors() {
         "heldout37.yaml",
         &s,
         &Floors {
-            right_pack: 95.9,
-            must: 95.4,
-            must_not_per_100: 7.4,
+            right_pack: 97.2,
+            must: 96.2,
+            must_not_per_100: 6.5,
             refused: 84.5,
             ambiguous: 59.0,
-            blueprint: 87.2,
+            blueprint: 89.0,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 7.4,
+            must_not_written_per_100: 6.5,
         },
     );
 }
@@ -1235,12 +1235,12 @@ fn heldout39_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 91.9,
             must: 87.5,
-            must_not_per_100: 8.3,
+            must_not_per_100: 6.5,
             refused: 100.0,
             ambiguous: 90.8,
             blueprint: 83.2,
             blueprint_none_offered: 2,
-            must_not_written_per_100: 8.3,
+            must_not_written_per_100: 6.5,
         },
     );
 }
@@ -1257,12 +1257,12 @@ fn heldout40_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 90.6,
             must: 88.1,
-            must_not_per_100: 8.3,
+            must_not_per_100: 7.4,
             refused: 84.5,
             ambiguous: 68.1,
             blueprint: 83.2,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 8.3,
+            must_not_written_per_100: 7.4,
         },
     );
 }
@@ -1279,12 +1279,12 @@ fn heldout41_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 93.2,
             must: 89.0,
-            must_not_per_100: 6.5,
+            must_not_per_100: 5.6,
             refused: 92.2,
             ambiguous: 81.7,
             blueprint: 86.2,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 6.5,
+            must_not_written_per_100: 5.6,
         },
     );
 }
@@ -1323,12 +1323,12 @@ fn heldout43_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 97.2,
             must: 96.1,
-            must_not_per_100: 21.0,
+            must_not_per_100: 19.2,
             refused: 92.2,
             ambiguous: 63.5,
             blueprint: 90.6,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 21.0,
+            must_not_written_per_100: 19.2,
         },
     );
 }
@@ -1389,12 +1389,12 @@ fn heldout46_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 98.6,
             must: 93.7,
-            must_not_per_100: 10.1,
+            must_not_per_100: 8.3,
             refused: 99.9,
             ambiguous: 68.1,
             blueprint: 92.6,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 10.1,
+            must_not_written_per_100: 8.3,
         },
     );
 }
@@ -1409,8 +1409,8 @@ fn heldout47_set_scores_at_or_above_the_floors() {
         "heldout47.yaml",
         &s,
         &Floors {
-            right_pack: 90.6,
-            must: 85.3,
+            right_pack: 91.9,
+            must: 86.0,
             must_not_per_100: 7.4,
             refused: 92.2,
             ambiguous: 49.9,
@@ -1433,12 +1433,12 @@ fn heldout48_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 91.9,
             must: 87.7,
-            must_not_per_100: 9.2,
+            must_not_per_100: 8.3,
             refused: 76.8,
             ambiguous: 63.5,
             blueprint: 80.6,
             blueprint_none_offered: 2,
-            must_not_written_per_100: 9.2,
+            must_not_written_per_100: 8.3,
         },
     );
 }
@@ -1477,12 +1477,12 @@ fn heldout50_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 91.9,
             must: 83.4,
-            must_not_per_100: 13.7,
+            must_not_per_100: 11.0,
             refused: 69.1,
             ambiguous: 40.8,
             blueprint: 70.5,
             blueprint_none_offered: 4,
-            must_not_written_per_100: 13.7,
+            must_not_written_per_100: 11.0,
         },
     );
 }
@@ -1521,12 +1521,12 @@ fn heldout52_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 97.2,
             must: 97.5,
-            must_not_per_100: 11.0,
+            must_not_per_100: 9.2,
             refused: 92.2,
             ambiguous: 68.1,
             blueprint: 86.2,
             blueprint_none_offered: 2,
-            must_not_written_per_100: 11.0,
+            must_not_written_per_100: 9.2,
         },
     );
 }
@@ -1543,12 +1543,12 @@ fn heldout53_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 93.2,
             must: 90.2,
-            must_not_per_100: 5.6,
+            must_not_per_100: 3.7,
             refused: 99.9,
             ambiguous: 49.9,
             blueprint: 81.9,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 5.6,
+            must_not_written_per_100: 3.7,
         },
     );
 }

@@ -113,6 +113,9 @@ value_of_the_wrong_shape_names_the_question_and_the_shapes_allowed: "value-of-wr
 dependency_on_an_unknown_skill_suggests_the_skill_it_resembles: "unknown-dependency" => [
     r#"<pack>/skills/transform.yaml: dependency `steam` is not a skill of this pack (did you mean `stream`?)"#,
 ];
+place_word_that_is_no_primary_keyword_says_where_to_list_it: "place-not-a-keyword" => [
+    r#"<pack>/skills/transform.yaml: keywords.places: `staging` is not a primary keyword of `transform`: a place word must also be listed under keywords.primary"#,
+];
 dependency_cycle_names_every_skill_on_it: "dependency-cycle" => [
     r#"<pack>/skills/stream.yaml: dependency cycle stream → transform → stream: no order can run each skill after its dependencies; remove one of these dependencies"#,
 ];

@@ -68,6 +68,9 @@ pub enum Described {
     Running,
     /// The grain of a number ("daily row count").
     Grain,
+    /// What the documentation is asked about ("what do the docs say about
+    /// retry policies"): the subject of a search, not work.
+    Researched,
 }
 
 /// Verbs that end a described phrase ("the nightly job fails").

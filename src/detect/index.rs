@@ -28,6 +28,9 @@ pub struct SkillTerms {
     pub secondary: Vec<usize>,
     pub exclusions: Vec<usize>,
     pub requires_any: Vec<usize>,
+    /// Words whose negation or existence settles the skill.
+    #[serde(default)]
+    pub settled_by: Vec<usize>,
     /// Every output is a document (Markdown): the skill reports, plans or
     /// reviews, it builds nothing.
     #[serde(default)]
@@ -150,6 +153,7 @@ impl PackIndex {
                 ),
                 (&s.keywords.exclusions, &mut st_terms.exclusions, 0),
                 (&s.keywords.requires_any, &mut st_terms.requires_any, 0),
+                (&s.keywords.settled_by, &mut st_terms.settled_by, 0),
             ] {
                 for k in list {
                     if let Some(id) = term(&mut ix, k) {

@@ -28,6 +28,7 @@ pub mod normalise;
 mod phrases;
 mod reading;
 mod requirements_first;
+mod researched;
 mod score;
 mod shared;
 mod wider;
@@ -226,9 +227,11 @@ pub struct Hit {
 #[derive(Debug, Clone, Serialize)]
 pub struct ScopeNote {
     /// "negated", "exists", "runs" (words naming what runs already: "the
-    /// nightly ledger sync") or "grain" (a cadence that measures: "daily
-    /// row count") or "examined" (secondary words of a skill in a goal that
-    /// only reviews or searches: what is looked at); the last three ask for
+    /// nightly ledger sync"), "grain" (a cadence that measures: "daily
+    /// row count"), "researched" (what a documentation search is about),
+    /// "placed" (a layer named as where other work happens: "in silver")
+    /// or "examined" (secondary words of a skill in a goal that only
+    /// reviews or searches: what is looked at); the last five ask for
     /// nothing.
     pub kind: String,
     /// The words as typed ("no kafka", "existing query").
@@ -246,6 +249,8 @@ impl ScopeNote {
             "runs" => "names what runs already",
             "grain" => "is the grain of a number, not a schedule",
             "examined" => "names what is looked at",
+            "researched" => "is what the documentation is asked about",
+            "placed" => "says where the work happens",
             _ => return None,
         };
         Some(format!(

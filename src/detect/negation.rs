@@ -205,6 +205,18 @@ fn negation_cue(toks: &[Token], i: usize) -> Option<usize> {
         {
             Some(1)
         }
+        // "reuse her numbers rather than re-reading them", "instead of
+        // re-parsing run_results": work done again is not to be done.
+        // "hourly instead of daily" only says what changes.
+        "instead" | "rather"
+            if next == Some(if w == "instead" { "of" } else { "than" })
+                && toks.get(i + 2).is_some_and(|t| {
+                    t.word == "re"
+                        || (t.word.len() > 6 && t.word.starts_with("re") && t.word.ends_with("ing"))
+                }) =>
+        {
+            Some(2)
+        }
         "leave" if next == Some("out") => Some(2),
         "hold" if next == Some("off") => Some(2),
         // "before writing any sql", "before we deprecate it": later work,
@@ -517,7 +529,10 @@ fn deferred(toks: &[Token], i: usize) -> Option<usize> {
     if matches!(w(0), Some("is" | "are")) && matches!(w(k), Some("in" | "for")) {
         k += 1;
     }
-    if matches!(w(k), Some("a" | "an" | "the" | "our")) {
+    if matches!(
+        w(k),
+        Some("a" | "an" | "the" | "our" | "my" | "her" | "his" | "their" | "your")
+    ) {
         k += 1;
     }
     let later = match w(k)? {
@@ -528,6 +543,11 @@ fn deferred(toks: &[Token], i: usize) -> Option<usize> {
     };
     // "in another PR" has no article; "in a later PR" no "another".
     let unit = i + k + later;
+    // "in her follow-up": a follow-up is a unit of its own.
+    let follow_up = matches!(w(k), Some("follow" | "folow" | "followup" | "followups"));
+    if follow_up && toks.get(unit).is_none_or(|t| t.clause_start) {
+        return Some(k + later);
+    }
     let t = toks.get(unit)?;
     if t.clause_start || !is_later_unit(&t.word) {
         return None;
@@ -1409,8 +1429,70 @@ fn after_copula(toks: &[Token], i: usize) -> bool {
 fn is_not_ours_cue(w: &str) -> bool {
     matches!(
         w,
-        "myself" | "ourselves" | "themselves" | "yourself" | "manually" | "later"
+        "myself"
+            | "ourselves"
+            | "themselves"
+            | "yourself"
+            | "manually"
+            | "later"
+            | "separately"
+            | "elsewhere"
     )
+}
+
+/// Who does the work and the verb that says so ("i do", "we'll write",
+/// "priya's doing"), before a cue like "myself" or "separately".
+fn is_doer_word(w: &str) -> bool {
+    matches!(
+        w,
+        "i" | "we"
+            | "ill"
+            | "well"
+            | "will"
+            | "ll"
+            | "do"
+            | "does"
+            | "doing"
+            | "handle"
+            | "handles"
+            | "handling"
+            | "write"
+            | "writes"
+            | "writing"
+            | "own"
+            | "take"
+            | "cover"
+            | "add"
+            | "adding"
+            | "build"
+            | "is"
+            | "are"
+            | "be"
+            | "being"
+            | "done"
+            | "handled"
+            | "written"
+    )
+}
+
+/// "metadata + tests are on Priya", "bigconfig is on me": someone takes
+/// on what stands before. The number of cue words at `i`.
+fn on_someone(toks: &[Token], i: usize) -> Option<usize> {
+    let w = |k: usize| toks.get(i + k);
+    let t = w(0)?;
+    if t.in_name || t.clause_start || !matches!(t.word.as_str(), "is" | "are") {
+        return None;
+    }
+    w(1).filter(|n| n.word == "on" && !n.clause_start)?;
+    let who = w(2).filter(|n| !n.clause_start && !n.in_name)?;
+    // "the tables are on bigquery": a platform, not a person.
+    let person = !is_stopword(&who.word)
+        && !super::context::is_data_tool(&who.word)
+        && !matches!(
+            who.word.as_str(),
+            "hold" | "track" | "time" | "schedule" | "it" | "top"
+        );
+    (person && closes(toks, i + 2)).then_some(3)
 }
 
 /// "not needed", "not required", "out of scope" closing a clause: the
@@ -2595,6 +2677,18 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             // stands before is ruled out; "Out of scope for this epic:
             // secrets" opens its clause, and what follows is.
             let mut words = backward_joined(toks, i);
+            // "query and metadata i do myself": the work stands before
+            // who does it.
+            if words.is_empty() && is_not_ours_cue(&toks[i].word) && !toks[i].clause_start {
+                let mut k = i;
+                while k > 0 && !toks[k].clause_start && i - k < 4 && is_doer_word(&toks[k - 1].word)
+                {
+                    k -= 1;
+                }
+                if k < i && !toks[k].clause_start {
+                    words = backward_joined(toks, k);
+                }
+            }
             // "I'll patch and rerun it myself": the work stands before the
             // pointer.
             if words.is_empty()
@@ -2651,6 +2745,13 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
                 .filter(|&k| !is_stopword(&toks[k].word))
                 .collect();
             push(&mut out, toks, ScopeKind::Exists, i..i + n, words);
+            i += n;
+            continue;
+        }
+        if let Some(n) = on_someone(toks, i) {
+            // "metadata + tests are on Priya": not asked here.
+            let words = backward_joined(toks, i);
+            push(&mut out, toks, ScopeKind::Negated, i..i + n, words);
             i += n;
             continue;
         }
@@ -2786,10 +2887,61 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
             while toks.get(i + 1).is_some_and(|t| is_kept_cue(&t.word)) {
                 i += 1;
             }
+        } else if matches!(w, "reuse" | "reusing" | "reuses") && !toks[i].in_name {
+            // "reuse Tuesday's artifact analysis", "reuse the numbers from
+            // last week's run artifacts": what is reused exists, to the end
+            // of its phrase.
+            let words: Vec<usize> = (i + 1..toks.len())
+                .take_while(|&k| !toks[k].clause_start && !ends_scope(&toks[k]))
+                .collect();
+            push(&mut out, toks, ScopeKind::Exists, i..i + 1, words);
         } else if w == "already" {
             let next = toks.get(i + 1).map(|t| t.word.as_str());
-            let words = if matches!(next, Some("have" | "got" | "has")) {
+            // "I've got the artifact analysis in my notes already": what
+            // the clause says someone has.
+            let had = closes(toks, i)
+                .then(|| {
+                    (0..i)
+                        .rev()
+                        .take_while(|&k| k + 1 == i || !toks[k + 1].clause_start)
+                        .find(|&k| matches!(toks[k].word.as_str(), "got" | "have" | "has" | "had"))
+                })
+                .flatten()
+                // "has been written … already": said of what stands before.
+                .filter(|&h| {
+                    toks.get(h + 1)
+                        .is_some_and(|n| n.word != "been" && !is_participle(&n.word))
+                })
+                .map(|h| forward(toks, h + 1))
+                .filter(|w| !w.is_empty());
+            // "Priya already crunched the run artifacts": done work names
+            // its object.
+            let object = toks
+                .get(i + 1)
+                .filter(|t| {
+                    !t.clause_start
+                        && !t.in_name
+                        && t.word != "failed"
+                        && (is_participle(&t.word) || is_made_word(&t.word))
+                })
+                .and_then(|_| toks.get(i + 2))
+                .filter(|o| {
+                    !o.clause_start
+                        && !matches!(
+                            o.word.as_str(),
+                            "in" | "to" | "by" | "for" | "on" | "at" | "with" | "and"
+                        )
+                })
+                .map(|_| forward(toks, i + 2))
+                .filter(|w| !w.is_empty());
+            let words = if let Some(w) = had {
+                w
+            } else if matches!(next, Some("have" | "got" | "has")) {
                 forward(toks, i + 2)
+            } else if let Some(mut w) = object {
+                let before = backward_joined(toks, i);
+                w.splice(0..0, before);
+                w
             } else {
                 let before = backward_joined(toks, i);
                 // "already added 3 cols to the query": nothing stands
@@ -2873,6 +3025,36 @@ mod tests {
             .into_iter()
             .map(|s| (s.kind, s.text))
             .collect()
+    }
+
+    #[test]
+    fn work_said_done_or_reused_exists() {
+        assert_eq!(
+            sc("Priya already crunched the run artifacts, reuse her numbers"),
+            vec![
+                (
+                    ScopeKind::Exists,
+                    "priya already crunched the run artifacts".into()
+                ),
+                (ScopeKind::Exists, "reuse her numbers".into())
+            ]
+        );
+        assert_eq!(
+            sc("I've got the artifact analysis in my notes already"),
+            vec![(ScopeKind::Exists, "the artifact analysis already".into())]
+        );
+        assert_eq!(
+            sc("reuse the old scope instead of re-parsing run_results"),
+            vec![
+                (ScopeKind::Exists, "reuse the old scope".into()),
+                (ScopeKind::Negated, "instead of re parsing run".into())
+            ]
+        );
+        // A failure is no work done: only the thing that failed exists.
+        assert_eq!(
+            sc("the load already failed the run twice"),
+            vec![(ScopeKind::Exists, "load already failed".into())]
+        );
     }
 
     #[test]

@@ -76,7 +76,13 @@ impl Analysis {
                 }
             }
         }
-        let described = super::described::described(&reading.tokens);
+        let mut described = super::described::described(&reading.tokens);
+        let researched = super::researched::researched(&reading.tokens);
+        for (d, r) in described.iter_mut().zip(researched) {
+            if r && d.is_none() {
+                *d = Some(super::described::Described::Researched);
+            }
+        }
         Analysis {
             goal: goal.to_string(),
             reading,
@@ -270,6 +276,17 @@ pub(super) fn detect_analysed(
     for f in &mine {
         candidates.extend(index.skills_of[f.term].iter().copied());
     }
+    // A skill settled by a general word of its work ("no pipeline yet")
+    // is scored, to be left out.
+    for (i, st) in index.skills.iter().enumerate() {
+        if !st.settled_by.is_empty()
+            && a.all_found
+                .iter()
+                .any(|f| f.pack == pos && st.settled_by.contains(&f.term) && a.scope(f).is_some())
+        {
+            candidates.insert(i);
+        }
+    }
     // A primary keyword the goal rules out somewhere ("Power BI can wait for
     // a follow-up ticket") is ruled out where the goal only mentions it too
     // ("dbt on DuckDB, Power BI on top").
@@ -357,6 +374,28 @@ pub(super) fn detect_analysed(
     let mut owners_only: Vec<String> = Vec::new();
     // (word, skill) of each keyword a describing word kept from asking.
     let mut described_skills: Vec<(usize, String)> = Vec::new();
+    // (first word, end, skill) of each place word that placed other work.
+    let mut placed: Vec<(usize, usize, String)> = Vec::new();
+    // Words right after a place that placed other work ("on bronze raw
+    // files"): the rest of the place's phrase, no work of their own.
+    let toks = &a.reading.tokens;
+    let mut place_tail = vec![false; toks.len()];
+    for (i, skill) in pack.skills.iter().enumerate() {
+        if skill.keywords.places.is_empty() {
+            continue;
+        }
+        for f in a.all_found.iter().filter(|f| f.pack == pos) {
+            if placed_at(a, index, f, i, &skill.keywords.places).is_none() {
+                continue;
+            }
+            for k in f.start + f.len..(f.start + f.len + 2).min(toks.len()) {
+                if toks[k].clause_start || super::normalise::is_stopword(&toks[k].word) {
+                    break;
+                }
+                place_tail[k] = true;
+            }
+        }
+    }
     // Required skills whose tool or kind the goal rules out as a choice.
     let mut chosen_kinds: Vec<String> = Vec::new();
     for &i in &candidates {
@@ -373,6 +412,10 @@ pub(super) fn detect_analysed(
         let mut kind_chosen = false;
         // A primary keyword of the skill lies in a negation.
         let mut negated_primary = false;
+        // Where the last negated primary keyword ends, and where the
+        // skill's other primary keywords stand.
+        let mut negation_end: Option<usize> = None;
+        let mut primary_at: Vec<usize> = Vec::new();
         // Some word of the skill stands outside a table or code name.
         let mut outside_names = false;
         // Some word of the skill names more than a credential's owner.
@@ -410,6 +453,15 @@ pub(super) fn detect_analysed(
                 if st.primary.contains(&f.term) || st.secondary.contains(&f.term) {
                     described_skills.push((f.start, skill.id.clone()));
                 }
+                continue;
+            }
+            // "mask emails in silver", "retention on bronze": the layer is
+            // where other work happens.
+            if let Some(lead) = placed_at(a, index, f, i, &skill.keywords.places) {
+                placed.push((lead, f.start + f.len, skill.id.clone()));
+                continue;
+            }
+            if (f.start..f.start + f.len).all(|w| place_tail[w]) {
                 continue;
             }
             // A word inside a table or code name ("aggregates" of
@@ -454,6 +506,9 @@ pub(super) fn detect_analysed(
             match kind {
                 Some(ScopeKind::Negated) => {
                     negated_primary |= is_p;
+                    if is_p {
+                        negation_end = negation_end.max(Some(f.start + f.len));
+                    }
                     if (is_p || is_s) && !elsewhere_negated {
                         negated_by.get_or_insert_with(|| {
                             scope.map(|s| s.text.clone()).unwrap_or_default()
@@ -490,6 +545,9 @@ pub(super) fn detect_analysed(
             }
             if (is_p || is_s) && !a.owns_a_secret(f) {
                 beyond_owner = true;
+            }
+            if is_p {
+                primary_at.push(f.start);
             }
             if is_p && !primary.contains(&f.term) {
                 primary.push(f.term);
@@ -532,6 +590,20 @@ pub(super) fn detect_analysed(
         // not bring back work the goal rules out ("don't redesign the
         // schema").
         let only_tools = !primary.is_empty() && primary.iter().all(|&t| is_tool_term(index, t));
+        // "no pipeline yet", "the pipeline code is fine": a general word
+        // of the skill's work, ruled out or said to exist.
+        if negated_by.is_none() && exists_by.is_none() && !kind_chosen && primary.is_empty() {
+            let settled = a.all_found.iter().find_map(|f| {
+                (f.pack == pos && st.settled_by.contains(&f.term))
+                    .then(|| a.scope(f))
+                    .flatten()
+            });
+            match settled.map(|sc| (sc.kind, sc.text.clone())) {
+                Some((ScopeKind::Negated, by)) => negated_by = Some(by),
+                Some((ScopeKind::Exists, by)) => exists_by = Some(by),
+                None => {}
+            }
+        }
         if negated_by.is_none()
             && exists_by.is_none()
             && !kind_chosen
@@ -544,9 +616,20 @@ pub(super) fn detect_analysed(
                 None => {}
             }
         }
+        // "NO bigeye on this one, we're over our monitor quota": the rest
+        // of the sentence says why, it does not ask again.
+        let explains = negated_primary
+            && negation_end.is_some_and(|end| {
+                primary_at
+                    .iter()
+                    .all(|&p| explains_negation(&a.reading.tokens, end, p))
+            });
         if exists_by.is_some()
             || (negated_by.is_some()
-                && (primary.is_empty() || (negated_primary && only_shared) || only_tools))
+                && (primary.is_empty()
+                    || (negated_primary && only_shared)
+                    || only_tools
+                    || explains))
         {
             primary.clear();
             secondary.clear();
@@ -891,6 +974,7 @@ pub(super) fn detect_analysed(
                 },
             })
             .chain(described_notes(a, &described_skills))
+            .chain(placed_notes(a, &placed, &all_scores))
             .chain(examined)
             .collect(),
         negated,
@@ -1007,12 +1091,25 @@ pub(super) fn detect_analysed(
         .map(|n| n.skill.as_str())
         .chain(exists_skills.iter().map(|(id, _)| id.as_str()))
         .collect();
+    // "the existing prefect flow", "the nightly hubspot load": the
+    // pipeline runs, so what the asked skills build on (its extraction, its
+    // layers) is there; "airflow (existing infra)" says only the tool is.
+    let pipeline_runs = a.names_running()
+        || a.scopes.iter().any(|sc| {
+            sc.kind == ScopeKind::Exists
+                && sc
+                    .words
+                    .iter()
+                    .filter_map(|&i| toks.get(i))
+                    .any(|t| !t.in_name && is_pipeline_noun(&t.word))
+        });
     let (chain, assumed) = split_assumed(
         pack,
         full,
         &Narrowing {
             focused: det.focused,
-            assume_deps: narrow && (on_existing || adds_integration),
+            assume_deps: (narrow && (on_existing || adds_integration))
+                || (pipeline_runs && !creates),
             demote_secondary: narrow && on_existing && changes,
             builds,
             named: &named,
@@ -1735,6 +1832,30 @@ fn examined_subject(pack: &Pack, a: &Analysis, scores: &mut [SkillScore]) -> Opt
     })
 }
 
+/// A word for a pipeline that runs as a whole ("flow", "nightly load").
+fn is_pipeline_noun(w: &str) -> bool {
+    matches!(
+        w,
+        "pipeline"
+            | "pipelines"
+            | "flow"
+            | "flows"
+            | "dataflow"
+            | "dag"
+            | "dags"
+            | "job"
+            | "jobs"
+            | "load"
+            | "loads"
+            | "sync"
+            | "extract"
+            | "etl"
+            | "elt"
+            | "setup"
+            | "refresh"
+    )
+}
+
 /// "the", "my", "our": what follows is a thing that exists.
 fn is_possessive_or_definite(w: &str) -> bool {
     matches!(
@@ -1824,6 +1945,7 @@ fn described_notes(a: &Analysis, skills: &[(usize, String)]) -> Vec<ScopeNote> {
             kind: match kind {
                 Described::Running => "runs".into(),
                 Described::Grain => "grain".into(),
+                Described::Researched => "researched".into(),
             },
             text: a.reading.tokens[k..end]
                 .iter()
@@ -1833,6 +1955,162 @@ fn described_notes(a: &Analysis, skills: &[(usize, String)]) -> Vec<ScopeNote> {
             skills: ids,
         });
         k = end;
+    }
+    out
+}
+
+/// Word `p` stands after a negation that ends at `end`, in the same
+/// sentence (commas only between), with nothing that asks again ("but",
+/// "need", "just") in between: it says why the work is ruled out.
+fn explains_negation(toks: &[super::normalise::Token], end: usize, p: usize) -> bool {
+    p >= end
+        && toks[end..=p.min(toks.len() - 1)].iter().all(|t| {
+            (t.after_comma || !t.clause_start)
+                && !matches!(
+                    t.word.as_str(),
+                    "but"
+                        | "though"
+                        | "although"
+                        | "however"
+                        | "instead"
+                        | "except"
+                        | "only"
+                        | "just"
+                        | "still"
+                        | "need"
+                        | "needs"
+                        | "want"
+                        | "wants"
+                        | "add"
+                        | "please"
+                        | "pls"
+                        | "and"
+                        | "plus"
+                )
+        })
+}
+
+/// Words that put what follows in a place ("in silver", "between silver
+/// and gold").
+fn is_place_lead(w: &str) -> bool {
+    // Not "into": "merge into silver", "features into gold" move data
+    // into the layer, the layer's own work.
+    matches!(
+        w,
+        "in" | "on" | "at" | "between" | "across" | "inside" | "within"
+    )
+}
+
+/// Where find `f`, one of skill `skill`'s place words, stands after a
+/// place lead in a clause that names other work ("mask emails in silver",
+/// "retention on the bronze tables", "checks between silver and gold"):
+/// the lead's position. `None` when the word is work asked of the skill
+/// ("build features in gold", "merge into silver").
+fn placed_at(
+    a: &Analysis,
+    index: &PackIndex,
+    f: &Found,
+    skill: usize,
+    places: &[String],
+) -> Option<usize> {
+    let is_place = |term: usize| {
+        index
+            .terms
+            .get(term)
+            .is_some_and(|t| places.contains(&t.text))
+    };
+    if !is_place(f.term) {
+        return None;
+    }
+    let toks = &a.reading.tokens;
+    let mut k = f.start;
+    let lead = loop {
+        if k == 0 || toks[k].clause_start {
+            return None;
+        }
+        let prev = &toks[k - 1];
+        if prev.in_name {
+            return None;
+        }
+        if is_place_lead(&prev.word) {
+            break k - 1;
+        }
+        // "the", "our": still the place's phrase; "silver and": a list
+        // of places under one lead.
+        let listed = matches!(prev.word.as_str(), "and" | "or")
+            || a.all_found
+                .iter()
+                .any(|o| o.pack == f.pack && o.start + o.len == k && is_place(o.term));
+        if !(matches!(prev.word.as_str(), "the" | "our" | "its" | "their") || listed) {
+            return None;
+        }
+        k -= 1;
+    };
+    // The clause names the work that happens there: another skill's word.
+    let mut start = (0..=lead)
+        .rev()
+        .find(|&w| toks[w].clause_start)
+        .unwrap_or(0);
+    // "PII: hash the SSNs in silver": a heading names the clause's work.
+    if toks[start].after_colon && start > 0 {
+        start = (0..start)
+            .rev()
+            .find(|&w| toks[w].clause_start)
+            .unwrap_or(0);
+    }
+    let end = (f.start + 1..toks.len())
+        .find(|&w| toks[w].clause_start)
+        .unwrap_or(toks.len());
+    let other_work = a.all_found.iter().any(|o| {
+        o.pack == f.pack
+            && o.start >= start
+            && o.start + o.len <= end
+            && index
+                .skills_of
+                .get(o.term)
+                .is_some_and(|ks| ks.iter().any(|&k| k != skill))
+    });
+    other_work.then_some(lead)
+}
+
+/// The notes for place words that asked nothing ("“in silver” is where
+/// the work happens"), for skills the goal then does not ask.
+fn placed_notes(
+    a: &Analysis,
+    placed: &[(usize, usize, String)],
+    scores: &[SkillScore],
+) -> Vec<ScopeNote> {
+    let mut out: Vec<ScopeNote> = Vec::new();
+    for (lead, end, id) in placed {
+        if scores.iter().any(|s| s.id == *id && s.score > 0) {
+            continue;
+        }
+        let text = a.reading.tokens[*lead..*end]
+            .iter()
+            .map(|t| t.typed.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        // "in silver and gold" is one place phrase: its longest reading.
+        let phrase = placed
+            .iter()
+            .filter(|(l, _, _)| l == lead)
+            .map(|(_, e, _)| *e)
+            .max()
+            .unwrap_or(*end);
+        if phrase != *end {
+            continue;
+        }
+        match out.iter_mut().find(|n| n.skills == [id.clone()]) {
+            Some(n) if !n.text.split(", ").any(|t| t == text) => {
+                n.text = format!("{}, {text}", n.text);
+            }
+            Some(_) => {}
+            None => out.push(ScopeNote {
+                kind: "placed".into(),
+                text,
+                skills: vec![id.clone()],
+            }),
+        }
     }
     out
 }

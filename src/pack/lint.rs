@@ -717,6 +717,17 @@ pub fn lint_pack(pack: &Pack, src: &Sources) -> Vec<Problem> {
                 ),
             );
         }
+        for place in &s.keywords.places {
+            if !s.keywords.primary.contains(place) {
+                l.push(
+                    &format!("{loc}: keywords.places"),
+                    format!(
+                        "`{place}` is not a primary keyword of `{}`: a place word must also be listed under keywords.primary",
+                        s.id
+                    ),
+                );
+            }
+        }
         if s.id == "blueprint" {
             l.push(
                 &loc,

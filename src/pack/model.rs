@@ -73,6 +73,16 @@ pub struct Keywords {
     pub exclusions: Vec<String>,
     #[serde(default, deserialize_with = "crate::pack::words::text_list")]
     pub requires_any: Vec<String>,
+    /// Primary keywords that also name where data sits ("silver"): after
+    /// "in", "on", "into", "between" they place other work ("mask emails
+    /// in silver") and ask nothing of this skill.
+    #[serde(default, deserialize_with = "crate::pack::words::text_list")]
+    pub places: Vec<String>,
+    /// Words too general to ask for this skill ("pipeline") that, ruled
+    /// out or said to exist ("no pipeline yet", "the pipeline code is
+    /// fine"), settle it: it is not asked.
+    #[serde(default, deserialize_with = "crate::pack::words::text_list")]
+    pub settled_by: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
