@@ -276,14 +276,18 @@ pub(super) fn detect_analysed(
     for f in &mine {
         candidates.extend(index.skills_of[f.term].iter().copied());
     }
-    // A skill settled by a general word of its work ("no pipeline yet")
-    // is scored, to be left out.
+    // The scope of a general word of skill `st`'s work ("no pipeline
+    // yet"): what settles the skill when nothing else asks for it.
+    let settled_scope = |st: &super::index::SkillTerms| {
+        a.all_found
+            .iter()
+            .filter(|f| f.pack == pos && st.settled_by.contains(&f.term))
+            .find_map(|f| a.scope(f))
+    };
+    // A skill settled by a general word of its work is scored, to be
+    // left out.
     for (i, st) in index.skills.iter().enumerate() {
-        if !st.settled_by.is_empty()
-            && a.all_found
-                .iter()
-                .any(|f| f.pack == pos && st.settled_by.contains(&f.term) && a.scope(f).is_some())
-        {
+        if settled_scope(st).is_some() {
             candidates.insert(i);
         }
     }
@@ -376,18 +380,21 @@ pub(super) fn detect_analysed(
     let mut described_skills: Vec<(usize, String)> = Vec::new();
     // (first word, end, skill) of each place word that placed other work.
     let mut placed: Vec<(usize, usize, String)> = Vec::new();
-    // Words right after a place that placed other work ("on bronze raw
-    // files"): the rest of the place's phrase, no work of their own.
+    // Each place word that placed other work, read once: (skill, find,
+    // lead). The words right after it ("on bronze raw files") are the rest
+    // of the place's phrase, no work of their own.
     let toks = &a.reading.tokens;
+    let mut place_leads: Vec<(usize, Found, usize)> = Vec::new();
     let mut place_tail = vec![false; toks.len()];
     for (i, skill) in pack.skills.iter().enumerate() {
         if skill.keywords.places.is_empty() {
             continue;
         }
         for f in a.all_found.iter().filter(|f| f.pack == pos) {
-            if placed_at(a, index, f, i, &skill.keywords.places).is_none() {
+            let Some(lead) = placed_at(a, index, f, i, &skill.keywords.places) else {
                 continue;
-            }
+            };
+            place_leads.push((i, *f, lead));
             for k in f.start + f.len..(f.start + f.len + 2).min(toks.len()) {
                 if toks[k].clause_start || super::normalise::is_stopword(&toks[k].word) {
                     break;
@@ -457,7 +464,9 @@ pub(super) fn detect_analysed(
             }
             // "mask emails in silver", "retention on bronze": the layer is
             // where other work happens.
-            if let Some(lead) = placed_at(a, index, f, i, &skill.keywords.places) {
+            if let Some(&(_, _, lead)) = place_leads.iter().find(|(k, p, _)| {
+                *k == i && p.start == f.start && p.len == f.len && p.term == f.term
+            }) {
                 placed.push((lead, f.start + f.len, skill.id.clone()));
                 continue;
             }
@@ -593,12 +602,7 @@ pub(super) fn detect_analysed(
         // "no pipeline yet", "the pipeline code is fine": a general word
         // of the skill's work, ruled out or said to exist.
         if negated_by.is_none() && exists_by.is_none() && !kind_chosen && primary.is_empty() {
-            let settled = a.all_found.iter().find_map(|f| {
-                (f.pack == pos && st.settled_by.contains(&f.term))
-                    .then(|| a.scope(f))
-                    .flatten()
-            });
-            match settled.map(|sc| (sc.kind, sc.text.clone())) {
+            match settled_scope(st).map(|sc| (sc.kind, sc.text.clone())) {
                 Some((ScopeKind::Negated, by)) => negated_by = Some(by),
                 Some((ScopeKind::Exists, by)) => exists_by = Some(by),
                 None => {}
