@@ -71,6 +71,63 @@ pub enum Described {
     /// What the documentation is asked about ("what do the docs say about
     /// retry policies"): the subject of a search, not work.
     Researched,
+    /// What a tool should offer or what the workload is like ("want
+    /// lineage + DQ built in", "jobs are mostly dq heavy"): a criterion of
+    /// a choice, not work.
+    Criterion,
+}
+
+/// How many content words a criterion reaches back for ("lineage + DQ
+/// built in").
+const CRITERION_WORDS: usize = 4;
+
+/// "built in", "out of the box", "natively" at `i`: the number of words.
+fn offered_at(toks: &[Token], i: usize) -> Option<usize> {
+    let w = |k: usize| toks.get(i + k).map(|t| t.word.as_str());
+    let n = match (w(0)?, w(1), w(2), w(3)) {
+        ("built", Some("in" | "into"), _, _) => 2,
+        ("builtin" | "natively", _, _, _) => 1,
+        ("out", Some("of"), Some("the"), Some("box")) => 4,
+        _ => return None,
+    };
+    // "built into the loader" names where, "built in" closing says what.
+    let closes = toks
+        .get(i + n)
+        .is_none_or(|t| t.clause_start || matches!(t.word.as_str(), "please" | "pls"));
+    (!toks[i].in_name && !toks[i].clause_start && closes).then_some(n)
+}
+
+/// "X heavy", "X intensive": the workload is like X.
+fn is_like(w: &str) -> bool {
+    matches!(w, "heavy" | "intensive" | "bound")
+}
+
+/// The words a criterion at `i` is said of: back over content words (and
+/// "and") in its clause, up to a verb of wanting.
+fn criterion_words(toks: &[Token], i: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut k = i;
+    let mut content = 0;
+    while k > 0 && !toks[k].clause_start && content < CRITERION_WORDS {
+        k -= 1;
+        let w = toks[k].word.as_str();
+        if matches!(
+            w,
+            "want" | "wants" | "need" | "needs" | "with" | "has" | "have" | "mostly" | "are" | "is"
+        ) || (is_stopword(w) && w != "and")
+        {
+            break;
+        }
+        if w != "and" {
+            content += 1;
+        }
+        out.push(k);
+        if toks[k].clause_start {
+            break;
+        }
+    }
+    out.reverse();
+    out
 }
 
 /// Verbs that end a described phrase ("the nightly job fails").
@@ -133,7 +190,8 @@ fn failure_at(toks: &[Token], i: usize) -> Option<usize> {
         ) => Some(1),
         ("times" | "timed", Some("out")) => Some(2),
         ("is" | "goes" | "went" | "was", Some("down" | "late" | "unavailable")) => Some(2),
-        ("keeps", Some("failing" | "dying" | "breaking" | "crashing")) => Some(2),
+        ("keeps", Some("failing" | "dying" | "breaking" | "crashing" | "timing")) => Some(2),
+        ("ooms" | "flakes" | "chokes", _) => Some(1),
         _ => None,
     }
 }
@@ -159,15 +217,151 @@ fn condition_subject(toks: &[Token], c: usize) -> Option<std::ops::Range<usize>>
     None
 }
 
+/// Things that run and can be said to fail: a pipeline and its parts, or
+/// the system it pulls from.
+fn is_runnable(w: &str) -> bool {
+    matches!(
+        w,
+        "pipeline"
+            | "pipelines"
+            | "flow"
+            | "flows"
+            | "dag"
+            | "dags"
+            | "job"
+            | "jobs"
+            | "load"
+            | "loads"
+            | "sync"
+            | "extract"
+            | "task"
+            | "tasks"
+            | "pull"
+            | "api"
+            | "consumer"
+            | "consumers"
+            | "sink"
+            | "connector"
+            | "worker"
+            | "workers"
+    )
+}
+
+/// Words after "failed"/"crashed" that keep it a verb ("the load failed
+/// again"): before any other word it names a kind of thing ("failed
+/// tasks").
+fn keeps_verb(w: &str) -> bool {
+    is_stopword(w)
+        || matches!(
+            w,
+            "again"
+                | "twice"
+                | "yesterday"
+                | "today"
+                | "tonight"
+                | "overnight"
+                | "last"
+                | "every"
+                | "since"
+                | "repeatedly"
+                | "intermittently"
+                | "randomly"
+                | "whenever"
+                | "when"
+                | "because"
+                | "after"
+        )
+}
+
+/// How many words a symptom's subject holds at most ("our prefect flow
+/// for the zendesk pull").
+const SYMPTOM_SUBJECT: usize = 6;
+
+/// "prefect flow times out on the shopify extract", "the whole dag dies":
+/// a thing the goal says fails, as a statement, runs already. The positions
+/// of its words, from a failure at `v`.
+fn symptom_subject(toks: &[Token], v: usize) -> Option<std::ops::Range<usize>> {
+    let len = failure_at(toks, v)?;
+    let w = toks[v].word.as_str();
+    if matches!(w, "failed" | "failing" | "crashed" | "errored" | "broke")
+        && toks
+            .get(v + len)
+            .is_some_and(|n| !n.clause_start && !keeps_verb(&n.word))
+    {
+        return None;
+    }
+    if toks[v].clause_start {
+        return None;
+    }
+    let mut start = v;
+    while start > 0 && v - start < SYMPTOM_SUBJECT {
+        let p = &toks[start - 1];
+        if p.in_name
+            || is_verb(&p.word)
+            || is_condition(&p.word)
+            || (is_stopword(&p.word) && !is_definite(&p.word))
+        {
+            break;
+        }
+        start -= 1;
+        if p.clause_start {
+            break;
+        }
+    }
+    (toks[start..v].iter().any(|t| is_runnable(&t.word))
+        && toks[start..v].iter().any(|t| !is_definite(&t.word)))
+    .then_some(start..v)
+}
+
+/// "takes the whole dag down": the thing a failure brings down runs.
+fn brought_down(toks: &[Token], v: usize) -> Option<std::ops::Range<usize>> {
+    if !matches!(
+        toks[v].word.as_str(),
+        "takes" | "took" | "brings" | "brought" | "knocks" | "knocked"
+    ) {
+        return None;
+    }
+    let end = (v + 2..(v + 6).min(toks.len())).find(|&k| toks[k].word == "down")?;
+    let object = v + 1..end;
+    (toks[object.clone()].iter().all(|t| !t.clause_start)
+        && toks[object.clone()]
+            .iter()
+            .any(|t| is_runnable(&t.word) || t.word == "run"))
+    .then_some(object)
+}
+
 /// Per word: a cadence (with the words of what it describes) that says
 /// what runs or measures a number, not a schedule the goal asks for, and
-/// the thing a failure condition names.
+/// the thing a failure condition or a stated failure names.
 pub fn described(toks: &[Token]) -> Vec<Option<Described>> {
     let mut out = vec![None; toks.len()];
     for c in 0..toks.len() {
-        if let Some(subject) = condition_subject(toks, c) {
+        let subject = condition_subject(toks, c)
+            .or_else(|| symptom_subject(toks, c))
+            .or_else(|| brought_down(toks, c));
+        if let Some(subject) = subject {
             for k in subject {
                 out[k] = Some(Described::Running);
+            }
+        }
+    }
+    for i in 0..toks.len() {
+        let criterion = if let Some(n) = offered_at(toks, i) {
+            Some((criterion_words(toks, i), n))
+        } else if is_like(&toks[i].word) && !toks[i].in_name && i > 0 && !toks[i].clause_start {
+            let prev = &toks[i - 1];
+            // A word typed once and read as two ("dq" is "data quality").
+            let mut from = i - 1;
+            while from > 0 && !toks[from].clause_start && toks[from - 1].typed == prev.typed {
+                from -= 1;
+            }
+            (!is_stopword(&prev.word) && !prev.in_name).then(|| ((from..i).collect(), 1))
+        } else {
+            None
+        };
+        if let Some((words, n)) = criterion.filter(|(w, _)| !w.is_empty()) {
+            for k in words.into_iter().chain(i..i + n) {
+                out[k] = Some(Described::Criterion);
             }
         }
     }
@@ -322,6 +516,51 @@ mod tests {
         );
         assert!(marked("when we add the new load, test it").is_empty());
         assert_eq!(marked("checks on silver.orders hourly volume"), ["hourly"]);
+    }
+
+    #[test]
+    fn a_thing_the_goal_says_fails_runs_already() {
+        for (goal, words) in [
+            (
+                "prefect flow times out on the shopify extract",
+                vec!["prefect", "flow"],
+            ),
+            (
+                "the whole airflow dag dies",
+                vec!["the", "whole", "airflow", "dag"],
+            ),
+            (
+                "spark sessionization job OOMs every night",
+                vec!["spark", "sessionization", "job"],
+            ),
+            ("our load failed again, add retries", vec!["our", "load"]),
+            (
+                "a 503 takes the whole dag down",
+                vec!["the", "whole", "dag"],
+            ),
+        ] {
+            assert_eq!(marked(goal), words, "{goal}");
+        }
+        // A kind of thing ("failed tasks"), a failure of no running thing,
+        // and a failure asked about are not statements that it runs.
+        for goal in [
+            "retry failed tasks three times",
+            "the schema check fails loudly",
+            "list the failed jobs from run_results",
+        ] {
+            assert!(marked(goal).is_empty(), "{goal}: {:?}", marked(goal));
+        }
+    }
+
+    #[test]
+    fn what_a_tool_should_offer_is_a_criterion() {
+        // Read without a pack's synonyms: "dq" stays one word here.
+        assert_eq!(
+            marked("airflow or dagster? want lineage and dq built in"),
+            ["lineage", "and", "dq", "built", "in"]
+        );
+        assert_eq!(marked("jobs are mostly dq heavy"), ["dq", "heavy"]);
+        assert!(marked("retries built into the loader").is_empty());
     }
 
     #[test]

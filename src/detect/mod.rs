@@ -229,10 +229,11 @@ pub struct ScopeNote {
     /// "negated", "exists", "runs" (words naming what runs already: "the
     /// nightly ledger sync"), "grain" (a cadence that measures: "daily
     /// row count"), "researched" (what a documentation search is about),
-    /// "placed" (a layer named as where other work happens: "in silver")
-    /// or "examined" (secondary words of a skill in a goal that only
-    /// reviews or searches: what is looked at); the last five ask for
-    /// nothing.
+    /// "placed" (a layer named as where other work happens: "in silver"),
+    /// "criterion" (what a tool should offer or a workload is like: "DQ
+    /// built in", "dq-heavy jobs") or "examined" (secondary words of a
+    /// skill in a goal that only reviews or searches: what is looked at);
+    /// the last six ask for nothing.
     pub kind: String,
     /// The words as typed ("no kafka", "existing query").
     pub text: String,
@@ -251,6 +252,7 @@ impl ScopeNote {
             "examined" => "names what is looked at",
             "researched" => "is what the documentation is asked about",
             "placed" => "says where the work happens",
+            "criterion" => "says what the tool should offer or the work is like",
             _ => return None,
         };
         Some(format!(

@@ -833,7 +833,42 @@ fn fine_keeps(toks: &[Token], i: usize) -> bool {
     });
     let but = toks.get(i + 1).is_some_and(|t| t.word == "but");
     !but && !asks_a_check(toks, i)
-        && (works || itself || left_alone || definite_subject(toks, i) || made_subject(toks, i))
+        && (works
+            || itself
+            || left_alone
+            || definite_subject(toks, i)
+            || made_subject(toks, i)
+            || parts_subject(toks, i))
+}
+
+/// "ingestion and the dag are fine", "ingestion, the dag and the schema
+/// are fine": parts joined by "and", each a made thing or a thing named
+/// with an article, so each is the user's own.
+fn parts_subject(toks: &[Token], i: usize) -> bool {
+    let Some(verb) = i.checked_sub(1) else {
+        return false;
+    };
+    if !matches!(toks[verb].word.as_str(), "is" | "are") || toks[verb].clause_start {
+        return false;
+    }
+    let Some(start) = (0..verb).rev().find(|&k| toks[k].clause_start) else {
+        return false;
+    };
+    let subject = &toks[start..verb];
+    if subject.len() > 8 || subject.iter().any(|t| ends_scope(t) && t.word != "and") {
+        return false;
+    }
+    let parts: Vec<&[Token]> = subject.split(|t| t.word == "and").collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            let definite = p.len() >= 2
+                && matches!(
+                    p[0].word.as_str(),
+                    "the" | "our" | "my" | "this" | "current"
+                );
+            let made = p.last().is_some_and(|t| is_made_thing(&t.word));
+            !p.is_empty() && p.len() <= 3 && (definite || made)
+        })
 }
 
 /// "query is fine", "flow code is fine": a made thing named without an
@@ -2344,34 +2379,41 @@ fn listed_cue(toks: &[Token], i: usize) -> Option<(usize, Scope)> {
         return None;
     }
     let closes = |end: usize| {
-        toks.get(end).is_none_or(|t| {
-            t.clause_start
-                || ends_scope(t)
-                || matches!(
-                    t.word.as_str(),
-                    "until"
-                        | "till"
-                        | "since"
-                        | "because"
-                        | "as"
-                        | "now"
-                        | "for"
-                        | "after"
-                        | "once"
-                        | "when"
-                        | "later"
-                        | "last"
-                        | "yesterday"
-                        | "earlier"
-                        | "already"
-                        | "previously"
-                        | "anyway"
-                        | "pls"
-                        | "please"
-                        | "thanks"
-                        | "thx"
-                )
-        })
+        // "the marts are frozen this week": a time the state holds for.
+        let this_time = toks.get(end).is_some_and(|t| t.word == "this")
+            && toks.get(end + 1).is_some_and(|u| {
+                !u.clause_start && (is_later_unit(&u.word) || is_time_unit(&u.word))
+            })
+            && toks.get(end + 2).is_none_or(|n| n.clause_start);
+        this_time
+            || toks.get(end).is_none_or(|t| {
+                t.clause_start
+                    || ends_scope(t)
+                    || matches!(
+                        t.word.as_str(),
+                        "until"
+                            | "till"
+                            | "since"
+                            | "because"
+                            | "as"
+                            | "now"
+                            | "for"
+                            | "after"
+                            | "once"
+                            | "when"
+                            | "later"
+                            | "last"
+                            | "yesterday"
+                            | "earlier"
+                            | "already"
+                            | "previously"
+                            | "anyway"
+                            | "pls"
+                            | "please"
+                            | "thanks"
+                            | "thx"
+                    )
+            })
     };
     let points_at = |end: usize| {
         toks.get(end).is_some_and(|t| {
@@ -2384,6 +2426,15 @@ fn listed_cue(toks: &[Token], i: usize) -> Option<(usize, Scope)> {
         })
     };
     let found = super::cues::found_at(toks, i, closes, points_at)?;
+    // "don't forget the tests", "never ignore nulls": the work is asked.
+    let undone = i > 0
+        && matches!(
+            toks[i - 1].word.as_str(),
+            "dont" | "never" | "not" | "t" | "cant" | "shouldnt" | "mustnt"
+        );
+    if undone && found.points == super::cues::Points::OutAfter {
+        return None;
+    }
     let end = i + found.len;
     let words = match found.points {
         // Read by `heading_cue`, where a colon closes the phrase.
@@ -2486,8 +2537,10 @@ fn listed_cue(toks: &[Token], i: usize) -> Option<(usize, Scope)> {
             if asks_a_check(toks, i) {
                 return None;
             }
-            // "…, leave that alone": the pointer names the clause before.
-            if found.pointer {
+            // "…, leave that alone": the pointer names the clause before;
+            // "perf tuning and the k8s stuff: not now": the cue is said of
+            // the heading its colon closes.
+            if found.pointer || (toks[i].clause_start && toks[i].after_colon) {
                 clause_before(toks, i)
             } else {
                 // "the semantic model we'll bolt on later": the doer is no
@@ -2820,7 +2873,11 @@ pub fn scopes(toks: &[Token], consumed: &[bool]) -> Vec<Scope> {
         }
         let w = toks[i].word.as_str();
         let after_already = i > 0 && toks[i - 1].word == "already";
-        if matches!(w, "existing" | "preexisting") && !toks[i].in_name {
+        // "nothing existing": there is nothing, so nothing exists.
+        let nothing_before = i > 0
+            && !toks[i].clause_start
+            && matches!(toks[i - 1].word.as_str(), "nothing" | "no" | "none" | "not");
+        if matches!(w, "existing" | "preexisting") && !toks[i].in_name && !nothing_before {
             // "our existing airflow should orchestrate …": the thing that
             // exists ends where what is asked of it begins.
             let mut words = forward(toks, i + 1);

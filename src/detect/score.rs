@@ -456,7 +456,9 @@ pub(super) fn detect_analysed(
             // load") or measures a number ("daily row count") asks for no
             // schedule. A gated skill keeps the word, so that its gate
             // still holds the word back from the pack's evidence.
-            if has_required && a.describes(f) {
+            // A scope that holds the words says how the thing stands
+            // ("the salesforce pull dies": it exists) and is read instead.
+            if has_required && a.describes(f) && a.scope(f).is_none() {
                 if st.primary.contains(&f.term) || st.secondary.contains(&f.term) {
                     described_skills.push((f.start, skill.id.clone()));
                 }
@@ -599,6 +601,12 @@ pub(super) fn detect_analysed(
         // not bring back work the goal rules out ("don't redesign the
         // schema").
         let only_tools = !primary.is_empty() && primary.iter().all(|&t| is_tool_term(index, t));
+        // "stripe webhooks -> bronze … silver/gold can wait": the layer the
+        // data lands in does not bring back the layers' work ruled out.
+        let only_places = !primary.is_empty()
+            && primary
+                .iter()
+                .all(|&t| skill.keywords.places.contains(&index.terms[t].text));
         // "no pipeline yet", "the pipeline code is fine": a general word
         // of the skill's work, ruled out or said to exist.
         if negated_by.is_none() && exists_by.is_none() && !kind_chosen && primary.is_empty() {
@@ -632,6 +640,7 @@ pub(super) fn detect_analysed(
             || (negated_by.is_some()
                 && (primary.is_empty()
                     || (negated_primary && only_shared)
+                    || (negated_primary && only_places)
                     || only_tools
                     || explains))
         {
@@ -1022,8 +1031,19 @@ pub(super) fn detect_analysed(
                     })
             })
     };
+    // "Need fenix_derived.attribution_clients_v1, one row per client":
+    // a table asked for by its name is made.
+    let needs_a_name = |i: usize| {
+        matches!(toks[i].word.as_str(), "need" | "needs" | "want" | "wants")
+            && !toks[i].in_name
+            && toks[i + 1..]
+                .iter()
+                .find(|n| !super::reading::is_shape(n))
+                .is_some_and(|n| n.in_name && n.name_start && !n.clause_start)
+    };
     let creates = toks.iter().enumerate().any(|(i, t)| {
-        is_creation_cue(&t.word)
+        needs_a_name(i)
+            || is_creation_cue(&t.word)
             && !(t.word != "new" && makes_leaf(i))
             // "needs new owners", "a new column": something new in a thing
             // that exists.
@@ -1465,7 +1485,9 @@ fn settle_rest(
                 .iter()
                 .any(|f| f.pack == pos && (f.start..f.start + f.len).contains(&w))
         });
-        for f in a.all_found.iter().filter(|f| f.pack == pos && covered) {
+        // The longest terms over the part name it ("semantic model", not
+        // the "model" inside it).
+        for f in a.found.iter().filter(|f| f.pack == pos && covered) {
             if (f.start..f.start + f.len).any(|w| part.contains(&w)) {
                 for &k in index.skills_of.get(f.term).into_iter().flatten() {
                     if let Some(s) = pack.skills.get(k) {
@@ -1949,13 +1971,18 @@ fn described_notes(a: &Analysis, skills: &[(usize, String)]) -> Vec<ScopeNote> {
             kind: match kind {
                 Described::Running => "runs".into(),
                 Described::Grain => "grain".into(),
+                Described::Criterion => "criterion".into(),
                 Described::Researched => "researched".into(),
             },
-            text: a.reading.tokens[k..end]
-                .iter()
-                .map(|t| t.typed.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
+            text: {
+                // A word typed once and read as two ("dq") is said once.
+                let mut typed: Vec<&str> = a.reading.tokens[k..end]
+                    .iter()
+                    .map(|t| t.typed.as_str())
+                    .collect();
+                typed.dedup();
+                typed.join(" ")
+            },
             skills: ids,
         });
         k = end;
