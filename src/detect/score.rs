@@ -1485,9 +1485,7 @@ fn settle_rest(
                 .iter()
                 .any(|f| f.pack == pos && (f.start..f.start + f.len).contains(&w))
         });
-        // The longest terms over the part name it ("semantic model", not
-        // the "model" inside it).
-        for f in a.found.iter().filter(|f| f.pack == pos && covered) {
+        for f in a.all_found.iter().filter(|f| f.pack == pos && covered) {
             if (f.start..f.start + f.len).any(|w| part.contains(&w)) {
                 for &k in index.skills_of.get(f.term).into_iter().flatten() {
                     if let Some(s) = pack.skills.get(k) {
