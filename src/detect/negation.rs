@@ -845,16 +845,9 @@ fn fine_keeps(toks: &[Token], i: usize) -> bool {
 /// are fine": parts joined by "and", each a made thing or a thing named
 /// with an article, so each is the user's own.
 fn parts_subject(toks: &[Token], i: usize) -> bool {
-    let Some(verb) = i.checked_sub(1) else {
+    let Some(subject) = copula_subject(toks, i) else {
         return false;
     };
-    if !matches!(toks[verb].word.as_str(), "is" | "are") || toks[verb].clause_start {
-        return false;
-    }
-    let Some(start) = (0..verb).rev().find(|&k| toks[k].clause_start) else {
-        return false;
-    };
-    let subject = &toks[start..verb];
     if subject.len() > 8 || subject.iter().any(|t| ends_scope(t) && t.word != "and") {
         return false;
     }
@@ -871,20 +864,24 @@ fn parts_subject(toks: &[Token], i: usize) -> bool {
         })
 }
 
+/// "X is fine", "X are fine": the clause's words before the "is"/"are"
+/// that stands right before `i`.
+fn copula_subject(toks: &[Token], i: usize) -> Option<&[Token]> {
+    let verb = i.checked_sub(1)?;
+    if !matches!(toks[verb].word.as_str(), "is" | "are") || toks[verb].clause_start {
+        return None;
+    }
+    let start = (0..verb).rev().find(|&k| toks[k].clause_start)?;
+    Some(&toks[start..verb])
+}
+
 /// "query is fine", "flow code is fine": a made thing named without an
 /// article is still the user's own, and kept; "batch is fine", "type 1 is
 /// fine" pick a kind of thing.
 fn made_subject(toks: &[Token], i: usize) -> bool {
-    let Some(verb) = i.checked_sub(1) else {
+    let Some(subject) = copula_subject(toks, i) else {
         return false;
     };
-    if !matches!(toks[verb].word.as_str(), "is" | "are") || toks[verb].clause_start {
-        return false;
-    }
-    let Some(start) = (0..verb).rev().find(|&k| toks[k].clause_start) else {
-        return false;
-    };
-    let subject = &toks[start..verb];
     subject.len() <= 3
         && subject.iter().all(|t| !ends_scope(t) || t.word == "and")
         && subject.first().is_some_and(|t| t.word != "and")
@@ -1068,16 +1065,9 @@ fn clause_before(toks: &[Token], i: usize) -> Vec<usize> {
 /// "the", "our", "this") is said to be fine, so it exists; "type 1 is
 /// fine" and "a daily load is fine" pick a kind of thing.
 fn definite_subject(toks: &[Token], i: usize) -> bool {
-    let Some(verb) = i.checked_sub(1) else {
+    let Some(subject) = copula_subject(toks, i) else {
         return false;
     };
-    if !matches!(toks[verb].word.as_str(), "is" | "are") || toks[verb].clause_start {
-        return false;
-    }
-    let Some(start) = (0..verb).rev().find(|&k| toks[k].clause_start) else {
-        return false;
-    };
-    let subject = &toks[start..verb];
     // "the query and fixtures are fine": parts joined by "and".
     let joined = |t: &Token| !ends_scope(t) || t.word == "and";
     subject.len() >= 2
