@@ -29,6 +29,8 @@ fn artifacts() -> String {
 }
 
 const FAILED_GOAL: &str = "analyze why our dbt pipeline failed last night";
+/// The same analysis with the plan asked for: planning-changes answers.
+const PLAN_GOAL: &str = "analyze why our dbt pipeline failed last night and plan the fixes";
 
 fn run(goal: &str, out: &Path, sets: &[String]) -> Output {
     let mut cmd = Command::new(common::bin());
@@ -54,11 +56,18 @@ fn read(out: &Path, rel: &str) -> String {
     std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
-const BASE: [&str; 2] = ["scoping-analysis", "planning-changes"];
+const BASE: [&str; 2] = ["scoping-analysis", "writing-findings"];
 
 #[test]
 fn analysis_goals_detect_this_pack_and_their_chains() {
+    // The plan is asked only when the goal asks for one (a fix, a
+    // recommendation, a plan): "analyze why it failed" is a diagnosis.
     let with_runs: Vec<&str> = vec![
+        "scoping-analysis",
+        "reading-run-artifacts",
+        "writing-findings",
+    ];
+    let planned_runs: Vec<&str> = vec![
         "scoping-analysis",
         "reading-run-artifacts",
         "planning-changes",
@@ -67,14 +76,14 @@ fn analysis_goals_detect_this_pack_and_their_chains() {
     let with_docs: Vec<&str> = vec![
         "scoping-analysis",
         "researching-documentation",
-        "planning-changes",
         "writing-findings",
     ];
-    let cases: [(&str, &Vec<&str>); 6] = [
+    let cases: [(&str, &Vec<&str>); 7] = [
         (FAILED_GOAL, &with_runs),
+        (PLAN_GOAL, &planned_runs),
         (
             "review pipeline run history and recommend fixes",
-            &with_runs,
+            &planned_runs,
         ),
         ("investigate slow dbt models", &with_runs),
         (
@@ -130,8 +139,8 @@ fn defaults_without_artifacts_write_a_coherent_report_that_says_it_is_incomplete
     // A report built without its run evidence is not a passing one: the
     // analysis says what to provide (issue 11, 9c).
     assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
-    // The goal asks why it failed, not for a plan: planning-changes gives
-    // its answers to the findings but writes no integration-plan.md.
+    // The goal asks why it failed, not for a plan: planning-changes is not
+    // in the chain and no integration-plan.md is written.
     assert!(stdout(&o).contains("Completeness: 66%"), "{}", stdout(&o));
     assert!(
         stdout(&o).contains("⚠ Reading run artifacts — the analysis holds run evidence (give reading-run-artifacts.artifacts dbt's target/ folder with run_results.json and manifest.json, then generate again)"),
@@ -199,7 +208,9 @@ fn artifacts_fill_failures_messages_timings_parents_and_one_recommendation_each(
             "### R4: Alert on failures and runs over budget",
         ]
     );
-    assert!(findings.contains("- Validation test: `dbt build --select accepted_values_stg_orders_status` in staging reports status pass with 0 failing rows (was 2).\n"));
+    // No plan asked: the tests run in "a test environment", not a named one.
+    assert!(findings.contains("- Validation test: `dbt build --select accepted_values_stg_orders_status` in a test environment reports status pass with 0 failing rows (was 2).\n"));
+    assert!(findings.contains("## Implementation plan\n\nNo implementation plan was asked for"));
     assert_eq!(findings.matches("- Validation test: ").count(), 4);
     assert_eq!(code(&validate(&out)), 0);
 }
@@ -232,7 +243,7 @@ fn a_recommendation_without_its_validation_test_needs_attention() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let path = out.join("findings.md");
     let text = std::fs::read_to_string(&path).expect("findings");
-    let line = "- Validation test: `dbt build --select stg_payments+` in staging finishes with no error and runs the nodes skipped today.\n";
+    let line = "- Validation test: `dbt build --select stg_payments+` in a test environment finishes with no error and runs the nodes skipped today.\n";
     assert!(text.contains(line), "{text}");
     std::fs::write(&path, text.replacen(line, "", 1)).expect("written");
     let v = validate(&out);
@@ -276,7 +287,7 @@ fn missing_artifacts_are_refused_with_every_other_problem_and_nothing_written() 
     let (tmp, out) = out_dir();
     let gone = tmp.path().join("target").to_string_lossy().into_owned();
     let o = run(
-        FAILED_GOAL,
+        PLAN_GOAL,
         &out,
         &[
             format!("reading-run-artifacts.artifacts={gone}"),
@@ -439,4 +450,42 @@ fn a_goal_that_asks_for_the_plan_gets_integration_plan_md_and_the_pointers_to_it
     ));
     assert!(read(&out, "README.md").contains("| integration-plan.md | implementation steps"));
     assert!(stdout(&o).contains("Completeness: 100%"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_plan_asked_names_its_environment_and_writes_the_integration_plan() {
+    let (_tmp, out) = out_dir();
+    let o = run(
+        PLAN_GOAL,
+        &out,
+        &[
+            format!("reading-run-artifacts.artifacts={}", artifacts()),
+            "planning-changes.test_environment=ci".to_string(),
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let files: Vec<String> = tree(&out).into_keys().collect();
+    assert_eq!(
+        files,
+        [
+            "README.md",
+            "findings.md",
+            "integration-plan.md",
+            "scope.md",
+            "workflow-analysis.md"
+        ]
+    );
+    let findings = read(&out, "findings.md");
+    assert!(findings.contains("- Validation test: `dbt build --select stg_payments+` in CI finishes with no error and runs the nodes skipped today.\n"), "{findings}");
+    assert!(
+        findings.contains(
+            "## Implementation plan\n\n1. Record the baseline run in CI (artifacts kept).\n"
+        ),
+        "{findings}"
+    );
+    assert!(findings.contains("Steps, validation procedures, monitoring and rollback in detail: integration-plan.md.\n"), "{findings}");
+    assert!(
+        !findings.contains("No implementation plan was asked for"),
+        "{findings}"
+    );
 }

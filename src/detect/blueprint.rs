@@ -294,6 +294,15 @@ fn says_whole(toks: &[super::normalise::Token]) -> bool {
     toks.iter().enumerate().any(|(i, t)| {
         !t.in_name
             && (matches!(t.word.as_str(), "everything" | "whole" | "entire" | "e2e")
+                // "run the full thing", "the full pipeline"
+                || (t.word == "full"
+                    && toks.get(i + 1).is_some_and(|n| {
+                        matches!(
+                            n.word.as_str(),
+                            "thing" | "pipeline" | "run" | "flow" | "journey" | "chain"
+                                | "workflow" | "stack" | "treatment"
+                        )
+                    }))
                 || (t.word == "end"
                     && toks.get(i + 1).is_some_and(|n| n.word == "to")
                     && toks.get(i + 2).is_some_and(|n| n.word == "end")))

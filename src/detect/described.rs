@@ -75,6 +75,9 @@ pub enum Described {
     /// lineage + DQ built in", "jobs are mostly dq heavy"): a criterion of
     /// a choice, not work.
     Criterion,
+    /// How often something happens ("503s a couple times a week", "fails
+    /// twice a day"): a rate, not a schedule the goal asks for.
+    Frequency,
 }
 
 /// How many content words a criterion reaches back for ("lineage + DQ
@@ -192,6 +195,8 @@ fn failure_at(toks: &[Token], i: usize) -> Option<usize> {
         ("is" | "goes" | "went" | "was", Some("down" | "late" | "unavailable")) => Some(2),
         ("keeps", Some("failing" | "dying" | "breaking" | "crashing" | "timing")) => Some(2),
         ("ooms" | "flakes" | "chokes", _) => Some(1),
+        // "the vendor api 503s twice a week"
+        (w, _) if is_status_plural(w) => Some(1),
         _ => None,
     }
 }
@@ -208,6 +213,11 @@ fn condition_subject(toks: &[Token], c: usize) -> Option<std::ops::Range<usize>>
     let start = c + 1;
     for v in start + 1..(start + 1 + CONDITION_SUBJECT).min(toks.len()) {
         if toks[v].clause_start {
+            return None;
+        }
+        // "retries when Stripe 429s": the source answers with an error; it
+        // says nothing of a pipeline that runs.
+        if is_status_plural(&toks[v].word) {
             return None;
         }
         if failure_at(toks, v).is_some() {
@@ -365,6 +375,13 @@ pub fn described(toks: &[Token]) -> Vec<Option<Described>> {
             }
         }
     }
+    for i in 2..toks.len() {
+        if let Some(from) = frequency_at(toks, i) {
+            for d in &mut out[from..=i] {
+                *d = Some(Described::Frequency);
+            }
+        }
+    }
     for (i, t) in toks.iter().enumerate() {
         if t.in_name || !is_cadence(&t.word) {
             continue;
@@ -408,6 +425,74 @@ pub fn described(toks: &[Token]) -> Vec<Option<Described>> {
         }
     }
     out
+}
+
+/// "a couple times a week", "twice per day": where a rate that ends at the
+/// unit `i` starts. "once a week" is left alone: it is as often a schedule
+/// asked for ("run it once a week").
+fn frequency_at(toks: &[Token], i: usize) -> Option<usize> {
+    let unit = &toks[i];
+    let per = &toks[i - 1];
+    let count = &toks[i - 2];
+    let ok = !unit.in_name
+        && !per.clause_start
+        && !unit.clause_start
+        && matches!(
+            unit.word.as_str(),
+            "day" | "days" | "week" | "weeks" | "month" | "months" | "hour" | "hours" | "night"
+        )
+        && matches!(per.word.as_str(), "a" | "per" | "each")
+        && matches!(count.word.as_str(), "times" | "twice" | "thrice");
+    // Of an event the clause names ("the api 503s a couple times a week"),
+    // not of a run asked for ("refresh it twice a day").
+    let event = (0..i - 2)
+        .rev()
+        .take_while(|&k| !toks[k + 1].clause_start)
+        .take(FREQUENCY_REACH)
+        .any(|k| failure_at(toks, k).is_some() || is_event_word(&toks[k].word));
+    (ok && event).then_some(i - 2)
+}
+
+/// An HTTP error status said as a thing that happens ("503s", "429s").
+fn is_status_plural(w: &str) -> bool {
+    w.len() == 4
+        && w.ends_with('s')
+        && w.starts_with(['4', '5'])
+        && w[1..3].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// How far back a rate looks for the event it counts.
+const FREQUENCY_REACH: usize = 10;
+
+/// Words of something that happens to a pipeline, not something it does
+/// on schedule ("late", "503s", "alerts", "spikes").
+fn is_event_word(w: &str) -> bool {
+    is_status_plural(w)
+        || matches!(
+            w,
+            "late"
+                | "stale"
+                | "slow"
+                | "down"
+                | "missing"
+                | "flaky"
+                | "flaked"
+                | "failing"
+                | "happens"
+                | "happened"
+                | "spikes"
+                | "spiked"
+                | "pages"
+                | "paged"
+                | "alerts"
+                | "fired"
+                | "fires"
+                | "timeouts"
+                | "errors"
+                | "retried"
+                | "restarts"
+                | "restarted"
+        )
 }
 
 /// Where a determiner that knows the thing stands before `i`, with only

@@ -253,6 +253,7 @@ impl ScopeNote {
             "researched" => "is what the documentation is asked about",
             "placed" => "says where the work happens",
             "criterion" => "says what the tool should offer or the work is like",
+            "frequency" => "says how often something happens, not a schedule",
             _ => return None,
         };
         Some(format!(

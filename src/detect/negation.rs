@@ -706,6 +706,28 @@ fn list_closes_with_or(toks: &[Token], at: usize) -> bool {
     false
 }
 
+/// The words from the start of the clause up to the preposition at `prep`,
+/// when they are a short phrase of plain words ("research", "the doc
+/// research"), newest first; nothing otherwise.
+fn opening_head(toks: &[Token], prep: usize) -> Vec<usize> {
+    let Some(start) = (0..prep).rev().find(|&k| toks[k].clause_start) else {
+        return Vec::new();
+    };
+    let head = start..prep;
+    let plain = head.clone().all(|k| {
+        let t = &toks[k];
+        !t.in_name && !is_shape(t) && !is_participle(&t.word) && !is_done_cue(&t.word)
+    });
+    let content = head
+        .clone()
+        .filter(|&k| !is_stopword(&toks[k].word))
+        .count();
+    if !plain || content == 0 || head.len() > 3 {
+        return Vec::new();
+    }
+    head.rev().collect()
+}
+
 /// Positions before `at` in the same clause, up to `SCOPE_WORDS` content words.
 fn backward(toks: &[Token], at: usize) -> Vec<usize> {
     let names = super::reading::name_parts(toks);
@@ -739,6 +761,16 @@ fn backward(toks: &[Token], at: usize) -> Vec<usize> {
                 "for" | "to" | "of" | "from" | "into" | "at"
             )
         {
+            // "research on the replenishment pipeline is done": the thing
+            // said done is the short phrase that opens the clause, what
+            // follows the preposition is what it is about.
+            if matches!(t.word.as_str(), "on" | "of" | "for" | "about") && !t.clause_start {
+                let head = opening_head(toks, j);
+                if !head.is_empty() {
+                    out.push(j);
+                    out.extend(head);
+                }
+            }
             break;
         }
         out.push(j);
@@ -751,6 +783,26 @@ fn backward(toks: &[Token], at: usize) -> Vec<usize> {
         {
             content += 1;
             if content == SCOPE_WORDS {
+                // "the analysis of last week's runs is done": the words
+                // filled up right after the preposition.
+                // Small words ("the") may stand between.
+                let mut p = j;
+                while p > 0 && !toks[p].clause_start && j - p < 3 && {
+                    let w = toks[p - 1].word.as_str();
+                    is_stopword(w) && !matches!(w, "on" | "of" | "for" | "about")
+                } {
+                    p -= 1;
+                }
+                if let Some(p) = p.checked_sub(1).filter(|&p| {
+                    !toks[p + 1].clause_start
+                        && matches!(toks[p].word.as_str(), "on" | "of" | "for" | "about")
+                }) {
+                    let head = opening_head(toks, p);
+                    if !head.is_empty() {
+                        out.push(p);
+                        out.extend(head);
+                    }
+                }
                 break;
             }
         }
@@ -1515,7 +1567,21 @@ fn on_someone(toks: &[Token], i: usize) -> Option<usize> {
         && !super::context::is_data_tool(&who.word)
         && !matches!(
             who.word.as_str(),
-            "hold" | "track" | "time" | "schedule" | "it" | "top"
+            "hold"
+                | "track"
+                | "time"
+                | "schedule"
+                | "it"
+                | "top"
+                // "whoever is on call", "the pipeline is on prem"
+                | "call"
+                | "duty"
+                | "shift"
+                | "prem"
+                | "site"
+                | "board"
+                | "fire"
+                | "standby"
         );
     (person && closes(toks, i + 2)).then_some(3)
 }
@@ -1604,8 +1670,19 @@ fn closes(toks: &[Token], i: usize) -> bool {
                 || is_stopword(&t.word)
                 || ends_scope(t)
                 || matches!(t.word.as_str(), "now" | "dont" | "don")
+                // "recommendations aren't wanted here", "not needed atm":
+                // when or where the ask stands, not what it is about.
+                || (is_ask_time(&t.word) && toks.get(i + 2).is_none_or(|u| u.clause_start))
         }
     }
+}
+
+/// A word that says when or where an ask stands ("here", "atm").
+fn is_ask_time(w: &str) -> bool {
+    matches!(
+        w,
+        "here" | "atm" | "rn" | "anymore" | "either" | "though" | "tbh" | "today"
+    )
 }
 
 /// [`backward`] from `at`, joined over "and" ("the transforms and the

@@ -391,7 +391,16 @@ pub(super) fn detect_analysed(
             continue;
         }
         for f in a.all_found.iter().filter(|f| f.pack == pos) {
-            let Some(lead) = placed_at(a, index, f, i, &skill.keywords.places) else {
+            // Work of a later tier (masking, retention, alerting) happens on
+            // the layer, and so does the work the layer builds on (landing
+            // the raw data in bronze); other work of the layer's own tier
+            // there ("dq checks in silver") is part of building it.
+            let later = |k: usize| {
+                pack.skills
+                    .get(k)
+                    .is_some_and(|o| o.tier > skill.tier || skill.dependencies.hard.contains(&o.id))
+            };
+            let Some(lead) = placed_at(a, index, f, i, &skill.keywords.places, later) else {
                 continue;
             };
             place_leads.push((i, *f, lead));
@@ -423,6 +432,7 @@ pub(super) fn detect_analysed(
         // skill's other primary keywords stand.
         let mut negation_end: Option<usize> = None;
         let mut primary_at: Vec<usize> = Vec::new();
+        let mut things_named = false;
         // Some word of the skill stands outside a table or code name.
         let mut outside_names = false;
         // Some word of the skill names more than a credential's owner.
@@ -559,6 +569,24 @@ pub(super) fn detect_analysed(
             }
             if is_p {
                 primary_at.push(f.start);
+                // "gold tables only": the layer's things are named, the
+                // layer is asked for.
+                things_named |= toks.get(f.start + f.len).is_some_and(|n| {
+                    !n.clause_start
+                        && matches!(
+                            n.word.as_str(),
+                            "table"
+                                | "tables"
+                                | "layer"
+                                | "layers"
+                                | "model"
+                                | "models"
+                                | "mart"
+                                | "marts"
+                                | "view"
+                                | "views"
+                        )
+                });
             }
             if is_p && !primary.contains(&f.term) {
                 primary.push(f.term);
@@ -604,6 +632,7 @@ pub(super) fn detect_analysed(
         // "stripe webhooks -> bronze … silver/gold can wait": the layer the
         // data lands in does not bring back the layers' work ruled out.
         let only_places = !primary.is_empty()
+            && !things_named
             && primary
                 .iter()
                 .all(|&t| skill.keywords.places.contains(&index.terms[t].text));
@@ -1971,6 +2000,7 @@ fn described_notes(a: &Analysis, skills: &[(usize, String)]) -> Vec<ScopeNote> {
                 Described::Grain => "grain".into(),
                 Described::Criterion => "criterion".into(),
                 Described::Researched => "researched".into(),
+                Described::Frequency => "frequency".into(),
             },
             text: {
                 // A word typed once and read as two ("dq") is said once.
@@ -1992,8 +2022,17 @@ fn described_notes(a: &Analysis, skills: &[(usize, String)]) -> Vec<ScopeNote> {
 /// sentence (commas only between), with nothing that asks again ("but",
 /// "need", "just") in between: it says why the work is ruled out.
 fn explains_negation(toks: &[super::normalise::Token], end: usize, p: usize) -> bool {
+    let last = p.min(toks.len() - 1);
+    // "…, can you set up the semantic model": a request, not a reason.
+    let asks = (end..=last).any(|k| {
+        matches!(toks[k].word.as_str(), "can" | "could")
+            && toks
+                .get(k + 1)
+                .is_some_and(|n| matches!(n.word.as_str(), "you" | "u" | "someone"))
+    });
     p >= end
-        && toks[end..=p.min(toks.len() - 1)].iter().all(|t| {
+        && !asks
+        && toks[end..=last].iter().all(|t| {
             (t.after_comma || !t.clause_start)
                 && !matches!(
                     t.word.as_str(),
@@ -2011,6 +2050,9 @@ fn explains_negation(toks: &[super::normalise::Token], end: usize, p: usize) -> 
                         | "want"
                         | "wants"
                         | "add"
+                        | "set"
+                        | "build"
+                        | "create"
                         | "please"
                         | "pls"
                         | "and"
@@ -2027,6 +2069,8 @@ fn is_place_lead(w: &str) -> bool {
     matches!(
         w,
         "in" | "on" | "at" | "between" | "across" | "inside" | "within"
+            // "audit log on who reads gold"
+            | "reads" | "read" | "reading"
     )
 }
 
@@ -2041,6 +2085,7 @@ fn placed_at(
     f: &Found,
     skill: usize,
     places: &[String],
+    later: impl Fn(usize) -> bool,
 ) -> Option<usize> {
     let is_place = |term: usize| {
         index
@@ -2097,7 +2142,7 @@ fn placed_at(
             && index
                 .skills_of
                 .get(o.term)
-                .is_some_and(|ks| ks.iter().any(|&k| k != skill))
+                .is_some_and(|ks| ks.iter().any(|&k| k != skill && later(k)))
     });
     other_work.then_some(lead)
 }
