@@ -435,7 +435,7 @@ fn heldout3_set_scores_at_or_above_the_floors() {
         &s,
         &Floors {
             right_pack: 98.6,
-            must: 96.2,
+            must: 97.1,
             must_not_per_100: 0.0,
             refused: 100.0,
             ambiguous: 95.4,
@@ -635,7 +635,7 @@ fn heldout12_set_scores_at_or_above_the_floors() {
             must: 92.4,
             must_not_per_100: 1.9,
             refused: 99.9,
-            ambiguous: 63.5,
+            ambiguous: 68.1,
             blueprint: 90.6,
             blueprint_none_offered: 1,
             must_not_written_per_100: 1.9,
@@ -651,12 +651,12 @@ fn heldout13_set_scores_at_or_above_the_floors() {
         "heldout13.yaml",
         &s,
         &Floors {
-            right_pack: 95.9,
-            must: 97.2,
+            right_pack: 97.2,
+            must: 97.8,
             must_not_per_100: 0.1,
             refused: 100.0,
             ambiguous: 81.7,
-            blueprint: 87.9,
+            blueprint: 89.2,
             blueprint_none_offered: 2,
             must_not_written_per_100: 0.1,
         },
@@ -673,12 +673,12 @@ fn scope_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 93.9,
             must: 94.5,
-            must_not_per_100: 1.1,
+            must_not_per_100: 0.1,
             refused: 100.0,
             ambiguous: 100.0,
             blueprint: 91.9,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 1.1,
+            must_not_written_per_100: 0.1,
         },
     );
 }
@@ -913,12 +913,12 @@ fn heldout24_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 93.2,
             must: 92.9,
-            must_not_per_100: 1.9,
+            must_not_per_100: 1.0,
             refused: 92.2,
             ambiguous: 68.1,
             blueprint: 90.6,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 1.9,
+            must_not_written_per_100: 1.0,
         },
     );
 }
@@ -933,12 +933,12 @@ fn heldout25_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 95.9,
             must: 95.4,
-            must_not_per_100: 1.0,
+            must_not_per_100: 0.1,
             refused: 100.0,
-            ambiguous: 63.5,
+            ambiguous: 68.1,
             blueprint: 91.9,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 1.0,
+            must_not_written_per_100: 0.1,
         },
     );
 }
@@ -973,12 +973,12 @@ fn heldout27_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 98.6,
             must: 96.0,
-            must_not_per_100: 3.7,
+            must_not_per_100: 2.8,
             refused: 100.0,
             ambiguous: 68.1,
             blueprint: 93.2,
             blueprint_none_offered: 2,
-            must_not_written_per_100: 3.7,
+            must_not_written_per_100: 2.8,
         },
     );
 }
@@ -1011,12 +1011,12 @@ fn heldout29_set_scores_at_or_above_the_floors() {
         "heldout29.yaml",
         &s,
         &Floors {
-            right_pack: 95.9,
-            must: 93.4,
+            right_pack: 97.2,
+            must: 95.4,
             must_not_per_100: 1.9,
             refused: 100.0,
             ambiguous: 77.2,
-            blueprint: 86.6,
+            blueprint: 87.9,
             blueprint_none_offered: 3,
             must_not_written_per_100: 1.9,
         },
@@ -1036,12 +1036,12 @@ fn heldout30_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 97.2,
             must: 92.7,
-            must_not_per_100: 8.3,
+            must_not_per_100: 5.6,
             refused: 99.9,
             ambiguous: 68.1,
             blueprint: 89.4,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 8.3,
+            must_not_written_per_100: 5.6,
         },
     );
 }
@@ -1080,12 +1080,12 @@ fn heldout32_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 91.9,
             must: 89.2,
-            must_not_per_100: 1.0,
+            must_not_per_100: 0.1,
             refused: 100.0,
             ambiguous: 81.7,
             blueprint: 88.3,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 1.0,
+            must_not_written_per_100: 0.1,
         },
     );
 }
@@ -1104,7 +1104,7 @@ fn heldout33_set_scores_at_or_above_the_floors() {
             must: 87.1,
             must_not_per_100: 3.7,
             refused: 100.0,
-            ambiguous: 63.5,
+            ambiguous: 68.1,
             blueprint: 71.9,
             blueprint_none_offered: 0,
             must_not_written_per_100: 4.6,
@@ -1146,12 +1146,12 @@ fn heldout35_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 93.2,
             must: 90.9,
-            must_not_per_100: 5.6,
+            must_not_per_100: 4.6,
             refused: 100.0,
             ambiguous: 59.0,
             blueprint: 91.0,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 5.6,
+            must_not_written_per_100: 4.6,
         },
     );
 }
@@ -1169,12 +1169,12 @@ fn heldout36_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 94.6,
             must: 86.9,
-            must_not_per_100: 3.7,
+            must_not_per_100: 2.8,
             refused: 100.0,
             ambiguous: 63.5,
             blueprint: 79.1,
             blueprint_none_offered: 2,
-            must_not_written_per_100: 3.7,
+            must_not_written_per_100: 2.8,
         },
     );
 }
@@ -1191,12 +1191,12 @@ fn heldout37_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 97.2,
             must: 96.2,
-            must_not_per_100: 4.6,
+            must_not_per_100: 3.7,
             refused: 84.5,
             ambiguous: 59.0,
             blueprint: 89.0,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 4.6,
+            must_not_written_per_100: 3.7,
         },
     );
 }
@@ -1213,12 +1213,12 @@ fn heldout38_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 97.2,
             must: 95.1,
-            must_not_per_100: 4.6,
+            must_not_per_100: 3.7,
             refused: 92.2,
             ambiguous: 63.5,
             blueprint: 90.4,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 4.6,
+            must_not_written_per_100: 3.7,
         },
     );
 }
@@ -1279,12 +1279,12 @@ fn heldout41_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 93.2,
             must: 89.7,
-            must_not_per_100: 4.6,
+            must_not_per_100: 3.7,
             refused: 92.2,
             ambiguous: 81.7,
             blueprint: 86.2,
             blueprint_none_offered: 1,
-            must_not_written_per_100: 4.6,
+            must_not_written_per_100: 3.7,
         },
     );
 }
@@ -1299,14 +1299,14 @@ fn heldout42_set_scores_at_or_above_the_floors() {
         "heldout42.yaml",
         &s,
         &Floors {
-            right_pack: 89.2,
-            must: 87.8,
-            must_not_per_100: 8.3,
+            right_pack: 91.9,
+            must: 91.2,
+            must_not_per_100: 7.4,
             refused: 84.5,
             ambiguous: 49.9,
             blueprint: 86.4,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 8.3,
+            must_not_written_per_100: 7.4,
         },
     );
 }
@@ -1323,12 +1323,12 @@ fn heldout43_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 97.2,
             must: 96.1,
-            must_not_per_100: 16.5,
+            must_not_per_100: 13.7,
             refused: 92.2,
             ambiguous: 63.5,
-            blueprint: 90.6,
-            blueprint_none_offered: 1,
-            must_not_written_per_100: 16.5,
+            blueprint: 92.5,
+            blueprint_none_offered: 0,
+            must_not_written_per_100: 15.6,
         },
     );
 }
@@ -1343,14 +1343,14 @@ fn heldout44_set_scores_at_or_above_the_floors() {
         "heldout44.yaml",
         &s,
         &Floors {
-            right_pack: 91.9,
-            must: 85.9,
-            must_not_per_100: 6.5,
+            right_pack: 93.2,
+            must: 87.8,
+            must_not_per_100: 5.6,
             refused: 76.8,
             ambiguous: 63.5,
-            blueprint: 71.3,
-            blueprint_none_offered: 1,
-            must_not_written_per_100: 6.5,
+            blueprint: 73.4,
+            blueprint_none_offered: 0,
+            must_not_written_per_100: 5.6,
         },
     );
 }
@@ -1367,12 +1367,12 @@ fn heldout45_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 94.6,
             must: 87.0,
-            must_not_per_100: 3.7,
+            must_not_per_100: 2.8,
             refused: 99.9,
             ambiguous: 49.9,
             blueprint: 88.5,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 4.6,
+            must_not_written_per_100: 3.7,
         },
     );
 }
@@ -1453,8 +1453,8 @@ fn heldout49_set_scores_at_or_above_the_floors() {
         "heldout49.yaml",
         &s,
         &Floors {
-            right_pack: 94.6,
-            must: 84.7,
+            right_pack: 95.9,
+            must: 86.1,
             must_not_per_100: 5.6,
             refused: 84.5,
             ambiguous: 81.7,
@@ -1476,12 +1476,12 @@ fn heldout50_set_scores_at_or_above_the_floors() {
         &s,
         &Floors {
             right_pack: 91.9,
-            must: 83.4,
+            must: 84.0,
             must_not_per_100: 10.1,
             refused: 69.1,
             ambiguous: 40.8,
-            blueprint: 70.5,
-            blueprint_none_offered: 4,
+            blueprint: 72.4,
+            blueprint_none_offered: 3,
             must_not_written_per_100: 10.1,
         },
     );
@@ -1499,12 +1499,12 @@ fn heldout51_set_scores_at_or_above_the_floors() {
         &Floors {
             right_pack: 94.6,
             must: 93.4,
-            must_not_per_100: 2.8,
+            must_not_per_100: 1.9,
             refused: 84.5,
             ambiguous: 68.1,
-            blueprint: 86.7,
-            blueprint_none_offered: 1,
-            must_not_written_per_100: 2.8,
+            blueprint: 88.6,
+            blueprint_none_offered: 0,
+            must_not_written_per_100: 1.9,
         },
     );
 }
@@ -1541,14 +1541,14 @@ fn heldout53_set_scores_at_or_above_the_floors() {
         "heldout53.yaml",
         &s,
         &Floors {
-            right_pack: 93.2,
-            must: 90.2,
-            must_not_per_100: 3.7,
+            right_pack: 94.6,
+            must: 92.3,
+            must_not_per_100: 1.9,
             refused: 99.9,
             ambiguous: 49.9,
             blueprint: 81.9,
             blueprint_none_offered: 0,
-            must_not_written_per_100: 3.7,
+            must_not_written_per_100: 1.9,
         },
     );
 }

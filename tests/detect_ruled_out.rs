@@ -28,14 +28,9 @@ const CASES: &[(&str, &str, Parts)] = &[
             ("query-writer", "query.sql"),
         ],
     ),
-    (
-        "pipeline-analysis",
-        "go through last week's run_results.json for the finance pipelines and write up the slowest nodes",
-        &[
-            ("planning-changes", "implementation plan"),
-            ("planning-changes", "rollback plan"),
-        ],
-    ),
+    // pipeline-analysis has no case: its plan is asked only in its own
+    // words, so no goal asks for it that a cue could then rule out; a report
+    // asked without a plan is swept in tests/detect_said_and_asked.rs.
 ];
 
 const FORMS: &[&str] = &[
@@ -85,7 +80,7 @@ fn work_the_goal_rules_out_is_not_in_the_chain() {
             }
         }
     }
-    assert!(n > 200, "{n} goals");
+    assert!(n >= 160, "{n} goals");
     assert!(
         failures.is_empty(),
         "{} of {n}:\n{}",
@@ -113,16 +108,10 @@ fn the_base_goals_ask_for_every_part_ruled_out() {
 /// it names them by their own words.
 #[test]
 fn a_goal_that_only_looks_leaves_out_the_skills_that_change_things() {
-    let cases: &[(&str, &str)] = &[
-        (
-            "dbt build failed on fct_orders last night with a compilation error, find the cause",
-            "dbt-runner",
-        ),
-        (
-            "go through last week's run_results.json for the finance pipelines and write up the slowest nodes",
-            "planning-changes",
-        ),
-    ];
+    let cases: &[(&str, &str)] = &[(
+        "dbt build failed on fct_orders last night with a compilation error, find the cause",
+        "dbt-runner",
+    )];
     let cues = [
         "diagnose only",
         "diagnosis only",

@@ -286,3 +286,54 @@ fn a_layer_named_as_the_work_asks_the_transforms() {
     .collect();
     sweep(&goals, "data-orchestration", &["layered-transforms"], &[]);
 }
+
+#[test]
+fn a_source_answering_with_errors_runs_already_and_asks_for_no_whole_pipeline() {
+    let sources = [
+        "HubSpot gives us 429s",
+        "the zendesk api returns 503s",
+        "the stripe extract throws 500s",
+    ];
+    let falls = [
+        "and the whole airflow dag dies",
+        "and takes the whole run down with it",
+    ];
+    let asks = "need exponential backoff, a circuit breaker while it is down and an on-call runbook. the extractor code itself is fine";
+    let stated = cross(&sources, &falls, |s, f| format!("{s} {f}"));
+    let goals = cross(
+        &stated.iter().map(String::as_str).collect::<Vec<_>>(),
+        &[asks],
+        |s, a| format!("{s}. {a}"),
+    );
+    assert_eq!(goals.len(), 6);
+    sweep(
+        &goals,
+        "data-orchestration",
+        &["error-handling"],
+        &["ingestion"],
+    );
+    let offered: Vec<String> = goals
+        .iter()
+        .filter_map(|g| {
+            let d = skillchain::detect::detect(common::evalgoals::bundled(), g).ok()?;
+            d.inner.offer.map(|b| format!("{g:?} -> {b}"))
+        })
+        .collect();
+    assert!(offered.is_empty(), "{}", offered.join("\n"));
+}
+
+#[test]
+fn the_whole_pipeline_asked_for_keeps_its_blueprint() {
+    for g in [
+        "run the full thing: dlt ingest, then dbt build --select +fct_trips and dbt test. PBI isn't hooked up yet so stop after tests",
+        "the whole pipeline end to end: dlt ingest, dbt build and dbt test, no power bi refresh",
+    ] {
+        let d = skillchain::detect::detect(common::evalgoals::bundled(), g).expect("matches");
+        assert_eq!(d.inner.offer.as_deref(), Some("full-pipeline"), "{g}");
+        assert!(
+            !d.inner.chain.iter().any(|e| e.id == "powerbi-modeler"),
+            "{g}: {:?}",
+            d.inner.chain.iter().map(|e| &e.id).collect::<Vec<_>>()
+        );
+    }
+}

@@ -291,9 +291,43 @@ pub(super) fn score_blueprints(
 /// The goal says it wants the whole journey: "end to end", "e2e",
 /// "everything", "the whole thing", "the entire pipeline".
 fn says_whole(toks: &[super::normalise::Token]) -> bool {
+    // "the whole dag dies", "takes the whole run down": the whole of a
+    // thing that fails, not the whole journey asked for.
+    let fails_after = |i: usize| {
+        toks[i + 1..]
+            .iter()
+            .take(3)
+            .take_while(|n| !n.clause_start)
+            .any(|n| {
+                matches!(
+                    n.word.as_str(),
+                    "dies"
+                        | "died"
+                        | "fails"
+                        | "failed"
+                        | "breaks"
+                        | "broke"
+                        | "crashes"
+                        | "crashed"
+                        | "stalls"
+                        | "hangs"
+                        | "down"
+                        | "goes"
+                        | "went"
+                )
+            })
+            || (i > 0
+                && matches!(toks[i - 1].word.as_str(), "the" | "our")
+                && i > 1
+                && matches!(
+                    toks[i - 2].word.as_str(),
+                    "takes" | "took" | "brings" | "brought" | "kills" | "killed" | "blocks"
+                ))
+    };
     toks.iter().enumerate().any(|(i, t)| {
         !t.in_name
-            && (matches!(t.word.as_str(), "everything" | "whole" | "entire" | "e2e")
+            && (matches!(t.word.as_str(), "everything" | "e2e")
+                || (matches!(t.word.as_str(), "whole" | "entire") && !fails_after(i))
                 // "run the full thing", "the full pipeline"
                 || (t.word == "full"
                     && toks.get(i + 1).is_some_and(|n| {

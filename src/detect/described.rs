@@ -285,7 +285,7 @@ fn keeps_verb(w: &str) -> bool {
 
 /// How many words a symptom's subject holds at most ("our prefect flow
 /// for the zendesk pull").
-const SYMPTOM_SUBJECT: usize = 6;
+const SYMPTOM_SUBJECT: usize = 8;
 
 /// "prefect flow times out on the shopify extract", "the whole dag dies":
 /// a thing the goal says fails, as a statement, runs already. The positions
@@ -303,13 +303,49 @@ fn symptom_subject(toks: &[Token], v: usize) -> Option<std::ops::Range<usize>> {
     if toks[v].clause_start {
         return None;
     }
+    // "HubSpot gives us 429s", "the api returns 503s": the thing that
+    // answers with the error stands before the verb, and is a system that
+    // runs whatever it is called.
+    let mut v = v;
+    let status = is_status_plural(w);
+    if status {
+        let mut k = v;
+        while k > 0 && matches!(toks[k - 1].word.as_str(), "us" | "back" | "me" | "them") {
+            k -= 1;
+        }
+        if k > 0
+            && !toks[k].clause_start
+            && matches!(
+                toks[k - 1].word.as_str(),
+                "gives"
+                    | "gave"
+                    | "give"
+                    | "returns"
+                    | "returned"
+                    | "return"
+                    | "throws"
+                    | "threw"
+                    | "throw"
+                    | "sends"
+                    | "sent"
+                    | "spits"
+            )
+        {
+            v = k - 1;
+        }
+    }
     let mut start = v;
     while start > 0 && v - start < SYMPTOM_SUBJECT {
         let p = &toks[start - 1];
+        // "our prefect flow pulling from the zendesk api dies": what the
+        // thing does or pulls from is part of its name.
+        let inside = matches!(p.word.as_str(), "from" | "for" | "of" | "on")
+            && start - 1 > 0
+            && !p.clause_start;
         if p.in_name
             || is_verb(&p.word)
             || is_condition(&p.word)
-            || (is_stopword(&p.word) && !is_definite(&p.word))
+            || (is_stopword(&p.word) && !is_definite(&p.word) && !inside)
         {
             break;
         }
@@ -318,8 +354,15 @@ fn symptom_subject(toks: &[Token], v: usize) -> Option<std::ops::Range<usize>> {
             break;
         }
     }
-    (toks[start..v].iter().any(|t| is_runnable(&t.word))
-        && toks[start..v].iter().any(|t| !is_definite(&t.word)))
+    // "retries when Stripe 429s": a condition; the source answers with an
+    // error, nothing says a pipeline of ours runs.
+    if status && start > 0 && is_condition(&toks[start - 1].word) {
+        return None;
+    }
+    ((status || toks[start..v].iter().any(|t| is_runnable(&t.word)))
+        && toks[start..v]
+            .iter()
+            .any(|t| !is_definite(&t.word) && !is_stopword(&t.word)))
     .then_some(start..v)
 }
 
