@@ -498,10 +498,11 @@ fn frequency_at(toks: &[Token], i: usize) -> Option<usize> {
 
 /// An HTTP error status said as a thing that happens ("503s", "429s").
 fn is_status_plural(w: &str) -> bool {
-    w.len() == 4
-        && w.ends_with('s')
-        && w.starts_with(['4', '5'])
-        && w[1..3].bytes().all(|b| b.is_ascii_digit())
+    let b = w.as_bytes();
+    b.len() == 4
+        && matches!(b[0], b'4' | b'5')
+        && b[1..3].iter().all(u8::is_ascii_digit)
+        && b[3] == b's'
 }
 
 /// How far back a rate looks for the event it counts.

@@ -728,6 +728,16 @@ fn opening_head(toks: &[Token], prep: usize) -> Vec<usize> {
     head.rev().collect()
 }
 
+/// Adds the preposition at `prep` and the [`opening_head`] before it to
+/// `out` (newest first), when there is such a head.
+fn push_opening_head(toks: &[Token], prep: usize, out: &mut Vec<usize>) {
+    let head = opening_head(toks, prep);
+    if !head.is_empty() {
+        out.push(prep);
+        out.extend(head);
+    }
+}
+
 /// Positions before `at` in the same clause, up to `SCOPE_WORDS` content words.
 fn backward(toks: &[Token], at: usize) -> Vec<usize> {
     let names = super::reading::name_parts(toks);
@@ -765,11 +775,7 @@ fn backward(toks: &[Token], at: usize) -> Vec<usize> {
             // said done is the short phrase that opens the clause, what
             // follows the preposition is what it is about.
             if matches!(t.word.as_str(), "on" | "of" | "for" | "about") && !t.clause_start {
-                let head = opening_head(toks, j);
-                if !head.is_empty() {
-                    out.push(j);
-                    out.extend(head);
-                }
+                push_opening_head(toks, j, &mut out);
             }
             break;
         }
@@ -784,8 +790,8 @@ fn backward(toks: &[Token], at: usize) -> Vec<usize> {
             content += 1;
             if content == SCOPE_WORDS {
                 // "the analysis of last week's runs is done": the words
-                // filled up right after the preposition.
-                // Small words ("the") may stand between.
+                // filled up right after the preposition; small words
+                // ("the") may stand between.
                 let mut p = j;
                 while p > 0 && !toks[p].clause_start && j - p < 3 && {
                     let w = toks[p - 1].word.as_str();
@@ -797,11 +803,7 @@ fn backward(toks: &[Token], at: usize) -> Vec<usize> {
                     !toks[p + 1].clause_start
                         && matches!(toks[p].word.as_str(), "on" | "of" | "for" | "about")
                 }) {
-                    let head = opening_head(toks, p);
-                    if !head.is_empty() {
-                        out.push(p);
-                        out.extend(head);
-                    }
+                    push_opening_head(toks, p, &mut out);
                 }
                 break;
             }

@@ -395,12 +395,13 @@ pub(super) fn detect_analysed(
             // the layer, and so does the work the layer builds on (landing
             // the raw data in bronze); other work of the layer's own tier
             // there ("dq checks in silver") is part of building it.
-            let later = |k: usize| {
+            let happens_there = |k: usize| {
                 pack.skills
                     .get(k)
                     .is_some_and(|o| o.tier > skill.tier || skill.dependencies.hard.contains(&o.id))
             };
-            let Some(lead) = placed_at(a, index, f, i, &skill.keywords.places, later) else {
+            let Some(lead) = placed_at(a, index, f, i, &skill.keywords.places, happens_there)
+            else {
                 continue;
             };
             place_leads.push((i, *f, lead));
@@ -2075,17 +2076,18 @@ fn is_place_lead(w: &str) -> bool {
 }
 
 /// Where find `f`, one of skill `skill`'s place words, stands after a
-/// place lead in a clause that names other work ("mask emails in silver",
-/// "retention on the bronze tables", "checks between silver and gold"):
-/// the lead's position. `None` when the word is work asked of the skill
-/// ("build features in gold", "merge into silver").
+/// place lead in a clause that names work of a skill for which
+/// `happens_there` holds ("mask emails in silver", "retention on the bronze
+/// tables", "audit log on who reads gold"): the lead's position. `None`
+/// when the word is work asked of the skill ("build features in gold",
+/// "merge into silver", "dq checks in silver").
 fn placed_at(
     a: &Analysis,
     index: &PackIndex,
     f: &Found,
     skill: usize,
     places: &[String],
-    later: impl Fn(usize) -> bool,
+    happens_there: impl Fn(usize) -> bool,
 ) -> Option<usize> {
     let is_place = |term: usize| {
         index
@@ -2142,7 +2144,7 @@ fn placed_at(
             && index
                 .skills_of
                 .get(o.term)
-                .is_some_and(|ks| ks.iter().any(|&k| k != skill && later(k)))
+                .is_some_and(|ks| ks.iter().any(|&k| k != skill && happens_there(k)))
     });
     other_work.then_some(lead)
 }
