@@ -8,27 +8,7 @@
 
 mod common;
 
-use common::evalgoals::miss_unless;
-
-fn sweep(goals: &[String], pack: &str, wanted: &[&str], never: &[&str]) {
-    let misses: Vec<String> = goals
-        .iter()
-        .filter_map(|g| miss_unless(g, pack, wanted, never))
-        .collect();
-    assert!(
-        misses.is_empty(),
-        "{} of {} goals:\n{}",
-        misses.len(),
-        goals.len(),
-        misses.join("\n")
-    );
-}
-
-fn cross(a: &[&str], b: &[&str], join: impl Fn(&str, &str) -> String) -> Vec<String> {
-    a.iter()
-        .flat_map(|x| b.iter().map(|y| join(x, y)).collect::<Vec<_>>())
-        .collect()
-}
+use common::evalgoals::{cross, sweep};
 
 const REPORTS: [&str; 4] = [
     "summarise this morning's failed dbt nodes and their parents from run_results.json for the next shift",

@@ -231,9 +231,10 @@ pub struct ScopeNote {
     /// row count"), "researched" (what a documentation search is about),
     /// "placed" (a layer named as where other work happens: "in silver"),
     /// "criterion" (what a tool should offer or a workload is like: "DQ
-    /// built in", "dq-heavy jobs") or "examined" (secondary words of a
-    /// skill in a goal that only reviews or searches: what is looked at);
-    /// the last six ask for nothing.
+    /// built in", "dq-heavy jobs"), "frequency" (how often something
+    /// happens: "503s a couple times a week") or "examined" (secondary
+    /// words of a skill in a goal that only reviews or searches: what is
+    /// looked at); the last seven ask for nothing.
     pub kind: String,
     /// The words as typed ("no kafka", "existing query").
     pub text: String,

@@ -39,6 +39,29 @@ pub fn miss_unless(goal: &str, pack: &str, wanted: &[&str], never: &[&str]) -> O
         .then(|| format!("{goal:?} -> {got} {ids:?}"))
 }
 
+/// Asserts that every goal of `goals` lands in `pack`, asks every skill of
+/// `wanted` and none of `never`; the message lists each miss.
+pub fn sweep(goals: &[String], pack: &str, wanted: &[&str], never: &[&str]) {
+    let misses: Vec<String> = goals
+        .iter()
+        .filter_map(|g| miss_unless(g, pack, wanted, never))
+        .collect();
+    assert!(
+        misses.is_empty(),
+        "{} of {} goals:\n{}",
+        misses.len(),
+        goals.len(),
+        misses.join("\n")
+    );
+}
+
+/// Every `a` joined with every `b`, in order.
+pub fn cross(a: &[&str], b: &[&str], join: impl Fn(&str, &str) -> String) -> Vec<String> {
+    a.iter()
+        .flat_map(|x| b.iter().map(|y| join(x, y)).collect::<Vec<_>>())
+        .collect()
+}
+
 /// The goals of `goals` that match a pack, each with the pack.
 pub fn matched(goals: impl IntoIterator<Item = String>) -> Vec<String> {
     goals
