@@ -87,7 +87,7 @@ unknown_field_in_a_skill_suggests_the_field_it_resembles: "skill-unknown-field" 
     r#"<pack>/skills/tune.yaml:10:5: questions[0]: unknown field `promt`, expected one of `id`, `prompt`, `help`, `kind`, `options`, `default`, `smart_defaults`, `when`, `validate`, `load` (did you mean `prompt`?)"#,
 ];
 unknown_field_in_pack_yaml_suggests_the_field_it_resembles: "manifest-unknown-field" => [
-    r#"<pack>/pack.yaml:5:1: unknown field `trigers`, expected one of `id`, `title`, `description`, `version`, `output_root`, `triggers`, `synonyms`, `examples`, `conflicts`, `jinja_files` (did you mean `triggers`?)"#,
+    r#"<pack>/pack.yaml:5:1: unknown field `trigers`, expected one of `id`, `title`, `description`, `version`, `output_root`, `triggers`, `synonyms`, `examples`, `conflicts`, `jinja_files`, `makes` (did you mean `triggers`?)"#,
 ];
 unknown_question_kind_suggests_the_kind_it_resembles: "unknown-question-kind" => [
     r#"<pack>/skills/tune.yaml:11:11: questions[0].kind: unknown variant `choise`, expected one of `choice`, `multi-choice`, `text`, `multiline`, `bool`, `integer`, `number`, `path`, `secret` (did you mean `choice`?)"#,
@@ -115,6 +115,10 @@ dependency_on_an_unknown_skill_suggests_the_skill_it_resembles: "unknown-depende
 ];
 place_word_that_is_no_primary_keyword_says_where_to_list_it: "place-not-a-keyword" => [
     r#"<pack>/skills/transform.yaml: keywords.places: `staging` is not a primary keyword of `transform`: a place word must also be listed under keywords.primary"#,
+];
+makes_with_a_phrase_or_an_unknown_skill_says_which: "makes-wrong-noun-and-skill" => [
+    r#"<pack>/pack.yaml: makes: noun `data model` must be one word, such as `table`"#,
+    r#"<pack>/pack.yaml: makes: skill `trasnform` is not a skill of this pack (did you mean `transform`?)"#,
 ];
 dependency_cycle_names_every_skill_on_it: "dependency-cycle" => [
     r#"<pack>/skills/stream.yaml: dependency cycle stream → transform → stream: no order can run each skill after its dependencies; remove one of these dependencies"#,
@@ -190,7 +194,7 @@ folder_without_pack_yaml_says_to_create_it: "missing-manifest" => [
     r#"<pack>: no pack.yaml: a pack folder needs a manifest with id, title, version and output_root; create pack.yaml in this folder"#,
 ];
 broken_pack_yaml_does_not_hide_the_problems_of_the_skills: "broken-manifest-still-checks-skills" => [
-    r#"<pack>/pack.yaml:5:1: unknown field `trigers`, expected one of `id`, `title`, `description`, `version`, `output_root`, `triggers`, `synonyms`, `examples`, `conflicts`, `jinja_files` (did you mean `triggers`?)"#,
+    r#"<pack>/pack.yaml:5:1: unknown field `trigers`, expected one of `id`, `title`, `description`, `version`, `output_root`, `triggers`, `synonyms`, `examples`, `conflicts`, `jinja_files`, `makes` (did you mean `triggers`?)"#,
     r#"<pack>/skills/transform.yaml: dependency `steam` is not a skill of this pack (did you mean `stream`?)"#,
 ];
 every_problem_of_a_pack_is_reported_in_one_run: "many-problems" => [

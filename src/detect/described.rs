@@ -29,6 +29,11 @@ fn is_measure(w: &str) -> bool {
         w,
         "row"
             | "rows"
+            // Daily/weekly/monthly active users, revenue, retention: the
+            // measures a table holds.
+            | "active"
+            | "revenue"
+            | "retention"
             | "count"
             | "counts"
             | "volume"

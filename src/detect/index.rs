@@ -68,6 +68,10 @@ pub struct PackIndex {
     /// The skills whose keywords hold the word "requirement": the ones
     /// that gather requirements.
     pub(super) gatherers: Vec<usize>,
+    /// Stems of the nouns of what the pack makes anew (`makes:`).
+    pub(super) makes_nouns: Vec<String>,
+    /// The skills a new one is made with.
+    pub(super) makes_skills: Vec<usize>,
 }
 
 impl PackIndex {
@@ -90,6 +94,8 @@ impl PackIndex {
             trigger_weight: Vec::new(),
             required: Vec::new(),
             gatherers: Vec::new(),
+            makes_nouns: Vec::new(),
+            makes_skills: Vec::new(),
         };
         for (k, v) in &pack.manifest.synonyms {
             let key: String = k
@@ -203,6 +209,18 @@ impl PackIndex {
             .filter(|(_, t)| t.stems.len() == 1 && t.stems[0] == "requir")
             .flat_map(|(t, _)| ix.skills_of.get(t).into_iter().flatten().copied())
             .collect();
+        if let Some(m) = &pack.manifest.makes {
+            ix.makes_nouns = m
+                .nouns
+                .iter()
+                .map(|n| super::normalise::stem_word(&st, &n.trim().to_lowercase()))
+                .collect();
+            ix.makes_skills = m
+                .skills
+                .iter()
+                .filter_map(|id| pack.skills.iter().position(|s| &s.id == id))
+                .collect();
+        }
         ix
     }
 

@@ -22,6 +22,7 @@ mod cues;
 mod described;
 mod everyday;
 mod index;
+mod makes;
 pub mod names;
 mod negation;
 pub mod normalise;
@@ -60,6 +61,11 @@ pub enum Reason {
     Blueprint {
         id: String,
     },
+    /// The goal asks for a new one of what the pack makes ("create
+    /// telemetry_derived.crashes_v1"), which this skill is made with.
+    Makes {
+        by: String,
+    },
     /// Added by the user on the customize screen or with `--skills`.
     Chosen,
     /// A dependency of what the goal asks for, where the goal says the thing
@@ -84,6 +90,7 @@ impl Reason {
             Reason::Required => "required".to_string(),
             Reason::DependencyOf { skills } => format!("dependency of {}", skills.join(", ")),
             Reason::Blueprint { id } => format!("in blueprint {id}"),
+            Reason::Makes { by } => format!("part of the new one asked for (\"{by}\")"),
             Reason::Chosen => "chosen".to_string(),
             Reason::Exists { by } => {
                 format!("exists per the goal (\"{by}\"): skip its questions, the defaults will do")

@@ -33,6 +33,7 @@ pub fn find(pack: usize, index: &PackIndex, reading: &Reading, out: &mut Vec<Fou
                     .zip(&toks[start..start + len])
                     .all(|(s, t)| *s == t.stem)
                 && toks[start + 1..start + len].iter().all(|t| !t.clause_start)
+                && one_thing(&toks[start..start + len])
             {
                 out.push(Found {
                     pack,
@@ -43,6 +44,13 @@ pub fn find(pack: usize, index: &PackIndex, reading: &Reading, out: &mut Vec<Fou
             }
         }
     }
+}
+
+/// A term's words lie all outside names or all inside one name:
+/// "telemetry_derived tables" holds no "derived table".
+fn one_thing(span: &[super::normalise::Token]) -> bool {
+    span.iter().all(|t| !t.in_name)
+        || (span[0].in_name && span[1..].iter().all(|t| t.in_name && !t.name_start))
 }
 
 /// Keeps the finds no strictly longer find covers. Longest first, so the

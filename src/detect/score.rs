@@ -385,6 +385,9 @@ pub(super) fn detect_analysed(
     // of the place's phrase, no work of their own.
     let toks = &a.reading.tokens;
     let mut place_leads: Vec<(usize, Found, usize)> = Vec::new();
+    // "our retention table", "the daily revenue aggregate table": a known
+    // thing called by what it holds; its words are its name, not work.
+    let known_thing = super::makes::known_things(a, index);
     let mut place_tail = vec![false; toks.len()];
     for (i, skill) in pack.skills.iter().enumerate() {
         if skill.keywords.places.is_empty() {
@@ -483,7 +486,7 @@ pub(super) fn detect_analysed(
                 placed.push((lead, f.start + f.len, skill.id.clone()));
                 continue;
             }
-            if (f.start..f.start + f.len).all(|w| place_tail[w]) {
+            if (f.start..f.start + f.len).all(|w| place_tail[w] || known_thing[w]) {
                 continue;
             }
             // A word inside a table or code name ("aggregates" of
@@ -969,6 +972,21 @@ pub(super) fn detect_analysed(
             }],
         ));
     }
+    // A pack that makes things: a new one asked for, or all of it ("the
+    // complete package").
+    let everything = (!index.makes_skills.is_empty())
+        .then(|| super::makes::asks_everything(a))
+        .flatten();
+    let new_one = everything
+        .clone()
+        .or_else(|| super::makes::asks_new(a, index, pos));
+    if let Some(by) = &new_one {
+        let ruled_out: Vec<&str> = negated.iter().map(|n| n.skill.as_str()).collect();
+        let done: Vec<&str> = exists_skills.iter().map(|(s, _)| s.as_str()).collect();
+        for id in super::makes::made_with(pack, index, everything.is_some(), &ruled_out, &done) {
+            seeds.push((id.to_string(), vec![Reason::Makes { by: by.clone() }]));
+        }
+    }
     for skill in index.required.iter().filter_map(|&i| pack.skills.get(i)) {
         // Required skills are seeded even for a narrow goal (answers files,
         // `validate` and customize count on them); `split_assumed` then
@@ -1071,9 +1089,10 @@ pub(super) fn detect_analysed(
                 .find(|n| !super::reading::is_shape(n))
                 .is_some_and(|n| n.in_name && n.name_start && !n.clause_start)
     };
-    let creates = toks.iter().enumerate().any(|(i, t)| {
-        needs_a_name(i)
-            || is_creation_cue(&t.word)
+    let creates = new_one.is_some()
+        || toks.iter().enumerate().any(|(i, t)| {
+            needs_a_name(i)
+                || is_creation_cue(&t.word)
             && !(t.word != "new" && makes_leaf(i))
             // "needs new owners", "a new column": something new in a thing
             // that exists.
@@ -1089,7 +1108,7 @@ pub(super) fn detect_analysed(
                             "got" | "gets" | "has" | "had" | "have" | "added" | "gained"
                         )
                     }))
-    });
+        });
     // A change asked, or a fault named that asks for one ("scans
     // everything", "is slow").
     let changes = a
@@ -1098,15 +1117,23 @@ pub(super) fn detect_analysed(
         .iter()
         .any(|t| !t.in_name && (is_change_cue(&t.word) || is_fault_word(&t.word)));
     // "bigeye check on the fenix metrics tbl", "owners for the sessions
-    // table": a table the goal works on, named in words.
+    // table", "the search revenue table needs …": a table the goal works
+    // on, named in words.
     let on_a_table = toks.iter().enumerate().any(|(i, t)| {
         !t.in_name
             && matches!(t.word.as_str(), "table" | "tbl")
-            && toks[i.saturating_sub(4)..i]
-                .iter()
+            && !t.clause_start
+            && toks[(i.saturating_sub(6)..i)
                 .rev()
-                .take_while(|p| !p.clause_start)
-                .any(|p| matches!(p.word.as_str(), "on" | "to" | "of" | "in" | "for"))
+                .find(|&k| toks[k].clause_start)
+                .unwrap_or(i.saturating_sub(6))..i]
+                .iter()
+                .any(|p| {
+                    matches!(
+                        p.word.as_str(),
+                        "on" | "to" | "of" | "in" | "for" | "the" | "this" | "that" | "our"
+                    )
+                })
     });
     let on_existing = !creates && (changes || !det.names.is_empty() || on_a_table);
     // A pipeline that runs: "our", "in prod", "the loaders we run", "load
@@ -1757,7 +1784,7 @@ fn is_secret_qualifier(w: &str) -> bool {
 /// Words that say the goal makes something new: its dependencies are new
 /// work too, so a narrow goal still asks them.
 /// What a table has that a goal can call new without building the table.
-fn is_part_of_a_table(w: &str) -> bool {
+pub(super) fn is_part_of_a_table(w: &str) -> bool {
     let w = w.strip_suffix('s').unwrap_or(w);
     matches!(
         w,
@@ -2317,7 +2344,10 @@ fn split_assumed(
             e.reasons.iter().any(|r| {
                 (matches!(r, Reason::Matched { .. })
                     && (n.named.contains(&e.id.as_str()) || !beneath.contains(e.id.as_str())))
-                    || matches!(r, Reason::Blueprint { .. } | Reason::Chosen)
+                    || matches!(
+                        r,
+                        Reason::Blueprint { .. } | Reason::Chosen | Reason::Makes { .. }
+                    )
                     || (matches!(r, Reason::Required)
                         && (!n.focused
                             || (frames(pack, &e.id)
@@ -2347,6 +2377,7 @@ fn split_assumed(
                             r,
                             Reason::Matched { .. }
                                 | Reason::Blueprint { .. }
+                                | Reason::Makes { .. }
                                 | Reason::Chosen
                                 | Reason::DependencyOf { .. }
                         )

@@ -679,6 +679,30 @@ pub fn lint_pack(pack: &Pack, src: &Sources) -> Vec<Problem> {
     for g in &m.jinja_files {
         l.glob(&mloc, "jinja_files", g);
     }
+    if let Some(makes) = &m.makes {
+        if makes.nouns.is_empty() || makes.skills.is_empty() {
+            l.push(
+                &mloc,
+                "makes: needs `nouns` (what a new one is called, e.g. table) and `skills` (what it is made with)",
+            );
+        }
+        for n in &makes.nouns {
+            if n.split_whitespace().count() != 1 {
+                l.push(
+                    &mloc,
+                    format!("makes: noun `{n}` must be one word, such as `table`"),
+                );
+            }
+        }
+        for id in &makes.skills {
+            if let Some(h) = l.unknown_skill(id) {
+                l.push(
+                    &mloc,
+                    format!("makes: skill `{id}` is not a skill of this pack{h}"),
+                );
+            }
+        }
+    }
     if pack.skills.is_empty() && src.broken_skills.is_empty() {
         l.push(
             &src.origin,

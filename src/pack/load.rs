@@ -492,6 +492,7 @@ fn stand_in_manifest(origin: &str) -> Manifest {
         examples: Vec::new(),
         conflicts: Vec::new(),
         jinja_files: Vec::new(),
+        makes: None,
     }
 }
 

@@ -40,6 +40,22 @@ pub struct Manifest {
     /// dbt projects are found by their `dbt_project.yml` and need no entry.
     #[serde(default)]
     pub jinja_files: Vec<String>,
+    /// What the pack makes anew: a goal that asks for a new one by noun or
+    /// by name ("create telemetry_derived.crashes_v1", "a new table of
+    /// installs per country") asks every skill it is made with.
+    #[serde(default)]
+    pub makes: Option<Makes>,
+}
+
+/// `makes:` of `pack.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Makes {
+    /// One-word nouns of the thing (`table`, `aggregate`).
+    #[serde(deserialize_with = "crate::pack::words::text_list")]
+    pub nouns: Vec<String>,
+    /// The skills every new one is made with.
+    pub skills: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -33,7 +33,9 @@ pub fn lands_asking(goal: &str, pack: &str, skill: &str) -> Option<String> {
 /// none of `never`; otherwise the goal and where it went, for a list of
 /// misses.
 pub fn miss_unless(goal: &str, pack: &str, wanted: &[&str], never: &[&str]) -> Option<String> {
-    let (got, ids) = asked(goal);
+    let Some((got, ids)) = try_asked(goal) else {
+        return Some(format!("{goal:?} -> no pack"));
+    };
     let has = |s: &&str| ids.iter().any(|id| id == s);
     (got != pack || !wanted.iter().all(has) || never.iter().any(has))
         .then(|| format!("{goal:?} -> {got} {ids:?}"))
