@@ -224,3 +224,54 @@ fn the_live_panel_names_words_read_as_describing() {
         }
     }
 }
+
+/// A goal that asks for a new table names, on the live panel, the words
+/// that ask and the skills they bring, exactly as `detect` has them; the
+/// chain screen gives each the same reason.
+#[test]
+fn the_live_panel_names_the_words_asking_for_a_new_one() {
+    let goals = [
+        (
+            "create telemetry_derived.crash_counts_daily_v1 from telemetry_stable.crash_v4",
+            "create telemetry_derived.crash_counts_daily_v1",
+        ),
+        (
+            "28d rolling retention tbl from events_daily in bqetl",
+            "28d rolling retention tbl",
+        ),
+    ];
+    for (goal, asking) in goals {
+        let d = skillchain::detect::detect(common::evalgoals::bundled(), goal).expect("matches");
+        let made: Vec<(String, String)> = d
+            .inner
+            .chain
+            .iter()
+            .filter(|e| e.score == 0)
+            .filter_map(|e| {
+                e.reasons.iter().find_map(|r| match r {
+                    skillchain::detect::Reason::Makes { by } => Some((e.id.clone(), by.clone())),
+                    _ => None,
+                })
+            })
+            .collect();
+        assert!(!made.is_empty(), "{goal:?}: nothing made");
+        let by = &made[0].1;
+        assert_eq!(by, asking, "{goal:?}");
+        let ids: Vec<&str> = made.iter().map(|(id, _)| id.as_str()).collect();
+        let mut ui = Ui::bundled("");
+        ui.size(220, 60);
+        ui.type_text(goal);
+        let line = format!("+ asked by “{by}”: {}", ids.join(", "));
+        let screen = ui.screen();
+        assert!(
+            screen.contains(&line),
+            "{goal:?}: {line:?} not shown:\n{screen}"
+        );
+        ui.keys("enter");
+        let screen = ui.screen();
+        assert!(
+            screen.contains(&format!("part of the new one asked for (\"{by}\")")),
+            "{goal:?}:\n{screen}"
+        );
+    }
+}

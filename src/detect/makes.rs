@@ -45,8 +45,7 @@ pub(super) fn asks_new(a: &Analysis, index: &PackIndex, pos: usize) -> Option<St
                 index.makes_nouns.contains(&n.stem)
             };
             if made && !(adds(t) && goes_into_work(a, index, pos, j)) {
-                let words: Vec<&str> = toks[i..=j].iter().map(|t| t.typed.as_str()).collect();
-                return Some(words.join(" "));
+                return Some(typed(toks, i, j));
             }
             if n.in_name
                 || super::score::is_part_of_a_table(&n.word)
@@ -133,8 +132,7 @@ fn described_new(a: &Analysis, index: &PackIndex, pos: usize) -> Option<String> 
                 None => false,
             };
         if heading || holds {
-            let words: Vec<&str> = toks[k..=j].iter().map(|t| t.typed.as_str()).collect();
-            return Some(words.join(" "));
+            return Some(typed(toks, k, j));
         }
     }
     None
@@ -300,6 +298,37 @@ fn builds_on(pack: &Pack, a: &str, b: &str) -> bool {
         }
     }
     false
+}
+
+/// The goal's words from `i` to `j` as typed, a name whole
+/// ("create telemetry_derived.crashes_v1"), without the words read from a
+/// name's shape.
+fn typed(toks: &[Token], i: usize, j: usize) -> String {
+    let shape = super::reading::is_shape;
+    // From the words a shape reads as to the name they stand before.
+    let mut end = j;
+    while shape(&toks[end]) && end + 1 < toks.len() {
+        end += 1;
+    }
+    while toks
+        .get(end + 1)
+        .is_some_and(|n| toks[end].in_name && n.in_name && !n.name_start)
+    {
+        end += 1;
+    }
+    let mut out = String::new();
+    for (k, t) in toks.iter().enumerate().take(end + 1).skip(i) {
+        if shape(t) {
+            continue;
+        }
+        if t.in_name && !t.name_start && k > i && toks[k - 1].in_name {
+            out.push(if t.dotted { '.' } else { '_' });
+        } else if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&t.typed);
+    }
+    out
 }
 
 /// Where the thing asked for may start when word `i` asks for something

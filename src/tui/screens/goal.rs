@@ -233,9 +233,34 @@ fn detection_lines<'a>(d: &'a Detection, th: &Theme, lines: &mut Vec<Line<'a>>) 
             ]));
         }
     }
-    if !any {
+    // Skills asked because the goal asks for a new one of what the pack
+    // makes ("create telemetry_derived.x_v1"), with the words that ask.
+    fn makes(r: &crate::detect::Reason) -> Option<&str> {
+        match r {
+            crate::detect::Reason::Makes { by } => Some(by.as_str()),
+            _ => None,
+        }
+    }
+    let made_by = inner
+        .chain
+        .iter()
+        .flat_map(|e| e.reasons.iter())
+        .find_map(makes);
+    let made: Vec<&str> = inner
+        .chain
+        .iter()
+        .filter(|e| e.score == 0 && e.reasons.iter().any(|r| makes(r).is_some()))
+        .map(|e| e.id.as_str())
+        .collect();
+    if !any && made.is_empty() {
         lines.push(Line::styled(
             "  (none yet: only required skills would run)",
+            th.dim(),
+        ));
+    }
+    if let (Some(by), false) = (made_by, made.is_empty()) {
+        lines.push(Line::styled(
+            format!("  + asked by “{by}”: {}", made.join(", ")),
             th.dim(),
         ));
     }
@@ -247,7 +272,7 @@ fn detection_lines<'a>(d: &'a Detection, th: &Theme, lines: &mut Vec<Line<'a>>) 
     let required: Vec<&str> = inner
         .chain
         .iter()
-        .filter(|e| e.score == 0)
+        .filter(|e| e.score == 0 && !made.contains(&e.id.as_str()))
         .map(|e| e.id.as_str())
         .collect();
     if !required.is_empty() {
