@@ -317,3 +317,57 @@ fn the_whole_pipeline_asked_for_keeps_its_blueprint() {
         );
     }
 }
+
+/// "that's all", "thats it for now", "that section only": the work the
+/// goal named is the whole ask; the report that closes an analysis is not
+/// asked on top.
+#[test]
+fn thats_all_after_the_asked_work_asks_nothing_more() {
+    let asks = [
+        (
+            "list the failed nodes and their messages from run_results.json",
+            "reading-run-artifacts",
+        ),
+        (
+            "which pipelines depend on stg_orders and what breaks downstream",
+            "scoping-analysis",
+        ),
+    ];
+    let ends = [
+        "that's all",
+        "thats it for now",
+        "that is all, thanks",
+        "that part only",
+        "that's all for this ticket",
+    ];
+    for (ask, skill) in asks {
+        let goals: Vec<String> = ends.iter().map(|e| format!("{ask}. {e}")).collect();
+        sweep(
+            &goals,
+            "pipeline-analysis",
+            &[skill],
+            &["writing-findings", "planning-changes"],
+        );
+    }
+    // A skill named by a side word ("register it in the dag") stays asked.
+    let goals: Vec<String> = ends
+        .iter()
+        .map(|e| format!("register telemetry_derived.crashes_v1 in the bqetl_crash dag. {e}"))
+        .collect();
+    sweep(
+        &goals,
+        "bigquery-etl",
+        &["metadata-manager"],
+        &["model-requirements", "query-writer", "sql-test-generator"],
+    );
+}
+
+/// Controls: "that's all we know" is context, not the end of the ask.
+#[test]
+fn thats_all_we_know_keeps_the_report() {
+    let goals = [
+        "the nightly dbt build failed twice this week; that's all we know. write up the findings from run_results.json".to_string(),
+        "that is all the context: summarise the failures in run_results.json for the team".to_string(),
+    ];
+    sweep(&goals, "pipeline-analysis", &["writing-findings"], &[]);
+}

@@ -2231,6 +2231,47 @@ pub fn only_part(toks: &[Token]) -> Option<(String, Vec<usize>)> {
     None
 }
 
+/// "that's all", "thats it for now", "that section only" opening a
+/// clause: the work the goal named, in any of its words, is the whole ask.
+/// "that's all we know" is context and says nothing of the ask.
+pub fn that_is_all(toks: &[Token]) -> Option<String> {
+    let w = |k: usize| toks.get(k).filter(|t| !t.in_name).map(|t| t.word.as_str());
+    (0..toks.len()).find_map(|i| {
+        if !toks[i].clause_start || !matches!(w(i), Some("that" | "thats" | "this")) {
+            return None;
+        }
+        let end = toks[i + 1..]
+            .iter()
+            .position(|t| t.clause_start)
+            .map_or(toks.len(), |p| i + 1 + p);
+        let tail = |k: usize| {
+            k == end
+                || matches!(
+                    w(k),
+                    Some("for" | "this" | "pls" | "please" | "thanks" | "thx" | "atm")
+                )
+        };
+        let k = if w(i + 1) == Some("is") { i + 2 } else { i + 1 };
+        let n = if matches!(w(k), Some("all" | "it")) && w(i) != Some("this") && tail(k + 1) {
+            k + 1 - i
+        } else if matches!(w(k), Some("section" | "part" | "bit" | "step" | "one"))
+            && w(k + 1) == Some("only")
+            && tail(k + 2)
+        {
+            k + 2 - i
+        } else {
+            return None;
+        };
+        Some(
+            toks[i..i + n]
+                .iter()
+                .map(|t| t.typed.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+    })
+}
+
 /// "nothing else", "the rest of the pipeline is fine", "the pipeline
 /// itself is fine", "everything else stays as it is": only what the goal
 /// names is asked; the rest exists or is not wanted. The cue as typed.

@@ -1599,6 +1599,18 @@ fn settle_rest(
             return;
         }
     }
+    if let Some(cue) = super::negation::that_is_all(&a.reading.tokens) {
+        let asked: Vec<String> = all_scores
+            .iter()
+            .filter(|s| s.score > 0)
+            .map(|s| s.id.clone())
+            .collect();
+        if !asked.is_empty() {
+            let keep = |id: &str| asked.iter().any(|n| n == id);
+            rule_out_all_but(pack, keep, &cue, all_scores, negated, exists_skills);
+            return;
+        }
+    }
     let Some(cue) = super::negation::rest_settled(&a.reading.tokens) else {
         return;
     };
