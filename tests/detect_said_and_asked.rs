@@ -371,3 +371,43 @@ fn thats_all_we_know_keeps_the_report() {
     ];
     sweep(&goals, "pipeline-analysis", &["writing-findings"], &[]);
 }
+
+/// Layers said to exist are places; another layer the goal asks for is
+/// the layers' work ("bronze & silver exist, we only need gold").
+#[test]
+fn a_layer_asked_beside_layers_that_exist_asks_the_transforms() {
+    let exist = [
+        "bronze & silver exist",
+        "bronze and silver are already there",
+        "bronze is done",
+    ];
+    let asks = [
+        "we only need gold",
+        "build the gold tables for marketing",
+        "gold aggregates per campaign are what's missing",
+    ];
+    let goals = cross(&exist, &asks, |e, a| format!("{e}, {a}"));
+    sweep(&goals, "data-orchestration", &["layered-transforms"], &[]);
+    // Control: every layer said to exist, other work asked on one.
+    let goals = vec!["bronze, silver and gold all exist, add checks on gold".to_string()];
+    sweep(
+        &goals,
+        "data-orchestration",
+        &["validation"],
+        &["layered-transforms"],
+    );
+    // A layer the data lands in is where the extraction writes.
+    let goals: Vec<String> = [
+        "silver and gold are already live",
+        "silver/gold exist in dbt",
+    ]
+    .iter()
+    .map(|e| format!("CDC from the postgres orders db into bronze. {e}"))
+    .collect();
+    sweep(
+        &goals,
+        "data-orchestration",
+        &["ingestion"],
+        &["layered-transforms"],
+    );
+}

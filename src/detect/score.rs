@@ -427,6 +427,11 @@ pub(super) fn detect_analysed(
         let mut hits = Vec::new();
         let mut negated_by = None;
         let mut exists_by = None;
+        // The keywords said to exist ("bronze & silver exist").
+        let mut exists_terms: Vec<usize> = Vec::new();
+        // Layers the goal names as the work, not as where data goes or
+        // comes from ("into bronze").
+        let mut layer_asked: Vec<usize> = Vec::new();
         let mut kept_side: Option<String> = None;
         let mut exists_tool: Option<String> = None;
         let mut kind_chosen = false;
@@ -551,6 +556,7 @@ pub(super) fn detect_analysed(
                             scope.map(|s| s.text.clone()).unwrap_or_default()
                         });
                     } else if is_p {
+                        exists_terms.push(f.term);
                         exists_by.get_or_insert_with(|| {
                             scope.map(|s| s.text.clone()).unwrap_or_default()
                         });
@@ -592,6 +598,16 @@ pub(super) fn detect_analysed(
                         )
                 });
             }
+            if is_p
+                && skill.keywords.places.contains(&index.terms[f.term].text)
+                && !f
+                    .start
+                    .checked_sub(1)
+                    .and_then(|p| a.reading.tokens.get(p))
+                    .is_some_and(|t| matches!(t.word.as_str(), "into" | "to" | "from"))
+            {
+                layer_asked.push(f.term);
+            }
             if is_p && !primary.contains(&f.term) {
                 primary.push(f.term);
                 hits.push(a.hit(index, f));
@@ -599,6 +615,15 @@ pub(super) fn detect_analysed(
                 secondary.push(f.term);
                 hits.push(a.hit(index, f));
             }
+        }
+        // "bronze & silver exist, we only need gold": the layers said to
+        // exist are places; another layer asked outside is the work.
+        let is_place = |t: usize| skill.keywords.places.contains(&index.terms[t].text);
+        if exists_by.is_some()
+            && exists_terms.iter().all(|&t| is_place(t))
+            && layer_asked.iter().any(|t| !exists_terms.contains(t))
+        {
+            exists_by = None;
         }
         // Primary keywords outside that name the platform too ("prefect
         // flow" beside "we keep Prefect") do not ask for the work anew.
