@@ -196,6 +196,43 @@ fn operations_work_on_a_running_pipeline_does_not_ask_its_storage() {
     );
 }
 
+/// Operations work on a pipeline the goal does not call running, said to
+/// change nothing else ("no new infra", "nothing else about the pipeline
+/// changes"): what it works on exists. "no new infra" makes nothing new.
+#[test]
+fn operations_work_that_changes_nothing_else_does_not_ask_its_storage() {
+    let asks = [
+        "add prometheus metrics and a grafana board for the ingest path",
+        "load test the ingest path at 3x peak and show where it falls over, lag + throughput dashboards",
+        "p95 latency dashboards and alert rules for the event consumers",
+    ];
+    let cues = [
+        ". no new infra",
+        ", nothing else about the pipeline changes",
+        "; no new servers, no creds work",
+        ". the rest of the pipeline is fine",
+    ];
+    let mut misses = Vec::new();
+    for ask in asks {
+        for cue in cues {
+            let goal = format!("{ask}{cue}");
+            let (pack, ids) = asked(&goal);
+            if pack != "data-engineering"
+                || !ids.contains(&"performance-engineering".to_string())
+                || ids.contains(&"architecting-data".to_string())
+            {
+                misses.push(format!("{goal:?} -> {pack} {ids:?}"));
+            }
+        }
+    }
+    assert!(
+        misses.is_empty(),
+        "{} of 12 goals:\n{}",
+        misses.len(),
+        misses.join("\n")
+    );
+}
+
 #[test]
 fn operations_work_on_a_pipeline_it_builds_asks_its_storage() {
     for goal in [

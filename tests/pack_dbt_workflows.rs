@@ -81,10 +81,17 @@ fn workflow_goals_detect_the_pack_the_blueprint_and_the_chain() {
     ];
     // goal, blueprint offered, keyword-detected chain, chain `run` uses
     let cases: [(&str, &str, &[&str], &[&str]); 7] = [
+        // "a new dimension" asks what the pack makes one with (`makes:`),
+        // its dbt models too, before any blueprint.
         (
             "add a new dimension for drivers with scd type 2 history",
             "new-dimension",
-            &["workflow-orchestrator", "data-modeler", "dim-modeler"],
+            &[
+                "workflow-orchestrator",
+                "data-modeler",
+                "dim-modeler",
+                "dbt-runner",
+            ],
             &full,
         ),
         (

@@ -28,7 +28,10 @@ pub(super) fn asks_new(a: &Analysis, index: &PackIndex, pos: usize) -> Option<St
         let Some(from) = asks_at(toks, i) else {
             continue;
         };
-        if t.in_name || scoped(i) || (t.word == "new" && governed(toks, i)) {
+        if t.in_name
+            || scoped(i)
+            || (t.word == "new" && (governed(toks, i) || made_before(toks, i)))
+        {
             continue;
         }
         for (j, n) in toks.iter().enumerate().skip(from).take(REACH) {
@@ -44,7 +47,10 @@ pub(super) fn asks_new(a: &Analysis, index: &PackIndex, pos: usize) -> Option<St
             } else {
                 index.makes_nouns.contains(&n.stem)
             };
-            if made && !(adds(t) && goes_into_work(a, index, pos, j)) {
+            if made
+                && !(adds(t) && goes_into_work(a, index, pos, j))
+                && !names_other_work(a, index, pos, j)
+            {
                 return Some(typed(toks, i, j));
             }
             if n.in_name
@@ -69,7 +75,11 @@ fn described_new(a: &Analysis, index: &PackIndex, pos: usize) -> Option<String> 
     let toks = &a.reading.tokens;
     let scoped = |i: usize| a.scope_of.get(i).copied().flatten().is_some();
     for (j, n) in toks.iter().enumerate() {
-        if n.in_name || scoped(j) || !index.makes_nouns.contains(&n.stem) {
+        if n.in_name
+            || scoped(j)
+            || !index.makes_nouns.contains(&n.stem)
+            || after_preposition(toks, j)
+        {
             continue;
         }
         // Back through the noun phrase to what stands before it.
@@ -145,7 +155,7 @@ pub(super) fn known_things(a: &Analysis, index: &PackIndex) -> Vec<bool> {
     let toks = &a.reading.tokens;
     let mut out = vec![false; toks.len()];
     for (j, n) in toks.iter().enumerate() {
-        if n.in_name || !index.makes_nouns.contains(&n.stem) {
+        if n.in_name || !index.makes_nouns.contains(&n.stem) || after_preposition(toks, j) {
             continue;
         }
         let mut k = j;
@@ -153,8 +163,15 @@ pub(super) fn known_things(a: &Analysis, index: &PackIndex) -> Vec<bool> {
             k -= 1;
             let w = toks[k].word.as_str();
             if is_known_determiner(w) {
-                for slot in out.iter_mut().take(j + 1).skip(k + 1) {
-                    *slot = true;
+                // "the facts and dimensions" is no name, only the nouns:
+                // they still name the work ("our dimensions" exist).
+                let named = toks[k + 1..=j].iter().any(|t| {
+                    !index.makes_nouns.contains(&t.stem) && !matches!(t.word.as_str(), "and" | "or")
+                });
+                if named || !matches!(w, "the" | "these" | "those") {
+                    for slot in out.iter_mut().take(j + 1).skip(k + 1) {
+                        *slot = true;
+                    }
                 }
                 break;
             }
@@ -396,6 +413,58 @@ fn governed(toks: &[Token], i: usize) -> bool {
     false
 }
 
+/// "grain per fact", "one row per dimension": the noun is what a
+/// preposition takes, not the head of the phrase before it.
+fn after_preposition(toks: &[Token], j: usize) -> bool {
+    j.checked_sub(1).and_then(|p| toks.get(p)).is_some_and(|t| {
+        !t.in_name
+            && ends_the_thing(&t.word)
+            && !matches!(t.word.as_str(), "and" | "or" | "but" | "so")
+    })
+}
+
+/// "relate the new dim_product", "the new table is slow": a definite new
+/// thing is one made already, unless a verb asks for it ("create the new
+/// table").
+fn made_before(toks: &[Token], i: usize) -> bool {
+    let Some(d) = i.checked_sub(1) else {
+        return false;
+    };
+    if toks[d].in_name || !is_known_determiner(&toks[d].word) {
+        return false;
+    }
+    toks[d].clause_start || d.checked_sub(1).is_none_or(|v| asks_at(toks, v).is_none())
+}
+
+/// "add not_null and unique tests to …", "needs the new dim_store
+/// relationship": the name stands before a word of other work in its
+/// phrase, so that work is what is asked, about a thing that exists.
+fn names_other_work(a: &Analysis, index: &PackIndex, pos: usize, j: usize) -> bool {
+    let toks = &a.reading.tokens;
+    for (k, t) in toks.iter().enumerate().skip(j + 1).take(REACH) {
+        if t.clause_start
+            || (!t.in_name
+                && (is_known_determiner(&t.word)
+                    || matches!(t.word.as_str(), "a" | "an")
+                    || ends_the_thing(&t.word) && !matches!(t.word.as_str(), "and" | "or")))
+        {
+            return false;
+        }
+        if other_work(a, index, pos, k) || (!t.in_name && super::score::is_part_of_a_table(&t.word))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+fn names_the_project(keyword: &str) -> bool {
+    keyword
+        .rsplit(' ')
+        .next()
+        .is_some_and(|w| matches!(w, "project" | "repo" | "repository" | "codebase"))
+}
+
 fn adds(t: &Token) -> bool {
     matches!(t.word.as_str(), "add" | "adding")
 }
@@ -422,6 +491,9 @@ fn goes_into_work(a: &Analysis, index: &PackIndex, pos: usize, j: usize) -> bool
         f.pack == pos
             && f.start > to
             && f.start < end
+            // "add dim_store to our dbt project": the project holds
+            // every model; it is no other work.
+            && !names_the_project(&index.terms[f.term].text)
             && index.skills_of[f.term]
                 .iter()
                 .any(|s| !index.required.contains(s))

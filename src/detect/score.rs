@@ -1118,6 +1118,8 @@ pub(super) fn detect_analysed(
         || toks.iter().enumerate().any(|(i, t)| {
             needs_a_name(i)
                 || is_creation_cue(&t.word)
+            // "no new infra": nothing new is made.
+            && a.scope_of.get(i).copied().flatten().is_none()
             && !(t.word != "new" && makes_leaf(i))
             // "needs new owners", "a new column": something new in a thing
             // that exists.
@@ -1165,6 +1167,8 @@ pub(super) fn detect_analysed(
     // test the …", "the nightly ledger sync".
     let runs = on_existing
         || (!creates && a.names_running())
+        // "nothing else about the pipeline changes": it is there.
+        || (!creates && super::negation::rest_settled(toks).is_some())
         || (!creates
             && toks.iter().enumerate().any(|(i, t)| {
                 !t.in_name
