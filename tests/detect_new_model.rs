@@ -8,22 +8,22 @@
 //! processes, grain, SCD types, foreign keys), not from the pack's keywords.
 
 mod common;
-use common::evalgoals::{cross, sweep};
+use common::evalgoals::{asks_of, cross, sweep};
 use skillchain::detect::Reason;
 
 const BUILD: [&str; 3] = ["data-modeler", "dim-modeler", "dbt-runner"];
 
-/// Ways to ask for a model that does not exist yet, `{m}` standing for it.
+/// Ways to ask for a model that does not exist yet, `{t}` standing for it.
 const ASKS: [&str; 9] = [
-    "new {m}",
-    "create {m}",
-    "build {m}",
-    "need {m}",
-    "we need {m} in the dbt project",
-    "add {m} to our dbt project",
-    "can you make {m}",
-    "pls set up {m}",
-    "I'd like {m}",
+    "new {t}",
+    "create {t}",
+    "build {t}",
+    "need {t}",
+    "we need {t} in the dbt project",
+    "add {t} to our dbt project",
+    "can you make {t}",
+    "pls set up {t}",
+    "I'd like {t}",
 ];
 
 /// Models, by name or by what they record.
@@ -49,22 +49,16 @@ const TAILS: [&str; 6] = [
 ];
 
 fn goals() -> Vec<String> {
-    let asks = ASKS.map(|a| a.to_string());
-    let models: Vec<String> = asks
-        .iter()
-        .flat_map(|a| MODELS.iter().map(move |m| a.replace("{m}", m)))
-        .map(|g| {
-            // Every goal says where it lives: a model's name or dbt.
-            let g = g.replace("new a ", "a new ");
-            if ["dbt", "dim_", "fct_"].iter().any(|w| g.contains(w)) {
-                g
-            } else {
-                format!("{g} in dbt")
-            }
-        })
-        .collect();
-    let models: Vec<&str> = models.iter().map(String::as_str).collect();
-    cross(&models, &TAILS, |a, t| format!("{a}{t}"))
+    // Every goal says where it lives: a model's name or dbt.
+    let place = |g: String| {
+        let g = g.replace("new a ", "a new ");
+        if ["dbt", "dim_", "fct_"].iter().any(|w| g.contains(w)) {
+            g
+        } else {
+            format!("{g} in dbt")
+        }
+    };
+    asks_of(&ASKS, &MODELS, place, &TAILS)
 }
 
 /// Known limit, held so it cannot grow: "a dimension for warehouses in
@@ -115,11 +109,11 @@ fn a_new_model_with_power_bi_ruled_out_asks_no_semantic_model() {
 fn other_work_on_a_model_that_exists_makes_no_model() {
     let models = ["dim_store", "fct_orders", "dim_product"];
     let asks = [
-        "add not_null and unique tests to {m}, the model itself is fine",
-        "Power BI: relate the new {m} on its surrogate key and add a DAX measure. dbt models are already deployed, no need to rebuild them",
-        "the semantic model needs the new {m} relationship and a total sales DAX measure. marts are already built",
+        "add not_null and unique tests to {t}, the model itself is fine",
+        "Power BI: relate the new {t} on its surrogate key and add a DAX measure. dbt models are already deployed, no need to rebuild them",
+        "the semantic model needs the new {t} relationship and a total sales DAX measure. marts are already built",
     ];
-    let goals = cross(&asks, &models, |a, m| a.replace("{m}", m));
+    let goals = cross(&asks, &models, |a, m| a.replace("{t}", m));
     for g in &goals {
         let d = skillchain::detect::detect(common::evalgoals::bundled(), g)
             .unwrap_or_else(|e| panic!("{g:?} matched nothing: {e}"));

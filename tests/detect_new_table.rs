@@ -6,7 +6,7 @@
 //! datasets, versioned names, owners, DAGs), not from the pack's keywords.
 
 mod common;
-use common::evalgoals::{cross, sweep};
+use common::evalgoals::{asks_of, cross, sweep};
 
 const BUILD: [&str; 3] = ["model-requirements", "query-writer", "metadata-manager"];
 
@@ -48,23 +48,17 @@ const TAILS: [&str; 6] = [
 ];
 
 fn goals() -> Vec<String> {
-    let asks = ASKS.map(|a| a.to_string());
-    let tables: Vec<String> = asks
-        .iter()
-        .flat_map(|a| TABLES.iter().map(move |t| a.replace("{t}", t)))
-        .map(|g| {
-            // Every goal says where it lives: a name of bigquery-etl's shape
-            // or the warehouse itself.
-            let l = g.to_lowercase();
-            if ["_derived", "bq", "bigquery"].iter().any(|w| l.contains(w)) {
-                g
-            } else {
-                format!("{g} in BigQuery")
-            }
-        })
-        .collect();
-    let tables: Vec<&str> = tables.iter().map(String::as_str).collect();
-    cross(&tables, &TAILS, |a, t| format!("{a}{t}"))
+    // Every goal says where it lives: a name of bigquery-etl's shape or the
+    // warehouse itself.
+    let place = |g: String| {
+        let l = g.to_lowercase();
+        if ["_derived", "bq", "bigquery"].iter().any(|w| l.contains(w)) {
+            g
+        } else {
+            format!("{g} in BigQuery")
+        }
+    };
+    asks_of(&ASKS, &TABLES, place, &TAILS)
 }
 
 /// Known limits, held so they cannot grow. A table called only by what it

@@ -64,6 +64,24 @@ pub fn cross(a: &[&str], b: &[&str], join: impl Fn(&str, &str) -> String) -> Vec
         .collect()
 }
 
+/// Every ask with `{t}` replaced by every thing, said where it lives
+/// (`place`: unchanged when the goal already says it), then followed by
+/// every tail.
+pub fn asks_of(
+    asks: &[&str],
+    things: &[&str],
+    place: impl Fn(String) -> String,
+    tails: &[&str],
+) -> Vec<String> {
+    let asked: Vec<String> = asks
+        .iter()
+        .flat_map(|a| things.iter().map(move |t| a.replace("{t}", t)))
+        .map(place)
+        .collect();
+    let asked: Vec<&str> = asked.iter().map(String::as_str).collect();
+    cross(&asked, tails, |a, t| format!("{a}{t}"))
+}
+
 /// The goals of `goals` that match a pack, each with the pack.
 pub fn matched(goals: impl IntoIterator<Item = String>) -> Vec<String> {
     goals
