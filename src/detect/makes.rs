@@ -19,7 +19,6 @@ pub(super) fn asks_new(a: &Analysis, index: &PackIndex, pos: usize) -> Option<St
     }
     let toks = &a.reading.tokens;
     let name_part = super::reading::name_parts(toks);
-    let scoped = |i: usize| a.scope_of.get(i).copied().flatten().is_some();
     // A word of other work only ("tests", "bigconfig"): the verb makes
     // that, in or for the thing, which exists. A word a new one is also
     // made with ("bigquery table") is no other work.
@@ -29,13 +28,13 @@ pub(super) fn asks_new(a: &Analysis, index: &PackIndex, pos: usize) -> Option<St
             continue;
         };
         if t.in_name
-            || scoped(i)
+            || a.in_scope(i)
             || (t.word == "new" && (governed(toks, i) || made_before(toks, i)))
         {
             continue;
         }
         for (j, n) in toks.iter().enumerate().skip(from).take(REACH) {
-            if (j > from && n.clause_start) || scoped(j) {
+            if (j > from && n.clause_start) || a.in_scope(j) {
                 break;
             }
             // A table's name (or the words its shape reads as), not a
@@ -73,10 +72,9 @@ pub(super) fn asks_new(a: &Analysis, index: &PackIndex, pos: usize) -> Option<St
 /// exists.
 fn described_new(a: &Analysis, index: &PackIndex, pos: usize) -> Option<String> {
     let toks = &a.reading.tokens;
-    let scoped = |i: usize| a.scope_of.get(i).copied().flatten().is_some();
     for (j, n) in toks.iter().enumerate() {
         if n.in_name
-            || scoped(j)
+            || a.in_scope(j)
             || !index.makes_nouns.contains(&n.stem)
             || after_preposition(toks, j)
         {
@@ -392,6 +390,12 @@ fn ends_the_thing(w: &str) -> bool {
     )
 }
 
+/// A word of [`ends_the_thing`] that starts what the thing is made of or
+/// where it goes, not a conjunction.
+fn is_preposition(w: &str) -> bool {
+    ends_the_thing(w) && !matches!(w, "and" | "or" | "but" | "so")
+}
+
 /// "new" in a thing another word governs: "metadata for my new table",
 /// "put my new table in the DAG". The new thing is where other work goes;
 /// it is not what the goal asks to make.
@@ -407,7 +411,7 @@ fn governed(toks: &[Token], i: usize) -> bool {
             continue;
         }
         return !toks[k].in_name
-            && ((ends_the_thing(w) && !matches!(w, "and" | "or" | "but" | "so"))
+            && (is_preposition(w)
                 || matches!(w, "put" | "move" | "moving" | "schedule" | "document"));
     }
     false
@@ -416,11 +420,9 @@ fn governed(toks: &[Token], i: usize) -> bool {
 /// "grain per fact", "one row per dimension": the noun is what a
 /// preposition takes, not the head of the phrase before it.
 fn after_preposition(toks: &[Token], j: usize) -> bool {
-    j.checked_sub(1).and_then(|p| toks.get(p)).is_some_and(|t| {
-        !t.in_name
-            && ends_the_thing(&t.word)
-            && !matches!(t.word.as_str(), "and" | "or" | "but" | "so")
-    })
+    j.checked_sub(1)
+        .and_then(|p| toks.get(p))
+        .is_some_and(|t| !t.in_name && is_preposition(&t.word))
 }
 
 /// "relate the new dim_product", "the new table is slow": a definite new
@@ -505,7 +507,6 @@ fn goes_into_work(a: &Analysis, index: &PackIndex, pos: usize, j: usize) -> bool
 pub(super) fn asks_everything(a: &Analysis) -> Option<String> {
     let toks = &a.reading.tokens;
     let w = |i: usize| toks.get(i).filter(|t| !t.in_name).map(|t| t.word.as_str());
-    let scoped = |i: usize| a.scope_of.get(i).copied().flatten().is_some();
     (0..toks.len()).find_map(|i| {
         let n = match (w(i)?, w(i + 1), w(i + 2)) {
             (
@@ -517,7 +518,7 @@ pub(super) fn asks_everything(a: &Analysis) -> Option<String> {
             ("the", Some("works"), _) => 2,
             _ => return None,
         };
-        (!scoped(i)).then(|| {
+        (!a.in_scope(i)).then(|| {
             toks[i..i + n]
                 .iter()
                 .map(|t| t.typed.as_str())

@@ -33,6 +33,11 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// Whether a scope (a negation, a thing said to exist) covers word `i`.
+    pub(super) fn in_scope(&self, i: usize) -> bool {
+        self.scope_of.get(i).copied().flatten().is_some()
+    }
+
     pub fn new(goal: &str, packs: &[&PackIndex]) -> Analysis {
         let reading = read(goal, packs);
         let mut all = Vec::new();
